@@ -1,0 +1,1 @@
+//! The agent process: the /api implementation (in progress).

@@ -1,0 +1,9 @@
+//! The ASA REST API agent: HTTPS front-end, supervisor of the agent process, the agent
+//! process itself (the `/api` implementation) and its LINA client.
+
+pub mod api;
+pub mod cli;
+pub mod frontend;
+pub mod lina_client;
+pub mod supervisor;
+pub mod tls;

@@ -1,0 +1,1 @@
+//! lina_client (in progress)

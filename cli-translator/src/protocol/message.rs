@@ -1,0 +1,745 @@
+//! LINA protocol messages: typed values, their kind bytes, and payload encoding.
+//!
+//! Requests flow agent -> LINA with a non-zero request id; each is answered by exactly one
+//! response frame carrying the same id. `Generation` frames with id 0 are pushes sent to a
+//! connection that subscribed.
+
+use std::net::IpAddr;
+
+use bytes::Bytes;
+
+use super::codec::{DecodeError, Reader, Writer};
+use super::frame::{Frame, MAX_PAYLOAD};
+
+/// How a request proves who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    Basic { username: String, password: String },
+    Token(String),
+}
+
+/// Whether LINA runs a batch as exec (show) commands or in configuration mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecMode {
+    Exec,
+    Config,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextMode {
+    Single,
+    Multiple,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirewallMode {
+    Routed,
+    Transparent,
+}
+
+/// Static facts about the device, sent in answer to `Hello`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceFacts {
+    pub hostname: String,
+    pub model: String,
+    pub serial_number: String,
+    pub asa_version: String,
+    pub rest_api_version: String,
+    pub context_mode: ContextMode,
+    pub firewall_mode: FirewallMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticate {
+    pub credential: Credential,
+    pub context: Option<String>,
+    pub source: IpAddr,
+}
+
+/// A user LINA has authenticated, and the configuration generation at that moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub username: String,
+    pub privilege: u8,
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// Unknown user, wrong password, or an unknown or expired token.
+    BadCredentials,
+    /// The named security context does not exist.
+    NoSuchContext,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCreate {
+    pub username: String,
+    pub password: String,
+    pub context: Option<String>,
+    pub source: IpAddr,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenDelete {
+    pub token: String,
+    /// The Basic credentials clients send along with the token, when they do.
+    pub credential: Option<Credential>,
+    pub context: Option<String>,
+    pub source: IpAddr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenFailure {
+    BadCredentials,
+    /// The context already holds the maximum number of sessions (25).
+    LimitReached,
+    UnknownToken,
+    NoSuchContext,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenResult {
+    Created { token: String },
+    Deleted,
+    Refused(TokenFailure),
+}
+
+/// A batch of commands run on behalf of an authenticated user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exec {
+    pub user: String,
+    pub privilege: u8,
+    pub source: IpAddr,
+    pub context: Option<String>,
+    pub mode: ExecMode,
+    /// All or nothing: if one command fails, none of the batch's changes remain.
+    pub atomic: bool,
+    pub commands: Vec<String>,
+}
+
+/// What one command of a batch printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandOutcome {
+    pub ok: bool,
+    pub output: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecResult {
+    /// One entry per command that ran; an atomic batch stops at the first failure.
+    pub outcomes: Vec<CommandOutcome>,
+    /// Whether the batch's changes are in the running configuration.
+    pub applied: bool,
+    /// The configuration generation after the batch.
+    pub generation: u64,
+}
+
+/// An event for LINA's syslog, already formatted by the sender from the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEvent {
+    pub message_id: u32,
+    pub level: u8,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolErrorCode {
+    Malformed,
+    UnexpectedMessage,
+    HelloRequired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError {
+    pub code: ProtocolErrorCode,
+    pub detail: String,
+}
+
+/// Every message of the protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    Hello {
+        version: u8,
+        peer: String,
+    },
+    Authenticate(Authenticate),
+    TokenCreate(TokenCreate),
+    TokenDelete(TokenDelete),
+    Exec(Exec),
+    Subscribe,
+    Log(LogEvent),
+    HelloAck(DeviceFacts),
+    AuthResult(Result<Session, AuthFailure>),
+    TokenResult(TokenResult),
+    ExecResult(ExecResult),
+    /// Answer to `Subscribe`, and the push sent on every new generation.
+    Generation(u64),
+    LogAck,
+    Error(ProtocolError),
+}
+
+/// Kind bytes, declared once.
+macro_rules! kinds {
+    ($($name:ident = $val:expr,)*) => {
+        pub mod kind {
+            $(pub const $name: u8 = $val;)*
+        }
+    };
+}
+
+kinds! {
+    HELLO = 1,
+    AUTHENTICATE = 2,
+    TOKEN_CREATE = 3,
+    TOKEN_DELETE = 4,
+    EXEC = 5,
+    SUBSCRIBE = 6,
+    LOG = 7,
+    HELLO_ACK = 129,
+    AUTH_RESULT = 130,
+    TOKEN_RESULT = 131,
+    EXEC_RESULT = 133,
+    GENERATION = 134,
+    LOG_ACK = 135,
+    ERROR = 255,
+}
+
+/// Why a message cannot be put in a frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayloadTooLarge(pub usize);
+
+impl std::fmt::Display for PayloadTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "message of {} bytes exceeds the frame cap of {MAX_PAYLOAD}",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for PayloadTooLarge {}
+
+impl Message {
+    /// The kind byte of this message.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Message::Hello { .. } => kind::HELLO,
+            Message::Authenticate(_) => kind::AUTHENTICATE,
+            Message::TokenCreate(_) => kind::TOKEN_CREATE,
+            Message::TokenDelete(_) => kind::TOKEN_DELETE,
+            Message::Exec(_) => kind::EXEC,
+            Message::Subscribe => kind::SUBSCRIBE,
+            Message::Log(_) => kind::LOG,
+            Message::HelloAck(_) => kind::HELLO_ACK,
+            Message::AuthResult(_) => kind::AUTH_RESULT,
+            Message::TokenResult(_) => kind::TOKEN_RESULT,
+            Message::ExecResult(_) => kind::EXEC_RESULT,
+            Message::Generation(_) => kind::GENERATION,
+            Message::LogAck => kind::LOG_ACK,
+            Message::Error(_) => kind::ERROR,
+        }
+    }
+
+    /// Puts the message into a frame. Fails only if the payload would exceed the frame cap
+    /// (a huge `show` output); senders answer that with an error message instead.
+    pub fn to_frame(&self, request_id: u32) -> Result<Frame, PayloadTooLarge> {
+        let mut w = Writer::new();
+        self.encode_payload(&mut w);
+        if w.len() > MAX_PAYLOAD {
+            return Err(PayloadTooLarge(w.len()));
+        }
+        Ok(Frame {
+            kind: self.kind(),
+            request_id,
+            payload: Bytes::from(w.finish()),
+        })
+    }
+
+    /// Decodes a frame's payload according to its kind; trailing bytes are an error.
+    pub fn from_frame(frame: &Frame) -> Result<Message, DecodeError> {
+        let mut r = Reader::new(&frame.payload);
+        let msg = match frame.kind {
+            kind::HELLO => Message::Hello {
+                version: r.u8("version")?,
+                peer: r.str("peer")?,
+            },
+            kind::AUTHENTICATE => Message::Authenticate(Authenticate {
+                credential: read_credential(&mut r)?,
+                context: r.opt_str("context")?,
+                source: read_ip(&mut r, "source")?,
+            }),
+            kind::TOKEN_CREATE => Message::TokenCreate(TokenCreate {
+                username: r.str("username")?,
+                password: r.str("password")?,
+                context: r.opt_str("context")?,
+                source: read_ip(&mut r, "source")?,
+            }),
+            kind::TOKEN_DELETE => Message::TokenDelete(TokenDelete {
+                token: r.str("token")?,
+                credential: if r.bool("credential")? {
+                    Some(read_credential(&mut r)?)
+                } else {
+                    None
+                },
+                context: r.opt_str("context")?,
+                source: read_ip(&mut r, "source")?,
+            }),
+            kind::EXEC => Message::Exec(Exec {
+                user: r.str("user")?,
+                privilege: r.u8("privilege")?,
+                source: read_ip(&mut r, "source")?,
+                context: r.opt_str("context")?,
+                mode: match r.u8("mode")? {
+                    0 => ExecMode::Exec,
+                    1 => ExecMode::Config,
+                    v => {
+                        return Err(DecodeError::BadValue {
+                            field: "mode",
+                            value: u32::from(v),
+                        });
+                    }
+                },
+                atomic: r.bool("atomic")?,
+                commands: r.strs("commands")?,
+            }),
+            kind::SUBSCRIBE => Message::Subscribe,
+            kind::LOG => Message::Log(LogEvent {
+                message_id: r.u32("message_id")?,
+                level: r.u8("level")?,
+                body: r.str("body")?,
+            }),
+            kind::HELLO_ACK => Message::HelloAck(DeviceFacts {
+                hostname: r.str("hostname")?,
+                model: r.str("model")?,
+                serial_number: r.str("serial_number")?,
+                asa_version: r.str("asa_version")?,
+                rest_api_version: r.str("rest_api_version")?,
+                context_mode: match r.u8("context_mode")? {
+                    0 => ContextMode::Single,
+                    1 => ContextMode::Multiple,
+                    v => {
+                        return Err(DecodeError::BadValue {
+                            field: "context_mode",
+                            value: u32::from(v),
+                        });
+                    }
+                },
+                firewall_mode: match r.u8("firewall_mode")? {
+                    0 => FirewallMode::Routed,
+                    1 => FirewallMode::Transparent,
+                    v => {
+                        return Err(DecodeError::BadValue {
+                            field: "firewall_mode",
+                            value: u32::from(v),
+                        });
+                    }
+                },
+            }),
+            kind::AUTH_RESULT => Message::AuthResult(match r.u8("auth_result")? {
+                0 => Ok(Session {
+                    username: r.str("username")?,
+                    privilege: r.u8("privilege")?,
+                    generation: r.u64("generation")?,
+                }),
+                1 => Err(AuthFailure::BadCredentials),
+                2 => Err(AuthFailure::NoSuchContext),
+                v => {
+                    return Err(DecodeError::BadValue {
+                        field: "auth_result",
+                        value: u32::from(v),
+                    });
+                }
+            }),
+            kind::TOKEN_RESULT => Message::TokenResult(match r.u8("token_result")? {
+                0 => TokenResult::Created {
+                    token: r.str("token")?,
+                },
+                1 => TokenResult::Deleted,
+                2 => TokenResult::Refused(TokenFailure::BadCredentials),
+                3 => TokenResult::Refused(TokenFailure::LimitReached),
+                4 => TokenResult::Refused(TokenFailure::UnknownToken),
+                5 => TokenResult::Refused(TokenFailure::NoSuchContext),
+                v => {
+                    return Err(DecodeError::BadValue {
+                        field: "token_result",
+                        value: u32::from(v),
+                    });
+                }
+            }),
+            kind::EXEC_RESULT => {
+                let count = r.count("outcomes", 5)?;
+                let mut outcomes = Vec::with_capacity(count);
+                for _ in 0..count {
+                    outcomes.push(CommandOutcome {
+                        ok: r.bool("ok")?,
+                        output: r.str("output")?,
+                    });
+                }
+                Message::ExecResult(ExecResult {
+                    outcomes,
+                    applied: r.bool("applied")?,
+                    generation: r.u64("generation")?,
+                })
+            }
+            kind::GENERATION => Message::Generation(r.u64("generation")?),
+            kind::LOG_ACK => Message::LogAck,
+            kind::ERROR => Message::Error(ProtocolError {
+                code: match r.u8("code")? {
+                    0 => ProtocolErrorCode::Malformed,
+                    1 => ProtocolErrorCode::UnexpectedMessage,
+                    2 => ProtocolErrorCode::HelloRequired,
+                    v => {
+                        return Err(DecodeError::BadValue {
+                            field: "code",
+                            value: u32::from(v),
+                        });
+                    }
+                },
+                detail: r.str("detail")?,
+            }),
+            other => return Err(DecodeError::UnknownKind(other)),
+        };
+        r.finish()?;
+        Ok(msg)
+    }
+
+    fn encode_payload(&self, w: &mut Writer) {
+        match self {
+            Message::Hello { version, peer } => {
+                w.u8(*version);
+                w.str(peer);
+            }
+            Message::Authenticate(a) => {
+                write_credential(w, &a.credential);
+                w.opt_str(a.context.as_deref());
+                w.str(&a.source.to_string());
+            }
+            Message::TokenCreate(t) => {
+                w.str(&t.username);
+                w.str(&t.password);
+                w.opt_str(t.context.as_deref());
+                w.str(&t.source.to_string());
+            }
+            Message::TokenDelete(t) => {
+                w.str(&t.token);
+                match &t.credential {
+                    Some(c) => {
+                        w.bool(true);
+                        write_credential(w, c);
+                    }
+                    None => w.bool(false),
+                }
+                w.opt_str(t.context.as_deref());
+                w.str(&t.source.to_string());
+            }
+            Message::Exec(e) => {
+                w.str(&e.user);
+                w.u8(e.privilege);
+                w.str(&e.source.to_string());
+                w.opt_str(e.context.as_deref());
+                w.u8(match e.mode {
+                    ExecMode::Exec => 0,
+                    ExecMode::Config => 1,
+                });
+                w.bool(e.atomic);
+                w.strs(&e.commands);
+            }
+            Message::Subscribe | Message::LogAck => {}
+            Message::Log(l) => {
+                w.u32(l.message_id);
+                w.u8(l.level);
+                w.str(&l.body);
+            }
+            Message::HelloAck(d) => {
+                w.str(&d.hostname);
+                w.str(&d.model);
+                w.str(&d.serial_number);
+                w.str(&d.asa_version);
+                w.str(&d.rest_api_version);
+                w.u8(match d.context_mode {
+                    ContextMode::Single => 0,
+                    ContextMode::Multiple => 1,
+                });
+                w.u8(match d.firewall_mode {
+                    FirewallMode::Routed => 0,
+                    FirewallMode::Transparent => 1,
+                });
+            }
+            Message::AuthResult(res) => match res {
+                Ok(s) => {
+                    w.u8(0);
+                    w.str(&s.username);
+                    w.u8(s.privilege);
+                    w.u64(s.generation);
+                }
+                Err(AuthFailure::BadCredentials) => w.u8(1),
+                Err(AuthFailure::NoSuchContext) => w.u8(2),
+            },
+            Message::TokenResult(t) => match t {
+                TokenResult::Created { token } => {
+                    w.u8(0);
+                    w.str(token);
+                }
+                TokenResult::Deleted => w.u8(1),
+                TokenResult::Refused(TokenFailure::BadCredentials) => w.u8(2),
+                TokenResult::Refused(TokenFailure::LimitReached) => w.u8(3),
+                TokenResult::Refused(TokenFailure::UnknownToken) => w.u8(4),
+                TokenResult::Refused(TokenFailure::NoSuchContext) => w.u8(5),
+            },
+            Message::ExecResult(e) => {
+                w.u32(e.outcomes.len() as u32);
+                for o in &e.outcomes {
+                    w.bool(o.ok);
+                    w.str(&o.output);
+                }
+                w.bool(e.applied);
+                w.u64(e.generation);
+            }
+            Message::Generation(g) => w.u64(*g),
+            Message::Error(e) => {
+                w.u8(match e.code {
+                    ProtocolErrorCode::Malformed => 0,
+                    ProtocolErrorCode::UnexpectedMessage => 1,
+                    ProtocolErrorCode::HelloRequired => 2,
+                });
+                w.str(&e.detail);
+            }
+        }
+    }
+}
+
+fn write_credential(w: &mut Writer, c: &Credential) {
+    match c {
+        Credential::Basic { username, password } => {
+            w.u8(0);
+            w.str(username);
+            w.str(password);
+        }
+        Credential::Token(t) => {
+            w.u8(1);
+            w.str(t);
+        }
+    }
+}
+
+fn read_credential(r: &mut Reader<'_>) -> Result<Credential, DecodeError> {
+    match r.u8("credential")? {
+        0 => Ok(Credential::Basic {
+            username: r.str("username")?,
+            password: r.str("password")?,
+        }),
+        1 => Ok(Credential::Token(r.str("token")?)),
+        v => Err(DecodeError::BadValue {
+            field: "credential",
+            value: u32::from(v),
+        }),
+    }
+}
+
+fn read_ip(r: &mut Reader<'_>, field: &'static str) -> Result<IpAddr, DecodeError> {
+    r.str(field)?.parse().map_err(|_| DecodeError::Invalid {
+        field,
+        reason: "not an IP address",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::frame;
+    use bytes::BytesMut;
+    use proptest::prelude::*;
+
+    fn ip() -> impl Strategy<Value = IpAddr> {
+        prop_oneof![
+            any::<[u8; 4]>().prop_map(IpAddr::from),
+            any::<[u8; 16]>().prop_map(IpAddr::from),
+        ]
+    }
+
+    fn credential() -> impl Strategy<Value = Credential> {
+        prop_oneof![
+            (".*", ".*").prop_map(|(username, password)| Credential::Basic { username, password }),
+            ".*".prop_map(Credential::Token),
+        ]
+    }
+
+    fn message() -> impl Strategy<Value = Message> {
+        prop_oneof![
+            (any::<u8>(), ".*").prop_map(|(version, peer)| Message::Hello { version, peer }),
+            (credential(), proptest::option::of(".*"), ip()).prop_map(
+                |(credential, context, source)| Message::Authenticate(Authenticate {
+                    credential,
+                    context,
+                    source
+                })
+            ),
+            (".*", ".*", proptest::option::of(".*"), ip()).prop_map(
+                |(username, password, context, source)| {
+                    Message::TokenCreate(TokenCreate {
+                        username,
+                        password,
+                        context,
+                        source,
+                    })
+                }
+            ),
+            (
+                ".*",
+                proptest::option::of(credential()),
+                proptest::option::of(".*"),
+                ip()
+            )
+                .prop_map(|(token, credential, context, source)| Message::TokenDelete(
+                    TokenDelete {
+                        token,
+                        credential,
+                        context,
+                        source
+                    }
+                )),
+            (
+                ".*",
+                any::<u8>(),
+                ip(),
+                proptest::option::of(".*"),
+                any::<bool>(),
+                any::<bool>(),
+                proptest::collection::vec(".*", 0..5)
+            )
+                .prop_map(
+                    |(user, privilege, source, context, config, atomic, commands)| Message::Exec(
+                        Exec {
+                            user,
+                            privilege,
+                            source,
+                            context,
+                            mode: if config {
+                                ExecMode::Config
+                            } else {
+                                ExecMode::Exec
+                            },
+                            atomic,
+                            commands,
+                        }
+                    )
+                ),
+            Just(Message::Subscribe),
+            (any::<u32>(), any::<u8>(), ".*").prop_map(|(message_id, level, body)| Message::Log(
+                LogEvent {
+                    message_id,
+                    level,
+                    body
+                }
+            )),
+            (".*", ".*", ".*", ".*", ".*", any::<bool>(), any::<bool>()).prop_map(
+                |(hostname, model, serial_number, asa_version, rest_api_version, m, t)| {
+                    Message::HelloAck(DeviceFacts {
+                        hostname,
+                        model,
+                        serial_number,
+                        asa_version,
+                        rest_api_version,
+                        context_mode: if m {
+                            ContextMode::Multiple
+                        } else {
+                            ContextMode::Single
+                        },
+                        firewall_mode: if t {
+                            FirewallMode::Transparent
+                        } else {
+                            FirewallMode::Routed
+                        },
+                    })
+                }
+            ),
+            (".*", any::<u8>(), any::<u64>()).prop_map(|(username, privilege, generation)| {
+                Message::AuthResult(Ok(Session {
+                    username,
+                    privilege,
+                    generation,
+                }))
+            }),
+            Just(Message::AuthResult(Err(AuthFailure::BadCredentials))),
+            Just(Message::AuthResult(Err(AuthFailure::NoSuchContext))),
+            ".*".prop_map(|token| Message::TokenResult(TokenResult::Created { token })),
+            Just(Message::TokenResult(TokenResult::Deleted)),
+            Just(Message::TokenResult(TokenResult::Refused(
+                TokenFailure::LimitReached
+            ))),
+            (
+                proptest::collection::vec((any::<bool>(), ".*"), 0..5),
+                any::<bool>(),
+                any::<u64>()
+            )
+                .prop_map(|(o, applied, generation)| {
+                    Message::ExecResult(ExecResult {
+                        outcomes: o
+                            .into_iter()
+                            .map(|(ok, output)| CommandOutcome { ok, output })
+                            .collect(),
+                        applied,
+                        generation,
+                    })
+                }),
+            any::<u64>().prop_map(Message::Generation),
+            Just(Message::LogAck),
+            ".*".prop_map(|detail| Message::Error(ProtocolError {
+                code: ProtocolErrorCode::UnexpectedMessage,
+                detail
+            })),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn every_message_round_trips_through_a_frame(msg in message(), id in any::<u32>()) {
+            let frame = msg.to_frame(id).unwrap();
+            let mut wire = BytesMut::new();
+            frame::encode(&frame, &mut wire);
+            let back = frame::decode(&mut wire).unwrap().unwrap();
+            prop_assert_eq!(back.request_id, id);
+            prop_assert_eq!(Message::from_frame(&back).unwrap(), msg);
+        }
+
+        #[test]
+        fn arbitrary_payloads_never_panic(kind in any::<u8>(), payload in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = Message::from_frame(&Frame { kind, request_id: 1, payload: Bytes::from(payload) });
+        }
+    }
+
+    #[test]
+    fn rejects_trailing_bytes() {
+        let mut frame = Message::Generation(5).to_frame(1).unwrap();
+        let mut p = frame.payload.to_vec();
+        p.push(0);
+        frame.payload = Bytes::from(p);
+        assert_eq!(
+            Message::from_frame(&frame),
+            Err(DecodeError::TrailingBytes(1))
+        );
+    }
+
+    #[test]
+    fn rejects_a_list_count_larger_than_the_payload() {
+        let mut w = Writer::new();
+        w.str("u");
+        w.u8(15);
+        w.str("127.0.0.1");
+        w.bool(false);
+        w.u8(1);
+        w.bool(true);
+        w.u32(u32::MAX);
+        let frame = Frame {
+            kind: kind::EXEC,
+            request_id: 1,
+            payload: Bytes::from(w.finish()),
+        };
+        assert_eq!(
+            Message::from_frame(&frame),
+            Err(DecodeError::Truncated("commands"))
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! The LINA protocol: versioned, length-prefixed frames over loopback TCP between the
+//! REST agent (client) and LINA (lina-sim here). One codec serves both sides; it does no I/O.
+//!
+//! `docs/lina-protocol.md` at the repository root describes it message by message.
+
+pub mod codec;
+pub mod frame;
+pub mod message;
+
+pub use codec::DecodeError;
+pub use frame::{Frame, FrameError, MAX_PAYLOAD, PROTOCOL_VERSION};
+pub use message::*;
