@@ -2,5 +2,14 @@
 //! printers, the JSON resource table, and the LINA wire protocol codec shared by agent and LINA.
 
 pub mod ast;
+pub mod keywords;
+pub mod parse;
+pub mod print;
 pub mod protocol;
+pub mod resources;
+pub mod running;
 pub mod tree;
+pub mod validate;
+
+#[cfg(test)]
+mod strategies;

@@ -1,0 +1,203 @@
+//! The declarative resource table: how each REST resource maps to JSON and to CLI lines.
+//!
+//! A resource is one file implementing [`Resource`] plus one line in the [`resources!`] table
+//! below, which generates the [`RunningConfig`] collections and the [`ResourceKind`] dispatch.
+
+pub mod collection;
+pub mod field;
+pub mod network_object;
+
+pub use collection::Collection;
+pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
+
+/// How a JSON body is being applied.
+#[derive(Debug)]
+pub enum WriteMode<'a, R> {
+    /// POST on the collection: every required field must be present.
+    Create,
+    /// PUT on `id`: the body replaces the resource; the name, if given, must equal `id`.
+    Replace { id: &'a str, existing: &'a R },
+    /// PATCH on `id`: the given fields are merged into `existing`.
+    Patch { id: &'a str, existing: &'a R },
+}
+
+// Manual impls: `WriteMode` only borrows `R`, so it is `Copy` whatever `R` is.
+impl<R> Clone for WriteMode<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for WriteMode<'_, R> {}
+
+/// One REST resource: JSON in and out, CLI out, and where it lives in the running config.
+pub trait Resource: Sized + Clone {
+    /// `kind` of one item, e.g. `object#NetworkObj`.
+    const KIND: &'static str;
+    /// `kind` of the collection envelope, e.g. `collection#NetworkObj`.
+    const COLLECTION_KIND: &'static str;
+    /// Collection URL path, e.g. `/api/objects/networkobjects`.
+    const PATH: &'static str;
+    /// The text opening this resource's block in `show running-config`, including the
+    /// trailing space (`object network `); the rest of that line names the item.
+    const CLI_HEADER: &'static str;
+
+    /// The `objectId`: the name for named resources.
+    fn object_id(&self) -> &str;
+    /// The JSON representation, with `kind`, `selfLink`, `objectId` and the fields.
+    fn to_json(&self, self_link: &str) -> serde_json::Value;
+    /// Reads and validates a request body.
+    fn from_json(body: &serde_json::Value, mode: WriteMode<'_, Self>) -> Result<Self, FieldError>;
+    /// Commands creating the resource; sub-commands start with one space.
+    fn cli_create(&self) -> Vec<String>;
+    /// The fewest commands turning `old` into `new` (same id); empty when they are equal.
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String>;
+    /// Commands deleting the resource.
+    fn cli_delete(&self) -> Vec<String>;
+    /// Reads one configuration block (`rest` = its header after [`Self::CLI_HEADER`]) into the
+    /// collection. Never fails: what does not parse is left out.
+    fn absorb_block(collection: &mut Collection<Self>, rest: &str, children: &[&str]);
+    fn collection(cfg: &RunningConfig) -> &Collection<Self>;
+    fn collection_mut(cfg: &mut RunningConfig) -> &mut Collection<Self>;
+}
+
+/// Declares every resource once: `Variant: field => Type`.
+macro_rules! resources {
+    ($( $variant:ident : $field:ident => $ty:ty ),+ $(,)?) => {
+        /// The agent's parsed snapshot of the running configuration (see `running.rs`).
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct RunningConfig {
+            /// `hostname <name>`, when the configuration has one.
+            pub hostname: Option<String>,
+            $( pub $field: Collection<$ty>, )+
+        }
+
+        /// Every resource the table declares.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum ResourceKind {
+            $( $variant, )+
+        }
+
+        impl ResourceKind {
+            pub const ALL: &'static [ResourceKind] = &[$( ResourceKind::$variant, )+];
+
+            /// Collection URL path.
+            pub fn path(self) -> &'static str {
+                match self {
+                    $( ResourceKind::$variant => <$ty as Resource>::PATH, )+
+                }
+            }
+
+            /// Item `kind`.
+            pub fn kind(self) -> &'static str {
+                match self {
+                    $( ResourceKind::$variant => <$ty as Resource>::KIND, )+
+                }
+            }
+
+            /// Collection `kind`.
+            pub fn collection_kind(self) -> &'static str {
+                match self {
+                    $( ResourceKind::$variant => <$ty as Resource>::COLLECTION_KIND, )+
+                }
+            }
+        }
+
+        impl RunningConfig {
+            /// Sizes each collection for the blocks `text` holds (an upper bound: object NAT
+            /// blocks re-open names), so reading never rehashes a growing index.
+            pub(crate) fn reserve_for(&mut self, text: &str) {
+                $(
+                    let header = format!("\n{}", <$ty as Resource>::CLI_HEADER);
+                    self.$field.reserve(text.matches(header.as_str()).count());
+                )+
+            }
+
+            /// Offers one top-level block to the resource whose header it carries.
+            /// Returns whether some resource took it.
+            pub(crate) fn absorb_block(&mut self, text: &str, children: &[&str]) -> bool {
+                $(
+                    if let Some(rest) = text.strip_prefix(<$ty as Resource>::CLI_HEADER) {
+                        <$ty as Resource>::absorb_block(&mut self.$field, rest, children);
+                        return true;
+                    }
+                )+
+                false
+            }
+        }
+    };
+}
+
+resources! {
+    NetworkObject: network_objects => network_object::NetworkObject,
+}
+
+impl ResourceKind {
+    /// The resource whose collection is at `path` (a trailing slash is accepted).
+    pub fn from_path(path: &str) -> Option<ResourceKind> {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        ResourceKind::ALL.iter().copied().find(|k| k.path() == path)
+    }
+
+    /// Splits a request path into the resource and, for an item URL, the rest of the path
+    /// (still percent-encoded; it may contain `/`). `None` when no resource lives there.
+    pub fn split_path(path: &str) -> Option<(ResourceKind, Option<&str>)> {
+        ResourceKind::ALL.iter().copied().find_map(|k| {
+            let rest = path.strip_prefix(k.path())?;
+            match rest {
+                "" | "/" => Some((k, None)),
+                _ => {
+                    let id = rest.strip_prefix('/')?;
+                    Some((k, Some(id)))
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_resource_by_collection_path() {
+        assert_eq!(
+            ResourceKind::from_path("/api/objects/networkobjects"),
+            Some(ResourceKind::NetworkObject)
+        );
+        assert_eq!(
+            ResourceKind::from_path("/api/objects/networkobjects/"),
+            Some(ResourceKind::NetworkObject)
+        );
+        assert_eq!(
+            ResourceKind::from_path("/api/objects/networkobjectsx"),
+            None
+        );
+        assert_eq!(ResourceKind::from_path("/api/objects"), None);
+    }
+
+    #[test]
+    fn splits_item_paths_keeping_slashes_in_the_id() {
+        assert_eq!(
+            ResourceKind::split_path("/api/objects/networkobjects/10.0.0.0/24"),
+            Some((ResourceKind::NetworkObject, Some("10.0.0.0/24")))
+        );
+        assert_eq!(
+            ResourceKind::split_path("/api/objects/networkobjects/"),
+            Some((ResourceKind::NetworkObject, None))
+        );
+        assert_eq!(
+            ResourceKind::split_path("/api/objects/networkobjectsweb"),
+            None
+        );
+    }
+
+    #[test]
+    fn table_exposes_kinds() {
+        assert_eq!(ResourceKind::NetworkObject.kind(), "object#NetworkObj");
+        assert_eq!(
+            ResourceKind::NetworkObject.collection_kind(),
+            "collection#NetworkObj"
+        );
+    }
+}

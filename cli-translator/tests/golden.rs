@@ -1,0 +1,111 @@
+//! Golden pairs: `test_data/<resource>/<case>.json` (a POST body) against `<case>.cli` (the
+//! commands it becomes), and `invalid/<case>.json` against `<case>.err` (the field error).
+//!
+//! Run with `UPDATE_EXPECT=1` to rewrite the expectation files from the current output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cli_translator::resources::network_object::NetworkObject;
+use cli_translator::resources::{Resource, WriteMode};
+use cli_translator::running::RunningConfig;
+
+fn data_dir(resource: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data")
+        .join(resource)
+}
+
+/// The `.json` files of `dir`, sorted.
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no cases in {}", dir.display());
+    files
+}
+
+/// Compares `actual` with the file, or rewrites the file when `UPDATE_EXPECT` is set.
+/// Returns a description of the mismatch, if any.
+fn expect_file(path: &Path, actual: &str) -> Option<String> {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return None;
+    }
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    (expected != actual).then(|| {
+        format!(
+            "{}:\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        )
+    })
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every valid case: JSON -> CLI matches the `.cli` file, and reading that CLI back as a
+/// running configuration gives the same object (JSON -> CLI -> parse -> JSON identity).
+fn check_valid<R: Resource + PartialEq + std::fmt::Debug>(resource: &str) {
+    let mut failures = Vec::new();
+    for case in cases(&data_dir(resource)) {
+        let body = read_json(&case);
+        let object = match R::from_json(&body, WriteMode::Create) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{}: rejected: {e}", case.display()));
+                continue;
+            }
+        };
+        let mut cli = object.cli_create().join("\n");
+        cli.push('\n');
+        failures.extend(expect_file(&case.with_extension("cli"), &cli));
+
+        let cfg = RunningConfig::parse(&cli);
+        let back = R::collection(&cfg).get(object.object_id());
+        if back != Some(&object) {
+            failures.push(format!(
+                "{}: read back as {back:?}, want {object:?}",
+                case.display()
+            ));
+        }
+        let link = format!("https://asa{}/{}", R::PATH, object.object_id());
+        let json = object.to_json(&link);
+        if R::from_json(&json, WriteMode::Create).as_ref() != Ok(&object) {
+            failures.push(format!(
+                "{}: JSON does not round-trip: {json}",
+                case.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every invalid case is rejected with the error text in the `.err` file.
+fn check_invalid<R: Resource + std::fmt::Debug>(resource: &str) {
+    let mut failures = Vec::new();
+    for case in cases(&data_dir(resource).join("invalid")) {
+        let body = read_json(&case);
+        let actual = match R::from_json(&body, WriteMode::Create) {
+            Ok(o) => format!("accepted: {o:?}\n"),
+            Err(e) => format!("{}: {e}\n", e.attribute),
+        };
+        failures.extend(expect_file(&case.with_extension("err"), &actual));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn network_object_golden_pairs() {
+    check_valid::<NetworkObject>("network_object");
+}
+
+#[test]
+fn network_object_rejections() {
+    check_invalid::<NetworkObject>("network_object");
+}
