@@ -1,1 +1,204 @@
-//! frontend (in progress)
+//! The HTTPS front-end: accepts client connections (TLS or, for troubleshooting, plain HTTP/1.1),
+//! one task per connection under a connection limit, checks each request and forwards it to the
+//! agent process; on shutdown stops accepting and lets in-flight requests finish, bounded.
+
+pub mod canonical;
+pub mod forward;
+pub mod handler;
+pub mod rejection;
+pub mod user_agent;
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use tokio::time::timeout;
+use tokio_rustls::TlsAcceptor;
+
+pub use forward::Scheme;
+use handler::Shared;
+use rejection::ResponseBody;
+
+use crate::supervisor::AgentState;
+
+/// Front-end settings.
+#[derive(Debug, Clone)]
+pub struct FrontendConfig {
+    /// Largest accepted request body, in bytes (4 MiB).
+    pub max_body: u64,
+    /// Connections served at once; further clients wait in the accept backlog (256).
+    pub max_connections: usize,
+    /// Only `REST API Agent`, `ASDM` and `CSM` user agents (off).
+    pub user_agent_policy: bool,
+    /// How long in-flight requests may take to finish after shutdown is asked (5 s).
+    pub shutdown_grace: Duration,
+    /// How long a client may take to send its request headers (30 s).
+    pub header_timeout: Duration,
+    /// How long a TLS handshake may take (10 s).
+    pub handshake_timeout: Duration,
+}
+
+impl Default for FrontendConfig {
+    fn default() -> FrontendConfig {
+        FrontendConfig {
+            max_body: 4 * 1024 * 1024,
+            max_connections: 256,
+            user_agent_policy: false,
+            shutdown_grace: Duration::from_secs(5),
+            header_timeout: Duration::from_secs(30),
+            handshake_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `listener` until `shutdown` turns true, then drains connections for at most the grace
+/// period and returns. `tls` is `None` for plain HTTP.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    config: FrontendConfig,
+    agent: watch::Receiver<AgentState>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let local = listener
+        .local_addr()
+        .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let shared = Arc::new(Shared {
+        max_body: config.max_body,
+        user_agent_policy: config.user_agent_policy,
+        scheme: if tls.is_some() {
+            Scheme::Https
+        } else {
+            Scheme::Http
+        },
+        local,
+        agent,
+        client: forward::agent_client(),
+        requests: AtomicU64::new(0),
+    });
+    let acceptor = tls.map(TlsAcceptor::from);
+    let limit = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let mut connections = JoinSet::new();
+
+    loop {
+        let permit = tokio::select! {
+            _ = shutting_down(&mut shutdown) => break,
+            permit = limit.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let accepted = tokio::select! {
+            _ = shutting_down(&mut shutdown) => break,
+            accepted = listener.accept() => accepted,
+            // Reap finished connection tasks while idle so the set stays small.
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
+        };
+        let (stream, client) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: back off briefly rather than spin.
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let shared = shared.clone();
+        let acceptor = acceptor.clone();
+        let config = config.clone();
+        let shutdown = shutdown.clone();
+        connections.spawn(async move {
+            let _permit = permit;
+            connection(stream, client, acceptor, shared, &config, shutdown).await;
+        });
+    }
+    drop(listener);
+
+    let drained = timeout(config.shutdown_grace, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            "{} connection(s) still busy after the shutdown grace period; closing them",
+            connections.len()
+        );
+        connections.shutdown().await;
+    }
+}
+
+async fn shutting_down(shutdown: &mut watch::Receiver<bool>) {
+    // An error means the sender is gone: nobody can keep us running, so stop too.
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+/// One client connection: TLS handshake if configured, then HTTP/1.1 until the client is done or
+/// shutdown is asked (then in-flight requests finish and the connection closes).
+async fn connection(
+    stream: TcpStream,
+    client: SocketAddr,
+    acceptor: Option<TlsAcceptor>,
+    shared: Arc<Shared>,
+    config: &FrontendConfig,
+    shutdown: watch::Receiver<bool>,
+) {
+    if let Err(e) = stream.set_nodelay(true) {
+        tracing::debug!(%client, "cannot set TCP_NODELAY: {e}");
+    }
+    match acceptor {
+        None => http(stream, client, shared, config, shutdown).await,
+        Some(acceptor) => match timeout(config.handshake_timeout, acceptor.accept(stream)).await {
+            Ok(Ok(tls)) => http(tls, client, shared, config, shutdown).await,
+            Ok(Err(e)) => tracing::debug!(%client, "TLS handshake failed: {e}"),
+            Err(_) => tracing::debug!(%client, "TLS handshake timed out"),
+        },
+    }
+}
+
+async fn http<S>(
+    stream: S,
+    client: SocketAddr,
+    shared: Arc<Shared>,
+    config: &FrontendConfig,
+    mut shutdown: watch::Receiver<bool>,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request: Request<Incoming>| {
+        let shared = shared.clone();
+        async move {
+            Ok::<Response<ResponseBody>, Infallible>(handler::handle(shared, client, request).await)
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .keep_alive(true)
+        .timer(TokioTimer::new())
+        .header_read_timeout(config.header_timeout);
+    let conn = builder.serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(conn);
+    let result = tokio::select! {
+        result = conn.as_mut() => result,
+        _ = shutting_down(&mut shutdown) => {
+            conn.as_mut().graceful_shutdown();
+            conn.as_mut().await
+        }
+    };
+    if let Err(e) = result {
+        tracing::debug!(%client, "connection ended: {e}");
+    }
+}
+
+#[cfg(test)]
+mod tests;

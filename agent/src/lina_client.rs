@@ -1,1 +1,403 @@
-//! lina_client (in progress)
+//! Client side of the LINA protocol: one TCP connection multiplexed by request id.
+//!
+//! A writer task owns the socket's write half and a reader task dispatches each response to
+//! the request that is waiting for it; `Generation` pushes (request id 0) feed a watch channel.
+//! When the connection ends every waiting request fails with [`LinaError::Closed`].
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bytes::BytesMut;
+use cli_translator::protocol::frame::{self, FrameError};
+use cli_translator::protocol::{
+    AuthFailure, Authenticate, DecodeError, DeviceFacts, Exec, ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError,
+    Session, TokenCreate, TokenDelete, TokenResult,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// Why a LINA request did not get an answer.
+#[derive(Debug)]
+pub enum LinaError {
+    Io(std::io::Error),
+    Frame(FrameError),
+    Decode(DecodeError),
+    /// LINA answered with a protocol error.
+    Protocol(ProtocolError),
+    /// The connection is gone.
+    Closed,
+    /// LINA answered with a message of the wrong kind.
+    Unexpected(&'static str),
+}
+
+impl fmt::Display for LinaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinaError::Io(e) => write!(f, "LINA connection: {e}"),
+            LinaError::Frame(e) => write!(f, "LINA sent a bad frame: {e}"),
+            LinaError::Decode(e) => write!(f, "LINA sent a bad message: {e}"),
+            LinaError::Protocol(e) => write!(f, "LINA refused the request: {}", e.detail),
+            LinaError::Closed => f.write_str("the LINA connection is closed"),
+            LinaError::Unexpected(what) => write!(f, "LINA answered with an unexpected message (wanted {what})"),
+        }
+    }
+}
+
+impl std::error::Error for LinaError {}
+
+impl From<std::io::Error> for LinaError {
+    fn from(e: std::io::Error) -> Self {
+        LinaError::Io(e)
+    }
+}
+
+/// Requests waiting for their answer, by request id. A std mutex: never held across `.await`.
+type Pending = Arc<Mutex<HashMap<u32, oneshot::Sender<Message>>>>;
+
+struct Shared {
+    next_id: AtomicU32,
+    pending: Pending,
+    outbox: mpsc::Sender<BytesMut>,
+    generation: watch::Sender<u64>,
+    closed: watch::Receiver<bool>,
+}
+
+/// A connection to LINA; clones share it.
+#[derive(Clone)]
+pub struct LinaClient {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for LinaClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LinaClient").field("closed", &*self.shared.closed.borrow()).finish()
+    }
+}
+
+impl LinaClient {
+    /// Connects, says hello as `peer`, and returns the device facts LINA announced.
+    pub async fn connect(addr: SocketAddr, peer: &str) -> Result<(LinaClient, DeviceFacts), LinaError> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (read, write) = stream.into_split();
+        let pending: Pending = Arc::default();
+        let (outbox, outbox_rx) = mpsc::channel(1024);
+        let (closed_tx, closed_rx) = watch::channel(false);
+        let (generation, _) = watch::channel(0);
+        let shared = Arc::new(Shared { next_id: AtomicU32::new(1), pending: pending.clone(), outbox, generation, closed: closed_rx });
+        let closed_tx = Arc::new(closed_tx);
+        tokio::spawn(write_loop(write, outbox_rx, closed_tx.clone()));
+        tokio::spawn(read_loop(read, pending, shared.generation.clone(), closed_tx));
+        let client = LinaClient { shared };
+        match client.request(Message::Hello { version: PROTOCOL_VERSION, peer: peer.to_owned() }).await? {
+            Message::HelloAck(facts) => Ok((client, facts)),
+            other => Err(unexpected(other, "HelloAck")),
+        }
+    }
+
+    /// Checks credentials; the inner result is LINA's verdict.
+    pub async fn authenticate(&self, a: Authenticate) -> Result<Result<Session, AuthFailure>, LinaError> {
+        match self.request(Message::Authenticate(a)).await? {
+            Message::AuthResult(r) => Ok(r),
+            other => Err(unexpected(other, "AuthResult")),
+        }
+    }
+
+    pub async fn token_create(&self, t: TokenCreate) -> Result<TokenResult, LinaError> {
+        match self.request(Message::TokenCreate(t)).await? {
+            Message::TokenResult(r) => Ok(r),
+            other => Err(unexpected(other, "TokenResult")),
+        }
+    }
+
+    pub async fn token_delete(&self, t: TokenDelete) -> Result<TokenResult, LinaError> {
+        match self.request(Message::TokenDelete(t)).await? {
+            Message::TokenResult(r) => Ok(r),
+            other => Err(unexpected(other, "TokenResult")),
+        }
+    }
+
+    /// Runs a command batch.
+    pub async fn exec(&self, e: Exec) -> Result<ExecResult, LinaError> {
+        match self.request(Message::Exec(e)).await? {
+            Message::ExecResult(r) => Ok(r),
+            other => Err(unexpected(other, "ExecResult")),
+        }
+    }
+
+    /// Hands an event to LINA's syslog.
+    pub async fn log(&self, ev: LogEvent) -> Result<(), LinaError> {
+        match self.request(Message::Log(ev)).await? {
+            Message::LogAck => Ok(()),
+            other => Err(unexpected(other, "LogAck")),
+        }
+    }
+
+    /// Subscribes to configuration generations: the receiver holds the current one, then each push.
+    pub async fn subscribe(&self) -> Result<watch::Receiver<u64>, LinaError> {
+        match self.request(Message::Subscribe).await? {
+            Message::Generation(g) => {
+                advance(&self.shared.generation, g);
+                Ok(self.shared.generation.subscribe())
+            }
+            other => Err(unexpected(other, "Generation")),
+        }
+    }
+
+    /// Whether the connection has ended.
+    pub fn is_closed(&self) -> bool {
+        *self.shared.closed.borrow()
+    }
+
+    /// Resolves when the connection ends.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut rx = self.shared.closed.clone();
+        async move {
+            // An error means the sender is gone: closed as well.
+            let _ = rx.wait_for(|closed| *closed).await;
+        }
+    }
+
+    async fn request(&self, msg: Message) -> Result<Message, LinaError> {
+        if self.is_closed() {
+            return Err(LinaError::Closed);
+        }
+        let id = loop {
+            let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
+            if id != 0 {
+                break id;
+            }
+        };
+        let frame = msg.to_frame(id).map_err(|_| LinaError::Unexpected("a request small enough for one frame"))?;
+        let mut wire = BytesMut::with_capacity(frame.payload.len() + frame::HEADER_LEN);
+        frame::encode(&frame, &mut wire);
+        let (tx, rx) = oneshot::channel();
+        lock(&self.shared.pending).insert(id, tx);
+        if self.shared.outbox.send(wire).await.is_err() {
+            lock(&self.shared.pending).remove(&id);
+            return Err(LinaError::Closed);
+        }
+        match rx.await {
+            Ok(Message::Error(e)) => Err(LinaError::Protocol(e)),
+            Ok(m) => Ok(m),
+            Err(_) => Err(LinaError::Closed),
+        }
+    }
+}
+
+fn lock(p: &Pending) -> std::sync::MutexGuard<'_, HashMap<u32, oneshot::Sender<Message>>> {
+    // A poisoned map only means a task panicked while inserting; the map itself is still usable.
+    p.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Generations only grow; a late answer must not move the watch backwards.
+fn advance(generation: &watch::Sender<u64>, g: u64) {
+    generation.send_if_modified(|cur| {
+        if g > *cur {
+            *cur = g;
+            true
+        } else {
+            false
+        }
+    });
+}
+
+fn unexpected(msg: Message, wanted: &'static str) -> LinaError {
+    match msg {
+        Message::Error(e) => LinaError::Protocol(e),
+        _ => LinaError::Unexpected(wanted),
+    }
+}
+
+async fn write_loop(mut write: OwnedWriteHalf, mut outbox: mpsc::Receiver<BytesMut>, closed: Arc<watch::Sender<bool>>) {
+    while let Some(buf) = outbox.recv().await {
+        if write.write_all(&buf).await.is_err() {
+            break;
+        }
+    }
+    closed.send_replace(true);
+}
+
+async fn read_loop(mut read: OwnedReadHalf, pending: Pending, generation: watch::Sender<u64>, closed: Arc<watch::Sender<bool>>) {
+    let mut buf = BytesMut::with_capacity(64 * 1024);
+    'conn: loop {
+        loop {
+            match frame::decode(&mut buf) {
+                Ok(Some(f)) => {
+                    let msg = match Message::from_frame(&f) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "undecodable message from LINA");
+                            break 'conn;
+                        }
+                    };
+                    if f.request_id == 0 {
+                        if let Message::Generation(g) = msg {
+                            advance(&generation, g);
+                        }
+                        continue;
+                    }
+                    if let Some(tx) = lock(&pending).remove(&f.request_id) {
+                        let _ = tx.send(msg);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "bad frame from LINA");
+                    break 'conn;
+                }
+            }
+        }
+        match read.read_buf(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    closed.send_replace(true);
+    // Dropping the senders fails every waiting request with `Closed`.
+    lock(&pending).clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cli_translator::protocol::{ContextMode, Credential, FirewallMode};
+    use tokio::net::TcpListener;
+
+    fn facts() -> DeviceFacts {
+        DeviceFacts {
+            hostname: "asa".into(),
+            model: "ASAv".into(),
+            serial_number: "X".into(),
+            asa_version: "9.16(4)".into(),
+            rest_api_version: "7.16(1)".into(),
+            context_mode: ContextMode::Single,
+            firewall_mode: FirewallMode::Routed,
+        }
+    }
+
+    /// A fake LINA that answers requests out of order and pushes a generation.
+    async fn fake_lina() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = BytesMut::new();
+            let mut held: Vec<(u32, Message)> = Vec::new();
+            loop {
+                let mut pushes = Vec::new();
+                while let Some(f) = frame::decode(&mut buf).unwrap() {
+                    let reply = match Message::from_frame(&f).unwrap() {
+                        Message::Hello { .. } => Message::HelloAck(facts()),
+                        Message::Subscribe => {
+                            pushes.push(Message::Generation(8));
+                            Message::Generation(7)
+                        }
+                        Message::Authenticate(a) => match a.credential {
+                            Credential::Basic { username, .. } => {
+                                Message::AuthResult(Ok(Session { username, privilege: 15, generation: 7 }))
+                            }
+                            Credential::Token(_) => Message::AuthResult(Err(AuthFailure::BadCredentials)),
+                        },
+                        Message::Log(_) => Message::LogAck,
+                        _ => Message::Error(ProtocolError {
+                            code: cli_translator::protocol::ProtocolErrorCode::UnexpectedMessage,
+                            detail: "no".into(),
+                        }),
+                    };
+                    held.push((f.request_id, reply));
+                }
+                // Answer in reverse order to show the client matches by id; pushes go last.
+                let mut out = BytesMut::new();
+                while let Some((id, m)) = held.pop() {
+                    frame::encode(&m.to_frame(id).unwrap(), &mut out);
+                }
+                for m in pushes {
+                    frame::encode(&m.to_frame(0).unwrap(), &mut out);
+                }
+                if !out.is_empty() {
+                    sock.write_all(&out).await.unwrap();
+                }
+                if sock.read_buf(&mut buf).await.unwrap() == 0 {
+                    return;
+                }
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn matches_concurrent_answers_by_request_id() {
+        let addr = fake_lina().await;
+        let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test").await.unwrap();
+        assert_eq!(facts_got, facts());
+        let auth = |user: &str| Authenticate {
+            credential: Credential::Basic { username: user.into(), password: "p".into() },
+            context: None,
+            source: "127.0.0.1".parse().unwrap(),
+        };
+        let (a, b) = tokio::join!(client.authenticate(auth("alice")), client.authenticate(auth("bob")));
+        assert_eq!(a.unwrap().unwrap().username, "alice");
+        assert_eq!(b.unwrap().unwrap().username, "bob");
+        let token = Authenticate { credential: Credential::Token("t".into()), context: None, source: "::1".parse().unwrap() };
+        assert_eq!(client.authenticate(token).await.unwrap(), Err(AuthFailure::BadCredentials));
+        assert!(matches!(client.exec(exec()).await, Err(LinaError::Protocol(_))));
+        let mut rx = client.subscribe().await.unwrap();
+        let pushed = *rx.wait_for(|g| *g == 8).await.unwrap();
+        assert_eq!(pushed, 8);
+        client.log(LogEvent { message_id: 342001, level: 7, body: "x".into() }).await.unwrap();
+    }
+
+    fn exec() -> Exec {
+        Exec {
+            user: "u".into(),
+            privilege: 15,
+            source: "127.0.0.1".parse().unwrap(),
+            context: None,
+            mode: cli_translator::protocol::ExecMode::Exec,
+            atomic: false,
+            commands: vec!["show version".into()],
+        }
+    }
+
+    #[tokio::test]
+    async fn fails_waiting_requests_when_lina_goes_away() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = BytesMut::new();
+            sock.read_buf(&mut buf).await.unwrap();
+            let f = frame::decode(&mut buf).unwrap().unwrap();
+            let mut out = BytesMut::new();
+            frame::encode(&Message::HelloAck(facts()).to_frame(f.request_id).unwrap(), &mut out);
+            sock.write_all(&out).await.unwrap();
+            // Read the next request, then hang up without answering.
+            let _ = sock.read_buf(&mut buf).await;
+        });
+        let (client, _) = LinaClient::connect(addr, "rest-agent/test").await.unwrap();
+        assert!(matches!(client.exec(exec()).await, Err(LinaError::Closed)));
+        client.closed().await;
+        assert!(client.is_closed());
+        assert!(matches!(client.exec(exec()).await, Err(LinaError::Closed)));
+    }
+
+    #[tokio::test]
+    async fn rejects_garbage_from_the_peer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            sock.write_all(b"HTTP/1.1 200 OK\r\n\r\n").await.unwrap();
+            let mut b = [0u8; 64];
+            let _ = sock.read(&mut b).await;
+        });
+        assert!(matches!(LinaClient::connect(addr, "rest-agent/test").await, Err(LinaError::Closed)));
+    }
+}

@@ -1,1 +1,789 @@
-//! supervisor (in progress)
+//! The supervisor of the agent process: spawns it, waits for its `READY` line, restarts it when it
+//! dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
+//!
+//! States: `Starting` (first spawn), `Ready` (serving at an address), `Restarting` (a later spawn),
+//! `GaveUp` (five failed starts in a row; nothing more is tried), `Stopped` (after `shutdown`).
+
+use std::ffi::OsString;
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use cli_translator::protocol::LogEvent;
+use syslog::{Level, Message};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, ChildStdout, Command};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{Instant, sleep, sleep_until, timeout};
+
+use crate::lina_client::LinaClient;
+
+/// Environment variables the agent process reads.
+pub const ENV_SECRET: &str = "ASA_AGENT_SECRET";
+pub const ENV_LINA: &str = "ASA_AGENT_LINA";
+pub const ENV_LISTEN: &str = "ASA_AGENT_LISTEN";
+pub const ENV_CONFIG: &str = "ASA_AGENT_CONFIG";
+
+/// Syslog ids of the agent life cycle.
+const STARTED: u32 = 342001;
+const FAILED: u32 = 342002;
+const RESTARTING: u32 = 342003;
+const GAVE_UP: u32 = 342004;
+
+/// A ready agent process: where it serves and the secret that authenticates the channel to it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReadyAgent {
+    pub addr: SocketAddr,
+    secret: Arc<str>,
+}
+
+impl ReadyAgent {
+    pub fn new(addr: SocketAddr, secret: String) -> ReadyAgent {
+        ReadyAgent {
+            addr,
+            secret: secret.into(),
+        }
+    }
+
+    /// The value of `x-asa-channel-secret` for this process.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+}
+
+/// Never prints the secret.
+impl fmt::Debug for ReadyAgent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadyAgent")
+            .field("addr", &self.addr)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentState {
+    Starting,
+    Ready(ReadyAgent),
+    Restarting,
+    GaveUp,
+    Stopped,
+}
+
+/// The program the supervisor runs as the agent process. Injectable so tests can run
+/// `/bin/false` or a shell one-liner instead of `agent worker`.
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+impl WorkerCommand {
+    pub fn new(program: impl Into<PathBuf>) -> WorkerCommand {
+        WorkerCommand {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> WorkerCommand {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> WorkerCommand {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    /// `<this executable> worker`, talking to LINA at `lina`, listening on 127.0.0.1:0, with
+    /// `config` (JSON) as `ASA_AGENT_CONFIG`. The secret is added per spawn.
+    pub fn agent_worker(lina: SocketAddr, config: String) -> io::Result<WorkerCommand> {
+        Ok(WorkerCommand::new(std::env::current_exe()?)
+            .arg("worker")
+            .env(ENV_LINA, lina.to_string())
+            .env(ENV_LISTEN, "127.0.0.1:0")
+            .env(ENV_CONFIG, config))
+    }
+}
+
+/// How the supervisor behaves; `new` gives the production values.
+#[derive(Debug, Clone)]
+pub struct SupervisorOptions {
+    pub command: WorkerCommand,
+    /// Where the running agent process's pid is written (tests `kill -9` it).
+    pub pid_file: Option<PathBuf>,
+    /// How long a start may take before the process is killed (20 s).
+    pub ready_timeout: Duration,
+    /// The pause after a failed start (1 s); a ready process that dies is restarted at once.
+    pub retry_delay: Duration,
+    /// Failed starts in a row before giving up (5).
+    pub max_failed_starts: u32,
+}
+
+impl SupervisorOptions {
+    pub fn new(command: WorkerCommand) -> SupervisorOptions {
+        SupervisorOptions {
+            command,
+            pid_file: None,
+            ready_timeout: Duration::from_secs(20),
+            retry_delay: Duration::from_secs(1),
+            max_failed_starts: 5,
+        }
+    }
+}
+
+/// Where the supervisor's syslog messages go.
+pub trait LogSink: Send + Sync {
+    /// Must not block: the supervisor calls it between process events.
+    fn log(&self, message: Message);
+}
+
+/// The running supervisor task.
+#[derive(Debug)]
+pub struct Supervisor {
+    state: watch::Receiver<AgentState>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Supervisor {
+    /// Spawns the supervision task (and at once the first agent process).
+    pub fn start(options: SupervisorOptions, sink: Arc<dyn LogSink>) -> Supervisor {
+        let (state_tx, state) = watch::channel(AgentState::Starting);
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(supervise(options, sink, state_tx, stop_rx));
+        Supervisor { state, stop, task }
+    }
+
+    /// The current state, updated on every transition.
+    pub fn state(&self) -> watch::Receiver<AgentState> {
+        self.state.clone()
+    }
+
+    /// Kills the agent process and ends supervision.
+    pub async fn shutdown(self) {
+        self.stop.send_replace(true);
+        if let Err(e) = self.task.await {
+            tracing::error!("supervisor task failed: {e}");
+        }
+    }
+}
+
+/// How one start attempt ended.
+enum Start {
+    Ready(Box<Running>),
+    Failed(String),
+    Stopped,
+}
+
+/// A process that said READY.
+struct Running {
+    child: Child,
+    agent: ReadyAgent,
+}
+
+async fn supervise(
+    options: SupervisorOptions,
+    sink: Arc<dyn LogSink>,
+    state: watch::Sender<AgentState>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut failed_in_a_row = 0u32;
+    let mut first = true;
+    loop {
+        state.send_replace(if first {
+            AgentState::Starting
+        } else {
+            AgentState::Restarting
+        });
+        first = false;
+        match start_once(&options, &mut stop).await {
+            Start::Ready(mut running) => {
+                failed_in_a_row = 0;
+                tracing::info!(addr = %running.agent.addr, "agent process ready");
+                sink.log(syslog_message(STARTED, &[]));
+                state.send_replace(AgentState::Ready(running.agent.clone()));
+                let died = tokio::select! {
+                    _ = stopped(&mut stop) => None,
+                    status = running.child.wait() => Some(status),
+                };
+                match died {
+                    None => {
+                        kill(&mut running.child).await;
+                        break;
+                    }
+                    Some(status) => {
+                        tracing::warn!("agent process died: {}", describe(&status));
+                        sink.log(syslog_message(RESTARTING, &[]));
+                    }
+                }
+            }
+            Start::Failed(reason) => {
+                tracing::warn!("agent process failed to start: {reason}");
+                sink.log(syslog_message(FAILED, &[&reason]));
+                failed_in_a_row += 1;
+                if failed_in_a_row >= options.max_failed_starts {
+                    sink.log(syslog_message(GAVE_UP, &[]));
+                    state.send_replace(AgentState::GaveUp);
+                    stopped(&mut stop).await;
+                    break;
+                }
+                state.send_replace(AgentState::Restarting);
+                tokio::select! {
+                    _ = stopped(&mut stop) => break,
+                    _ = sleep(options.retry_delay) => {}
+                }
+            }
+            Start::Stopped => break,
+        }
+    }
+    if let Some(path) = &options.pid_file {
+        // The file may never have been written; nothing to report then.
+        let _ = std::fs::remove_file(path);
+    }
+    state.send_replace(AgentState::Stopped);
+}
+
+/// Spawns the process and waits for `READY <addr>` on its stdout, its exit, the timeout or a stop.
+async fn start_once(options: &SupervisorOptions, stop: &mut watch::Receiver<bool>) -> Start {
+    let secret = match new_secret() {
+        Ok(secret) => secret,
+        Err(e) => return Start::Failed(format!("no channel secret could be generated: {e}")),
+    };
+    let command = &options.command;
+    let mut spawn = Command::new(&command.program);
+    // Its own process group: a Ctrl-C at the terminal reaches the daemon only, which then
+    // stops the agent process itself (instead of seeing it die and logging 342003).
+    #[cfg(unix)]
+    spawn.process_group(0);
+    let mut child = match spawn
+        .args(&command.args)
+        .envs(command.env.iter().map(|(k, v)| (k, v)))
+        .env(ENV_SECRET, &secret)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => return Start::Failed(format!("the process could not be started: {e}")),
+    };
+    if let (Some(path), Some(pid)) = (&options.pid_file, child.id())
+        && let Err(e) = std::fs::write(path, format!("{pid}\n"))
+    {
+        tracing::warn!("cannot write {}: {e}", path.display());
+    }
+    let Some(stdout) = child.stdout.take() else {
+        kill(&mut child).await;
+        return Start::Failed("the process has no stdout".to_owned());
+    };
+    let mut lines = BufReader::new(stdout).lines();
+    let deadline = Instant::now() + options.ready_timeout;
+    let mut stdout_open = true;
+    loop {
+        let event = tokio::select! {
+            biased;
+            _ = stopped(stop) => StartEvent::Stop,
+            line = lines.next_line(), if stdout_open => StartEvent::Line(line),
+            status = child.wait() => StartEvent::Exited(status),
+            _ = sleep_until(deadline) => StartEvent::Timeout,
+        };
+        let failure = match event {
+            StartEvent::Stop => {
+                kill(&mut child).await;
+                return Start::Stopped;
+            }
+            StartEvent::Line(Ok(Some(line))) => match line.strip_prefix("READY ") {
+                Some(addr) => match addr.trim().parse::<SocketAddr>() {
+                    Ok(addr) => {
+                        tokio::spawn(drain(lines.into_inner()));
+                        let agent = ReadyAgent::new(addr, secret);
+                        return Start::Ready(Box::new(Running { child, agent }));
+                    }
+                    Err(_) => "the process announced an unreadable address".to_owned(),
+                },
+                None => {
+                    tracing::debug!("agent process stdout: {line}");
+                    continue;
+                }
+            },
+            StartEvent::Line(Ok(None) | Err(_)) => {
+                stdout_open = false;
+                continue;
+            }
+            StartEvent::Exited(status) => {
+                return Start::Failed(format!("{} before it was ready", describe(&status)));
+            }
+            StartEvent::Timeout => format!("not ready within {}", seconds(options.ready_timeout)),
+        };
+        kill(&mut child).await;
+        return Start::Failed(failure);
+    }
+}
+
+/// What happened while waiting for `READY`.
+enum StartEvent {
+    Stop,
+    Line(io::Result<Option<String>>),
+    Exited(io::Result<ExitStatus>),
+    Timeout,
+}
+
+/// Resolves when a stop is asked for (or the supervisor handle is gone).
+async fn stopped(stop: &mut watch::Receiver<bool>) {
+    // An error means the sender is dropped: nobody can ask any more, so stop as well.
+    let _ = stop.wait_for(|stop| *stop).await;
+}
+
+async fn kill(child: &mut Child) {
+    if let Err(e) = child.kill().await {
+        tracing::warn!("cannot kill the agent process: {e}");
+    }
+}
+
+/// Reads (and drops) whatever the ready process still writes on stdout, so it never blocks.
+async fn drain(stdout: BufReader<ChildStdout>) {
+    let mut lines = stdout.lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        tracing::debug!("agent process stdout: {line}");
+    }
+}
+
+/// `process exited with status 1`, `process was killed by signal 9`.
+fn describe(status: &io::Result<ExitStatus>) -> String {
+    match status {
+        Ok(status) => match status.code() {
+            Some(code) => format!("process exited with status {code}"),
+            None => match signal_of(status) {
+                Some(signal) => format!("process was killed by signal {signal}"),
+                None => "process ended".to_owned(),
+            },
+        },
+        Err(e) => format!("process could not be waited for: {e}"),
+    }
+}
+
+#[cfg(unix)]
+fn signal_of(status: &ExitStatus) -> Option<i32> {
+    std::os::unix::process::ExitStatusExt::signal(status)
+}
+
+#[cfg(not(unix))]
+fn signal_of(_: &ExitStatus) -> Option<i32> {
+    None
+}
+
+/// `20 seconds`, or milliseconds for shorter test timeouts.
+fn seconds(duration: Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{} seconds", duration.as_secs())
+    } else {
+        format!("{} milliseconds", duration.as_millis())
+    }
+}
+
+/// 32 random bytes, hex-encoded.
+fn new_secret() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The catalogued message; the catalogue holds all four ids, the fallback only keeps this total.
+fn syslog_message(id: u32, args: &[&str]) -> Message {
+    Message::from_catalogue(id, args)
+        .unwrap_or_else(|| Message::new(id, Level::Errors, args.join(" ")))
+}
+
+/// Sends the supervisor's messages to LINA over a connection of its own (peer `rest-daemon/<ver>`),
+/// reconnecting as needed; when LINA cannot be reached the formatted line goes to stderr.
+#[derive(Debug, Clone)]
+pub struct LinaLogSink {
+    tx: mpsc::UnboundedSender<Message>,
+}
+
+impl LinaLogSink {
+    /// Starts the forwarding task (needs a tokio runtime).
+    pub fn spawn(lina: SocketAddr) -> LinaLogSink {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(forward_logs(lina, rx));
+        LinaLogSink { tx }
+    }
+}
+
+impl LogSink for LinaLogSink {
+    fn log(&self, message: Message) {
+        if let Err(unsent) = self.tx.send(message) {
+            eprintln!("{}", unsent.0);
+        }
+    }
+}
+
+/// The peer name the front-end and supervisor use towards LINA.
+pub fn daemon_peer() -> String {
+    format!("rest-daemon/{}", env!("CARGO_PKG_VERSION"))
+}
+
+async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>) {
+    let mut client: Option<LinaClient> = None;
+    while let Some(message) = rx.recv().await {
+        let event = LogEvent {
+            message_id: message.id,
+            level: message.level.as_u8(),
+            body: message.body.clone(),
+        };
+        let mut delivered = false;
+        // One retry on a fresh connection when the kept one turns out dead.
+        for _ in 0..2 {
+            if client.is_none() {
+                client = connect(lina).await;
+            }
+            let Some(connected) = &client else { break };
+            match connected.log(event.clone()).await {
+                Ok(()) => {
+                    delivered = true;
+                    break;
+                }
+                Err(e) => {
+                    tracing::debug!("syslog to LINA failed: {e}");
+                    client = None;
+                }
+            }
+        }
+        if !delivered {
+            eprintln!("{message}");
+        }
+    }
+}
+
+async fn connect(lina: SocketAddr) -> Option<LinaClient> {
+    match timeout(
+        Duration::from_secs(2),
+        LinaClient::connect(lina, &daemon_peer()),
+    )
+    .await
+    {
+        Ok(Ok((client, _facts))) => Some(client),
+        Ok(Err(e)) => {
+            tracing::debug!("cannot reach LINA at {lina}: {e}");
+            None
+        }
+        Err(_) => {
+            tracing::debug!("cannot reach LINA at {lina}: timed out");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Records messages; a std Mutex is fine: no `.await` while it is held.
+    #[derive(Default)]
+    struct FakeSink(Mutex<Vec<Message>>);
+
+    impl LogSink for FakeSink {
+        fn log(&self, message: Message) {
+            self.0.lock().unwrap().push(message);
+        }
+    }
+
+    impl FakeSink {
+        fn ids(&self) -> Vec<u32> {
+            self.0.lock().unwrap().iter().map(|m| m.id).collect()
+        }
+
+        fn bodies(&self) -> Vec<String> {
+            self.0
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|m| m.body.clone())
+                .collect()
+        }
+    }
+
+    /// A temporary directory, removed when dropped.
+    struct Scratch(PathBuf);
+
+    impl std::ops::Deref for Scratch {
+        type Target = Path;
+
+        fn deref(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn scratch_dir(name: &str) -> Scratch {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "agent-supervisor-{}-{}-{name}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn sh(script: &str) -> WorkerCommand {
+        WorkerCommand::new("/bin/sh").arg("-c").arg(script)
+    }
+
+    fn fast(command: WorkerCommand) -> SupervisorOptions {
+        SupervisorOptions {
+            retry_delay: Duration::ZERO,
+            ready_timeout: Duration::from_secs(10),
+            ..SupervisorOptions::new(command)
+        }
+    }
+
+    async fn wait_for(
+        state: &mut watch::Receiver<AgentState>,
+        what: impl FnMut(&AgentState) -> bool,
+    ) -> AgentState {
+        timeout(Duration::from_secs(20), state.wait_for(what))
+            .await
+            .expect("state not reached in time")
+            .expect("supervisor gone")
+            .clone()
+    }
+
+    fn is_ready(state: &AgentState) -> bool {
+        matches!(state, AgentState::Ready(_))
+    }
+
+    #[tokio::test]
+    async fn five_failed_starts_log_342002_five_times_then_342004() {
+        let sink = Arc::new(FakeSink::default());
+        let supervisor = Supervisor::start(fast(WorkerCommand::new("/bin/false")), sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(
+            sink.ids(),
+            [FAILED, FAILED, FAILED, FAILED, FAILED, GAVE_UP]
+        );
+        assert_eq!(
+            sink.bodies()[0],
+            "REST API Agent failed, reason: process exited with status 1 before it was ready"
+        );
+        assert!(sink.bodies()[5].starts_with("Failed to automatically restart"));
+        // No sixth attempt.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(sink.ids().len(), 6);
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn ready_line_makes_the_agent_ready_and_logs_342001() {
+        let dir = scratch_dir("ready");
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(sh("echo READY 127.0.0.1:1; exec sleep 60"));
+        options.pid_file = Some(dir.join("agent.pid"));
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        let AgentState::Ready(agent) = wait_for(&mut state, is_ready).await else {
+            unreachable!()
+        };
+        assert_eq!(agent.addr, "127.0.0.1:1".parse().unwrap());
+        assert_eq!(agent.secret().len(), 64);
+        assert!(agent.secret().chars().all(|c| c.is_ascii_hexdigit()));
+        assert!(!format!("{agent:?}").contains(agent.secret()));
+        assert_eq!(sink.ids(), [STARTED]);
+        assert_eq!(sink.bodies()[0], "REST API Agent started successfully.");
+
+        let pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
+        let proc_dir = PathBuf::from(format!("/proc/{}", pid.trim()));
+        assert!(proc_dir.exists());
+
+        supervisor.shutdown().await;
+        assert_eq!(*state.borrow(), AgentState::Stopped);
+        assert!(!dir.join("agent.pid").exists());
+        // Killed and reaped.
+        assert!(!proc_dir.exists());
+    }
+
+    #[tokio::test]
+    async fn lifecycle_logs_342002_342001_342003_then_gives_up_after_five_more() {
+        let dir = scratch_dir("lifecycle");
+        let counter = dir.join("runs");
+        // Run 1 fails, run 2 is ready then dies, runs 3.. fail.
+        let script = format!(
+            "n=$(cat {c} 2>/dev/null || echo 0); n=$((n+1)); echo $n > {c}; \
+             if [ $n -eq 2 ]; then echo READY 127.0.0.1:9; sleep 0.2; exit 0; fi; exit 3",
+            c = counter.display()
+        );
+        let sink = Arc::new(FakeSink::default());
+        let supervisor = Supervisor::start(fast(sh(&script)), sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(
+            sink.ids(),
+            [
+                FAILED, STARTED, RESTARTING, FAILED, FAILED, FAILED, FAILED, FAILED, GAVE_UP
+            ]
+        );
+        assert_eq!(
+            sink.bodies()[0],
+            "REST API Agent failed, reason: process exited with status 3 before it was ready"
+        );
+        assert_eq!(
+            sink.bodies()[2],
+            "REST API Agent failure notification received. Agent will be restarted automatically."
+        );
+        assert_eq!(std::fs::read_to_string(&counter).unwrap().trim(), "7");
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn killed_ready_agent_is_restarted_at_once() {
+        let dir = scratch_dir("kill");
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(sh("echo READY 127.0.0.1:2; exec sleep 60"));
+        options.pid_file = Some(dir.join("agent.pid"));
+        options.retry_delay = Duration::from_secs(60);
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, is_ready).await;
+        let pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
+        let status = std::process::Command::new("kill")
+            .args(["-9", pid.trim()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        wait_for(&mut state, |s| *s == AgentState::Restarting).await;
+        wait_for(&mut state, is_ready).await;
+        assert_eq!(sink.ids(), [STARTED, RESTARTING, STARTED]);
+        let new_pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
+        assert_ne!(pid, new_pid);
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn silent_process_is_killed_after_the_ready_timeout() {
+        let dir = scratch_dir("timeout");
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(sh("exec sleep 60"));
+        options.ready_timeout = Duration::from_millis(300);
+        options.max_failed_starts = 1;
+        options.pid_file = Some(dir.join("agent.pid"));
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(sink.ids(), [FAILED, GAVE_UP]);
+        assert_eq!(
+            sink.bodies()[0],
+            "REST API Agent failed, reason: not ready within 300 milliseconds"
+        );
+        let pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
+        assert!(!PathBuf::from(format!("/proc/{}", pid.trim())).exists());
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn passes_the_environment_and_a_fresh_secret() {
+        let command =
+            sh("echo \"READY 127.0.0.1:${#ASA_AGENT_SECRET}\"; exec sleep 60").env("UNUSED", "x");
+        let sink = Arc::new(FakeSink::default());
+        let supervisor = Supervisor::start(fast(command), sink.clone());
+        let mut state = supervisor.state();
+        let AgentState::Ready(agent) = wait_for(&mut state, is_ready).await else {
+            unreachable!()
+        };
+        // The port is the secret's length: 32 bytes in hex.
+        assert_eq!(agent.addr.port(), 64);
+        supervisor.shutdown().await;
+
+        let command =
+            sh("echo \"READY $ASA_AGENT_LISTEN\"; exec sleep 60").env(ENV_LISTEN, "127.0.0.1:7");
+        let supervisor = Supervisor::start(fast(command), sink.clone());
+        let mut state = supervisor.state();
+        let AgentState::Ready(agent) = wait_for(&mut state, is_ready).await else {
+            unreachable!()
+        };
+        assert_eq!(agent.addr, "127.0.0.1:7".parse().unwrap());
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn unreadable_ready_line_is_a_failed_start() {
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(sh("echo hello; echo READY nowhere; exec sleep 60"));
+        options.max_failed_starts = 1;
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(
+            sink.bodies()[0],
+            "REST API Agent failed, reason: the process announced an unreadable address"
+        );
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn missing_program_is_a_failed_start() {
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(WorkerCommand::new("/nonexistent/agent-worker"));
+        options.max_failed_starts = 2;
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(sink.ids(), [FAILED, FAILED, GAVE_UP]);
+        assert!(sink.bodies()[0].contains("the process could not be started"));
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn shutdown_while_starting_stops_cleanly() {
+        let sink = Arc::new(FakeSink::default());
+        let supervisor = Supervisor::start(fast(sh("exec sleep 60")), sink.clone());
+        let state = supervisor.state();
+        timeout(Duration::from_secs(5), supervisor.shutdown())
+            .await
+            .unwrap();
+        assert_eq!(*state.borrow(), AgentState::Stopped);
+        assert!(sink.ids().is_empty());
+    }
+
+    #[test]
+    fn describes_exit_statuses() {
+        let status = std::process::Command::new("/bin/sh")
+            .args(["-c", "exit 4"])
+            .status();
+        assert_eq!(describe(&status), "process exited with status 4");
+        let status = std::process::Command::new("/bin/sh")
+            .args(["-c", "kill -9 $$"])
+            .status();
+        assert_eq!(describe(&status), "process was killed by signal 9");
+    }
+
+    #[test]
+    fn timeouts_read_in_seconds() {
+        assert_eq!(seconds(Duration::from_secs(20)), "20 seconds");
+        assert_eq!(seconds(Duration::from_millis(1500)), "1500 milliseconds");
+    }
+
+    #[test]
+    fn peer_name_is_rest_daemon() {
+        assert!(daemon_peer().starts_with("rest-daemon/"));
+    }
+}

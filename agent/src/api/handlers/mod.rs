@@ -1,0 +1,124 @@
+//! Request handlers, one file per endpoint family, and what they share: the authenticated
+//! call and running command batches on LINA on the caller's behalf.
+
+pub mod cli;
+pub mod resource;
+pub mod tokens;
+pub mod writemem;
+
+use std::net::IpAddr;
+
+use cli_translator::protocol::{Exec, ExecMode, ExecResult, Session};
+
+use super::error::ApiError;
+use super::links::Origin;
+use super::query::Query;
+use super::state::AppState;
+
+/// An authenticated request, as handlers see it.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub state: &'a AppState,
+    pub session: Session,
+    pub source: IpAddr,
+    pub origin: Origin,
+    pub query: Query,
+}
+
+impl Call<'_> {
+    /// Runs `commands` as the caller, in the caller's context.
+    pub async fn exec(
+        &self,
+        mode: ExecMode,
+        atomic: bool,
+        commands: Vec<String>,
+    ) -> Result<ExecResult, ApiError> {
+        Ok(self
+            .state
+            .lina
+            .exec(Exec {
+                user: self.session.username.clone(),
+                privilege: self.session.privilege,
+                source: self.source,
+                context: self.query.context.clone(),
+                mode,
+                atomic,
+                commands,
+            })
+            .await?)
+    }
+
+    /// Runs a configuration batch all-or-nothing; any failing command is a 400 carrying
+    /// LINA's output, and then nothing was applied.
+    pub async fn configure(&self, commands: Vec<String>) -> Result<ExecResult, ApiError> {
+        let result = self.exec(ExecMode::Config, true, commands.clone()).await?;
+        check_applied(&commands, &result)?;
+        Ok(result)
+    }
+}
+
+/// Fails with the first failing command's output, or when LINA says it applied nothing.
+pub fn check_applied(commands: &[String], result: &ExecResult) -> Result<(), ApiError> {
+    if let Some((i, failed)) = result.outcomes.iter().enumerate().find(|(_, o)| !o.ok) {
+        return Err(ApiError::Cli {
+            command: commands.get(i).cloned().unwrap_or_default(),
+            output: failed.output.clone(),
+        });
+    }
+    if !result.applied {
+        return Err(ApiError::Cli {
+            command: commands.last().cloned().unwrap_or_default(),
+            output: String::new(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cli_translator::protocol::CommandOutcome;
+
+    fn outcome(ok: bool, output: &str) -> CommandOutcome {
+        CommandOutcome {
+            ok,
+            output: output.into(),
+        }
+    }
+
+    #[test]
+    fn first_failing_command_is_reported_with_its_output() {
+        let cmds = vec!["object network a".to_owned(), " host 1.1.1.1.1".to_owned()];
+        let r = ExecResult {
+            outcomes: vec![
+                outcome(true, ""),
+                outcome(false, "ERROR: % Invalid input\n"),
+            ],
+            applied: false,
+            generation: 3,
+        };
+        match check_applied(&cmds, &r) {
+            Err(ApiError::Cli { command, output }) => {
+                assert_eq!(command, " host 1.1.1.1.1");
+                assert_eq!(output, "ERROR: % Invalid input\n");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unapplied_batch_is_an_error_even_without_a_failing_command() {
+        let r = ExecResult {
+            outcomes: vec![outcome(true, "")],
+            applied: false,
+            generation: 3,
+        };
+        assert!(check_applied(&["x".to_owned()], &r).is_err());
+        let r = ExecResult {
+            outcomes: vec![outcome(true, "")],
+            applied: true,
+            generation: 4,
+        };
+        assert!(check_applied(&["x".to_owned()], &r).is_ok());
+    }
+}

@@ -1,0 +1,181 @@
+//! The agent's parsed snapshot of the running configuration and the generation it reflects.
+//!
+//! Reads are served from the snapshot when the generation LINA reported with the request's
+//! authentication is not newer; otherwise the snapshot is reloaded first (`show
+//! running-config`, run as the agent's own identity), with concurrent requests waiting for one
+//! reload. A write that LINA applied as exactly the next generation is patched in place
+//! instead of reloading; any other write marks the snapshot stale.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use cli_translator::protocol::{Exec, ExecMode};
+use cli_translator::running::RunningConfig;
+
+use super::error::ApiError;
+use crate::lina_client::LinaClient;
+
+/// The identity the agent reads the configuration with.
+pub const AGENT_USER: &str = "enable_15";
+/// How long the background watcher waits after a push before reloading, so that the
+/// agent's own writes (patched in place) do not cause a reload.
+const PUSH_SETTLE: Duration = Duration::from_millis(100);
+
+/// A parsed configuration at one generation. Shared read-only by requests.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: RunningConfig,
+    pub generation: u64,
+}
+
+#[derive(Debug)]
+struct Current {
+    loaded: Arc<Loaded>,
+    /// Set when a write's effect could not be patched in: reload before the next use.
+    stale: bool,
+}
+
+/// The shared snapshot.
+#[derive(Debug)]
+pub struct Snapshot {
+    lina: LinaClient,
+    /// Never held across `.await` (a std mutex is right for that): swaps and in-place patches only.
+    current: Mutex<Current>,
+    /// Single-flight reloads: held across the LINA round trip, hence the tokio mutex.
+    reload: tokio::sync::Mutex<()>,
+}
+
+impl Snapshot {
+    /// Loads the configuration for the first time.
+    pub async fn load(lina: LinaClient) -> Result<Snapshot, ApiError> {
+        let loaded = fetch(&lina).await?;
+        Ok(Snapshot {
+            lina,
+            current: Mutex::new(Current {
+                loaded: Arc::new(loaded),
+                stale: false,
+            }),
+            reload: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Current> {
+        // A poisoned lock only means a panic elsewhere; the snapshot itself is whole.
+        self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The generation the snapshot reflects now.
+    pub fn generation(&self) -> u64 {
+        self.lock().loaded.generation
+    }
+
+    /// A snapshot reflecting at least `generation`, reloading first when needed.
+    pub async fn at_least(&self, generation: u64) -> Result<Arc<Loaded>, ApiError> {
+        if let Some(loaded) = self.fresh(generation) {
+            return Ok(loaded);
+        }
+        let _flight = self.reload.lock().await;
+        // Someone else's reload may have brought it up to date while we waited.
+        if let Some(loaded) = self.fresh(generation) {
+            return Ok(loaded);
+        }
+        let loaded = Arc::new(fetch(&self.lina).await?);
+        let mut cur = self.lock();
+        if cur.stale || loaded.generation >= cur.loaded.generation {
+            cur.loaded = loaded;
+            cur.stale = false;
+        }
+        Ok(cur.loaded.clone())
+    }
+
+    fn fresh(&self, generation: u64) -> Option<Arc<Loaded>> {
+        let cur = self.lock();
+        (!cur.stale && cur.loaded.generation >= generation).then(|| cur.loaded.clone())
+    }
+
+    /// Records a write LINA applied, leaving the configuration at generation `after`:
+    /// patched in place with `edit` when `after` is the very next generation, ignored when the
+    /// snapshot already reflects it, and marked stale otherwise.
+    pub fn apply_write(&self, after: u64, edit: impl FnOnce(&mut RunningConfig)) {
+        let mut cur = self.lock();
+        if cur.stale || cur.loaded.generation >= after {
+            return;
+        }
+        if cur.loaded.generation.checked_add(1) == Some(after) {
+            let loaded = Arc::make_mut(&mut cur.loaded);
+            edit(&mut loaded.config);
+            loaded.generation = after;
+        } else {
+            cur.stale = true;
+        }
+    }
+
+    /// Marks the snapshot stale (a change the agent cannot describe, e.g. `/api/cli`).
+    pub fn invalidate(&self) {
+        self.lock().stale = true;
+    }
+
+    /// Follows LINA's generation pushes and reloads in the background, so the request after an
+    /// out-of-band change usually finds the snapshot current. Ends when the connection does.
+    pub async fn watch(self: Arc<Self>) {
+        let mut rx = match self.lina.subscribe().await {
+            Ok(rx) => rx,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot subscribe to configuration changes");
+                return;
+            }
+        };
+        // A change between the first load and the subscription is only visible as the
+        // receiver's initial value, so look at it before waiting for pushes.
+        let mut first = true;
+        while first || rx.changed().await.is_ok() {
+            if !first {
+                tokio::time::sleep(PUSH_SETTLE).await;
+            }
+            first = false;
+            let generation = *rx.borrow_and_update();
+            if let Err(e) = self.at_least(generation).await {
+                tracing::warn!(error = %e, generation, "background reload failed");
+                if self.lina.is_closed() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Reads and parses `show running-config`.
+async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
+    let command = "show running-config";
+    let result = lina
+        .exec(Exec {
+            user: AGENT_USER.to_owned(),
+            privilege: 15,
+            source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            context: None,
+            mode: ExecMode::Exec,
+            atomic: false,
+            commands: vec![command.to_owned()],
+        })
+        .await?;
+    let generation = result.generation;
+    let outcome = result
+        .outcomes
+        .into_iter()
+        .next()
+        .ok_or(ApiError::LinaAnswer("no output for show running-config"))?;
+    if !outcome.ok {
+        return Err(ApiError::Cli {
+            command: command.to_owned(),
+            output: outcome.output,
+        });
+    }
+    let text = outcome.output;
+    // Parsing a large configuration takes a while: keep it off the request workers.
+    let config = tokio::task::spawn_blocking(move || RunningConfig::parse(&text))
+        .await
+        .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
+    tracing::debug!(generation, "configuration snapshot loaded");
+    Ok(Loaded { config, generation })
+}

@@ -1,0 +1,186 @@
+//! One request through the front-end: URL canonicalisation, User-Agent policy, path scope,
+//! body limit, agent availability, then forwarding and relaying the answer.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::{Body, Incoming};
+use hyper::header::CONTENT_LENGTH;
+use hyper::{Request, Response};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+use super::canonical::canonicalise;
+use super::forward::{self, AgentClient, Origin, Scheme};
+use super::rejection::{Rejection, ResponseBody, Unavailable};
+use super::user_agent;
+use crate::supervisor::{AgentState, ReadyAgent};
+
+/// What every request handler shares.
+#[derive(Debug)]
+pub struct Shared {
+    pub max_body: u64,
+    pub user_agent_policy: bool,
+    pub scheme: Scheme,
+    pub local: SocketAddr,
+    pub agent: watch::Receiver<AgentState>,
+    pub client: AgentClient,
+    /// Requests seen so far, to number them in logs.
+    pub requests: AtomicU64,
+}
+
+/// Answers one request; every failure becomes an ASA error response. The request's span names
+/// its number, client and method, never its path (`/api/tokenservices/<token>`) or headers.
+pub async fn handle(
+    shared: Arc<Shared>,
+    client: SocketAddr,
+    request: Request<Incoming>,
+) -> Response<ResponseBody> {
+    let id = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
+    let span = tracing::info_span!("request", id, %client, method = %request.method());
+    async move {
+        match process(&shared, client, request).await {
+            Ok(response) => {
+                tracing::debug!(
+                    status = response.status().as_u16(),
+                    "answered by the agent process"
+                );
+                response
+            }
+            Err(rejection) => {
+                tracing::info!(status = rejection.status().as_u16(), "{rejection}");
+                rejection.into_response()
+            }
+        }
+    }
+    .instrument(span)
+    .await
+}
+
+async fn process(
+    shared: &Shared,
+    client: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<ResponseBody>, Rejection> {
+    let raw = request.uri().path_and_query().map_or("", |pq| pq.as_str());
+    let url = canonicalise(raw).map_err(Rejection::InvalidUrl)?;
+    if !user_agent::allowed(shared.user_agent_policy, request.headers()) {
+        return Err(Rejection::UserAgentNotAllowed);
+    }
+    if !in_scope(&url.path) {
+        return Err(Rejection::NotFound { path: url.path });
+    }
+    let too_large = Rejection::PayloadTooLarge {
+        limit: shared.max_body,
+    };
+    if declared_length(&request).is_some_and(|length| length > shared.max_body) {
+        return Err(too_large);
+    }
+    let agent = ready_agent(&shared.agent.borrow())?;
+
+    let (parts, body) = request.into_parts();
+    let body = read_body(body, shared.max_body).await?;
+    let origin = Origin {
+        client,
+        scheme: shared.scheme,
+        local: shared.local,
+    };
+    let forwarded = forward::rewrite(parts, body, &agent, origin).map_err(|e| {
+        tracing::warn!("{e}");
+        Rejection::AgentUnavailable(Unavailable::Lost)
+    })?;
+    match shared.client.request(forwarded).await {
+        Ok(response) => Ok(forward::relay(response)),
+        Err(e) => {
+            tracing::warn!("forwarding to the agent process failed: {e}");
+            Err(Rejection::AgentUnavailable(Unavailable::Lost))
+        }
+    }
+}
+
+/// Only `/api` and `/doc` (and what is below them) reach the agent process.
+fn in_scope(path: &str) -> bool {
+    ["/api", "/doc"].iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+/// The body length the request announces: its `Content-Length`, or what hyper knows exactly.
+fn declared_length(request: &Request<Incoming>) -> Option<u64> {
+    request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse().ok())
+        .or_else(|| request.body().size_hint().exact())
+}
+
+fn ready_agent(state: &AgentState) -> Result<ReadyAgent, Rejection> {
+    let why = match state {
+        AgentState::Ready(agent) => return Ok(agent.clone()),
+        AgentState::Starting => Unavailable::Starting,
+        AgentState::Restarting => Unavailable::Restarting,
+        AgentState::GaveUp => Unavailable::GaveUp,
+        AgentState::Stopped => Unavailable::ShuttingDown,
+    };
+    Err(Rejection::AgentUnavailable(why))
+}
+
+/// Reads the whole body, at most `limit` bytes.
+async fn read_body(body: Incoming, limit: u64) -> Result<Bytes, Rejection> {
+    let capped = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+    match capped.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            Err(Rejection::PayloadTooLarge { limit })
+        }
+        Err(e) => {
+            tracing::debug!("request body unreadable: {e}");
+            Err(Rejection::BodyIncomplete)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_is_api_and_doc_only() {
+        for path in [
+            "/api",
+            "/api/",
+            "/api/objects/networkobjects",
+            "/doc",
+            "/doc/",
+            "/doc/index.html",
+        ] {
+            assert!(in_scope(path), "{path}");
+        }
+        for path in ["/", "/apix", "/api2/x", "/docs", "/admin", "/x/api"] {
+            assert!(!in_scope(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn unavailable_states_say_why() {
+        assert_eq!(
+            ready_agent(&AgentState::Starting),
+            Err(Rejection::AgentUnavailable(Unavailable::Starting))
+        );
+        assert_eq!(
+            ready_agent(&AgentState::Restarting),
+            Err(Rejection::AgentUnavailable(Unavailable::Restarting))
+        );
+        assert_eq!(
+            ready_agent(&AgentState::GaveUp),
+            Err(Rejection::AgentUnavailable(Unavailable::GaveUp))
+        );
+        let agent = ReadyAgent::new("127.0.0.1:9".parse().unwrap(), "s".into());
+        assert_eq!(ready_agent(&AgentState::Ready(agent.clone())), Ok(agent));
+    }
+}

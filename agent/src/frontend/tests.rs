@@ -1,0 +1,623 @@
+//! Tests of the whole front-end over real sockets, against a fake agent process.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::timeout;
+
+use super::{FrontendConfig, serve};
+use crate::supervisor::{AgentState, ReadyAgent};
+
+const SECRET: &str = "0123456789abcdef";
+
+/// A stand-in for the agent process: echoes what it received as JSON.
+/// `/api/die` drops the connection without answering; `/api/slow` answers after 300 ms.
+struct FakeAgent {
+    addr: SocketAddr,
+    hits: Arc<AtomicUsize>,
+}
+
+impl FakeAgent {
+    async fn start() -> FakeAgent {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counter = hits.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let counter = counter.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| echo(request, counter.clone()));
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        FakeAgent { addr, hits }
+    }
+
+    fn ready(&self) -> AgentState {
+        AgentState::Ready(ReadyAgent::new(self.addr, SECRET.to_owned()))
+    }
+
+    fn hits(&self) -> usize {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+async fn echo(
+    request: Request<Incoming>,
+    hits: Arc<AtomicUsize>,
+) -> Result<Response<Full<Bytes>>, std::io::Error> {
+    hits.fetch_add(1, Ordering::SeqCst);
+    match request.uri().path() {
+        "/api/die" => return Err(std::io::Error::other("agent died")),
+        "/api/slow" => tokio::time::sleep(Duration::from_millis(300)).await,
+        _ => {}
+    }
+    let method = request.method().to_string();
+    let uri = request.uri().to_string();
+    let headers: BTreeMap<String, String> = request
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("?").to_owned()))
+        .collect();
+    let body = request
+        .into_body()
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?;
+    let json = serde_json::json!({
+        "method": method,
+        "uri": uri,
+        "headers": headers,
+        "bodyLength": body.to_bytes().len(),
+    });
+    let mut response = Response::new(Full::new(Bytes::from(json.to_string())));
+    response
+        .headers_mut()
+        .insert("content-type", "application/json".parse().unwrap());
+    Ok(response)
+}
+
+/// A front-end under test, on 127.0.0.1:0.
+struct Running {
+    addr: SocketAddr,
+    agent: watch::Sender<AgentState>,
+    shutdown: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+async fn start(config: FrontendConfig, state: AgentState) -> Running {
+    start_with(config, state, None).await
+}
+
+async fn start_with(
+    config: FrontendConfig,
+    state: AgentState,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Running {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (agent, agent_rx) = watch::channel(state);
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let task = tokio::spawn(serve(listener, tls, config, agent_rx, shutdown_rx));
+    Running {
+        addr,
+        agent,
+        shutdown,
+        task,
+    }
+}
+
+/// A parsed HTTP/1.1 answer.
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn error_code(&self) -> String {
+        self.json()["messages"][0]["code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn error_details(&self) -> String {
+        self.json()["messages"][0]["details"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+/// Sends raw request bytes and reads until the server closes the connection.
+async fn exchange(addr: SocketAddr, request: Vec<u8>) -> Reply {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(&request).await.unwrap();
+    read_reply(&mut stream).await
+}
+
+async fn read_reply(stream: &mut TcpStream) -> Reply {
+    let mut raw = Vec::new();
+    timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .expect("no answer in time")
+        .unwrap();
+    parse_reply(&raw)
+}
+
+fn parse_reply(raw: &[u8]) -> Reply {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("no header end");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            let (k, v) = line.split_once(':').unwrap();
+            (k.trim().to_owned(), v.trim().to_owned())
+        })
+        .collect();
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v == "chunked");
+    let body = if chunked {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut rest: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        if size == 0 {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = &after[size + 2..];
+    }
+    out
+}
+
+fn get(path: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: asa.example\r\nConnection: close\r\n\r\n").into_bytes()
+}
+
+fn get_with_agent(path: &str, user_agent: &str) -> Vec<u8> {
+    format!(
+        "GET {path} HTTP/1.1\r\nHost: asa.example\r\nUser-Agent: {user_agent}\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+fn small_limit() -> FrontendConfig {
+    FrontendConfig {
+        max_body: 16,
+        ..FrontendConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn forwards_request_with_channel_headers() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let reply = exchange(
+        front.addr,
+        b"PUT /api/objects/networkobjects/a%2Fb?context=c1 HTTP/1.1\r\n\
+          Host: asa.example:8443\r\n\
+          Content-Type: application/json; charset=UTF-8\r\n\
+          X-ASA-Channel-Secret: forged\r\n\
+          X-Asa-Client: 10.9.9.9:1\r\n\
+          Content-Length: 2\r\n\
+          Connection: close\r\n\r\n{}"
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let echoed = reply.json();
+    assert_eq!(echoed["method"], "PUT");
+    assert_eq!(
+        echoed["uri"],
+        "/api/objects/networkobjects/a%2Fb?context=c1"
+    );
+    assert_eq!(echoed["bodyLength"], 2);
+    let headers = &echoed["headers"];
+    assert_eq!(headers["x-asa-channel-secret"], SECRET);
+    assert_eq!(headers["x-asa-scheme"], "http");
+    assert_eq!(headers["host"], "asa.example:8443");
+    assert_eq!(headers["content-type"], "application/json; charset=UTF-8");
+    let client = headers["x-asa-client"].as_str().unwrap();
+    assert!(client.starts_with("127.0.0.1:"), "{client}");
+    assert_ne!(client, "127.0.0.1:0");
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+}
+
+#[tokio::test]
+async fn rejects_double_encoded_url_before_forwarding() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let reply = exchange(front.addr, get("/api/objects/networkobjects/a%252Fb")).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "INVALID-URL");
+    assert_eq!(reply.error_details(), "The request URL is double encoded");
+
+    let reply = exchange(front.addr, get("/api/%2e%2e/doc")).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "INVALID-URL");
+
+    let reply = exchange(front.addr, get("/api/x%00")).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(agent.hits(), 0);
+}
+
+#[tokio::test]
+async fn paths_outside_api_and_doc_get_404() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    for path in ["/", "/admin/exec/show%20run", "/apis"] {
+        let reply = exchange(front.addr, get(path)).await;
+        assert_eq!(reply.status, 404, "{path}");
+        assert_eq!(reply.error_code(), "RESOURCE-NOT-FOUND");
+    }
+    assert_eq!(agent.hits(), 0);
+    let reply = exchange(front.addr, get("/doc/")).await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn declared_body_over_the_limit_gets_413_at_once() {
+    let agent = FakeAgent::start().await;
+    let front = start(small_limit(), agent.ready()).await;
+    // The body is never sent: the answer must not wait for it.
+    let reply = exchange(
+        front.addr,
+        b"POST /api/objects/networkobjects HTTP/1.1\r\nHost: h\r\nContent-Length: 1000\r\n\r\n"
+            .to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.error_code(), "PAYLOAD-TOO-LARGE");
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert_eq!(agent.hits(), 0);
+}
+
+#[tokio::test]
+async fn streamed_body_over_the_limit_gets_413() {
+    let agent = FakeAgent::start().await;
+    let front = start(small_limit(), agent.ready()).await;
+    let reply = exchange(
+        front.addr,
+        b"POST /api/objects/networkobjects HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n\
+          a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n".to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.error_code(), "PAYLOAD-TOO-LARGE");
+    assert_eq!(agent.hits(), 0);
+}
+
+#[tokio::test]
+async fn body_at_the_limit_is_forwarded() {
+    let agent = FakeAgent::start().await;
+    let front = start(small_limit(), agent.ready()).await;
+    let reply = exchange(
+        front.addr,
+        b"POST /api/cli HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+          8\r\n01234567\r\n8\r\n01234567\r\n0\r\n\r\n".to_vec(),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["bodyLength"], 16);
+    let headers = &reply.json()["headers"];
+    assert_eq!(headers["content-length"], "16");
+    assert!(headers.get("transfer-encoding").is_none());
+}
+
+#[tokio::test]
+async fn user_agent_policy_off_accepts_any_client() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let reply = exchange(
+        front.addr,
+        get_with_agent("/api/x", "python-requests/2.31.0"),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn user_agent_policy_on_refuses_other_clients_with_400() {
+    let agent = FakeAgent::start().await;
+    let config = FrontendConfig {
+        user_agent_policy: true,
+        ..FrontendConfig::default()
+    };
+    let front = start(config, agent.ready()).await;
+    let reply = exchange(
+        front.addr,
+        get_with_agent("/api/x", "python-requests/2.31.0"),
+    )
+    .await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "USER-AGENT-NOT-ALLOWED");
+    let reply = exchange(front.addr, get("/api/x")).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(agent.hits(), 0);
+
+    for accepted in ["REST API Agent", "ASDM", "CSM"] {
+        let reply = exchange(front.addr, get_with_agent("/api/x", accepted)).await;
+        assert_eq!(reply.status, 200, "{accepted}");
+    }
+}
+
+#[tokio::test]
+async fn answers_503_while_no_agent_is_ready() {
+    let front = start(FrontendConfig::default(), AgentState::Starting).await;
+    let reply = exchange(front.addr, get("/api/objects/networkobjects")).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.error_code(), "AGENT-UNAVAILABLE");
+    assert_eq!(reply.error_details(), "REST API Agent is starting");
+
+    front.agent.send_replace(AgentState::Restarting);
+    let reply = exchange(front.addr, get("/api/objects/networkobjects")).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.error_details(), "REST API Agent is restarting");
+
+    front.agent.send_replace(AgentState::GaveUp);
+    let reply = exchange(front.addr, get("/api/objects/networkobjects")).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(
+        reply.error_details(),
+        "REST API Agent failed to start after five attempts"
+    );
+
+    let agent = FakeAgent::start().await;
+    front.agent.send_replace(agent.ready());
+    let reply = exchange(front.addr, get("/api/objects/networkobjects")).await;
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn agent_dying_mid_request_gives_503() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let reply = exchange(front.addr, get("/api/die")).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.error_code(), "AGENT-UNAVAILABLE");
+    assert_eq!(agent.hits(), 1);
+}
+
+#[tokio::test]
+async fn agent_gone_from_its_address_gives_503() {
+    // A port nobody listens on.
+    let unused = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = unused.local_addr().unwrap();
+    drop(unused);
+    let ready = AgentState::Ready(ReadyAgent::new(addr, SECRET.to_owned()));
+    let front = start(FrontendConfig::default(), ready).await;
+    let reply = exchange(front.addr, get("/api")).await;
+    assert_eq!(reply.status, 503);
+    assert_eq!(reply.error_code(), "AGENT-UNAVAILABLE");
+}
+
+async fn keep_alive_client(
+    addr: SocketAddr,
+) -> hyper::client::conn::http1::SendRequest<Empty<Bytes>> {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    sender
+}
+
+fn request(path: &str) -> Request<Empty<Bytes>> {
+    Request::get(path)
+        .header("host", "asa.example")
+        .body(Empty::new())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn keep_alive_connection_serves_several_requests() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let mut sender = keep_alive_client(front.addr).await;
+    for n in 0..3 {
+        sender.ready().await.unwrap();
+        let response = sender.send_request(request("/api/x")).await.unwrap();
+        assert_eq!(response.status(), 200, "request {n}");
+        response.into_body().collect().await.unwrap();
+    }
+    // Errors on the same connection do not close it either.
+    sender.ready().await.unwrap();
+    let response = sender.send_request(request("/nope")).await.unwrap();
+    assert_eq!(response.status(), 404);
+    response.into_body().collect().await.unwrap();
+    sender.ready().await.unwrap();
+    let response = sender.send_request(request("/api/y")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(agent.hits(), 4);
+}
+
+#[tokio::test]
+async fn connection_close_is_honoured() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    // `exchange` reads to EOF: it returns only because the server closed the connection.
+    let reply = exchange(front.addr, get("/api/x")).await;
+    assert_eq!(reply.status, 200);
+    // The client's Connection header is not passed on to the agent process.
+    assert!(reply.json()["headers"].get("connection").is_none());
+}
+
+#[tokio::test]
+async fn connection_limit_makes_extra_clients_wait() {
+    let agent = FakeAgent::start().await;
+    let config = FrontendConfig {
+        max_connections: 1,
+        ..FrontendConfig::default()
+    };
+    let front = start(config, agent.ready()).await;
+    let mut first = keep_alive_client(front.addr).await;
+    first.ready().await.unwrap();
+    let response = first.send_request(request("/api/x")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.into_body().collect().await.unwrap();
+
+    let second = tokio::spawn(exchange(front.addr, get("/api/second")));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!second.is_finished());
+    drop(first);
+    let reply = timeout(Duration::from_secs(5), second)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reply.status, 200);
+}
+
+#[tokio::test]
+async fn shutdown_lets_in_flight_requests_finish() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let in_flight = tokio::spawn(exchange(front.addr, get("/api/slow")));
+    // Let the request reach the fake agent, then ask for shutdown.
+    while agent.hits() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    front.shutdown.send_replace(true);
+    let reply = in_flight.await.unwrap();
+    assert_eq!(reply.status, 200);
+    timeout(Duration::from_secs(5), front.task)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(TcpStream::connect(front.addr).await.is_err());
+}
+
+#[tokio::test]
+async fn shutdown_is_bounded_by_the_grace_period() {
+    let agent = FakeAgent::start().await;
+    let config = FrontendConfig {
+        shutdown_grace: Duration::from_millis(100),
+        ..FrontendConfig::default()
+    };
+    let front = start(config, agent.ready()).await;
+    let _in_flight = tokio::spawn(exchange(front.addr, get("/api/slow")));
+    while agent.hits() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let asked = tokio::time::Instant::now();
+    front.shutdown.send_replace(true);
+    front.task.await.unwrap();
+    assert!(asked.elapsed() < Duration::from_millis(290));
+}
+
+/// A temporary directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch_dir(name: &str) -> Scratch {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "agent-frontend-{}-{}-{name}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    Scratch(dir)
+}
+
+#[tokio::test]
+async fn serves_https_with_the_self_signed_certificate() {
+    let dir = scratch_dir("tls");
+    let tls = crate::tls::self_signed(&dir).unwrap();
+    let agent = FakeAgent::start().await;
+    let front = start_with(FrontendConfig::default(), agent.ready(), Some(tls.config)).await;
+
+    let mut roots = rustls::RootCertStore::empty();
+    let pem = std::fs::read(&tls.cert_path).unwrap();
+    for cert in rustls_pemfile::certs(&mut &pem[..]) {
+        roots.add(cert.unwrap()).unwrap();
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut client_config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    client_config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(client_config));
+
+    let tcp = TcpStream::connect(front.addr).await.unwrap();
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut stream = connector.connect(name, tcp).await.unwrap();
+    assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
+    stream.write_all(&get("/api/x")).await.unwrap();
+    let mut raw = Vec::new();
+    // A peer closing without close_notify is fine here: the answer is complete.
+    let _ = timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .unwrap();
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json()["headers"]["x-asa-scheme"], "https");
+}
