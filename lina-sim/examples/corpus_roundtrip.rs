@@ -1,0 +1,121 @@
+//! Loads every ASA running configuration under a directory into the engine and checks that
+//! `show running-config` gives back every line, in order.
+//!
+//! `cargo run -p lina-sim --example corpus_roundtrip -- ../shared/corpus`
+//!
+//! Lines are compared modulo the header and trailer (`: ` comments, `Cryptochecksum:`, the
+//! `ASA Version` line), indentation and trailing white space. Exits non-zero on any mismatch
+//! or when the directory holds no configuration.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use lina_sim::engine::{Engine, EngineOptions, Now};
+
+const SKIPPED_EXTENSIONS: &[&str] = &["yml", "yaml", "json", "py", "raw", "md", "diff"];
+
+fn is_config(text: &str) -> bool {
+    text.lines().any(|l| {
+        l.starts_with("ASA Version") || l.starts_with(": Saved") || l.starts_with("hostname ")
+    })
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !SKIPPED_EXTENSIONS.contains(&ext) {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The lines that must survive a round trip.
+fn normalized(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| {
+            !(l == ":"
+                || l.starts_with(": ")
+                || l.starts_with("Cryptochecksum:")
+                || l.starts_with("ASA Version"))
+        })
+        .collect()
+}
+
+fn check(path: &Path, text: &str) -> Result<usize, String> {
+    let (mut engine, _) = Engine::boot(text, &EngineOptions::default(), [0; 32], Now::from_secs(0));
+    let printed = engine.running_config();
+    let want = normalized(text);
+    let got = normalized(&printed);
+    if want == got {
+        return Ok(want.len());
+    }
+    let at = want
+        .iter()
+        .zip(&got)
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.len().min(got.len()));
+    let show = |v: &[String]| {
+        v.iter()
+            .skip(at.saturating_sub(2))
+            .take(5)
+            .map(|l| format!("    {l:?}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Err(format!(
+        "{}: line {} differs ({} lines in, {} out)\n  expected:\n{}\n  printed:\n{}",
+        path.display(),
+        at + 1,
+        want.len(),
+        got.len(),
+        show(&want),
+        show(&got)
+    ))
+}
+
+fn main() -> ExitCode {
+    let Some(dir) = std::env::args().nth(1) else {
+        eprintln!("usage: corpus_roundtrip <corpus directory>");
+        return ExitCode::from(2);
+    };
+    let mut files = Vec::new();
+    if let Err(e) = collect(Path::new(&dir), &mut files) {
+        eprintln!("cannot read {dir}: {e}");
+        return ExitCode::FAILURE;
+    }
+    let mut configs = 0;
+    let mut lines = 0;
+    let mut failures = 0;
+    for path in files {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        if !is_config(&text) {
+            continue;
+        }
+        configs += 1;
+        match check(&path, &text) {
+            Ok(n) => lines += n,
+            Err(msg) => {
+                failures += 1;
+                eprintln!("{msg}");
+            }
+        }
+    }
+    println!("{configs} configurations, {lines} lines round-tripped, {failures} mismatches");
+    if configs == 0 || failures > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,675 @@
+//! The running configuration: an ordered list of blocks (a top-level line and its sub-command
+//! lines), each line typed when the grammar knows it and verbatim otherwise.
+//!
+//! Blocks live in a slab under stable [`BlockId`]s; `order` says how they print. A few keys
+//! (hostname, interfaces, network objects, users) are indexed for O(1) lookup. Every change
+//! goes through four journaled primitives (insert, remove, replace, index update), so any
+//! batch or single command can be undone exactly by replaying the journal backwards.
+
+use std::collections::HashMap;
+
+use cli_translator::ast::{Command, Line};
+
+use super::sections::{self, NONE, UNKNOWN};
+
+/// Stable identity of a block while it exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BlockId(u32);
+
+/// One line: what it means (typed or verbatim) and how it prints.
+///
+/// Loaded lines print exactly as they were read; lines the engine creates print in the
+/// grammar's canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub line: Line,
+    pub text: String,
+}
+
+impl Entry {
+    pub fn typed(cmd: Command) -> Entry {
+        Entry {
+            text: cmd.to_string(),
+            line: Line::Typed(cmd),
+        }
+    }
+
+    pub fn verbatim(text: impl Into<String>) -> Entry {
+        let text = text.into();
+        Entry {
+            line: Line::Verbatim(text.clone()),
+            text,
+        }
+    }
+
+    /// A loaded line: typed meaning, original spelling.
+    pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
+        Entry {
+            line,
+            text: text.into(),
+        }
+    }
+
+    pub fn command(&self) -> Option<&Command> {
+        match &self.line {
+            Line::Typed(c) => Some(c),
+            Line::Verbatim(_) => None,
+        }
+    }
+}
+
+/// A top-level line and its sub-command lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub head: Entry,
+    pub children: Vec<Entry>,
+    rank: u16,
+}
+
+impl Block {
+    pub fn new(head: Entry, children: Vec<Entry>) -> Block {
+        let mut b = Block {
+            head,
+            children,
+            rank: 0,
+        };
+        b.rerank();
+        b
+    }
+
+    pub fn leaf(head: Entry) -> Block {
+        Block::new(head, Vec::new())
+    }
+
+    /// The family rank ([`sections`]), cached.
+    pub fn rank(&self) -> u16 {
+        self.rank
+    }
+
+    fn rerank(&mut self) {
+        self.rank = sections::rank_of_block(
+            &self.head.text,
+            self.children.iter().map(|c| c.text.as_str()),
+        );
+    }
+
+    /// `!` separators and blank lines.
+    pub fn is_separator(&self) -> bool {
+        let t = self.head.text.as_str();
+        t.is_empty() || t.starts_with('!')
+    }
+
+    /// The place of the `ASA Version` line.
+    pub fn is_version(&self) -> bool {
+        self.head.text.starts_with("ASA Version")
+    }
+
+    pub fn key(&self) -> Option<Key> {
+        key_of(&self.head)
+    }
+}
+
+/// Indexed identities.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    Hostname,
+    Interface(String),
+    Object(String),
+    User(String),
+}
+
+pub fn key_of(head: &Entry) -> Option<Key> {
+    match head.command()? {
+        Command::Hostname(_) => Some(Key::Hostname),
+        Command::Interface(hw) => Some(Key::Interface(hw.clone())),
+        Command::ObjectNetwork(name) => Some(Key::Object(name.clone())),
+        Command::Username { name, .. } => Some(Key::User(name.clone())),
+        _ => None,
+    }
+}
+
+#[derive(Debug)]
+enum Undo {
+    Inserted {
+        id: BlockId,
+        pos: usize,
+    },
+    Removed {
+        id: BlockId,
+        pos: usize,
+        block: Block,
+    },
+    Replaced {
+        id: BlockId,
+        old: Block,
+    },
+    Index {
+        key: Key,
+        prev: Option<BlockId>,
+    },
+}
+
+/// A point in the journal to roll back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark(usize);
+
+#[derive(Debug, Default)]
+pub struct Config {
+    slots: Vec<Option<Block>>,
+    free: Vec<u32>,
+    order: Vec<BlockId>,
+    index: HashMap<Key, BlockId>,
+    journal: Vec<Undo>,
+    revision: u64,
+    logging_revision: u64,
+    user_stamps: HashMap<String, u64>,
+}
+
+impl Config {
+    pub fn new() -> Config {
+        Config::default()
+    }
+
+    // ----- reading -----
+
+    pub fn block(&self, id: BlockId) -> Option<&Block> {
+        self.slots.get(id.0 as usize).and_then(Option::as_ref)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Blocks in print order.
+    pub fn iter(&self) -> impl Iterator<Item = (BlockId, &Block)> {
+        self.order
+            .iter()
+            .filter_map(|id| self.block(*id).map(|b| (*id, b)))
+    }
+
+    pub fn lookup(&self, key: &Key) -> Option<BlockId> {
+        self.index.get(key).copied()
+    }
+
+    pub fn position(&self, id: BlockId) -> Option<usize> {
+        self.order.iter().position(|x| *x == id)
+    }
+
+    /// Grows on every change (and every undo); caches key on it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Grows on every change to a `logging` block.
+    pub fn logging_revision(&self) -> u64 {
+        self.logging_revision
+    }
+
+    /// Changes whenever the user's line changes (cache entries carry it).
+    pub fn user_stamp(&self, user: &str) -> u64 {
+        self.user_stamps.get(user).copied().unwrap_or(0)
+    }
+
+    // ----- transactions -----
+
+    pub fn mark(&self) -> Mark {
+        Mark(self.journal.len())
+    }
+
+    pub fn changed_since(&self, mark: Mark) -> bool {
+        self.journal.len() > mark.0
+    }
+
+    /// Undoes every change made after `mark`.
+    pub fn rollback_to(&mut self, mark: Mark) {
+        while self.journal.len() > mark.0 {
+            let Some(undo) = self.journal.pop() else {
+                break;
+            };
+            match undo {
+                Undo::Inserted { id, pos } => {
+                    self.unlink(id, pos);
+                    let old = self.slots.get_mut(id.0 as usize).and_then(Option::take);
+                    if let Some(old) = old {
+                        self.touched(&old);
+                    }
+                    self.free.push(id.0);
+                }
+                Undo::Removed { id, pos, block } => {
+                    self.touched(&block);
+                    if let Some(slot) = self.slots.get_mut(id.0 as usize) {
+                        *slot = Some(block);
+                    }
+                    self.free.retain(|f| *f != id.0);
+                    let pos = pos.min(self.order.len());
+                    self.order.insert(pos, id);
+                }
+                Undo::Replaced { id, old } => {
+                    self.touched(&old);
+                    let newer = match self.slots.get_mut(id.0 as usize) {
+                        Some(Some(slot)) => Some(std::mem::replace(slot, old)),
+                        _ => None,
+                    };
+                    if let Some(newer) = newer {
+                        self.touched(&newer);
+                    }
+                }
+                Undo::Index { key, prev } => match prev {
+                    Some(id) => {
+                        self.index.insert(key, id);
+                    }
+                    None => {
+                        self.index.remove(&key);
+                    }
+                },
+            }
+        }
+    }
+
+    /// Forgets the journal: changes so far can no longer be undone.
+    pub fn commit(&mut self) {
+        self.journal.clear();
+    }
+
+    // ----- changing -----
+
+    /// Appends a block without journaling (loading).
+    pub fn push(&mut self, block: Block) -> BlockId {
+        let id = self.alloc(block);
+        self.order.push(id);
+        self.index_added(id, false);
+        id
+    }
+
+    /// Inserts a block at a print position.
+    pub fn insert_at(&mut self, pos: usize, block: Block) -> BlockId {
+        let pos = pos.min(self.order.len());
+        let id = self.alloc(block);
+        self.order.insert(pos, id);
+        self.journal.push(Undo::Inserted { id, pos });
+        self.index_added(id, true);
+        id
+    }
+
+    /// Inserts a block where the ASA would print it (see [`Config::placement`]); a block
+    /// that starts a new section gets a `!` before it, an interface one after it.
+    pub fn insert_placed(&mut self, block: Block) -> BlockId {
+        let rank = block.rank();
+        let interface_rank = sections::rank_of_line("interface");
+        let (mut pos, new_section) = self.placement(&block);
+        if rank == interface_rank {
+            if self.at(pos).is_some_and(|b| b.head.text == "!") {
+                pos += 1;
+            }
+            let id = self.insert_at(pos, block);
+            if self.at(pos + 1).is_none_or(|b| b.head.text != "!") {
+                self.insert_at(pos + 1, Block::leaf(Entry::verbatim("!")));
+            }
+            return id;
+        }
+        if new_section && pos > 0 && !self.at(pos - 1).is_some_and(Block::is_separator) {
+            self.insert_at(pos, Block::leaf(Entry::verbatim("!")));
+            pos += 1;
+        }
+        self.insert_at(pos, block)
+    }
+
+    /// Removes a block.
+    pub fn remove(&mut self, id: BlockId) -> bool {
+        let Some(pos) = self.position(id) else {
+            return false;
+        };
+        self.order.remove(pos);
+        self.index_removed(id);
+        let Some(block) = self.slots.get_mut(id.0 as usize).and_then(Option::take) else {
+            return false;
+        };
+        self.touched(&block);
+        self.free.push(id.0);
+        self.journal.push(Undo::Removed { id, pos, block });
+        true
+    }
+
+    /// Replaces a block's content (same identity and position). Equal content is no change.
+    pub fn replace(&mut self, id: BlockId, mut block: Block) -> bool {
+        block.rerank();
+        let old = match self.slots.get_mut(id.0 as usize) {
+            Some(Some(slot)) if *slot == block => return true,
+            Some(Some(slot)) => std::mem::replace(slot, block),
+            _ => return false,
+        };
+        let old_key = old.key();
+        self.touched(&old);
+        if let Some(new) = self.block(id).cloned() {
+            self.touched(&new);
+        }
+        self.journal.push(Undo::Replaced { id, old });
+        let new_key = self.block(id).and_then(Block::key);
+        if old_key != new_key {
+            if let Some(k) = old_key {
+                self.index_drop(&k, id);
+            }
+            self.index_added(id, true);
+        }
+        true
+    }
+
+    /// Changes a block through a closure on a copy.
+    pub fn update(&mut self, id: BlockId, f: impl FnOnce(&mut Block)) -> bool {
+        let Some(mut copy) = self.block(id).cloned() else {
+            return false;
+        };
+        f(&mut copy);
+        self.replace(id, copy)
+    }
+
+    // ----- placement -----
+
+    /// Where a new block goes, and whether it starts a new section: after the last block
+    /// with the same rank and first two words; else after the last block of its family;
+    /// else before the first block of a later family; else at the end.
+    pub fn placement(&self, block: &Block) -> (usize, bool) {
+        let rank = block.rank();
+        let head = block.head.text.as_str();
+        let group = sections::first_words(head, 2);
+        let first_word = sections::first_words(head, 1);
+        let sub_rank = sections::sub_rank(head);
+        let mut last_group = None;
+        let mut last_family = None;
+        let mut first_later = None;
+        // Families with an inner order: after the last member not ordered after this one.
+        let mut last_not_after = None;
+        let mut first_after = None;
+        for (pos, id) in self.order.iter().enumerate() {
+            let Some(b) = self.block(*id) else { continue };
+            let r = b.rank();
+            if r == NONE {
+                continue;
+            }
+            if r == rank {
+                let same_family =
+                    rank != UNKNOWN || sections::first_words(&b.head.text, 1) == first_word;
+                if same_family {
+                    last_family = Some(pos);
+                    match (sub_rank, sections::sub_rank(&b.head.text)) {
+                        (Some(mine), Some(theirs)) if theirs > mine => {
+                            first_after.get_or_insert(pos);
+                        }
+                        _ => last_not_after = Some(pos),
+                    }
+                    if sections::first_words(&b.head.text, 2) == group {
+                        last_group = Some(pos);
+                    }
+                }
+            } else if r > rank && r != UNKNOWN && first_later.is_none() {
+                first_later = Some(pos);
+            }
+        }
+        if sub_rank.is_some() && last_family.is_some() {
+            if let Some(p) = last_not_after {
+                return (p + 1, false);
+            }
+            if let Some(p) = first_after {
+                return (p, false);
+            }
+        }
+        if let Some(p) = last_group.or(last_family) {
+            return (p + 1, false);
+        }
+        if let Some(p) = first_later {
+            return (p, true);
+        }
+        (self.order.len(), true)
+    }
+
+    /// The block printed at `pos`.
+    fn at(&self, pos: usize) -> Option<&Block> {
+        self.order.get(pos).and_then(|id| self.block(*id))
+    }
+
+    // ----- printing -----
+
+    /// Prints every block; the version line prints as `version_line`.
+    pub fn print_body(&self, version_line: &str, out: &mut String) {
+        for (_, b) in self.iter() {
+            if b.is_version() {
+                out.push_str(version_line);
+                out.push('\n');
+                for c in &b.children {
+                    push_child(out, &c.text);
+                }
+            } else {
+                print_block(b, out);
+            }
+        }
+    }
+
+    // ----- internals -----
+
+    fn alloc(&mut self, block: Block) -> BlockId {
+        self.touched(&block);
+        match self.free.pop() {
+            Some(i) => {
+                if let Some(slot) = self.slots.get_mut(i as usize) {
+                    *slot = Some(block);
+                }
+                BlockId(i)
+            }
+            None => {
+                self.slots.push(Some(block));
+                BlockId(self.slots.len() as u32 - 1)
+            }
+        }
+    }
+
+    fn unlink(&mut self, id: BlockId, pos: usize) {
+        if self.order.get(pos) == Some(&id) {
+            self.order.remove(pos);
+        } else if let Some(p) = self.position(id) {
+            self.order.remove(p);
+        }
+    }
+
+    /// Records that a block's content changed (revision counters, user stamps).
+    fn touched(&mut self, block: &Block) {
+        self.revision += 1;
+        if block.rank() == sections::rank_of_line("logging") {
+            self.logging_revision += 1;
+        }
+        if let Some(Key::User(name)) = block.key() {
+            self.user_stamps.insert(name, self.revision);
+        }
+    }
+
+    fn index_added(&mut self, id: BlockId, journal: bool) {
+        let Some(key) = self.block(id).and_then(Block::key) else {
+            return;
+        };
+        if self.index.contains_key(&key) {
+            return;
+        }
+        self.index.insert(key.clone(), id);
+        if journal {
+            self.journal.push(Undo::Index { key, prev: None });
+        }
+    }
+
+    fn index_removed(&mut self, id: BlockId) {
+        if let Some(key) = self.block(id).and_then(Block::key) {
+            self.index_drop(&key, id);
+        }
+    }
+
+    /// `id` no longer carries `key`: point the index at another block with the key, if any.
+    fn index_drop(&mut self, key: &Key, id: BlockId) {
+        if self.index.get(key) != Some(&id) {
+            return;
+        }
+        let other = self
+            .order
+            .iter()
+            .copied()
+            .find(|o| *o != id && self.block(*o).and_then(Block::key).as_ref() == Some(key));
+        match other {
+            Some(o) => self.index.insert(key.clone(), o),
+            None => self.index.remove(key),
+        };
+        self.journal.push(Undo::Index {
+            key: key.clone(),
+            prev: Some(id),
+        });
+    }
+}
+
+/// Prints a block as `show running-config` does: children indented by one space.
+pub fn print_block(block: &Block, out: &mut String) {
+    out.push_str(&block.head.text);
+    out.push('\n');
+    for c in &block.children {
+        push_child(out, &c.text);
+    }
+}
+
+fn push_child(out: &mut String, text: &str) {
+    out.push(' ');
+    out.push_str(text);
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Block {
+        Block::leaf(Entry::verbatim(s))
+    }
+
+    fn typed(c: Command) -> Block {
+        Block::leaf(Entry::typed(c))
+    }
+
+    fn body(c: &Config) -> String {
+        let mut out = String::new();
+        c.print_body("ASA Version X", &mut out);
+        out
+    }
+
+    #[test]
+    fn rollback_restores_order_content_and_index() {
+        let mut c = Config::new();
+        c.push(typed(Command::Hostname("a".into())));
+        let obj = c.push(typed(Command::ObjectNetwork("o".into())));
+        c.push(v("pager lines 24"));
+        c.commit();
+        let before = body(&c);
+        let m = c.mark();
+        c.insert_placed(typed(Command::ObjectNetwork("p".into())));
+        c.remove(obj);
+        let h = c.lookup(&Key::Hostname).unwrap();
+        c.update(h, |b| b.head = Entry::typed(Command::Hostname("b".into())));
+        assert!(c.changed_since(m));
+        assert!(c.lookup(&Key::Object("o".into())).is_none());
+        assert!(c.lookup(&Key::Object("p".into())).is_some());
+        c.rollback_to(m);
+        assert_eq!(body(&c), before);
+        assert_eq!(c.lookup(&Key::Object("o".into())), Some(obj));
+        assert!(c.lookup(&Key::Object("p".into())).is_none());
+        assert!(!c.changed_since(m));
+    }
+
+    #[test]
+    fn new_blocks_go_after_their_family_and_group() {
+        let mut c = Config::new();
+        for l in [
+            "hostname a",
+            "access-list A extended permit ip any any",
+            "access-list B extended permit ip any any",
+            "pager lines 24",
+            "route x 0.0.0.0 0.0.0.0 1.1.1.1 1",
+        ] {
+            c.push(v(l));
+        }
+        c.insert_placed(v("access-list A extended deny ip any any"));
+        c.insert_placed(v("logging enable"));
+        c.insert_placed(v("access-list C remark c"));
+        assert_eq!(
+            body(&c),
+            "hostname a\naccess-list A extended permit ip any any\naccess-list A extended deny ip any any\n\
+             access-list B extended permit ip any any\naccess-list C remark c\npager lines 24\n\
+             !\nlogging enable\nroute x 0.0.0.0 0.0.0.0 1.1.1.1 1\n"
+        );
+    }
+
+    #[test]
+    fn a_new_section_gets_a_separator() {
+        let mut c = Config::new();
+        c.push(v("hostname a"));
+        c.push(v("pager lines 24"));
+        c.insert_placed(typed(Command::ObjectNetwork("o".into())));
+        assert_eq!(
+            body(&c),
+            "hostname a\n!\nobject network o\npager lines 24\n"
+        );
+    }
+
+    #[test]
+    fn new_interfaces_are_followed_by_a_separator() {
+        let mut c = Config::new();
+        c.push(v("hostname a"));
+        c.push(typed(Command::Interface("G0/0".into())));
+        c.push(v("!"));
+        c.push(v("pager lines 24"));
+        c.insert_placed(typed(Command::Interface("G0/0.5".into())));
+        assert_eq!(
+            body(&c),
+            "hostname a\ninterface G0/0\n!\ninterface G0/0.5\n!\npager lines 24\n"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_index_pointing_at_a_live_block() {
+        let mut c = Config::new();
+        let a = c.push(typed(Command::ObjectNetwork("o".into())));
+        let b = c.push(typed(Command::ObjectNetwork("o".into())));
+        assert_eq!(c.lookup(&Key::Object("o".into())), Some(a));
+        let m = c.mark();
+        c.remove(a);
+        assert_eq!(c.lookup(&Key::Object("o".into())), Some(b));
+        c.rollback_to(m);
+        assert_eq!(c.lookup(&Key::Object("o".into())), Some(a));
+    }
+
+    #[test]
+    fn user_stamps_change_with_the_user_line() {
+        let mut c = Config::new();
+        let u = Command::Username {
+            name: "u".into(),
+            password: cli_translator::ast::Password::None,
+            privilege: Some(15),
+        };
+        let id = c.push(typed(u));
+        let s1 = c.user_stamp("u");
+        let m = c.mark();
+        c.update(id, |b| b.children.push(Entry::verbatim("x")));
+        let s2 = c.user_stamp("u");
+        assert_ne!(s1, s2);
+        c.rollback_to(m);
+        assert_ne!(c.user_stamp("u"), s2);
+        assert_ne!(c.user_stamp("u"), s1);
+    }
+
+    #[test]
+    fn slots_are_reused_after_removal() {
+        let mut c = Config::new();
+        let a = c.push(v("a"));
+        c.remove(a);
+        c.commit();
+        let b = c.insert_at(0, v("b"));
+        assert_eq!(a, b);
+        assert_eq!(c.len(), 1);
+    }
+}

@@ -1,0 +1,109 @@
+//! Why a CLI command failed, printed exactly as the ASA prints the error.
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CliError {
+    /// The command with a caret under the offending token.
+    InvalidInput {
+        line: String,
+        offset: usize,
+    },
+    Incomplete,
+    /// A user below privilege 15 tried a configuration command or `write memory`.
+    AuthorizationFailed,
+    /// A network object (or object group) still referenced elsewhere.
+    ObjectInUse(String),
+    NoSuchObject(String),
+    NoSuchUser(String),
+    NameifInUse {
+        nameif: String,
+        interface: String,
+    },
+    /// `logging host` names an interface nameif that no interface carries.
+    NoSuchNameif(String),
+    /// `subnet` with host bits set.
+    AddressMaskMismatch {
+        address: String,
+        mask: String,
+    },
+    /// A physical interface cannot be removed.
+    CannotRemoveInterface(String),
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::InvalidInput { line, offset } => {
+                let caret = (*offset).min(line.len());
+                write!(
+                    f,
+                    "{line}\n{:caret$}^\nERROR: % Invalid input detected at '^' marker.",
+                    ""
+                )
+            }
+            CliError::Incomplete => f.write_str("ERROR: % Incomplete command"),
+            CliError::AuthorizationFailed => f.write_str("ERROR: Command authorization failed"),
+            CliError::ObjectInUse(name) => write!(
+                f,
+                "ERROR: unable to delete object ({name}). Object is being used."
+            ),
+            CliError::NoSuchObject(name) => write!(f, "ERROR: object ({name}) does not exist."),
+            CliError::NoSuchUser(name) => write!(f, "ERROR: User {name} does not exist"),
+            CliError::NameifInUse { nameif, interface } => write!(
+                f,
+                "ERROR: nameif {nameif} is already used by interface {interface}"
+            ),
+            CliError::NoSuchNameif(nameif) => {
+                write!(f, "ERROR: Interface {nameif} not found")
+            }
+            CliError::AddressMaskMismatch { address, mask } => {
+                write!(f, "ERROR: IP address,mask <{address},{mask}> doesn't pair")
+            }
+            CliError::CannotRemoveInterface(hw) => {
+                write!(f, "ERROR: Interface {hw} cannot be removed")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl CliError {
+    pub fn invalid(line: &str, offset: usize) -> CliError {
+        CliError::InvalidInput {
+            line: line.to_owned(),
+            offset,
+        }
+    }
+
+    /// The output text of the failed command.
+    pub fn output(&self) -> String {
+        format!("{self}\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_sits_under_the_offset() {
+        let e = CliError::invalid("hostname a b", 11);
+        assert_eq!(
+            e.output(),
+            "hostname a b\n           ^\nERROR: % Invalid input detected at '^' marker.\n"
+        );
+        let e = CliError::invalid("x", 0);
+        assert_eq!(
+            e.output(),
+            "x\n^\nERROR: % Invalid input detected at '^' marker.\n"
+        );
+    }
+
+    #[test]
+    fn caret_never_runs_past_the_line() {
+        let e = CliError::invalid("ab", 99);
+        assert!(e.output().starts_with("ab\n  ^\n"));
+    }
+}

@@ -1,0 +1,414 @@
+//! Syslog as the configuration says: `logging enable` gates everything, `logging buffered`
+//! fills the buffer `show logging` prints, `logging trap` + `logging host` send to hosts
+//! (as effects the shell delivers), `logging message` overrides levels per message.
+//!
+//! Settings are read from the configuration's `logging` lines (typed or verbatim alike)
+//! whenever one of them changed.
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, SocketAddr};
+
+use syslog::{
+    DEFAULT_FACILITY, Filter, FormatOptions, Framing, Level, LogBuffer, Message, Timestamp,
+    format_asa, frame,
+};
+
+use super::config::Config;
+use super::sections;
+use super::{Effect, SyslogTransport};
+
+/// ASA default `logging buffer-size`.
+const DEFAULT_BUFFER_SIZE: usize = 4096;
+/// Largest `logging buffer-size` the ASA accepts.
+const MAX_BUFFER_SIZE: usize = 1_048_576;
+
+/// One `logging host` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogHost {
+    pub nameif: String,
+    pub address: IpAddr,
+    pub transport: SyslogTransport,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+enum DeviceId {
+    #[default]
+    None,
+    Hostname,
+    Text(String),
+}
+
+/// What the `logging` lines of the configuration say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggingSettings {
+    pub enabled: bool,
+    pub timestamp: bool,
+    pub rfc5424: bool,
+    pub buffered: Option<Level>,
+    pub trap: Option<Level>,
+    pub hosts: Vec<LogHost>,
+    pub buffer_size: usize,
+    pub facility: u8,
+    device_id: DeviceId,
+    pub filter: Filter,
+}
+
+impl Default for LoggingSettings {
+    fn default() -> Self {
+        LoggingSettings {
+            enabled: false,
+            timestamp: false,
+            rfc5424: false,
+            buffered: None,
+            trap: None,
+            hosts: Vec::new(),
+            buffer_size: DEFAULT_BUFFER_SIZE,
+            facility: DEFAULT_FACILITY,
+            device_id: DeviceId::None,
+            filter: Filter::new(),
+        }
+    }
+}
+
+fn parse_host(words: &[&str]) -> Option<LogHost> {
+    let (nameif, address, rest) = match words {
+        [nameif, address, rest @ ..] => (*nameif, address.parse::<IpAddr>().ok()?, rest),
+        _ => return None,
+    };
+    let mut transport = SyslogTransport::Udp;
+    let mut port = 514;
+    for w in rest {
+        if let Some((proto, p)) = w.split_once('/') {
+            let tcp = match proto {
+                "tcp" | "6" => true,
+                "udp" | "17" => false,
+                _ => continue,
+            };
+            let Ok(p) = p.parse::<u16>() else { continue };
+            transport = if tcp {
+                SyslogTransport::Tcp
+            } else {
+                SyslogTransport::Udp
+            };
+            port = p;
+        }
+    }
+    Some(LogHost {
+        nameif: nameif.to_owned(),
+        address,
+        transport,
+        port,
+    })
+}
+
+impl LoggingSettings {
+    pub fn from_config(cfg: &Config) -> LoggingSettings {
+        let mut s = LoggingSettings::default();
+        let rank = sections::rank_of_line("logging");
+        for (_, b) in cfg.iter() {
+            if b.rank() != rank {
+                continue;
+            }
+            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+            match words.as_slice() {
+                ["logging", "enable"] => s.enabled = true,
+                ["logging", "timestamp"] => s.timestamp = true,
+                ["logging", "timestamp", "rfc5424"] => {
+                    s.timestamp = true;
+                    s.rfc5424 = true;
+                }
+                ["logging", "buffered", l] => s.buffered = l.parse().ok(),
+                ["logging", "trap", l] => s.trap = l.parse().ok(),
+                ["logging", "host", rest @ ..] => {
+                    if let Some(h) = parse_host(rest) {
+                        s.hosts.push(h);
+                    }
+                }
+                ["logging", "buffer-size", n] => {
+                    if let Ok(n) = n.parse::<usize>() {
+                        s.buffer_size = n.clamp(1, MAX_BUFFER_SIZE);
+                    }
+                }
+                ["logging", "facility", n] => {
+                    if let Ok(n) = n.parse::<u8>() {
+                        s.facility = n.min(23);
+                    }
+                }
+                ["logging", "device-id", "hostname", ..] => s.device_id = DeviceId::Hostname,
+                ["logging", "device-id", "string", text, ..] => {
+                    s.device_id = DeviceId::Text((*text).to_owned());
+                }
+                ["logging", "message", id, "level", l] => {
+                    if let (Ok(id), Ok(l)) = (id.parse::<u32>(), l.parse::<Level>()) {
+                        s.filter.set_level(id, l);
+                    }
+                }
+                ["no", "logging", "message", id] => {
+                    if let Ok(id) = id.parse::<u32>() {
+                        s.filter.disable(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        s
+    }
+
+    fn device_id(&self, hostname: &str) -> Option<String> {
+        match &self.device_id {
+            DeviceId::None => None,
+            DeviceId::Hostname => Some(hostname.to_owned()),
+            DeviceId::Text(t) => Some(t.clone()),
+        }
+    }
+}
+
+/// Settings, the buffer and counters.
+#[derive(Debug)]
+pub struct LoggingState {
+    settings: LoggingSettings,
+    revision: Option<u64>,
+    buffer: LogBuffer,
+    trap_logged: u64,
+}
+
+impl Default for LoggingState {
+    fn default() -> Self {
+        LoggingState::new()
+    }
+}
+
+impl LoggingState {
+    pub fn new() -> LoggingState {
+        LoggingState {
+            settings: LoggingSettings::default(),
+            revision: None,
+            buffer: LogBuffer::new(DEFAULT_BUFFER_SIZE),
+            trap_logged: 0,
+        }
+    }
+
+    /// Re-reads the settings if a `logging` line changed since the last read.
+    pub fn refresh(&mut self, cfg: &Config) {
+        if self.revision == Some(cfg.logging_revision()) {
+            return;
+        }
+        self.settings = LoggingSettings::from_config(cfg);
+        self.buffer.set_capacity(self.settings.buffer_size);
+        self.revision = Some(cfg.logging_revision());
+    }
+
+    pub fn settings(&self) -> &LoggingSettings {
+        &self.settings
+    }
+
+    pub fn buffer(&self) -> &LogBuffer {
+        &self.buffer
+    }
+
+    pub fn clear_buffer(&mut self) {
+        self.buffer.clear();
+    }
+
+    /// Logs one message: into the buffer and as effects for the trap hosts.
+    pub fn deliver(&mut self, msg: Message, now: i64, hostname: &str) -> Vec<Effect> {
+        let s = &self.settings;
+        if !s.enabled {
+            return Vec::new();
+        }
+        let Some(level) = s.filter.effective_level(&msg) else {
+            return Vec::new();
+        };
+        let msg = msg.with_level(level);
+        let device_id = s.device_id(hostname);
+        if s.buffered.is_some_and(|b| level <= b) {
+            let opts = FormatOptions {
+                timestamp: s.timestamp.then_some(Timestamp(now)),
+                device_id: device_id.clone(),
+            };
+            self.buffer.push(format_asa(&msg, &opts));
+        }
+        let mut effects = Vec::new();
+        if s.trap.is_some_and(|t| level <= t) && !s.hosts.is_empty() {
+            self.trap_logged += 1;
+            let framing = if s.rfc5424 {
+                Framing::Rfc5424
+            } else {
+                Framing::Rfc3164
+            };
+            let line = frame(
+                &msg,
+                framing,
+                s.facility,
+                hostname,
+                Timestamp(now),
+                device_id.as_deref(),
+            );
+            for h in &s.hosts {
+                effects.push(Effect::Syslog {
+                    transport: h.transport,
+                    target: SocketAddr::new(h.address, h.port),
+                    line: line.clone(),
+                });
+            }
+        }
+        effects
+    }
+
+    /// `show logging`.
+    pub fn show(&self, hostname: &str) -> String {
+        let s = &self.settings;
+        let onoff = |b: bool| if b { "enabled" } else { "disabled" };
+        let mut out = String::new();
+        let _ = writeln!(out, "Syslog logging: {}", onoff(s.enabled));
+        let _ = writeln!(out, "    Facility: {}", s.facility);
+        let _ = writeln!(out, "    Timestamp logging: {}", onoff(s.timestamp));
+        out.push_str("    Hide Username logging: enabled\n");
+        out.push_str("    Standby logging: disabled\n");
+        out.push_str("    Debug-trace logging: disabled\n");
+        out.push_str("    Console logging: disabled\n");
+        out.push_str("    Monitor logging: disabled\n");
+        match s.buffered {
+            Some(l) => {
+                let _ = writeln!(
+                    out,
+                    "    Buffer logging: level {l}, {} messages logged",
+                    self.buffer.logged_total()
+                );
+            }
+            None => out.push_str("    Buffer logging: disabled\n"),
+        }
+        match s.trap {
+            Some(l) => {
+                let _ = writeln!(
+                    out,
+                    "    Trap logging: level {l}, facility {}, {} messages logged",
+                    s.facility, self.trap_logged
+                );
+                for h in &s.hosts {
+                    let proto = match h.transport {
+                        SyslogTransport::Udp => "UDP",
+                        SyslogTransport::Tcp => "TCP",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "        Logging to {} {}, {proto} port {}",
+                        h.nameif, h.address, h.port
+                    );
+                }
+            }
+            None => out.push_str("    Trap logging: disabled\n"),
+        }
+        out.push_str("    Permit-hostdown logging: disabled\n");
+        out.push_str("    History logging: disabled\n");
+        match s.device_id(hostname) {
+            Some(d) => {
+                let _ = writeln!(out, "    Device ID: \"{d}\"");
+            }
+            None => out.push_str("    Device ID: disabled\n"),
+        }
+        out.push_str("    Mail logging: disabled\n");
+        out.push_str("    ASDM logging: disabled\n");
+        for line in self.buffer.lines() {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::entropy::Entropy;
+    use crate::engine::load::load;
+
+    fn state(text: &str) -> (LoggingState, Config) {
+        let cfg = load(text, &mut Entropy::from_seed([0; 32]));
+        let mut st = LoggingState::new();
+        st.refresh(&cfg);
+        (st, cfg)
+    }
+
+    fn msg(level: Level) -> Message {
+        Message::new(111010, level, "x")
+    }
+
+    #[test]
+    fn nothing_is_logged_without_logging_enable() {
+        let (mut st, _) = state("logging buffered debugging\n");
+        st.deliver(msg(Level::Emergencies), 0, "h");
+        assert_eq!(st.buffer().len(), 0);
+    }
+
+    #[test]
+    fn buffer_takes_messages_at_or_above_its_level() {
+        let (mut st, _) = state("logging enable\nlogging buffered warnings\n");
+        st.deliver(msg(Level::Errors), 0, "h");
+        st.deliver(msg(Level::Warnings), 0, "h");
+        st.deliver(msg(Level::Notifications), 0, "h");
+        let lines: Vec<&str> = st.buffer().lines().collect();
+        assert_eq!(lines, vec!["%ASA-3-111010: x", "%ASA-4-111010: x"]);
+    }
+
+    #[test]
+    fn timestamp_and_device_id_prefix_buffer_lines() {
+        let (mut st, _) = state(
+            "logging enable\nlogging timestamp\nlogging buffered 7\nlogging device-id hostname\n",
+        );
+        st.deliver(msg(Level::Notifications), 1_795_612_801, "fw1");
+        let line = st.buffer().lines().next().unwrap().to_owned();
+        assert!(line.ends_with("fw1 : %ASA-5-111010: x"), "{line}");
+        assert!(line.contains("2026"), "{line}");
+    }
+
+    #[test]
+    fn trap_hosts_get_framed_lines() {
+        let (mut st, _) = state(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap informational\nlogging host inside 10.0.0.9\nlogging host inside 10.0.0.10 6/1470\n",
+        );
+        let fx = st.deliver(msg(Level::Notifications), 0, "fw");
+        assert_eq!(fx.len(), 2);
+        match &fx[0] {
+            Effect::Syslog {
+                transport,
+                target,
+                line,
+            } => {
+                assert_eq!(*transport, SyslogTransport::Udp);
+                assert_eq!(target.to_string(), "10.0.0.9:514");
+                assert!(line.starts_with("<165>"), "{line}");
+                assert!(line.ends_with("%ASA-5-111010: x"), "{line}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            &fx[1],
+            Effect::Syslog { transport: SyslogTransport::Tcp, target, .. } if target.port() == 1470
+        ));
+        assert!(st.deliver(msg(Level::Debugging), 0, "fw").is_empty());
+    }
+
+    #[test]
+    fn message_overrides_change_level_or_silence() {
+        let (mut st, _) = state(
+            "logging enable\nlogging buffered notifications\nlogging message 111010 level 2\nno logging message 605005\n",
+        );
+        st.deliver(Message::new(111010, Level::Debugging, "a"), 0, "h");
+        st.deliver(Message::new(605005, Level::Alerts, "b"), 0, "h");
+        let lines: Vec<&str> = st.buffer().lines().collect();
+        assert_eq!(lines, vec!["%ASA-2-111010: a"]);
+    }
+
+    #[test]
+    fn show_logging_reports_levels_and_buffer() {
+        let (mut st, _) = state("logging enable\nlogging buffered debugging\n");
+        st.deliver(msg(Level::Notifications), 0, "h");
+        let out = st.show("h");
+        assert!(out.starts_with("Syslog logging: enabled\n"), "{out}");
+        assert!(out.contains("    Buffer logging: level debugging, 1 messages logged\n"));
+        assert!(out.contains("    Trap logging: disabled\n"));
+        assert!(out.ends_with("%ASA-5-111010: x\n"));
+    }
+}

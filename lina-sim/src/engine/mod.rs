@@ -1,0 +1,608 @@
+//! The simulated LINA engine, without I/O: protocol messages in, a reply and effects out.
+//!
+//! Time comes in as [`Now`], randomness from a seeded [`Entropy`]; the shell (server,
+//! console) performs the [`Effect`]s: writing the startup configuration, sending syslog,
+//! pushing generation changes to subscribers.
+
+pub mod aaa;
+pub mod apply;
+pub mod checksum;
+pub mod config;
+pub mod entropy;
+pub mod error;
+pub mod load;
+pub mod logging;
+pub mod modes;
+pub mod sections;
+pub mod session;
+pub mod show;
+pub mod tokens;
+
+use std::net::{IpAddr, SocketAddr};
+
+use cli_translator::ast::Command;
+use cli_translator::protocol::{
+    AuthFailure, Authenticate, CommandOutcome, ContextMode, Credential, DeviceFacts, Exec,
+    ExecResult, FirewallMode, LogEvent, Message, ProtocolError, ProtocolErrorCode,
+    Session as AuthSession, TokenCreate, TokenDelete, TokenFailure, TokenResult,
+};
+use syslog::Level;
+
+use self::aaa::{AUTH_CACHE_CAPACITY, AuthCache};
+use self::checksum::Checksum;
+use self::config::{Config, Key};
+use self::entropy::Entropy;
+use self::logging::LoggingState;
+use self::session::{Level as SessionLevel, LineOutcome, Session};
+use self::tokens::{DEFAULT_IDLE_TIMEOUT_SECS, Tokens};
+
+pub const MODEL: &str = "ASAv";
+pub const SERIAL_NUMBER: &str = "9A1B2C3D4E5";
+pub const ASA_VERSION: &str = "9.16(4)";
+pub const REST_API_VERSION: &str = "7.16(1)";
+/// The hostname of an ASA whose configuration has none.
+pub const DEFAULT_HOSTNAME: &str = "ciscoasa";
+
+/// The current time, passed in by the shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Now {
+    /// Unix seconds, UTC.
+    pub unix: i64,
+    /// Milliseconds into the second (for `show clock`).
+    pub millis: u16,
+}
+
+impl Now {
+    pub fn from_secs(unix: i64) -> Now {
+        Now { unix, millis: 0 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyslogTransport {
+    Udp,
+    Tcp,
+}
+
+/// Something the shell must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write the startup configuration (atomically: temporary file, fsync, rename).
+    WriteStartup(String),
+    /// Send one framed syslog line to a host.
+    Syslog {
+        transport: SyslogTransport,
+        target: SocketAddr,
+        line: String,
+    },
+    /// The configuration generation changed: push it to subscribers.
+    GenerationChanged(u64),
+}
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub token_idle_timeout_secs: i64,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            token_idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
+        }
+    }
+}
+
+/// Per-connection protocol state.
+#[derive(Debug, Default, Clone)]
+pub struct ConnState {
+    hello: bool,
+    /// Set by `Subscribe`: the shell pushes generation changes to this connection.
+    pub subscribed: bool,
+    pub peer: Option<String>,
+}
+
+/// The engine: configuration, users, tokens, logging.
+#[derive(Debug)]
+pub struct Engine {
+    pub(crate) config: Config,
+    pub(crate) generation: u64,
+    pub(crate) startup: String,
+    pub(crate) boot_time: i64,
+    pub(crate) last_change: Option<(String, Now)>,
+    pub(crate) tokens: Tokens,
+    pub(crate) auth_cache: AuthCache,
+    pub(crate) logging: LoggingState,
+    pub(crate) rng: Entropy,
+    /// The printed body and its checksum, for the configuration revision they describe.
+    print_cache: Option<(u64, String, Checksum)>,
+}
+
+fn rejected(code: ProtocolErrorCode, detail: &str) -> Message {
+    Message::Error(ProtocolError {
+        code,
+        detail: detail.to_owned(),
+    })
+}
+
+impl Engine {
+    /// Boots from configuration text (loading never fails). Generation starts at 1; the
+    /// startup configuration is the loaded configuration as printed.
+    pub fn boot(
+        text: &str,
+        opts: &EngineOptions,
+        seed: [u8; 32],
+        now: Now,
+    ) -> (Engine, Vec<Effect>) {
+        let mut rng = Entropy::from_seed(seed);
+        let cache_salt: [u8; 32] = rng.bytes();
+        let config = load::load(text, &mut rng);
+        let mut engine = Engine {
+            config,
+            generation: 1,
+            startup: String::new(),
+            boot_time: now.unix,
+            last_change: None,
+            tokens: Tokens::new(opts.token_idle_timeout_secs),
+            auth_cache: AuthCache::new(cache_salt, AUTH_CACHE_CAPACITY),
+            logging: LoggingState::new(),
+            rng,
+            print_cache: None,
+        };
+        engine.startup = engine.running_config();
+        let effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
+        (engine, effects)
+    }
+
+    // ===== facts =====
+
+    pub fn hostname(&self) -> String {
+        self.config
+            .lookup(&Key::Hostname)
+            .and_then(|id| self.config.block(id))
+            .and_then(|b| match b.head.command() {
+                Some(Command::Hostname(h)) => Some(h.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| DEFAULT_HOSTNAME.to_owned())
+    }
+
+    pub fn facts(&self) -> DeviceFacts {
+        DeviceFacts {
+            hostname: self.hostname(),
+            model: MODEL.to_owned(),
+            serial_number: SERIAL_NUMBER.to_owned(),
+            asa_version: ASA_VERSION.to_owned(),
+            rest_api_version: REST_API_VERSION.to_owned(),
+            context_mode: ContextMode::Single,
+            firewall_mode: FirewallMode::Routed,
+        }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn startup_config(&self) -> &str {
+        &self.startup
+    }
+
+    /// Live API tokens.
+    pub fn token_count(&self) -> usize {
+        self.tokens.len()
+    }
+
+    /// Lines in the logging buffer, oldest first.
+    pub fn log_buffer(&self) -> Vec<String> {
+        self.logging.buffer().lines().map(str::to_owned).collect()
+    }
+
+    // ===== printing =====
+
+    fn body(&mut self) -> (String, Checksum) {
+        let rev = self.config.revision();
+        if let Some((r, body, sum)) = &self.print_cache
+            && *r == rev
+        {
+            return (body.clone(), *sum);
+        }
+        let mut body = String::with_capacity(64 * self.config.len() + 64);
+        self.config
+            .print_body(&format!("ASA Version {ASA_VERSION} "), &mut body);
+        let sum = Checksum::of(&body);
+        self.print_cache = Some((rev, body.clone(), sum));
+        (body, sum)
+    }
+
+    pub fn checksum(&mut self) -> Checksum {
+        self.body().1
+    }
+
+    /// `show running-config`: header, body, checksum, trailer.
+    pub fn running_config(&mut self) -> String {
+        let (body, sum) = self.body();
+        let mut out = String::with_capacity(body.len() + 256);
+        out.push_str(": Saved\n:\n");
+        out.push_str(": Serial Number: ");
+        out.push_str(SERIAL_NUMBER);
+        out.push_str(
+            "\n: Hardware:   ASAv, 2048 MB RAM, CPU Xeon 4100/6100/8100 series 2200 MHz\n:\n",
+        );
+        out.push_str(&body);
+        out.push_str("Cryptochecksum:");
+        out.push_str(&sum.to_string());
+        out.push_str("\n: end\n");
+        out
+    }
+
+    // ===== syslog =====
+
+    /// Logs a message through the configured destinations.
+    pub(crate) fn log(&mut self, msg: Option<syslog::Message>, now: Now) -> Vec<Effect> {
+        let Some(msg) = msg else {
+            return Vec::new();
+        };
+        self.logging.refresh(&self.config);
+        let hostname = self.hostname();
+        self.logging.deliver(msg, now.unix, &hostname)
+    }
+
+    fn log_all(&mut self, msgs: Vec<syslog::Message>, now: Now) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for m in msgs {
+            out.extend(self.log(Some(m), now));
+        }
+        out
+    }
+
+    // ===== AAA =====
+
+    /// The privilege of a configured user.
+    fn user_privilege(&self, user: &str) -> Option<u8> {
+        let id = self.config.lookup(&Key::User(user.to_owned()))?;
+        match self.config.block(id)?.head.command()? {
+            Command::Username { privilege, .. } => Some(privilege.unwrap_or(2)),
+            _ => None,
+        }
+    }
+
+    /// Checks local credentials; the privilege on success. Verified credentials are cached
+    /// until the user's line changes.
+    pub fn verify_user(&mut self, user: &str, password: &str) -> Option<u8> {
+        let id = self.config.lookup(&Key::User(user.to_owned()))?;
+        let Some(Command::Username {
+            password: stored,
+            privilege,
+            ..
+        }) = self.config.block(id)?.head.command()
+        else {
+            return None;
+        };
+        let privilege = privilege.unwrap_or(2);
+        let stamp = self.config.user_stamp(user);
+        if let Some(p) = self.auth_cache.get(user, password, stamp) {
+            return Some(p);
+        }
+        if aaa::verify(stored, password) {
+            self.auth_cache.insert(user, password, privilege, stamp);
+            Some(privilege)
+        } else {
+            None
+        }
+    }
+
+    // ===== protocol =====
+
+    /// Handles one request. Returns the reply (every request gets one) and the effects.
+    pub fn handle(
+        &mut self,
+        msg: Message,
+        conn: &mut ConnState,
+        now: Now,
+    ) -> (Option<Message>, Vec<Effect>) {
+        if let Message::Hello { peer, .. } = &msg {
+            conn.hello = true;
+            if peer.starts_with("rest-agent") {
+                // Tokens die with the agent process.
+                self.tokens.clear();
+            }
+            conn.peer = Some(peer.clone());
+            return (Some(Message::HelloAck(self.facts())), Vec::new());
+        }
+        if !conn.hello {
+            return (
+                Some(rejected(
+                    ProtocolErrorCode::HelloRequired,
+                    "the first message must be Hello",
+                )),
+                Vec::new(),
+            );
+        }
+        match msg {
+            Message::Authenticate(a) => (
+                Some(Message::AuthResult(self.authenticate(&a, now))),
+                Vec::new(),
+            ),
+            Message::TokenCreate(t) => {
+                let (r, fx) = self.token_create(&t, now);
+                (Some(Message::TokenResult(r)), fx)
+            }
+            Message::TokenDelete(t) => {
+                let (r, fx) = self.token_delete(&t, now);
+                (Some(Message::TokenResult(r)), fx)
+            }
+            Message::Exec(e) => {
+                let (r, fx) = self.exec_batch(&e, now);
+                (Some(Message::ExecResult(r)), fx)
+            }
+            Message::Subscribe => {
+                conn.subscribed = true;
+                (Some(Message::Generation(self.generation)), Vec::new())
+            }
+            Message::Log(ev) => {
+                let fx = self.log(Some(log_event(ev)), now);
+                (Some(Message::LogAck), fx)
+            }
+            other => (
+                Some(rejected(
+                    ProtocolErrorCode::UnexpectedMessage,
+                    &format!("message kind {} is not a request", other.kind()),
+                )),
+                Vec::new(),
+            ),
+        }
+    }
+
+    fn authenticate(&mut self, a: &Authenticate, now: Now) -> Result<AuthSession, AuthFailure> {
+        if a.context.is_some() {
+            return Err(AuthFailure::NoSuchContext);
+        }
+        let (username, privilege) = match &a.credential {
+            Credential::Basic { username, password } => {
+                let p = self
+                    .verify_user(username, password)
+                    .ok_or(AuthFailure::BadCredentials)?;
+                (username.clone(), p)
+            }
+            Credential::Token(token) => {
+                let user = self
+                    .tokens
+                    .touch(token, now.unix)
+                    .map(|t| t.user.clone())
+                    .ok_or(AuthFailure::BadCredentials)?;
+                match self.user_privilege(&user) {
+                    Some(p) => (user, p),
+                    None => {
+                        // The user was removed: its tokens end.
+                        self.tokens.remove_user(&user);
+                        return Err(AuthFailure::BadCredentials);
+                    }
+                }
+            }
+        };
+        Ok(AuthSession {
+            username,
+            privilege,
+            generation: self.generation,
+        })
+    }
+
+    fn token_create(&mut self, t: &TokenCreate, now: Now) -> (TokenResult, Vec<Effect>) {
+        if t.context.is_some() {
+            return (
+                TokenResult::Refused(TokenFailure::NoSuchContext),
+                Vec::new(),
+            );
+        }
+        let source = t.source.to_string();
+        let args = [
+            source.as_str(),
+            "0",
+            "management",
+            "127.0.0.1",
+            "https",
+            t.username.as_str(),
+        ];
+        if self.verify_user(&t.username, &t.password).is_none() {
+            let fx = self.log(syslog::Message::from_catalogue(605004, &args), now);
+            return (TokenResult::Refused(TokenFailure::BadCredentials), fx);
+        }
+        match self
+            .tokens
+            .create(&t.username, None, now.unix, &mut self.rng)
+        {
+            Ok(token) => {
+                let fx = self.log(syslog::Message::from_catalogue(605005, &args), now);
+                (TokenResult::Created { token }, fx)
+            }
+            Err(_) => (TokenResult::Refused(TokenFailure::LimitReached), Vec::new()),
+        }
+    }
+
+    fn token_delete(&mut self, t: &TokenDelete, now: Now) -> (TokenResult, Vec<Effect>) {
+        if t.context.is_some() {
+            return (
+                TokenResult::Refused(TokenFailure::NoSuchContext),
+                Vec::new(),
+            );
+        }
+        let credentials_ok = match &t.credential {
+            Some(Credential::Basic { username, password }) => {
+                self.verify_user(username, password).is_some()
+            }
+            Some(Credential::Token(other)) => self.tokens.is_live(other, now.unix),
+            None => true,
+        };
+        if !credentials_ok {
+            return (
+                TokenResult::Refused(TokenFailure::BadCredentials),
+                Vec::new(),
+            );
+        }
+        if !self.tokens.is_live(&t.token, now.unix) {
+            self.tokens.remove(&t.token);
+            return (TokenResult::Refused(TokenFailure::UnknownToken), Vec::new());
+        }
+        match self.tokens.remove(&t.token) {
+            Some(entry) => {
+                let fx = self.log(
+                    syslog::Message::from_catalogue(611103, &[entry.user.as_str()]),
+                    now,
+                );
+                (TokenResult::Deleted, fx)
+            }
+            None => (TokenResult::Refused(TokenFailure::UnknownToken), Vec::new()),
+        }
+    }
+
+    /// Runs a batch as one CLI session. Atomic: the first failure undoes the batch.
+    fn exec_batch(&mut self, e: &Exec, now: Now) -> (ExecResult, Vec<Effect>) {
+        let mut session = Session::api(&e.user, e.privilege, e.source, e.mode);
+        let mark = self.config.mark();
+        let mut outcomes = Vec::with_capacity(e.commands.len());
+        let mut logs = Vec::new();
+        let mut effects = Vec::new();
+        let mut failed = false;
+        for cmd in &e.commands {
+            let LineOutcome {
+                ok,
+                output,
+                logs: l,
+                effects: fx,
+            } = self.run_line(&mut session, cmd, now);
+            outcomes.push(CommandOutcome { ok, output });
+            if !ok && e.atomic {
+                failed = true;
+                break;
+            }
+            logs.extend(l);
+            effects.extend(fx);
+        }
+        if failed {
+            self.config.rollback_to(mark);
+            self.config.commit();
+            return (
+                ExecResult {
+                    outcomes,
+                    applied: false,
+                    generation: self.generation,
+                },
+                Vec::new(),
+            );
+        }
+        let fx = self.commit(mark, &e.user, effects, logs, now);
+        (
+            ExecResult {
+                outcomes,
+                applied: true,
+                generation: self.generation,
+            },
+            fx,
+        )
+    }
+
+    /// Ends a unit of change: a new generation if the configuration changed, the startup
+    /// configuration adopted from `write memory`, syslog delivered.
+    fn commit(
+        &mut self,
+        mark: config::Mark,
+        user: &str,
+        mut effects: Vec<Effect>,
+        logs: Vec<syslog::Message>,
+        now: Now,
+    ) -> Vec<Effect> {
+        let changed = self.config.changed_since(mark);
+        self.config.commit();
+        for fx in &effects {
+            if let Effect::WriteStartup(text) = fx {
+                self.startup.clone_from(text);
+            }
+        }
+        if changed {
+            self.generation += 1;
+            self.last_change = Some((user.to_owned(), now));
+            effects.push(Effect::GenerationChanged(self.generation));
+        }
+        effects.extend(self.log_all(logs, now));
+        effects
+    }
+
+    // ===== operator console =====
+
+    /// A console login (`Username:`/`Password:`): 113012 on success, 113015 on failure.
+    pub fn console_login(
+        &mut self,
+        user: &str,
+        password: &str,
+        source: IpAddr,
+        now: Now,
+    ) -> (Option<Session>, Vec<Effect>) {
+        match self.verify_user(user, password) {
+            Some(privilege) => {
+                let fx = self.log(syslog::Message::from_catalogue(113012, &[user]), now);
+                (Some(Session::console(user, privilege, source)), fx)
+            }
+            None => {
+                let reason = if self.user_privilege(user).is_some() {
+                    "Invalid password"
+                } else {
+                    "User was not found"
+                };
+                let fx = self.log(
+                    syslog::Message::from_catalogue(113015, &[reason, user]),
+                    now,
+                );
+                (None, fx)
+            }
+        }
+    }
+
+    /// `enable` on the console: the user's own password, and privilege 15.
+    pub fn console_enable(
+        &mut self,
+        session: &mut Session,
+        password: &str,
+        now: Now,
+    ) -> (bool, Vec<Effect>) {
+        match self.verify_user(&session.user, password) {
+            Some(15) => {
+                session.privilege = 15;
+                session.level = SessionLevel::PrivExec;
+                let user = session.user.clone();
+                let fx = self.log(
+                    syslog::Message::from_catalogue(502103, &[user.as_str(), "1", "15"]),
+                    now,
+                );
+                (true, fx)
+            }
+            _ => (false, Vec::new()),
+        }
+    }
+
+    /// One console command: the same path as a batch of one, committed on its own.
+    pub fn console_command(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        now: Now,
+    ) -> (String, Vec<Effect>) {
+        let mark = self.config.mark();
+        let out = self.run_line(session, line, now);
+        let user = session.user.clone();
+        let fx = self.commit(mark, &user, out.effects, out.logs, now);
+        (out.output, fx)
+    }
+
+    /// The console prompt: `ciscoasa(config-if)# `.
+    pub fn prompt(&self, session: &Session) -> String {
+        format!("{}{} ", self.hostname(), session.prompt_suffix())
+    }
+}
+
+fn log_event(ev: LogEvent) -> syslog::Message {
+    let level = Level::from_u8(ev.level).unwrap_or(Level::Debugging);
+    syslog::Message::new(ev.message_id, level, ev.body)
+}
+
+#[cfg(test)]
+mod tests;

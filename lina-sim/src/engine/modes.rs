@@ -1,0 +1,192 @@
+//! CLI sub-modes: which block a sub-command belongs to, and whether an unindented line in a
+//! sub-mode is one of its sub-commands (as the ASA CLI decides) or a new top-level command.
+
+use cli_translator::ast::Command;
+use cli_translator::keywords;
+
+use super::config::BlockId;
+
+/// What kind of block a sub-mode edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubKind {
+    /// `interface <hw>`: typed sub-commands plus verbatim ones (speed, vlan, ipv6 ...).
+    Interface,
+    /// `object network <name>`: host/subnet/range/fqdn, description, nat.
+    Object(String),
+    /// Any other block-opening line: children kept verbatim.
+    Verbatim,
+}
+
+/// The block a session is inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submode {
+    pub kind: SubKind,
+    pub block: BlockId,
+    /// The prompt suffix (`config-if`).
+    pub prompt: &'static str,
+    /// The last first-level child this session touched: deeper lines go under it.
+    pub last_child: Option<String>,
+}
+
+/// Words that are sub-commands of interface mode even though some are also top-level
+/// keywords (`ip address` vs `ip local pool`).
+const INTERFACE_WORDS: &[&str] = &[
+    "authentication",
+    "bfd",
+    "channel-group",
+    "ddns",
+    "delay",
+    "description",
+    "dhcp",
+    "dhcprelay",
+    "duplex",
+    "flowcontrol",
+    "hello-interval",
+    "igmp",
+    "ip",
+    "ipv6",
+    "lacp",
+    "mac-address",
+    "management-only",
+    "member-interface",
+    "multicast",
+    "nameif",
+    "nve-only",
+    "ospf",
+    "pim",
+    "policy-route",
+    "pppoe",
+    "redundant-interface",
+    "security-level",
+    "shutdown",
+    "speed",
+    "vlan",
+    "zone-member",
+];
+
+const OBJECT_WORDS: &[&str] = &["description", "fqdn", "host", "nat", "range", "subnet"];
+
+/// Whether a typed command is a sub-command of interface mode.
+pub fn is_interface_sub(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Nameif(_)
+            | Command::NoNameif
+            | Command::SecurityLevel(_)
+            | Command::NoSecurityLevel
+            | Command::IpAddress { .. }
+            | Command::IpAddressDhcp { .. }
+            | Command::NoIpAddress
+            | Command::Shutdown
+            | Command::NoShutdown
+            | Command::Description(_)
+            | Command::NoDescription
+    )
+}
+
+/// Whether a typed command is a sub-command of `object network` mode.
+pub fn is_object_sub(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Address(_)
+            | Command::NoAddress(_)
+            | Command::Description(_)
+            | Command::NoDescription
+    )
+}
+
+/// The significant word of a line: the first, or the second after `no`.
+pub fn key_word(line: &str) -> &str {
+    let mut words = line.split_whitespace();
+    match words.next() {
+        Some(w) if w.eq_ignore_ascii_case("no") => words.next().unwrap_or(w),
+        Some(w) => w,
+        None => "",
+    }
+}
+
+/// Whether the first word of `line` (after `no`) is a top-level configuration keyword.
+pub fn is_top_level_word(line: &str) -> bool {
+    let word = key_word(line);
+    keywords::is_config_keyword(word) || keywords::is_config_keyword(&word.to_ascii_lowercase())
+}
+
+/// Whether an unindented `line` typed inside `kind` is one of its sub-commands.
+pub fn is_unindented_sub(kind: &SubKind, line: &str, parsed: Option<&Command>) -> bool {
+    if matches!(parsed, Some(Command::Exit | Command::End)) {
+        return false;
+    }
+    let word = key_word(line).to_ascii_lowercase();
+    match kind {
+        SubKind::Interface => {
+            parsed.is_some_and(is_interface_sub)
+                || INTERFACE_WORDS.contains(&word.as_str())
+                || !is_top_level_word(line)
+        }
+        SubKind::Object(_) => {
+            parsed.is_some_and(is_object_sub) || OBJECT_WORDS.contains(&word.as_str())
+        }
+        SubKind::Verbatim => !is_top_level_word(line),
+    }
+}
+
+/// The sub-mode a top-level line opens, if any.
+pub fn submode_of(head: &str, parsed: Option<&Command>) -> Option<(SubKind, &'static str)> {
+    match parsed {
+        Some(Command::Interface(_)) => Some((SubKind::Interface, "config-if")),
+        Some(Command::ObjectNetwork(name)) => {
+            Some((SubKind::Object(name.clone()), "config-network-object"))
+        }
+        _ => keywords::opens_submode(head).map(|p| (SubKind::Verbatim, p)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_word_skips_no() {
+        assert_eq!(key_word("no nameif"), "nameif");
+        assert_eq!(key_word("  shutdown "), "shutdown");
+        assert_eq!(key_word("no"), "no");
+        assert_eq!(key_word(""), "");
+    }
+
+    #[test]
+    fn interface_mode_claims_ip_and_unknown_words() {
+        assert!(is_unindented_sub(
+            &SubKind::Interface,
+            "ip address 1.1.1.1 255.0.0.0",
+            None
+        ));
+        assert!(is_unindented_sub(&SubKind::Interface, "speed 1000", None));
+        assert!(is_unindented_sub(
+            &SubKind::Interface,
+            "no shutdown",
+            Some(&Command::NoShutdown)
+        ));
+        assert!(!is_unindented_sub(
+            &SubKind::Interface,
+            "hostname x",
+            Some(&Command::Hostname("x".into()))
+        ));
+        assert!(!is_unindented_sub(
+            &SubKind::Interface,
+            "exit",
+            Some(&Command::Exit)
+        ));
+    }
+
+    #[test]
+    fn object_mode_claims_only_its_words() {
+        let k = SubKind::Object("o".into());
+        assert!(is_unindented_sub(
+            &k,
+            "nat (inside,outside) dynamic interface",
+            None
+        ));
+        assert!(is_unindented_sub(&k, "host 1.1.1.1", None));
+        assert!(!is_unindented_sub(&k, "interface GigabitEthernet0/0", None));
+    }
+}

@@ -1,0 +1,436 @@
+//! A CLI session: where the user is (exec, privileged exec, configuration, a sub-mode), and
+//! how one line is dispatched: exec commands (show, write memory, copy, configure terminal)
+//! or configuration commands, privilege checks, `exit`/`end`, `do`.
+
+use std::net::IpAddr;
+
+use cli_translator::ast::Command;
+use cli_translator::parse::parse_command;
+use cli_translator::protocol::ExecMode;
+use syslog::Message;
+
+use super::apply::{Applier, Step, mask_secrets, strip_words, word_offset};
+use super::error::CliError;
+use super::modes::{self, Submode};
+use super::{Effect, Engine, Now, show};
+
+/// The privilege a configuration command needs.
+pub const CONFIG_PRIVILEGE: u8 = 15;
+
+/// Where the session is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Level {
+    /// `host>`
+    UserExec,
+    /// `host#`
+    PrivExec,
+    /// `host(config)#`
+    Config,
+    /// `host(config-if)#` ...
+    Sub(Submode),
+}
+
+/// Who runs commands, and from where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Api,
+    Console,
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: String,
+    pub privilege: u8,
+    pub source: IpAddr,
+    pub origin: Origin,
+    pub level: Level,
+}
+
+impl Session {
+    /// A REST batch: privileged exec or configuration mode.
+    pub fn api(user: &str, privilege: u8, source: IpAddr, mode: ExecMode) -> Session {
+        Session {
+            user: user.to_owned(),
+            privilege,
+            source,
+            origin: Origin::Api,
+            level: match mode {
+                ExecMode::Exec => Level::PrivExec,
+                ExecMode::Config => Level::Config,
+            },
+        }
+    }
+
+    /// An operator console login: user exec until `enable`.
+    pub fn console(user: &str, privilege: u8, source: IpAddr) -> Session {
+        Session {
+            user: user.to_owned(),
+            privilege,
+            source,
+            origin: Origin::Console,
+            level: Level::UserExec,
+        }
+    }
+
+    /// The prompt after the hostname: `>`, `#`, `(config)#`, `(config-if)#`.
+    pub fn prompt_suffix(&self) -> String {
+        match &self.level {
+            Level::UserExec => ">".to_owned(),
+            Level::PrivExec => "#".to_owned(),
+            Level::Config => "(config)#".to_owned(),
+            Level::Sub(s) => format!("({})#", s.prompt),
+        }
+    }
+
+    pub fn in_config(&self) -> bool {
+        matches!(self.level, Level::Config | Level::Sub(_))
+    }
+}
+
+/// What one line did.
+#[derive(Debug, Default)]
+pub struct LineOutcome {
+    pub ok: bool,
+    pub output: String,
+    /// Syslog messages to deliver once the change is committed.
+    pub logs: Vec<Message>,
+    pub effects: Vec<Effect>,
+}
+
+impl LineOutcome {
+    fn ok(output: impl Into<String>) -> LineOutcome {
+        LineOutcome {
+            ok: true,
+            output: output.into(),
+            ..LineOutcome::default()
+        }
+    }
+
+    fn err(e: &CliError) -> LineOutcome {
+        LineOutcome {
+            ok: false,
+            output: e.output(),
+            ..LineOutcome::default()
+        }
+    }
+}
+
+/// Case-insensitive keyword match allowing abbreviation to at least `min` characters.
+pub fn abbrev(word: &str, full: &str, min: usize) -> bool {
+    word.len() >= min.min(full.len())
+        && word.len() <= full.len()
+        && full
+            .as_bytes()
+            .get(..word.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(word.as_bytes()))
+}
+
+/// The exec commands this simulator knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExecCommand {
+    Show,
+    WriteMemory,
+    WriteTerminal,
+    CopyRunStart,
+    ConfigureTerminal,
+    NoEffect,
+    ClearLogging,
+    Disable,
+}
+
+fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = *words.first()?;
+    let second = words.get(1).copied();
+    if abbrev(first, "show", 2) {
+        return Some(Ok(ExecCommand::Show));
+    }
+    if abbrev(first, "write", 2) {
+        return Some(match second {
+            None => Ok(ExecCommand::WriteMemory),
+            Some(w) if abbrev(w, "memory", 1) => Ok(ExecCommand::WriteMemory),
+            Some(w) if abbrev(w, "terminal", 1) => Ok(ExecCommand::WriteTerminal),
+            Some(_) => Err(CliError::invalid(line, word_offset(line, 1))),
+        });
+    }
+    if abbrev(first, "copy", 3) {
+        let src = second.unwrap_or("");
+        let dst = words.get(2).copied().unwrap_or("");
+        let run = abbrev(src, "running-config", 3) || src == "system:running-config";
+        let start = abbrev(dst, "startup-config", 4);
+        return Some(match (run, start, words.len()) {
+            (true, true, 3) => Ok(ExecCommand::CopyRunStart),
+            (_, _, n) if n < 3 => Err(CliError::Incomplete),
+            (false, _, _) => Err(CliError::invalid(line, word_offset(line, 1))),
+            _ => Err(CliError::invalid(line, word_offset(line, 2))),
+        });
+    }
+    if abbrev(first, "configure", 4) {
+        return Some(match second {
+            Some(w) if abbrev(w, "terminal", 1) && words.len() == 2 => {
+                Ok(ExecCommand::ConfigureTerminal)
+            }
+            None => Err(CliError::Incomplete),
+            Some(_) => Err(CliError::invalid(line, word_offset(line, 1))),
+        });
+    }
+    if abbrev(first, "debug", 3) || abbrev(first, "undebug", 3) {
+        return Some(Ok(ExecCommand::NoEffect));
+    }
+    if abbrev(first, "clear", 2)
+        && second.is_some_and(|w| abbrev(w, "logging", 3))
+        && words.get(2).is_none_or(|w| abbrev(w, "buffer", 1))
+    {
+        return Some(Ok(ExecCommand::ClearLogging));
+    }
+    None
+}
+
+/// Exec-only words that do nothing in a batch (the console handles leaving itself).
+fn is_session_noop(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    ["terminal", "enable", "exit", "end", "logout", "quit"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+}
+
+impl Engine {
+    /// Runs one line in a session. A failed configuration command leaves the configuration
+    /// as it was before the line.
+    pub fn run_line(&mut self, session: &mut Session, raw: &str, now: Now) -> LineOutcome {
+        let indented = raw.starts_with([' ', '\t']);
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('!') || line == ":" || line.starts_with(": ") {
+            return LineOutcome::ok("");
+        }
+        if session.in_config() {
+            if let Some(rest) = strip_words(line, "do") {
+                if rest.is_empty() {
+                    return LineOutcome::err(&CliError::Incomplete);
+                }
+                return self.exec_line(session, rest, now, true);
+            }
+            match exec_command(line) {
+                Some(Ok(ExecCommand::ConfigureTerminal)) | None => {}
+                Some(_) => return self.exec_line(session, line, now, true),
+            }
+            return self.config_line(session, raw, line, indented, now);
+        }
+        self.exec_line(session, line, now, false)
+    }
+
+    fn exec_line(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        now: Now,
+        in_config: bool,
+    ) -> LineOutcome {
+        let cmd = match exec_command(line) {
+            Some(Ok(c)) => c,
+            Some(Err(e)) => return LineOutcome::err(&e),
+            None if !in_config && is_session_noop(line) => return LineOutcome::ok(""),
+            None if !in_config && line.eq_ignore_ascii_case("disable") => ExecCommand::Disable,
+            None => return LineOutcome::err(&CliError::invalid(line, 0)),
+        };
+        let privileged = session.level != Level::UserExec;
+        match cmd {
+            ExecCommand::Show => match show::show(self, session, line, now) {
+                Ok(out) => LineOutcome::ok(out),
+                Err(e) => LineOutcome::err(&e),
+            },
+            ExecCommand::NoEffect => LineOutcome::ok(""),
+            ExecCommand::Disable => {
+                session.level = Level::UserExec;
+                LineOutcome::ok("")
+            }
+            _ if !privileged => LineOutcome::err(&CliError::invalid(line, 0)),
+            ExecCommand::ConfigureTerminal => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                session.level = Level::Config;
+                LineOutcome::ok("")
+            }
+            ExecCommand::WriteTerminal => LineOutcome::ok(self.running_config()),
+            ExecCommand::WriteMemory | ExecCommand::CopyRunStart => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                let mut out = self.write_memory();
+                out.logs.push(executed(session, line));
+                out
+            }
+            ExecCommand::ClearLogging => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                self.logging.clear_buffer();
+                LineOutcome::ok("")
+            }
+        }
+    }
+
+    /// `write memory`: the running configuration becomes the startup configuration (the
+    /// shell writes it to disk; the engine adopts it when the batch commits).
+    fn write_memory(&mut self) -> LineOutcome {
+        let text = self.running_config();
+        let checksum = self.checksum();
+        let output = format!(
+            "Building configuration...\nCryptochecksum: {} \n\n{} bytes copied in 0.10 secs\n[OK]\n",
+            checksum.grouped(),
+            text.len()
+        );
+        LineOutcome {
+            ok: true,
+            output,
+            logs: Vec::new(),
+            effects: vec![Effect::WriteStartup(text)],
+        }
+    }
+
+    fn config_line(
+        &mut self,
+        session: &mut Session,
+        raw: &str,
+        line: &str,
+        indented: bool,
+        _now: Now,
+    ) -> LineOutcome {
+        match parse_command(line) {
+            Ok(Command::Exit) => {
+                session.level = match session.level {
+                    Level::Sub(_) => Level::Config,
+                    _ => Level::PrivExec,
+                };
+                return LineOutcome::ok("");
+            }
+            Ok(Command::End) => {
+                session.level = Level::PrivExec;
+                return LineOutcome::ok("");
+            }
+            _ => {}
+        }
+        if session.privilege < CONFIG_PRIVILEGE {
+            return LineOutcome::err(&CliError::AuthorizationFailed);
+        }
+        let sub = match &session.level {
+            Level::Sub(sub) => {
+                let is_sub = indented || {
+                    let parsed = parse_command(line).ok();
+                    modes::is_unindented_sub(&sub.kind, line, parsed.as_ref())
+                };
+                is_sub.then(|| sub.clone())
+            }
+            _ => None,
+        };
+        let mark = self.config.mark();
+        let mut applier = Applier {
+            cfg: &mut self.config,
+            rng: &mut self.rng,
+        };
+        let result = match sub {
+            Some(mut sub) => {
+                let text = if indented {
+                    raw.trim_end().get(1..).unwrap_or("")
+                } else {
+                    line
+                };
+                let r = applier.sub_command(&mut sub, text);
+                if r.is_ok() {
+                    session.level = Level::Sub(sub);
+                }
+                r
+            }
+            None => {
+                if matches!(session.level, Level::Sub(_)) {
+                    session.level = Level::Config;
+                }
+                applier.top_level(line)
+            }
+        };
+        match result {
+            Ok(step) => {
+                let mut output = String::new();
+                let mut log = true;
+                match step {
+                    Step::Done(Some(info)) => {
+                        output = info;
+                        output.push('\n');
+                    }
+                    Step::Done(None) => {}
+                    Step::Enter(sub) => session.level = Level::Sub(sub),
+                    Step::Exit => {
+                        log = false;
+                        session.level = match session.level {
+                            Level::Sub(_) => Level::Config,
+                            _ => Level::PrivExec,
+                        };
+                    }
+                    Step::End => {
+                        log = false;
+                        session.level = Level::PrivExec;
+                    }
+                }
+                let mut out = LineOutcome::ok(output);
+                if log {
+                    out.logs.push(executed(session, line));
+                }
+                out
+            }
+            Err(e) => {
+                self.config.rollback_to(mark);
+                LineOutcome::err(&e)
+            }
+        }
+    }
+}
+
+/// 111010 for an executed command, secrets masked.
+fn executed(session: &Session, line: &str) -> Message {
+    let user = session.user.as_str();
+    let ip = session.source.to_string();
+    let cmd = mask_secrets(line);
+    Message::from_catalogue(111010, &[user, "CLI", &ip, &cmd]).unwrap_or_else(|| {
+        Message::new(
+            111010,
+            syslog::Level::Notifications,
+            format!("User '{user}', running 'CLI' from IP {ip}, executed '{cmd}'"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn abbreviations_match_prefixes_of_at_least_min_length() {
+        assert!(abbrev("sh", "show", 2));
+        assert!(abbrev("SHOW", "show", 2));
+        assert!(!abbrev("s", "show", 2));
+        assert!(!abbrev("shows", "show", 2));
+        assert!(abbrev("run", "running-config", 3));
+        assert!(!abbrev("rux", "running-config", 3));
+    }
+
+    #[test]
+    fn recognises_exec_commands() {
+        assert_eq!(exec_command("wr mem"), Some(Ok(ExecCommand::WriteMemory)));
+        assert_eq!(exec_command("write"), Some(Ok(ExecCommand::WriteMemory)));
+        assert_eq!(
+            exec_command("copy running-config startup-config"),
+            Some(Ok(ExecCommand::CopyRunStart))
+        );
+        assert_eq!(
+            exec_command("conf t"),
+            Some(Ok(ExecCommand::ConfigureTerminal))
+        );
+        assert_eq!(exec_command("hostname x"), None);
+        assert_eq!(exec_command("copy run"), Some(Err(CliError::Incomplete)));
+        assert!(matches!(
+            exec_command("write bogus"),
+            Some(Err(CliError::InvalidInput { offset: 6, .. }))
+        ));
+    }
+}

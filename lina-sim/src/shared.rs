@@ -1,0 +1,157 @@
+//! The engine shared by the protocol server and the console: one [`Engine`] behind a
+//! `std::sync::Mutex`, the subscribers that receive generation pushes, and the hand-off of
+//! effects to the effect task.
+//!
+//! The mutex is never held across an `.await`: callers lock, call the engine, dispatch the
+//! effects (non-blocking channel sends) and unlock.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cli_translator::protocol::Message;
+use tokio::sync::mpsc;
+
+use crate::engine::{Effect, Engine, Now};
+
+/// A frame to write on a protocol connection: request id and message.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub request_id: u32,
+    pub message: Message,
+}
+
+#[derive(Debug)]
+pub struct Core {
+    pub engine: Engine,
+    subscribers: HashMap<u64, mpsc::Sender<Outgoing>>,
+    next_conn: u64,
+    effects: mpsc::UnboundedSender<Effect>,
+}
+
+/// The engine and its registry, shared by every task.
+pub type Shared = Arc<Mutex<Core>>;
+
+impl Core {
+    pub fn new(engine: Engine, effects: mpsc::UnboundedSender<Effect>) -> Core {
+        Core {
+            engine,
+            subscribers: HashMap::new(),
+            next_conn: 1,
+            effects,
+        }
+    }
+
+    /// A fresh connection id.
+    pub fn connection_id(&mut self) -> u64 {
+        let id = self.next_conn;
+        self.next_conn += 1;
+        id
+    }
+
+    pub fn subscribe(&mut self, conn: u64, tx: mpsc::Sender<Outgoing>) {
+        self.subscribers.insert(conn, tx);
+    }
+
+    pub fn unsubscribe(&mut self, conn: u64) {
+        self.subscribers.remove(&conn);
+    }
+
+    pub fn subscriber_count(&self) -> usize {
+        self.subscribers.len()
+    }
+
+    /// Pushes generation changes to subscribers (a subscriber whose queue is full is dropped:
+    /// a slow consumer never blocks the others) and hands the rest to the effect task.
+    pub fn dispatch(&mut self, effects: Vec<Effect>) {
+        for fx in effects {
+            match fx {
+                Effect::GenerationChanged(g) => {
+                    self.subscribers.retain(|conn, tx| {
+                        let push = Outgoing {
+                            request_id: 0,
+                            message: Message::Generation(g),
+                        };
+                        match tx.try_send(push) {
+                            Ok(()) => true,
+                            Err(mpsc::error::TrySendError::Full(_)) => {
+                                tracing::warn!(
+                                    conn,
+                                    "subscriber too slow: generation pushes stopped"
+                                );
+                                false
+                            }
+                            Err(mpsc::error::TrySendError::Closed(_)) => false,
+                        }
+                    });
+                }
+                other => {
+                    // The effect task ends only at shutdown; effects after that are moot.
+                    let _ = self.effects.send(other);
+                }
+            }
+        }
+    }
+}
+
+/// Locks the core. A panic while locked (a bug) does not make the state unusable: the
+/// engine's own invariants hold between calls.
+pub fn lock(shared: &Shared) -> MutexGuard<'_, Core> {
+    shared
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The wall clock, for the engine.
+pub fn now() -> Now {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => Now {
+            unix: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            millis: u16::try_from(d.subsec_millis()).unwrap_or(0),
+        },
+        Err(_) => Now::from_secs(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::EngineOptions;
+
+    fn core() -> (Core, mpsc::UnboundedReceiver<Effect>) {
+        let (engine, _) = Engine::boot(
+            "hostname s\n",
+            &EngineOptions::default(),
+            [4; 32],
+            Now::from_secs(0),
+        );
+        let (tx, rx) = mpsc::unbounded_channel();
+        (Core::new(engine, tx), rx)
+    }
+
+    #[test]
+    fn a_full_subscriber_is_dropped_and_the_others_still_get_pushes() {
+        let (mut core, _fx) = core();
+        let (slow_tx, _slow_rx) = mpsc::channel(1);
+        let (fast_tx, mut fast_rx) = mpsc::channel(8);
+        core.subscribe(1, slow_tx);
+        core.subscribe(2, fast_tx);
+        core.dispatch(vec![Effect::GenerationChanged(2)]);
+        core.dispatch(vec![Effect::GenerationChanged(3)]);
+        assert_eq!(core.subscriber_count(), 1);
+        let got: Vec<u64> = std::iter::from_fn(|| fast_rx.try_recv().ok())
+            .map(|o| match o.message {
+                Message::Generation(g) => g,
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(got, vec![2, 3]);
+    }
+
+    #[test]
+    fn other_effects_go_to_the_effect_task() {
+        let (mut core, mut fx) = core();
+        core.dispatch(vec![Effect::WriteStartup("x".into())]);
+        assert_eq!(fx.try_recv().ok(), Some(Effect::WriteStartup("x".into())));
+    }
+}
