@@ -14,8 +14,8 @@ use std::sync::{Arc, Mutex};
 use bytes::BytesMut;
 use cli_translator::protocol::frame::{self, FrameError};
 use cli_translator::protocol::{
-    AuthFailure, Authenticate, DecodeError, DeviceFacts, Exec, ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError,
-    Session, TokenCreate, TokenDelete, TokenResult,
+    AuthFailure, Authenticate, DecodeError, DeviceFacts, Exec, ExecResult, LogEvent, Message,
+    PROTOCOL_VERSION, ProtocolError, Session, TokenCreate, TokenDelete, TokenResult,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -44,7 +44,10 @@ impl fmt::Display for LinaError {
             LinaError::Decode(e) => write!(f, "LINA sent a bad message: {e}"),
             LinaError::Protocol(e) => write!(f, "LINA refused the request: {}", e.detail),
             LinaError::Closed => f.write_str("the LINA connection is closed"),
-            LinaError::Unexpected(what) => write!(f, "LINA answered with an unexpected message (wanted {what})"),
+            LinaError::Unexpected(what) => write!(
+                f,
+                "LINA answered with an unexpected message (wanted {what})"
+            ),
         }
     }
 }
@@ -76,13 +79,18 @@ pub struct LinaClient {
 
 impl fmt::Debug for LinaClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LinaClient").field("closed", &*self.shared.closed.borrow()).finish()
+        f.debug_struct("LinaClient")
+            .field("closed", &*self.shared.closed.borrow())
+            .finish()
     }
 }
 
 impl LinaClient {
     /// Connects, says hello as `peer`, and returns the device facts LINA announced.
-    pub async fn connect(addr: SocketAddr, peer: &str) -> Result<(LinaClient, DeviceFacts), LinaError> {
+    pub async fn connect(
+        addr: SocketAddr,
+        peer: &str,
+    ) -> Result<(LinaClient, DeviceFacts), LinaError> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
         let (read, write) = stream.into_split();
@@ -90,19 +98,39 @@ impl LinaClient {
         let (outbox, outbox_rx) = mpsc::channel(1024);
         let (closed_tx, closed_rx) = watch::channel(false);
         let (generation, _) = watch::channel(0);
-        let shared = Arc::new(Shared { next_id: AtomicU32::new(1), pending: pending.clone(), outbox, generation, closed: closed_rx });
+        let shared = Arc::new(Shared {
+            next_id: AtomicU32::new(1),
+            pending: pending.clone(),
+            outbox,
+            generation,
+            closed: closed_rx,
+        });
         let closed_tx = Arc::new(closed_tx);
         tokio::spawn(write_loop(write, outbox_rx, closed_tx.clone()));
-        tokio::spawn(read_loop(read, pending, shared.generation.clone(), closed_tx));
+        tokio::spawn(read_loop(
+            read,
+            pending,
+            shared.generation.clone(),
+            closed_tx,
+        ));
         let client = LinaClient { shared };
-        match client.request(Message::Hello { version: PROTOCOL_VERSION, peer: peer.to_owned() }).await? {
+        match client
+            .request(Message::Hello {
+                version: PROTOCOL_VERSION,
+                peer: peer.to_owned(),
+            })
+            .await?
+        {
             Message::HelloAck(facts) => Ok((client, facts)),
             other => Err(unexpected(other, "HelloAck")),
         }
     }
 
     /// Checks credentials; the inner result is LINA's verdict.
-    pub async fn authenticate(&self, a: Authenticate) -> Result<Result<Session, AuthFailure>, LinaError> {
+    pub async fn authenticate(
+        &self,
+        a: Authenticate,
+    ) -> Result<Result<Session, AuthFailure>, LinaError> {
         match self.request(Message::Authenticate(a)).await? {
             Message::AuthResult(r) => Ok(r),
             other => Err(unexpected(other, "AuthResult")),
@@ -174,7 +202,9 @@ impl LinaClient {
                 break id;
             }
         };
-        let frame = msg.to_frame(id).map_err(|_| LinaError::Unexpected("a request small enough for one frame"))?;
+        let frame = msg
+            .to_frame(id)
+            .map_err(|_| LinaError::Unexpected("a request small enough for one frame"))?;
         let mut wire = BytesMut::with_capacity(frame.payload.len() + frame::HEADER_LEN);
         frame::encode(&frame, &mut wire);
         let (tx, rx) = oneshot::channel();
@@ -215,7 +245,11 @@ fn unexpected(msg: Message, wanted: &'static str) -> LinaError {
     }
 }
 
-async fn write_loop(mut write: OwnedWriteHalf, mut outbox: mpsc::Receiver<BytesMut>, closed: Arc<watch::Sender<bool>>) {
+async fn write_loop(
+    mut write: OwnedWriteHalf,
+    mut outbox: mpsc::Receiver<BytesMut>,
+    closed: Arc<watch::Sender<bool>>,
+) {
     while let Some(buf) = outbox.recv().await {
         if write.write_all(&buf).await.is_err() {
             break;
@@ -224,7 +258,12 @@ async fn write_loop(mut write: OwnedWriteHalf, mut outbox: mpsc::Receiver<BytesM
     closed.send_replace(true);
 }
 
-async fn read_loop(mut read: OwnedReadHalf, pending: Pending, generation: watch::Sender<u64>, closed: Arc<watch::Sender<bool>>) {
+async fn read_loop(
+    mut read: OwnedReadHalf,
+    pending: Pending,
+    generation: watch::Sender<u64>,
+    closed: Arc<watch::Sender<bool>>,
+) {
     let mut buf = BytesMut::with_capacity(64 * 1024);
     'conn: loop {
         loop {
@@ -301,9 +340,15 @@ mod tests {
                         }
                         Message::Authenticate(a) => match a.credential {
                             Credential::Basic { username, .. } => {
-                                Message::AuthResult(Ok(Session { username, privilege: 15, generation: 7 }))
+                                Message::AuthResult(Ok(Session {
+                                    username,
+                                    privilege: 15,
+                                    generation: 7,
+                                }))
                             }
-                            Credential::Token(_) => Message::AuthResult(Err(AuthFailure::BadCredentials)),
+                            Credential::Token(_) => {
+                                Message::AuthResult(Err(AuthFailure::BadCredentials))
+                            }
                         },
                         Message::Log(_) => Message::LogAck,
                         _ => Message::Error(ProtocolError {
@@ -338,20 +383,43 @@ mod tests {
         let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test").await.unwrap();
         assert_eq!(facts_got, facts());
         let auth = |user: &str| Authenticate {
-            credential: Credential::Basic { username: user.into(), password: "p".into() },
+            credential: Credential::Basic {
+                username: user.into(),
+                password: "p".into(),
+            },
             context: None,
             source: "127.0.0.1".parse().unwrap(),
         };
-        let (a, b) = tokio::join!(client.authenticate(auth("alice")), client.authenticate(auth("bob")));
+        let (a, b) = tokio::join!(
+            client.authenticate(auth("alice")),
+            client.authenticate(auth("bob"))
+        );
         assert_eq!(a.unwrap().unwrap().username, "alice");
         assert_eq!(b.unwrap().unwrap().username, "bob");
-        let token = Authenticate { credential: Credential::Token("t".into()), context: None, source: "::1".parse().unwrap() };
-        assert_eq!(client.authenticate(token).await.unwrap(), Err(AuthFailure::BadCredentials));
-        assert!(matches!(client.exec(exec()).await, Err(LinaError::Protocol(_))));
+        let token = Authenticate {
+            credential: Credential::Token("t".into()),
+            context: None,
+            source: "::1".parse().unwrap(),
+        };
+        assert_eq!(
+            client.authenticate(token).await.unwrap(),
+            Err(AuthFailure::BadCredentials)
+        );
+        assert!(matches!(
+            client.exec(exec()).await,
+            Err(LinaError::Protocol(_))
+        ));
         let mut rx = client.subscribe().await.unwrap();
         let pushed = *rx.wait_for(|g| *g == 8).await.unwrap();
         assert_eq!(pushed, 8);
-        client.log(LogEvent { message_id: 342001, level: 7, body: "x".into() }).await.unwrap();
+        client
+            .log(LogEvent {
+                message_id: 342001,
+                level: 7,
+                body: "x".into(),
+            })
+            .await
+            .unwrap();
     }
 
     fn exec() -> Exec {
@@ -376,7 +444,10 @@ mod tests {
             sock.read_buf(&mut buf).await.unwrap();
             let f = frame::decode(&mut buf).unwrap().unwrap();
             let mut out = BytesMut::new();
-            frame::encode(&Message::HelloAck(facts()).to_frame(f.request_id).unwrap(), &mut out);
+            frame::encode(
+                &Message::HelloAck(facts()).to_frame(f.request_id).unwrap(),
+                &mut out,
+            );
             sock.write_all(&out).await.unwrap();
             // Read the next request, then hang up without answering.
             let _ = sock.read_buf(&mut buf).await;
@@ -398,6 +469,9 @@ mod tests {
             let mut b = [0u8; 64];
             let _ = sock.read(&mut b).await;
         });
-        assert!(matches!(LinaClient::connect(addr, "rest-agent/test").await, Err(LinaError::Closed)));
+        assert!(matches!(
+            LinaClient::connect(addr, "rest-agent/test").await,
+            Err(LinaError::Closed)
+        ));
     }
 }

@@ -124,6 +124,7 @@ pub async fn serve(cfg: ApiConfig) -> Result<ApiServer, ServeError> {
     let local_addr = listener.local_addr().map_err(ServeError::Bind)?;
     let state = Arc::new(AppState::new(
         lina.clone(),
+        facts.clone(),
         snapshot,
         cfg.secret.into_bytes(),
         cfg.body_limit,

@@ -22,6 +22,8 @@ pub enum Target {
     Cli,
     /// `/api/commands/writemem`
     WriteMem,
+    /// `/api/monitoring/serialnumber`
+    SerialNumber,
     /// A resource collection, e.g. `/api/objects/networkobjects`.
     Collection(ResourceKind),
     /// One object of a collection, by decoded objectId.
@@ -34,6 +36,7 @@ impl Target {
         match self {
             Target::Tokens | Target::Cli | Target::WriteMem => &[Method::POST],
             Target::Token(_) => &[Method::DELETE],
+            Target::SerialNumber => &[Method::GET],
             Target::Collection(_) => &[Method::GET, Method::POST],
             Target::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
         }
@@ -77,6 +80,7 @@ pub fn route(raw_path: &str) -> Result<Target, ApiError> {
         ["api", "tokenservices", token] => return Ok(Target::Token((*token).to_owned())),
         ["api", "cli"] => return Ok(Target::Cli),
         ["api", "commands", "writemem"] => return Ok(Target::WriteMem),
+        ["api", "monitoring", "serialnumber"] => return Ok(Target::SerialNumber),
         _ => {}
     }
     for &kind in ResourceKind::ALL {
@@ -148,6 +152,10 @@ mod tests {
         );
         assert_eq!(route("/api/cli").unwrap(), Target::Cli);
         assert_eq!(route("/api/commands/writemem").unwrap(), Target::WriteMem);
+        assert_eq!(
+            route("/api/monitoring/serialnumber/").unwrap(),
+            Target::SerialNumber
+        );
     }
 
     #[test]

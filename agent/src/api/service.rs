@@ -113,6 +113,7 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
     match target {
         Target::Cli => handlers::cli::run(&call, &body).await,
         Target::WriteMem => handlers::writemem::run(&call).await,
+        Target::SerialNumber => Ok(handlers::monitoring::serial_number(&call)),
         Target::Collection(kind) => {
             handlers::resource::handle(kind, &call, method, Scope::Collection, body).await
         }

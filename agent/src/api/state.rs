@@ -4,6 +4,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use cli_translator::protocol::DeviceFacts;
+
 use super::snapshot::Snapshot;
 use crate::lina_client::LinaClient;
 
@@ -11,6 +13,8 @@ use crate::lina_client::LinaClient;
 #[derive(Debug)]
 pub struct AppState {
     pub lina: LinaClient,
+    /// What LINA said about the device when the agent connected.
+    pub facts: DeviceFacts,
     pub snapshot: Arc<Snapshot>,
     /// The per-spawn secret the front-end sends in `x-asa-channel-secret`.
     pub secret: Vec<u8>,
@@ -25,12 +29,14 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         lina: LinaClient,
+        facts: DeviceFacts,
         snapshot: Arc<Snapshot>,
         secret: Vec<u8>,
         body_limit: usize,
     ) -> AppState {
         AppState {
             lina,
+            facts,
             snapshot,
             secret,
             body_limit,

@@ -229,6 +229,28 @@ async fn authentication_matrix() {
 }
 
 #[tokio::test]
+async fn monitoring_serial_number_needs_level_3() {
+    let h = Harness::start().await;
+    let path = "/api/monitoring/serialnumber";
+    let r = h
+        .send(req(Method::GET, path).auth(Some(basic("mon", "monpw"))))
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"kind": "object#QuerySerialNumber", "serialNumber": "9AFAKE0001"})
+    );
+    let r = h
+        .send(req(Method::POST, path).auth(Some(basic("admin", "adminpw"))))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.header("allow"), "GET");
+    let r = h.send(req(Method::GET, path).auth(None)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn token_lifecycle() {
     let h = Harness::start().await;
     let r = h.send(req(Method::POST, "/api/tokenservices")).await;

@@ -2,6 +2,7 @@
 //! call and running command batches on LINA on the caller's behalf.
 
 pub mod cli;
+pub mod monitoring;
 pub mod resource;
 pub mod tokens;
 pub mod writemem;
