@@ -1,0 +1,293 @@
+//! Corpus check run by `.ci/run`: every running configuration under the corpus directory boots
+//! lina-sim, and `GET /api/objects/networkobjects` through the agent lists exactly the
+//! configuration's `object network` definitions (names counted by a plain text scan here,
+//! independent of the translator's grammar).
+//!
+//! Usage: `corpus-check <corpus-dir>`; exits non-zero on any mismatch.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use agent::api::{self, ApiConfig};
+use agent::lina_client::LinaClient;
+use base64::Engine as _;
+use bytes::Bytes;
+use cli_translator::protocol::{Exec, ExecMode};
+use http_body_util::{BodyExt, Empty};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use lina_sim::SimOptions;
+use tokio::net::TcpStream;
+
+const SECRET: &str = "corpus-check-secret";
+const USER: &str = "corpus-check";
+const PASSWORD: &str = "Corpus-check-1";
+
+fn main() -> ExitCode {
+    let Some(dir) = std::env::args().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: corpus-check <corpus-dir>");
+        return ExitCode::from(2);
+    };
+    let files = match running_configs(&dir) {
+        Ok(f) if !f.is_empty() => f,
+        Ok(_) => {
+            eprintln!(
+                "corpus-check: no running configuration under {}",
+                dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("corpus-check: cannot read {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("corpus-check: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut failures = 0usize;
+    let mut objects = 0usize;
+    for file in &files {
+        match runtime.block_on(check(file)) {
+            Ok(n) => objects += n,
+            Err(e) => {
+                failures += 1;
+                eprintln!("FAIL {}: {e}", file.display());
+            }
+        }
+    }
+    println!(
+        "corpus-check: {} configurations, {objects} network objects listed through the API, {failures} failures",
+        files.len()
+    );
+    if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Files that hold a running configuration (the same rule as the translator's corpus example).
+fn running_configs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let skip = ["yml", "yaml", "json", "py", "md"];
+            if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| skip.contains(&e))
+            {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            if text.lines().any(|l| {
+                l.starts_with("ASA Version")
+                    || l.starts_with(": Saved")
+                    || l.starts_with("hostname ")
+            }) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Names of `object network` blocks that define an address or a description.
+fn expected_objects(text: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if let Some(name) = trimmed
+            .strip_prefix("object network ")
+            .filter(|_| !line.starts_with(' '))
+        {
+            current = Some(name.trim().to_owned());
+            continue;
+        }
+        let is_member = ["host ", "subnet ", "range ", "fqdn ", "description "]
+            .iter()
+            .any(|k| trimmed.starts_with(k));
+        match (&current, is_member) {
+            (Some(name), true) => {
+                names.insert(name.clone());
+            }
+            // Indented lines we do not count (object NAT) keep the block open; any other
+            // top-level line closes it.
+            (Some(_), false) if !line.starts_with(' ') => current = None,
+            _ => {}
+        }
+    }
+    names
+}
+
+async fn check(file: &Path) -> Result<usize, String> {
+    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
+    let expected = expected_objects(&text);
+    let state =
+        std::env::temp_dir().join(format!("corpus-check-{}-{}", std::process::id(), unique()));
+    let _cleanup = Cleanup(state.clone());
+    let mut opts = SimOptions::new(&state);
+    opts.startup_config = Some(file.to_path_buf());
+    opts.default_admin_password = Some(PASSWORD.to_owned());
+    let sim = lina_sim::start(opts)
+        .await
+        .map_err(|e| format!("lina-sim did not boot: {e}"))?;
+    let result = list_through_api(sim.protocol_addr).await;
+    sim.shutdown();
+    let listed = result?;
+    if listed != expected {
+        let missing: Vec<_> = expected.difference(&listed).collect();
+        let extra: Vec<_> = listed.difference(&expected).collect();
+        return Err(format!(
+            "network objects differ: missing {missing:?}, unexpected {extra:?}"
+        ));
+    }
+    Ok(listed.len())
+}
+
+async fn list_through_api(lina: SocketAddr) -> Result<BTreeSet<String>, String> {
+    // The corpus configurations have their own users; add ours through LINA as an operator would.
+    let (client, _) = LinaClient::connect(lina, "rest-daemon/corpus-check")
+        .await
+        .map_err(|e| e.to_string())?;
+    let add_user = Exec {
+        user: "enable_15".into(),
+        privilege: 15,
+        source: "127.0.0.1".parse().map_err(|_| "bad address")?,
+        context: None,
+        mode: ExecMode::Config,
+        atomic: true,
+        commands: vec![format!("username {USER} password {PASSWORD} privilege 15")],
+    };
+    let added = client.exec(add_user).await.map_err(|e| e.to_string())?;
+    if !added.applied {
+        return Err(format!(
+            "could not add the check's user: {:?}",
+            added.outcomes
+        ));
+    }
+    let server = api::serve(ApiConfig {
+        secret: SECRET.into(),
+        lina,
+        listen: "127.0.0.1:0".parse().map_err(|_| "bad address")?,
+        body_limit: 1 << 20,
+    })
+    .await
+    .map_err(|e| format!("agent did not start: {e}"))?;
+    let addr = server.local_addr();
+    let mut names = BTreeSet::new();
+    let mut offset = 0u64;
+    loop {
+        let page = get_json(
+            addr,
+            &format!("/api/objects/networkobjects?offset={offset}&limit=100"),
+        )
+        .await?;
+        let items = page["items"].as_array().ok_or("no items array")?;
+        let total = page["rangeInfo"]["total"]
+            .as_u64()
+            .ok_or("no rangeInfo.total")?;
+        let limit = page["rangeInfo"]["limit"]
+            .as_u64()
+            .ok_or("no rangeInfo.limit")?;
+        if limit != items.len() as u64 {
+            return Err(format!("rangeInfo.limit {limit} but {} items", items.len()));
+        }
+        for item in items {
+            let name = item["name"].as_str().ok_or("item without name")?;
+            if item["objectId"].as_str() != Some(name) {
+                return Err(format!("objectId of {name} is not its name"));
+            }
+            names.insert(name.to_owned());
+        }
+        offset += limit;
+        if offset >= total || limit == 0 {
+            if names.len() as u64 != total {
+                return Err(format!("total {total} but {} distinct names", names.len()));
+            }
+            break;
+        }
+    }
+    server.shutdown().await;
+    Ok(names)
+}
+
+async fn get_json(addr: SocketAddr, path: &str) -> Result<serde_json::Value, String> {
+    let stream = TcpStream::connect(addr).await.map_err(|e| e.to_string())?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(conn);
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"));
+    let req = Request::get(path)
+        .header("host", "corpus.check")
+        .header("authorization", format!("Basic {auth}"))
+        .header("x-asa-channel-secret", SECRET)
+        .header("x-asa-client", "127.0.0.1:40000")
+        .header("x-asa-scheme", "https")
+        .body(Empty::<Bytes>::new())
+        .map_err(|e| e.to_string())?;
+    let res = sender.send_request(req).await.map_err(|e| e.to_string())?;
+    let status = res.status();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
+    if !status.is_success() {
+        return Err(format!(
+            "GET {path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        ));
+    }
+    serde_json::from_slice(&body).map_err(|e| format!("GET {path}: {e}"))
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Removes the temporary state directory.
+struct Cleanup(PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_defined_objects_once() {
+        let text = "object network a\n host 1.1.1.1\nobject network b\n nat (inside,outside) dynamic interface\n\
+                    object network a\n nat (inside,outside) static 2.2.2.2\nobject network c\n description only\n";
+        let names: Vec<_> = expected_objects(text).into_iter().collect();
+        assert_eq!(names, ["a", "c"]);
+    }
+}

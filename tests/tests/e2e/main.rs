@@ -1,0 +1,14 @@
+//! The end-to-end suite: one test binary that boots the whole stack (`asa-stack`) on
+//! 127.0.0.1 port 0 for each scenario and speaks only HTTP(S) and the operator console to it.
+
+mod connections;
+mod injection;
+mod network_objects;
+mod out_of_band;
+mod paging;
+mod privileges;
+mod requests;
+mod resilience;
+mod support;
+mod tokens;
+mod urls;
