@@ -37,11 +37,20 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The lines that must survive a round trip.
-fn normalized(text: &str) -> Vec<String> {
+/// The lines that must survive a round trip: each line's text without surrounding white space,
+/// and whether it is a sub-command (indented). Indentation width may differ (the ASA prints one
+/// space; hand-written configurations use two). Captures whose indentation was lost at the source
+/// (every line flush left, or every line after the first indented) compare the text only.
+fn normalized(text: &str, keep_indentation: bool) -> Vec<(bool, String)> {
     text.lines()
-        .map(|l| l.trim().to_owned())
-        .filter(|l| {
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            (
+                keep_indentation && l.starts_with(char::is_whitespace),
+                l.trim().to_owned(),
+            )
+        })
+        .filter(|(_, l)| {
             !(l == ":"
                 || l.starts_with(": ")
                 || l.starts_with("Cryptochecksum:")
@@ -50,11 +59,22 @@ fn normalized(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether the file's indentation carries structure (see [`normalized`]).
+fn has_structure(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let indented = lines
+        .iter()
+        .filter(|l| l.starts_with(char::is_whitespace))
+        .count();
+    indented > 1 && indented + 1 < lines.len()
+}
+
 fn check(path: &Path, text: &str) -> Result<usize, String> {
     let (mut engine, _) = Engine::boot(text, &EngineOptions::default(), [0; 32], Now::from_secs(0));
     let printed = engine.running_config();
-    let want = normalized(text);
-    let got = normalized(&printed);
+    let structured = has_structure(text);
+    let want = normalized(text, structured);
+    let got = normalized(&printed, structured);
     if want == got {
         return Ok(want.len());
     }
@@ -63,11 +83,11 @@ fn check(path: &Path, text: &str) -> Result<usize, String> {
         .zip(&got)
         .position(|(a, b)| a != b)
         .unwrap_or(want.len().min(got.len()));
-    let show = |v: &[String]| {
+    let show = |v: &[(bool, String)]| {
         v.iter()
             .skip(at.saturating_sub(2))
             .take(5)
-            .map(|l| format!("    {l:?}"))
+            .map(|(indented, l)| format!("    {}{l:?}", if *indented { "(sub) " } else { "" }))
             .collect::<Vec<_>>()
             .join("\n")
     };
