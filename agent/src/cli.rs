@@ -494,35 +494,11 @@ fn write_private(path: &Path, contents: &str) -> io::Result<()> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A temporary directory, removed when dropped.
-    struct Scratch(PathBuf);
-
-    impl std::ops::Deref for Scratch {
-        type Target = Path;
-
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::test_support::Scratch;
 
     fn scratch_dir(name: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "agent-cli-{}-{}-{name}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        crate::test_support::scratch_dir("agent-cli", name)
     }
 
     fn parse(args: &[&str]) -> Result<Cli, clap::Error> {

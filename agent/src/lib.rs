@@ -6,4 +6,6 @@ pub mod cli;
 pub mod frontend;
 pub mod lina_client;
 pub mod supervisor;
+#[cfg(test)]
+mod test_support;
 pub mod tls;

@@ -487,9 +487,7 @@ async fn connect(lina: SocketAddr) -> Option<LinaClient> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Records messages; a std Mutex is fine: no `.await` while it is held.
     #[derive(Default)]
@@ -516,33 +514,10 @@ mod tests {
         }
     }
 
-    /// A temporary directory, removed when dropped.
-    struct Scratch(PathBuf);
-
-    impl std::ops::Deref for Scratch {
-        type Target = Path;
-
-        fn deref(&self) -> &Path {
-            &self.0
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::test_support::Scratch;
 
     fn scratch_dir(name: &str) -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "agent-supervisor-{}-{}-{name}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
+        crate::test_support::scratch_dir("agent-supervisor", name)
     }
 
     fn sh(script: &str) -> WorkerCommand {
