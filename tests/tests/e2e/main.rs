@@ -10,5 +10,6 @@ mod privileges;
 mod requests;
 mod resilience;
 mod support;
+mod syslog_hosts;
 mod tokens;
 mod urls;
