@@ -12,7 +12,9 @@
 //! - a line read as a typed command that prints back differently (canonical form, e.g. IPv6
 //!   in RFC 5952 form) is listed as a note, not a failure;
 //! - `RunningConfig::parse` lists as many network objects as there are distinct
-//!   `object network` names whose block has an address or description line.
+//!   `object network` names whose block has an address or description line;
+//! - every member line of `object-group network|service` and the `service` line of
+//!   `object service` reads, and each family lists one item per distinct name.
 //!
 //! Two artefacts of how some files were captured are tolerated: a line following an
 //! 80-column line is a terminal-wrapped continuation, and in a file whose lines were flattened
@@ -29,6 +31,9 @@ use std::process::ExitCode;
 
 use cli_translator::keywords::{is_config_keyword, opens_submode};
 use cli_translator::parse::{ParseErrorKind, parse_command};
+use cli_translator::resources::member_line::LineError;
+use cli_translator::resources::service_spec::{ServiceSpec, TcpUdp};
+use cli_translator::resources::{network_object_group, service_group};
 use cli_translator::running::RunningConfig;
 use cli_translator::tree::parse_tree;
 
@@ -62,8 +67,8 @@ fn main() -> ExitCode {
     }
 
     println!(
-        "{} files, {} lines, {} objects ({} typed lines print in another canonical form)",
-        totals.files, totals.lines, totals.objects, totals.reprinted
+        "{} files, {} lines, {} objects, {} groups and service objects ({} typed lines print in another canonical form)",
+        totals.files, totals.lines, totals.objects, totals.groups, totals.reprinted
     );
     if totals.files == 0 {
         eprintln!("no running configuration under {}", dir.display());
@@ -82,6 +87,7 @@ struct Totals {
     reprinted: usize,
     lines: usize,
     objects: usize,
+    groups: usize,
     failures: usize,
 }
 
@@ -207,7 +213,78 @@ fn check_file(path: &Path, text: &str, totals: &mut Totals) {
             }
         }
     }
-    let listed = RunningConfig::parse(text).network_objects.len();
+    // Object groups and service objects: every member line reads, and each family lists
+    // one item per distinct name.
+    let mut groups: [HashSet<String>; 3] = Default::default();
+    for node in parse_tree(text) {
+        let (family, rest) = if let Some(r) = node.text.strip_prefix("object-group network ") {
+            (0, r)
+        } else if let Some(r) = node.text.strip_prefix("object-group service ") {
+            (1, r)
+        } else if let Some(r) = node.text.strip_prefix("object service ") {
+            (2, r)
+        } else {
+            continue;
+        };
+        let mut words = rest.split_whitespace();
+        let Some(name) = words.next() else { continue };
+        let protocol = words.next().and_then(TcpUdp::from_word);
+        groups[family].insert(name.to_owned());
+        for child in &node.children {
+            // Hand-written test configurations carry `!` comments, also after a command.
+            let child = child.split(" !").next().unwrap_or_default().trim();
+            if child.starts_with("description ") || child.starts_with('!') {
+                continue;
+            }
+            if family == 1 && protocol.is_none() && child.starts_with("port-object ") {
+                println!(
+                    "{}: note: `{child}` in a group without a protocol is not valid on an ASA",
+                    path.display()
+                );
+                continue;
+            }
+            let read = match family {
+                0 => network_object_group::parse_member(child).map(|m| m.to_string()),
+                1 => service_group::parse_member(child, protocol).map(|m| m.line(protocol)),
+                _ => child
+                    .strip_prefix("service ")
+                    .map(ServiceSpec::parse_cli)
+                    .unwrap_or(Err(LineError::Invalid { offset: 0 }))
+                    .map(|spec| format!("service {spec}")),
+            };
+            match read {
+                Ok(printed) if printed != child => {
+                    println!("{}: note: `{child}` prints as `{printed}`", path.display());
+                    totals.reprinted += 1;
+                }
+                Ok(_) => {}
+                Err(e) => report(child, &format!("in `{}`: {e}", node.text)),
+            }
+        }
+    }
+    let cfg = RunningConfig::parse(text);
+    let counts = [
+        ("network object groups", cfg.network_object_groups.len()),
+        ("service groups", cfg.service_groups.len()),
+        (
+            "service objects",
+            cfg.service_objects.iter().filter(|o| !o.predefined).count(),
+        ),
+    ];
+    for ((what, listed), names) in counts.into_iter().zip(&groups) {
+        if listed != names.len() {
+            report(
+                "",
+                &format!(
+                    "RunningConfig lists {listed} {what}, the file defines {}",
+                    names.len()
+                ),
+            );
+        }
+        totals.groups += listed;
+    }
+
+    let listed = cfg.network_objects.len();
     if listed != defined.len() {
         report(
             "",

@@ -79,6 +79,8 @@ pub enum Command {
 pub enum Password {
     /// Typed in clear (only ever on input; lina-sim stores and prints a hash).
     Clear(String),
+    /// `password <pw> mschap`: typed in clear for MS-CHAP use (stored `nt-encrypted`).
+    ClearMschap(String),
     /// `<hash> encrypted` (legacy MD5-style) or `<hash> pbkdf2`.
     Hashed { hash: String, scheme: HashScheme },
     /// `nopassword`
@@ -89,6 +91,8 @@ pub enum Password {
 pub enum HashScheme {
     Encrypted,
     Pbkdf2,
+    /// The hash of an MS-CHAP password (`mschap` on input).
+    NtEncrypted,
 }
 
 /// The address forms of an `object network`.

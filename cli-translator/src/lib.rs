@@ -1,6 +1,7 @@
 //! The ASA CLI language, pure and without I/O: configuration grammar, typed AST, canonical
 //! printers, the JSON resource table, and the LINA wire protocol codec shared by agent and LINA.
 
+pub mod acl;
 pub mod ast;
 pub mod keywords;
 pub mod parse;

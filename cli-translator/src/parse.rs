@@ -476,7 +476,13 @@ fn username_tail(i: &str) -> Res<'_, (Password, Option<u8>)> {
             let scheme = match scheme.map(str::to_ascii_lowercase).as_deref() {
                 Some("encrypted") => Some(HashScheme::Encrypted),
                 Some("pbkdf2") => Some(HashScheme::Pbkdf2),
-                Some("nt-encrypted" | "mschap") => return not_modelled(skip_blanks(i)),
+                Some("nt-encrypted") => Some(HashScheme::NtEncrypted),
+                Some("mschap") if pw.chars().count() > MAX_PASSWORD => {
+                    return invalid(skip_blanks(after));
+                }
+                Some("mschap") => {
+                    return username_privilege(after_scheme, Password::ClearMschap(pw.to_owned()));
+                }
                 _ => None,
             };
             match scheme {
@@ -495,6 +501,11 @@ fn username_tail(i: &str) -> Res<'_, (Password, Option<u8>)> {
         "attributes" => return not_modelled(skip_blanks(i)),
         _ => return invalid(skip_blanks(i)),
     };
+    username_privilege(i, password)
+}
+
+/// `[privilege <0-15>]` at the end of a `username` line.
+fn username_privilege(i: &str, password: Password) -> Res<'_, (Password, Option<u8>)> {
     let mut privilege = None;
     let mut i = i;
     if !at_end(i) {

@@ -77,6 +77,7 @@ impl fmt::Display for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Password::Clear(pw) => write!(f, "password {pw}"),
+            Password::ClearMschap(pw) => write!(f, "password {pw} mschap"),
             Password::Hashed { hash, scheme } => write!(f, "password {hash} {scheme}"),
             Password::None => f.write_str("nopassword"),
         }
@@ -88,6 +89,7 @@ impl fmt::Display for HashScheme {
         f.write_str(match self {
             HashScheme::Encrypted => "encrypted",
             HashScheme::Pbkdf2 => "pbkdf2",
+            HashScheme::NtEncrypted => "nt-encrypted",
         })
     }
 }

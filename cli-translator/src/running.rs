@@ -18,6 +18,7 @@ impl RunningConfig {
     /// borrowed lines: no allocation per line.
     pub fn parse(text: &str) -> RunningConfig {
         let mut cfg = RunningConfig::default();
+        crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         cfg.reserve_for(text);
         let mut children: Vec<&str> = Vec::new();
         let mut header: Option<&str> = None;
@@ -40,6 +41,8 @@ impl RunningConfig {
         if let Some(h) = header {
             cfg.absorb_node(h, &children);
         }
+        crate::resources::service_group::settle_refs(&mut cfg);
+        crate::resources::user_object::derive(&mut cfg);
         cfg
     }
 
@@ -49,6 +52,13 @@ impl RunningConfig {
                 self.hostname = Some(name);
             }
             return;
+        }
+        if text.starts_with("access-list ") || text.starts_with("access-group ") {
+            self.access.absorb_line(text);
+            return;
+        }
+        if let Some(hw) = text.strip_prefix("interface ") {
+            self.access.absorb_interface(hw.trim(), children);
         }
         self.absorb_block(text, children);
     }
@@ -134,7 +144,9 @@ object network natonly
 
     #[test]
     fn empty_and_foreign_text_read_as_empty() {
-        assert_eq!(RunningConfig::parse(""), RunningConfig::default());
+        let mut empty = RunningConfig::default();
+        crate::resources::service_object::add_predefined(&mut empty.service_objects);
+        assert_eq!(RunningConfig::parse(""), empty);
         let cfg = RunningConfig::parse("garbage\n\u{0}\n  indented\nobject network\n");
         assert!(cfg.network_objects.is_empty());
         assert_eq!(cfg.hostname, None);

@@ -116,9 +116,14 @@ fn token() -> impl Strategy<Value = String> {
 pub fn password() -> impl Strategy<Value = Password> {
     prop_oneof![
         token().prop_map(Password::Clear),
+        token().prop_map(Password::ClearMschap),
         (
             token(),
-            prop_oneof![Just(HashScheme::Encrypted), Just(HashScheme::Pbkdf2)]
+            prop_oneof![
+                Just(HashScheme::Encrypted),
+                Just(HashScheme::Pbkdf2),
+                Just(HashScheme::NtEncrypted)
+            ]
         )
             .prop_map(|(hash, scheme)| Password::Hashed { hash, scheme }),
         Just(Password::None),

@@ -6,7 +6,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use cli_translator::resources::local_user::LocalUser;
 use cli_translator::resources::network_object::NetworkObject;
+use cli_translator::resources::network_object_group::NetworkObjectGroup;
+use cli_translator::resources::regex::Regex;
+use cli_translator::resources::security_group::SecurityObjectGroup;
+use cli_translator::resources::service_group::ServiceGroup;
+use cli_translator::resources::service_object::ServiceObject;
+use cli_translator::resources::time_range::TimeRange;
+use cli_translator::resources::user_group::LocalUserGroup;
 use cli_translator::resources::{Resource, WriteMode};
 use cli_translator::running::RunningConfig;
 
@@ -86,6 +94,38 @@ fn check_valid<R: Resource + PartialEq + std::fmt::Debug>(resource: &str) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// Like [`check_valid`] for resources with write-only fields (a password): JSON -> CLI matches
+/// the `.cli` file and reads back as the same object; the JSON written back never holds the
+/// `password` that was posted.
+fn check_write_only<R: Resource + PartialEq + std::fmt::Debug>(resource: &str) {
+    let mut failures = Vec::new();
+    for case in cases(&data_dir(resource)) {
+        let body = read_json(&case);
+        let object = match R::from_json(&body, WriteMode::Create) {
+            Ok(o) => o,
+            Err(e) => {
+                failures.push(format!("{}: rejected: {e}", case.display()));
+                continue;
+            }
+        };
+        let mut cli = object.cli_create().join("\n");
+        cli.push('\n');
+        failures.extend(expect_file(&case.with_extension("cli"), &cli));
+        let cfg = RunningConfig::parse(&cli);
+        let back = R::collection(&cfg).get(object.object_id());
+        if back != Some(&object) {
+            failures.push(format!("{}: read back as {back:?}", case.display()));
+        }
+        let json = object.to_json("https://asa/x").to_string();
+        if let Some(pw) = body.get("password").and_then(|p| p.as_str())
+            && json.contains(pw)
+        {
+            failures.push(format!("{}: the password is in {json}", case.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// Every invalid case is rejected with the error text in the `.err` file.
 fn check_invalid<R: Resource + std::fmt::Debug>(resource: &str) {
     let mut failures = Vec::new();
@@ -108,4 +148,84 @@ fn network_object_golden_pairs() {
 #[test]
 fn network_object_rejections() {
     check_invalid::<NetworkObject>("network_object");
+}
+
+#[test]
+fn network_object_group_golden_pairs() {
+    check_valid::<NetworkObjectGroup>("network_object_group");
+}
+
+#[test]
+fn network_object_group_rejections() {
+    check_invalid::<NetworkObjectGroup>("network_object_group");
+}
+
+#[test]
+fn service_object_golden_pairs() {
+    check_valid::<ServiceObject>("service_object");
+}
+
+#[test]
+fn service_object_rejections() {
+    check_invalid::<ServiceObject>("service_object");
+}
+
+#[test]
+fn service_group_golden_pairs() {
+    check_valid::<ServiceGroup>("service_group");
+}
+
+#[test]
+fn service_group_rejections() {
+    check_invalid::<ServiceGroup>("service_group");
+}
+
+#[test]
+fn time_range_golden_pairs() {
+    check_valid::<TimeRange>("time_range");
+}
+
+#[test]
+fn time_range_rejections() {
+    check_invalid::<TimeRange>("time_range");
+}
+
+#[test]
+fn local_user_golden_pairs() {
+    check_write_only::<LocalUser>("local_user");
+}
+
+#[test]
+fn local_user_rejections() {
+    check_invalid::<LocalUser>("local_user");
+}
+
+#[test]
+fn regex_golden_pairs() {
+    check_valid::<Regex>("regex");
+}
+
+#[test]
+fn regex_rejections() {
+    check_invalid::<Regex>("regex");
+}
+
+#[test]
+fn local_user_group_golden_pairs() {
+    check_valid::<LocalUserGroup>("local_user_group");
+}
+
+#[test]
+fn local_user_group_rejections() {
+    check_invalid::<LocalUserGroup>("local_user_group");
+}
+
+#[test]
+fn security_object_group_golden_pairs() {
+    check_valid::<SecurityObjectGroup>("security_object_group");
+}
+
+#[test]
+fn security_object_group_rejections() {
+    check_invalid::<SecurityObjectGroup>("security_object_group");
 }

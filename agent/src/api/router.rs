@@ -10,6 +10,7 @@ use hyper::Method;
 use percent_encoding::percent_decode_str;
 
 use super::error::ApiError;
+use super::handlers::acl::AclTarget;
 
 /// What a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +29,8 @@ pub enum Target {
     Collection(ResourceKind),
     /// One object of a collection, by decoded objectId.
     Item(ResourceKind, String),
+    /// Extended ACLs, access rules and access groups.
+    Access(AclTarget),
 }
 
 impl Target {
@@ -39,6 +42,7 @@ impl Target {
             Target::SerialNumber => &[Method::GET],
             Target::Collection(_) => &[Method::GET, Method::POST],
             Target::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
+            Target::Access(t) => t.allowed(),
         }
     }
 
@@ -82,6 +86,9 @@ pub fn route(raw_path: &str) -> Result<Target, ApiError> {
         ["api", "commands", "writemem"] => return Ok(Target::WriteMem),
         ["api", "monitoring", "serialnumber"] => return Ok(Target::SerialNumber),
         _ => {}
+    }
+    if let Some(t) = super::handlers::acl::route(&segs) {
+        return Ok(Target::Access(t));
     }
     for &kind in ResourceKind::ALL {
         let base: Vec<&str> = kind.path().trim_start_matches('/').split('/').collect();

@@ -120,6 +120,7 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         Target::Item(kind, id) => {
             handlers::resource::handle(kind, &call, method, Scope::Item(&id), body).await
         }
+        Target::Access(t) => handlers::acl::handle(t, &call, method, body).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => {
             Err(ApiError::UnknownPath(parts.uri.path().to_owned()))

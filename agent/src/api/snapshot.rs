@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use cli_translator::protocol::{Exec, ExecMode};
+use cli_translator::resources::service_object;
 use cli_translator::running::RunningConfig;
 
 use super::error::ApiError;
@@ -80,8 +81,10 @@ impl Snapshot {
         if let Some(loaded) = self.fresh(generation) {
             return Ok(loaded);
         }
-        let loaded = Arc::new(fetch(&self.lina).await?);
+        let mut fetched = fetch(&self.lina).await?;
         let mut cur = self.lock();
+        service_object::keep_written(&cur.loaded.config, &mut fetched.config);
+        let loaded = Arc::new(fetched);
         if cur.stale || loaded.generation >= cur.loaded.generation {
             cur.loaded = loaded;
             cur.stale = false;

@@ -5,7 +5,20 @@
 
 pub mod collection;
 pub mod field;
+pub mod local_user;
+pub mod member_group;
+pub mod member_line;
 pub mod network_object;
+pub mod network_object_group;
+pub mod reference;
+pub mod regex;
+pub mod security_group;
+pub mod service_group;
+pub mod service_object;
+pub mod service_spec;
+pub mod time_range;
+pub mod user_group;
+pub mod user_object;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -41,6 +54,10 @@ pub trait Resource: Sized + Clone {
     /// The text opening this resource's block in `show running-config`, including the
     /// trailing space (`object network `); the rest of that line names the item.
     const CLI_HEADER: &'static str;
+    /// Whether the agent may patch its snapshot with the written item. `false` when the
+    /// device stores something else than what was sent (a password it hashes): the snapshot
+    /// then reloads, and the written item (with its secret) is dropped.
+    const PATCH_IN_PLACE: bool = true;
 
     /// The `objectId`: the name for named resources.
     fn object_id(&self) -> &str;
@@ -59,6 +76,17 @@ pub trait Resource: Sized + Clone {
     fn absorb_block(collection: &mut Collection<Self>, rest: &str, children: &[&str]);
     fn collection(cfg: &RunningConfig) -> &Collection<Self>;
     fn collection_mut(cfg: &mut RunningConfig) -> &mut Collection<Self>;
+
+    /// Checks what the item refers to against the configuration (a reference to a missing
+    /// object names its attribute) and settles what depends on it. Nothing by default.
+    fn resolve(&mut self, _cfg: &RunningConfig) -> Result<(), FieldError> {
+        Ok(())
+    }
+
+    /// Predefined (system-defined) items are readable but never changed or deleted.
+    fn is_predefined(&self) -> bool {
+        false
+    }
 }
 
 /// Declares every resource once: `Variant: field => Type`.
@@ -69,6 +97,8 @@ macro_rules! resources {
         pub struct RunningConfig {
             /// `hostname <name>`, when the configuration has one.
             pub hostname: Option<String>,
+            /// Access lists, access groups and interface names (not a table resource).
+            pub access: crate::acl::AccessLists,
             $( pub $field: Collection<$ty>, )+
         }
 
@@ -130,6 +160,15 @@ macro_rules! resources {
 
 resources! {
     NetworkObject: network_objects => network_object::NetworkObject,
+    TimeRange: time_ranges => time_range::TimeRange,
+    LocalUser: local_users => local_user::LocalUser,
+    Regex: regexes => regex::Regex,
+    LocalUserGroup: local_user_groups => user_group::LocalUserGroup,
+    SecurityObjectGroup: security_object_groups => security_group::SecurityObjectGroup,
+    UserObject: user_objects => user_object::UserObject,
+    NetworkObjectGroup: network_object_groups => network_object_group::NetworkObjectGroup,
+    ServiceObject: service_objects => service_object::ServiceObject,
+    ServiceGroup: service_groups => service_group::ServiceGroup,
 }
 
 impl ResourceKind {

@@ -142,9 +142,10 @@ pub fn verify_pbkdf2(stored: &str, password: &str) -> bool {
 /// Whether `password` opens a `username` line's password.
 pub fn verify(stored: &Password, password: &str) -> bool {
     match stored {
+        // The simulator writes `nt-encrypted` hashes in its pbkdf2 form too.
         Password::Hashed {
             hash,
-            scheme: HashScheme::Pbkdf2,
+            scheme: HashScheme::Pbkdf2 | HashScheme::NtEncrypted,
         } => verify_pbkdf2(hash, password),
         // Legacy MD5-based hashes are not verified (documented in the module header).
         Password::Hashed {
@@ -154,7 +155,9 @@ pub fn verify(stored: &Password, password: &str) -> bool {
         // `nopassword` on the ASA means the empty password.
         Password::None => password.is_empty(),
         // Never stored by the engine (clear passwords are hashed on entry), but be exact.
-        Password::Clear(clear) => ct_eq(clear.as_bytes(), password.as_bytes()),
+        Password::Clear(clear) | Password::ClearMschap(clear) => {
+            ct_eq(clear.as_bytes(), password.as_bytes())
+        }
     }
 }
 

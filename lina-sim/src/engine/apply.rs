@@ -15,6 +15,7 @@ use super::aaa::hash_password;
 use super::config::{Block, BlockId, Config, Entry, Key};
 use super::entropy::Entropy;
 use super::error::CliError;
+use super::in_use;
 use super::load::harden;
 use super::modes::{self, SubKind, Submode};
 use super::sections::{self, first_words, starts_with_words};
@@ -70,6 +71,7 @@ const SINGLE_VALUED: &[(&str, usize)] = &[
     ("logging queue", 2),
     ("mtu", 2),
     ("pager", 1),
+    ("regex", 2),
     ("passwd", 1),
     ("route", 5),
     ("snmp-server contact", 2),
@@ -83,10 +85,12 @@ const SINGLE_VALUED: &[(&str, usize)] = &[
 
 /// Sub-commands that hold one value within their block.
 const SINGLE_VALUED_CHILDREN: &[&str] = &[
+    "absolute",
     "channel-group",
     "description",
     "duplex",
     "mac-address",
+    "service-type",
     "speed",
     "vlan",
 ];
@@ -165,6 +169,9 @@ impl Applier<'_> {
 
     /// A command typed at the top of configuration mode (`line` trimmed).
     pub fn top_level(&mut self, line: &str) -> Result<Step, CliError> {
+        if let Some(step) = self.access_command(line) {
+            return step;
+        }
         if let Some(rest) = strip_words(line, "clear configure") {
             return self.clear_configure(line, rest);
         }
@@ -770,6 +777,20 @@ impl Applier<'_> {
                     return Err(CliError::ObjectInUse(name.to_owned()));
                 }
             }
+            if starts_with_words(&head, "object service") {
+                let name = head.split_whitespace().nth(2).unwrap_or_default();
+                if self.is_referenced(name, false, &[id]) {
+                    return Err(CliError::ObjectInUse(name.to_owned()));
+                }
+            }
+            if let Some((family, name)) = in_use::defined_name(&head)
+                && in_use::is_referenced(self.cfg, family, name, id)
+            {
+                return Err(CliError::NamedItemInUse {
+                    family,
+                    name: name.to_owned(),
+                });
+            }
             self.cfg.remove(id);
             return Ok(Step::Done(None));
         }
@@ -871,6 +892,13 @@ impl Applier<'_> {
                 Err(e) => Err(parse_error(line, e)),
             },
             SubKind::Verbatim => {
+                let family = self
+                    .cfg
+                    .block(sub.block)
+                    .and_then(|b| super::object_groups::family_of(&b.head.text));
+                if let Some(family) = family {
+                    return self.object_group_sub(sub.block, family, line);
+                }
                 self.verbatim_child(sub, text, ChildOrder::Verbatim);
                 Ok(Step::Done(None))
             }

@@ -6,7 +6,7 @@
 //! goes through four journaled primitives (insert, remove, replace, index update), so any
 //! batch or single command can be undone exactly by replaying the journal backwards.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use cli_translator::ast::{Command, Line};
 
@@ -143,6 +143,10 @@ enum Undo {
         id: BlockId,
         old: Block,
     },
+    /// A child line was appended (undone by dropping the last child).
+    ChildPushed {
+        id: BlockId,
+    },
     Index {
         key: Key,
         prev: Option<BlockId>,
@@ -163,6 +167,9 @@ pub struct Config {
     revision: u64,
     logging_revision: u64,
     user_stamps: HashMap<String, u64>,
+    /// The child texts of one block, kept while only [`Config::push_child`] changes it, so a
+    /// large object group finds duplicates in O(1). Dropped on any other change.
+    child_texts: Option<(BlockId, HashSet<String>)>,
 }
 
 impl Config {
@@ -226,6 +233,7 @@ impl Config {
 
     /// Undoes every change made after `mark`.
     pub fn rollback_to(&mut self, mark: Mark) {
+        self.child_texts = None;
         while self.journal.len() > mark.0 {
             let Some(undo) = self.journal.pop() else {
                 break;
@@ -257,6 +265,13 @@ impl Config {
                     if let Some(newer) = newer {
                         self.touched(&newer);
                     }
+                }
+                Undo::ChildPushed { id } => {
+                    if let Some(Some(block)) = self.slots.get_mut(id.0 as usize) {
+                        block.children.pop();
+                        block.rerank();
+                    }
+                    self.touched_id(id);
                 }
                 Undo::Index { key, prev } => match prev {
                     Some(id) => {
@@ -320,6 +335,7 @@ impl Config {
 
     /// Removes a block.
     pub fn remove(&mut self, id: BlockId) -> bool {
+        self.child_texts = None;
         let Some(pos) = self.position(id) else {
             return false;
         };
@@ -336,6 +352,7 @@ impl Config {
 
     /// Replaces a block's content (same identity and position). Equal content is no change.
     pub fn replace(&mut self, id: BlockId, mut block: Block) -> bool {
+        self.child_texts = None;
         block.rerank();
         let old = match self.slots.get_mut(id.0 as usize) {
             Some(Some(slot)) if *slot == block => return true,
@@ -356,6 +373,38 @@ impl Config {
             self.index_added(id, true);
         }
         true
+    }
+
+    /// Appends a child line to a block without copying it (large object groups grow one
+    /// member at a time). The block's key must not depend on its children.
+    pub fn push_child(&mut self, id: BlockId, entry: Entry) -> bool {
+        let Some(Some(block)) = self.slots.get_mut(id.0 as usize) else {
+            return false;
+        };
+        if let Some((cached, texts)) = &mut self.child_texts
+            && *cached == id
+        {
+            texts.insert(entry.text.clone());
+        }
+        block.children.push(entry);
+        block.rerank();
+        self.journal.push(Undo::ChildPushed { id });
+        self.touched_id(id);
+        true
+    }
+
+    /// Whether block `id` has a child line with exactly this text.
+    pub fn has_child_text(&mut self, id: BlockId, text: &str) -> bool {
+        if !matches!(&self.child_texts, Some((cached, _)) if *cached == id) {
+            let texts = self
+                .block(id)
+                .map(|b| b.children.iter().map(|c| c.text.clone()).collect())
+                .unwrap_or_default();
+            self.child_texts = Some((id, texts));
+        }
+        self.child_texts
+            .as_ref()
+            .is_some_and(|(_, texts)| texts.contains(text))
     }
 
     /// Changes a block through a closure on a copy.
@@ -481,6 +530,23 @@ impl Config {
             self.logging_revision += 1;
         }
         if let Some(Key::User(name)) = block.key() {
+            self.user_stamps.insert(name, self.revision);
+        }
+    }
+
+    /// [`Config::touched`] for a block in place (no copy of a large block).
+    fn touched_id(&mut self, id: BlockId) {
+        self.revision += 1;
+        let Some(block) = self.block(id) else { return };
+        let logging = block.rank() == sections::rank_of_line("logging");
+        let user = match block.key() {
+            Some(Key::User(name)) => Some(name),
+            _ => None,
+        };
+        if logging {
+            self.logging_revision += 1;
+        }
+        if let Some(name) = user {
             self.user_stamps.insert(name, self.revision);
         }
     }
@@ -660,6 +726,25 @@ mod tests {
         c.rollback_to(m);
         assert_ne!(c.user_stamp("u"), s2);
         assert_ne!(c.user_stamp("u"), s1);
+    }
+
+    #[test]
+    fn pushed_children_roll_back() {
+        let mut c = Config::new();
+        let g = c.push(v("object-group network g"));
+        c.commit();
+        let before = body(&c);
+        let rev = c.revision();
+        let m = c.mark();
+        assert!(c.push_child(g, Entry::verbatim("network-object host 1.1.1.1")));
+        assert!(c.push_child(g, Entry::verbatim("group-object h")));
+        assert!(c.revision() > rev);
+        assert_eq!(
+            body(&c),
+            "object-group network g\n network-object host 1.1.1.1\n group-object h\n"
+        );
+        c.rollback_to(m);
+        assert_eq!(body(&c), before);
     }
 
     #[test]

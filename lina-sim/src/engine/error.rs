@@ -15,7 +15,17 @@ pub enum CliError {
     /// A network object (or object group) still referenced elsewhere.
     ObjectInUse(String),
     NoSuchObject(String),
+    /// `no time-range` / `no regex` of a name still referenced (family, name).
+    NamedItemInUse {
+        family: &'static str,
+        name: String,
+    },
     NoSuchUser(String),
+    /// `group-object <member>` that would nest an object group in itself.
+    GroupLoop {
+        group: String,
+        member: String,
+    },
     NameifInUse {
         nameif: String,
         interface: String,
@@ -29,6 +39,12 @@ pub enum CliError {
     },
     /// A physical interface cannot be removed.
     CannotRemoveInterface(String),
+    /// An access-list entry names an object group that does not exist.
+    NoSuchObjectGroup(String),
+    /// An access-list entry names a time range that does not exist.
+    NoSuchTimeRange(String),
+    /// `access-group` or `show access-list` names a list that does not exist.
+    NoSuchAccessList(String),
 }
 
 impl fmt::Display for CliError {
@@ -49,7 +65,14 @@ impl fmt::Display for CliError {
                 "ERROR: unable to delete object ({name}). Object is being used."
             ),
             CliError::NoSuchObject(name) => write!(f, "ERROR: object ({name}) does not exist."),
+            CliError::NamedItemInUse { family, name } => {
+                write!(f, "ERROR: {family} {name} is in use and cannot be removed")
+            }
             CliError::NoSuchUser(name) => write!(f, "ERROR: User {name} does not exist"),
+            CliError::GroupLoop { group, member } => write!(
+                f,
+                "ERROR: Adding object-group ({member}) to ({group}) would create a loop"
+            ),
             CliError::NameifInUse { nameif, interface } => write!(
                 f,
                 "ERROR: nameif {nameif} is already used by interface {interface}"
@@ -62,6 +85,15 @@ impl fmt::Display for CliError {
             }
             CliError::CannotRemoveInterface(hw) => {
                 write!(f, "ERROR: Interface {hw} cannot be removed")
+            }
+            CliError::NoSuchObjectGroup(name) => {
+                write!(f, "ERROR: specified object group <{name}> not found")
+            }
+            CliError::NoSuchTimeRange(name) => {
+                write!(f, "ERROR: Time-range <{name}> does not exist")
+            }
+            CliError::NoSuchAccessList(name) => {
+                write!(f, "ERROR: access-list <{name}> does not exist")
             }
         }
     }

@@ -30,6 +30,19 @@ pub fn harden(cmd: Command, rng: &mut Entropy) -> Command {
             },
             privilege,
         },
+        // An MS-CHAP password is stored `nt-encrypted`; the simulator's hash is its pbkdf2.
+        Command::Username {
+            name,
+            password: Password::ClearMschap(clear),
+            privilege,
+        } => Command::Username {
+            name,
+            password: Password::Hashed {
+                hash: hash_password(&clear, rng.bytes()),
+                scheme: HashScheme::NtEncrypted,
+            },
+            privilege,
+        },
         other => other,
     }
 }

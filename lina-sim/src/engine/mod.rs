@@ -5,14 +5,17 @@
 //! pushing generation changes to subscribers.
 
 pub mod aaa;
+pub mod acl;
 pub mod apply;
 pub mod checksum;
 pub mod config;
 pub mod entropy;
 pub mod error;
+pub mod in_use;
 pub mod load;
 pub mod logging;
 pub mod modes;
+pub mod object_groups;
 pub mod sections;
 pub mod session;
 pub mod show;

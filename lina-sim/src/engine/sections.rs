@@ -22,6 +22,7 @@ static FAMILIES: &[&str] = &[
     "ftp",
     "clock",
     "dns",
+    "regex",
     "same-security-traffic",
     "object network",
     "object service",

@@ -316,10 +316,14 @@ impl Engine {
         }
         let sub = match &session.level {
             Level::Sub(sub) => {
-                let is_sub = indented || {
-                    let parsed = parse_command(line).ok();
-                    modes::is_unindented_sub(&sub.kind, line, parsed.as_ref())
-                };
+                let is_sub = indented
+                    || {
+                        let parsed = parse_command(line).ok();
+                        modes::is_unindented_sub(&sub.kind, line, parsed.as_ref())
+                    }
+                    || self.config.block(sub.block).is_some_and(|b| {
+                        super::object_groups::claims_unindented(&b.head.text, line)
+                    });
                 is_sub.then(|| sub.clone())
             }
             _ => None,

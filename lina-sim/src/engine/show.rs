@@ -35,6 +35,13 @@ pub fn show(
     if abbrev(what, "running-config", 3) {
         return Ok(running_filtered(engine, rest));
     }
+    if abbrev(what, "access-list", 8) {
+        return match rest {
+            [] => super::acl::show_access_list(&engine.config, None),
+            [name] => super::acl::show_access_list(&engine.config, Some(name)),
+            _ => Err(CliError::invalid(line, word_offset(line, 3))),
+        };
+    }
     if abbrev(what, "startup-config", 4) {
         none_after(2)?;
         return Ok(engine.startup.clone());

@@ -1,7 +1,11 @@
 //! Corpus check run by `.ci/run`: every running configuration under the corpus directory boots
 //! lina-sim, and `GET /api/objects/networkobjects` through the agent lists exactly the
 //! configuration's `object network` definitions (names counted by a plain text scan here,
-//! independent of the translator's grammar).
+//! independent of the translator's grammar); likewise `networkobjectgroups`,
+//! `networkservicegroups` and `networkservices` (the latter plus the predefined services),
+//! `timeranges`, `regularexpressions`, `localusergroups`, `securityobjectgroups` and
+//! `localusers` (plus the user this check adds); `extendedacls` lists every list with an
+//! `extended` entry, and each list's `aces` total is its number of `extended` lines.
 //!
 //! Usage: `corpus-check <corpus-dir>`; exits non-zero on any mismatch.
 
@@ -15,6 +19,7 @@ use agent::lina_client::LinaClient;
 use base64::Engine as _;
 use bytes::Bytes;
 use cli_translator::protocol::{Exec, ExecMode};
+use cli_translator::resources::service_object::PREDEFINED;
 use http_body_util::{BodyExt, Empty};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
@@ -22,6 +27,27 @@ use lina_sim::SimOptions;
 use tokio::net::TcpStream;
 
 const SECRET: &str = "corpus-check-secret";
+const NETWORK_OBJECTS: &str = "/api/objects/networkobjects";
+const SERVICES: &str = "/api/objects/networkservices";
+/// Extended ACLs: named by their `access-list <name> extended` lines.
+const EXTENDED_ACLS: &str = "/api/objects/extendedacls";
+/// Collections compared besides network objects: (API path, block header in the configuration).
+const GROUP_LISTS: &[(&str, &str)] = &[
+    (EXTENDED_ACLS, "access-list "),
+    ("/api/objects/networkobjectgroups", "object-group network "),
+    ("/api/objects/networkservicegroups", "object-group service "),
+    (SERVICES, "object service "),
+    ("/api/objects/timeranges", "time-range "),
+    ("/api/objects/regularexpressions", "regex "),
+    ("/api/objects/localusergroups", "object-group user "),
+    (
+        "/api/objects/securityobjectgroups",
+        "object-group security ",
+    ),
+    (LOCAL_USERS, "username "),
+];
+/// Local users: the configuration's plus the one this check adds.
+const LOCAL_USERS: &str = "/api/objects/localusers";
 const USER: &str = "corpus-check";
 const PASSWORD: &str = "Corpus-check-1";
 
@@ -140,6 +166,45 @@ fn expected_objects(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// Names of the top-level blocks opening with `header` (the next word), predefined services aside.
+fn expected_blocks(text: &str, header: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix(header))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Names of the access lists with at least one `extended` entry.
+fn expected_extended_acls(text: &str) -> BTreeSet<String> {
+    extended_lines(text).collect()
+}
+
+/// `<name>:<entries>` for every access list with `extended` entries.
+fn expected_ace_counts(text: &str) -> BTreeSet<String> {
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    for name in extended_lines(text) {
+        *counts.entry(name).or_default() += 1;
+    }
+    counts.iter().map(|(n, c)| format!("{n}:{c}")).collect()
+}
+
+/// The list name of every top-level `access-list <name> [line <n>] extended` line.
+fn extended_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().filter_map(|l| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        match words.as_slice() {
+            ["access-list", name, "extended", ..]
+            | ["access-list", name, "line", _, "extended", ..]
+                if !l.starts_with(' ') =>
+            {
+                Some((*name).to_owned())
+            }
+            _ => None,
+        }
+    })
+}
+
 async fn check(file: &Path) -> Result<usize, String> {
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
     let expected = expected_objects(&text);
@@ -154,18 +219,36 @@ async fn check(file: &Path) -> Result<usize, String> {
         .map_err(|e| format!("lina-sim did not boot: {e}"))?;
     let result = list_through_api(sim.protocol_addr).await;
     sim.shutdown();
-    let listed = result?;
-    if listed != expected {
-        let missing: Vec<_> = expected.difference(&listed).collect();
-        let extra: Vec<_> = listed.difference(&expected).collect();
-        return Err(format!(
-            "network objects differ: missing {missing:?}, unexpected {extra:?}"
-        ));
+    let lists = result?;
+    let mut expected_lists = vec![("network objects", expected)];
+    for (path, prefix) in GROUP_LISTS {
+        let mut names = expected_blocks(&text, prefix);
+        if *path == EXTENDED_ACLS {
+            names = expected_extended_acls(&text);
+        }
+        if *path == SERVICES {
+            names.extend(PREDEFINED.iter().map(|(n, _)| (*n).to_owned()));
+        }
+        if *path == LOCAL_USERS {
+            names.insert(USER.to_owned());
+        }
+        expected_lists.push((path, names));
     }
-    Ok(listed.len())
+    // Last in both: the entry count of each extended ACL, as `<name>:<count>`.
+    expected_lists.push(("extended ACL entry counts", expected_ace_counts(&text)));
+    for ((what, expected), listed) in expected_lists.iter().zip(&lists) {
+        if listed != expected {
+            let missing: Vec<_> = expected.difference(listed).collect();
+            let extra: Vec<_> = listed.difference(expected).collect();
+            return Err(format!(
+                "{what} differ: missing {missing:?}, unexpected {extra:?}"
+            ));
+        }
+    }
+    Ok(lists.first().map_or(0, BTreeSet::len))
 }
 
-async fn list_through_api(lina: SocketAddr) -> Result<BTreeSet<String>, String> {
+async fn list_through_api(lina: SocketAddr) -> Result<Vec<BTreeSet<String>>, String> {
     // The corpus configurations have their own users; add ours through LINA as an operator would.
     let (client, _) = LinaClient::connect(lina, "rest-daemon/corpus-check")
         .await
@@ -195,14 +278,57 @@ async fn list_through_api(lina: SocketAddr) -> Result<BTreeSet<String>, String> 
     .await
     .map_err(|e| format!("agent did not start: {e}"))?;
     let addr = server.local_addr();
+    let mut lists = Vec::with_capacity(1 + GROUP_LISTS.len());
+    let paths = std::iter::once(NETWORK_OBJECTS).chain(GROUP_LISTS.iter().map(|(p, _)| *p));
+    for path in paths {
+        match list_names(addr, path).await {
+            Ok(names) => lists.push(names),
+            Err(e) => {
+                server.shutdown().await;
+                return Err(e);
+            }
+        }
+    }
+    let acls = GROUP_LISTS
+        .iter()
+        .position(|(p, _)| *p == EXTENDED_ACLS)
+        .and_then(|i| lists.get(i + 1))
+        .cloned()
+        .unwrap_or_default();
+    match ace_counts(addr, &acls).await {
+        Ok(counts) => lists.push(counts),
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e);
+        }
+    }
+    server.shutdown().await;
+    Ok(lists)
+}
+
+/// `<name>:<total>` of the `aces` collection of every listed ACL.
+async fn ace_counts(addr: SocketAddr, acls: &BTreeSet<String>) -> Result<BTreeSet<String>, String> {
+    let mut counts = BTreeSet::new();
+    for name in acls {
+        let path = format!(
+            "{EXTENDED_ACLS}/{}/aces?limit=1",
+            agent::api::links::encode_segment(name)
+        );
+        let page = get_json(addr, &path).await?;
+        let total = page["rangeInfo"]["total"]
+            .as_u64()
+            .ok_or_else(|| format!("no rangeInfo.total for the entries of {name}"))?;
+        counts.insert(format!("{name}:{total}"));
+    }
+    Ok(counts)
+}
+
+/// Every name in the collection at `path`, paging as clients do.
+async fn list_names(addr: SocketAddr, path: &str) -> Result<BTreeSet<String>, String> {
     let mut names = BTreeSet::new();
     let mut offset = 0u64;
     loop {
-        let page = get_json(
-            addr,
-            &format!("/api/objects/networkobjects?offset={offset}&limit=100"),
-        )
-        .await?;
+        let page = get_json(addr, &format!("{path}?offset={offset}&limit=100")).await?;
         let items = page["items"].as_array().ok_or("no items array")?;
         let total = page["rangeInfo"]["total"]
             .as_u64()
@@ -228,7 +354,6 @@ async fn list_through_api(lina: SocketAddr) -> Result<BTreeSet<String>, String> 
             break;
         }
     }
-    server.shutdown().await;
     Ok(names)
 }
 
@@ -282,6 +407,16 @@ impl Drop for Cleanup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_group_blocks_by_name() {
+        let text = "object-group service a tcp\n port-object eq 80\nobject-group service b\n\
+                    object-group network c\n network-object host 1.1.1.1\n";
+        let names: Vec<_> = expected_blocks(text, "object-group service ")
+            .into_iter()
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+    }
 
     #[test]
     fn counts_defined_objects_once() {

@@ -1,9 +1,12 @@
 //! The end-to-end suite: one test binary that boots the whole stack (`asa-stack`) on
 //! 127.0.0.1 port 0 for each scenario and speaks only HTTP(S) and the operator console to it.
 
+mod access_rules;
 mod connections;
 mod injection;
+mod misc_objects;
 mod network_objects;
+mod object_groups;
 mod out_of_band;
 mod paging;
 mod privileges;

@@ -1,6 +1,7 @@
 //! Request handlers, one file per endpoint family, and what they share: the authenticated
 //! call and running command batches on LINA on the caller's behalf.
 
+pub mod acl;
 pub mod cli;
 pub mod monitoring;
 pub mod resource;

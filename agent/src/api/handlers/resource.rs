@@ -3,8 +3,17 @@
 //! patching the snapshot.
 
 use bytes::Bytes;
+use cli_translator::resources::local_user::LocalUser;
 use cli_translator::resources::network_object::NetworkObject;
-use cli_translator::resources::{Resource, ResourceKind, WriteMode};
+use cli_translator::resources::network_object_group::NetworkObjectGroup;
+use cli_translator::resources::regex::Regex;
+use cli_translator::resources::security_group::SecurityObjectGroup;
+use cli_translator::resources::service_group::ServiceGroup;
+use cli_translator::resources::service_object::ServiceObject;
+use cli_translator::resources::time_range::TimeRange;
+use cli_translator::resources::user_group::LocalUserGroup;
+use cli_translator::resources::user_object::UserObject;
+use cli_translator::resources::{FieldError, FieldProblem, Resource, ResourceKind, WriteMode};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -34,6 +43,23 @@ pub async fn handle(
         ResourceKind::NetworkObject => {
             handle_typed::<NetworkObject>(call, method, scope, body).await
         }
+        ResourceKind::NetworkObjectGroup => {
+            handle_typed::<NetworkObjectGroup>(call, method, scope, body).await
+        }
+        ResourceKind::ServiceObject => {
+            handle_typed::<ServiceObject>(call, method, scope, body).await
+        }
+        ResourceKind::ServiceGroup => handle_typed::<ServiceGroup>(call, method, scope, body).await,
+        ResourceKind::TimeRange => handle_typed::<TimeRange>(call, method, scope, body).await,
+        ResourceKind::LocalUser => handle_typed::<LocalUser>(call, method, scope, body).await,
+        ResourceKind::Regex => handle_typed::<Regex>(call, method, scope, body).await,
+        ResourceKind::LocalUserGroup => {
+            handle_typed::<LocalUserGroup>(call, method, scope, body).await
+        }
+        ResourceKind::SecurityObjectGroup => {
+            handle_typed::<SecurityObjectGroup>(call, method, scope, body).await
+        }
+        ResourceKind::UserObject => handle_typed::<UserObject>(call, method, scope, body).await,
     }
 }
 
@@ -105,7 +131,7 @@ async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiE
 /// `POST` on the collection: 201 with `Location`.
 async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let body = Value::Object(json_body::parse_object(body)?);
-    let item = R::from_json(&body, WriteMode::Create)?;
+    let mut item = R::from_json(&body, WriteMode::Create)?;
     let id = item.object_id().to_owned();
     let _serial = call.state.writes.lock().await;
     let snap = call
@@ -116,11 +142,18 @@ async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse
     if R::collection(&snap.config).contains(&id) {
         return Err(ApiError::Duplicate(id));
     }
+    item.resolve(&snap.config)?;
+    // Release our hold on the snapshot before patching it, or the patch copies it whole.
+    drop(snap);
     let result = call.configure(item.cli_create()).await?;
     let location = call.origin.item_url(R::PATH, &id);
-    call.state
-        .snapshot
-        .apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
+    if R::PATCH_IN_PLACE {
+        call.state
+            .snapshot
+            .apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
+    } else {
+        call.state.snapshot.invalidate();
+    }
     response::with_location(StatusCode::CREATED, &location)
 }
 
@@ -141,23 +174,30 @@ async fn update<R: Resource>(
     let existing = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    refuse_predefined(existing)?;
     let mode = if patch {
         WriteMode::Patch { id, existing }
     } else {
         WriteMode::Replace { id, existing }
     };
-    let item = R::from_json(&body, mode)?;
+    let mut item = R::from_json(&body, mode)?;
+    item.resolve(&snap.config)?;
     let new_id = item.object_id().to_owned();
     if new_id != id && R::collection(&snap.config).contains(&new_id) {
         return Err(ApiError::Duplicate(new_id));
     }
     let location = call.origin.item_url(R::PATH, &new_id);
     let commands = R::cli_replace(existing, &item);
+    drop(snap);
     if !commands.is_empty() {
         let result = call.configure(commands).await?;
-        call.state.snapshot.apply_write(result.generation, |cfg| {
-            R::collection_mut(cfg).replace(id, item);
-        });
+        if R::PATCH_IN_PLACE {
+            call.state.snapshot.apply_write(result.generation, |cfg| {
+                R::collection_mut(cfg).replace(id, item);
+            });
+        } else {
+            call.state.snapshot.invalidate();
+        }
     }
     response::with_location(StatusCode::NO_CONTENT, &location)
 }
@@ -173,9 +213,23 @@ async fn delete<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, A
     let existing = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    let result = call.configure(existing.cli_delete()).await?;
+    refuse_predefined(existing)?;
+    let commands = existing.cli_delete();
+    drop(snap);
+    let result = call.configure(commands).await?;
     call.state.snapshot.apply_write(result.generation, |cfg| {
         R::collection_mut(cfg).remove(id);
     });
     Ok(response::empty(StatusCode::NO_CONTENT))
+}
+
+/// Predefined items are read-only: PUT, PATCH and DELETE fail naming `objectId`.
+fn refuse_predefined<R: Resource>(item: &R) -> Result<(), ApiError> {
+    if item.is_predefined() {
+        return Err(ApiError::Field(FieldError::new(
+            "objectId",
+            FieldProblem::ReadOnly,
+        )));
+    }
+    Ok(())
 }

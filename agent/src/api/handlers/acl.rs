@@ -1,0 +1,694 @@
+//! Extended ACLs, their entries, access rules and access groups:
+//! `/api/objects/extendedacls[/{acl}[/aces[/{id}]]]`, `/api/access/{in,out}[/{nameif}[/rules[/{id}]]]`
+//! and `/api/access/global[/rules[/{id}]]`.
+//!
+//! Entries are identified by their rule hash (decimal). Reads come from the snapshot; writes
+//! send `access-list ... line N ...` batches computed against it and patch it in place. The
+//! first rule of an interface or of the global policy creates its list (named as ASDM names
+//! it) and the access group; the last one removes the access group.
+
+use bytes::Bytes;
+use cli_translator::acl::ace::{self, Ace, ace_line, references, rule_hash};
+use cli_translator::acl::group::{AccessGroup, Binding, Direction};
+use cli_translator::acl::json::{self as ace_json, AceInput};
+use cli_translator::acl::{AccessList, AclEntry};
+use cli_translator::resources::{FieldError, FieldProblem};
+use cli_translator::running::RunningConfig;
+use hyper::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::Call;
+use crate::api::error::ApiError;
+use crate::api::json_body;
+use crate::api::links::encode_segment;
+use crate::api::paging;
+use crate::api::response::{self, ApiResponse};
+
+const ACLS_PATH: &str = "/api/objects/extendedacls";
+const ACL_KIND: &str = "object#ExtendedACL";
+const ACL_COLLECTION_KIND: &str = "collection#ExtendedACL";
+
+/// Where a list of entries lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// `/api/objects/extendedacls/{acl}/aces`
+    Named(String),
+    /// `/api/access/in/{nameif}/rules`, `/api/access/global/rules`
+    Bound(Binding),
+}
+
+/// What an access URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AclTarget {
+    /// `/api/objects/extendedacls`
+    Lists,
+    /// `/api/objects/extendedacls/{acl}`
+    List(String),
+    /// `/api/access/in`, `/api/access/out`, `/api/access/global`
+    Groups(Direction),
+    /// `/api/access/in/{nameif}`
+    Group(Binding),
+    /// The entries of a scope.
+    Entries(Scope),
+    /// One entry, by decimal rule hash.
+    Entry(Scope, String),
+}
+
+impl AclTarget {
+    pub fn allowed(&self) -> &'static [Method] {
+        match self {
+            AclTarget::Lists | AclTarget::Groups(_) | AclTarget::Group(_) => &[Method::GET],
+            AclTarget::List(_) => &[Method::GET, Method::DELETE],
+            AclTarget::Entries(_) => &[Method::GET, Method::POST],
+            AclTarget::Entry(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
+        }
+    }
+}
+
+/// Resolves decoded path segments (`["api", "access", "in", "inside", "rules"]`).
+pub fn route(segs: &[&str]) -> Option<AclTarget> {
+    let owned = |s: &&str| (*s).to_owned();
+    Some(match segs {
+        ["api", "objects", "extendedacls"] => AclTarget::Lists,
+        ["api", "objects", "extendedacls", acl] => AclTarget::List(owned(acl)),
+        ["api", "objects", "extendedacls", acl, "aces"] => {
+            AclTarget::Entries(Scope::Named(owned(acl)))
+        }
+        ["api", "objects", "extendedacls", acl, "aces", id] => {
+            AclTarget::Entry(Scope::Named(owned(acl)), owned(id))
+        }
+        ["api", "access", dir] => AclTarget::Groups(Direction::from_segment(dir)?),
+        ["api", "access", "global", "rules"] => AclTarget::Entries(Scope::Bound(Binding::Global)),
+        ["api", "access", "global", "rules", id] => {
+            AclTarget::Entry(Scope::Bound(Binding::Global), owned(id))
+        }
+        ["api", "access", dir, nameif, rest @ ..] => {
+            let binding = match Direction::from_segment(dir)? {
+                Direction::In => Binding::In(owned(nameif)),
+                Direction::Out => Binding::Out(owned(nameif)),
+                Direction::Global => return None,
+            };
+            match rest {
+                [] => AclTarget::Group(binding),
+                ["rules"] => AclTarget::Entries(Scope::Bound(binding)),
+                ["rules", id] => AclTarget::Entry(Scope::Bound(binding), owned(id)),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// Answers one request on an access URL.
+pub async fn handle(
+    target: AclTarget,
+    call: &Call<'_>,
+    method: &Method,
+    body: Bytes,
+) -> Result<ApiResponse, ApiError> {
+    if call.query.context.is_some() {
+        return Err(ApiError::ContextNotSupported);
+    }
+    match (target, method) {
+        (AclTarget::Lists, _) => list_acls(call).await,
+        (AclTarget::List(acl), &Method::DELETE) => delete_acl(call, &acl).await,
+        (AclTarget::List(acl), _) => get_acl(call, &acl).await,
+        (AclTarget::Groups(d), _) => list_groups(call, d).await,
+        (AclTarget::Group(b), _) => get_group(call, &b).await,
+        (AclTarget::Entries(scope), &Method::POST) => create(call, &scope, &body).await,
+        (AclTarget::Entries(scope), _) => list_entries(call, &scope).await,
+        (AclTarget::Entry(scope, id), &Method::GET) => get_entry(call, &scope, &id).await,
+        (AclTarget::Entry(scope, id), &Method::DELETE) => delete(call, &scope, &id).await,
+        (AclTarget::Entry(scope, id), m) => {
+            update(call, &scope, &id, &body, m == Method::PATCH).await
+        }
+    }
+}
+
+// ===== helpers =====
+
+/// The list a scope uses now, if any.
+fn list_name<'c>(cfg: &'c RunningConfig, scope: &'c Scope) -> Option<&'c str> {
+    match scope {
+        Scope::Named(acl) => Some(acl.as_str()),
+        Scope::Bound(b) => cfg.access.group(b).map(|g| g.acl.as_str()),
+    }
+}
+
+fn scope_list<'c>(cfg: &'c RunningConfig, scope: &'c Scope) -> Option<&'c AccessList> {
+    list_name(cfg, scope).and_then(|n| cfg.access.get(n))
+}
+
+fn entries_path(scope: &Scope) -> String {
+    match scope {
+        Scope::Named(acl) => format!("{ACLS_PATH}/{}/aces", encode_segment(acl)),
+        Scope::Bound(b) => match b {
+            Binding::In(n) => format!("/api/access/in/{}/rules", encode_segment(n)),
+            Binding::Out(n) => format!("/api/access/out/{}/rules", encode_segment(n)),
+            Binding::Global => b.rules_path(),
+        },
+    }
+}
+
+fn is_access_rule(cfg: &RunningConfig, scope: &Scope, acl: &str) -> bool {
+    match scope {
+        Scope::Bound(_) => true,
+        Scope::Named(_) => cfg.access.groups.iter().any(|g| g.acl == acl),
+    }
+}
+
+fn entry_json(
+    call: &Call<'_>,
+    path: &str,
+    entry: &AclEntry,
+    position: usize,
+    access_rule: bool,
+) -> Value {
+    let link = |p: &str, id: &str| call.origin.item_url(p, id);
+    ace_json::to_json(
+        &entry.ace,
+        &entry.remarks,
+        entry.id,
+        position,
+        access_rule,
+        &call.origin.item_url(path, &entry.id.to_string()),
+        &link,
+    )
+}
+
+fn find_entry<'l>(
+    list: Option<&'l AccessList>,
+    id: &str,
+) -> Result<(&'l AccessList, usize), ApiError> {
+    list.and_then(|l| l.find_str(id).map(|i| (l, i)))
+        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))
+}
+
+/// Refuses references the snapshot can check (network objects); LINA checks the rest.
+fn check_known_references(cfg: &RunningConfig, ace: &Ace) -> Result<(), ApiError> {
+    for r in references(ace) {
+        if r.what == ace::RefKind::NetworkObject && !cfg.network_objects.contains(r.name) {
+            return Err(ApiError::Field(FieldError::new(
+                r.attribute,
+                FieldProblem::BadValue(format!("the network object '{}' does not exist", r.name)),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Runs a batch; a LINA refusal naming one of the entry's references becomes a 400 on
+/// that attribute.
+async fn configure(
+    call: &Call<'_>,
+    commands: Vec<String>,
+    ace: Option<&Ace>,
+) -> Result<u64, ApiError> {
+    match call.configure(commands).await {
+        Ok(result) => Ok(result.generation),
+        Err(ApiError::Cli { command, output }) => {
+            let attribute = ace.and_then(|a| {
+                references(a)
+                    .into_iter()
+                    .find(|r| {
+                        output.contains(&format!("<{}>", r.name))
+                            || output.contains(&format!("({})", r.name))
+                    })
+                    .map(|r| r.attribute)
+            });
+            match attribute {
+                Some(attribute) => Err(ApiError::Field(FieldError::new(
+                    attribute,
+                    FieldProblem::BadValue(output.trim().to_owned()),
+                ))),
+                None => Err(ApiError::Cli { command, output }),
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The commands inserting `remarks` and `ace` before CLI line `line` (appending when `None`).
+fn insert_commands(acl: &str, line: Option<usize>, remarks: &[String], ace: &Ace) -> Vec<String> {
+    let mut out = Vec::with_capacity(remarks.len() + 1);
+    for (k, r) in remarks.iter().enumerate() {
+        out.push(match line {
+            Some(l) => format!("access-list {acl} line {} remark {r}", l + k),
+            None => format!("access-list {acl} remark {r}"),
+        });
+    }
+    out.push(match line {
+        Some(l) => format!("access-list {acl} line {} {ace}", l + remarks.len()),
+        None => ace_line(acl, ace),
+    });
+    out
+}
+
+fn remove_commands(acl: &str, entry: &AclEntry) -> Vec<String> {
+    let mut out = vec![format!("no {}", ace_line(acl, &entry.ace))];
+    for r in &entry.remarks {
+        out.push(format!("no access-list {acl} remark {r}"));
+    }
+    out
+}
+
+fn read_body(body: &[u8]) -> Result<Value, ApiError> {
+    Ok(Value::Object(json_body::parse_object(body)?))
+}
+
+// ===== lists and groups =====
+
+async fn list_acls(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let lists: Vec<&AccessList> = snap.config.access.extended().collect();
+    let (range, range_info) = paging::window(lists.len(), call.query.offset, call.query.limit);
+    let items: Vec<Value> = lists
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .map(|l| acl_json(call, l))
+        .collect();
+    Ok(response::json(
+        StatusCode::OK,
+        &json!({"kind": ACL_COLLECTION_KIND, "selfLink": call.origin.url(ACLS_PATH),
+            "rangeInfo": range_info, "items": items}),
+    ))
+}
+
+fn acl_json(call: &Call<'_>, l: &AccessList) -> Value {
+    json!({
+        "kind": ACL_KIND,
+        "selfLink": call.origin.item_url(ACLS_PATH, &l.name),
+        "name": l.name,
+        "aces": {"refLink": call.origin.url(&entries_path(&Scope::Named(l.name.clone())))},
+        "objectId": l.name,
+    })
+}
+
+async fn get_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let l = snap
+        .config
+        .access
+        .get(acl)
+        .filter(|l| !l.entries.is_empty())
+        .ok_or_else(|| ApiError::ObjectNotFound(acl.to_owned()))?;
+    Ok(response::json(StatusCode::OK, &acl_json(call, l)))
+}
+
+async fn delete_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
+    let _serial = call.state.writes.lock().await;
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    if snap.config.access.get(acl).is_none() {
+        return Err(ApiError::ObjectNotFound(acl.to_owned()));
+    }
+    drop(snap);
+    let generation = configure(
+        call,
+        vec![format!("clear configure access-list {acl}")],
+        None,
+    )
+    .await?;
+    call.state
+        .snapshot
+        .apply_write(generation, |cfg| cfg.access.remove_list(acl));
+    Ok(response::empty(StatusCode::NO_CONTENT))
+}
+
+fn group_json(call: &Call<'_>, cfg: &RunningConfig, g: &AccessGroup) -> Value {
+    let d = g.binding.direction().segment();
+    let self_path = match g.binding.nameif() {
+        Some(n) => format!("/api/access/{d}/{}", encode_segment(n)),
+        None => format!("/api/access/{d}"),
+    };
+    let hw = g.binding.nameif().and_then(|n| cfg.access.hardware_of(n));
+    g.to_json(&call.origin.url(&self_path), hw, &|p| call.origin.url(p))
+}
+
+async fn list_groups(call: &Call<'_>, d: Direction) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    let groups: Vec<&AccessGroup> = cfg
+        .access
+        .groups
+        .iter()
+        .filter(|g| g.binding.direction() == d)
+        .collect();
+    let (range, range_info) = paging::window(groups.len(), call.query.offset, call.query.limit);
+    let items: Vec<Value> = groups
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .map(|g| group_json(call, cfg, g))
+        .collect();
+    let path = format!("/api/access/{}", d.segment());
+    Ok(response::json(
+        StatusCode::OK,
+        &json!({"kind": cli_translator::acl::group::COLLECTION_KIND, "selfLink": call.origin.url(&path),
+            "rangeInfo": range_info, "items": items}),
+    ))
+}
+
+async fn get_group(call: &Call<'_>, b: &Binding) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let g = snap
+        .config
+        .access
+        .group(b)
+        .ok_or_else(|| ApiError::ObjectNotFound(b.nameif().unwrap_or("global").to_owned()))?;
+    Ok(response::json(
+        StatusCode::OK,
+        &group_json(call, &snap.config, g),
+    ))
+}
+
+// ===== entries =====
+
+async fn list_entries(call: &Call<'_>, scope: &Scope) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    let list = scope_list(cfg, scope);
+    match (scope, list) {
+        (Scope::Named(acl), None) => return Err(ApiError::ObjectNotFound(acl.clone())),
+        (Scope::Bound(b), None) => {
+            if let Some(n) = b.nameif()
+                && cfg.access.hardware_of(n).is_none()
+            {
+                return Err(ApiError::ObjectNotFound(n.to_owned()));
+            }
+        }
+        _ => {}
+    }
+    let entries: &[AclEntry] = list.map(|l| l.entries.as_slice()).unwrap_or_default();
+    let (range, range_info) = paging::window(entries.len(), call.query.offset, call.query.limit);
+    let start = range.start;
+    let path = entries_path(scope);
+    let access_rule = list.is_some_and(|l| is_access_rule(cfg, scope, &l.name));
+    let items: Vec<Value> = entries
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(k, e)| entry_json(call, &path, e, start + k + 1, access_rule))
+        .collect();
+    Ok(response::json(
+        StatusCode::OK,
+        &json!({"kind": ace_json::COLLECTION_KIND, "selfLink": call.origin.url(&path),
+            "rangeInfo": range_info, "items": items}),
+    ))
+}
+
+async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    let (list, i) = find_entry(scope_list(cfg, scope), id)?;
+    let entry = list
+        .entries
+        .get(i)
+        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    let body = entry_json(
+        call,
+        &entries_path(scope),
+        entry,
+        i + 1,
+        is_access_rule(cfg, scope, &list.name),
+    );
+    Ok(response::json(StatusCode::OK, &body))
+}
+
+async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiResponse, ApiError> {
+    let body = read_body(body)?;
+    let AceInput {
+        ace,
+        remarks,
+        position,
+    } = ace_json::from_json(&body, None)?;
+    let _serial = call.state.writes.lock().await;
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    check_known_references(cfg, &ace)?;
+    let (acl, new_group) = match scope {
+        Scope::Named(acl) => {
+            if !ace::is_acl_name(acl) {
+                return Err(ApiError::Field(FieldError::new(
+                    "ACLName",
+                    FieldProblem::BadValue(format!("'{acl}' is not a valid access-list name")),
+                )));
+            }
+            (acl.clone(), None)
+        }
+        Scope::Bound(b) => match cfg.access.group(b) {
+            Some(g) => (g.acl.clone(), None),
+            None => {
+                if let Some(n) = b.nameif()
+                    && cfg.access.hardware_of(n).is_none()
+                {
+                    return Err(ApiError::ObjectNotFound(n.to_owned()));
+                }
+                let g = AccessGroup {
+                    acl: b.default_acl_name(),
+                    binding: b.clone(),
+                };
+                (g.acl.clone(), Some(g))
+            }
+        },
+    };
+    let id = rule_hash(&acl, &ace);
+    let list = cfg.access.get(&acl);
+    if list.is_some_and(|l| l.find(id).is_some()) {
+        return Err(ApiError::Duplicate(id.to_string()));
+    }
+    let len = list.map_or(0, |l| l.entries.len());
+    let index = position
+        .and_then(|p| usize::try_from(p).ok())
+        .map_or(len, |p| (p - 1).min(len));
+    let line = (index < len).then(|| list.map_or(1, |l| l.cli_line(index)));
+    let mut commands = insert_commands(&acl, line, &remarks, &ace);
+    if let Some(g) = &new_group {
+        commands.push(g.cli());
+    }
+    // The snapshot is patched in place only when no one else holds it: let go of it first.
+    drop(snap);
+    let generation = configure(call, commands, Some(&ace)).await?;
+    let location = call.origin.item_url(&entries_path(scope), &id.to_string());
+    call.state.snapshot.apply_write(generation, |cfg| {
+        let mut all_remarks = if line.is_none() {
+            cfg.access
+                .get_mut(&acl)
+                .map(|l| std::mem::take(&mut l.trailing_remarks))
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        all_remarks.extend(remarks);
+        cfg.access
+            .insert_entry(&acl, index, AclEntry::new(&acl, ace, all_remarks));
+        if let Some(g) = new_group {
+            cfg.access.set_group(g);
+        }
+    });
+    response::with_location(StatusCode::CREATED, &location)
+}
+
+async fn update(
+    call: &Call<'_>,
+    scope: &Scope,
+    id: &str,
+    body: &[u8],
+    patch: bool,
+) -> Result<ApiResponse, ApiError> {
+    let body = read_body(body)?;
+    let _serial = call.state.writes.lock().await;
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    let (list, i) = find_entry(scope_list(cfg, scope), id)?;
+    let acl = list.name.clone();
+    let old = list
+        .entries
+        .get(i)
+        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    let existing = patch.then_some((&*old.ace, old.remarks.as_slice()));
+    let AceInput {
+        ace,
+        remarks,
+        position,
+    } = ace_json::from_json(&body, existing)?;
+    check_known_references(cfg, &ace)?;
+    let len = list.entries.len();
+    // The target index once the entry is out of the list.
+    let target = position
+        .and_then(|p| usize::try_from(p).ok())
+        .map_or(i, |p| (p - 1).min(len - 1));
+    let new_id = rule_hash(&acl, &ace);
+    let location = call
+        .origin
+        .item_url(&entries_path(scope), &new_id.to_string());
+    if ace == *old.ace && remarks == old.remarks && target == i {
+        return response::with_location(StatusCode::NO_CONTENT, &location);
+    }
+    if new_id != old.id && list.find(new_id).is_some() {
+        return Err(ApiError::Duplicate(new_id.to_string()));
+    }
+    // CLI line of `target` in the list without the old entry.
+    let line = if target + 1 >= len {
+        None
+    } else if target < i {
+        Some(list.cli_line(target))
+    } else {
+        Some(list.cli_line(target + 1) - (old.remarks.len() + 1))
+    };
+    let mut commands = remove_commands(&acl, old);
+    commands.extend(insert_commands(&acl, line, &remarks, &ace));
+    // Re-asserted: the list may have been empty between the two halves of the batch.
+    for g in cfg.access.groups.iter().filter(|g| g.acl == acl) {
+        commands.push(g.cli());
+    }
+    // The snapshot is patched in place only when no one else holds it: let go of it first.
+    let old_id = old.id;
+    drop(snap);
+    let generation = configure(call, commands, Some(&ace)).await?;
+    call.state.snapshot.apply_write(generation, |cfg| {
+        if let Some(l) = cfg.access.get_mut(&acl)
+            && let Some(at) = l.find(old_id)
+        {
+            l.entries.remove(at);
+            let mut all_remarks = if line.is_none() {
+                std::mem::take(&mut l.trailing_remarks)
+            } else {
+                Vec::new()
+            };
+            all_remarks.extend(remarks);
+            let at = target.min(l.entries.len());
+            l.entries.insert(at, AclEntry::new(&acl, ace, all_remarks));
+        }
+    });
+    response::with_location(StatusCode::NO_CONTENT, &location)
+}
+
+async fn delete(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
+    let _serial = call.state.writes.lock().await;
+    let snap = call
+        .state
+        .snapshot
+        .at_least(call.session.generation)
+        .await?;
+    let cfg = &snap.config;
+    let (list, i) = find_entry(scope_list(cfg, scope), id)?;
+    let acl = list.name.clone();
+    let entry = list
+        .entries
+        .get(i)
+        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    let last = list.entries.len() == 1 && list.trailing_remarks.is_empty();
+    let mut commands = Vec::new();
+    if last {
+        for g in cfg.access.groups.iter().filter(|g| g.acl == acl) {
+            commands.push(g.cli_delete());
+        }
+    }
+    commands.extend(remove_commands(&acl, entry));
+    let entry_id = entry.id;
+    drop(snap);
+    let generation = configure(call, commands, None).await?;
+    call.state.snapshot.apply_write(generation, |cfg| {
+        cfg.access.remove_entry(&acl, entry_id);
+    });
+    Ok(response::empty(StatusCode::NO_CONTENT))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_every_access_url() {
+        let r = |p: &str| {
+            let segs: Vec<&str> = p.trim_start_matches('/').split('/').collect();
+            route(&segs)
+        };
+        assert_eq!(r("/api/objects/extendedacls"), Some(AclTarget::Lists));
+        assert_eq!(
+            r("/api/objects/extendedacls/a/aces/12"),
+            Some(AclTarget::Entry(Scope::Named("a".into()), "12".into()))
+        );
+        assert_eq!(r("/api/access/in"), Some(AclTarget::Groups(Direction::In)));
+        assert_eq!(
+            r("/api/access/out/dmz"),
+            Some(AclTarget::Group(Binding::Out("dmz".into())))
+        );
+        assert_eq!(
+            r("/api/access/in/inside/rules"),
+            Some(AclTarget::Entries(Scope::Bound(Binding::In(
+                "inside".into()
+            ))))
+        );
+        assert_eq!(
+            r("/api/access/global/rules/7"),
+            Some(AclTarget::Entry(Scope::Bound(Binding::Global), "7".into()))
+        );
+        assert_eq!(r("/api/access/sideways"), None);
+        assert_eq!(r("/api/access/in/inside/rules/1/x"), None);
+        assert_eq!(r("/api/access/global/x"), None);
+    }
+
+    #[test]
+    fn insert_commands_number_remarks_before_the_entry() {
+        let a = ace::parse_ace("permit ip any any").unwrap();
+        assert_eq!(
+            insert_commands("x", Some(3), &["r1".into(), "r2".into()], &a),
+            [
+                "access-list x line 3 remark r1",
+                "access-list x line 4 remark r2",
+                "access-list x line 5 extended permit ip any any"
+            ]
+        );
+        assert_eq!(
+            insert_commands("x", None, &[], &a),
+            ["access-list x extended permit ip any any"]
+        );
+        let e = AclEntry::new("x", a, vec!["r".into()]);
+        assert_eq!(
+            remove_commands("x", &e),
+            [
+                "no access-list x extended permit ip any any",
+                "no access-list x remark r"
+            ]
+        );
+    }
+}

@@ -1,0 +1,291 @@
+//! Whether a named time range or regular expression is still referenced, so that `no
+//! time-range <name>` and `no regex <name>` refuse as the ASA does.
+//!
+//! References are found by words: `... time-range <name>` on an `access-list` line (or any
+//! other line), `match regex <name>` inside a class map. The block defining the name is
+//! excluded by the caller.
+
+use super::config::{BlockId, Config};
+
+/// The families whose deletion is checked, by the first word of their defining line.
+pub const CHECKED: &[&str] = &["time-range", "regex"];
+
+/// Whether `text` holds the words `keyword name` in sequence.
+fn mentions(text: &str, keyword: &str, name: &str) -> bool {
+    if !text.contains(name) {
+        return false;
+    }
+    let mut prev = "";
+    for w in text.split_whitespace() {
+        if w == name && prev == keyword {
+            return true;
+        }
+        prev = w;
+    }
+    false
+}
+
+/// The name a defining line gives its item (`time-range work` -> `time-range`, `work`), when
+/// its family is checked.
+pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
+    let mut words = head.split_whitespace();
+    let first = words.next()?;
+    let family = CHECKED.iter().find(|f| **f == first)?;
+    Some((family, words.next()?))
+}
+
+/// Whether any block other than `except` refers to `name` of `family`.
+pub fn is_referenced(cfg: &Config, family: &str, name: &str, except: BlockId) -> bool {
+    cfg.iter().any(|(id, b)| {
+        id != except
+            && (mentions(&b.head.text, family, name)
+                || b.children.iter().any(|c| mentions(&c.text, family, name)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{Block, Entry};
+
+    #[test]
+    fn finds_words_in_sequence_only() {
+        assert!(mentions(
+            "access-list a extended permit ip any any time-range work",
+            "time-range",
+            "work"
+        ));
+        assert!(!mentions(
+            "access-list a extended permit ip any any time-range workday",
+            "time-range",
+            "work"
+        ));
+        assert!(!mentions("access-list work remark x", "time-range", "work"));
+        assert!(mentions("match regex blocked", "regex", "blocked"));
+    }
+
+    #[test]
+    fn names_only_checked_families() {
+        assert_eq!(
+            defined_name("time-range work"),
+            Some(("time-range", "work"))
+        );
+        assert_eq!(defined_name("regex r \"x\""), Some(("regex", "r")));
+        assert_eq!(defined_name("object-group network g"), None);
+        assert_eq!(defined_name("time-range"), None);
+    }
+
+    #[test]
+    fn the_defining_block_does_not_count() {
+        let mut cfg = Config::new();
+        let def = cfg.insert_placed(Block::leaf(Entry::verbatim("regex r \"x\"")));
+        assert!(!is_referenced(&cfg, "regex", "r", def));
+        cfg.insert_placed(Block::new(
+            Entry::verbatim("class-map type regex match-any list"),
+            vec![Entry::verbatim("match regex r")],
+        ));
+        assert!(is_referenced(&cfg, "regex", "r", def));
+    }
+}
+
+/// The families of issue 3 handled here (time ranges, regexes, users with attributes and
+/// MS-CHAP passwords, user and security object groups) through the engine's protocol entry.
+#[cfg(test)]
+mod engine_tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use cli_translator::protocol::{Exec, ExecMode, ExecResult, Message};
+
+    use crate::default_config;
+    use crate::engine::{ConnState, Engine, EngineOptions, Now};
+
+    const T0: i64 = 1_795_353_601;
+
+    fn boot() -> Engine {
+        let text = default_config::text("Admin-123").unwrap();
+        Engine::boot(
+            &text,
+            &EngineOptions::default(),
+            [1; 32],
+            Now::from_secs(T0),
+        )
+        .0
+    }
+
+    fn exec(e: &mut Engine, cmds: &[&str]) -> ExecResult {
+        let mut conn = ConnState::default();
+        let hello = Message::Hello {
+            version: 1,
+            peer: "rest-daemon/1".into(),
+        };
+        let _ = e.handle(hello, &mut conn, Now::from_secs(T0));
+        let (reply, _) = e.handle(
+            Message::Exec(Exec {
+                user: "admin".into(),
+                privilege: 15,
+                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                context: None,
+                mode: ExecMode::Config,
+                atomic: true,
+                commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            }),
+            &mut conn,
+            Now::from_secs(T0 + 1),
+        );
+        match reply {
+            Some(Message::ExecResult(r)) => r,
+            other => panic!("unexpected reply {other:?}"),
+        }
+    }
+
+    fn ok(e: &mut Engine, cmds: &[&str]) {
+        let r = exec(e, cmds);
+        assert!(r.applied, "{cmds:?}: {:?}", r.outcomes);
+    }
+
+    fn running(e: &mut Engine) -> String {
+        let r = exec(e, &["show running-config"]);
+        r.outcomes
+            .first()
+            .map(|o| o.output.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_time_range_keeps_one_absolute_line_and_its_periodic_lines() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "time-range work",
+                " absolute start 08:00 01 January 2025",
+                " periodic weekdays 8:00 to 18:00",
+                " periodic Wednesday 22:00 to Thursday 6:00",
+                " absolute end 17:00 31 December 2025",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains(
+                "time-range work\n absolute end 17:00 31 December 2025\n periodic weekdays 8:00 to 18:00\n periodic Wednesday 22:00 to Thursday 6:00\n"
+            ),
+            "{text}"
+        );
+        ok(
+            &mut e,
+            &[
+                "time-range work",
+                " no periodic weekdays 8:00 to 18:00",
+                " no absolute",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains("time-range work\n periodic Wednesday"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_time_range_used_by_an_access_list_cannot_be_removed() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "time-range work",
+                " periodic daily 8:00 to 18:00",
+                "access-list out extended permit ip any any time-range work",
+            ],
+        );
+        let r = exec(&mut e, &["no time-range work"]);
+        assert!(!r.applied);
+        assert_eq!(
+            r.outcomes.first().map(|o| o.output.as_str()),
+            Some("ERROR: time-range work is in use and cannot be removed\n")
+        );
+        ok(
+            &mut e,
+            &[
+                "no access-list out extended permit ip any any time-range work",
+                "no time-range work",
+            ],
+        );
+        assert!(!running(&mut e).contains("time-range work"));
+    }
+
+    #[test]
+    fn a_regex_is_replaced_by_name_and_protected_while_matched() {
+        let mut e = boot();
+        ok(&mut e, &["regex r \"a+\"", "regex r \"b+\""]);
+        let text = running(&mut e);
+        assert!(text.contains("regex r \"b+\"\n"), "{text}");
+        assert!(!text.contains("regex r \"a+\""), "{text}");
+        ok(
+            &mut e,
+            &["class-map type regex match-any list", " match regex r"],
+        );
+        assert!(!exec(&mut e, &["no regex r"]).applied);
+        ok(
+            &mut e,
+            &["no class-map type regex match-any list", "no regex r"],
+        );
+        assert!(!running(&mut e).contains("regex r"));
+    }
+
+    #[test]
+    fn mschap_passwords_are_stored_hashed_and_attributes_follow_the_user() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "username bob password Secret-42 mschap privilege 3",
+                "username bob attributes",
+                " service-type nas-prompt",
+                " service-type remote-access",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(!text.contains("Secret-42"), "{text}");
+        assert!(text.contains(" nt-encrypted privilege 3\n"), "{text}");
+        assert!(
+            text.contains("username bob attributes\n service-type remote-access\n"),
+            "{text}"
+        );
+        ok(&mut e, &["no username bob"]);
+        assert!(!running(&mut e).contains("username bob"));
+    }
+
+    #[test]
+    fn user_and_security_groups_are_kept_and_protected_while_nested() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "object-group user staff",
+                " user LOCAL\\bob",
+                "object-group user all",
+                " group-object staff",
+                "object-group security trusted",
+                " security-group name hr",
+                " security-group tag 10",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains("object-group user staff\n user LOCAL\\bob\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "object-group security trusted\n security-group name hr\n security-group tag 10\n"
+            ),
+            "{text}"
+        );
+        assert!(!exec(&mut e, &["no object-group user staff"]).applied);
+        ok(
+            &mut e,
+            &["no object-group user all", "no object-group user staff"],
+        );
+        assert!(!running(&mut e).contains("object-group user"));
+    }
+}
