@@ -1,1 +1,14 @@
-//! Shared code of the benchmark harnesses.
+//! Shared code of the benchmark harnesses: the configuration generator, the HTTPS load client,
+//! the minimal baseline server, the daemon-under-test process and the summary format.
+
+pub mod client;
+// `gen` is a reserved word since edition 2024; the functions are re-exported below.
+pub mod r#gen;
+pub mod load;
+pub mod minimal;
+pub mod report;
+pub mod settings;
+pub mod stack;
+pub mod stats;
+
+pub use r#gen::{BENCH_OBJECTS, config_with_objects, config_with_objects_and_admin, object_name};

@@ -1,0 +1,166 @@
+//! A 50,000-entry access list: the agent's snapshot parse of it, lina-sim inserting an entry
+//! at position 1 and deleting one from the middle (each a full `Exec` batch), and serialising
+//! the last page (offset 49,900, limit 100) as the agent does. Targets: a page well under
+//! 2 ms, an insert at most 20 ms. Small sample counts keep the run short.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use cli_translator::acl::json::to_json;
+use cli_translator::protocol::{Exec, ExecMode, Message, PROTOCOL_VERSION};
+use cli_translator::running::RunningConfig;
+use criterion::measurement::WallTime;
+use criterion::{
+    BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
+};
+use lina_sim::engine::{ConnState, Engine, EngineOptions, Now};
+
+const NOW: i64 = 1_800_000_000;
+const ENTRIES: usize = 50_000;
+const ACL: &str = "big_access_in";
+
+/// A configuration with one interface, the list and its access group.
+fn config_with_acl(entries: usize) -> String {
+    let mut text = String::with_capacity(entries * 80);
+    text.push_str(
+        "hostname bench-fw\ninterface GigabitEthernet0/1\n nameif inside\n security-level 100\n!\n",
+    );
+    for i in 0..entries {
+        let (a, b) = (i / 250, i % 250);
+        let _ = writeln!(
+            text,
+            "access-list {ACL} extended permit tcp any host 10.{}.{a}.{b} eq {}",
+            1 + a / 250,
+            1024 + (i % 50_000)
+        );
+    }
+    let _ = writeln!(text, "access-group {ACL} in interface inside");
+    text
+}
+
+fn small_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group
+}
+
+fn exec(engine: &mut Engine, conn: &mut ConnState, commands: Vec<String>) -> bool {
+    let message = Message::Exec(Exec {
+        user: "bench".to_owned(),
+        privilege: 15,
+        source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        context: None,
+        mode: ExecMode::Config,
+        atomic: true,
+        commands,
+    });
+    matches!(
+        engine.handle(message, conn, Now::from_secs(NOW)).0,
+        Some(Message::ExecResult(r)) if r.applied
+    )
+}
+
+fn snapshot(c: &mut Criterion) {
+    let text = config_with_acl(ENTRIES);
+    let cfg = RunningConfig::parse(&text);
+    let listed = cfg.access.get(ACL).map_or(0, |l| l.entries.len());
+    if listed != ENTRIES {
+        eprintln!("warning: RunningConfig::parse listed {listed} entries, not {ENTRIES}");
+    }
+    let mut group = small_group(c, "acl_snapshot");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("running_config_parse_50000_entries", |b| {
+        b.iter(|| RunningConfig::parse(black_box(&text)))
+    });
+    group.finish();
+
+    let mut group = small_group(c, "acl_page");
+    let link = |p: &str, id: &str| format!("https://asa{p}/{id}");
+    group.bench_function("serialise_last_page_of_50000", |b| {
+        b.iter(|| {
+            let list = cfg.access.get(ACL);
+            let entries = list.map(|l| l.entries.as_slice()).unwrap_or_default();
+            let items: Vec<serde_json::Value> = entries
+                .get(49_900..50_000)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(k, e)| {
+                    let self_link = format!("https://asa/api/access/in/inside/rules/{}", e.id);
+                    to_json(
+                        &e.ace,
+                        &e.remarks,
+                        e.id,
+                        49_901 + k,
+                        true,
+                        &self_link,
+                        &link,
+                    )
+                })
+                .collect();
+            serde_json::to_vec(&serde_json::json!({"items": items})).unwrap_or_default()
+        })
+    });
+    group.bench_function("patch_snapshot_insert_at_position_1", |b| {
+        b.iter_batched(
+            || cfg.clone(),
+            |mut cfg| {
+                let ace = cli_translator::acl::ace::parse_ace("permit ip any any").ok();
+                if let Some(ace) = ace {
+                    let entry = cli_translator::acl::AclEntry::new(ACL, ace, Vec::new());
+                    cfg.access.insert_entry(ACL, 0, entry);
+                }
+                cfg
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn lina_sim(c: &mut Criterion) {
+    let text = config_with_acl(ENTRIES);
+    let options = EngineOptions::default();
+    let (mut engine, _) = Engine::boot(&text, &options, [7; 32], Now::from_secs(NOW));
+    let mut conn = ConnState::default();
+    let hello = Message::Hello {
+        version: PROTOCOL_VERSION,
+        peer: "bench/1".to_owned(),
+    };
+    let _ = engine.handle(hello, &mut conn, Now::from_secs(NOW));
+    let mut group = small_group(c, "acl_lina_sim");
+    group.sampling_mode(SamplingMode::Flat);
+    let top = format!("access-list {ACL} line 1 extended deny ip host 192.0.2.1 any");
+    let no_top = format!("no access-list {ACL} extended deny ip host 192.0.2.1 any");
+    if !exec(&mut engine, &mut conn, vec![top.clone()]) {
+        eprintln!("warning: the insert at line 1 was not applied");
+    }
+    let _ = exec(&mut engine, &mut conn, vec![no_top.clone()]);
+    group.bench_function("insert_at_position_1_of_50000", |b| {
+        b.iter(|| {
+            let added = exec(&mut engine, &mut conn, vec![top.clone()]);
+            // Undo outside the figure's meaning but inside the loop: each sample inserts anew.
+            let _ = exec(&mut engine, &mut conn, vec![no_top.clone()]);
+            added
+        })
+    });
+    let middle = format!("access-list {ACL} extended permit tcp any host 10.1.100.0 eq 26024");
+    let add_back =
+        format!("access-list {ACL} line 25001 extended permit tcp any host 10.1.100.0 eq 26024");
+    group.bench_function("delete_from_the_middle_of_50000", |b| {
+        b.iter(|| {
+            let removed = exec(&mut engine, &mut conn, vec![format!("no {middle}")]);
+            let _ = exec(&mut engine, &mut conn, vec![add_back.clone()]);
+            removed
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, snapshot, lina_sim);
+criterion_main!(benches);
