@@ -131,7 +131,7 @@ impl<'a> Fail<'a> {
     /// Converts to the public error: an invalid token at the end of the line means the
     /// line stopped early.
     fn at(self, line: &str) -> ParseError {
-        let offset = line.len().saturating_sub(self.input.len());
+        let offset = offset_of(line, self.input);
         let kind = match self.kind {
             ParseErrorKind::Invalid if self.input.trim().is_empty() => ParseErrorKind::Incomplete,
             kind => kind,
@@ -156,9 +156,26 @@ type Res<'a, T> = IResult<&'a str, T, Fail<'a>>;
 
 fn not_modelled_at(line: &str, at: &str) -> ParseError {
     ParseError {
-        offset: line.len().saturating_sub(at.len()),
+        offset: offset_of(line, at),
         kind: ParseErrorKind::NotModelled,
     }
+}
+
+/// Byte offset of `at` in `line`, on a character boundary. `at` is normally a slice of
+/// `line` (found by address, so a trimmed token that is not a suffix still lands right);
+/// anything else counts from the end.
+fn offset_of(line: &str, at: &str) -> usize {
+    let start = line.as_ptr() as usize;
+    let here = at.as_ptr() as usize;
+    let mut offset = if (start..=start + line.len()).contains(&here) {
+        here - start
+    } else {
+        line.len().saturating_sub(at.len())
+    };
+    while !line.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// A hard "not modelled" stop at `input`.
@@ -800,6 +817,16 @@ mod tests {
     use super::*;
     use crate::ast::Command as C;
     use proptest::prelude::*;
+
+    #[test]
+    fn caret_offset_of_a_trimmed_token_is_where_the_token_starts() {
+        // A C1 control character followed by a blank that trimming removed: the caret goes
+        // at the control character, on a character boundary (it used to land inside it).
+        let line = "description\t\u{80} ";
+        let e = parse_command(line).unwrap_err();
+        assert_eq!(e.kind, ParseErrorKind::Invalid);
+        assert_eq!(e.offset, "description\t".len());
+    }
 
     fn err(line: &str) -> (ParseErrorKind, usize) {
         match parse_command(line) {
