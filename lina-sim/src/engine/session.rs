@@ -203,6 +203,11 @@ impl Engine {
         if line.is_empty() || line.starts_with('!') || line == ":" || line.starts_with(": ") {
             return LineOutcome::ok("");
         }
+        // No ASA command contains a control character; a NUL or escape typed on the console or
+        // sent in a batch is invalid input where it stands, and never reaches the configuration.
+        if let Some((at, _)) = line.char_indices().find(|(_, c)| c.is_control()) {
+            return LineOutcome::err(&CliError::invalid(line, at));
+        }
         if session.in_config() {
             if let Some(rest) = strip_words(line, "do") {
                 if rest.is_empty() {

@@ -1459,6 +1459,31 @@ fn arbitrary_line() -> impl Strategy<Value = String> {
         .prop_map(|(indent, words, junk)| format!("{indent}{}{junk}", words.join(" ")))
 }
 
+#[test]
+fn control_characters_in_a_command_line_are_invalid_input() {
+    // Found by the property below: a verbatim child line holding a NUL printed back unstably.
+    let mut e = boot_text(
+        "hostname p\ninterface GigabitEthernet0/1\n no nameif\n!\nusername admin password x pbkdf2 privilege 15\n",
+    );
+    let before = e.running_config();
+    let r = exec_full(
+        &mut e,
+        15,
+        ExecMode::Config,
+        false,
+        &["interface\u{b}x", "  \0", "hostname a\u{1b}b"],
+    )
+    .result;
+    assert!(
+        r.outcomes
+            .iter()
+            .all(|o| !o.ok && o.output.contains("Invalid input")),
+        "{:?}",
+        r.outcomes
+    );
+    assert_eq!(e.running_config(), before);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
 
