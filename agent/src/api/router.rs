@@ -40,6 +40,7 @@ impl Target {
             Target::Tokens | Target::Cli | Target::WriteMem => &[Method::POST],
             Target::Token(_) => &[Method::DELETE],
             Target::SerialNumber => &[Method::GET],
+            Target::Collection(kind) | Target::Item(kind, _) if kind.read_only() => &[Method::GET],
             Target::Collection(_) => &[Method::GET, Method::POST],
             Target::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
             Target::Access(t) => t.allowed(),
@@ -212,6 +213,33 @@ mod tests {
                 .check_method(&Method::DELETE)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn read_only_kinds_allow_only_get() {
+        let collection = route("/api/objects/userobjects").unwrap();
+        let item = route("/api/objects/userobjects/bob").unwrap();
+        assert_eq!(collection, Target::Collection(ResourceKind::UserObject));
+        assert_eq!(item, Target::Item(ResourceKind::UserObject, "bob".into()));
+        for target in [&collection, &item] {
+            assert_eq!(target.allowed(), &[Method::GET]);
+            assert!(target.check_method(&Method::GET).is_ok());
+            for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
+                let e = target.check_method(&m).unwrap_err();
+                assert_eq!(e.status().as_u16(), 405, "{m} on {target:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn predefined_services_keep_their_writable_verbs() {
+        // Predefined items are refused per item (400), not by the router.
+        let services = route("/api/objects/networkservices").unwrap();
+        assert_eq!(services, Target::Collection(ResourceKind::ServiceObject));
+        assert!(services.check_method(&Method::POST).is_ok());
+        let item = Target::Item(ResourceKind::ServiceObject, "http".into());
+        assert!(item.check_method(&Method::DELETE).is_ok());
+        assert!(item.check_method(&Method::PUT).is_ok());
     }
 
     proptest! {

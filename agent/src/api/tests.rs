@@ -489,6 +489,26 @@ async fn verbs_not_allowed_answer_405_with_allow() {
 }
 
 #[tokio::test]
+async fn read_only_resources_answer_writes_with_405_allow_get() {
+    let h = Harness::start().await;
+    let users = "/api/objects/userobjects";
+    let r = h
+        .send(req(Method::POST, users).json(json!({"userName": "x"})))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.header("allow"), "GET");
+    assert_eq!(r.code(), "METHOD-NOT-ALLOWED");
+    for m in [Method::PUT, Method::PATCH, Method::DELETE] {
+        let r = h
+            .send(req(m.clone(), &format!("{users}/admin")).json(json!({"userName": "admin"})))
+            .await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{m}");
+        assert_eq!(r.header("allow"), "GET", "{m}");
+    }
+    assert_eq!(h.send(req(Method::GET, users)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn out_of_band_changes_show_in_the_next_response() {
     let h = Harness::start().await;
     h.lina

@@ -58,6 +58,9 @@ pub trait Resource: Sized + Clone {
     /// device stores something else than what was sent (a password it hashes): the snapshot
     /// then reloads, and the written item (with its secret) is dropped.
     const PATCH_IN_PLACE: bool = true;
+    /// Whether the whole resource type is read-only: the API only answers `GET`, and every
+    /// write verb is 405 (the items are derived from other configuration).
+    const READ_ONLY: bool = false;
 
     /// The `objectId`: the name for named resources.
     fn object_id(&self) -> &str;
@@ -129,6 +132,13 @@ macro_rules! resources {
             pub fn collection_kind(self) -> &'static str {
                 match self {
                     $( ResourceKind::$variant => <$ty as Resource>::COLLECTION_KIND, )+
+                }
+            }
+
+            /// Whether the resource type only answers `GET` (see [`Resource::READ_ONLY`]).
+            pub fn read_only(self) -> bool {
+                match self {
+                    $( ResourceKind::$variant => <$ty as Resource>::READ_ONLY, )+
                 }
             }
         }
@@ -229,6 +239,16 @@ mod tests {
             ResourceKind::split_path("/api/objects/networkobjectsweb"),
             None
         );
+    }
+
+    #[test]
+    fn only_user_objects_are_read_only() {
+        let read_only: Vec<ResourceKind> = ResourceKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.read_only())
+            .collect();
+        assert_eq!(read_only, vec![ResourceKind::UserObject]);
     }
 
     #[test]

@@ -38,6 +38,8 @@ impl Resource for UserObject {
     const PATH: &'static str = "/api/objects/userobjects";
     /// No configuration line starts with a NUL: the collection is never read from a block.
     const CLI_HEADER: &'static str = "\0";
+    /// Derived from the local users: the API answers writes with 405.
+    const READ_ONLY: bool = true;
 
     fn object_id(&self) -> &str {
         &self.name

@@ -194,7 +194,7 @@ impl Applier<'_> {
                 Ok(Step::Done(None))
             }
             Command::NoUsername(name) => self.remove_user(&name),
-            Command::ObjectNetwork(name) => Ok(self.enter_object(name)),
+            Command::ObjectNetwork(name) => self.enter_object(name),
             Command::NoObjectNetwork(name) => self.remove_object(&name),
             Command::Logging(l) => self.set_logging(l),
             Command::NoLogging(l) => {
@@ -412,6 +412,12 @@ impl Applier<'_> {
         if ids.is_empty() {
             return Err(CliError::NoSuchUser(name.to_owned()));
         }
+        if in_use::user_in_group(self.cfg, name) {
+            return Err(CliError::NamedItemInUse {
+                family: "username",
+                name: name.to_owned(),
+            });
+        }
         for id in ids {
             self.cfg.remove(id);
         }
@@ -420,21 +426,21 @@ impl Applier<'_> {
 
     // ----- network objects -----
 
-    fn enter_object(&mut self, name: String) -> Step {
+    fn enter_object(&mut self, name: String) -> Result<Step, CliError> {
         let id = match self.cfg.lookup(&Key::Object(name.clone())) {
             Some(id) => id,
-            None => self
-                .cfg
-                .insert_placed(Block::leaf(Entry::typed(Command::ObjectNetwork(
-                    name.clone(),
-                )))),
+            None => {
+                let entry = Entry::typed(Command::ObjectNetwork(name.clone()));
+                self.check_object_name(&entry.text)?;
+                self.cfg.insert_placed(Block::leaf(entry))
+            }
         };
-        Step::Enter(Submode {
+        Ok(Step::Enter(Submode {
             kind: SubKind::Object(name),
             block: id,
             prompt: "config-network-object",
             last_child: None,
-        })
+        }))
     }
 
     /// Every block that is object `name` (its definition and its NAT block).
@@ -609,9 +615,11 @@ impl Applier<'_> {
             let existing = self.find_head(&line);
             let id = match existing {
                 Some(id) => id,
-                None => self
-                    .cfg
-                    .insert_placed(Block::leaf(Entry::verbatim(line.clone()))),
+                None => {
+                    self.check_object_name(&line)?;
+                    self.cfg
+                        .insert_placed(Block::leaf(Entry::verbatim(line.clone())))
+                }
             };
             return Ok(Step::Enter(Submode {
                 kind: SubKind::Verbatim,

@@ -15,6 +15,9 @@ pub enum CliError {
     /// A network object (or object group) still referenced elsewhere.
     ObjectInUse(String),
     NoSuchObject(String),
+    /// An object and an object group may not share a name (`object network X` when
+    /// `object-group ... X` exists, or the reverse).
+    ObjectNameTaken(String),
     /// `no time-range` / `no regex` of a name still referenced (family, name).
     NamedItemInUse {
         family: &'static str,
@@ -65,6 +68,7 @@ impl fmt::Display for CliError {
                 "ERROR: unable to delete object ({name}). Object is being used."
             ),
             CliError::NoSuchObject(name) => write!(f, "ERROR: object ({name}) does not exist."),
+            CliError::ObjectNameTaken(name) => write!(f, "ERROR: Object {name} already exists"),
             CliError::NamedItemInUse { family, name } => {
                 write!(f, "ERROR: {family} {name} is in use and cannot be removed")
             }
@@ -130,6 +134,14 @@ mod tests {
         assert_eq!(
             e.output(),
             "x\n^\nERROR: % Invalid input detected at '^' marker.\n"
+        );
+    }
+
+    #[test]
+    fn a_taken_object_name_reads_as_on_the_asa() {
+        assert_eq!(
+            CliError::ObjectNameTaken("web".into()).output(),
+            "ERROR: Object web already exists\n"
         );
     }
 

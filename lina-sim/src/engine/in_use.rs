@@ -43,6 +43,18 @@ pub fn is_referenced(cfg: &Config, family: &str, name: &str, except: BlockId) ->
     })
 }
 
+/// Whether a local user is a member (`user LOCAL\<name>`) of some `object-group user`, so
+/// that `no username <name>` refuses while it is.
+pub fn user_in_group(cfg: &Config, name: &str) -> bool {
+    let member = format!("LOCAL\\{name}");
+    cfg.iter().any(|(_, b)| {
+        b.head.text.starts_with("object-group user ")
+            && b.children
+                .iter()
+                .any(|c| mentions(&c.text, "user", &member))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +265,41 @@ mod engine_tests {
         );
         ok(&mut e, &["no username bob"]);
         assert!(!running(&mut e).contains("username bob"));
+    }
+
+    #[test]
+    fn a_local_user_in_a_user_group_cannot_be_removed() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "username bob password Secret-42 privilege 3",
+                "username bobby password Secret-43 privilege 3",
+                "object-group user staff",
+                " user LOCAL\\bob",
+                " user CORP\\bobby",
+            ],
+        );
+        let r = exec(&mut e, &["no username bob"]);
+        assert!(!r.applied);
+        assert_eq!(
+            r.outcomes.first().map(|o| o.output.as_str()),
+            Some("ERROR: username bob is in use and cannot be removed\n")
+        );
+        assert!(running(&mut e).contains("username bob "));
+        // A same-named user of another domain does not hold the local one.
+        ok(&mut e, &["no username bobby"]);
+        ok(
+            &mut e,
+            &[
+                "object-group user staff",
+                " no user LOCAL\\bob",
+                "exit",
+                "no username bob",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(!text.contains("username bob "), "{text}");
     }
 
     #[test]

@@ -45,6 +45,22 @@ pub fn family_of(head: &str) -> Option<Family> {
     }
 }
 
+/// The name an `object network|service <name>` head defines.
+pub fn object_name(head: &str) -> Option<&str> {
+    match head.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["object", "network" | "service", name] => Some(name),
+        _ => None,
+    }
+}
+
+/// The name an `object-group <type> <name> ...` head defines.
+pub fn group_name(head: &str) -> Option<&str> {
+    match head.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["object-group", _, name, ..] => Some(name),
+        _ => None,
+    }
+}
+
 /// Whether an unindented `line` typed inside the block `head` is its sub-command although
 /// its first word is also a top-level keyword (`service` in `object service`).
 pub fn claims_unindented(head: &str, line: &str) -> bool {
@@ -337,6 +353,28 @@ impl Applier<'_> {
         Ok(())
     }
 
+    /// Refuses a new object or object group `head` whose name the other kind already uses:
+    /// on an ASA objects and object groups share one namespace. Other heads pass.
+    pub fn check_object_name(&self, head: &str) -> Result<(), CliError> {
+        let clash = if let Some(name) = object_name(head) {
+            self.cfg
+                .iter()
+                .any(|(_, b)| group_name(&b.head.text) == Some(name))
+                .then_some(name)
+        } else if let Some(name) = group_name(head) {
+            self.cfg
+                .iter()
+                .any(|(_, b)| object_name(&b.head.text) == Some(name))
+                .then_some(name)
+        } else {
+            None
+        };
+        match clash {
+            Some(name) => Err(CliError::ObjectNameTaken(name.to_owned())),
+            None => Ok(()),
+        }
+    }
+
     /// Whether a block opens with `prefix` (a service group may add its protocol word).
     fn head_exists(&self, prefix: &str) -> bool {
         self.cfg
@@ -586,6 +624,68 @@ mod tests {
         assert_eq!(
             show(&mut e, "show running-config object-group network"),
             "object-group network g\n network-object 10.1.0.0 255.255.0.0\n network-object object web\n"
+        );
+    }
+
+    #[test]
+    fn objects_and_object_groups_share_one_namespace() {
+        let mut e = boot();
+        let taken = |name: &str| (false, format!("ERROR: Object {name} already exists\n"));
+        // A group may not take an object's name, whatever its type.
+        let out = run(
+            &mut e,
+            &[
+                "object-group network web",
+                "object-group service ping tcp",
+                "object-group protocol web",
+            ],
+        );
+        assert_eq!(out, vec![taken("web"), taken("ping"), taken("web")]);
+        // Nor an object a group's.
+        let out = run(
+            &mut e,
+            &[
+                "object-group network servers",
+                " network-object host 10.0.0.2",
+                "exit",
+                "object network servers",
+                "object service servers",
+                "object network other",
+            ],
+        );
+        assert_eq!(out[3], taken("servers"));
+        assert_eq!(out[4], taken("servers"));
+        assert!(out[5].0, "{out:?}");
+        let text = show(&mut e, "show running-config");
+        assert!(!text.contains("object-group network web"), "{text}");
+        assert!(!text.contains("object-group service ping"), "{text}");
+        assert!(!text.contains("object network servers"), "{text}");
+        assert!(!text.contains("object service servers"), "{text}");
+        // Re-entering an existing block is not a clash.
+        let out = run(
+            &mut e,
+            &["object network web", "object-group network servers"],
+        );
+        assert!(out.iter().all(|(ok, _)| *ok), "{out:?}");
+    }
+
+    #[test]
+    fn a_startup_config_sharing_names_still_loads() {
+        let mut e = Engine::boot(
+            "hostname fw\nobject network dup\n host 10.0.0.1\nobject-group network dup\n network-object host 10.0.0.2\n",
+            &EngineOptions::default(),
+            [1; 32],
+            Now::from_secs(1_795_353_601),
+        )
+        .0;
+        let text = show(&mut e, "show running-config");
+        assert!(
+            text.contains("object network dup\n host 10.0.0.1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("object-group network dup\n network-object host 10.0.0.2\n"),
+            "{text}"
         );
     }
 

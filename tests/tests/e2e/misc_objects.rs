@@ -167,8 +167,24 @@ async fn local_user_passwords_are_write_only() {
     assert_eq!(got["userName"], "operator");
     assert_eq!(got["user"]["kind"], "objectRef#LocalUserObj");
     assert_eq!(got["user"]["objectId"], "operator");
+    // User objects are read-only: every write verb is 405 with `Allow: GET`.
     let r = ok(&stack, c.delete(&user_object, &admin).await);
-    expect_error(&r, 400, "DELETE of a user object");
+    let (code, _) = expect_error(&r, 405, "DELETE of a user object");
+    assert_eq!(code, "METHOD-NOT-ALLOWED");
+    assert_eq!(r.header("allow").map(str::trim), Some("GET"));
+    let r = ok(
+        &stack,
+        c.post(USER_OBJECTS, json!({"userName": "x"}), &admin).await,
+    );
+    expect_error(&r, 405, "POST of a user object");
+    assert_eq!(r.header("allow").map(str::trim), Some("GET"));
+    let r = ok(
+        &stack,
+        c.put(&user_object, json!({"userName": "operator"}), &admin)
+            .await,
+    );
+    expect_error(&r, 405, "PUT of a user object");
+    assert_eq!(r.header("allow").map(str::trim), Some("GET"));
 
     // The new user can use the API with its password.
     let operator = Auth::basic("operator", secret);
@@ -282,6 +298,47 @@ async fn regular_expression_crud() {
     let r = ok(&stack, c.delete(&url, &admin).await);
     expect_status(&r, 204, "DELETE regex");
     let r = ok(&stack, c.get(&url, &admin).await);
+    expect_not_found(&r, "GET after DELETE");
+}
+
+#[tokio::test]
+async fn a_local_user_in_a_user_group_cannot_be_deleted() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    create_users(&mut c, &admin, &[("carol", "Carol-Pass-1", 3)]).await;
+    post(
+        &stack,
+        &mut c,
+        &admin,
+        USER_GROUPS,
+        json!({"name": "ops", "members": [
+            {"kind": "objectRef#UserObj", "objectId": "carol"},
+            {"kind": "objectRef#UserObj", "objectId": "CORP\\dave"},
+        ]}),
+    )
+    .await;
+    let user = format!("{LOCAL_USERS}/carol");
+    let r = ok(&stack, c.delete(&user, &admin).await);
+    let (_, details) = expect_error(&r, 400, "DELETE of a user in a user group");
+    assert!(details.contains("in use"), "{details}");
+    let running = running_config(&mut c, &admin).await;
+    assert!(running.contains("username carol "), "{running}");
+
+    let group = format!("{USER_GROUPS}/ops");
+    let r = ok(
+        &stack,
+        c.patch(
+            &group,
+            json!({"members.remove": [{"kind": "objectRef#UserObj", "objectId": "carol"}]}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH the user out of the group");
+    let r = ok(&stack, c.delete(&user, &admin).await);
+    expect_status(&r, 204, "DELETE once out of the group");
+    let r = ok(&stack, c.get(&user, &admin).await);
     expect_not_found(&r, "GET after DELETE");
 }
 

@@ -221,6 +221,48 @@ async fn network_group_references_must_exist_and_hold_while_used() {
 }
 
 #[tokio::test]
+async fn a_group_may_not_take_the_name_of_an_object() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    create(
+        &stack,
+        &mut c,
+        NETWORK_OBJECTS,
+        network_object("og-shared", "IPv4Address", "10.73.0.1", None),
+    )
+    .await;
+    let r = ok(
+        &stack,
+        c.post(
+            NETWORK_GROUPS,
+            json!({"name": "og-shared", "members": [host("10.73.0.2")]}),
+            &admin,
+        )
+        .await,
+    );
+    let (code, details) = expect_error(&r, 400, "group named like an object");
+    assert_eq!(code, "CLI-ERROR", "{}", r.text());
+    assert!(details.contains("already exists"), "{details}");
+    let r = ok(
+        &stack,
+        c.get(&format!("{NETWORK_GROUPS}/og-shared"), &admin).await,
+    );
+    expect_not_found(&r, "no group created");
+    let running = running_config(&mut c, &admin).await;
+    assert!(
+        !running.contains("object-group network og-shared"),
+        "{running}"
+    );
+    let r = ok(
+        &stack,
+        c.get(&format!("{NETWORK_OBJECTS}/og-shared"), &admin).await,
+    );
+    expect_status(&r, 200, "the object is untouched");
+    assert_eq!(json(&r)["host"]["value"], "10.73.0.1");
+}
+
+#[tokio::test]
 async fn service_objects_echo_values_and_change_kind_with_protocol() {
     let stack = start().await;
     let admin = stack.admin();

@@ -72,6 +72,13 @@ async fn handle_typed<R: Resource>(
     if call.query.context.is_some() {
         return Err(ApiError::ContextNotSupported);
     }
+    if R::READ_ONLY && method != Method::GET {
+        // The router already refuses this; kept so the handler never writes such a type.
+        return Err(ApiError::MethodNotAllowed {
+            method: method.clone(),
+            allow: &[Method::GET],
+        });
+    }
     match (scope, method) {
         (Scope::Collection, &Method::GET) => list::<R>(call).await,
         (Scope::Collection, &Method::POST) => create::<R>(call, &body).await,
