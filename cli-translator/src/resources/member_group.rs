@@ -6,7 +6,8 @@ use std::fmt::Debug;
 
 use serde_json::{Map, Value};
 
-use super::{FieldError, FieldProblem, WriteMode, json_str};
+use super::reference::origin_of;
+use super::{Collection, FieldError, FieldProblem, WriteMode, json_str};
 use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
 
 /// One member line of a group.
@@ -32,6 +33,34 @@ pub struct Group<M> {
 }
 
 impl<M: Member> Group<M> {
+    /// The whole JSON of the group: `kind`, `selfLink`, then its fields.
+    pub fn to_json_as(&self, kind: &str, self_link: &str) -> Value {
+        let mut map = Map::new();
+        map.insert("kind".into(), Value::from(kind));
+        map.insert("selfLink".into(), Value::from(self_link));
+        self.fill_json(&mut map, origin_of(self_link));
+        Value::Object(map)
+    }
+
+    /// Fails naming `members[i]` when a nested group is not in `groups`; `what` names the
+    /// group type in the message ("user group").
+    pub fn check_nested(&self, groups: &Collection<Group<M>>, what: &str) -> Result<(), FieldError>
+    where
+        Group<M>: super::Resource,
+    {
+        for (i, m) in self.members.iter().enumerate() {
+            if let Some(name) = m.nested_group()
+                && !groups.contains(name)
+            {
+                return Err(FieldError::new(
+                    format!("members[{i}]"),
+                    FieldProblem::BadValue(format!("the {what} '{name}' does not exist")),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The JSON fields after `kind` and `selfLink`.
     pub fn fill_json(&self, map: &mut Map<String, Value>, origin: &str) {
         map.insert("name".into(), Value::from(self.name.as_str()));

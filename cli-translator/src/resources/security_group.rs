@@ -14,10 +14,10 @@
 //! and `{"kind":"objectRef#SecurityObjGroup","refLink":..,"objectId":"trusted"}` (a nested
 //! group, which must exist).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::member_group::{Group, Member, member_kind, member_value};
-use super::reference::{origin_of, ref_id, ref_json};
+use super::reference::{ref_id, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode};
 use crate::validate::check_object_name;
 
@@ -130,11 +130,7 @@ impl Resource for SecurityObjectGroup {
     }
 
     fn to_json(&self, self_link: &str) -> Value {
-        let mut map = Map::new();
-        map.insert("kind".into(), Value::from(Self::KIND));
-        map.insert("selfLink".into(), Value::from(self_link));
-        self.fill_json(&mut map, origin_of(self_link));
-        Value::Object(map)
+        self.to_json_as(Self::KIND, self_link)
     }
 
     fn from_json(body: &Value, mode: WriteMode<'_, Self>) -> Result<Self, FieldError> {
@@ -168,17 +164,7 @@ impl Resource for SecurityObjectGroup {
     }
 
     fn resolve(&mut self, cfg: &RunningConfig) -> Result<(), FieldError> {
-        for (i, m) in self.members.iter().enumerate() {
-            if let Some(name) = m.nested_group()
-                && !cfg.security_object_groups.contains(name)
-            {
-                return Err(FieldError::new(
-                    format!("members[{i}]"),
-                    FieldProblem::BadValue(format!("the security group '{name}' does not exist")),
-                ));
-            }
-        }
-        Ok(())
+        self.check_nested(&cfg.security_object_groups, "security group")
     }
 }
 

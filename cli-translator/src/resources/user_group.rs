@@ -16,10 +16,10 @@
 //! must exist), `{"kind":"objectRef#UserObj","objectId":"CORP\\alice"}` (a directory user) and
 //! `{"kind":"objectRef#UserGroupObj","objectId":"CORP\\admins"}` (a directory group).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::member_group::{Group, Member, member_kind};
-use super::reference::{origin_of, ref_json};
+use super::reference::ref_json;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::is_username;
 use crate::validate::check_object_name;
@@ -177,11 +177,7 @@ impl Resource for LocalUserGroup {
     }
 
     fn to_json(&self, self_link: &str) -> Value {
-        let mut map = Map::new();
-        map.insert("kind".into(), Value::from(Self::KIND));
-        map.insert("selfLink".into(), Value::from(self_link));
-        self.fill_json(&mut map, origin_of(self_link));
-        Value::Object(map)
+        self.to_json_as(Self::KIND, self_link)
     }
 
     fn from_json(body: &Value, mode: WriteMode<'_, Self>) -> Result<Self, FieldError> {
@@ -215,17 +211,7 @@ impl Resource for LocalUserGroup {
     }
 
     fn resolve(&mut self, cfg: &RunningConfig) -> Result<(), FieldError> {
-        for (i, m) in self.members.iter().enumerate() {
-            if let Some(name) = m.nested_group()
-                && !cfg.local_user_groups.contains(name)
-            {
-                return Err(FieldError::new(
-                    format!("members[{i}]"),
-                    FieldProblem::BadValue(format!("the user group '{name}' does not exist")),
-                ));
-            }
-        }
-        Ok(())
+        self.check_nested(&cfg.local_user_groups, "user group")
     }
 }
 
