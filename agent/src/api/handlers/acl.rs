@@ -259,11 +259,7 @@ fn read_body(body: &[u8]) -> Result<Value, ApiError> {
 // ===== lists and groups =====
 
 async fn list_acls(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let lists: Vec<&AccessList> = snap.config.access.extended().collect();
     let (range, range_info) = paging::window(lists.len(), call.query.offset, call.query.limit);
     let items: Vec<Value> = lists
@@ -290,11 +286,7 @@ fn acl_json(call: &Call<'_>, l: &AccessList) -> Value {
 }
 
 async fn get_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let l = snap
         .config
         .access
@@ -305,12 +297,8 @@ async fn get_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
 }
 
 async fn delete_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     if snap.config.access.get(acl).is_none() {
         return Err(ApiError::ObjectNotFound(acl.to_owned()));
     }
@@ -321,9 +309,7 @@ async fn delete_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError>
         None,
     )
     .await?;
-    call.state
-        .snapshot
-        .apply_write(generation, |cfg| cfg.access.remove_list(acl));
+    call.apply_write(generation, |cfg| cfg.access.remove_list(acl));
     Ok(response::empty(StatusCode::NO_CONTENT))
 }
 
@@ -338,11 +324,7 @@ fn group_json(call: &Call<'_>, cfg: &RunningConfig, g: &AccessGroup) -> Value {
 }
 
 async fn list_groups(call: &Call<'_>, d: Direction) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let groups: Vec<&AccessGroup> = cfg
         .access
@@ -366,11 +348,7 @@ async fn list_groups(call: &Call<'_>, d: Direction) -> Result<ApiResponse, ApiEr
 }
 
 async fn get_group(call: &Call<'_>, b: &Binding) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let g = snap
         .config
         .access
@@ -385,11 +363,7 @@ async fn get_group(call: &Call<'_>, b: &Binding) -> Result<ApiResponse, ApiError
 // ===== entries =====
 
 async fn list_entries(call: &Call<'_>, scope: &Scope) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let list = scope_list(cfg, scope);
     match (scope, list) {
@@ -423,11 +397,7 @@ async fn list_entries(call: &Call<'_>, scope: &Scope) -> Result<ApiResponse, Api
 }
 
 async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let (list, i) = find_entry(scope_list(cfg, scope), id)?;
     let entry = list
@@ -451,12 +421,8 @@ async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiRespon
         remarks,
         position,
     } = ace_json::from_json(&body, None)?;
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     check_known_references(cfg, &ace)?;
     let (acl, new_group) = match scope {
@@ -503,7 +469,7 @@ async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiRespon
     drop(snap);
     let generation = configure(call, commands, Some(&ace)).await?;
     let location = call.origin.item_url(&entries_path(scope), &id.to_string());
-    call.state.snapshot.apply_write(generation, |cfg| {
+    call.apply_write(generation, |cfg| {
         let mut all_remarks = if line.is_none() {
             cfg.access
                 .get_mut(&acl)
@@ -530,12 +496,8 @@ async fn update(
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let (list, i) = find_entry(scope_list(cfg, scope), id)?;
     let acl = list.name.clone();
@@ -583,7 +545,7 @@ async fn update(
     let old_id = old.id;
     drop(snap);
     let generation = configure(call, commands, Some(&ace)).await?;
-    call.state.snapshot.apply_write(generation, |cfg| {
+    call.apply_write(generation, |cfg| {
         if let Some(l) = cfg.access.get_mut(&acl)
             && let Some(at) = l.find(old_id)
         {
@@ -602,12 +564,8 @@ async fn update(
 }
 
 async fn delete(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let (list, i) = find_entry(scope_list(cfg, scope), id)?;
     let acl = list.name.clone();
@@ -626,7 +584,7 @@ async fn delete(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse,
     let entry_id = entry.id;
     drop(snap);
     let generation = configure(call, commands, None).await?;
-    call.state.snapshot.apply_write(generation, |cfg| {
+    call.apply_write(generation, |cfg| {
         cfg.access.remove_entry(&acl, entry_id);
     });
     Ok(response::empty(StatusCode::NO_CONTENT))

@@ -9,12 +9,15 @@ pub mod tokens;
 pub mod writemem;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use cli_translator::protocol::{Exec, ExecMode, ExecResult, Session};
+use cli_translator::running::RunningConfig;
 
 use super::error::ApiError;
 use super::links::Origin;
 use super::query::Query;
+use super::snapshot::Loaded;
 use super::state::AppState;
 
 /// An authenticated request, as handlers see it.
@@ -27,7 +30,32 @@ pub struct Call<'a> {
     pub query: Query,
 }
 
+/// Held by a handler for the whole of a write: writes are serialised so that what a handler
+/// checked in the snapshot is still true when LINA applies its batch.
+pub type WriteGuard<'a> = tokio::sync::MutexGuard<'a, ()>;
+
 impl Call<'_> {
+    /// The configuration as this request must see it: at least the generation LINA reported
+    /// when it authenticated the caller. Handlers read the configuration only through this.
+    pub async fn snapshot(&self) -> Result<Arc<Loaded>, ApiError> {
+        self.state.snapshot.at_least(self.session.generation).await
+    }
+
+    /// Serialises writes; hold the guard from the first check to the snapshot patch.
+    pub async fn write_lock(&self) -> WriteGuard<'_> {
+        self.state.writes.lock().await
+    }
+
+    /// Records a write LINA applied (see [`super::snapshot::Snapshot::apply_write`]).
+    pub fn apply_write(&self, generation: u64, edit: impl FnOnce(&mut RunningConfig)) {
+        self.state.snapshot.apply_write(generation, edit);
+    }
+
+    /// Marks the snapshot stale after a write the handler cannot describe as a patch.
+    pub fn invalidate(&self) {
+        self.state.snapshot.invalidate();
+    }
+
     /// Runs `commands` as the caller, in the caller's context.
     pub async fn exec(
         &self,

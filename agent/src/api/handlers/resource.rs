@@ -100,11 +100,7 @@ async fn handle_typed<R: Resource>(
 
 /// `GET` on the collection: one page, serialised from the snapshot.
 async fn list<R: Resource>(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let collection = R::collection(&snap.config);
     let (range, range_info) = paging::window(collection.len(), call.query.offset, call.query.limit);
     let items: Vec<Value> = collection
@@ -123,11 +119,7 @@ async fn list<R: Resource>(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
 
 /// `GET` on one object.
 async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiError> {
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let snap = call.snapshot().await?;
     let item = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
@@ -140,12 +132,8 @@ async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse
     let body = Value::Object(json_body::parse_object(body)?);
     let mut item = R::from_json(&body, WriteMode::Create)?;
     let id = item.object_id().to_owned();
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     if R::collection(&snap.config).contains(&id) {
         return Err(ApiError::Duplicate(id));
     }
@@ -155,11 +143,9 @@ async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse
     let result = call.configure(item.cli_create()).await?;
     let location = call.origin.item_url(R::PATH, &id);
     if R::PATCH_IN_PLACE {
-        call.state
-            .snapshot
-            .apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
+        call.apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
     } else {
-        call.state.snapshot.invalidate();
+        call.invalidate();
     }
     response::with_location(StatusCode::CREATED, &location)
 }
@@ -172,12 +158,8 @@ async fn update<R: Resource>(
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = Value::Object(json_body::parse_object(body)?);
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     let existing = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
@@ -199,11 +181,11 @@ async fn update<R: Resource>(
     if !commands.is_empty() {
         let result = call.configure(commands).await?;
         if R::PATCH_IN_PLACE {
-            call.state.snapshot.apply_write(result.generation, |cfg| {
+            call.apply_write(result.generation, |cfg| {
                 R::collection_mut(cfg).replace(id, item);
             });
         } else {
-            call.state.snapshot.invalidate();
+            call.invalidate();
         }
     }
     response::with_location(StatusCode::NO_CONTENT, &location)
@@ -211,12 +193,8 @@ async fn update<R: Resource>(
 
 /// `DELETE` on one object: 204. LINA's refusal (object in use) is a 400 with its text.
 async fn delete<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.state.writes.lock().await;
-    let snap = call
-        .state
-        .snapshot
-        .at_least(call.session.generation)
-        .await?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
     let existing = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
@@ -224,7 +202,7 @@ async fn delete<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, A
     let commands = existing.cli_delete();
     drop(snap);
     let result = call.configure(commands).await?;
-    call.state.snapshot.apply_write(result.generation, |cfg| {
+    call.apply_write(result.generation, |cfg| {
         R::collection_mut(cfg).remove(id);
     });
     Ok(response::empty(StatusCode::NO_CONTENT))
