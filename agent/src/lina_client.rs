@@ -60,6 +60,9 @@ impl From<std::io::Error> for LinaError {
     }
 }
 
+/// Queued frames are joined into one write up to this many bytes.
+const COALESCE_LIMIT: usize = 64 * 1024;
+
 /// Requests waiting for their answer, by request id. A std mutex: never held across `.await`.
 type Pending = Arc<Mutex<HashMap<u32, oneshot::Sender<Message>>>>;
 
@@ -250,7 +253,15 @@ async fn write_loop(
     mut outbox: mpsc::Receiver<BytesMut>,
     closed: Arc<watch::Sender<bool>>,
 ) {
-    while let Some(buf) = outbox.recv().await {
+    while let Some(mut buf) = outbox.recv().await {
+        // Frames queued meanwhile by other requests go out in the same write: under load one
+        // system call carries many requests.
+        while buf.len() < COALESCE_LIMIT {
+            match outbox.try_recv() {
+                Ok(more) => buf.extend_from_slice(&more),
+                Err(_) => break,
+            }
+        }
         if write.write_all(&buf).await.is_err() {
             break;
         }

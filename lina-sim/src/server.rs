@@ -141,35 +141,54 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
 async fn write_loop(mut writer: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>) {
     let mut out = BytesMut::new();
     let mut highest_pushed = 0u64;
-    while let Some(Outgoing {
-        request_id,
-        mut message,
-    }) = rx.recv().await
-    {
-        if let Message::Generation(g) = &mut message {
-            if request_id == 0 {
-                highest_pushed = highest_pushed.max(*g);
-            } else {
-                *g = (*g).max(highest_pushed);
+    while let Some(first) = rx.recv().await {
+        out.clear();
+        encode_outgoing(first, &mut highest_pushed, &mut out);
+        // Answers queued meanwhile go out in the same write: one system call for many.
+        while out.len() < COALESCE_LIMIT {
+            match rx.try_recv() {
+                Ok(next) => encode_outgoing(next, &mut highest_pushed, &mut out),
+                Err(_) => break,
             }
         }
-        let frame = match message.to_frame(request_id) {
-            Ok(f) => f,
-            Err(e) => {
-                let reply = protocol_error(ProtocolErrorCode::Malformed, e.to_string());
-                match reply.to_frame(request_id) {
-                    Ok(f) => f,
-                    Err(_) => continue,
-                }
-            }
-        };
-        out.clear();
-        frame::encode(&frame, &mut out);
         if writer.write_all(&out).await.is_err() {
             break;
         }
     }
     let _ = writer.shutdown().await;
+}
+
+/// Queued answers are joined into one write up to this many bytes.
+const COALESCE_LIMIT: usize = 64 * 1024;
+
+/// Appends one outgoing message's frame to `out`. A generation answer never reports less than
+/// a generation already pushed on this connection.
+fn encode_outgoing(
+    Outgoing {
+        request_id,
+        mut message,
+    }: Outgoing,
+    highest_pushed: &mut u64,
+    out: &mut BytesMut,
+) {
+    if let Message::Generation(g) = &mut message {
+        if request_id == 0 {
+            *highest_pushed = (*highest_pushed).max(*g);
+        } else {
+            *g = (*g).max(*highest_pushed);
+        }
+    }
+    let frame = match message.to_frame(request_id) {
+        Ok(f) => f,
+        Err(e) => {
+            let reply = protocol_error(ProtocolErrorCode::Malformed, e.to_string());
+            match reply.to_frame(request_id) {
+                Ok(f) => f,
+                Err(_) => return,
+            }
+        }
+    };
+    frame::encode(&frame, out);
 }
 
 #[cfg(test)]
