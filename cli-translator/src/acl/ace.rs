@@ -232,6 +232,7 @@ pub struct AclLine {
 pub enum AclBody {
     Remark(String),
     Extended(Ace),
+    Standard(super::standard::StandardAce),
 }
 
 /// Why a line is not an extended entry or remark this grammar reads.
@@ -239,7 +240,7 @@ pub enum AclBody {
 pub enum AceError {
     /// Not an `access-list` line.
     NotAccessList,
-    /// `standard`, `webtype`, `ethertype` ...: valid ASA, not modelled.
+    /// `webtype`, `ethertype` ...: valid ASA, not modelled.
     NotModelled,
     /// The line stops where more is required.
     Incomplete,
@@ -367,6 +368,7 @@ impl fmt::Display for AclLine {
         match &self.body {
             AclBody::Remark(r) => write!(f, " remark {r}"),
             AclBody::Extended(ace) => write!(f, " {ace}"),
+            AclBody::Standard(ace) => write!(f, " {ace}"),
         }
     }
 }
@@ -486,7 +488,12 @@ pub fn parse_acl_line(line: &str) -> Result<AclLine, AceError> {
                 body: AclBody::Extended(ace),
             })
         }
-        Some("standard" | "webtype" | "ethertype" | "ethernet") => Err(AceError::NotModelled),
+        Some("standard") => Ok(AclLine {
+            acl: acl.to_owned(),
+            line: number,
+            body: AclBody::Standard(super::standard::parse_standard(&words, at + 1)?),
+        }),
+        Some("webtype" | "ethertype" | "ethernet") => Err(AceError::NotModelled),
         Some(_) => Err(AceError::BadWord(at)),
     }
 }
@@ -904,7 +911,7 @@ mod tests {
         assert_eq!(l.line, Some(3));
         assert_eq!(l.body, AclBody::Remark("allow  web".into()));
         assert_eq!(
-            parse_acl_line("access-list std standard permit any4"),
+            parse_acl_line("access-list web webtype permit url any"),
             Err(AceError::NotModelled)
         );
         assert_eq!(

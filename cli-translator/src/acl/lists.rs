@@ -122,6 +122,9 @@ impl AccessLists {
         let Ok(line) = parse_acl_line(text) else {
             return;
         };
+        if matches!(line.body, AclBody::Standard(_)) {
+            return;
+        }
         let list = self.list_mut(&line.acl);
         match line.body {
             AclBody::Remark(r) => list.trailing_remarks.push(r),
@@ -130,6 +133,8 @@ impl AccessLists {
                 let entry = AclEntry::new(&line.acl, ace, remarks);
                 list.entries.push(entry);
             }
+            // No API resource holds standard lists (filtered out above).
+            AclBody::Standard(_) => {}
         }
     }
 

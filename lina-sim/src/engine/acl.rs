@@ -5,7 +5,8 @@
 //! Entries are stored as configuration lines in their canonical spelling (the translator's
 //! printer), so `show running-config` needs nothing special. An entry may only name objects,
 //! object groups and time ranges that exist. `line <n>` counts every line of the list
-//! (remarks included). Lines of other list types (`standard`, `webtype`...) stay verbatim.
+//! (remarks included). Standard entries are read and printed the same way; lines of other list
+//! types (`webtype`, `ethertype`...) stay verbatim.
 //! Every operation is linear in the configuration size: no command does quadratic work.
 
 use std::fmt::Write as _;
@@ -15,6 +16,7 @@ use cli_translator::acl::ace::{
     rule_hash,
 };
 use cli_translator::acl::group::{AccessGroup, parse_access_group};
+use cli_translator::acl::standard::standard_hash;
 use cli_translator::ast::{Command, NetworkAddress, Severity};
 
 use super::apply::{Applier, Step, strip_words, word_offset};
@@ -62,11 +64,12 @@ impl Applier<'_> {
             match &parsed.body {
                 AclBody::Remark(r) => format!("remark {r}"),
                 AclBody::Extended(ace) => ace.to_string(),
+                AclBody::Standard(ace) => ace.to_string(),
             }
         );
         let list = format!("access-list {}", parsed.acl);
         let lines = list_positions(self.cfg, &list);
-        if matches!(parsed.body, AclBody::Extended(_))
+        if matches!(parsed.body, AclBody::Extended(_) | AclBody::Standard(_))
             && lines.iter().any(|(_, id)| {
                 self.cfg
                     .block(*id)
@@ -146,13 +149,15 @@ impl Applier<'_> {
         let canonical = match &parsed.body {
             AclBody::Remark(r) => format!("{list} remark {r}"),
             AclBody::Extended(ace) => format!("{list} {ace}"),
+            AclBody::Standard(ace) => format!("{list} {ace}"),
         };
         let wanted = |b: &Block| match (&parsed.body, parse_acl_line(&b.head.text)) {
             (AclBody::Remark(r), Ok(l)) => l.body == AclBody::Remark(r.clone()),
             (AclBody::Extended(a), Ok(l)) => match l.body {
                 AclBody::Extended(b) => same_rule(a, &b),
-                AclBody::Remark(_) => false,
+                AclBody::Remark(_) | AclBody::Standard(_) => false,
             },
+            (AclBody::Standard(a), Ok(l)) => l.body == AclBody::Standard(a.clone()),
             _ => false,
         };
         let target = lines
@@ -338,6 +343,14 @@ pub fn show_access_list(cfg: &Config, name: Option<&str>) -> Result<String, CliE
                     AclBody::Extended(ace) => {
                         elements += show_entry(cfg, acl, number, &ace, &mut body);
                     }
+                    AclBody::Standard(ace) => {
+                        elements += 1;
+                        let _ = writeln!(
+                            body,
+                            "access-list {acl} line {number} {ace} (hitcnt=0) 0x{:08x}",
+                            standard_hash(acl, &ace)
+                        );
+                    }
                 },
                 Err(_) => {
                     // Types kept verbatim: `access-list x standard permit any4`.
@@ -514,6 +527,51 @@ mod tests {
             .filter(|(_, b)| b.head.text.starts_with("access-"))
             .map(|(_, b)| b.head.text.clone())
             .collect()
+    }
+
+    #[test]
+    fn standard_entries_are_validated_stored_shown_and_removed() {
+        let mut cfg = Config::new();
+        let r = run(
+            &mut cfg,
+            &[
+                "access-list ospf standard permit any",
+                "access-list ospf standard deny host 198.18.0.1",
+                "access-list ospf line 1 standard deny 198.18.0.0 255.254.0.0",
+            ],
+        );
+        assert!(r.iter().all(Result::is_ok), "{r:?}");
+        assert_eq!(
+            acl_lines(&cfg),
+            [
+                "access-list ospf standard deny 198.18.0.0 255.254.0.0",
+                "access-list ospf standard permit any4",
+                "access-list ospf standard deny host 198.18.0.1",
+            ]
+        );
+        let shown = show_access_list(&cfg, Some("ospf")).unwrap();
+        assert!(shown.contains("access-list ospf; 3 elements; name hash: 0x"), "{shown}");
+        assert!(shown.contains("access-list ospf line 2 standard permit any4 (hitcnt=0) 0x"));
+
+        let bad = "access-list ospf standard permit 10.0.0.0 255.0.255.0";
+        let r = run(&mut cfg, &[bad]);
+        assert!(
+            matches!(&r[0], Err(CliError::InvalidInput { offset, .. }) if *offset == bad.find("255.0.255.0").unwrap()),
+            "{r:?}"
+        );
+        let r = run(&mut cfg, &["access-list ospf standard permit any4"]);
+        assert!(
+            matches!(&r[0], Ok(Step::Done(Some(w))) if w.contains("duplicate")),
+            "{r:?}"
+        );
+        assert_eq!(acl_lines(&cfg).len(), 3);
+
+        let r = run(
+            &mut cfg,
+            &["no access-list ospf standard deny host 198.18.0.1"],
+        );
+        assert!(r[0].is_ok(), "{r:?}");
+        assert_eq!(acl_lines(&cfg).len(), 2);
     }
 
     #[test]
