@@ -12,8 +12,8 @@
 use std::fmt::Write as _;
 
 use cli_translator::acl::ace::{
-    Ace, AceError, AclBody, Endpoint, LogSpec, RefKind, name_hash, parse_acl_line, references,
-    rule_hash,
+    Ace, AceError, AclBody, DestService, Endpoint, LogSpec, PortMatch, Protocol, RefKind,
+    name_hash, parse_ace, parse_acl_line, references, rule_hash,
 };
 use cli_translator::acl::group::{AccessGroup, parse_access_group};
 use cli_translator::acl::standard::standard_hash;
@@ -387,31 +387,203 @@ fn show_entry(cfg: &Config, acl: &str, number: usize, ace: &Ace, out: &mut Strin
         rule_hash(acl, ace)
     );
     let expands = matches!(ace.source, Endpoint::Object(_) | Endpoint::Group(_))
-        || matches!(ace.destination, Endpoint::Object(_) | Endpoint::Group(_));
+        || matches!(ace.destination, Endpoint::Object(_) | Endpoint::Group(_))
+        || !matches!(ace.protocol, Protocol::Named(_))
+        || port_group(ace.source_port.as_ref()).is_some()
+        || port_group(dest_port(ace)).is_some();
     if !expands {
         return 1;
     }
     let sources = expand_endpoint(cfg, &ace.source);
     let destinations = expand_endpoint(cfg, &ace.destination);
+    let services = expand_services(cfg, ace);
     let mut count = 0;
     for s in &sources {
         for d in &destinations {
-            let element = Ace {
-                source: s.clone(),
-                destination: d.clone(),
-                ..ace.clone()
-            };
-            count += 1;
-            let _ = writeln!(
-                out,
-                "  access-list {acl} line {number} {} (hitcnt=0){} 0x{:08x}",
-                show_text(&element),
-                status(&element),
-                rule_hash(acl, &element)
-            );
+            for service in &services {
+                let element = Ace {
+                    source: s.clone(),
+                    destination: d.clone(),
+                    protocol: service.protocol.clone(),
+                    source_port: service.source_port.clone(),
+                    destination_service: service.destination_service.clone(),
+                    ..ace.clone()
+                };
+                count += 1;
+                let _ = writeln!(
+                    out,
+                    "  access-list {acl} line {number} {} (hitcnt=0){} 0x{:08x}",
+                    show_text(&element),
+                    status(&element),
+                    rule_hash(acl, &element)
+                );
+            }
         }
     }
     count.max(1)
+}
+
+/// One concrete service an entry's protocol and port slots stand for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Service {
+    protocol: Protocol,
+    source_port: Option<PortMatch>,
+    destination_service: Option<DestService>,
+}
+
+fn dest_port(ace: &Ace) -> Option<&PortMatch> {
+    match &ace.destination_service {
+        Some(DestService::Port(p)) => Some(p),
+        _ => None,
+    }
+}
+
+fn port_group(p: Option<&PortMatch>) -> Option<&str> {
+    match p {
+        Some(PortMatch::Group(g)) => Some(g),
+        _ => None,
+    }
+}
+
+/// The services of an entry: service objects and groups, protocol groups and port groups
+/// replaced by what they hold (each kept as written when it cannot be expanded).
+fn expand_services(cfg: &Config, ace: &Ace) -> Vec<Service> {
+    let written = Service {
+        protocol: ace.protocol.clone(),
+        source_port: ace.source_port.clone(),
+        destination_service: ace.destination_service.clone(),
+    };
+    let mut protocols = Vec::new();
+    match &ace.protocol {
+        Protocol::Named(_) => protocols.push(written.clone()),
+        Protocol::Object(n) => service_object_services(cfg, n, &mut protocols),
+        Protocol::Group(g) => group_services(cfg, g, 0, &written, &mut protocols),
+    }
+    if protocols.is_empty() {
+        protocols.push(written);
+    }
+    let mut out = Vec::new();
+    for service in protocols {
+        let sources = expand_ports(cfg, service.source_port.as_ref());
+        let destinations = match &service.destination_service {
+            Some(DestService::Port(p)) => expand_ports(cfg, Some(p))
+                .into_iter()
+                .map(|p| p.map(DestService::Port))
+                .collect(),
+            other => vec![other.clone()],
+        };
+        for s in &sources {
+            for d in &destinations {
+                out.push(Service {
+                    protocol: service.protocol.clone(),
+                    source_port: s.clone(),
+                    destination_service: d.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A port condition, or the `port-object`s of the port group it names.
+fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
+    let Some(group) = port_group(p) else {
+        return vec![p.cloned()];
+    };
+    let mut out = Vec::new();
+    if let Some(block) = find_group(cfg, group).and_then(|id| cfg.block(id)) {
+        for child in &block.children {
+            let words: Vec<&str> = child.text.split_whitespace().collect();
+            match words.as_slice() {
+                ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).to_owned()))),
+                ["port-object", "range", a, b] => {
+                    out.push(Some(PortMatch::Range((*a).to_owned(), (*b).to_owned())));
+                }
+                _ => {}
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(p.cloned());
+    }
+    out
+}
+
+/// The services of `object service <name>` (its `service ...` line).
+fn service_object_services(cfg: &Config, name: &str, out: &mut Vec<Service>) {
+    let Some(block) =
+        find_head_words(cfg, &["object", "service", name]).and_then(|id| cfg.block(id))
+    else {
+        return;
+    };
+    for child in &block.children {
+        let words: Vec<&str> = child.text.split_whitespace().collect();
+        if let ["service", spec @ ..] = words.as_slice()
+            && let Some(s) = service_spec(spec)
+        {
+            out.push(s);
+        }
+    }
+}
+
+/// The services of `object-group service|protocol <name>`, nested groups followed; protocol
+/// members keep the entry's own ports (`written`).
+fn group_services(
+    cfg: &Config,
+    name: &str,
+    depth: usize,
+    written: &Service,
+    out: &mut Vec<Service>,
+) {
+    if depth > MAX_GROUP_DEPTH {
+        return;
+    }
+    let Some(block) = find_group(cfg, name).and_then(|id| cfg.block(id)) else {
+        return;
+    };
+    for child in &block.children {
+        let words: Vec<&str> = child.text.split_whitespace().collect();
+        match words.as_slice() {
+            ["service-object", "object", n] => service_object_services(cfg, n, out),
+            ["service-object", spec @ ..] => out.extend(service_spec(spec)),
+            ["protocol-object", p] => out.push(Service {
+                protocol: Protocol::Named((*p).to_owned()),
+                ..written.clone()
+            }),
+            ["group-object", g] => group_services(cfg, g, depth + 1, written, out),
+            _ => {}
+        }
+    }
+}
+
+/// Reads `<protocol> [source <ports>] [destination <ports>]` or `icmp <type> [<code>]` through
+/// the entry grammar, so ports and ICMP types follow the same rules as in an entry.
+fn service_spec(spec: &[&str]) -> Option<Service> {
+    let (protocol, rest) = spec.split_first()?;
+    let source_at = rest.iter().position(|w| *w == "source");
+    let destination_at = rest.iter().position(|w| *w == "destination");
+    let source = match (source_at, destination_at) {
+        (Some(s), Some(d)) if s < d => rest.get(s + 1..d)?,
+        (Some(s), _) => rest.get(s + 1..)?,
+        _ => &[],
+    };
+    let destination = match (destination_at, source_at) {
+        (Some(d), Some(s)) if d < s => rest.get(d + 1..s)?,
+        (Some(d), _) => rest.get(d + 1..)?,
+        (None, None) => rest,
+        (None, Some(_)) => &[],
+    };
+    let text = format!(
+        "permit {protocol} any {} any {}",
+        source.join(" "),
+        destination.join(" ")
+    );
+    let ace = parse_ace(&text).ok()?;
+    Some(Service {
+        protocol: ace.protocol,
+        source_port: ace.source_port,
+        destination_service: ace.destination_service,
+    })
 }
 
 /// The entry as `show access-list` spells it: `log` with its level and interval.
@@ -550,7 +722,10 @@ mod tests {
             ]
         );
         let shown = show_access_list(&cfg, Some("ospf")).unwrap();
-        assert!(shown.contains("access-list ospf; 3 elements; name hash: 0x"), "{shown}");
+        assert!(
+            shown.contains("access-list ospf; 3 elements; name hash: 0x"),
+            "{shown}"
+        );
         assert!(shown.contains("access-list ospf line 2 standard permit any4 (hitcnt=0) 0x"));
 
         let bad = "access-list ospf standard permit 10.0.0.0 255.0.255.0";

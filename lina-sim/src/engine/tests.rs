@@ -1502,3 +1502,40 @@ proptest! {
         prop_assert_eq!(&first, &second);
     }
 }
+
+#[test]
+fn show_access_list_expands_service_objects_protocol_and_port_groups() {
+    let mut e = boot_text(
+        "hostname h\n\
+         object network src\n host 10.1.1.2\n\
+         object service web\n service tcp destination eq www\n\
+         object-group service svcs\n service-object tcp destination eq 60\n service-object object web\n service-object udp source eq 53 destination range 1000 1002\n\
+         object-group protocol prt\n protocol-object tcp\n protocol-object udp\n\
+         object-group service ports tcp\n port-object eq 445\n port-object range 20 21\n\
+         access-list a extended permit object-group svcs object src any4\n\
+         access-list a extended permit object-group prt any4 any4 eq 22\n\
+         access-list a extended permit tcp any4 any4 object-group ports\n\
+         access-list a extended permit object web any4 any4\n",
+    );
+    let out = show(&mut e, "show access-list a");
+    let expanded: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("  access-list "))
+        .map(|l| l.split(" (hitcnt").next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        expanded,
+        [
+            "a line 1 extended permit tcp host 10.1.1.2 any4 eq 60",
+            "a line 1 extended permit tcp host 10.1.1.2 any4 eq www",
+            "a line 1 extended permit udp host 10.1.1.2 eq 53 any4 range 1000 1002",
+            "a line 2 extended permit tcp any4 any4 eq 22",
+            "a line 2 extended permit udp any4 any4 eq 22",
+            "a line 3 extended permit tcp any4 any4 eq 445",
+            "a line 3 extended permit tcp any4 any4 range 20 21",
+            "a line 4 extended permit tcp any4 any4 eq www",
+        ],
+        "{out}"
+    );
+    assert!(out.contains("access-list a; 8 elements;"), "{out}");
+}
