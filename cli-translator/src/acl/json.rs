@@ -183,6 +183,21 @@ fn logging_json(log: Option<&LogSpec>) -> Value {
 
 // ===== reading =====
 
+/// Whether `map` carries the service attributes exactly as `old` renders them (references
+/// compared by kind and objectId: links depend on the request's host).
+fn services_unchanged(old: &Ace, map: &serde_json::Map<String, Value>) -> bool {
+    let link = |_: &str, id: &str| id.to_owned();
+    let (source, destination) = services_json(old, &link);
+    let same = |given: Option<&Value>, shown: &Value| {
+        let Some(given) = given else { return false };
+        let field = |v: &Value, k: &str| v.get(k).cloned();
+        field(given, "kind") == field(shown, "kind")
+            && field(given, "value") == field(shown, "value")
+            && field(given, "objectId") == field(shown, "objectId")
+    };
+    same(map.get("sourceService"), &source) && same(map.get("destinationService"), &destination)
+}
+
 fn bad(attr: &str, why: impl Into<String>) -> FieldError {
     FieldError::new(attr, FieldProblem::BadValue(why.into()))
 }
@@ -191,6 +206,18 @@ fn bad(attr: &str, why: impl Into<String>) -> FieldError {
 pub fn from_json(
     body: &Value,
     existing: Option<(&Ace, &[String])>,
+) -> Result<AceInput, FieldError> {
+    from_json_replacing(body, existing, existing.map(|(ace, _)| ace))
+}
+
+/// [`from_json`] for a PUT or PATCH of `previous`: when the body's two service attributes
+/// are what `previous` shows, its protocol and ports are kept as they are. Ports after a
+/// protocol group (`permit object-group prt any any eq 22`, from configurations) have no JSON
+/// form, and must not be lost by a client that writes back what it read.
+pub fn from_json_replacing(
+    body: &Value,
+    existing: Option<(&Ace, &[String])>,
+    previous: Option<&Ace>,
 ) -> Result<AceInput, FieldError> {
     let map = body
         .as_object()
@@ -228,7 +255,14 @@ pub fn from_json(
         Some(v) => service_from(v, "destinationService")?,
         None => Svc::Proto("ip".into()),
     };
-    let (protocol, source_port, destination_service) = combine(ss, ds)?;
+    let (protocol, source_port, destination_service) = match previous {
+        Some(old) if services_unchanged(old, map) => (
+            old.protocol.clone(),
+            old.source_port.clone(),
+            old.destination_service.clone(),
+        ),
+        _ => combine(ss, ds)?,
+    };
     let permit = match present("permit") {
         Some(v) => json_bool(v, "permit")?,
         None => false,
@@ -755,6 +789,24 @@ mod tests {
         }))
         .unwrap_err();
         assert_eq!(e.attribute, "sourceAddress.objectId");
+    }
+
+    #[test]
+    fn writing_back_what_was_read_keeps_ports_after_a_protocol_group() {
+        let ace = parse_ace("extended permit object-group prt any4 any4 eq 22").unwrap();
+        let link = |_: &str, id: &str| format!("https://h/{id}");
+        let shown = to_json(&ace, &[], 1, 7, true, "", &link);
+        // PUT of the body as read, and PATCH of another attribute: the ports stay.
+        let put = from_json_replacing(&shown, None, Some(&ace)).unwrap();
+        assert_eq!(put.ace, ace);
+        let patched = from_json(&json!({"active": false}), Some((&ace, &[]))).unwrap();
+        assert_eq!(patched.ace.destination_service, ace.destination_service);
+        assert!(patched.ace.inactive);
+        // A body that changes a service is read as written.
+        let mut changed = shown.clone();
+        changed["destinationService"] = json!({"kind": "TcpUdpService", "value": "tcp/80"});
+        let input = from_json_replacing(&changed, None, Some(&ace)).unwrap();
+        assert_eq!(input.ace.to_string(), "extended permit tcp any4 any4 eq 80");
     }
 
     #[test]

@@ -510,7 +510,7 @@ async fn update(
         ace,
         remarks,
         position,
-    } = ace_json::from_json(&body, existing)?;
+    } = ace_json::from_json_replacing(&body, existing, Some(&*old.ace))?;
     check_known_references(cfg, &ace)?;
     let len = list.entries.len();
     // The target index once the entry is out of the list.
