@@ -918,6 +918,13 @@ impl Applier<'_> {
     /// shallower line of this session.
     fn verbatim_child(&mut self, sub: &mut Submode, text: &str, order: ChildOrder) {
         let id = sub.block;
+        // A deeper line goes under a shallower one of this session; without one it is a
+        // plain sub-command (the printed configuration could not show it deeper).
+        let text = if sub.last_child.is_none() {
+            text.trim_start()
+        } else {
+            text
+        };
         let nested = text.starts_with(' ');
         let trimmed = text.trim_start();
         if let Some(rest) = strip_words(trimmed, "no") {
