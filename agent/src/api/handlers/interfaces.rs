@@ -1,0 +1,442 @@
+//! Interfaces: `/api/interfaces/{physical,vlan,portchannel,redundant,bvi}[/{objectId}]` and
+//! `/api/interfaces/setup`.
+//!
+//! Physical interfaces are the device's fixed hardware: listed, read and changed with PUT or
+//! PATCH, never created or deleted (a client "deletes" one with a PUT clearing its name,
+//! security level and address). Sub-interfaces, port-channels, redundant interfaces and
+//! BVIs are created with POST and removed with DELETE. objectIds are hardware ids with the
+//! first `/` as `_API_SLASH_`; a plain hardware id (`GigabitEthernet0%2F1`) is accepted too.
+//!
+//! Writes send the fewest commands (see `cli_translator::interfaces::cli`); LINA refuses
+//! removing or renaming a nameif that other configuration still names (access groups,
+//! routes, NAT, management access, logging hosts), and then nothing changes. The snapshot
+//! is patched with the written interface and reloaded, so derived data stays exact.
+
+use bytes::Bytes;
+use cli_translator::interfaces::json::{self as if_json, Mode, Request};
+use cli_translator::interfaces::{self, Family, Interface, Setup};
+use cli_translator::resources::{FieldError, FieldProblem, json_bool};
+use cli_translator::running::RunningConfig;
+use hyper::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::Call;
+use crate::api::error::ApiError;
+use crate::api::json_body;
+use crate::api::paging;
+use crate::api::response::{self, ApiResponse};
+
+const SETUP_PATH: &str = "/api/interfaces/setup";
+const SETUP_KIND: &str = "object#InterfaceSetup";
+
+/// What an interface URL names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IfTarget {
+    Collection(Family),
+    /// One interface, by decoded objectId.
+    Item(Family, String),
+    /// `/api/interfaces/setup`
+    Setup,
+}
+
+impl IfTarget {
+    pub fn allowed(&self) -> &'static [Method] {
+        match self {
+            IfTarget::Collection(Family::Physical) => &[Method::GET],
+            IfTarget::Collection(_) => &[Method::GET, Method::POST],
+            IfTarget::Item(Family::Physical, _) | IfTarget::Setup => {
+                &[Method::GET, Method::PUT, Method::PATCH]
+            }
+            IfTarget::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
+        }
+    }
+}
+
+/// Resolves decoded path segments (`["api", "interfaces", "vlan", "..."]`).
+pub fn route(segs: &[&str]) -> Option<IfTarget> {
+    match segs {
+        ["api", "interfaces", "setup"] => Some(IfTarget::Setup),
+        ["api", "interfaces", family] => Family::from_segment(family).map(IfTarget::Collection),
+        ["api", "interfaces", family, id] => {
+            Family::from_segment(family).map(|f| IfTarget::Item(f, (*id).to_owned()))
+        }
+        _ => None,
+    }
+}
+
+/// Answers one request on an interface URL.
+pub async fn handle(
+    target: IfTarget,
+    call: &Call<'_>,
+    method: &Method,
+    body: Bytes,
+) -> Result<ApiResponse, ApiError> {
+    if call.query.context.is_some() {
+        return Err(ApiError::ContextNotSupported);
+    }
+    match (target, method) {
+        (IfTarget::Setup, &Method::GET) => get_setup(call).await,
+        (IfTarget::Setup, _) => update_setup(call, &body).await,
+        (IfTarget::Collection(f), &Method::POST) => create(call, f, &body).await,
+        (IfTarget::Collection(f), _) => list(call, f).await,
+        (IfTarget::Item(f, id), &Method::GET) => get(call, f, &id).await,
+        (IfTarget::Item(f, id), &Method::DELETE) => delete(call, f, &id).await,
+        (IfTarget::Item(f, id), m) => update(call, f, &id, &body, m == Method::PATCH).await,
+    }
+}
+
+fn read_body(body: &[u8]) -> Result<Value, ApiError> {
+    Ok(Value::Object(json_body::parse_object(body)?))
+}
+
+/// The interface of `family` an objectId names.
+fn find<'c>(cfg: &'c RunningConfig, family: Family, id: &str) -> Result<&'c Interface, ApiError> {
+    let hw = interfaces::hardware_id(id);
+    cfg.interfaces
+        .get(&hw)
+        .filter(|i| Family::of(&i.hardware_id) == Some(family))
+        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))
+}
+
+fn item_json(call: &Call<'_>, cfg: &RunningConfig, family: Family, iface: &Interface) -> Value {
+    let item_url = |path: &str, id: &str| call.origin.item_url(path, id);
+    let member = |hw: &str| cfg.interfaces.get(hw).cloned();
+    let with_ports;
+    let iface = if family == Family::PortChannel {
+        // Its members are the ports whose `channel-group` names its number.
+        let n = iface
+            .hardware_id
+            .strip_prefix("Port-channel")
+            .and_then(|n| n.parse::<u16>().ok());
+        let mut copy = iface.clone();
+        copy.members = cfg
+            .interfaces
+            .iter()
+            .filter(|i| i.channel_group.as_ref().map(|g| g.id) == n && n.is_some())
+            .map(|i| i.hardware_id.clone())
+            .collect();
+        with_ports = copy;
+        &with_ports
+    } else {
+        iface
+    };
+    if_json::to_json(
+        iface,
+        family,
+        cfg.interfaces.mtu_of(iface),
+        &call
+            .origin
+            .item_url(family.path(), &interfaces::object_id(&iface.hardware_id)),
+        &item_url,
+        &member,
+    )
+}
+
+async fn list(call: &Call<'_>, family: Family) -> Result<ApiResponse, ApiError> {
+    let snap = call.snapshot().await?;
+    let cfg = &snap.config;
+    let items = cfg.interfaces.of_family(family);
+    let (range, range_info) = paging::window(items.len(), call.query.offset, call.query.limit);
+    let page: Vec<Value> = items
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .map(|i| item_json(call, cfg, family, i))
+        .collect();
+    Ok(response::json(
+        StatusCode::OK,
+        &json!({"kind": family.collection_kind(), "selfLink": call.origin.url(family.path()),
+            "rangeInfo": range_info, "items": page}),
+    ))
+}
+
+async fn get(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {
+    let snap = call.snapshot().await?;
+    let iface = find(&snap.config, family, id)?;
+    Ok(response::json(
+        StatusCode::OK,
+        &item_json(call, &snap.config, family, iface),
+    ))
+}
+
+fn location(call: &Call<'_>, family: Family, hw: &str) -> String {
+    call.origin
+        .item_url(family.path(), &interfaces::object_id(hw))
+}
+
+/// Checks what the snapshot can: a new nameif is not another interface's, members exist,
+/// a sub-interface's parent exists.
+fn check(cfg: &RunningConfig, new: &Interface) -> Result<(), ApiError> {
+    if let Some(n) = &new.nameif
+        && let Some(owner) = cfg.interfaces.by_nameif(n)
+        && owner.hardware_id != new.hardware_id
+    {
+        return Err(ApiError::Field(FieldError::new(
+            "name",
+            FieldProblem::BadValue(format!(
+                "the name '{n}' is already used by interface {}",
+                owner.hardware_id
+            )),
+        )));
+    }
+    for m in &new.members {
+        if cfg.interfaces.get(m).is_none() {
+            return Err(ApiError::Field(FieldError::new(
+                "members",
+                FieldProblem::BadValue(format!("the interface {m} does not exist")),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Records the written interface in the snapshot (later bulk entries see it), then reloads.
+fn record(
+    call: &Call<'_>,
+    generation: u64,
+    old_nameif: Option<String>,
+    new: Interface,
+    mtu_line: Option<u16>,
+) {
+    call.apply_write_then_reload(generation, move |cfg| {
+        if let Some(old) = &old_nameif {
+            cfg.access.interfaces.retain(|(n, _)| n != old);
+        }
+        if let Some(n) = &new.nameif
+            && !cfg.access.interfaces.iter().any(|(x, _)| x == n)
+        {
+            cfg.access
+                .interfaces
+                .push((n.clone(), new.hardware_id.clone()));
+        }
+        cfg.interfaces.set(old_nameif.as_deref(), new, mtu_line);
+    });
+}
+
+/// The `mtu` line a written interface ends with (mirrors `cli::update`).
+fn mtu_line_after(old_line: Option<u16>, new: &Request) -> Option<u16> {
+    new.interface.nameif.as_ref()?;
+    (new.mtu != interfaces::DEFAULT_MTU || old_line.is_some()).then_some(new.mtu)
+}
+
+async fn create(call: &Call<'_>, family: Family, body: &[u8]) -> Result<ApiResponse, ApiError> {
+    let body = read_body(body)?;
+    let request = if_json::from_json(&body, family, Mode::Create)?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
+    let cfg = &snap.config;
+    let hw = request.interface.hardware_id.clone();
+    if cfg.interfaces.get(&hw).is_some() {
+        return Err(ApiError::Duplicate(interfaces::object_id(&hw)));
+    }
+    if family == Family::Vlan
+        && let Some((parent, _)) = hw.rsplit_once('.')
+        && cfg.interfaces.get(parent).is_none()
+    {
+        return Err(ApiError::Field(FieldError::new(
+            "hardwareID",
+            FieldProblem::BadValue(format!("the parent interface {parent} does not exist")),
+        )));
+    }
+    check(cfg, &request.interface)?;
+    let commands = interfaces::cli::create(&request.interface, request.mtu);
+    drop(snap);
+    let result = call.configure(commands).await?;
+    let mtu_line = mtu_line_after(None, &request);
+    record(call, result.generation, None, request.interface, mtu_line);
+    response::with_location(StatusCode::CREATED, &location(call, family, &hw))
+}
+
+async fn update(
+    call: &Call<'_>,
+    family: Family,
+    id: &str,
+    body: &[u8],
+    patch: bool,
+) -> Result<ApiResponse, ApiError> {
+    let body = read_body(body)?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
+    let cfg = &snap.config;
+    let existing = find(cfg, family, id)?;
+    let mtu = cfg.interfaces.mtu_of(existing);
+    let mode = if patch {
+        Mode::Patch(existing, mtu)
+    } else {
+        Mode::Replace(existing, mtu)
+    };
+    let request = if_json::from_json(&body, family, mode)?;
+    check(cfg, &request.interface)?;
+    let old_line = existing
+        .nameif
+        .as_deref()
+        .and_then(|n| cfg.interfaces.mtu_line(n));
+    let commands = interfaces::cli::update(existing, old_line, &request.interface, request.mtu);
+    let hw = existing.hardware_id.clone();
+    let old_nameif = existing.nameif.clone();
+    drop(snap);
+    if !commands.is_empty() {
+        let result = call.configure(commands).await?;
+        let mtu_line = mtu_line_after(old_line, &request);
+        record(
+            call,
+            result.generation,
+            old_nameif,
+            request.interface,
+            mtu_line,
+        );
+    }
+    response::with_location(StatusCode::NO_CONTENT, &location(call, family, &hw))
+}
+
+async fn delete(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
+    let cfg = &snap.config;
+    let existing = find(cfg, family, id)?;
+    if !family.is_logical() {
+        return Err(ApiError::MethodNotAllowed {
+            method: Method::DELETE,
+            allow: IfTarget::Item(family, String::new()).allowed(),
+        });
+    }
+    let old_line = existing
+        .nameif
+        .as_deref()
+        .and_then(|n| cfg.interfaces.mtu_line(n));
+    let commands = interfaces::cli::delete(existing, old_line);
+    let hw = existing.hardware_id.clone();
+    let old_nameif = existing.nameif.clone();
+    drop(snap);
+    let result = call.configure(commands).await?;
+    call.apply_write_then_reload(result.generation, move |cfg| {
+        if let Some(old) = &old_nameif {
+            cfg.access.interfaces.retain(|(n, _)| n != old);
+        }
+        cfg.interfaces.remove(&hw);
+    });
+    Ok(response::empty(StatusCode::NO_CONTENT))
+}
+
+// ===== setup =====
+
+fn setup_json(call: &Call<'_>, s: Setup) -> Value {
+    json!({
+        "kind": SETUP_KIND,
+        "selfLink": call.origin.url(SETUP_PATH),
+        "sameSecurityTrafficInterInterface": s.inter_interface,
+        "sameSecurityTrafficIntraInterface": s.intra_interface,
+    })
+}
+
+async fn get_setup(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let snap = call.snapshot().await?;
+    Ok(response::json(
+        StatusCode::OK,
+        &setup_json(call, snap.config.interfaces.setup),
+    ))
+}
+
+async fn update_setup(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
+    let body = read_body(body)?;
+    let _serial = call.write_lock().await;
+    let snap = call.snapshot().await?;
+    let old = snap.config.interfaces.setup;
+    let mut new = old;
+    let fields: [(&str, &mut bool, &str); 2] = [
+        (
+            "sameSecurityTrafficInterInterface",
+            &mut new.inter_interface,
+            "inter-interface",
+        ),
+        (
+            "sameSecurityTrafficIntraInterface",
+            &mut new.intra_interface,
+            "intra-interface",
+        ),
+    ];
+    let mut commands = Vec::new();
+    for (attr, slot, words) in fields {
+        // PUT and PATCH alike: an absent attribute keeps its value.
+        if let Some(v) = body.get(attr).filter(|v| !v.is_null()) {
+            let wanted = json_bool(v, attr)?;
+            if wanted != *slot {
+                commands.push(if wanted {
+                    format!("same-security-traffic permit {words}")
+                } else {
+                    format!("no same-security-traffic permit {words}")
+                });
+            }
+            *slot = wanted;
+        }
+    }
+    drop(snap);
+    if !commands.is_empty() {
+        let result = call.configure(commands).await?;
+        call.apply_write(result.generation, |cfg| cfg.interfaces.setup = new);
+    }
+    response::with_location(StatusCode::NO_CONTENT, &call.origin.url(SETUP_PATH))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(p: &str) -> Option<IfTarget> {
+        let segs: Vec<&str> = p.trim_start_matches('/').split('/').collect();
+        route(&segs)
+    }
+
+    #[test]
+    fn routes_every_interface_url() {
+        assert_eq!(
+            r("/api/interfaces/physical"),
+            Some(IfTarget::Collection(Family::Physical))
+        );
+        assert_eq!(
+            r("/api/interfaces/vlan/GigabitEthernet0_API_SLASH_1.10"),
+            Some(IfTarget::Item(
+                Family::Vlan,
+                "GigabitEthernet0_API_SLASH_1.10".into()
+            ))
+        );
+        assert_eq!(
+            r("/api/interfaces/portchannel"),
+            Some(IfTarget::Collection(Family::PortChannel))
+        );
+        assert_eq!(r("/api/interfaces/setup"), Some(IfTarget::Setup));
+        assert_eq!(r("/api/interfaces/wireless"), None);
+        assert_eq!(r("/api/interfaces/physical/a/b"), None);
+        assert_eq!(r("/api/interfaces"), None);
+    }
+
+    #[test]
+    fn physical_interfaces_are_never_created_or_deleted() {
+        let c = IfTarget::Collection(Family::Physical);
+        assert!(!c.allowed().contains(&Method::POST));
+        let i = IfTarget::Item(Family::Physical, "x".into());
+        assert!(!i.allowed().contains(&Method::DELETE));
+        assert!(i.allowed().contains(&Method::PUT));
+        let v = IfTarget::Item(Family::Vlan, "x".into());
+        assert!(v.allowed().contains(&Method::DELETE));
+        assert!(
+            IfTarget::Collection(Family::Redundant)
+                .allowed()
+                .contains(&Method::POST)
+        );
+    }
+
+    #[test]
+    fn the_mtu_line_follows_the_write() {
+        let mut i = Interface::unconfigured("GigabitEthernet0/1");
+        let req = |i: &Interface, mtu| Request {
+            interface: i.clone(),
+            mtu,
+        };
+        assert_eq!(mtu_line_after(None, &req(&i, 9000)), None);
+        i.nameif = Some("in".into());
+        assert_eq!(mtu_line_after(None, &req(&i, 1500)), None);
+        assert_eq!(mtu_line_after(Some(1500), &req(&i, 1500)), Some(1500));
+        assert_eq!(mtu_line_after(None, &req(&i, 9000)), Some(9000));
+    }
+}

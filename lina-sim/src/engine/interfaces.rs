@@ -1,0 +1,625 @@
+//! Interface semantics beyond the block model: which configuration names an interface's
+//! nameif (so `no nameif`, a rename, or removing the sub-interface is refused while it
+//! does), the checks on `mtu <nameif> <n>`, and the grammar of the interface sub-commands
+//! kept verbatim (speed, duplex, vlan, channel-group, member-interface, mac-address, ipv6),
+//! and `clear configure interface [<hw>]` (ports back to factory state, logical ones removed).
+//!
+//! References are found by words in every top-level line and every sub-command line, typed
+//! or verbatim, so they are seen whatever family models them: `access-group ... interface
+//! <n>`, `route <n> ...`, `ipv6 route <n> ...`, `nat (<a>,<b>) ...` (twice NAT and object
+//! NAT), `mtu <n> ...`, `http|ssh|telnet <address> ... <n>`, `logging host <n> ...`,
+//! `snmp-server host <n> ...`, `icmp permit|deny ... <n>`, `dhcpd ... <n>`,
+//! `monitor-interface <n>`.
+//!
+//! Renaming is refused like removal while the name is referenced (the ASA rewrites
+//! references on a rename only in some releases; refusing keeps the configuration
+//! consistent, and the REST agent moves its own `mtu` line with the name).
+
+use std::net::{IpAddr, Ipv6Addr};
+
+use cli_translator::ast::Command;
+
+use super::apply::{Applier, Step, word_offset};
+use super::config::{Block, BlockId, Config, Entry};
+use super::error::CliError;
+
+/// Smallest and largest `mtu`.
+const MTU_RANGE: std::ops::RangeInclusive<u32> = 64..=9198;
+
+const SPEEDS: &[&str] = &["auto", "10", "100", "1000", "10000", "nonegotiate"];
+const DUPLEXES: &[&str] = &["auto", "full", "half"];
+const CHANNEL_MODES: &[&str] = &["active", "passive", "on"];
+
+/// Whether `s` could be the address argument of `http`, `ssh` or `telnet`.
+fn is_address_word(s: &str) -> bool {
+    let bare = s.split('/').next().unwrap_or(s);
+    bare.parse::<IpAddr>().is_ok()
+}
+
+/// The names inside `(<a>,<b>)`.
+fn nat_pair(word: &str) -> Option<(&str, &str)> {
+    word.strip_prefix('(')?.strip_suffix(')')?.split_once(',')
+}
+
+/// Whether one configuration line names interface `nameif`.
+pub fn line_names(text: &str, nameif: &str) -> bool {
+    if !text.contains(nameif) {
+        return false;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let is = |w: &&str| *w == nameif;
+    match words.as_slice() {
+        ["access-group", _, "in" | "out", "interface", n, ..] => is(n),
+        ["route", n, ..] | ["ipv6", "route", n, ..] | ["mtu", n, ..] => is(n),
+        ["nat", pair, ..] => nat_pair(pair).is_some_and(|(a, b)| a == nameif || b == nameif),
+        ["http" | "ssh" | "telnet", addr, .., last] if is_address_word(addr) => is(last),
+        ["logging", "host", n, ..] | ["snmp-server", "host", n, ..] => is(n),
+        ["icmp", "permit" | "deny", .., last] => is(last),
+        ["dhcpd", .., last] => is(last),
+        ["monitor-interface", n] => is(n),
+        _ => false,
+    }
+}
+
+/// The first line (top-level or sub-command, outside `except`) naming `nameif`.
+pub fn nameif_reference(cfg: &Config, nameif: &str, except: Option<BlockId>) -> Option<String> {
+    cfg.iter().find_map(|(id, b)| {
+        if Some(id) == except {
+            return None;
+        }
+        if line_names(&b.head.text, nameif) {
+            return Some(b.head.text.clone());
+        }
+        b.children
+            .iter()
+            .find(|c| line_names(c.text.trim(), nameif))
+            .map(|c| c.text.trim().to_owned())
+    })
+}
+
+/// The nameif an interface block carries.
+fn nameif_of(cfg: &Config, id: BlockId) -> Option<String> {
+    cfg.block(id)?
+        .children
+        .iter()
+        .find_map(|c| match c.command() {
+            Some(Command::Nameif(n)) => Some(n.clone()),
+            _ => None,
+        })
+}
+
+fn hardware_of(cfg: &Config, id: BlockId) -> String {
+    match cfg.block(id).and_then(|b| b.head.command()) {
+        Some(Command::Interface(hw)) => hw.clone(),
+        _ => String::new(),
+    }
+}
+
+impl Applier<'_> {
+    /// Top-level interface lines needing a check before they are stored (`mtu`); `None`
+    /// lets the line take its usual path.
+    pub fn interface_command(&mut self, line: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["mtu", nameif, n] => {
+                if !self.nameif_exists(nameif) {
+                    return Some(Err(CliError::NoSuchNameif((*nameif).to_owned())));
+                }
+                if !n.parse::<u32>().is_ok_and(|n| MTU_RANGE.contains(&n)) {
+                    return Some(Err(CliError::invalid(line, word_offset(line, 2))));
+                }
+                None
+            }
+            ["mtu", _] => Some(Err(CliError::Incomplete)),
+            ["clear", "configure", "interface", rest @ ..] => {
+                Some(self.clear_interfaces(line, rest))
+            }
+            _ => None,
+        }
+    }
+
+    /// `clear configure interface [<hw>]`: physical ports go back to their factory state,
+    /// logical interfaces go; refused (nothing changed) while a cleared nameif is referenced.
+    fn clear_interfaces(&mut self, line: &str, hw: &[&str]) -> Result<Step, CliError> {
+        let targets: Vec<BlockId> = if hw.is_empty() {
+            self.cfg
+                .iter()
+                .filter(|(_, b)| matches!(b.head.command(), Some(Command::Interface(_))))
+                .map(|(id, _)| id)
+                .collect()
+        } else {
+            match self.resolve_interface(&hw.concat()) {
+                Some(id) => vec![id],
+                None => return Err(CliError::invalid(line, word_offset(line, 3))),
+            }
+        };
+        for id in &targets {
+            if let Some(nameif) = nameif_of(self.cfg, *id)
+                && let Some(by) = nameif_reference(self.cfg, &nameif, None)
+                    .filter(|l| !targets.iter().any(|t| self.is_in_block(*t, l)))
+            {
+                return Err(CliError::NameifReferenced { nameif, line: by });
+            }
+        }
+        for id in targets {
+            let hw = hardware_of(self.cfg, id);
+            let physical = hw.contains('/') && !hw.contains('.');
+            if physical {
+                let head = Entry::typed(Command::Interface(hw));
+                let children = vec![
+                    Entry::typed(Command::Shutdown),
+                    Entry::typed(Command::NoNameif),
+                    Entry::typed(Command::NoSecurityLevel),
+                    Entry::typed(Command::NoIpAddress),
+                ];
+                self.cfg.replace(id, Block::new(head, children));
+            } else {
+                self.cfg.remove(id);
+            }
+        }
+        Ok(Step::Done(None))
+    }
+
+    /// Whether `line` is a line of block `id` (its own lines do not hold its name).
+    fn is_in_block(&self, id: BlockId, line: &str) -> bool {
+        self.cfg.block(id).is_some_and(|b| {
+            b.head.text == line || b.children.iter().any(|c| c.text.trim() == line)
+        })
+    }
+
+    /// Refuses `no nameif`, or a new `nameif`, while the current name is referenced.
+    pub fn check_interface_sub(&self, id: BlockId, cmd: &Command) -> Result<(), CliError> {
+        if matches!(cmd, Command::Nameif(_))
+            && self.cfg.block(id).is_some_and(|b| {
+                b.children
+                    .iter()
+                    .any(|c| c.text.starts_with("channel-group "))
+            })
+        {
+            return Err(CliError::NameifOnChannelMember(hardware_of(self.cfg, id)));
+        }
+        let changes = match cmd {
+            Command::NoNameif => true,
+            Command::Nameif(new) => nameif_of(self.cfg, id).is_some_and(|old| old != *new),
+            _ => false,
+        };
+        if !changes {
+            return Ok(());
+        }
+        self.check_nameif_free(id)
+    }
+
+    /// Refuses removing an interface whose nameif is referenced.
+    pub fn check_nameif_free(&self, id: BlockId) -> Result<(), CliError> {
+        let Some(nameif) = nameif_of(self.cfg, id) else {
+            return Ok(());
+        };
+        match nameif_reference(self.cfg, &nameif, Some(id)) {
+            Some(line) => Err(CliError::NameifReferenced { nameif, line }),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks an interface sub-command the grammar keeps verbatim. `no` forms pass.
+    pub fn check_interface_line(&self, id: BlockId, line: &str) -> Result<(), CliError> {
+        let hw = hardware_of(self.cfg, id);
+        let sub = hw.contains('.');
+        let physical = !sub && hw.contains('/');
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let bad = |n: usize| Err(CliError::invalid(line, word_offset(line, n)));
+        match words.as_slice() {
+            ["no", ..] => Ok(()),
+            ["speed" | "duplex" | "channel-group" | "flowcontrol", ..] if !physical => bad(0),
+            ["speed"] | ["duplex"] | ["vlan"] | ["member-interface"] | ["mac-address"] => {
+                Err(CliError::Incomplete)
+            }
+            ["speed", s, rest @ ..] => match (SPEEDS.contains(s), rest) {
+                (true, []) => Ok(()),
+                (true, _) => bad(2),
+                (false, _) => bad(1),
+            },
+            ["duplex", d, rest @ ..] => match (DUPLEXES.contains(d), rest) {
+                (true, []) => Ok(()),
+                (true, _) => bad(2),
+                (false, _) => bad(1),
+            },
+            ["vlan", ..] if !sub && !hw.starts_with("Vlan") => bad(0),
+            ["vlan", n, ..] => {
+                if n.parse::<u16>().is_ok_and(|v| (1..=4094).contains(&v)) {
+                    Ok(())
+                } else {
+                    bad(1)
+                }
+            }
+            ["channel-group", n, "mode", m] => {
+                if !n.parse::<u16>().is_ok_and(|v| (1..=48).contains(&v)) {
+                    bad(1)
+                } else if !CHANNEL_MODES.contains(m) {
+                    bad(3)
+                } else if nameif_of(self.cfg, id).is_some() {
+                    Err(CliError::ChannelMemberNamed(hw))
+                } else {
+                    Ok(())
+                }
+            }
+            ["channel-group", ..] => Err(CliError::Incomplete),
+            ["member-interface", ..] if !hw.starts_with("Redundant") => bad(0),
+            ["member-interface", m] => match self.resolve_interface(m) {
+                Some(_) if m.contains('/') && !m.contains('.') => Ok(()),
+                _ => bad(1),
+            },
+            ["mac-address", a, rest @ ..] => {
+                if !cli_translator::interfaces::model::is_mac(a) {
+                    return bad(1);
+                }
+                match rest {
+                    [] => Ok(()),
+                    ["standby", s] if cli_translator::interfaces::model::is_mac(s) => Ok(()),
+                    ["standby", _] => bad(3),
+                    _ => bad(2),
+                }
+            }
+            ["management-only", rest @ ..] if !rest.is_empty() => bad(1),
+            ["ipv6", "address", a, rest @ ..] if *a != "autoconfig" => {
+                let ok = match rest.first() {
+                    Some(&"link-local") => a.parse::<Ipv6Addr>().is_ok(),
+                    _ => a.split_once('/').is_some_and(|(ip, len)| {
+                        ip.parse::<Ipv6Addr>().is_ok()
+                            && len.parse::<u8>().is_ok_and(|l| (1..=128).contains(&l))
+                    }),
+                };
+                if ok { Ok(()) } else { bad(2) }
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::{Block, Entry};
+
+    #[test]
+    fn finds_the_families_naming_an_interface() {
+        let yes = [
+            "access-group out_in in interface inside",
+            "route inside 10.0.0.0 255.0.0.0 192.168.1.254 1",
+            "ipv6 route inside ::/0 2001:db8::1",
+            "nat (inside,outside) source static a a",
+            "nat (any,inside) source dynamic any interface",
+            "mtu inside 1500",
+            "http 10.0.0.0 255.0.0.0 inside",
+            "ssh 2001:db8::/32 inside",
+            "telnet 10.1.1.1 255.255.255.255 inside",
+            "logging host inside 10.0.0.5",
+            "snmp-server host inside 10.0.0.6 community x",
+            "icmp permit any inside",
+            "dhcpd enable inside",
+            "monitor-interface inside",
+        ];
+        for l in yes {
+            assert!(line_names(l, "inside"), "{l}");
+        }
+        let no = [
+            "access-group inside in interface outside",
+            "route outside 0.0.0.0 0.0.0.0 10.0.0.1 1",
+            "ssh timeout 5",
+            "http server enable",
+            "object network inside",
+            "nat (dmz,outside) dynamic inside",
+            "logging host insider 10.0.0.5",
+            "description inside",
+        ];
+        for l in no {
+            assert!(!line_names(l, "inside"), "{l}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_lines_never_panic(s in "\\PC{0,60}", n in "[a-z(),]{1,8}") {
+            let _ = line_names(&s, &n);
+            let _ = nat_pair(&s);
+            let _ = is_address_word(&s);
+        }
+    }
+
+    #[test]
+    fn object_nat_lines_count_and_the_interface_itself_does_not() {
+        let mut cfg = Config::new();
+        let own = cfg.insert_placed(Block::new(
+            Entry::verbatim("interface GigabitEthernet0/1"),
+            vec![Entry::verbatim("nameif inside")],
+        ));
+        assert_eq!(nameif_reference(&cfg, "inside", Some(own)), None);
+        cfg.insert_placed(Block::new(
+            Entry::verbatim("object network web"),
+            vec![Entry::verbatim("nat (inside,outside) static 192.0.2.10")],
+        ));
+        assert_eq!(
+            nameif_reference(&cfg, "inside", Some(own)).as_deref(),
+            Some("nat (inside,outside) static 192.0.2.10")
+        );
+    }
+}
+
+/// Interface commands through the engine's protocol entry: ASA errors, nothing changed.
+#[cfg(test)]
+mod engine_tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use cli_translator::protocol::{Exec, ExecMode, ExecResult, Message};
+
+    use crate::default_config;
+    use crate::engine::{ConnState, Engine, EngineOptions, Now};
+
+    const T0: i64 = 1_795_353_601;
+
+    fn boot() -> Engine {
+        let text = default_config::text("Admin-123").unwrap();
+        Engine::boot(
+            &text,
+            &EngineOptions::default(),
+            [1; 32],
+            Now::from_secs(T0),
+        )
+        .0
+    }
+
+    fn exec(e: &mut Engine, cmds: &[&str]) -> ExecResult {
+        let mut conn = ConnState::default();
+        let hello = Message::Hello {
+            version: 1,
+            peer: "rest-daemon/1".into(),
+        };
+        let _ = e.handle(hello, &mut conn, Now::from_secs(T0));
+        let (reply, _) = e.handle(
+            Message::Exec(Exec {
+                user: "admin".into(),
+                privilege: 15,
+                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                context: None,
+                mode: ExecMode::Config,
+                atomic: true,
+                commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            }),
+            &mut conn,
+            Now::from_secs(T0 + 1),
+        );
+        match reply {
+            Some(Message::ExecResult(r)) => r,
+            other => panic!("unexpected reply {other:?}"),
+        }
+    }
+
+    fn ok(e: &mut Engine, cmds: &[&str]) {
+        let r = exec(e, cmds);
+        assert!(r.applied, "{cmds:?}: {:?}", r.outcomes);
+    }
+
+    /// The output of the first failing command; the batch must not have applied.
+    fn refused(e: &mut Engine, cmds: &[&str]) -> String {
+        let r = exec(e, cmds);
+        assert!(!r.applied, "{cmds:?} applied");
+        r.outcomes
+            .iter()
+            .find(|o| !o.ok)
+            .map(|o| o.output.clone())
+            .unwrap_or_default()
+    }
+
+    fn running(e: &mut Engine) -> String {
+        let r = exec(e, &["show running-config"]);
+        r.outcomes
+            .first()
+            .map(|o| o.output.clone())
+            .unwrap_or_default()
+    }
+
+    fn inside(e: &mut Engine) {
+        ok(
+            e,
+            &[
+                "interface GigabitEthernet0/1",
+                " nameif inside",
+                " security-level 100",
+                " ip address 10.0.0.1 255.255.255.0",
+                " no shutdown",
+            ],
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        #[test]
+        fn arbitrary_interface_sub_commands_never_panic(
+            line in "(speed|duplex|vlan|channel-group|member-interface|mac-address|ipv6 address|mtu|no)( [\\PC&&[^\n]]{0,12}){0,4}"
+        ) {
+            let mut e = boot();
+            let _ = exec(&mut e, &["interface GigabitEthernet0/1.5", &format!(" {line}")]);
+            let _ = exec(&mut e, &["interface Redundant2", &format!(" {line}")]);
+            let _ = exec(&mut e, &[line.as_str()]);
+        }
+    }
+
+    #[test]
+    fn hardware_that_does_not_exist_is_an_error() {
+        let mut e = boot();
+        let out = refused(&mut e, &["interface GigabitEthernet0/9"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        let out = refused(&mut e, &["interface GigabitEthernet0/9.10"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        ok(&mut e, &["interface GigabitEthernet0/2.10", " vlan 10"]);
+        assert!(running(&mut e).contains("interface GigabitEthernet0/2.10\n"));
+    }
+
+    #[test]
+    fn a_referenced_nameif_cannot_be_removed_or_renamed() {
+        let mut e = boot();
+        inside(&mut e);
+        ok(&mut e, &["route inside 10.1.0.0 255.255.0.0 10.0.0.254 1"]);
+        let before = running(&mut e);
+        let out = refused(&mut e, &["interface GigabitEthernet0/1", " no nameif"]);
+        assert!(
+            out.starts_with("ERROR: Interface name inside is referenced by \"route inside"),
+            "{out}"
+        );
+        refused(&mut e, &["interface GigabitEthernet0/1", " nameif lan"]);
+        assert_eq!(running(&mut e), before);
+        // Re-stating the same name is no change.
+        ok(&mut e, &["interface GigabitEthernet0/1", " nameif inside"]);
+        ok(
+            &mut e,
+            &[
+                "no route inside 10.1.0.0 255.255.0.0 10.0.0.254 1",
+                "interface GigabitEthernet0/1",
+                " nameif lan",
+            ],
+        );
+        assert!(running(&mut e).contains(" nameif lan\n"));
+    }
+
+    #[test]
+    fn every_family_of_reference_holds_the_name() {
+        for reference in [
+            "access-list a extended permit ip any any\naccess-group a in interface inside",
+            "mtu inside 1400",
+            "http 10.0.0.0 255.0.0.0 inside",
+            "ssh 10.0.0.0 255.0.0.0 inside",
+            "telnet 10.0.0.0 255.0.0.0 inside",
+            "logging host inside 10.0.0.9",
+        ] {
+            let mut e = boot();
+            inside(&mut e);
+            let lines: Vec<&str> = reference.lines().collect();
+            ok(&mut e, &lines);
+            let out = refused(&mut e, &["interface GigabitEthernet0/1", " no nameif"]);
+            assert!(out.contains("is referenced by"), "{reference}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_referenced_sub_interface_cannot_be_removed() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/2.20",
+                " vlan 20",
+                " nameif dmz",
+                "exit",
+                "logging host dmz 10.0.0.9",
+            ],
+        );
+        let out = refused(&mut e, &["no interface GigabitEthernet0/2.20"]);
+        assert!(out.contains("logging host dmz"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "no logging host dmz 10.0.0.9",
+                "no interface GigabitEthernet0/2.20",
+            ],
+        );
+        assert!(!running(&mut e).contains("GigabitEthernet0/2.20"));
+    }
+
+    #[test]
+    fn clear_configure_interface_resets_ports_and_removes_logical_ones() {
+        let mut e = boot();
+        inside(&mut e);
+        ok(
+            &mut e,
+            &["interface GigabitEthernet0/2.7", " vlan 7", " nameif seven"],
+        );
+        ok(&mut e, &["route inside 10.1.0.0 255.255.0.0 10.0.0.254 1"]);
+        let out = refused(&mut e, &["clear configure interface GigabitEthernet0/1"]);
+        assert!(out.contains("route inside"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "no route inside 10.1.0.0 255.255.0.0 10.0.0.254 1",
+                "clear configure interface GigabitEthernet0/1",
+                "clear configure interface GigabitEthernet0/2.7",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains(
+                "interface GigabitEthernet0/1\n shutdown\n no nameif\n no security-level\n no ip address\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("GigabitEthernet0/2.7"), "{text}");
+        let out = refused(&mut e, &["clear configure interface GigabitEthernet0/9"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        // Everything at once: the management name is held by its `mtu` and `http` lines.
+        let out = refused(&mut e, &["clear configure interface"]);
+        assert!(out.contains("management is referenced by"), "{out}");
+    }
+
+    #[test]
+    fn mtu_needs_a_known_name_and_a_size_in_range() {
+        let mut e = boot();
+        let out = refused(&mut e, &["mtu nowhere 1500"]);
+        assert_eq!(out, "ERROR: Interface nowhere not found\n");
+        let out = refused(&mut e, &["mtu management 10"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        ok(&mut e, &["mtu management 9000"]);
+        let text = running(&mut e);
+        assert!(text.contains("mtu management 9000\n"), "{text}");
+        assert!(!text.contains("mtu management 1500"), "{text}");
+    }
+
+    #[test]
+    fn verbatim_sub_commands_are_checked() {
+        let mut e = boot();
+        for bad in [
+            " speed fast",
+            " duplex sideways",
+            " vlan 10",
+            " channel-group 99 mode active",
+            " channel-group 1 mode loud",
+            " mac-address 00:11:22:33:44:55",
+            " ipv6 address 2001:db8::1",
+            " member-interface GigabitEthernet0/2",
+        ] {
+            let out = refused(&mut e, &["interface GigabitEthernet0/3", bad]);
+            assert!(out.contains("Invalid input"), "{bad}: {out}");
+        }
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/3",
+                " speed 1000",
+                " duplex full",
+                " mac-address 0011.2233.4455 standby 0011.2233.4466",
+                " ipv6 enable",
+                " ipv6 address 2001:db8::1/64",
+                " channel-group 1 mode active",
+            ],
+        );
+        let out = refused(
+            &mut e,
+            &["interface Management0/0", " channel-group 2 mode on"],
+        );
+        assert!(out.contains("has a nameif"), "{out}");
+        let out = refused(&mut e, &["interface GigabitEthernet0/3", " nameif member"]);
+        assert!(out.contains("member of a port-channel"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "interface Redundant1",
+                " member-interface GigabitEthernet0/4",
+                " member-interface GigabitEthernet0/5",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains(
+                " member-interface GigabitEthernet0/4\n member-interface GigabitEthernet0/5\n"
+            ),
+            "{text}"
+        );
+    }
+}
