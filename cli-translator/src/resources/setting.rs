@@ -1,0 +1,259 @@
+//! Device settings (auto-created singletons: management access, DNS, DHCP, protocol
+//! timeouts) and the reading of the routing and device-setup families into the running
+//! configuration.
+//!
+//! These families are single lines (or small blocks) whose headers the resource table cannot
+//! tell apart by one prefix (`route` and `ipv6 route`; `http <ip> ...` hosts and `http server
+//! enable`), so [`absorb_line`] dispatches them before the table does. A singleton answers
+//! only GET and PUT: it exists on every device and can be neither created nor deleted.
+
+use serde_json::Value;
+
+use super::dhcp::Dhcp;
+use super::dns::Dns;
+use super::mgmt_access::MgmtAccess;
+use super::timeouts::Timeouts;
+use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
+
+/// The singletons a configuration holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeviceSettings {
+    pub mgmt_access: MgmtAccess,
+    pub dns: Dns,
+    pub dhcp: Dhcp,
+    pub timeouts: Timeouts,
+}
+
+/// One auto-created settings resource.
+pub trait Setting: Sized + Clone + PartialEq {
+    /// `kind` of the object, e.g. `object#Timeouts`.
+    const KIND: &'static str;
+    /// URL path, e.g. `/api/firewall/timeouts`.
+    const PATH: &'static str;
+    fn get(cfg: &RunningConfig) -> &Self;
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self;
+    fn to_json(&self, self_link: &str) -> Value;
+    /// A PUT body applied to `current`: attributes left out keep their current value.
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError>;
+    /// The commands turning `old` into `new`; empty when they are equal.
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String>;
+    /// Checks what the setting refers to (interfaces) against the configuration.
+    fn check(&self, _cfg: &RunningConfig) -> Result<(), FieldError> {
+        Ok(())
+    }
+}
+
+/// Every settings resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SettingKind {
+    MgmtAccess,
+    Dns,
+    Dhcp,
+    Timeouts,
+}
+
+impl SettingKind {
+    pub const ALL: &'static [SettingKind] = &[
+        SettingKind::MgmtAccess,
+        SettingKind::Dns,
+        SettingKind::Dhcp,
+        SettingKind::Timeouts,
+    ];
+
+    pub fn path(self) -> &'static str {
+        match self {
+            SettingKind::MgmtAccess => MgmtAccess::PATH,
+            SettingKind::Dns => Dns::PATH,
+            SettingKind::Dhcp => Dhcp::PATH,
+            SettingKind::Timeouts => Timeouts::PATH,
+        }
+    }
+
+    /// The setting at `path` (a trailing slash is accepted).
+    pub fn from_path(path: &str) -> Option<SettingKind> {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        SettingKind::ALL.iter().copied().find(|k| k.path() == path)
+    }
+}
+
+impl Setting for MgmtAccess {
+    const KIND: &'static str = mgmt_access::KIND;
+    const PATH: &'static str = mgmt_access::PATH;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.mgmt_access
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.mgmt_access
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        MgmtAccess::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        MgmtAccess::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        MgmtAccess::cli_replace(old, new)
+    }
+}
+
+impl Setting for Dns {
+    const KIND: &'static str = dns::KIND;
+    const PATH: &'static str = dns::PATH;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.dns
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.dns
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        Dns::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        Dns::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        Dns::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        Dns::check(self, cfg)
+    }
+}
+
+impl Setting for Dhcp {
+    const KIND: &'static str = dhcp::KIND;
+    const PATH: &'static str = dhcp::PATH;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.dhcp
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.dhcp
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        Dhcp::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        Dhcp::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        Dhcp::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        Dhcp::check(self, cfg)
+    }
+}
+
+impl Setting for Timeouts {
+    const KIND: &'static str = timeouts::KIND;
+    const PATH: &'static str = timeouts::PATH;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.timeouts
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.timeouts
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        Timeouts::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        Timeouts::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        Timeouts::cli_replace(old, new)
+    }
+}
+
+/// Offers a top-level block to these families; `true` when one of them took it.
+pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
+    let first = text.split(' ').next().unwrap_or_default();
+    match first {
+        "route" => {
+            let access = &cfg.access;
+            route::absorb_line(&mut cfg.static_routes, text, |n| access.hardware_of(n));
+            true
+        }
+        "ipv6" if text.starts_with("ipv6 route ") => {
+            let access = &cfg.access;
+            route::absorb_line(&mut cfg.static_routes, text, |n| access.hardware_of(n));
+            true
+        }
+        "http" | "ssh" | "telnet" => {
+            let access = &cfg.access;
+            if !mgmt_host::absorb_line(&mut cfg.mgmt_hosts, text, |n| access.hardware_of(n)) {
+                cfg.settings.mgmt_access.absorb(text);
+            }
+            true
+        }
+        "dns" => cfg.settings.dns.absorb(text, children),
+        "dhcpd" | "dhcprelay" => {
+            cfg.settings.dhcp.absorb(text);
+            true
+        }
+        "timeout" => {
+            cfg.settings.timeouts.absorb(text);
+            true
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_of_both_families_are_read_in_order_with_their_interface() {
+        let cfg = RunningConfig::parse(
+            "interface GigabitEthernet0/0\n nameif outside\n!\n\
+             route outside 0.0.0.0 0.0.0.0 192.0.2.1 1\n\
+             ipv6 route outside ::/0 2001:db8::1\n\
+             route outside 10.0.0.0 255.0.0.0 192.0.2.2 bogus\n",
+        );
+        let lines: Vec<String> = cfg
+            .static_routes
+            .iter()
+            .map(|r| r.line.to_string())
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "route outside 0.0.0.0 0.0.0.0 192.0.2.1 1",
+                "ipv6 route outside ::/0 2001:db8::1 1"
+            ]
+        );
+        assert!(
+            cfg.static_routes
+                .iter()
+                .all(|r| r.hardware.as_deref() == Some("GigabitEthernet0/0"))
+        );
+    }
+
+    #[test]
+    fn hosts_and_settings_of_the_same_families_go_apart() {
+        let cfg = RunningConfig::parse(
+            "interface Management0/0\n nameif management\n!\n\
+             timeout xlate 3:00:00\n\
+             http server enable\nhttp 0.0.0.0 0.0.0.0 management\n\
+             ssh 10.0.0.0 255.0.0.0 management\nssh timeout 30\ntelnet timeout 9\n\
+             dns domain-lookup management\nntp server 192.0.2.123 prefer\n",
+        );
+        assert_eq!(cfg.mgmt_hosts.len(), 2);
+        assert_eq!(cfg.settings.mgmt_access.http_server, Some(443));
+        assert_eq!(cfg.settings.mgmt_access.ssh_timeout, 30);
+        assert_eq!(cfg.settings.mgmt_access.telnet_timeout, 9);
+        assert_eq!(cfg.settings.dns.domain_lookup, ["management"]);
+        assert_eq!(cfg.settings.timeouts.values.len(), 1);
+        assert_eq!(cfg.ntp_servers.len(), 1);
+    }
+
+    #[test]
+    fn settings_paths_route_back_to_their_kind() {
+        for k in SettingKind::ALL {
+            assert_eq!(SettingKind::from_path(k.path()), Some(*k));
+        }
+        assert_eq!(
+            SettingKind::from_path("/api/firewall/timeouts/"),
+            Some(SettingKind::Timeouts)
+        );
+        assert_eq!(SettingKind::from_path("/api/firewall"), None);
+    }
+}
