@@ -13,7 +13,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::frontend::{self, FrontendConfig};
-use crate::supervisor::{AgentState, LinaLogSink, Supervisor, SupervisorOptions, WorkerCommand};
+use crate::supervisor::{
+    AgentState, LinaControls, LinaLogSink, Supervisor, SupervisorOptions, WorkerCommand,
+    follow_lina,
+};
 use crate::tls::{self, TlsError};
 
 /// The generated administrator password's file, under the state directory.
@@ -214,7 +217,21 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         .map_err(DaemonError::CurrentExe)?;
     let mut options = SupervisorOptions::new(worker);
     options.pid_file = Some(args.state_dir.join(PID_FILE));
+    // LINA says whether the agent runs (`rest-api agent`) and pushes every change after.
+    let controls = LinaControls::connect(lina.protocol_addr).await;
+    match &controls {
+        Some(controls) => {
+            options.enabled = controls.enabled();
+            crate::debug::install(controls.client().clone());
+        }
+        None => tracing::warn!("LINA did not answer the daemon's subscription; starting the agent"),
+    }
     let supervisor = Supervisor::start(options, Arc::new(LinaLogSink::spawn(lina.protocol_addr)));
+    tokio::spawn(follow_lina(
+        lina.protocol_addr,
+        controls,
+        supervisor.controls(),
+    ));
 
     let config = FrontendConfig {
         max_body: args.max_body,
@@ -236,7 +253,7 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
     // these lines can use the API at once.
     let mut state = supervisor.state();
     let interrupted = tokio::select! {
-        _ = state.wait_for(|s| matches!(s, AgentState::Ready(_) | AgentState::GaveUp | AgentState::Stopped)) => false,
+        _ = state.wait_for(|s| matches!(s, AgentState::Ready(_) | AgentState::GaveUp | AgentState::Disabled | AgentState::Stopped)) => false,
         _ = &mut signal => true,
     };
     if !interrupted {

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod debug;
 pub mod frontend;
 pub mod lina_client;
 pub mod supervisor;

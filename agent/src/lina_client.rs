@@ -1,7 +1,8 @@
 //! Client side of the LINA protocol: one TCP connection multiplexed by request id.
 //!
 //! A writer task owns the socket's write half and a reader task dispatches each response to
-//! the request that is waiting for it; `Generation` pushes (request id 0) feed a watch channel.
+//! the request that is waiting for it; `Generation` and `DebugFilter` pushes (request id 0) feed
+//! watch channels, `Control` pushes a queue the daemon takes ([`LinaClient::take_controls`]).
 //! When the connection ends every waiting request fails with [`LinaError::Closed`].
 
 use std::collections::HashMap;
@@ -14,8 +15,9 @@ use std::sync::{Arc, Mutex};
 use bytes::BytesMut;
 use cli_translator::protocol::frame::{self, FrameError};
 use cli_translator::protocol::{
-    AuthFailure, Authenticate, DecodeError, DeviceFacts, Exec, ExecResult, LogEvent, Message,
-    PROTOCOL_VERSION, ProtocolError, Session, TokenCreate, TokenDelete, TokenResult,
+    AgentControl, AuthFailure, Authenticate, DebugLine, DebugSet, DecodeError, DeviceFacts, Exec,
+    ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session, TokenCreate,
+    TokenDelete, TokenResult,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -72,6 +74,16 @@ struct Shared {
     outbox: mpsc::Sender<BytesMut>,
     generation: watch::Sender<u64>,
     closed: watch::Receiver<bool>,
+    pushes: Pushes,
+    /// The `Control` queue until someone takes it (std mutex: never held across `.await`).
+    controls: Mutex<Option<mpsc::UnboundedReceiver<AgentControl>>>,
+}
+
+/// Where pushes other than `Generation` go.
+#[derive(Clone)]
+struct Pushes {
+    debug_filter: watch::Sender<DebugSet>,
+    controls: mpsc::UnboundedSender<AgentControl>,
 }
 
 /// A connection to LINA; clones share it.
@@ -101,12 +113,20 @@ impl LinaClient {
         let (outbox, outbox_rx) = mpsc::channel(1024);
         let (closed_tx, closed_rx) = watch::channel(false);
         let (generation, _) = watch::channel(0);
+        let (debug_filter, _) = watch::channel(DebugSet::EMPTY);
+        let (controls_tx, controls_rx) = mpsc::unbounded_channel();
+        let pushes = Pushes {
+            debug_filter,
+            controls: controls_tx,
+        };
         let shared = Arc::new(Shared {
             next_id: AtomicU32::new(1),
             pending: pending.clone(),
             outbox,
             generation,
             closed: closed_rx,
+            pushes: pushes.clone(),
+            controls: Mutex::new(Some(controls_rx)),
         });
         let closed_tx = Arc::new(closed_tx);
         tokio::spawn(write_loop(write, outbox_rx, closed_tx.clone()));
@@ -114,6 +134,7 @@ impl LinaClient {
             read,
             pending,
             shared.generation.clone(),
+            pushes,
             closed_tx,
         ));
         let client = LinaClient { shared };
@@ -179,6 +200,37 @@ impl LinaClient {
             }
             other => Err(unexpected(other, "Generation")),
         }
+    }
+
+    /// Follows the agent's life cycle: subscribes, and answers whether the agent must run now;
+    /// later controls arrive on [`LinaClient::take_controls`].
+    pub async fn watch_agent(&self) -> Result<AgentControl, LinaError> {
+        match self.request(Message::WatchAgent).await? {
+            Message::Control(control) => Ok(control),
+            other => Err(unexpected(other, "Control")),
+        }
+    }
+
+    /// Sends a debug line for the consoles that asked for it.
+    pub async fn debug(&self, line: DebugLine) -> Result<(), LinaError> {
+        match self.request(Message::Debug(line)).await? {
+            Message::LogAck => Ok(()),
+            other => Err(unexpected(other, "LogAck")),
+        }
+    }
+
+    /// The `debug rest-api` pairs some console wants (pushed after `subscribe`).
+    pub fn debug_filter(&self) -> watch::Receiver<DebugSet> {
+        self.shared.pushes.debug_filter.subscribe()
+    }
+
+    /// The `Control` pushes LINA sends a subscribed daemon, in order; `None` once taken.
+    pub fn take_controls(&self) -> Option<mpsc::UnboundedReceiver<AgentControl>> {
+        self.shared
+            .controls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
     }
 
     /// Whether the connection has ended.
@@ -273,6 +325,7 @@ async fn read_loop(
     mut read: OwnedReadHalf,
     pending: Pending,
     generation: watch::Sender<u64>,
+    pushes: Pushes,
     closed: Arc<watch::Sender<bool>>,
 ) {
     let mut buf = BytesMut::with_capacity(64 * 1024);
@@ -288,8 +341,16 @@ async fn read_loop(
                         }
                     };
                     if f.request_id == 0 {
-                        if let Message::Generation(g) = msg {
-                            advance(&generation, g);
+                        match msg {
+                            Message::Generation(g) => advance(&generation, g),
+                            Message::DebugFilter(set) => {
+                                pushes.debug_filter.send_replace(set);
+                            }
+                            Message::Control(control) => {
+                                // Nobody listening (an agent process) is fine.
+                                let _ = pushes.controls.send(control);
+                            }
+                            _ => {}
                         }
                         continue;
                     }

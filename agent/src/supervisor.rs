@@ -1,8 +1,11 @@
 //! The supervisor of the agent process: spawns it, waits for its `READY` line, restarts it when it
 //! dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
+//! It obeys LINA's controls ([`follow_lina`]): `Stop` (`no rest-api agent`) kills the process and
+//! leaves it `Disabled`, `Start` (`rest-api agent`) starts it again, `Restart` does both.
 //!
 //! States: `Starting` (first spawn), `Ready` (serving at an address), `Restarting` (a later spawn),
-//! `GaveUp` (five failed starts in a row; nothing more is tried), `Stopped` (after `shutdown`).
+//! `GaveUp` (five failed starts in a row; nothing more is tried until a control), `Disabled`
+//! (stopped by LINA), `Stopped` (after `shutdown`).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -13,7 +16,7 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use cli_translator::protocol::LogEvent;
+use cli_translator::protocol::{AgentControl, DebugCategory, LogEvent};
 use syslog::{Level, Message};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, ChildStdout, Command};
@@ -21,6 +24,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
 
+use crate::debug;
 use crate::lina_client::LinaClient;
 
 /// Environment variables the agent process reads.
@@ -72,6 +76,8 @@ pub enum AgentState {
     Ready(ReadyAgent),
     Restarting,
     GaveUp,
+    /// `no rest-api agent`: no process until LINA says `Start`.
+    Disabled,
     Stopped,
 }
 
@@ -126,6 +132,8 @@ pub struct SupervisorOptions {
     pub retry_delay: Duration,
     /// Failed starts in a row before giving up (5).
     pub max_failed_starts: u32,
+    /// Whether to start the agent at once (true) or wait for a `Start` control.
+    pub enabled: bool,
 }
 
 impl SupervisorOptions {
@@ -136,6 +144,7 @@ impl SupervisorOptions {
             ready_timeout: Duration::from_secs(20),
             retry_delay: Duration::from_secs(1),
             max_failed_starts: 5,
+            enabled: true,
         }
     }
 }
@@ -151,16 +160,33 @@ pub trait LogSink: Send + Sync {
 pub struct Supervisor {
     state: watch::Receiver<AgentState>,
     stop: watch::Sender<bool>,
+    controls: mpsc::UnboundedSender<AgentControl>,
     task: JoinHandle<()>,
 }
 
 impl Supervisor {
-    /// Spawns the supervision task (and at once the first agent process).
+    /// Spawns the supervision task (and at once the first agent process, if enabled).
     pub fn start(options: SupervisorOptions, sink: Arc<dyn LogSink>) -> Supervisor {
-        let (state_tx, state) = watch::channel(AgentState::Starting);
+        let initial = if options.enabled {
+            AgentState::Starting
+        } else {
+            AgentState::Disabled
+        };
+        let (state_tx, state) = watch::channel(initial);
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(supervise(options, sink, state_tx, stop_rx));
-        Supervisor { state, stop, task }
+        let (controls, controls_rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(supervise(options, sink, state_tx, stop_rx, controls_rx));
+        Supervisor {
+            state,
+            stop,
+            controls,
+            task,
+        }
+    }
+
+    /// Where controls go (LINA's, through [`follow_lina`], or a test's).
+    pub fn controls(&self) -> mpsc::UnboundedSender<AgentControl> {
+        self.controls.clone()
     }
 
     /// The current state, updated on every transition.
@@ -182,6 +208,18 @@ enum Start {
     Ready(Box<Running>),
     Failed(String),
     Stopped,
+    /// A `Stop` or `Restart` control arrived; the process was killed.
+    Control(AgentControl),
+}
+
+/// How a period of running (or trying to) ended.
+enum Period {
+    /// `shutdown`.
+    Stopped,
+    /// `Stop`: wait for a `Start`.
+    Disabled,
+    /// `Restart`, or `Start` after giving up: a fresh period.
+    Restart,
 }
 
 /// A process that said READY.
@@ -195,54 +233,27 @@ async fn supervise(
     sink: Arc<dyn LogSink>,
     state: watch::Sender<AgentState>,
     mut stop: watch::Receiver<bool>,
+    mut controls: mpsc::UnboundedReceiver<AgentControl>,
 ) {
-    let mut failed_in_a_row = 0u32;
-    let mut first = true;
+    let mut enabled = options.enabled;
     loop {
-        state.send_replace(if first {
-            AgentState::Starting
-        } else {
-            AgentState::Restarting
-        });
-        first = false;
-        match start_once(&options, &mut stop).await {
-            Start::Ready(mut running) => {
-                failed_in_a_row = 0;
-                tracing::info!(addr = %running.agent.addr, "agent process ready");
-                sink.log(syslog_message(STARTED, &[]));
-                state.send_replace(AgentState::Ready(running.agent.clone()));
-                let died = tokio::select! {
-                    _ = stopped(&mut stop) => None,
-                    status = running.child.wait() => Some(status),
-                };
-                match died {
-                    None => {
-                        kill(&mut running.child).await;
-                        break;
-                    }
-                    Some(status) => {
-                        tracing::warn!("agent process died: {}", describe(&status));
-                        sink.log(syslog_message(RESTARTING, &[]));
-                    }
-                }
+        if !enabled {
+            state.send_replace(AgentState::Disabled);
+            debug::event(DebugCategory::Process, || {
+                "agent disabled: waiting for 'rest-api agent'".to_owned()
+            });
+            let wake = tokio::select! {
+                _ = stopped(&mut stop) => None,
+                control = wait_for_start(&mut controls) => control,
+            };
+            if wake.is_none() {
+                break;
             }
-            Start::Failed(reason) => {
-                tracing::warn!("agent process failed to start: {reason}");
-                sink.log(syslog_message(FAILED, &[&reason]));
-                failed_in_a_row += 1;
-                if failed_in_a_row >= options.max_failed_starts {
-                    sink.log(syslog_message(GAVE_UP, &[]));
-                    state.send_replace(AgentState::GaveUp);
-                    stopped(&mut stop).await;
-                    break;
-                }
-                state.send_replace(AgentState::Restarting);
-                tokio::select! {
-                    _ = stopped(&mut stop) => break,
-                    _ = sleep(options.retry_delay) => {}
-                }
-            }
-            Start::Stopped => break,
+        }
+        match run_period(&options, &sink, &state, &mut stop, &mut controls).await {
+            Period::Stopped => break,
+            Period::Disabled => enabled = false,
+            Period::Restart => enabled = true,
         }
     }
     if let Some(path) = &options.pid_file {
@@ -252,8 +263,131 @@ async fn supervise(
     state.send_replace(AgentState::Stopped);
 }
 
+/// Resolves at the first `Start` (a `Restart` does not start a disabled agent); `None` if the
+/// sender is gone.
+async fn wait_for_start(controls: &mut mpsc::UnboundedReceiver<AgentControl>) -> Option<()> {
+    loop {
+        match controls.recv().await? {
+            AgentControl::Start => return Some(()),
+            AgentControl::Stop | AgentControl::Restart => {}
+        }
+    }
+}
+
+/// Starts the agent and keeps it running (restarting it when it dies, giving up after the
+/// failed starts in a row) until a shutdown or a control ends the period.
+async fn run_period(
+    options: &SupervisorOptions,
+    sink: &Arc<dyn LogSink>,
+    state: &watch::Sender<AgentState>,
+    stop: &mut watch::Receiver<bool>,
+    controls: &mut mpsc::UnboundedReceiver<AgentControl>,
+) -> Period {
+    let mut failed_in_a_row = 0u32;
+    let mut first = true;
+    loop {
+        state.send_replace(if first {
+            AgentState::Starting
+        } else {
+            AgentState::Restarting
+        });
+        first = false;
+        debug::event(DebugCategory::Process, || {
+            "starting the agent process".to_owned()
+        });
+        match start_once(options, stop, controls).await {
+            Start::Ready(mut running) => {
+                failed_in_a_row = 0;
+                tracing::info!(addr = %running.agent.addr, "agent process ready");
+                debug::event(DebugCategory::Process, || {
+                    format!("agent process ready at {}", running.agent.addr)
+                });
+                sink.log(syslog_message(STARTED, &[]));
+                state.send_replace(AgentState::Ready(running.agent.clone()));
+                loop {
+                    let event = tokio::select! {
+                        _ = stopped(stop) => RunEvent::Stop,
+                        status = running.child.wait() => RunEvent::Died(status),
+                        control = controls.recv() => RunEvent::Control(control),
+                    };
+                    match event {
+                        RunEvent::Stop | RunEvent::Control(None) => {
+                            kill(&mut running.child).await;
+                            return Period::Stopped;
+                        }
+                        RunEvent::Control(Some(AgentControl::Start)) => continue,
+                        RunEvent::Control(Some(control)) => {
+                            debug::event(DebugCategory::Process, || {
+                                format!("stopping the agent process ({control:?})")
+                            });
+                            kill(&mut running.child).await;
+                            return after_control(control);
+                        }
+                        RunEvent::Died(status) => {
+                            tracing::warn!("agent process died: {}", describe(&status));
+                            debug::error(DebugCategory::Process, || {
+                                format!("agent process died: {}", describe(&status))
+                            });
+                            sink.log(syslog_message(RESTARTING, &[]));
+                            break;
+                        }
+                    }
+                }
+            }
+            Start::Failed(reason) => {
+                tracing::warn!("agent process failed to start: {reason}");
+                debug::error(DebugCategory::Process, || {
+                    format!("agent process failed to start: {reason}")
+                });
+                sink.log(syslog_message(FAILED, &[&reason]));
+                failed_in_a_row += 1;
+                if failed_in_a_row >= options.max_failed_starts {
+                    sink.log(syslog_message(GAVE_UP, &[]));
+                    state.send_replace(AgentState::GaveUp);
+                    // Only a control (or shutdown) moves on: `no rest-api agent` then
+                    // `rest-api agent`, as 342004 says, or a restart.
+                    return tokio::select! {
+                        _ = stopped(stop) => Period::Stopped,
+                        control = controls.recv() => match control {
+                            None => Period::Stopped,
+                            Some(AgentControl::Stop) => Period::Disabled,
+                            Some(AgentControl::Start | AgentControl::Restart) => Period::Restart,
+                        },
+                    };
+                }
+                state.send_replace(AgentState::Restarting);
+                tokio::select! {
+                    _ = stopped(stop) => return Period::Stopped,
+                    _ = sleep(options.retry_delay) => {}
+                }
+            }
+            Start::Stopped => return Period::Stopped,
+            Start::Control(control) => return after_control(control),
+        }
+    }
+}
+
+/// What happens after the process was killed for a control.
+fn after_control(control: AgentControl) -> Period {
+    match control {
+        AgentControl::Stop => Period::Disabled,
+        AgentControl::Start | AgentControl::Restart => Period::Restart,
+    }
+}
+
+/// What ended the wait on a ready process.
+enum RunEvent {
+    Stop,
+    Died(io::Result<ExitStatus>),
+    Control(Option<AgentControl>),
+}
+
 /// Spawns the process and waits for `READY <addr>` on its stdout, its exit, the timeout or a stop.
-async fn start_once(options: &SupervisorOptions, stop: &mut watch::Receiver<bool>) -> Start {
+async fn start_once(
+    options: &SupervisorOptions,
+    stop: &mut watch::Receiver<bool>,
+    controls: &mut mpsc::UnboundedReceiver<AgentControl>,
+) -> Start {
     let secret = match new_secret() {
         Ok(secret) => secret,
         Err(e) => return Start::Failed(format!("no channel secret could be generated: {e}")),
@@ -293,14 +427,20 @@ async fn start_once(options: &SupervisorOptions, stop: &mut watch::Receiver<bool
         let event = tokio::select! {
             biased;
             _ = stopped(stop) => StartEvent::Stop,
+            control = controls.recv() => StartEvent::Control(control),
             line = lines.next_line(), if stdout_open => StartEvent::Line(line),
             status = child.wait() => StartEvent::Exited(status),
             _ = sleep_until(deadline) => StartEvent::Timeout,
         };
         let failure = match event {
-            StartEvent::Stop => {
+            StartEvent::Stop | StartEvent::Control(None) => {
                 kill(&mut child).await;
                 return Start::Stopped;
+            }
+            StartEvent::Control(Some(AgentControl::Start)) => continue,
+            StartEvent::Control(Some(control)) => {
+                kill(&mut child).await;
+                return Start::Control(control);
             }
             StartEvent::Line(Ok(Some(line))) => match line.strip_prefix("READY ") {
                 Some(addr) => match addr.trim().parse::<SocketAddr>() {
@@ -333,6 +473,7 @@ async fn start_once(options: &SupervisorOptions, stop: &mut watch::Receiver<bool
 /// What happened while waiting for `READY`.
 enum StartEvent {
     Stop,
+    Control(Option<AgentControl>),
     Line(io::Result<Option<String>>),
     Exited(io::Result<ExitStatus>),
     Timeout,
@@ -462,6 +603,99 @@ async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>
         if !delivered {
             eprintln!("{message}");
         }
+    }
+}
+
+/// The daemon's subscription to LINA: the connection, its queue of controls, and LINA's answer
+/// to `WatchAgent` (the current `Start` or `Stop`; `None` from a LINA that does not know the
+/// request, which means: run the agent).
+#[derive(Debug)]
+pub struct LinaControls {
+    client: LinaClient,
+    controls: mpsc::UnboundedReceiver<AgentControl>,
+    pub initial: Option<AgentControl>,
+}
+
+impl LinaControls {
+    /// Connects as `rest-daemon/<ver>` and sends `WatchAgent`; `None` when LINA cannot be
+    /// reached.
+    pub async fn connect(lina: SocketAddr) -> Option<LinaControls> {
+        let client = connect(lina).await?;
+        let controls = client.take_controls()?;
+        let initial = match client.watch_agent().await {
+            Ok(control) => Some(control),
+            Err(crate::lina_client::LinaError::Protocol(e)) => {
+                tracing::warn!("LINA does not report the agent's life cycle: {}", e.detail);
+                None
+            }
+            Err(e) => {
+                tracing::debug!("cannot follow the agent's life cycle at {lina}: {e}");
+                return None;
+            }
+        };
+        Some(LinaControls {
+            client,
+            controls,
+            initial,
+        })
+    }
+
+    /// Whether LINA wants the agent running now.
+    pub fn enabled(&self) -> bool {
+        self.initial != Some(AgentControl::Stop)
+    }
+
+    /// The connection (the daemon's debug lines go through it).
+    pub fn client(&self) -> &LinaClient {
+        &self.client
+    }
+}
+
+/// Forwards LINA's controls to the supervisor for as long as it runs: from `first` (if any),
+/// then from fresh subscriptions, retried every second while LINA is unreachable. A fresh
+/// subscription's initial control re-synchronises the supervisor.
+pub async fn follow_lina(
+    lina: SocketAddr,
+    first: Option<LinaControls>,
+    supervisor: mpsc::UnboundedSender<AgentControl>,
+) {
+    let mut next = first;
+    loop {
+        if let Some(LinaControls {
+            client,
+            mut controls,
+            initial,
+        }) = next.take()
+        {
+            if let Some(control) = initial
+                && supervisor.send(control).is_err()
+            {
+                return;
+            }
+            let closed = client.closed();
+            tokio::pin!(closed);
+            loop {
+                let control = tokio::select! {
+                    _ = &mut closed => break,
+                    _ = supervisor.closed() => return,
+                    control = controls.recv() => control,
+                };
+                match control {
+                    Some(control) => {
+                        tracing::info!("LINA asks the agent to {control:?}");
+                        if supervisor.send(control).is_err() {
+                            return;
+                        }
+                    }
+                    None => break,
+                }
+            }
+        }
+        tokio::select! {
+            _ = supervisor.closed() => return,
+            _ = sleep(Duration::from_secs(1)) => {}
+        }
+        next = LinaControls::connect(lina).await;
     }
 }
 
@@ -737,6 +971,128 @@ mod tests {
             .unwrap();
         assert_eq!(*state.borrow(), AgentState::Stopped);
         assert!(sink.ids().is_empty());
+    }
+
+    /// A worker announcing a different port on each run (the run count), so restarts show.
+    fn counting_worker(dir: &std::path::Path) -> WorkerCommand {
+        let counter = dir.join("runs");
+        sh(&format!(
+            "n=$(cat {c} 2>/dev/null || echo 0); n=$((n+1)); echo $n > {c}; \
+             echo READY 127.0.0.1:$n; exec sleep 60",
+            c = counter.display()
+        ))
+    }
+
+    fn port_is(port: u16) -> impl FnMut(&AgentState) -> bool {
+        move |s| matches!(s, AgentState::Ready(a) if a.addr.port() == port)
+    }
+
+    #[tokio::test]
+    async fn stop_disables_start_and_restart_bring_fresh_processes() {
+        let dir = scratch_dir("control");
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(counting_worker(&dir));
+        options.pid_file = Some(dir.join("agent.pid"));
+        let supervisor = Supervisor::start(options, sink.clone());
+        let controls = supervisor.controls();
+        let mut state = supervisor.state();
+        wait_for(&mut state, port_is(1)).await;
+        let pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
+
+        controls.send(AgentControl::Stop).unwrap();
+        wait_for(&mut state, |s| *s == AgentState::Disabled).await;
+        assert!(!PathBuf::from(format!("/proc/{}", pid.trim())).exists());
+        // A second stop, and a start while starting, change nothing.
+        controls.send(AgentControl::Stop).unwrap();
+        controls.send(AgentControl::Start).unwrap();
+        controls.send(AgentControl::Start).unwrap();
+        wait_for(&mut state, port_is(2)).await;
+
+        controls.send(AgentControl::Restart).unwrap();
+        wait_for(&mut state, port_is(3)).await;
+        // Asked-for stops are not failures: no 342003.
+        assert_eq!(sink.ids(), [STARTED, STARTED, STARTED]);
+        supervisor.shutdown().await;
+        assert_eq!(*state.borrow(), AgentState::Stopped);
+    }
+
+    #[tokio::test]
+    async fn disabled_at_start_waits_for_a_start() {
+        let dir = scratch_dir("disabled");
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(counting_worker(&dir));
+        options.enabled = false;
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        assert_eq!(*state.borrow(), AgentState::Disabled);
+        // A restart (a context-mode switch) leaves a disabled agent disabled.
+        supervisor.controls().send(AgentControl::Restart).unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(!dir.join("runs").exists(), "no process while disabled");
+        supervisor.controls().send(AgentControl::Start).unwrap();
+        wait_for(&mut state, port_is(1)).await;
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn after_giving_up_a_start_tries_five_times_again() {
+        let sink = Arc::new(FakeSink::default());
+        let mut options = fast(WorkerCommand::new("/bin/false"));
+        options.max_failed_starts = 2;
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        supervisor.controls().send(AgentControl::Stop).unwrap();
+        wait_for(&mut state, |s| *s == AgentState::Disabled).await;
+        supervisor.controls().send(AgentControl::Start).unwrap();
+        wait_for(&mut state, |s| *s != AgentState::Disabled).await;
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        assert_eq!(
+            sink.ids(),
+            [FAILED, FAILED, GAVE_UP, FAILED, FAILED, GAVE_UP]
+        );
+        supervisor.shutdown().await;
+    }
+
+    /// The whole path: a LINA configuration change pushes a control to the daemon's watch.
+    #[cfg(feature = "embedded-sim")]
+    #[tokio::test]
+    async fn lina_pushes_stop_and_start_to_a_watching_daemon() {
+        use cli_translator::protocol::{Exec, ExecMode};
+        let dir = scratch_dir("lina");
+        let sim = lina_sim::start(lina_sim::SimOptions {
+            default_admin_password: Some("Watch-Pw-1".into()),
+            ..lina_sim::SimOptions::new(dir.join("state"))
+        })
+        .await
+        .unwrap();
+        let mut watch = LinaControls::connect(sim.protocol_addr).await.unwrap();
+        assert_eq!(watch.initial, Some(AgentControl::Start));
+        assert!(watch.enabled());
+        let (admin, _) = LinaClient::connect(sim.protocol_addr, "rest-agent/test")
+            .await
+            .unwrap();
+        let batch = |command: &str| Exec {
+            user: "admin".into(),
+            privilege: 15,
+            source: "127.0.0.1".parse().unwrap(),
+            context: None,
+            mode: ExecMode::Config,
+            atomic: true,
+            commands: vec![command.into()],
+        };
+        for (command, pushed) in [
+            ("no rest-api agent", AgentControl::Stop),
+            ("rest-api agent", AgentControl::Start),
+        ] {
+            let result = admin.exec(batch(command)).await.unwrap();
+            assert!(result.applied, "{command}: {result:?}");
+            let got = timeout(Duration::from_secs(5), watch.controls.recv())
+                .await
+                .unwrap();
+            assert_eq!(got, Some(pushed), "{command}");
+        }
+        sim.shutdown();
     }
 
     #[test]

@@ -32,6 +32,11 @@ const PASSWORD: &str = "Bench-Admin-Pw-7";
 const STARTUP_LIMIT: Duration = Duration::from_secs(180);
 const RATIO_TARGET: f64 = 0.25;
 const RSS_TARGET_MB: f64 = 40.0;
+/// Monitoring requests a second (the best connection count of each monitoring scenario).
+const MONITORING_TARGET: f64 = 1000.0;
+/// A monitoring request answered from LINA's `show version`, and one from the agent alone.
+const MONITORING_VERSION: &str = "/api/monitoring/device/components/version";
+const MONITORING_STATISTICS: &str = "/api/monitoring/apistatistics";
 
 fn main() -> ExitCode {
     match run() {
@@ -204,6 +209,20 @@ fn bench_agent(
                 &token,
             ),
             ("get-one-basic", Workload::GetOne { objects }, &basic),
+            (
+                "monitoring-version-token",
+                Workload::Fixed {
+                    path: MONITORING_VERSION.to_owned(),
+                },
+                &token,
+            ),
+            (
+                "monitoring-apistats-token",
+                Workload::Fixed {
+                    path: MONITORING_STATISTICS.to_owned(),
+                },
+                &token,
+            ),
         ];
         for (name, workload, auth) in scenarios {
             let row = scenario(rt, addr, tls, name, workload, auth.clone(), shape)?;
@@ -386,6 +405,22 @@ fn print_targets(rows: &[Row], figures: &[Figure]) {
             verdict(ratio >= RATIO_TARGET)
         ),
         None => println!("get-one-token at 32 connections: not measured"),
+    }
+    for name in ["monitoring-version-token", "monitoring-apistats-token"] {
+        let best = rows
+            .iter()
+            .filter(|r| r.scenario == name)
+            .map(|r| r.rate)
+            .fold(None, |best: Option<f64>, r| {
+                Some(best.map_or(r, |b| b.max(r)))
+            });
+        match best {
+            Some(rate) => println!(
+                "{name}: {rate:.0} req/s at best (target >= {MONITORING_TARGET}): {}",
+                verdict(rate >= MONITORING_TARGET)
+            ),
+            None => println!("{name}: not measured"),
+        }
     }
     if let Some(rss) = figures.iter().find(|f| f.name == "agent_rss_after_load") {
         println!(

@@ -88,7 +88,13 @@ impl Stack {
         let state_dir = options.dir.join("state");
         std::fs::create_dir_all(&state_dir).map_err(StackError::Files)?;
         let config_path = options.dir.join("big.cfg");
-        std::fs::write(&config_path, &options.startup_config).map_err(StackError::Files)?;
+        // The agent runs only where the configuration says so (`rest-api agent`, with the
+        // package the daemon provisions on disk0:).
+        let config = format!(
+            "{}\nrest-api image disk0:/asa-restapi-7161-lfbff-k8.SPA\nrest-api agent\n",
+            options.startup_config.trim_end()
+        );
+        std::fs::write(&config_path, config).map_err(StackError::Files)?;
         let log_path = options.dir.join("daemon.log");
         let log = std::fs::File::create(&log_path).map_err(StackError::Files)?;
 

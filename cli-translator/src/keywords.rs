@@ -204,6 +204,7 @@ pub fn opens_submode(line: &str) -> Option<&'static str> {
         ("router", Some(_)) => "config-router",
         ("route-map", Some(_)) => "config-route-map",
         ("time-range", Some(_)) => "config-time-range",
+        ("dns", Some("server-group")) if third.is_some() => "config-dns-server-group",
         ("username", Some(_)) if last == "attributes" => "config-username",
         ("group-policy", Some(_)) if last == "attributes" => "config-group-policy",
         ("tunnel-group", Some(_)) => match third {

@@ -3,12 +3,16 @@
 
 pub mod acl;
 pub mod ast;
+pub mod backup;
+pub mod interfaces;
 pub mod keywords;
+pub mod nat;
 pub mod parse;
 pub mod print;
 pub mod protocol;
 pub mod resources;
 pub mod running;
+pub mod show;
 pub mod tree;
 pub mod validate;
 

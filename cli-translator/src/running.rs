@@ -57,8 +57,29 @@ impl RunningConfig {
             self.access.absorb_line(text);
             return;
         }
+        if crate::resources::setting::absorb_line(self, text, children) {
+            return;
+        }
+        if text.starts_with("nat ") {
+            self.nat.absorb_line(text);
+            return;
+        }
+        if let Some(name) = text.strip_prefix("object network ")
+            && children.iter().any(|c| c.starts_with("nat "))
+        {
+            self.nat.absorb_object(name.trim(), children);
+        }
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);
+            self.interfaces.absorb_block(hw, children);
+        }
+        if text.starts_with("mtu ") {
+            self.interfaces.absorb_mtu(text);
+            return;
+        }
+        if text.starts_with("same-security-traffic ") {
+            self.interfaces.absorb_setup(text);
+            return;
         }
         self.absorb_block(text, children);
     }

@@ -7,9 +7,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use cli_translator::resources::local_user::LocalUser;
+use cli_translator::resources::mgmt_host::MgmtHost;
 use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::network_object_group::NetworkObjectGroup;
+use cli_translator::resources::ntp::NtpServer;
 use cli_translator::resources::regex::Regex;
+use cli_translator::resources::route::StaticRoute;
 use cli_translator::resources::security_group::SecurityObjectGroup;
 use cli_translator::resources::service_group::ServiceGroup;
 use cli_translator::resources::service_object::ServiceObject;
@@ -228,4 +231,34 @@ fn security_object_group_golden_pairs() {
 #[test]
 fn security_object_group_rejections() {
     check_invalid::<SecurityObjectGroup>("security_object_group");
+}
+
+#[test]
+fn static_route_golden_pairs() {
+    check_valid::<StaticRoute>("static_route");
+}
+
+#[test]
+fn static_route_rejections() {
+    check_invalid::<StaticRoute>("static_route");
+}
+
+#[test]
+fn mgmt_host_golden_pairs() {
+    check_valid::<MgmtHost>("mgmt_host");
+}
+
+#[test]
+fn mgmt_host_rejections() {
+    check_invalid::<MgmtHost>("mgmt_host");
+}
+
+#[test]
+fn ntp_server_golden_pairs() {
+    check_valid::<NtpServer>("ntp_server");
+}
+
+#[test]
+fn ntp_server_rejections() {
+    check_invalid::<NtpServer>("ntp_server");
 }

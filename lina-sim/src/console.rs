@@ -1,14 +1,16 @@
 //! The operator console: a line-oriented CLI on a loopback TCP port, like the ASA's serial
 //! console or an SSH session. Login, `enable`, `configure terminal`, any command — through the
 //! same engine path as a REST batch, so every change bumps the generation (an out-of-band
-//! change the agent must notice).
+//! change the agent must notice). `debug rest-api ...` is per session: the agent's debug
+//! lines for the pairs this session enabled are written to it until `undebug` or logout.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
+use crate::debug;
 use crate::engine::session::{Level, Session};
 use crate::shared::{Shared, lock, now};
 use crate::telnet::{Input, LineReader, MAX_LINE};
@@ -62,10 +64,36 @@ where
     R: tokio::io::AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
 {
+    read_line_or_debug(lines, w, shutdown, None).await
+}
+
+/// The next debug line for this session; never resolves without a receiver.
+async fn next_debug(debug: &mut Option<&mut mpsc::Receiver<String>>) -> Option<String> {
+    match debug {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// [`read_line`], writing the session's debug lines as they arrive while it waits.
+async fn read_line_or_debug<R, W>(
+    lines: &mut LineReader<R>,
+    w: &mut W,
+    shutdown: &mut watch::Receiver<bool>,
+    mut debug: Option<&mut mpsc::Receiver<String>>,
+) -> std::io::Result<Option<String>>
+where
+    R: tokio::io::AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
     loop {
         let next = tokio::select! {
             n = lines.next() => n?,
             _ = shutdown.changed() => return Ok(None),
+            Some(text) = next_debug(&mut debug) => {
+                say(w, &format!("{text}\n")).await?;
+                continue;
+            }
         };
         match next {
             None => return Ok(None),
@@ -125,10 +153,17 @@ async fn connection(
         say(&mut w, "% Bad passwords\n").await?;
         return Ok(());
     };
+    let (debug_id, mut debug_rx) = lock(&shared).debug_open();
+    let _debug = DebugSession {
+        shared: shared.clone(),
+        id: debug_id,
+    };
     loop {
         let prompt = lock(&shared).engine.prompt(&session);
         say(&mut w, &format!("\n{prompt}")).await?;
-        let Some(line) = read_line(&mut lines, &mut w, &mut shutdown).await? else {
+        let Some(line) =
+            read_line_or_debug(&mut lines, &mut w, &mut shutdown, Some(&mut debug_rx)).await?
+        else {
             return Ok(());
         };
         let word = line.trim().to_ascii_lowercase();
@@ -143,6 +178,21 @@ async fn connection(
             enable(&mut session, &shared, &mut lines, &mut w, &mut shutdown).await?;
             continue;
         }
+        if let Some(command) = debug::parse(&line) {
+            let output = match command {
+                // Debugging needs privileged exec.
+                _ if session.level == Level::UserExec => {
+                    crate::engine::error::CliError::invalid(&line, 0).output()
+                }
+                // No .await while the core is locked.
+                Ok(command) => lock(&shared).debug_command(debug_id, command),
+                Err(e) => e.output(),
+            };
+            if !output.is_empty() {
+                say(&mut w, &output).await?;
+            }
+            continue;
+        }
         let output = {
             // No .await while the core is locked.
             let mut core = lock(&shared);
@@ -153,6 +203,20 @@ async fn connection(
         if !output.is_empty() {
             say(&mut w, &output).await?;
         }
+    }
+}
+
+/// The session's debug registration; dropping it (logout, disconnect, shutdown) ends the
+/// session's `debug rest-api` pairs.
+struct DebugSession {
+    shared: Shared,
+    id: u64,
+}
+
+impl Drop for DebugSession {
+    fn drop(&mut self) {
+        // A std mutex, locked briefly; no .await here.
+        lock(&self.shared).debug_close(self.id);
     }
 }
 
@@ -311,6 +375,72 @@ mod tests {
         }
         t.send("exit").await;
         assert!(t.closed().await);
+    }
+
+    #[tokio::test]
+    async fn debug_lines_go_to_the_session_that_enabled_them_until_undebug() {
+        use cli_translator::protocol::{DebugCategory, DebugLevel, DebugLine};
+
+        use crate::engine::Effect;
+
+        let (addr, shared, _stop) = start().await;
+        let mut t = Term::connect(addr).await;
+        t.until("Username: ").await;
+        t.send("admin").await;
+        t.until("Password: ").await;
+        t.send("Console-1").await;
+        t.until("ciscoasa> ").await;
+        // Not at user exec.
+        t.send("debug rest-api agent").await;
+        let out = t.until("ciscoasa> ").await;
+        assert!(out.contains("Invalid input"), "{out}");
+        t.send("enable").await;
+        t.until("Password: ").await;
+        t.send("Console-1").await;
+        t.until("ciscoasa# ").await;
+        t.send("debug rest-api agent event").await;
+        t.until("ciscoasa# ").await;
+        t.send("debug rest-api bogus").await;
+        let out = t.until("ciscoasa# ").await;
+        assert!(out.contains("Invalid input"), "{out}");
+
+        let line = |text: &str| DebugLine {
+            category: DebugCategory::Agent,
+            level: DebugLevel::Event,
+            text: text.into(),
+        };
+        lock(&shared).dispatch(vec![Effect::Debug(line("snapshot reloaded"))]);
+        let out = t.until("snapshot reloaded\r\n").await;
+        assert!(
+            out.ends_with("rest-api agent event: snapshot reloaded\r\n"),
+            "{out}"
+        );
+
+        t.send("show debug").await;
+        let out = t.until("ciscoasa# ").await;
+        assert!(
+            out.contains("debug rest-api agent event is enabled\r\n"),
+            "{out}"
+        );
+        t.send("undebug all").await;
+        t.until("ciscoasa# ").await;
+        lock(&shared).dispatch(vec![Effect::Debug(line("not shown"))]);
+        t.send("show clock").await;
+        let out = t.until("ciscoasa# ").await;
+        assert!(!out.contains("not shown"), "{out}");
+
+        // Logout ends the session's registration.
+        t.send("debug rest-api").await;
+        t.until("ciscoasa# ").await;
+        t.send("exit").await;
+        assert!(t.closed().await);
+        for _ in 0..100 {
+            if lock(&shared).debug_wanted().is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(lock(&shared).debug_wanted().is_empty());
     }
 
     #[tokio::test]

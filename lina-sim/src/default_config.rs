@@ -170,6 +170,8 @@ policy-map global_policy
 service-policy global_policy global
 prompt hostname context
 no call-home reporting anonymous
+rest-api image disk0:/asa-restapi-7161-lfbff-k8.SPA
+rest-api agent
 ";
 
 /// The default configuration with user `admin` (privilege 15) holding `admin_password`.

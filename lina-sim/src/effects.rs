@@ -57,8 +57,36 @@ pub async fn run(mut rx: mpsc::UnboundedReceiver<Effect>, state: StateDir) {
                     Sender::Tcp(s) => s.send(line),
                 }
             }
+            Effect::WriteDisk { file, text } => {
+                let path = state.disk0().join(&file);
+                let result = tokio::task::spawn_blocking(move || {
+                    crate::state_dir::write_atomic(&path, text.as_bytes(), false)
+                })
+                .await;
+                match result {
+                    Ok(Ok(())) => tracing::info!(%file, "disk0: file written"),
+                    Ok(Err(e)) => {
+                        tracing::error!(%file, error = %e, "writing a disk0: file failed")
+                    }
+                    Err(e) => tracing::error!(error = %e, "disk0: writer stopped"),
+                }
+            }
+            Effect::WriteFlash { name, bytes } => {
+                let path = state.disk0().join(&name);
+                let result = tokio::task::spawn_blocking(move || {
+                    crate::state_dir::write_atomic(&path, &bytes, false)
+                })
+                .await;
+                match result {
+                    Ok(Ok(())) => tracing::info!(file = %name, "backup written to disk0:"),
+                    Ok(Err(e)) => {
+                        tracing::error!(file = %name, error = %e, "writing a backup failed")
+                    }
+                    Err(e) => tracing::error!(error = %e, "disk0: writer stopped"),
+                }
+            }
             // Pushed by the core under its lock, never queued here.
-            Effect::GenerationChanged(_) => {}
+            Effect::GenerationChanged(_) | Effect::AgentControl(_) | Effect::Debug(_) => {}
         }
     }
 }

@@ -5,6 +5,7 @@
 //! configuration file, else the factory default, and serves until [`RunningSim::shutdown`].
 
 pub mod console;
+pub mod debug;
 pub mod default_config;
 pub mod effects;
 pub mod engine;
@@ -206,10 +207,23 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
         source,
     })?;
     let (text, admin_password_file) = boot_text(&opts, &state)?;
+    // The REST API package ships on flash, as on an ASAv: the factory configuration installs it.
+    let package = state.disk0().join(engine::restapi::DEFAULT_PACKAGE);
+    if !package.exists() {
+        state_dir::write_atomic(&package, &engine::restapi::default_package(), false).map_err(
+            |source| SimError::StateDir {
+                path: package.clone(),
+                source,
+            },
+        )?;
+    }
     let engine_opts = EngineOptions {
         token_idle_timeout_secs: i64::try_from(opts.token_idle_timeout.as_secs())
             .unwrap_or(i64::MAX)
             .max(1),
+        flash: Arc::new(engine::restapi::DirFlash {
+            root: state.disk0(),
+        }),
     };
     let seed = os_random::<32>()?;
     let (engine, boot_effects) = Engine::boot(&text, &engine_opts, seed, now());
@@ -291,6 +305,26 @@ mod tests {
         let sim = start(opts).await.unwrap();
         assert!(sim.running_config().contains("hostname saved\n"));
         assert!(sim.admin_password_file.is_none());
+        sim.shutdown();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn provisions_the_rest_api_package_the_factory_config_installs() {
+        let dir = temp_dir("package");
+        let mut opts = SimOptions::new(&dir);
+        opts.default_admin_password = Some("Pkg-Pw-1".into());
+        let sim = start(opts).await.unwrap();
+        let package = dir.join("disk0").join(engine::restapi::DEFAULT_PACKAGE);
+        assert_eq!(
+            std::fs::read(&package).unwrap(),
+            engine::restapi::default_package()
+        );
+        let run = sim.running_config();
+        assert!(
+            run.contains("rest-api image disk0:/asa-restapi-7161-lfbff-k8.SPA\nrest-api agent\n"),
+            "{run}"
+        );
         sim.shutdown();
         let _ = std::fs::remove_dir_all(&dir);
     }

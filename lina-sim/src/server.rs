@@ -92,7 +92,11 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
                         let (reply, effects) = core.engine.handle(msg, &mut conn, now());
                         if conn.subscribed && !registered {
                             core.subscribe(conn_id, tx.clone());
+                            core.greet(conn_id);
                             registered = true;
+                        }
+                        if conn.watches_agent {
+                            core.watch_agent(conn_id);
                         }
                         core.dispatch(effects);
                         reply

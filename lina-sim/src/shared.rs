@@ -5,13 +5,14 @@
 //! The mutex is never held across an `.await`: callers lock, call the engine, dispatch the
 //! effects (non-blocking channel sends) and unlock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cli_translator::protocol::Message;
+use cli_translator::protocol::{DebugSet, Message};
 use tokio::sync::mpsc;
 
+use crate::debug::{DebugCommand, DebugConsoles};
 use crate::engine::{Effect, Engine, Now};
 
 /// A frame to write on a protocol connection: request id and message.
@@ -27,6 +28,12 @@ pub struct Core {
     subscribers: HashMap<u64, mpsc::Sender<Outgoing>>,
     next_conn: u64,
     effects: mpsc::UnboundedSender<Effect>,
+    /// Subscribers that sent `WatchAgent` (the daemon): they get `Control` pushes.
+    daemons: HashSet<u64>,
+    /// Console sessions and their `debug rest-api` pairs.
+    debug: DebugConsoles,
+    /// The debug pairs last pushed to subscribers.
+    debug_pushed: DebugSet,
 }
 
 /// The engine and its registry, shared by every task.
@@ -39,6 +46,9 @@ impl Core {
             subscribers: HashMap::new(),
             next_conn: 1,
             effects,
+            daemons: HashSet::new(),
+            debug: DebugConsoles::default(),
+            debug_pushed: DebugSet::EMPTY,
         }
     }
 
@@ -55,6 +65,81 @@ impl Core {
 
     pub fn unsubscribe(&mut self, conn: u64) {
         self.subscribers.remove(&conn);
+        self.daemons.remove(&conn);
+    }
+
+    /// Right after `subscribe`: the subscriber learns the debug pairs consoles want, if any.
+    pub fn greet(&mut self, conn: u64) {
+        if self.debug_pushed.is_empty() {
+            return;
+        }
+        if let Some(tx) = self.subscribers.get(&conn) {
+            // A new subscriber's queue has room; if not, the next push drops it.
+            let _ = tx.try_send(Outgoing {
+                request_id: 0,
+                message: Message::DebugFilter(self.debug_pushed),
+            });
+        }
+    }
+
+    /// The connection sent `WatchAgent`: it gets `Control` pushes from now on.
+    pub fn watch_agent(&mut self, conn: u64) {
+        self.daemons.insert(conn);
+    }
+
+    /// Pushes a message with request id 0 to the subscribers (only daemons if so asked); a
+    /// subscriber whose queue is full is dropped.
+    fn push(&mut self, message: &Message, daemons_only: bool) {
+        let daemons = &self.daemons;
+        self.subscribers.retain(|conn, tx| {
+            if daemons_only && !daemons.contains(conn) {
+                return true;
+            }
+            let push = Outgoing {
+                request_id: 0,
+                message: message.clone(),
+            };
+            match tx.try_send(push) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    tracing::warn!(conn, "subscriber too slow: pushes stopped");
+                    false
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            }
+        });
+    }
+
+    /// The `debug rest-api` pairs some console session wants (as last pushed).
+    pub fn debug_wanted(&self) -> DebugSet {
+        self.debug_pushed
+    }
+
+    /// A console session opens: its id and the receiver of its debug lines.
+    pub fn debug_open(&mut self) -> (u64, mpsc::Receiver<String>) {
+        self.debug.open()
+    }
+
+    /// A console session ends: its debug pairs no longer count.
+    pub fn debug_close(&mut self, console: u64) {
+        self.debug.close(console);
+        self.push_debug_filter();
+    }
+
+    /// Runs a `debug`/`undebug`/`show debug` command of a console session; the text to print.
+    pub fn debug_command(&mut self, console: u64, cmd: DebugCommand) -> String {
+        let out = self.debug.apply(console, cmd);
+        self.push_debug_filter();
+        out
+    }
+
+    /// Tells subscribers the union of the pairs, when it changed.
+    fn push_debug_filter(&mut self) {
+        let union = self.debug.union();
+        if union != self.debug_pushed {
+            self.debug_pushed = union;
+            self.push(&Message::DebugFilter(union), false);
+        }
     }
 
     pub fn subscriber_count(&self) -> usize {
@@ -85,6 +170,8 @@ impl Core {
                         }
                     });
                 }
+                Effect::AgentControl(control) => self.push(&Message::Control(control), true),
+                Effect::Debug(line) => self.debug.deliver(&line),
                 other => {
                     // The effect task ends only at shutdown; effects after that are moot.
                     let _ = self.effects.send(other);

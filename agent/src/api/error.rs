@@ -16,6 +16,7 @@
 //! | `INVALID-CREDENTIALS`     | 400    | an Authorization header that cannot be decoded              |
 //! | `INVALID-CONTEXT`         | 400    | the `context` names no security context                     |
 //! | `CONTEXT-NOT-SUPPORTED`   | 400    | `context` on a resource URL (only cli, tokens, write memory)|
+//! | `NOT-SUPPORTED-IN-MULTIPLE-CONTEXT-MODE` | 400 | multiple-context mode serves only cli, tokens and monitoring |
 //! | `PRIVILEGE-INSUFFICIENT`  | 403    | a valid user below the level the request needs              |
 //! | `METHOD-NOT-ALLOWED`      | 405    | verb not allowed on the URL (`Allow` lists those that are)  |
 //! | `INVALID-QUERY-PARAMETER` | 400    | unknown query parameter, or a bad `offset`/`limit`/`context`|
@@ -27,6 +28,7 @@
 //! | `INVALID-INPUT`           | 400    | a field the translator rejects, or a control character     |
 //! | `ID-MISMATCH`             | 400    | PUT/PATCH whose body names another object than the URL      |
 //! | `CLI-ERROR`               | 400    | LINA refused a command; details = LINA's output             |
+//! | `BULK-ENTRY-NOT-ALLOWED`  | 400    | a bulk entry names an endpoint a bulk cannot carry          |
 //! | `SESSION-LIMIT`           | 503    | the context already holds the maximum number of tokens      |
 //! | `LINA-UNAVAILABLE`        | 503    | the LINA connection is gone (the agent is about to restart) |
 //! | `INTERNAL-ERROR`          | 500    | LINA protocol failure or an unrepresentable response header |
@@ -66,6 +68,9 @@ pub enum ApiError {
     NoSuchContext(String),
     /// `context` given on a URL that does not support security contexts.
     ContextNotSupported,
+    /// The device is in multiple-context mode, where only the CLI executor, token services
+    /// and monitoring are served (the inverse of [`ApiError::ContextNotSupported`]).
+    NotInMultipleContextMode,
     /// A valid user below the privilege the request needs.
     InsufficientPrivilege { needed: u8, have: u8 },
     /// No route for this URL.
@@ -108,6 +113,8 @@ pub enum ApiError {
     Duplicate(String),
     /// LINA refused a command; the text is LINA's output.
     Cli { command: String, output: String },
+    /// A bulk entry for an endpoint that cannot be part of a bulk (named by its path).
+    NotInBulk(String),
     /// The context already holds the maximum number of token sessions.
     SessionLimit,
     /// The LINA connection failed.
@@ -138,6 +145,7 @@ impl ApiError {
             | ApiError::UndecodableCredentials(_)
             | ApiError::NoSuchContext(_)
             | ApiError::ContextNotSupported
+            | ApiError::NotInMultipleContextMode
             | ApiError::UnknownQueryParameter(_)
             | ApiError::BadQueryValue { .. }
             | ApiError::BadPathEncoding(_)
@@ -148,7 +156,8 @@ impl ApiError {
             | ApiError::ControlCharacter { .. }
             | ApiError::Field { .. }
             | ApiError::Duplicate(_)
-            | ApiError::Cli { .. } => StatusCode::BAD_REQUEST,
+            | ApiError::Cli { .. }
+            | ApiError::NotInBulk(_) => StatusCode::BAD_REQUEST,
         }
     }
 
@@ -161,6 +170,7 @@ impl ApiError {
             ApiError::UndecodableCredentials(_) => "INVALID-CREDENTIALS",
             ApiError::NoSuchContext(_) => "INVALID-CONTEXT",
             ApiError::ContextNotSupported => "CONTEXT-NOT-SUPPORTED",
+            ApiError::NotInMultipleContextMode => "NOT-SUPPORTED-IN-MULTIPLE-CONTEXT-MODE",
             ApiError::InsufficientPrivilege { .. } => "PRIVILEGE-INSUFFICIENT",
             ApiError::UnknownPath(_) | ApiError::ObjectNotFound(_) => "RESOURCE-NOT-FOUND",
             ApiError::MethodNotAllowed { .. } => "METHOD-NOT-ALLOWED",
@@ -183,6 +193,7 @@ impl ApiError {
             ApiError::ControlCharacter { .. } | ApiError::Field(_) => "INVALID-INPUT",
             ApiError::Duplicate(_) => "DUPLICATE",
             ApiError::Cli { .. } => "CLI-ERROR",
+            ApiError::NotInBulk(_) => "BULK-ENTRY-NOT-ALLOWED",
             ApiError::SessionLimit => "SESSION-LIMIT",
             ApiError::Lina(LinaError::Closed) => "LINA-UNAVAILABLE",
             ApiError::Lina(_) | ApiError::LinaAnswer(_) | ApiError::BadHeaderValue(_) => {
@@ -205,16 +216,19 @@ impl ApiError {
         }
     }
 
+    /// The error as one message of an error body (also used per entry by the bulk API).
+    pub fn message(&self) -> serde_json::Value {
+        json!({
+            "level": "Error",
+            "code": self.code(),
+            "context": self.context(),
+            "details": self.to_string(),
+        })
+    }
+
     /// Builds the full HTTP response: status, the headers some statuses require, the body.
     pub fn into_response(self) -> Response<Full<Bytes>> {
-        let body = json!({
-            "messages": [{
-                "level": "Error",
-                "code": self.code(),
-                "context": self.context(),
-                "details": self.to_string(),
-            }]
-        });
+        let body = json!({ "messages": [self.message()] });
         let mut response = Response::new(Full::new(Bytes::from(body.to_string())));
         *response.status_mut() = self.status();
         let headers = response.headers_mut();
@@ -254,6 +268,9 @@ impl fmt::Display for ApiError {
                 write!(f, "The Authorization header cannot be decoded: {why}.")
             }
             ApiError::NoSuchContext(name) => write!(f, "No security context named '{name}'."),
+            ApiError::NotInMultipleContextMode => f.write_str(
+                "This resource is not supported in multiple-context mode: only the CLI executor (/api/cli), token services (/api/tokenservices) and monitoring (/api/monitoring) are available.",
+            ),
             ApiError::ContextNotSupported => f.write_str(
                 "The 'context' parameter is supported only by /api/cli, /api/tokenservices and /api/commands/writemem.",
             ),
@@ -321,6 +338,10 @@ impl fmt::Display for ApiError {
                     f.write_str(output)
                 }
             }
+            ApiError::NotInBulk(path) => write!(
+                f,
+                "'{path}' cannot be part of a bulk request: only POST, PUT, PATCH and DELETE on configuration resources can."
+            ),
             ApiError::SessionLimit => f.write_str(
                 "Maximum number of sessions reached for this context; delete a token and retry.",
             ),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod handlers;
 pub mod json_body;
 pub mod links;
+pub mod multi_context;
 pub mod paging;
 pub mod query;
 pub mod response;
@@ -17,6 +18,7 @@ pub mod router;
 pub mod service;
 pub mod snapshot;
 pub mod state;
+pub mod stats;
 
 #[cfg(test)]
 mod fake_lina;
@@ -224,6 +226,10 @@ pub async fn run_worker_from_env() -> ExitCode {
         return ExitCode::FAILURE;
     }
     drop(out);
+    crate::debug::install(server.lina.clone());
+    crate::debug::event(cli_translator::protocol::DebugCategory::Agent, || {
+        format!("agent process serving on {}", server.local_addr())
+    });
     let lina_closed = server.lina_closed();
     tokio::select! {
         () = lina_closed => {

@@ -6,11 +6,15 @@
 //! literal one (`.../networkobjects/10.0.0.0/24`) makes an unknown URL: 404, never 200.
 
 use cli_translator::resources::ResourceKind;
+use cli_translator::resources::setting::SettingKind;
 use hyper::Method;
 use percent_encoding::percent_decode_str;
 
 use super::error::ApiError;
 use super::handlers::acl::AclTarget;
+use super::handlers::interfaces::IfTarget;
+use super::handlers::monitoring::MonitoringTarget;
+use super::handlers::nat::NatTarget;
 
 /// What a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,16 +25,30 @@ pub enum Target {
     Token(String),
     /// `/api/cli`
     Cli,
+    /// `/api` (the bulk API)
+    Bulk,
+    /// `/api/backup`
+    Backup,
+    /// `/api/restore`
+    Restore,
     /// `/api/commands/writemem`
     WriteMem,
     /// `/api/monitoring/serialnumber`
     SerialNumber,
+    /// The other `/api/monitoring/...` URLs.
+    Monitoring(MonitoringTarget),
     /// A resource collection, e.g. `/api/objects/networkobjects`.
     Collection(ResourceKind),
     /// One object of a collection, by decoded objectId.
     Item(ResourceKind, String),
     /// Extended ACLs, access rules and access groups.
     Access(AclTarget),
+    /// An auto-created settings singleton (`/api/dns`, `/api/firewall/timeouts` ...).
+    Setting(SettingKind),
+    /// `/api/interfaces/...`
+    Interfaces(IfTarget),
+    /// `/api/nat/{before,auto,after}[/{id}]`
+    Nat(NatTarget),
 }
 
 impl Target {
@@ -38,12 +56,17 @@ impl Target {
     pub fn allowed(&self) -> &'static [Method] {
         match self {
             Target::Tokens | Target::Cli | Target::WriteMem => &[Method::POST],
+            Target::Bulk | Target::Backup | Target::Restore => &[Method::POST],
             Target::Token(_) => &[Method::DELETE],
             Target::SerialNumber => &[Method::GET],
+            Target::Monitoring(t) => t.allowed(),
             Target::Collection(kind) | Target::Item(kind, _) if kind.read_only() => &[Method::GET],
             Target::Collection(_) => &[Method::GET, Method::POST],
             Target::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
             Target::Access(t) => t.allowed(),
+            Target::Setting(_) => super::handlers::settings::ALLOWED,
+            Target::Interfaces(t) => t.allowed(),
+            Target::Nat(t) => t.allowed(),
         }
     }
 
@@ -84,12 +107,27 @@ pub fn route(raw_path: &str) -> Result<Target, ApiError> {
         ["api", "tokenservices"] => return Ok(Target::Tokens),
         ["api", "tokenservices", token] => return Ok(Target::Token((*token).to_owned())),
         ["api", "cli"] => return Ok(Target::Cli),
+        ["api"] => return Ok(Target::Bulk),
+        ["api", "backup"] => return Ok(Target::Backup),
+        ["api", "restore"] => return Ok(Target::Restore),
         ["api", "commands", "writemem"] => return Ok(Target::WriteMem),
         ["api", "monitoring", "serialnumber"] => return Ok(Target::SerialNumber),
         _ => {}
     }
+    if let Some(t) = super::handlers::monitoring::route(&segs) {
+        return Ok(Target::Monitoring(t));
+    }
     if let Some(t) = super::handlers::acl::route(&segs) {
         return Ok(Target::Access(t));
+    }
+    if let Some(k) = super::handlers::settings::route(&segs) {
+        return Ok(Target::Setting(k));
+    }
+    if let Some(t) = super::handlers::interfaces::route(&segs) {
+        return Ok(Target::Interfaces(t));
+    }
+    if let Some(t) = super::handlers::nat::route(&segs) {
+        return Ok(Target::Nat(t));
     }
     for &kind in ResourceKind::ALL {
         let base: Vec<&str> = kind.path().trim_start_matches('/').split('/').collect();
@@ -159,6 +197,10 @@ mod tests {
             Target::Token("abc123".into())
         );
         assert_eq!(route("/api/cli").unwrap(), Target::Cli);
+        assert_eq!(route("/api").unwrap(), Target::Bulk);
+        assert_eq!(route("/api/").unwrap(), Target::Bulk);
+        assert_eq!(route("/api/backup").unwrap(), Target::Backup);
+        assert_eq!(route("/api/restore").unwrap(), Target::Restore);
         assert_eq!(route("/api/commands/writemem").unwrap(), Target::WriteMem);
         assert_eq!(
             route("/api/monitoring/serialnumber/").unwrap(),
@@ -171,7 +213,6 @@ mod tests {
         for p in [
             "",
             "/",
-            "/api",
             "/api/nope",
             "/api/objects",
             "/api/objects/networkobjectsx",

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use hyper::Request;
 use hyper::body::Incoming;
+use hyper::{Method, Request};
 use tracing::Instrument;
 
 use super::auth;
@@ -29,10 +29,18 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
         path = %loggable_path(req.uri().path()),
         user = tracing::field::Empty,
     );
+    let (method, path) = (
+        req.method().clone(),
+        loggable_path(req.uri().path()).to_owned(),
+    );
+    crate::debug::request_received(&method, &path);
+    let (stats_method, started) = (req.method().clone(), std::time::Instant::now());
     async move {
+        let mut refusal = None;
         let response = match pipeline(&state, req).await {
             Ok(response) => response,
             Err(e) => {
+                refusal = Some(e.code());
                 if e.status().is_server_error() {
                     tracing::warn!(error = %e, code = e.code(), "request failed");
                 } else {
@@ -42,6 +50,10 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
             }
         };
         tracing::info!(status = response.status().as_u16(), "answered");
+        state
+            .stats
+            .record(&stats_method, response.status(), started.elapsed());
+        crate::debug::request_answered(&method, &path, response.status().as_u16(), refusal);
         response
     }
     .instrument(span)
@@ -99,6 +111,7 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         auth::authenticate(&state.lina, credential, query.context.as_deref(), source).await?;
     tracing::Span::current().record("user", session.username.as_str());
     let target = target?;
+    super::multi_context::check(state.facts.context_mode, &target, parts.uri.path())?;
     target.check_method(method)?;
     if target != Target::Cli {
         auth::require(&session, auth::required_privilege(method, parts.uri.path()))?;
@@ -109,11 +122,32 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         source,
         origin,
         query,
+        stage: None,
     };
+    if target == Target::Bulk {
+        return handlers::bulk::run(&call, &body).await;
+    }
+    dispatch(call, target, method, parts.uri.path(), body).await
+}
+
+/// Runs the handler of an authenticated request whose verb and privilege are checked: the
+/// tail of the pipeline, shared with the bulk API (which calls it once per entry with the
+/// entry's call, staged). A bulk target here (a nested bulk) is refused.
+pub async fn dispatch(
+    call: Call<'_>,
+    target: Target,
+    method: &Method,
+    path: &str,
+    body: Bytes,
+) -> Result<ApiResponse, ApiError> {
     match target {
         Target::Cli => handlers::cli::run(&call, &body).await,
+        Target::Bulk => Err(ApiError::NotInBulk(path.to_owned())),
+        Target::Backup => handlers::backup::backup(&call, &body).await,
+        Target::Restore => handlers::backup::restore(&call, &body).await,
         Target::WriteMem => handlers::writemem::run(&call).await,
         Target::SerialNumber => Ok(handlers::monitoring::serial_number(&call)),
+        Target::Monitoring(t) => handlers::monitoring::handle(t, &call).await,
         Target::Collection(kind) => {
             handlers::resource::handle(kind, &call, method, Scope::Collection, body).await
         }
@@ -121,10 +155,11 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
             handlers::resource::handle(kind, &call, method, Scope::Item(&id), body).await
         }
         Target::Access(t) => handlers::acl::handle(t, &call, method, body).await,
+        Target::Setting(k) => handlers::settings::handle(k, &call, method, body).await,
+        Target::Interfaces(t) => handlers::interfaces::handle(t, &call, method, body).await,
+        Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
         // Answered before authentication; never reached.
-        Target::Tokens | Target::Token(_) => {
-            Err(ApiError::UnknownPath(parts.uri.path().to_owned()))
-        }
+        Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }
 }
 

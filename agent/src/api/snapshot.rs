@@ -45,6 +45,8 @@ pub struct Snapshot {
     current: Mutex<Current>,
     /// Single-flight reloads: held across the LINA round trip, hence the tokio mutex.
     reload: tokio::sync::Mutex<()>,
+    /// Reloads since the first load (the agent's statistics).
+    reloads: std::sync::atomic::AtomicU64,
 }
 
 impl Snapshot {
@@ -58,12 +60,18 @@ impl Snapshot {
                 stale: false,
             }),
             reload: tokio::sync::Mutex::new(()),
+            reloads: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
     fn lock(&self) -> MutexGuard<'_, Current> {
         // A poisoned lock only means a panic elsewhere; the snapshot itself is whole.
         self.current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// How many times the snapshot was reloaded after its first load.
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The generation the snapshot reflects now.
@@ -82,6 +90,8 @@ impl Snapshot {
             return Ok(loaded);
         }
         let mut fetched = fetch(&self.lina).await?;
+        self.reloads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut cur = self.lock();
         service_object::keep_written(&cur.loaded.config, &mut fetched.config);
         let loaded = Arc::new(fetched);
@@ -114,6 +124,24 @@ impl Snapshot {
         }
     }
 
+    /// Records a write LINA applied as generation `after`, whose resulting configuration the
+    /// agent computed from generation `base` (a bulk request): adopted when the snapshot
+    /// still reflects `base` and `after` is the very next generation, stale otherwise.
+    pub fn replace_write(&self, base: u64, after: u64, config: RunningConfig) {
+        let mut cur = self.lock();
+        if cur.stale || cur.loaded.generation >= after {
+            return;
+        }
+        if cur.loaded.generation == base && base.checked_add(1) == Some(after) {
+            cur.loaded = Arc::new(Loaded {
+                config,
+                generation: after,
+            });
+        } else {
+            cur.stale = true;
+        }
+    }
+
     /// Marks the snapshot stale (a change the agent cannot describe, e.g. `/api/cli`).
     pub fn invalidate(&self) {
         self.lock().stale = true;
@@ -140,6 +168,9 @@ impl Snapshot {
             let generation = *rx.borrow_and_update();
             if let Err(e) = self.at_least(generation).await {
                 tracing::warn!(error = %e, generation, "background reload failed");
+                crate::debug::error(cli_translator::protocol::DebugCategory::Agent, || {
+                    format!("reloading the configuration (generation {generation}) failed: {e}")
+                });
                 if self.lina.is_closed() {
                     return;
                 }
@@ -180,5 +211,8 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
         .await
         .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
     tracing::debug!(generation, "configuration snapshot loaded");
+    crate::debug::event(cli_translator::protocol::DebugCategory::Agent, || {
+        format!("configuration snapshot loaded (generation {generation})")
+    });
     Ok(Loaded { config, generation })
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     /// Held from a write's duplicate/existence check until its snapshot patch, so that the
     /// agent's own writes see each other (a tokio mutex: held across the LINA round trip).
     pub writes: tokio::sync::Mutex<()>,
+    /// The agent's own request statistics (`/api/monitoring/apistatistics`).
+    pub stats: super::stats::Stats,
     next_request_id: AtomicU64,
 }
 
@@ -41,6 +43,7 @@ impl AppState {
             secret,
             body_limit,
             writes: tokio::sync::Mutex::new(()),
+            stats: super::stats::Stats::new(),
             next_request_id: AtomicU64::new(1),
         }
     }

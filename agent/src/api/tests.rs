@@ -673,10 +673,25 @@ async fn cli_passthrough() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = h
-        .send(req(Method::POST, "/api/cli").json(json!({"commands": ["show version\nshow run"]})))
+        .send(req(Method::POST, "/api/cli").json(json!({"commands": ["show version\tshow run"]})))
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(h.lina.config_execs().len(), 2);
+    // A multi-line entry is several lines in order, answered as one string.
+    let r = h
+        .send(
+            req(Method::POST, "/api/cli")
+                .json(json!({"commands": ["object network cli2\n host 10.9.9.8", "show version"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["response"].as_array().map(Vec::len), Some(2));
+    let execs = h.lina.config_execs();
+    assert_eq!(execs.len(), 3);
+    assert_eq!(
+        execs[2].commands,
+        ["object network cli2", " host 10.9.9.8", "show version"]
+    );
 }
 
 #[tokio::test]
@@ -692,6 +707,50 @@ async fn write_memory() {
         .send(req(Method::POST, "/api/commands/writemem").auth(Some(basic("reader", "readerpw"))))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_bulk_is_one_atomic_batch_and_patches_the_snapshot() {
+    let h = Harness::start().await;
+    let object = |name: &str, ip: &str| {
+        json!({"method": "POST", "resourceUri": OBJECTS,
+               "data": {"name": name, "host": {"kind": "IPv4Address", "value": ip}}})
+    };
+    let ops = json!([
+        object("b1", "10.1.0.1"),
+        object("b2", "10.1.0.2"),
+        {"method": "PATCH", "resourceUri": format!("{OBJECTS}/b1"), "data": {"description": "d"}},
+        {"method": "DELETE", "resourceUri": format!("{OBJECTS}/b2")},
+    ]);
+    let r = h.send(req(Method::POST, "/api").json(ops)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let execs = h.lina.config_execs();
+    assert_eq!(execs.len(), 1, "one batch for the whole bulk");
+    assert!(execs[0].atomic);
+    assert_eq!(
+        h.lina
+            .object_names()
+            .iter()
+            .filter(|n| n.starts_with('b'))
+            .count(),
+        1
+    );
+    // Served from the patched snapshot: no reload after the one at start.
+    let r = h.send(req(Method::GET, &format!("{OBJECTS}/b1"))).await;
+    assert_eq!(r.json()["description"], "d");
+    assert_eq!(h.lina.show_run_count(), 1);
+
+    // LINA refusing a command fails its entry; nothing is applied.
+    h.lina.mark_in_use("b1");
+    let ops = json!([object("b3", "10.1.0.3"), {"method": "DELETE", "resourceUri": format!("{OBJECTS}/b1")}]);
+    let r = h.send(req(Method::POST, "/api").json(ops)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let body = r.json();
+    assert_eq!(body["entryMessages"][0]["status"], 424);
+    assert_eq!(body["entryMessages"][1]["messages"][0]["code"], "CLI-ERROR");
+    assert!(!h.lina.object_names().contains(&"b3".to_owned()));
+    let r = h.send(req(Method::GET, &format!("{OBJECTS}/b3"))).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

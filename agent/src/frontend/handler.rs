@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
+use cli_translator::protocol::DebugCategory;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::{Body, Incoming};
 use hyper::header::CONTENT_LENGTH;
@@ -92,9 +93,25 @@ async fn process(
         tracing::warn!("{e}");
         Rejection::AgentUnavailable(Unavailable::Lost)
     })?;
+    let method = forwarded.method().clone();
     match shared.client.request(forwarded).await {
-        Ok(response) => Ok(forward::relay(response)),
+        Ok(response) => {
+            crate::debug::event(DebugCategory::Daemon, || {
+                format!(
+                    "{method} forwarded to the agent process at {}: {}",
+                    agent.addr,
+                    response.status().as_u16()
+                )
+            });
+            Ok(forward::relay(response))
+        }
         Err(e) => {
+            crate::debug::error(DebugCategory::Daemon, || {
+                format!(
+                    "{method} to the agent process at {} failed: {e}",
+                    agent.addr
+                )
+            });
             tracing::warn!("forwarding to the agent process failed: {e}");
             Err(Rejection::AgentUnavailable(Unavailable::Lost))
         }
@@ -125,6 +142,7 @@ fn ready_agent(state: &AgentState) -> Result<ReadyAgent, Rejection> {
         AgentState::Starting => Unavailable::Starting,
         AgentState::Restarting => Unavailable::Restarting,
         AgentState::GaveUp => Unavailable::GaveUp,
+        AgentState::Disabled => Unavailable::Disabled,
         AgentState::Stopped => Unavailable::ShuttingDown,
     };
     Err(Rejection::AgentUnavailable(why))
@@ -179,6 +197,15 @@ mod tests {
         assert_eq!(
             ready_agent(&AgentState::GaveUp),
             Err(Rejection::AgentUnavailable(Unavailable::GaveUp))
+        );
+        assert_eq!(
+            ready_agent(&AgentState::Disabled),
+            Err(Rejection::AgentUnavailable(Unavailable::Disabled))
+        );
+        assert!(
+            Rejection::AgentUnavailable(Unavailable::Disabled)
+                .to_string()
+                .contains("'rest-api agent'")
         );
         let agent = ReadyAgent::new("127.0.0.1:9".parse().unwrap(), "s".into());
         assert_eq!(ready_agent(&AgentState::Ready(agent.clone())), Ok(agent));

@@ -23,6 +23,8 @@ pub enum Unavailable {
     Lost,
     /// The daemon is shutting down.
     ShuttingDown,
+    /// `no rest-api agent`: the agent process is stopped.
+    Disabled,
 }
 
 impl fmt::Display for Unavailable {
@@ -33,6 +35,9 @@ impl fmt::Display for Unavailable {
             Unavailable::GaveUp => "REST API Agent failed to start after five attempts",
             Unavailable::Lost => "REST API Agent did not answer the request",
             Unavailable::ShuttingDown => "REST API Agent is shutting down",
+            Unavailable::Disabled => {
+                "REST API Agent is disabled; enable it with the 'rest-api agent' command"
+            }
         })
     }
 }

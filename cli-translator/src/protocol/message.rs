@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use bytes::Bytes;
 
 use super::codec::{DecodeError, Reader, Writer};
+use super::control::{AgentControl, DebugCategory, DebugLevel, DebugLine, DebugSet};
 use super::frame::{Frame, MAX_PAYLOAD};
 
 /// How a request proves who is asking.
@@ -148,6 +149,9 @@ pub enum ProtocolErrorCode {
     Malformed,
     UnexpectedMessage,
     HelloRequired,
+    /// LINA will not serve this peer: an agent process whose installed REST API image no
+    /// longer verifies (its start fails, 342002).
+    Refused,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +181,18 @@ pub enum Message {
     Generation(u64),
     LogAck,
     Error(ProtocolError),
+    /// A debug line for the console sessions that enabled its category and level; answered
+    /// with `LogAck`.
+    Debug(DebugLine),
+    /// The daemon asks to follow the agent's life cycle: it is subscribed (as by `Subscribe`)
+    /// and answered with `Control` (the current `Start` or `Stop`).
+    WatchAgent,
+    /// The answer to `WatchAgent`, and pushed (request id 0) to the connections that sent it on
+    /// `rest-api agent` (`Start`), `no rest-api agent` (`Stop`) and restarts (`Restart`).
+    Control(AgentControl),
+    /// Pushed (request id 0) to every subscriber whenever the set of `debug rest-api` pairs
+    /// some console session wants changes (and at subscription when it is not empty).
+    DebugFilter(DebugSet),
 }
 
 /// Kind bytes, declared once.
@@ -196,12 +212,16 @@ kinds! {
     EXEC = 5,
     SUBSCRIBE = 6,
     LOG = 7,
+    DEBUG = 8,
+    WATCH_AGENT = 9,
     HELLO_ACK = 129,
     AUTH_RESULT = 130,
     TOKEN_RESULT = 131,
     EXEC_RESULT = 133,
     GENERATION = 134,
     LOG_ACK = 135,
+    CONTROL = 136,
+    DEBUG_FILTER = 137,
     ERROR = 255,
 }
 
@@ -239,6 +259,10 @@ impl Message {
             Message::Generation(_) => kind::GENERATION,
             Message::LogAck => kind::LOG_ACK,
             Message::Error(_) => kind::ERROR,
+            Message::Debug(_) => kind::DEBUG,
+            Message::WatchAgent => kind::WATCH_AGENT,
+            Message::Control(_) => kind::CONTROL,
+            Message::DebugFilter(_) => kind::DEBUG_FILTER,
         }
     }
 
@@ -305,6 +329,7 @@ impl Message {
                 commands: r.strs("commands")?,
             }),
             kind::SUBSCRIBE => Message::Subscribe,
+            kind::WATCH_AGENT => Message::WatchAgent,
             kind::LOG => Message::Log(LogEvent {
                 message_id: r.u32("message_id")?,
                 level: r.u8("level")?,
@@ -390,6 +415,7 @@ impl Message {
                     0 => ProtocolErrorCode::Malformed,
                     1 => ProtocolErrorCode::UnexpectedMessage,
                     2 => ProtocolErrorCode::HelloRequired,
+                    3 => ProtocolErrorCode::Refused,
                     v => {
                         return Err(DecodeError::BadValue {
                             field: "code",
@@ -399,6 +425,31 @@ impl Message {
                 },
                 detail: r.str("detail")?,
             }),
+            kind::DEBUG => Message::Debug(DebugLine {
+                category: {
+                    let v = r.u8("category")?;
+                    DebugCategory::from_code(v).ok_or(DecodeError::BadValue {
+                        field: "category",
+                        value: u32::from(v),
+                    })?
+                },
+                level: {
+                    let v = r.u8("debug_level")?;
+                    DebugLevel::from_code(v).ok_or(DecodeError::BadValue {
+                        field: "debug_level",
+                        value: u32::from(v),
+                    })?
+                },
+                text: r.str("text")?,
+            }),
+            kind::CONTROL => {
+                let v = r.u8("control")?;
+                Message::Control(AgentControl::from_code(v).ok_or(DecodeError::BadValue {
+                    field: "control",
+                    value: u32::from(v),
+                })?)
+            }
+            kind::DEBUG_FILTER => Message::DebugFilter(DebugSet::from_bits(r.u16("debug_set")?)),
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -446,7 +497,7 @@ impl Message {
                 w.bool(e.atomic);
                 w.strs(&e.commands);
             }
-            Message::Subscribe | Message::LogAck => {}
+            Message::Subscribe | Message::LogAck | Message::WatchAgent => {}
             Message::Log(l) => {
                 w.u32(l.message_id);
                 w.u8(l.level);
@@ -498,11 +549,19 @@ impl Message {
                 w.u64(e.generation);
             }
             Message::Generation(g) => w.u64(*g),
+            Message::Debug(d) => {
+                w.u8(d.category.code());
+                w.u8(d.level.code());
+                w.str(&d.text);
+            }
+            Message::Control(c) => w.u8(c.code()),
+            Message::DebugFilter(set) => w.u16(set.bits()),
             Message::Error(e) => {
                 w.u8(match e.code {
                     ProtocolErrorCode::Malformed => 0,
                     ProtocolErrorCode::UnexpectedMessage => 1,
                     ProtocolErrorCode::HelloRequired => 2,
+                    ProtocolErrorCode::Refused => 3,
                 });
                 w.str(&e.detail);
             }
@@ -627,6 +686,7 @@ mod tests {
                     )
                 ),
             Just(Message::Subscribe),
+            Just(Message::WatchAgent),
             (any::<u32>(), any::<u8>(), ".*").prop_map(|(message_id, level, body)| Message::Log(
                 LogEvent {
                     message_id,
@@ -686,6 +746,15 @@ mod tests {
                 }),
             any::<u64>().prop_map(Message::Generation),
             Just(Message::LogAck),
+            (0u8..6, 0u8..2, ".*").prop_map(|(c, l, text)| Message::Debug(DebugLine {
+                category: DebugCategory::from_code(c).unwrap_or(DebugCategory::Agent),
+                level: DebugLevel::from_code(l).unwrap_or(DebugLevel::Event),
+                text,
+            })),
+            (0u8..3).prop_map(|c| Message::Control(
+                AgentControl::from_code(c).unwrap_or(AgentControl::Start)
+            )),
+            (0u16..4096).prop_map(|b| Message::DebugFilter(DebugSet::from_bits(b))),
             ".*".prop_map(|detail| Message::Error(ProtocolError {
                 code: ProtocolErrorCode::UnexpectedMessage,
                 detail

@@ -4,19 +4,27 @@
 //! below, which generates the [`RunningConfig`] collections and the [`ResourceKind`] dispatch.
 
 pub mod collection;
+pub mod dhcp;
+pub mod dns;
 pub mod field;
 pub mod local_user;
 pub mod member_group;
 pub mod member_line;
+pub mod mgmt_access;
+pub mod mgmt_host;
 pub mod network_object;
 pub mod network_object_group;
+pub mod ntp;
 pub mod reference;
 pub mod regex;
+pub mod route;
 pub mod security_group;
 pub mod service_group;
 pub mod service_object;
 pub mod service_spec;
+pub mod setting;
 pub mod time_range;
+pub mod timeouts;
 pub mod user_group;
 pub mod user_object;
 
@@ -102,6 +110,12 @@ macro_rules! resources {
             pub hostname: Option<String>,
             /// Access lists, access groups and interface names (not a table resource).
             pub access: crate::acl::AccessLists,
+            /// Device settings singletons: management access, DNS, DHCP, timeouts.
+            pub settings: crate::resources::setting::DeviceSettings,
+            /// Interface blocks and `mtu` lines (not a table resource).
+            pub interfaces: crate::interfaces::Interfaces,
+            /// NAT rules of the three sections (not a table resource).
+            pub nat: crate::nat::NatRules,
             $( pub $field: Collection<$ty>, )+
         }
 
@@ -190,6 +204,9 @@ resources! {
     NetworkObjectGroup: network_object_groups => network_object_group::NetworkObjectGroup,
     ServiceObject: service_objects => service_object::ServiceObject,
     ServiceGroup: service_groups => service_group::ServiceGroup,
+    StaticRoute: static_routes => route::StaticRoute,
+    MgmtHost: mgmt_hosts => mgmt_host::MgmtHost,
+    NtpServer: ntp_servers => ntp::NtpServer,
 }
 
 impl ResourceKind {

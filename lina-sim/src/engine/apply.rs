@@ -55,6 +55,12 @@ const SINGLE_VALUED: &[(&str, usize)] = &[
     ("asdm image", 2),
     ("clock timezone", 2),
     ("console timeout", 2),
+    ("dhcpd dns", 2),
+    ("dhcpd domain", 2),
+    ("dhcpd lease", 2),
+    ("dhcpd ping_timeout", 2),
+    ("dhcpd wins", 2),
+    ("dhcprelay timeout", 2),
     ("domain-name", 1),
     ("enable password", 2),
     ("ftp mode", 2),
@@ -88,10 +94,13 @@ const SINGLE_VALUED_CHILDREN: &[&str] = &[
     "absolute",
     "channel-group",
     "description",
+    "domain-name",
     "duplex",
     "mac-address",
+    "retries",
     "service-type",
     "speed",
+    "timeout",
     "vlan",
 ];
 
@@ -128,6 +137,10 @@ pub fn mentions(text: &str, name: &str, group: bool) -> bool {
     }
     let words: Vec<&str> = text.split_whitespace().collect();
     let is_nat = words.first().is_some_and(|w| *w == "nat");
+    // NAT names objects and groups alike (and service objects): ask the NAT grammar.
+    if is_nat && let Some(hit) = in_use::nat_uses(text, name) {
+        return hit;
+    }
     let mut after_mode = false;
     let mut prev = "";
     for w in &words {
@@ -170,6 +183,18 @@ impl Applier<'_> {
     /// A command typed at the top of configuration mode (`line` trimmed).
     pub fn top_level(&mut self, line: &str) -> Result<Step, CliError> {
         if let Some(step) = self.access_command(line) {
+            return step;
+        }
+        if let Some(step) = self.route_command(line) {
+            return step;
+        }
+        if let Some(step) = self.setup_command(line) {
+            return step;
+        }
+        if let Some(step) = self.nat_command(line) {
+            return step;
+        }
+        if let Some(step) = self.interface_command(line) {
             return step;
         }
         if let Some(rest) = strip_words(line, "clear configure") {
@@ -517,39 +542,6 @@ impl Applier<'_> {
         Ok(Step::Done(None))
     }
 
-    /// `nat ...` inside `object network <name>`: the object's NAT lives in its own block in
-    /// the NAT section, holding one `nat` line.
-    fn object_nat(&mut self, name: &str, line: &str) -> Step {
-        let nat_rank = sections::rank_of_line("nat");
-        let existing = self
-            .cfg
-            .iter()
-            .find(|(_, b)| {
-                b.rank() == nat_rank
-                    && matches!(b.head.command(), Some(Command::ObjectNetwork(n)) if n == name)
-            })
-            .map(|(id, _)| id);
-        if strip_words(line, "no").is_some() {
-            if let Some(id) = existing {
-                self.cfg.remove(id);
-            }
-            return Step::Done(None);
-        }
-        let entry = Entry::verbatim(line);
-        match existing {
-            Some(id) => {
-                self.cfg.update(id, |b| b.children = vec![entry]);
-            }
-            None => {
-                self.cfg.insert_placed(Block::new(
-                    Entry::typed(Command::ObjectNetwork(name.to_owned())),
-                    vec![entry],
-                ));
-            }
-        }
-        Step::Done(None)
-    }
-
     // ----- logging -----
 
     fn find_logging(&self, l: &Logging) -> Option<BlockId> {
@@ -824,6 +816,7 @@ impl Applier<'_> {
         if !logical {
             return Err(CliError::CannotRemoveInterface(name));
         }
+        self.check_nameif_free(id)?;
         // Its trailing `!` goes too when another `!` precedes the block.
         let pos = self.cfg.position(id).unwrap_or(0);
         let ids: Vec<BlockId> = self.cfg.iter().map(|(id, _)| id).collect();
@@ -879,9 +872,13 @@ impl Applier<'_> {
         }
         match sub.kind.clone() {
             SubKind::Interface => match parsed {
-                Ok(cmd) if modes::is_interface_sub(&cmd) => self.interface_sub(sub.block, cmd),
+                Ok(cmd) if modes::is_interface_sub(&cmd) => {
+                    self.check_interface_sub(sub.block, &cmd)?;
+                    self.interface_sub(sub.block, cmd)
+                }
                 Ok(_) => Err(CliError::invalid(line, 0)),
                 Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                    self.check_interface_line(sub.block, line)?;
                     self.verbatim_child(sub, text, ChildOrder::Interface);
                     Ok(Step::Done(None))
                 }
@@ -892,7 +889,7 @@ impl Applier<'_> {
                 Ok(_) => Err(CliError::invalid(line, 0)),
                 Err(e) if e.kind == ParseErrorKind::NotModelled => {
                     if modes::key_word(line) == "nat" {
-                        Ok(self.object_nat(&name, line))
+                        self.object_nat(&name, line)
                     } else {
                         Err(CliError::invalid(line, word_offset(line, 0)))
                     }

@@ -128,6 +128,17 @@ pub fn key_of(head: &Entry) -> Option<Key> {
     }
 }
 
+/// `key_of(head) == Some(key)`, without allocating for the common keys (deleting one object
+/// of 20,000 compares it with all of them).
+fn has_key(head: &Entry, key: &Key) -> bool {
+    match (head.command(), key) {
+        (Some(Command::Interface(hw)), Key::Interface(k)) => hw == k,
+        (Some(Command::ObjectNetwork(name)), Key::Object(k)) => name == k,
+        (Some(Command::Username { name, .. }), Key::User(k)) => name == k,
+        _ => key_of(head).as_ref() == Some(key),
+    }
+}
+
 #[derive(Debug)]
 enum Undo {
     Inserted {
@@ -427,6 +438,7 @@ impl Config {
         let group = sections::first_words(head, 2);
         let first_word = sections::first_words(head, 1);
         let sub_rank = sections::sub_rank(head);
+        let two_words = group.contains(' ');
         let mut last_group = None;
         let mut last_family = None;
         let mut first_later = None;
@@ -444,13 +456,19 @@ impl Config {
                     rank != UNKNOWN || sections::first_words(&b.head.text, 1) == first_word;
                 if same_family {
                     last_family = Some(pos);
-                    match (sub_rank, sections::sub_rank(&b.head.text)) {
+                    // Only families with an inner order need the other block's sub-rank.
+                    let theirs = sub_rank.and_then(|_| sections::sub_rank(&b.head.text));
+                    match (sub_rank, theirs) {
                         (Some(mine), Some(theirs)) if theirs > mine => {
                             first_after.get_or_insert(pos);
                         }
                         _ => last_not_after = Some(pos),
                     }
-                    if sections::first_words(&b.head.text, 2) == group {
+                    // `first_words(text, 2) == group`: when the group holds two words, a
+                    // word-bounded prefix match says the same without walking the head.
+                    if sections::starts_with_words(&b.head.text, group)
+                        && (two_words || sections::first_words(&b.head.text, 2) == group)
+                    {
                         last_group = Some(pos);
                     }
                 }
@@ -579,7 +597,7 @@ impl Config {
             .order
             .iter()
             .copied()
-            .find(|o| *o != id && self.block(*o).and_then(Block::key).as_ref() == Some(key));
+            .find(|o| *o != id && self.block(*o).is_some_and(|b| has_key(&b.head, key)));
         match other {
             Some(o) => self.index.insert(key.clone(), o),
             None => self.index.remove(key),

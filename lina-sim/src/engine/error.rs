@@ -42,12 +42,31 @@ pub enum CliError {
     },
     /// A physical interface cannot be removed.
     CannotRemoveInterface(String),
+    /// `no nameif`, a rename, or `no interface` while a line names the interface.
+    NameifReferenced {
+        nameif: String,
+        line: String,
+    },
+    /// `channel-group` on an interface that has a nameif.
+    ChannelMemberNamed(String),
+    /// `nameif` on a member of a port-channel.
+    NameifOnChannelMember(String),
     /// An access-list entry names an object group that does not exist.
     NoSuchObjectGroup(String),
     /// An access-list entry names a time range that does not exist.
     NoSuchTimeRange(String),
     /// `access-group` or `show access-list` names a list that does not exist.
     NoSuchAccessList(String),
+    /// A twice NAT rule identical to one of its section.
+    DuplicateNat,
+    /// `no nat ...` names a rule (or line) that does not exist.
+    NoSuchNatRule,
+    /// `route ...` that is already configured (same interface, network, gateway, metric).
+    DuplicateRoute,
+    /// `route ... tunneled` for a network other than the default route.
+    TunneledRouteNotDefault,
+    /// A command the ASA refuses in transparent firewall mode (DHCP server and relay).
+    NotInTransparentMode,
 }
 
 impl fmt::Display for CliError {
@@ -87,6 +106,18 @@ impl fmt::Display for CliError {
             CliError::AddressMaskMismatch { address, mask } => {
                 write!(f, "ERROR: IP address,mask <{address},{mask}> doesn't pair")
             }
+            CliError::NameifReferenced { nameif, line } => write!(
+                f,
+                "ERROR: Interface name {nameif} is referenced by \"{line}\". Remove the reference first."
+            ),
+            CliError::NameifOnChannelMember(hw) => write!(
+                f,
+                "ERROR: Interface {hw} is a member of a port-channel and cannot have a nameif"
+            ),
+            CliError::ChannelMemberNamed(hw) => write!(
+                f,
+                "ERROR: Interface {hw} has a nameif configured; remove it before adding it to a port-channel"
+            ),
             CliError::CannotRemoveInterface(hw) => {
                 write!(f, "ERROR: Interface {hw} cannot be removed")
             }
@@ -98,6 +129,17 @@ impl fmt::Display for CliError {
             }
             CliError::NoSuchAccessList(name) => {
                 write!(f, "ERROR: access-list <{name}> does not exist")
+            }
+            CliError::DuplicateNat => f.write_str("ERROR: Duplicate NAT entry"),
+            CliError::NoSuchNatRule => f.write_str("ERROR: NAT rule not found"),
+            CliError::DuplicateRoute => {
+                f.write_str("ERROR: Cannot add route entry, possible conflict with existing routes")
+            }
+            CliError::TunneledRouteNotDefault => {
+                f.write_str("ERROR: Only a default route can be tunneled")
+            }
+            CliError::NotInTransparentMode => {
+                f.write_str("ERROR: This command is not supported in transparent mode")
             }
         }
     }

@@ -3,7 +3,8 @@
 //!
 //! References are found by words: `... time-range <name>` on an `access-list` line (or any
 //! other line), `match regex <name>` inside a class map. The block defining the name is
-//! excluded by the caller.
+//! excluded by the caller. NAT lines are read with the NAT grammar ([`nat_uses`]): a name in
+//! any of their slots (network or service, object or group) is a reference.
 
 use super::config::{BlockId, Config};
 
@@ -55,6 +56,18 @@ pub fn user_in_group(cfg: &Config, name: &str) -> bool {
     })
 }
 
+/// Whether a `nat` line (top-level or an object's) names `name` as an object or group;
+/// `None` when the line is not one the grammar reads.
+pub fn nat_uses(text: &str, name: &str) -> Option<bool> {
+    let text = text.trim_start();
+    // Twice lines carry `source`; an object's line does not.
+    let rule = match cli_translator::nat::parse_nat_line(text) {
+        Ok(l) => l.rule,
+        Err(_) => cli_translator::nat::parse_object_nat(text).ok()?,
+    };
+    Some(rule.network_names().contains(&name) || rule.service_names().contains(&name))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +98,25 @@ mod tests {
         assert_eq!(defined_name("regex r \"x\""), Some(("regex", "r")));
         assert_eq!(defined_name("object-group network g"), None);
         assert_eq!(defined_name("time-range"), None);
+    }
+
+    #[test]
+    fn nat_lines_name_objects_groups_and_services_in_any_slot() {
+        let twice =
+            "nat (in,out) source static lan pool destination static dst dst service web web";
+        for name in ["lan", "pool", "dst", "web"] {
+            assert_eq!(nat_uses(twice, name), Some(true), "{name}");
+        }
+        assert_eq!(nat_uses(twice, "out"), Some(false));
+        assert_eq!(
+            nat_uses(" nat (in,out) dynamic pat-pool pool interface", "pool"),
+            Some(true)
+        );
+        assert_eq!(
+            nat_uses("nat (in,out) source static a b description lan", "lan"),
+            Some(false)
+        );
+        assert_eq!(nat_uses("nat something else", "else"), None);
     }
 
     #[test]

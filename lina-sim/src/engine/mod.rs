@@ -7,17 +7,27 @@
 pub mod aaa;
 pub mod acl;
 pub mod apply;
+pub mod backup;
+pub mod backup_file;
 pub mod checksum;
 pub mod config;
+pub mod contexts;
 pub mod entropy;
 pub mod error;
 pub mod in_use;
+pub mod interfaces;
 pub mod load;
 pub mod logging;
 pub mod modes;
+pub mod monitor;
+pub mod nat;
 pub mod object_groups;
+pub mod package;
+pub mod restapi;
+pub mod routes;
 pub mod sections;
 pub mod session;
+pub mod setup;
 pub mod show;
 pub mod tokens;
 
@@ -25,9 +35,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use cli_translator::ast::Command;
 use cli_translator::protocol::{
-    AuthFailure, Authenticate, CommandOutcome, ContextMode, Credential, DeviceFacts, Exec,
-    ExecResult, FirewallMode, LogEvent, Message, ProtocolError, ProtocolErrorCode,
-    Session as AuthSession, TokenCreate, TokenDelete, TokenFailure, TokenResult,
+    AuthFailure, Authenticate, CommandOutcome, Credential, DeviceFacts, Exec, ExecResult,
+    FirewallMode, LogEvent, Message, ProtocolError, ProtocolErrorCode, Session as AuthSession,
+    TokenCreate, TokenDelete, TokenFailure, TokenResult,
 };
 use syslog::Level;
 
@@ -80,18 +90,30 @@ pub enum Effect {
     },
     /// The configuration generation changed: push it to subscribers.
     GenerationChanged(u64),
+    /// `rest-api agent` / `no rest-api agent`: push the control to the daemon's subscription.
+    AgentControl(cli_translator::protocol::AgentControl),
+    /// Write a file on disk0: (a security context's `write memory` to its `config-url`, the
+    /// admin context's configuration when the device converts to multiple mode).
+    WriteDisk { file: String, text: String },
+    /// Write a binary file on disk0: (`backup`), atomically.
+    WriteFlash { name: String, bytes: Vec<u8> },
+    /// A debug line from the agent: write it to the console sessions that asked for it.
+    Debug(cli_translator::protocol::DebugLine),
 }
 
 /// Engine settings.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
     pub token_idle_timeout_secs: i64,
+    /// disk0:, where `rest-api image` finds its packages.
+    pub flash: std::sync::Arc<dyn restapi::Flash>,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             token_idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
+            flash: std::sync::Arc::new(restapi::MemFlash::default()),
         }
     }
 }
@@ -103,6 +125,8 @@ pub struct ConnState {
     /// Set by `Subscribe`: the shell pushes generation changes to this connection.
     pub subscribed: bool,
     pub peer: Option<String>,
+    /// Set by `WatchAgent`: the shell pushes agent controls to this connection.
+    pub watches_agent: bool,
 }
 
 /// The engine: configuration, users, tokens, logging.
@@ -117,6 +141,11 @@ pub struct Engine {
     pub(crate) auth_cache: AuthCache,
     pub(crate) logging: LoggingState,
     pub(crate) rng: Entropy,
+    /// Single or multiple context mode, and the contexts parked while another is resident.
+    pub(crate) modes: contexts::ModeState,
+    pub(crate) rest_api: restapi::RestApi,
+    /// disk0: as `backup` and `restore` see it.
+    pub(crate) disk0: backup::Disk0,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -139,7 +168,12 @@ impl Engine {
     ) -> (Engine, Vec<Effect>) {
         let mut rng = Entropy::from_seed(seed);
         let cache_salt: [u8; 32] = rng.bytes();
-        let config = load::load(text, &mut rng);
+        let multiple = contexts::is_system_text(text);
+        let config = if multiple {
+            load::load(&contexts::system_text(text), &mut rng)
+        } else {
+            load::load(text, &mut rng)
+        };
         let mut engine = Engine {
             config,
             generation: 1,
@@ -150,10 +184,17 @@ impl Engine {
             auth_cache: AuthCache::new(cache_salt, AUTH_CACHE_CAPACITY),
             logging: LoggingState::new(),
             rng,
+            modes: contexts::ModeState::default(),
+            rest_api: restapi::RestApi::new(opts.flash.clone()),
+            disk0: backup::Disk0::new(opts.flash.clone()),
             print_cache: None,
         };
+        if multiple {
+            engine.boot_multiple(opts.flash.as_ref());
+        }
         engine.startup = engine.running_config();
-        let effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
+        let mut effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
+        effects.extend(engine.boot_rest_api(now));
         (engine, effects)
     }
 
@@ -177,7 +218,7 @@ impl Engine {
             serial_number: SERIAL_NUMBER.to_owned(),
             asa_version: ASA_VERSION.to_owned(),
             rest_api_version: REST_API_VERSION.to_owned(),
-            context_mode: ContextMode::Single,
+            context_mode: self.context_mode(),
             firewall_mode: FirewallMode::Routed,
         }
     }
@@ -210,8 +251,7 @@ impl Engine {
             return (body.clone(), *sum);
         }
         let mut body = String::with_capacity(64 * self.config.len() + 64);
-        self.config
-            .print_body(&format!("ASA Version {ASA_VERSION} "), &mut body);
+        self.config.print_body(&self.version_line(), &mut body);
         let sum = Checksum::of(&body);
         self.print_cache = Some((rev, body.clone(), sum));
         (body, sum)
@@ -262,8 +302,9 @@ impl Engine {
 
     /// The privilege of a configured user.
     fn user_privilege(&self, user: &str) -> Option<u8> {
-        let id = self.config.lookup(&Key::User(user.to_owned()))?;
-        match self.config.block(id)?.head.command()? {
+        let users = self.aaa_config();
+        let id = users.lookup(&Key::User(user.to_owned()))?;
+        match users.block(id)?.head.command()? {
             Command::Username { privilege, .. } => Some(privilege.unwrap_or(2)),
             _ => None,
         }
@@ -272,6 +313,10 @@ impl Engine {
     /// Checks local credentials; the privilege on success. Verified credentials are cached
     /// until the user's line changes.
     pub fn verify_user(&mut self, user: &str, password: &str) -> Option<u8> {
+        // Multiple mode: the users are the admin context's.
+        if let Some(verdict) = self.with_admin(|e| e.verify_user(user, password)) {
+            return verdict;
+        }
         let id = self.config.lookup(&Key::User(user.to_owned()))?;
         let Some(Command::Username {
             password: stored,
@@ -306,6 +351,14 @@ impl Engine {
         if let Message::Hello { peer, .. } = &msg {
             conn.hello = true;
             if peer.starts_with("rest-agent") {
+                if let Some(reason) = self.rest_api_image_unusable() {
+                    conn.hello = false;
+                    let detail = format!("the installed REST API image cannot run: {reason}");
+                    return (
+                        Some(rejected(ProtocolErrorCode::Refused, &detail)),
+                        Vec::new(),
+                    );
+                }
                 // Tokens die with the agent process.
                 self.tokens.clear();
             }
@@ -335,16 +388,23 @@ impl Engine {
                 (Some(Message::TokenResult(r)), fx)
             }
             Message::Exec(e) => {
-                let (r, fx) = self.exec_batch(&e, now);
+                let (r, fx) = self.exec_routed(&e, now);
                 (Some(Message::ExecResult(r)), fx)
             }
             Message::Subscribe => {
                 conn.subscribed = true;
-                (Some(Message::Generation(self.generation)), Vec::new())
+                (Some(Message::Generation(self.api_generation())), Vec::new())
             }
             Message::Log(ev) => {
+                self.observe_agent_log(ev.message_id);
                 let fx = self.log(Some(log_event(ev)), now);
                 (Some(Message::LogAck), fx)
+            }
+            Message::Debug(line) => (Some(Message::LogAck), vec![Effect::Debug(line)]),
+            Message::WatchAgent => {
+                conn.subscribed = true;
+                conn.watches_agent = true;
+                (Some(Message::Control(self.agent_control())), Vec::new())
             }
             other => (
                 Some(rejected(
@@ -357,9 +417,7 @@ impl Engine {
     }
 
     fn authenticate(&mut self, a: &Authenticate, now: Now) -> Result<AuthSession, AuthFailure> {
-        if a.context.is_some() {
-            return Err(AuthFailure::NoSuchContext);
-        }
+        self.check_request_context(a.context.as_deref())?;
         let (username, privilege) = match &a.credential {
             Credential::Basic { username, password } => {
                 let p = self
@@ -386,17 +444,17 @@ impl Engine {
         Ok(AuthSession {
             username,
             privilege,
-            generation: self.generation,
+            generation: self.api_generation(),
         })
     }
 
     fn token_create(&mut self, t: &TokenCreate, now: Now) -> (TokenResult, Vec<Effect>) {
-        if t.context.is_some() {
+        let Ok(context) = self.token_context(t.context.as_deref()) else {
             return (
                 TokenResult::Refused(TokenFailure::NoSuchContext),
                 Vec::new(),
             );
-        }
+        };
         let source = t.source.to_string();
         let args = [
             source.as_str(),
@@ -412,7 +470,7 @@ impl Engine {
         }
         match self
             .tokens
-            .create(&t.username, None, now.unix, &mut self.rng)
+            .create(&t.username, context.as_deref(), now.unix, &mut self.rng)
         {
             Ok(token) => {
                 let fx = self.log(syslog::Message::from_catalogue(605005, &args), now);
@@ -423,7 +481,7 @@ impl Engine {
     }
 
     fn token_delete(&mut self, t: &TokenDelete, now: Now) -> (TokenResult, Vec<Effect>) {
-        if t.context.is_some() {
+        if self.check_request_context(t.context.as_deref()).is_err() {
             return (
                 TokenResult::Refused(TokenFailure::NoSuchContext),
                 Vec::new(),
@@ -527,6 +585,7 @@ impl Engine {
             effects.push(Effect::GenerationChanged(self.generation));
         }
         effects.extend(self.log_all(logs, now));
+        effects.extend(self.after_commit(changed, now));
         effects
     }
 
@@ -589,6 +648,9 @@ impl Engine {
         line: &str,
         now: Now,
     ) -> (String, Vec<Effect>) {
+        if let Some(done) = self.console_in_context(session, line, now) {
+            return done;
+        }
         let mark = self.config.mark();
         let out = self.run_line(session, line, now);
         let user = session.user.clone();
@@ -598,7 +660,12 @@ impl Engine {
 
     /// The console prompt: `ciscoasa(config-if)# `.
     pub fn prompt(&self, session: &Session) -> String {
-        format!("{}{} ", self.hostname(), session.prompt_suffix())
+        format!(
+            "{}{}{} ",
+            self.hostname(),
+            self.context_prompt(session),
+            session.prompt_suffix()
+        )
     }
 }
 

@@ -123,11 +123,26 @@ pub fn is_unindented_sub(kind: &SubKind, line: &str, parsed: Option<&Command>) -
                 || INTERFACE_WORDS.contains(&word.as_str())
                 || !is_top_level_word(line)
         }
+        // A twice NAT line (`nat (a,b) [after-auto] source ...`) is not the object's rule: the
+        // ASA runs it in configuration mode (and prints `after-auto` lines right after the
+        // object NAT blocks, so a saved configuration holds them there).
+        SubKind::Object(_) if word == "nat" && is_twice_nat(line) => false,
         SubKind::Object(_) => {
             parsed.is_some_and(is_object_sub) || OBJECT_WORDS.contains(&word.as_str())
         }
         SubKind::Verbatim => !is_top_level_word(line),
     }
+}
+
+/// Whether `line` (or its `no` form) is a twice NAT line: `source` (after the optional
+/// interfaces, `after-auto` and line number) where an object's rule has its mode.
+fn is_twice_nat(line: &str) -> bool {
+    line.split_whitespace()
+        .skip_while(|w| *w == "no" || *w == "nat")
+        .find(|w| {
+            !(w.starts_with('(') || *w == "after-auto" || w.bytes().all(|b| b.is_ascii_digit()))
+        })
+        == Some("source")
 }
 
 /// The sub-mode a top-level line opens, if any.
@@ -144,6 +159,28 @@ pub fn submode_of(head: &str, parsed: Option<&Command>) -> Option<(SubKind, &'st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twice_nat_lines_leave_object_mode() {
+        let o = SubKind::Object("o".into());
+        assert!(is_unindented_sub(&o, "nat (in,out) static 1.1.1.1", None));
+        assert!(is_unindented_sub(
+            &o,
+            "no nat (in,out) dynamic interface",
+            None
+        ));
+        assert!(!is_unindented_sub(
+            &o,
+            "nat (in,out) after-auto source dynamic any interface",
+            None
+        ));
+        assert!(!is_unindented_sub(
+            &o,
+            "nat (in,out) 3 source static a b",
+            None
+        ));
+        assert!(!is_unindented_sub(&o, "no nat source static a b", None));
+    }
 
     #[test]
     fn key_word_skips_no() {

@@ -47,6 +47,10 @@ pub fn family_of(head: &str) -> Option<Family> {
 
 /// The name an `object network|service <name>` head defines.
 pub fn object_name(head: &str) -> Option<&str> {
+    // Called for every block when a name is defined: fail fast without splitting.
+    if !head.starts_with("object") && !head.starts_with(char::is_whitespace) {
+        return None;
+    }
     match head.split_whitespace().collect::<Vec<_>>().as_slice() {
         ["object", "network" | "service", name] => Some(name),
         _ => None,
@@ -55,6 +59,9 @@ pub fn object_name(head: &str) -> Option<&str> {
 
 /// The name an `object-group <type> <name> ...` head defines.
 pub fn group_name(head: &str) -> Option<&str> {
+    if !head.starts_with("object-group") && !head.starts_with(char::is_whitespace) {
+        return None;
+    }
     match head.split_whitespace().collect::<Vec<_>>().as_slice() {
         ["object-group", _, name, ..] => Some(name),
         _ => None,

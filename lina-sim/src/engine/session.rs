@@ -44,6 +44,9 @@ pub struct Session {
     pub source: IpAddr,
     pub origin: Origin,
     pub level: Level,
+    /// Multiple mode: the security context a console session works in after `changeto`
+    /// (`None`: the system execution space). REST batches name theirs in the request.
+    pub context: Option<String>,
 }
 
 impl Session {
@@ -58,6 +61,7 @@ impl Session {
                 ExecMode::Exec => Level::PrivExec,
                 ExecMode::Config => Level::Config,
             },
+            context: None,
         }
     }
 
@@ -69,6 +73,7 @@ impl Session {
             source,
             origin: Origin::Console,
             level: Level::UserExec,
+            context: None,
         }
     }
 
@@ -136,6 +141,8 @@ enum ExecCommand {
     NoEffect,
     ClearLogging,
     Disable,
+    /// `backup ...` or `restore ...` (see `backup.rs`).
+    BackupRestore,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -144,6 +151,9 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     let second = words.get(1).copied();
     if abbrev(first, "show", 2) {
         return Some(Ok(ExecCommand::Show));
+    }
+    if cli_translator::backup::op_of(line).is_some() {
+        return Some(Ok(ExecCommand::BackupRestore));
     }
     if abbrev(first, "write", 2) {
         return Some(match second {
@@ -207,6 +217,9 @@ impl Engine {
         // sent in a batch is invalid input where it stands, and never reaches the configuration.
         if let Some((at, _)) = line.char_indices().find(|(_, c)| c.is_control()) {
             return LineOutcome::err(&CliError::invalid(line, at));
+        }
+        if let Some(out) = self.context_line(session, line, indented) {
+            return out;
         }
         if session.in_config() {
             if let Some(rest) = strip_words(line, "do") {
@@ -273,6 +286,12 @@ impl Engine {
                 self.logging.clear_buffer();
                 LineOutcome::ok("")
             }
+            ExecCommand::BackupRestore => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                self.backup_or_restore(session, line, now)
+            }
         }
     }
 
@@ -318,6 +337,15 @@ impl Engine {
         }
         if session.privilege < CONFIG_PRIVILEGE {
             return LineOutcome::err(&CliError::AuthorizationFailed);
+        }
+        if !indented && let Some(mut out) = self.rest_api_line(line) {
+            if matches!(session.level, Level::Sub(_)) {
+                session.level = Level::Config;
+            }
+            if out.ok {
+                out.logs.push(executed(session, line));
+            }
+            return out;
         }
         let sub = match &session.level {
             Level::Sub(sub) => {

@@ -11,7 +11,7 @@ use super::config::print_block;
 use super::error::CliError;
 use super::sections::{self, starts_with_words};
 use super::session::{Level, Session, abbrev};
-use super::{ASA_VERSION, Engine, MODEL, Now, REST_API_VERSION, SERIAL_NUMBER};
+use super::{ASA_VERSION, Engine, MODEL, Now, SERIAL_NUMBER};
 
 /// Runs `show ...` (`line` is the whole command).
 pub fn show(
@@ -50,6 +50,13 @@ pub fn show(
         none_after(2)?;
         return Ok(version(engine, now));
     }
+    if abbrev(what, "rest-api", 4) {
+        return match rest {
+            [w] if abbrev(w, "agent", 1) => Ok(engine.show_rest_api_agent()),
+            [] => Err(CliError::Incomplete),
+            _ => Err(CliError::invalid(line, word_offset(line, 2))),
+        };
+    }
     if abbrev(what, "clock", 2) {
         none_after(2)?;
         return Ok(format!("{}\n", clock(now)));
@@ -71,9 +78,16 @@ pub fn show(
             _ => Err(CliError::invalid(line, word_offset(line, 2))),
         };
     }
+    if abbrev(what, "nat", 3) {
+        none_after(2)?;
+        return Ok(super::nat::show_nat(&engine.config));
+    }
     if abbrev(what, "nameif", 4) {
         none_after(2)?;
         return Ok(nameif_table(engine));
+    }
+    if let Some(out) = super::monitor::show(engine, line, what, rest, now) {
+        return out;
     }
     if abbrev(what, "curpriv", 3) {
         none_after(2)?;
@@ -219,7 +233,9 @@ fn version(engine: &Engine, now: Now) -> String {
         out,
         "Cisco Adaptive Security Appliance Software Version {ASA_VERSION} "
     );
-    let _ = writeln!(out, "REST API Agent Version {REST_API_VERSION}");
+    if let Some(rest_api_version) = engine.rest_api_version() {
+        let _ = writeln!(out, "REST API Agent Version {rest_api_version}");
+    }
     let _ = writeln!(out);
     out.push_str("Compiled on Mon 14-Feb-22 14:06 GMT by builders\n");
     out.push_str("System image file is \"boot:/asa9164-smp-k8.bin\"\n");

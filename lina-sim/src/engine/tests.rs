@@ -659,7 +659,8 @@ fn referenced_objects_cannot_be_removed() {
         &[
             "object network d",
             " host 4.4.4.4",
-            " nat (inside,outside) static c",
+            // Interfaces named in a NAT rule must exist: the default device has `management`.
+            " nat (any,management) static c",
         ],
     ));
     assert!(!exec(&mut e, &["no object network c"]).outcomes[0].ok);
@@ -672,7 +673,7 @@ fn referenced_objects_cannot_be_removed() {
 #[test]
 fn object_nat_goes_to_the_nat_section() {
     let mut e = boot_text(
-        "hostname h\ninterface G0/0\n nameif inside\n!\nobject network o\n host 1.1.1.1\naccess-list x extended permit ip any any\npager lines 24\nnat (inside,outside) source static any any\naccess-group x in interface inside\n",
+        "hostname h\ninterface G0/0\n nameif inside\n!\ninterface G0/1\n nameif outside\n!\nobject network o\n host 1.1.1.1\naccess-list x extended permit ip any any\npager lines 24\nnat (inside,outside) source static any any\naccess-group x in interface inside\n",
     );
     all_ok(&exec(
         &mut e,

@@ -121,6 +121,20 @@ impl Tokens {
         self.live.retain(|_, t| t.user != user);
     }
 
+    /// Ends the tokens counted against a security context that was removed.
+    pub fn remove_context(&mut self, context: &str) {
+        self.live
+            .retain(|_, t| t.context.as_deref() != Some(context));
+    }
+
+    /// Live tokens counted against `context` (`None`: single mode).
+    pub fn count_in(&self, context: Option<&str>) -> usize {
+        self.live
+            .values()
+            .filter(|t| t.context.as_deref() == context)
+            .count()
+    }
+
     pub fn len(&self) -> usize {
         self.live.len()
     }

@@ -6,6 +6,16 @@
 //! `timeranges`, `regularexpressions`, `localusergroups`, `securityobjectgroups` and
 //! `localusers` (plus the user this check adds); `extendedacls` lists every list with an
 //! `extended` entry, and each list's `aces` total is its number of `extended` lines.
+//! NAT: `/api/nat/before`, `/auto` and `/after` together list every top-level `nat` line and
+//! every defined object's `nat` rule, except the lines the translator's NAT grammar does not
+//! model: those are counted (reported in the summary), never dropped silently.
+//!
+//! Interfaces: `/api/interfaces/{physical,vlan,portchannel,redundant,bvi}` together list
+//! every `interface` block of a family the API knows, each item with its objectId,
+//! `ipAddress` and `ipv6Info`.
+//!
+//! Static routes: `/api/routing/static` lists one route per distinct top-level `route` or
+//! `ipv6 route` line, each with its kind, 8-hex-digit objectId, interface name and network.
 //!
 //! Usage: `corpus-check <corpus-dir>`; exits non-zero on any mismatch.
 
@@ -95,6 +105,11 @@ fn main() -> ExitCode {
         "corpus-check: {} configurations, {objects} network objects listed through the API, {failures} failures",
         files.len()
     );
+    println!(
+        "corpus-check: {} NAT rules listed through the API, {} NAT lines not modelled (not listed)",
+        NAT_LISTED.load(std::sync::atomic::Ordering::Relaxed),
+        NAT_UNMODELLED.load(std::sync::atomic::Ordering::Relaxed)
+    );
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
@@ -166,6 +181,32 @@ fn expected_objects(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// NAT rules listed through the API and NAT lines the grammar does not model, over the corpus.
+static NAT_LISTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static NAT_UNMODELLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+const NAT_SECTIONS: &[&str] = &["/api/nat/before", "/api/nat/auto", "/api/nat/after"];
+
+/// NAT rules by a plain text scan: top-level `nat` lines, plus one per defined object that
+/// has a `nat` line (an object keeps one rule).
+fn expected_nat_rules(text: &str) -> usize {
+    let defined = expected_objects(text);
+    let mut with_nat = BTreeSet::new();
+    let mut current: Option<&str> = None;
+    let mut top = 0;
+    for line in text.lines() {
+        if !line.starts_with(' ') {
+            current = line.strip_prefix("object network ").map(str::trim);
+            top += usize::from(line.starts_with("nat "));
+        } else if let Some(name) = current
+            && line.trim_start().starts_with("nat ")
+            && defined.contains(name)
+        {
+            with_nat.insert(name);
+        }
+    }
+    top + with_nat.len()
+}
+
 /// Names of the top-level blocks opening with `header` (the next word), predefined services aside.
 fn expected_blocks(text: &str, header: &str) -> BTreeSet<String> {
     text.lines()
@@ -234,8 +275,32 @@ async fn check(file: &Path) -> Result<usize, String> {
         }
         expected_lists.push((path, names));
     }
-    // Last in both: the entry count of each extended ACL, as `<name>:<count>`.
+    // Then the entry count of each extended ACL, as `<name>:<count>`.
     expected_lists.push(("extended ACL entry counts", expected_ace_counts(&text)));
+    // Then the hardware ids of the interfaces.
+    expected_lists.push(("interfaces", expected_interfaces(&text)));
+    // Then the number of static routes.
+    expected_lists.push((
+        "static routes",
+        BTreeSet::from([expected_routes(&text).to_string()]),
+    ));
+    // Last: the NAT rules listed, plus those the grammar does not model (counted apart).
+    let unmodelled = cli_translator::running::RunningConfig::parse(&text)
+        .nat
+        .unmodelled
+        .len();
+    let listed_nat = lists
+        .last()
+        .and_then(|l| l.first())
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    NAT_LISTED.fetch_add(listed_nat, std::sync::atomic::Ordering::Relaxed);
+    NAT_UNMODELLED.fetch_add(unmodelled, std::sync::atomic::Ordering::Relaxed);
+    let nat_expected = expected_nat_rules(&text).saturating_sub(unmodelled);
+    expected_lists.push((
+        "NAT rules (listed; not-modelled lines excluded)",
+        BTreeSet::from([nat_expected.to_string()]),
+    ));
     for ((what, expected), listed) in expected_lists.iter().zip(&lists) {
         if listed != expected {
             let missing: Vec<_> = expected.difference(listed).collect();
@@ -302,8 +367,77 @@ async fn list_through_api(lina: SocketAddr) -> Result<Vec<BTreeSet<String>>, Str
             return Err(e);
         }
     }
+    match list_interfaces(addr).await {
+        Ok(ids) => lists.push(ids),
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e);
+        }
+    }
+    match route_count(addr).await {
+        Ok(n) => lists.push(BTreeSet::from([n.to_string()])),
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e);
+        }
+    }
+    match nat_total(addr).await {
+        Ok(total) => lists.push(BTreeSet::from([total.to_string()])),
+        Err(e) => {
+            server.shutdown().await;
+            return Err(e);
+        }
+    }
     server.shutdown().await;
     Ok(lists)
+}
+
+/// Static routes by a plain text scan: distinct top-level `route` and `ipv6 route` lines.
+fn expected_routes(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.starts_with("route ") || l.starts_with("ipv6 route "))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// The number of static routes, paging as clients do; every item must carry its kind, an
+/// 8-hex-digit objectId, its interface's name and its network.
+async fn route_count(addr: SocketAddr) -> Result<usize, String> {
+    let mut offset = 0u64;
+    loop {
+        let page = get_json(
+            addr,
+            &format!("/api/routing/static?offset={offset}&limit=100"),
+        )
+        .await?;
+        let items = page["items"].as_array().ok_or("no items array")?;
+        for item in items {
+            let id = item["objectId"].as_str().unwrap_or_default();
+            let hex = id.len() == 8
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            let kind = item["kind"].as_str().unwrap_or_default();
+            if !hex
+                || !matches!(kind, "object#IPv4Route" | "object#IPv6Route")
+                || item["interface"]["name"].as_str().is_none()
+                || item["network"]["value"].as_str().is_none()
+            {
+                return Err(format!("static route item malformed: {item}"));
+            }
+        }
+        let n = page["rangeInfo"]["limit"]
+            .as_u64()
+            .ok_or("no rangeInfo.limit")?;
+        let total = page["rangeInfo"]["total"]
+            .as_u64()
+            .ok_or("no rangeInfo.total")?;
+        offset += n;
+        if offset >= total || n == 0 {
+            return usize::try_from(total).map_err(|e| e.to_string());
+        }
+    }
 }
 
 /// `<name>:<total>` of the `aces` collection of every listed ACL.
@@ -321,6 +455,105 @@ async fn ace_counts(addr: SocketAddr, acls: &BTreeSet<String>) -> Result<BTreeSe
         counts.insert(format!("{name}:{total}"));
     }
     Ok(counts)
+}
+
+/// The number of NAT rules of the three sections, paging as clients do; every item must carry
+/// its kind, a decimal objectId and its position.
+async fn nat_total(addr: SocketAddr) -> Result<usize, String> {
+    let mut total = 0;
+    for path in NAT_SECTIONS {
+        let mut offset = 0u64;
+        loop {
+            let page = get_json(addr, &format!("{path}?offset={offset}&limit=100")).await?;
+            let items = page["items"].as_array().ok_or("no items array")?;
+            for (k, item) in items.iter().enumerate() {
+                let id = item["objectId"].as_str().unwrap_or_default();
+                if id.parse::<u32>().is_err() || item["kind"].as_str().is_none() {
+                    return Err(format!(
+                        "{path}: item without kind or decimal objectId: {item}"
+                    ));
+                }
+                if item["position"].as_u64() != Some(offset + k as u64 + 1) {
+                    return Err(format!("{path}: item {id} at the wrong position"));
+                }
+            }
+            let n = page["rangeInfo"]["limit"]
+                .as_u64()
+                .ok_or("no rangeInfo.limit")?;
+            let all = page["rangeInfo"]["total"]
+                .as_u64()
+                .ok_or("no rangeInfo.total")?;
+            total += items.len();
+            offset += n;
+            if offset >= all || n == 0 {
+                break;
+            }
+        }
+    }
+    Ok(total)
+}
+
+/// The interface collections, by URL segment.
+const INTERFACE_FAMILIES: &[&str] = &["physical", "vlan", "portchannel", "redundant", "bvi"];
+
+/// Hardware ids of the `interface` blocks the API lists: ports (`X/Y`, internal ones aside),
+/// sub-interfaces (`X.N`), `Vlan<n>`, `Port-channel<n>`, `Redundant<n>` and `BVI<n>`.
+fn expected_interfaces(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("interface "))
+        .map(|rest| rest.split_whitespace().collect::<String>())
+        .filter(|hw| {
+            let numbered = |p: &str| {
+                hw.strip_prefix(p)
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            };
+            hw.contains('.')
+                || (hw.contains('/') && !hw.starts_with("Internal"))
+                || ["Vlan", "Port-channel", "Redundant", "BVI"]
+                    .iter()
+                    .any(|p| numbered(p))
+        })
+        .collect()
+}
+
+/// The hardware ids listed by the interface collections, checking each item's objectId,
+/// `ipAddress` and `ipv6Info`.
+async fn list_interfaces(addr: SocketAddr) -> Result<BTreeSet<String>, String> {
+    let mut ids = BTreeSet::new();
+    for family in INTERFACE_FAMILIES {
+        let mut offset = 0u64;
+        loop {
+            let path = format!("/api/interfaces/{family}?offset={offset}&limit=100");
+            let page = get_json(addr, &path).await?;
+            let items = page["items"].as_array().ok_or("no items array")?;
+            let limit = page["rangeInfo"]["limit"]
+                .as_u64()
+                .ok_or("no rangeInfo.limit")?;
+            let total = page["rangeInfo"]["total"]
+                .as_u64()
+                .ok_or("no rangeInfo.total")?;
+            for item in items {
+                let hw = item["hardwareID"]
+                    .as_str()
+                    .ok_or_else(|| format!("{family}: item without hardwareID"))?;
+                let id = hw.replacen('/', "_API_SLASH_", 1);
+                if item["objectId"].as_str() != Some(id.as_str()) {
+                    return Err(format!("{family}: objectId of {hw} is not {id}"));
+                }
+                if item.get("ipAddress").is_none_or(|v| v.is_null())
+                    || !item["ipv6Info"].is_object()
+                {
+                    return Err(format!("{family}: {hw} lacks ipAddress or ipv6Info"));
+                }
+                ids.insert(hw.to_owned());
+            }
+            offset += limit;
+            if offset >= total || limit == 0 {
+                break;
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// Every name in the collection at `path`, paging as clients do.
@@ -409,6 +642,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn counts_interfaces_the_api_lists() {
+        let text = "interface GigabitEthernet0/0\n nameif a\ninterface GigabitEthernet 0/1\n\
+                    interface GigabitEthernet0/1.5\ninterface Tunnel1\ninterface Vlan10\n\
+                    interface Internal-Data0/0\ninterface Port-channel2\n";
+        let ids: Vec<_> = expected_interfaces(text).into_iter().collect();
+        assert_eq!(
+            ids,
+            [
+                "GigabitEthernet0/0",
+                "GigabitEthernet0/1",
+                "GigabitEthernet0/1.5",
+                "Port-channel2",
+                "Vlan10"
+            ]
+        );
+    }
+
+    #[test]
     fn counts_group_blocks_by_name() {
         let text = "object-group service a tcp\n port-object eq 80\nobject-group service b\n\
                     object-group network c\n network-object host 1.1.1.1\n";
@@ -416,6 +667,14 @@ mod tests {
             .into_iter()
             .collect();
         assert_eq!(names, ["a", "b"]);
+    }
+
+    #[test]
+    fn counts_nat_lines_and_one_rule_per_defined_object() {
+        let text = "object network a\n host 1.1.1.1\nnat (in,out) source static a a\n\
+                    object network a\n nat (in,out) static 2.2.2.2\nobject network ghost\n nat (in,out) dynamic interface\n\
+                    nat (in,out) after-auto source dynamic any interface\n";
+        assert_eq!(expected_nat_rules(text), 3);
     }
 
     #[test]

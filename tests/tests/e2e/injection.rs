@@ -124,6 +124,11 @@ async fn control_characters_in_any_field_are_refused_and_change_nothing() {
         );
         expect_error(&r, 400, &format!("PATCH with {label} in host.value"));
 
+        // In `/api/cli`, LF separates the lines of a multi-line command (each line is checked
+        // and needs its own privilege): see `cli_commands_are_checked_line_by_line` below.
+        if *label == "LF" {
+            continue;
+        }
         let r = ok(
             &stack,
             c.post(
@@ -153,4 +158,38 @@ async fn control_characters_in_any_field_are_refused_and_change_nothing() {
     let after = snapshot(&mut c, &admin).await;
     assert_eq!(after.1, before.1, "the collection is unchanged");
     assert_eq!(after.0, before.0, "the running configuration is unchanged");
+}
+
+#[tokio::test]
+async fn cli_commands_are_checked_line_by_line() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    create_users(&mut c, &admin, &[("viewer", "Viewer-pw-5", 5)]).await;
+    let viewer = Auth::basic("viewer", "Viewer-pw-5");
+    let before = snapshot(&mut c, &admin).await;
+    // A show command followed by a configuration line needs level 15, as two entries would.
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/cli",
+            json!({"commands": ["show version\nno logging enable"]}),
+            &viewer,
+        )
+        .await,
+    );
+    expect_error(&r, 403, "a configuration line hidden after a show line");
+    // Any other control character in any line is refused, whatever the user.
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/cli",
+            json!({"commands": ["object network clean\n description a\rb"]}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "CR inside a line of a multi-line command");
+    let after = snapshot(&mut c, &admin).await;
+    assert_eq!(after, before, "nothing changed");
 }

@@ -2,9 +2,16 @@
 //! 127.0.0.1 port 0 for each scenario and speaks only HTTP(S) and the operator console to it.
 
 mod access_rules;
+mod backup;
+mod bulk;
 mod connections;
+mod contexts;
 mod injection;
+mod interfaces;
+mod lifecycle;
 mod misc_objects;
+mod monitoring;
+mod nat;
 mod network_objects;
 mod object_groups;
 mod out_of_band;
@@ -12,6 +19,8 @@ mod paging;
 mod privileges;
 mod requests;
 mod resilience;
+mod routing;
+mod settings;
 mod support;
 mod syslog_hosts;
 mod tokens;

@@ -1,11 +1,82 @@
-//! `/api/monitoring/...` (privilege 3): today the serial number, which napalm-asa uses as its
-//! liveness check and which must carry exactly the kind `object#QuerySerialNumber`.
+//! `/api/monitoring/...` (privilege 3, GET only): the serial number (napalm-asa's liveness
+//! check, which must carry exactly the kind `object#QuerySerialNumber`), and what LINA's show
+//! commands say, parsed by `cli_translator::show`:
+//!
+//! | URL                                   | kind                          | from                  |
+//! |---------------------------------------|-------------------------------|-----------------------|
+//! | `serialnumber`                        | `object#QuerySerialNumber`    | the Hello facts       |
+//! | `device/components/version`           | `object#Version`              | `show version`        |
+//! | `device/components/cpu`               | `object#CpuUsage`             | `show cpu usage`      |
+//! | `device/components/memory`            | `object#MemoryUsage`          | `show memory`         |
+//! | `device/components`                   | `object#DeviceComponents`     | the three above       |
+//! | `device/interfaces[/{nameif}]`        | `collection#MonitoringMetric` | `show interface`      |
+//! | `arp`                                 | `collection#Arp`              | `show arp`            |
+//! | `connections`                         | `object#ConnectionCount`      | `show conn count`     |
+//! | `apistatistics`                       | `object#ApiStatistics`        | the agent's counters  |
+//!
+//! The show commands run as the caller, in the caller's context; no user text reaches them.
 
-use hyper::StatusCode;
-use serde_json::json;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cli_translator::protocol::{ExecMode, FirewallMode};
+use cli_translator::show::{arp, conn, cpu, interface, memory, version};
+use hyper::{Method, StatusCode};
+use serde_json::{Map, Value, json};
 
 use super::Call;
+use crate::api::error::ApiError;
+use crate::api::paging;
 use crate::api::response::{self, ApiResponse};
+
+pub const VERSION_PATH: &str = "/api/monitoring/device/components/version";
+pub const CPU_PATH: &str = "/api/monitoring/device/components/cpu";
+pub const MEMORY_PATH: &str = "/api/monitoring/device/components/memory";
+pub const COMPONENTS_PATH: &str = "/api/monitoring/device/components";
+pub const INTERFACES_PATH: &str = "/api/monitoring/device/interfaces";
+pub const ARP_PATH: &str = "/api/monitoring/arp";
+pub const CONNECTIONS_PATH: &str = "/api/monitoring/connections";
+pub const API_STATISTICS_PATH: &str = "/api/monitoring/apistatistics";
+
+/// A monitoring URL (other than the serial number, routed on its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MonitoringTarget {
+    Version,
+    Cpu,
+    Memory,
+    Components,
+    Interfaces,
+    /// One interface by nameif.
+    Interface(String),
+    Arp,
+    Connections,
+    ApiStatistics,
+}
+
+impl MonitoringTarget {
+    /// Monitoring is read-only.
+    pub fn allowed(&self) -> &'static [Method] {
+        &[Method::GET]
+    }
+}
+
+/// Routes decoded path segments under `/api/monitoring`.
+pub fn route(segs: &[&str]) -> Option<MonitoringTarget> {
+    let ["api", "monitoring", rest @ ..] = segs else {
+        return None;
+    };
+    Some(match rest {
+        ["device", "components"] => MonitoringTarget::Components,
+        ["device", "components", "version"] => MonitoringTarget::Version,
+        ["device", "components", "cpu"] => MonitoringTarget::Cpu,
+        ["device", "components", "memory"] => MonitoringTarget::Memory,
+        ["device", "interfaces"] => MonitoringTarget::Interfaces,
+        ["device", "interfaces", name] => MonitoringTarget::Interface((*name).to_owned()),
+        ["arp"] => MonitoringTarget::Arp,
+        ["connections"] => MonitoringTarget::Connections,
+        ["apistatistics"] => MonitoringTarget::ApiStatistics,
+        _ => return None,
+    })
+}
 
 /// `GET /api/monitoring/serialnumber` -> `{"kind":"object#QuerySerialNumber","serialNumber":"..."}`.
 pub fn serial_number(call: &Call<'_>) -> ApiResponse {
@@ -16,4 +87,277 @@ pub fn serial_number(call: &Call<'_>) -> ApiResponse {
             "serialNumber": call.state.facts.serial_number,
         }),
     )
+}
+
+/// Answers a monitoring request (the router allowed GET only).
+pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let body = match target {
+        MonitoringTarget::Version => {
+            let [v] = show(call, ["show version"]).await?;
+            version_json(call, &version::parse(&v))?
+        }
+        MonitoringTarget::Cpu => {
+            let [c] = show(call, ["show cpu usage"]).await?;
+            cpu_json(call, &cpu::parse(&c))?
+        }
+        MonitoringTarget::Memory => {
+            let [m] = show(call, ["show memory"]).await?;
+            memory_json(call, &memory::parse(&m))?
+        }
+        MonitoringTarget::Components => {
+            let [v, c, m] = show(call, ["show version", "show cpu usage", "show memory"]).await?;
+            let mut out = Map::new();
+            out.insert("kind".into(), json!("object#DeviceComponents"));
+            out.insert("selfLink".into(), json!(call.origin.url(COMPONENTS_PATH)));
+            out.insert("version".into(), version_json(call, &version::parse(&v))?);
+            out.insert("cpu".into(), cpu_json(call, &cpu::parse(&c))?);
+            out.insert("memory".into(), memory_json(call, &memory::parse(&m))?);
+            Value::Object(out)
+        }
+        MonitoringTarget::Interfaces => {
+            let [text] = show(call, ["show interface"]).await?;
+            let items: Vec<Value> = interface::parse(&text)
+                .iter()
+                .filter(|i| !i.nameif.is_empty())
+                .map(|i| metric_json(call, i))
+                .collect();
+            collection(call, "collection#MonitoringMetric", INTERFACES_PATH, items)
+        }
+        MonitoringTarget::Interface(name) => {
+            let [text] = show(call, ["show interface"]).await?;
+            let all = interface::parse(&text);
+            let i = all
+                .iter()
+                .find(|i| !i.nameif.is_empty() && i.nameif == name)
+                .ok_or(ApiError::ObjectNotFound(name))?;
+            metric_json(call, i)
+        }
+        MonitoringTarget::Arp => {
+            let [text] = show(call, ["show arp"]).await?;
+            let items = arp::parse(&text).iter().map(arp_json).collect();
+            collection(call, "collection#Arp", ARP_PATH, items)
+        }
+        MonitoringTarget::Connections => {
+            let [text] = show(call, ["show conn count"]).await?;
+            let c = conn::parse(&text)
+                .ok_or(ApiError::LinaAnswer("show conn count without its counts"))?;
+            json!({
+                "kind": "object#ConnectionCount",
+                "selfLink": call.origin.url(CONNECTIONS_PATH),
+                "inUse": c.in_use,
+                "mostUsed": c.most_used,
+            })
+        }
+        MonitoringTarget::ApiStatistics => {
+            let state = call.state;
+            let mut out = Map::new();
+            out.insert("kind".into(), json!("object#ApiStatistics"));
+            out.insert(
+                "selfLink".into(),
+                json!(call.origin.url(API_STATISTICS_PATH)),
+            );
+            out.extend(
+                state
+                    .stats
+                    .to_json(state.snapshot.reloads(), state.snapshot.generation()),
+            );
+            Value::Object(out)
+        }
+    };
+    Ok(response::json(StatusCode::OK, &body))
+}
+
+/// Runs show commands as the caller; their outputs, in order. A refused command is LINA's
+/// error (400 with its output).
+async fn show<const N: usize>(
+    call: &Call<'_>,
+    commands: [&str; N],
+) -> Result<[String; N], ApiError> {
+    let commands: Vec<String> = commands.iter().map(|c| (*c).to_owned()).collect();
+    let result = call.exec(ExecMode::Exec, false, commands.clone()).await?;
+    let mut outputs = Vec::with_capacity(N);
+    for (i, command) in commands.into_iter().enumerate() {
+        let outcome = result
+            .outcomes
+            .get(i)
+            .ok_or(ApiError::LinaAnswer("fewer outputs than show commands"))?;
+        if !outcome.ok {
+            return Err(ApiError::Cli {
+                command,
+                output: outcome.output.clone(),
+            });
+        }
+        outputs.push(outcome.output.clone());
+    }
+    outputs
+        .try_into()
+        .map_err(|_| ApiError::LinaAnswer("fewer outputs than show commands"))
+}
+
+fn collection(call: &Call<'_>, kind: &str, path: &str, items: Vec<Value>) -> Value {
+    let (range, range_info) = paging::window(items.len(), call.query.offset, call.query.limit);
+    let page: Vec<Value> = items
+        .into_iter()
+        .skip(range.start)
+        .take(range.len())
+        .collect();
+    json!({
+        "kind": kind,
+        "selfLink": call.origin.url(path),
+        "rangeInfo": range_info,
+        "items": page,
+    })
+}
+
+fn version_json(call: &Call<'_>, v: &version::Version) -> Result<Value, ApiError> {
+    let asa_version = v.asa_version.as_deref().ok_or(ApiError::LinaAnswer(
+        "show version without a software version",
+    ))?;
+    let firewall_mode = match call.state.facts.firewall_mode {
+        FirewallMode::Routed => "Router",
+        FirewallMode::Transparent => "Transparent",
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    Ok(json!({
+        "kind": "object#Version",
+        "selfLink": call.origin.url(VERSION_PATH),
+        "asaVersion": asa_version,
+        "deviceType": v.device_type().unwrap_or_default(),
+        "firewallMode": firewall_mode,
+        "upTimeinSeconds": v.uptime_secs().unwrap_or(0),
+        "totalFlashinMB": v.flash_mb().unwrap_or(0),
+        "currentTimeinSeconds": now,
+    }))
+}
+
+fn cpu_json(call: &Call<'_>, c: &cpu::CpuUsage) -> Result<Value, ApiError> {
+    let t = c
+        .total
+        .ok_or(ApiError::LinaAnswer("show cpu usage without its figures"))?;
+    Ok(json!({
+        "kind": "object#CpuUsage",
+        "selfLink": call.origin.url(CPU_PATH),
+        "fiveSecondsPercent": t.five_seconds,
+        "oneMinutePercent": t.one_minute,
+        "fiveMinutesPercent": t.five_minutes,
+    }))
+}
+
+fn memory_json(call: &Call<'_>, m: &memory::Memory) -> Result<Value, ApiError> {
+    let (Some(free), Some(used)) = (m.free, m.used) else {
+        return Err(ApiError::LinaAnswer("show memory without its figures"));
+    };
+    let total = m
+        .total
+        .map_or(free.bytes.saturating_add(used.bytes), |t| t.bytes);
+    Ok(json!({
+        "kind": "object#MemoryUsage",
+        "selfLink": call.origin.url(MEMORY_PATH),
+        "totalMemoryinBytes": total,
+        "usedMemoryinBytes": used.bytes,
+        "freeMemoryinBytes": free.bytes,
+        "usedMemoryPercent": used.percent,
+        "freeMemoryPercent": free.percent,
+    }))
+}
+
+/// One interface's figures: the per-nameif traffic statistics when printed, else the
+/// hardware counters.
+fn metric_json(call: &Call<'_>, i: &interface::Interface) -> Value {
+    let c = i.traffic.unwrap_or(i.counters);
+    json!({
+        "kind": "object#MonitoringMetric",
+        "selfLink": call.origin.item_url(INTERFACES_PATH, &i.nameif),
+        "objectId": i.nameif,
+        "name": i.nameif,
+        "hardwareID": i.hardware_id,
+        "status": i.status,
+        "lineProtocol": i.line_protocol,
+        "macAddress": i.mac_address,
+        "mtu": i.mtu,
+        "ipAddress": i.ip_address.map(|a| a.to_string()),
+        "netMask": i.netmask.map(|m| m.to_string()),
+        "inputPackets": c.packets_input,
+        "inputBytes": c.bytes_input,
+        "outputPackets": c.packets_output,
+        "outputBytes": c.bytes_output,
+        "droppedPackets": c.packets_dropped,
+        "inputErrors": i.counters.input_errors,
+        "outputErrors": i.counters.output_errors,
+        "inputRatePacketsPerSecond": i.one_minute.input_pps,
+        "inputRateBytesPerSecond": i.one_minute.input_bps,
+        "outputRatePacketsPerSecond": i.one_minute.output_pps,
+        "outputRateBytesPerSecond": i.one_minute.output_bps,
+    })
+}
+
+/// One ARP entry as napalm-asa reads it: `interface`, `ipAddress`, `macAddress`, `proxyArp`.
+fn arp_json(e: &arp::ArpEntry) -> Value {
+    json!({
+        "interface": e.interface,
+        "ipAddress": e.ip.to_string(),
+        "macAddress": e.mac_address,
+        "proxyArp": e.proxy_arp(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_every_monitoring_url() {
+        let r = |p: &str| route(&p.split('/').filter(|s| !s.is_empty()).collect::<Vec<_>>());
+        assert_eq!(
+            r("/api/monitoring/device/components/version"),
+            Some(MonitoringTarget::Version)
+        );
+        assert_eq!(
+            r("/api/monitoring/device/components"),
+            Some(MonitoringTarget::Components)
+        );
+        assert_eq!(
+            r("/api/monitoring/device/components/cpu"),
+            Some(MonitoringTarget::Cpu)
+        );
+        assert_eq!(
+            r("/api/monitoring/device/components/memory"),
+            Some(MonitoringTarget::Memory)
+        );
+        assert_eq!(
+            r("/api/monitoring/device/interfaces"),
+            Some(MonitoringTarget::Interfaces)
+        );
+        assert_eq!(
+            r("/api/monitoring/device/interfaces/inside"),
+            Some(MonitoringTarget::Interface("inside".into()))
+        );
+        assert_eq!(r("/api/monitoring/arp"), Some(MonitoringTarget::Arp));
+        assert_eq!(
+            r("/api/monitoring/connections"),
+            Some(MonitoringTarget::Connections)
+        );
+        assert_eq!(
+            r("/api/monitoring/apistatistics"),
+            Some(MonitoringTarget::ApiStatistics)
+        );
+        assert_eq!(r("/api/monitoring/device"), None);
+        assert_eq!(r("/api/monitoring/device/interfaces/a/b"), None);
+        assert_eq!(r("/api/monitoring/serialnumber"), None);
+        assert_eq!(r("/api/objects/arp"), None);
+    }
+
+    #[test]
+    fn arp_entries_carry_the_napalm_fields() {
+        let e = arp::parse(
+            "\tinside 10.1.1.2 0050.56aa.0001 12\n\tinside 10.1.1.1 0050.56aa.0002 alias\n",
+        );
+        assert_eq!(
+            arp_json(&e[0]),
+            json!({"interface": "inside", "ipAddress": "10.1.1.2", "macAddress": "0050.56aa.0001", "proxyArp": false})
+        );
+        assert_eq!(arp_json(&e[1])["proxyArp"], true);
+    }
 }

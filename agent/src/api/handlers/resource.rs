@@ -60,6 +60,20 @@ pub async fn handle(
             handle_typed::<SecurityObjectGroup>(call, method, scope, body).await
         }
         ResourceKind::UserObject => handle_typed::<UserObject>(call, method, scope, body).await,
+        ResourceKind::MgmtHost => {
+            handle_typed::<cli_translator::resources::mgmt_host::MgmtHost>(
+                call, method, scope, body,
+            )
+            .await
+        }
+        ResourceKind::NtpServer => {
+            handle_typed::<cli_translator::resources::ntp::NtpServer>(call, method, scope, body)
+                .await
+        }
+        ResourceKind::StaticRoute => {
+            handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
+                .await
+        }
     }
 }
 
@@ -145,7 +159,7 @@ async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse
     if R::PATCH_IN_PLACE {
         call.apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
     } else {
-        call.invalidate();
+        call.apply_write_then_reload(result.generation, |cfg| R::collection_mut(cfg).insert(item));
     }
     response::with_location(StatusCode::CREATED, &location)
 }
@@ -185,7 +199,9 @@ async fn update<R: Resource>(
                 R::collection_mut(cfg).replace(id, item);
             });
         } else {
-            call.invalidate();
+            call.apply_write_then_reload(result.generation, |cfg| {
+                R::collection_mut(cfg).replace(id, item);
+            });
         }
     }
     response::with_location(StatusCode::NO_CONTENT, &location)

@@ -1,0 +1,156 @@
+//! Golden pairs for interfaces: `test_data/interface_<family>/<case>.json` (a request body:
+//! a PUT on an unconfigured port for physical interfaces, a POST otherwise) against
+//! `<case>.cli` (the commands it becomes), and `invalid/<case>.json` against `<case>.err`.
+//!
+//! Each valid case also reads its CLI back as a running configuration and must find the same
+//! interface and MTU, and its GET JSON must read back to the same request.
+//! Run with `UPDATE_EXPECT=1` to rewrite the expectation files from the current output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use cli_translator::interfaces::json::{self as if_json, Mode, Request};
+use cli_translator::interfaces::{Family, Interface, cli, hardware_id};
+use cli_translator::resources::FieldError;
+use cli_translator::running::RunningConfig;
+
+fn data_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("test_data")
+        .join(name)
+}
+
+fn cases(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no cases in {}", dir.display());
+    files
+}
+
+fn expect_file(path: &Path, actual: &str) -> Option<String> {
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        return None;
+    }
+    let expected = fs::read_to_string(path).unwrap_or_default();
+    (expected != actual).then(|| {
+        format!(
+            "{}:\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        )
+    })
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The port a physical case writes to (the body's `hardwareID`), unconfigured.
+fn base_of(body: &serde_json::Value) -> Interface {
+    let hw = body["hardwareID"].as_str().unwrap_or("GigabitEthernet0/1");
+    Interface::unconfigured(&hardware_id(hw))
+}
+
+fn read(body: &serde_json::Value, family: Family) -> Result<(Request, Vec<String>), FieldError> {
+    if family == Family::Physical {
+        let base = base_of(body);
+        let r = if_json::from_json(body, family, Mode::Replace(&base, 1500))?;
+        let cmds = cli::update(&base, None, &r.interface, r.mtu);
+        Ok((r, cmds))
+    } else {
+        let r = if_json::from_json(body, family, Mode::Create)?;
+        let cmds = cli::create(&r.interface, r.mtu);
+        Ok((r, cmds))
+    }
+}
+
+fn no_member(_: &str) -> Option<Interface> {
+    None
+}
+
+fn check(dir: &str, family: Family) {
+    let mut failures = Vec::new();
+    for case in cases(&data_dir(dir)) {
+        let body = read_json(&case);
+        let (request, cmds) = match read(&body, family) {
+            Ok(x) => x,
+            Err(e) => {
+                failures.push(format!("{}: rejected: {e}", case.display()));
+                continue;
+            }
+        };
+        let mut text = cmds.join("\n");
+        text.push('\n');
+        failures.extend(expect_file(&case.with_extension("cli"), &text));
+
+        let cfg = RunningConfig::parse(&text);
+        let hw = &request.interface.hardware_id;
+        match cfg.interfaces.get(hw) {
+            Some(back) if *back == request.interface => {
+                if cfg.interfaces.mtu_of(back) != request.mtu {
+                    failures.push(format!("{}: the MTU does not read back", case.display()));
+                }
+            }
+            other => failures.push(format!(
+                "{}: reading the CLI back gives {other:?}, not {:?}",
+                case.display(),
+                request.interface
+            )),
+        }
+
+        let url = |p: &str, id: &str| format!("https://asa{p}/{id}");
+        let out = if_json::to_json(
+            &request.interface,
+            family,
+            request.mtu,
+            "https://asa/x",
+            &url,
+            &no_member,
+        );
+        let again = match family {
+            Family::Physical => {
+                let base = base_of(&body);
+                if_json::from_json(&out, family, Mode::Replace(&base, 1500))
+            }
+            _ => if_json::from_json(&out, family, Mode::Create),
+        };
+        if again.as_ref() != Ok(&request) {
+            failures.push(format!(
+                "{}: its JSON reads back as {again:?}",
+                case.display()
+            ));
+        }
+    }
+    let invalid = data_dir(dir).join("invalid");
+    if invalid.is_dir() {
+        for case in cases(&invalid) {
+            let body = read_json(&case);
+            let actual = match read(&body, family) {
+                Ok((r, _)) => format!("accepted: {r:?}\n"),
+                Err(e) => format!("{}: {e}\n", e.attribute),
+            };
+            failures.extend(expect_file(&case.with_extension("err"), &actual));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn physical_interface_golden_pairs() {
+    check("interface_physical", Family::Physical);
+}
+
+#[test]
+fn vlan_interface_golden_pairs() {
+    check("interface_vlan", Family::Vlan);
+}
+
+#[test]
+fn redundant_interface_golden_pairs() {
+    check("interface_redundant", Family::Redundant);
+}

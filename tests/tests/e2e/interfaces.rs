@@ -1,0 +1,557 @@
+//! Interfaces end to end: the fixed physical set changed with PUT and PATCH, VLAN
+//! sub-interfaces created and deleted, empty logical collections, `ipAddress` and `ipv6Info`
+//! always present, `mtu` lines, and a referenced nameif that cannot be cleared or renamed.
+
+use serde_json::{Value, json};
+
+use crate::support::*;
+
+const PHYSICAL: &str = "/api/interfaces/physical";
+const VLAN: &str = "/api/interfaces/vlan";
+const GI1: &str = "/api/interfaces/physical/GigabitEthernet0_API_SLASH_1";
+
+fn static_ip(ip: &str, mask: &str) -> Value {
+    json!({"kind": "StaticIP", "ip": {"kind": "IPv4Address", "value": ip},
+        "netMask": {"kind": "IPv4NetMask", "value": mask}})
+}
+
+fn named_port(name: &str, level: i64, ip: &str) -> Value {
+    json!({
+        "kind": "object#GigabitInterface",
+        "hardwareID": "GigabitEthernet0/1",
+        "name": name,
+        "securityLevel": level,
+        "interfaceDesc": "LAN side",
+        "shutdown": false,
+        "mtu": 9000,
+        "ipAddress": static_ip(ip, "255.255.255.0"),
+    })
+}
+
+fn cleared_port() -> Value {
+    json!({"hardwareID": "GigabitEthernet0/1", "name": "", "securityLevel": -1,
+        "ipAddress": "NoneSelected", "shutdown": true})
+}
+
+#[tokio::test]
+async fn collections_list_the_fixed_hardware_and_empty_logical_sets() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let endpoint = ok(&stack, stack.endpoint());
+    let mut c = client(&stack);
+
+    let r = ok(&stack, c.get(PHYSICAL, &admin).await);
+    expect_status(&r, 200, "GET physical");
+    let body = json(&r);
+    assert_eq!(body["kind"], "collection#GigabitInterface");
+    let items = body["items"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = items
+        .iter()
+        .map(|i| i["hardwareID"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "GigabitEthernet0/0",
+            "GigabitEthernet0/1",
+            "GigabitEthernet0/2",
+            "GigabitEthernet0/3",
+            "GigabitEthernet0/4",
+            "GigabitEthernet0/5",
+            "GigabitEthernet0/6",
+            "Management0/0"
+        ]
+    );
+    assert_eq!(
+        body["rangeInfo"],
+        json!({"offset": 0, "limit": 8, "total": 8})
+    );
+    for item in &items {
+        assert!(item.get("ipAddress").is_some(), "ipAddress in {item}");
+        assert_eq!(item["ipv6Info"]["kind"], "object#Ipv6InterfaceInfo");
+        assert!(item["ipv6Info"]["ipv6Addresses"].is_array());
+    }
+    let gi0 = &items[0];
+    assert_eq!(gi0["kind"], "object#GigabitInterface");
+    assert_eq!(gi0["ipAddress"], "NoneSelected");
+    assert_eq!(gi0["securityLevel"], -1);
+    assert_eq!(gi0["name"], "");
+    assert_eq!(gi0["shutdown"], true);
+    assert_eq!(
+        gi0["selfLink"],
+        format!(
+            "{}{PHYSICAL}/GigabitEthernet0_API_SLASH_0",
+            endpoint.base_url()
+        )
+    );
+    let mgmt = &items[7];
+    assert_eq!(mgmt["kind"], "object#MgmtInterface");
+    assert_eq!(mgmt["objectId"], "Management0_API_SLASH_0");
+    assert_eq!(mgmt["name"], "management");
+    assert_eq!(mgmt["managementOnly"], true);
+    assert_eq!(mgmt["mtu"], 1500);
+    assert_eq!(mgmt["ipAddress"]["ip"]["value"], "192.168.1.1");
+    assert_eq!(mgmt["ipAddress"]["netMask"]["value"], "255.255.255.0");
+
+    for (path, kind) in [
+        (VLAN, "collection#VlanMgmtInterface"),
+        ("/api/interfaces/portchannel", "collection#PCInterface"),
+        ("/api/interfaces/redundant", "collection#RedundantInterface"),
+        ("/api/interfaces/bvi", "collection#BVIInterface"),
+    ] {
+        let r = ok(&stack, c.get(path, &admin).await);
+        expect_status(&r, 200, path);
+        let body = json(&r);
+        assert_eq!(body["kind"], kind);
+        assert_eq!(
+            body["rangeInfo"],
+            json!({"offset": 0, "limit": 0, "total": 0})
+        );
+        assert_eq!(body["items"], json!([]));
+    }
+}
+
+#[tokio::test]
+async fn a_put_names_a_port_and_a_put_clearing_it_undoes_it() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let endpoint = ok(&stack, stack.endpoint());
+    let mut c = client(&stack);
+
+    let r = ok(
+        &stack,
+        c.put(GI1, named_port("inside", 100, "10.0.0.1"), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT GigabitEthernet0/1");
+    assert_eq!(
+        r.header("location"),
+        Some(format!("{}{GI1}", endpoint.base_url()).as_str())
+    );
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    assert_eq!(item["name"], "inside");
+    assert_eq!(item["securityLevel"], 100);
+    assert_eq!(item["interfaceDesc"], "LAN side");
+    assert_eq!(item["shutdown"], false);
+    assert_eq!(item["mtu"], 9000);
+    assert_eq!(item["ipAddress"]["ip"]["value"], "10.0.0.1");
+    let text = running_config(&mut c, &admin).await;
+    assert!(
+        text.contains(
+            "interface GigabitEthernet0/1\n description LAN side\n nameif inside\n security-level 100\n ip address 10.0.0.1 255.255.255.0\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("mtu inside 9000\n"), "{text}");
+
+    // The nameif now works for access rules.
+    let r = ok(&stack, c.get("/api/access/in/inside/rules", &admin).await);
+    expect_status(&r, 200, "rules of the new nameif");
+
+    let r = ok(&stack, c.put(GI1, cleared_port(), &admin).await);
+    expect_status(&r, 204, "PUT clearing GigabitEthernet0/1");
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    assert_eq!(item["name"], "");
+    assert_eq!(item["securityLevel"], -1);
+    assert_eq!(item["ipAddress"], "NoneSelected");
+    assert_eq!(item["shutdown"], true);
+    assert_eq!(item["interfaceDesc"], "");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("mtu inside"), "{text}");
+    assert!(!text.contains("nameif inside"), "{text}");
+
+    // The hardware is fixed: no POST, no DELETE, no unknown port.
+    let r = ok(
+        &stack,
+        c.post(PHYSICAL, named_port("x", 0, "10.0.0.1"), &admin)
+            .await,
+    );
+    expect_error(&r, 405, "POST physical");
+    let r = ok(&stack, c.delete(GI1, &admin).await);
+    expect_error(&r, 405, "DELETE physical");
+    let r = ok(
+        &stack,
+        c.put(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_9",
+            cleared_port(),
+            &admin,
+        )
+        .await,
+    );
+    expect_not_found(&r, "PUT GigabitEthernet0/9");
+}
+
+#[tokio::test]
+async fn patch_changes_only_what_it_names_including_ipv6() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let url = "/api/interfaces/physical/Management0_API_SLASH_0";
+    let body = json!({
+        "interfaceDesc": "oob",
+        "ipv6Info": {"enabled": true, "ipv6Addresses": [
+            {"address": {"kind": "IPv6Address", "value": "2001:db8::1"}, "prefixLength": 64,
+             "standby": {"kind": "IPv6Address", "value": ""}}
+        ]},
+    });
+    let r = ok(&stack, c.patch(url, body, &admin).await);
+    expect_status(&r, 204, "PATCH Management0/0");
+    let item = json(&ok(&stack, c.get(url, &admin).await));
+    assert_eq!(item["name"], "management");
+    assert_eq!(item["interfaceDesc"], "oob");
+    assert_eq!(item["ipAddress"]["ip"]["value"], "192.168.1.1");
+    assert_eq!(item["ipv6Info"]["enabled"], true);
+    let a = &item["ipv6Info"]["ipv6Addresses"][0];
+    assert_eq!(a["address"]["value"], "2001:db8::1");
+    assert_eq!(a["prefixLength"], 64);
+    assert_eq!(a["standby"]["value"], "");
+    let text = running_config(&mut c, &admin).await;
+    assert!(text.contains(" ipv6 address 2001:db8::1/64\n"), "{text}");
+
+    let r = ok(
+        &stack,
+        c.patch(url, json!({"name": "bad name"}), &admin).await,
+    );
+    let (_, details) = expect_error(&r, 400, "bad nameif");
+    assert!(details.contains("name"), "{details}");
+    let r = ok(
+        &stack,
+        c.patch(url, json!({"interfaceDesc": "x\nhostname pwned"}), &admin)
+            .await,
+    );
+    expect_error(&r, 400, "description with a new line");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("hostname pwned"), "{text}");
+}
+
+#[tokio::test]
+async fn vlan_sub_interfaces_are_created_changed_and_deleted() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let endpoint = ok(&stack, stack.endpoint());
+    let mut c = client(&stack);
+    let body = json!({
+        "kind": "object#VlanMgmtInterface",
+        "hardwareID": "GigabitEthernet0/2.100",
+        "vlanID": 100,
+        "name": "dmz",
+        "securityLevel": 50,
+        "shutdown": false,
+        "ipAddress": static_ip("172.16.0.1", "255.255.0.0"),
+    });
+    let r = ok(
+        &stack,
+        c.post(&format!("{VLAN}/"), body.clone(), &admin).await,
+    );
+    expect_status(&r, 201, "POST vlan");
+    let link = format!(
+        "{}{VLAN}/GigabitEthernet0_API_SLASH_2.100",
+        endpoint.base_url()
+    );
+    assert_eq!(r.header("location"), Some(link.as_str()));
+    let url = format!("{VLAN}/GigabitEthernet0_API_SLASH_2.100");
+    let item = json(&ok(&stack, c.get(&url, &admin).await));
+    assert_eq!(item["kind"], "object#VlanMgmtInterface");
+    assert_eq!(item["vlanID"], 100);
+    assert_eq!(item["name"], "dmz");
+    assert_eq!(item["securityLevel"], 50);
+    assert_eq!(item["selfLink"], link);
+    assert_eq!(item["ipv6Info"]["enabled"], false);
+
+    let r = ok(&stack, c.post(VLAN, body, &admin).await);
+    expect_error(&r, 400, "POST the same sub-interface again");
+    let r = ok(
+        &stack,
+        c.post(
+            VLAN,
+            json!({"hardwareID": "GigabitEthernet0/9.5", "vlanID": 5}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "POST under a port that does not exist");
+
+    let r = ok(
+        &stack,
+        c.patch(&url, json!({"vlanID": 101, "interfaceDesc": "dmz"}), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PATCH vlan");
+    let item = json(&ok(&stack, c.get(&url, &admin).await));
+    assert_eq!(item["vlanID"], 101);
+    assert_eq!(item["interfaceDesc"], "dmz");
+    assert_eq!(item["ipAddress"]["ip"]["value"], "172.16.0.1");
+
+    let list = json(&ok(&stack, c.get(VLAN, &admin).await));
+    assert_eq!(list["rangeInfo"]["total"], 1);
+
+    let r = ok(&stack, c.delete(&url, &admin).await);
+    expect_status(&r, 204, "DELETE vlan");
+    let r = ok(&stack, c.get(&url, &admin).await);
+    expect_not_found(&r, "GET deleted vlan");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("GigabitEthernet0/2.100"), "{text}");
+}
+
+#[tokio::test]
+async fn a_referenced_nameif_cannot_be_cleared_or_renamed() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let r = ok(
+        &stack,
+        c.put(GI1, named_port("inside", 100, "10.0.0.1"), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT GigabitEthernet0/1");
+    cli(
+        &mut c,
+        &admin,
+        &["route inside 10.9.0.0 255.255.0.0 10.0.0.254 1"],
+    )
+    .await;
+    let before = running_config(&mut c, &admin).await;
+
+    let r = ok(&stack, c.put(GI1, cleared_port(), &admin).await);
+    let (_, details) = expect_error(&r, 400, "clearing a referenced nameif");
+    assert!(details.contains("referenced"), "{details}");
+    let r = ok(&stack, c.patch(GI1, json!({"name": "lan"}), &admin).await);
+    expect_error(&r, 400, "renaming a referenced nameif");
+    assert_eq!(running_config(&mut c, &admin).await, before);
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    assert_eq!(item["name"], "inside");
+    assert_eq!(item["mtu"], 9000);
+
+    cli(
+        &mut c,
+        &admin,
+        &["no route inside 10.9.0.0 255.255.0.0 10.0.0.254 1"],
+    )
+    .await;
+    let r = ok(&stack, c.patch(GI1, json!({"name": "lan"}), &admin).await);
+    expect_status(&r, 204, "renaming once nothing refers to it");
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    assert_eq!(item["name"], "lan");
+    assert_eq!(item["mtu"], 9000);
+    let text = running_config(&mut c, &admin).await;
+    assert!(text.contains("mtu lan 9000\n"), "{text}");
+    assert!(!text.contains("mtu inside"), "{text}");
+}
+
+#[tokio::test]
+async fn setup_reads_and_writes_same_security_traffic() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let url = "/api/interfaces/setup";
+    let item = json(&ok(&stack, c.get(url, &admin).await));
+    assert_eq!(item["kind"], "object#InterfaceSetup");
+    assert_eq!(item["sameSecurityTrafficInterInterface"], false);
+    let r = ok(
+        &stack,
+        c.patch(
+            url,
+            json!({"sameSecurityTrafficInterInterface": true}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH setup");
+    let item = json(&ok(&stack, c.get(url, &admin).await));
+    assert_eq!(item["sameSecurityTrafficInterInterface"], true);
+    assert_eq!(item["sameSecurityTrafficIntraInterface"], false);
+    let text = running_config(&mut c, &admin).await;
+    assert!(
+        text.contains("same-security-traffic permit inter-interface\n"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn redundant_and_port_channel_interfaces_are_created_and_deleted() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let body = json!({
+        "hardwareID": "Redundant1",
+        "name": "core",
+        "securityLevel": 90,
+        "members": [
+            {"kind": "objectRef#Interface", "objectId": "GigabitEthernet0_API_SLASH_4"},
+            {"kind": "objectRef#Interface", "objectId": "GigabitEthernet0_API_SLASH_5"}
+        ],
+        "ipAddress": static_ip("10.9.0.1", "255.255.0.0"),
+    });
+    let r = ok(
+        &stack,
+        c.post("/api/interfaces/redundant", body, &admin).await,
+    );
+    expect_status(&r, 201, "POST redundant");
+    let item = json(&ok(
+        &stack,
+        c.get("/api/interfaces/redundant/Redundant1", &admin).await,
+    ));
+    assert_eq!(item["kind"], "object#RedundantInterface");
+    assert_eq!(item["name"], "core");
+    let members: Vec<&str> = item["members"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|x| x["objectId"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        members,
+        [
+            "GigabitEthernet0_API_SLASH_4",
+            "GigabitEthernet0_API_SLASH_5"
+        ]
+    );
+    assert_eq!(item["members"][0]["kind"], "objectRef#Interface");
+
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/interfaces/redundant",
+            json!({"hardwareID": "Redundant2", "members": ["GigabitEthernet0/9"]}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "a member that does not exist");
+
+    let r = ok(
+        &stack,
+        c.patch(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_6",
+            json!({"channelGroupID": "3", "channelGroupMode": "active"}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH a port into channel group 3");
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/interfaces/portchannel",
+            json!({"hardwareID": "Port-channel3", "name": "bundle", "securityLevel": 10}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 201, "POST port-channel");
+    let list = json(&ok(
+        &stack,
+        c.get("/api/interfaces/portchannel", &admin).await,
+    ));
+    assert_eq!(list["items"][0]["kind"], "object#PCInterface");
+    assert_eq!(list["items"][0]["name"], "bundle");
+    assert_eq!(
+        list["items"][0]["members"][0]["objectId"],
+        "GigabitEthernet0_API_SLASH_6"
+    );
+    let port = json(&ok(
+        &stack,
+        c.get(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_6",
+            &admin,
+        )
+        .await,
+    ));
+    assert_eq!(port["channelGroupID"], "3");
+    assert_eq!(port["channelGroupMode"], "active");
+
+    // A plain (encoded) hardware id names the same port as its objectId.
+    let r = ok(
+        &stack,
+        c.get("/api/interfaces/physical/GigabitEthernet0%2F4", &admin)
+            .await,
+    );
+    expect_status(&r, 200, "GET by hardware id");
+    assert_eq!(json(&r)["objectId"], "GigabitEthernet0_API_SLASH_4");
+
+    for url in [
+        "/api/interfaces/redundant/Redundant1",
+        "/api/interfaces/portchannel/Port-channel3",
+    ] {
+        let r = ok(&stack, c.delete(url, &admin).await);
+        expect_status(&r, 204, url);
+    }
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("interface Redundant1"), "{text}");
+    assert!(!text.contains("interface Port-channel3"), "{text}");
+}
+
+#[tokio::test]
+async fn a_bulk_names_a_sub_interface_and_binds_a_rule_to_it() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let ops = json!([
+        {"method": "POST", "resourceUri": VLAN, "data": {
+            "hardwareID": "GigabitEthernet0/2.30", "vlanID": 30, "name": "guests",
+            "securityLevel": 20, "ipAddress": static_ip("10.30.0.1", "255.255.255.0")}},
+        {"method": "POST", "resourceUri": "/api/access/in/guests/rules", "data": {
+            "sourceAddress": {"kind": "AnyIPAddress", "value": "any"},
+            "destinationAddress": {"kind": "AnyIPAddress", "value": "any"},
+            "sourceService": {"kind": "NetworkProtocol", "value": "ip"},
+            "destinationService": {"kind": "NetworkProtocol", "value": "ip"},
+            "permit": true}},
+    ]);
+    let r = ok(&stack, c.post("/api", ops, &admin).await);
+    expect_status(&r, 200, "bulk");
+    let body = json(&r);
+    assert_eq!(body["entryMessages"][0]["status"], 201, "{body}");
+    assert_eq!(body["entryMessages"][1]["status"], 201, "{body}");
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{VLAN}/GigabitEthernet0_API_SLASH_2.30"), &admin)
+            .await,
+    ));
+    assert_eq!(item["name"], "guests");
+    let groups = json(&ok(&stack, c.get("/api/access/in", &admin).await));
+    assert_eq!(
+        groups["items"][0]["interface"]["name"], "guests",
+        "{groups}"
+    );
+    // The rule holds the name: the sub-interface cannot go now.
+    let r = ok(
+        &stack,
+        c.delete(&format!("{VLAN}/GigabitEthernet0_API_SLASH_2.30"), &admin)
+            .await,
+    );
+    let (_, details) = expect_error(&r, 400, "deleting a sub-interface a rule uses");
+    assert!(details.contains("access-group"), "{details}");
+}
+
+/// go-ciscoasa "deletes" a physical interface with a PUT of its zero values: null
+/// `ipAddress` and `ipv6Info`, `mtu` 1500, empty `name`, `securityLevel` -1.
+#[tokio::test]
+async fn the_go_client_delete_body_resets_a_port() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let r = ok(
+        &stack,
+        c.put(GI1, named_port("inside", 100, "10.0.0.1"), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT GigabitEthernet0/1");
+    let body = json!({
+        "activeMacAddress": "", "channelGroupID": "", "channelGroupMode": "active",
+        "duplex": "auto", "flowcontrolHigh": -1, "flowcontrolLow": -1, "flowcontrolOn": false,
+        "flowcontrolPeriod": -1, "forwardTrafficCX": false, "forwardTrafficSFR": false,
+        "hardwareID": "GigabitEthernet0/1", "interfaceDesc": "", "ipAddress": null,
+        "ipv6Info": null, "kind": "object#GigabitInterface", "lacpPriority": -1,
+        "managementOnly": false, "mtu": 1500, "name": "", "securityLevel": -1,
+        "shutdown": false, "speed": "auto", "standByMacAddress": "",
+        "objectId": "GigabitEthernet0_API_SLASH_1", "selfLink": ""
+    });
+    let r = ok(&stack, c.put(GI1, body, &admin).await);
+    expect_status(&r, 204, "the go client's delete");
+    assert_eq!(r.location_id(), Some("GigabitEthernet0_API_SLASH_1"));
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    assert_eq!(item["name"], "");
+    assert_eq!(item["ipAddress"], "NoneSelected");
+    assert_eq!(item["securityLevel"], -1);
+    assert_eq!(item["mtu"], 1500);
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("mtu inside"), "{text}");
+}
