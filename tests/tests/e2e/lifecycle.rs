@@ -56,13 +56,15 @@ fn log_lines(stack: &Stack, console: &mut Console, id: u32) -> Vec<String> {
 }
 
 /// Polls `GET networkobjects` until it answers `status` (fresh connections, bounded).
-async fn wait_for_api(stack: &Stack, status: u16) -> tests::Response {
+/// Polls until the API answers `status` with a body holding `containing`: while the agent
+/// is being stopped, a request in flight can get another 503 ("did not answer") first.
+async fn wait_for_api(stack: &Stack, status: u16, containing: &str) -> tests::Response {
     let admin = stack.admin();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let mut c = client(stack);
         let last = match c.get(NETWORK_OBJECTS, &admin).await {
-            Ok(r) if r.code() == status => return r,
+            Ok(r) if r.code() == status && r.text().contains(containing) => return r,
             Ok(r) => format!("{} {}", r.code(), r.text()),
             Err(e) => e.to_string(),
         };
@@ -126,7 +128,7 @@ async fn image_verification_failures_log_342006_and_a_good_package_342005() {
         format!("rest-api image {DEFAULT_IMAGE}\nrest-api agent"),
         "{run_cfg}"
     );
-    wait_for_api(&stack, 200).await;
+    wait_for_api(&stack, 200, "").await;
 
     let before = log_lines(&stack, &mut con, 342005).len();
     let out = run(&stack, &mut con, &format!("rest-api image {DEFAULT_IMAGE}"));
@@ -170,7 +172,7 @@ async fn disabling_the_agent_gives_503_and_enabling_it_serves_again() {
 
     let out = run(&stack, &mut con, "no rest-api agent");
     assert!(!out.contains("ERROR"), "{out}");
-    let r = wait_for_api(&stack, 503).await;
+    let r = wait_for_api(&stack, 503, "rest-api agent").await;
     let (code, details) = expect_error(&r, 503, "API while the agent is disabled");
     assert_eq!(code, "AGENT-UNAVAILABLE");
     assert!(details.contains("rest-api agent"), "{details}");
@@ -199,7 +201,7 @@ async fn disabling_the_agent_gives_503_and_enabling_it_serves_again() {
     run(&stack, &mut con, &format!("rest-api image {DEFAULT_IMAGE}"));
     let out = run(&stack, &mut con, "rest-api agent");
     assert!(!out.contains("ERROR"), "{out}");
-    wait_for_api(&stack, 200).await;
+    wait_for_api(&stack, 200, "").await;
     // The daemon's 342001 travels on its own connection: give it a moment.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
@@ -302,7 +304,7 @@ async fn a_broken_image_fails_five_starts_then_a_manual_restart_recovers() {
     std::fs::write(&image, b"truncated").unwrap_or_else(|e| panic!("{e}"));
 
     run(&stack, &mut con, "no rest-api agent");
-    wait_for_api(&stack, 503).await;
+    wait_for_api(&stack, 503, "rest-api agent").await;
     run(&stack, &mut con, "rest-api agent");
 
     let failed = wait_for_logged(&stack, &mut con, 342002, 5).await;
@@ -320,7 +322,7 @@ async fn a_broken_image_fails_five_starts_then_a_manual_restart_recovers() {
         ),
         "{gave_up:?}"
     );
-    let r = wait_for_api(&stack, 503).await;
+    let r = wait_for_api(&stack, 503, "five attempts").await;
     let (_, details) = expect_error(&r, 503, "API after five failed starts");
     assert!(details.contains("five attempts"), "{details}");
     let status = run(&stack, &mut con, "show rest-api agent");
@@ -333,7 +335,7 @@ async fn a_broken_image_fails_five_starts_then_a_manual_restart_recovers() {
     std::fs::write(&image, &good).unwrap_or_else(|e| panic!("{e}"));
     run(&stack, &mut con, "no rest-api agent");
     run(&stack, &mut con, "rest-api agent");
-    wait_for_api(&stack, 200).await;
+    wait_for_api(&stack, 200, "").await;
     assert_eq!(
         log_lines(&stack, &mut con, 342002).len(),
         5,
@@ -351,7 +353,7 @@ async fn process_debug_lines_come_from_the_daemon_across_a_restart() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     run(&stack, &mut operator, "no rest-api agent");
     run(&stack, &mut operator, "rest-api agent");
-    wait_for_api(&stack, 200).await;
+    wait_for_api(&stack, 200, "").await;
 
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let mut seen = String::new();
