@@ -347,75 +347,8 @@ mod tests {
 /// Interface commands through the engine's protocol entry: ASA errors, nothing changed.
 #[cfg(test)]
 mod engine_tests {
-    use std::net::{IpAddr, Ipv4Addr};
-
-    use cli_translator::protocol::{Exec, ExecMode, ExecResult, Message};
-
-    use crate::default_config;
-    use crate::engine::{ConnState, Engine, EngineOptions, Now};
-
-    const T0: i64 = 1_795_353_601;
-
-    fn boot() -> Engine {
-        let text = default_config::text("Admin-123").unwrap();
-        Engine::boot(
-            &text,
-            &EngineOptions::default(),
-            [1; 32],
-            Now::from_secs(T0),
-        )
-        .0
-    }
-
-    fn exec(e: &mut Engine, cmds: &[&str]) -> ExecResult {
-        let mut conn = ConnState::default();
-        let hello = Message::Hello {
-            version: 1,
-            peer: "rest-daemon/1".into(),
-        };
-        let _ = e.handle(hello, &mut conn, Now::from_secs(T0));
-        let (reply, _) = e.handle(
-            Message::Exec(Exec {
-                user: "admin".into(),
-                privilege: 15,
-                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-                context: None,
-                mode: ExecMode::Config,
-                atomic: true,
-                commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
-            }),
-            &mut conn,
-            Now::from_secs(T0 + 1),
-        );
-        match reply {
-            Some(Message::ExecResult(r)) => r,
-            other => panic!("unexpected reply {other:?}"),
-        }
-    }
-
-    fn ok(e: &mut Engine, cmds: &[&str]) {
-        let r = exec(e, cmds);
-        assert!(r.applied, "{cmds:?}: {:?}", r.outcomes);
-    }
-
-    /// The output of the first failing command; the batch must not have applied.
-    fn refused(e: &mut Engine, cmds: &[&str]) -> String {
-        let r = exec(e, cmds);
-        assert!(!r.applied, "{cmds:?} applied");
-        r.outcomes
-            .iter()
-            .find(|o| !o.ok)
-            .map(|o| o.output.clone())
-            .unwrap_or_default()
-    }
-
-    fn running(e: &mut Engine) -> String {
-        let r = exec(e, &["show running-config"]);
-        r.outcomes
-            .first()
-            .map(|o| o.output.clone())
-            .unwrap_or_default()
-    }
+    use crate::engine::Engine;
+    use crate::engine::test_support::{boot, exec, ok, refused, running};
 
     fn inside(e: &mut Engine) {
         ok(

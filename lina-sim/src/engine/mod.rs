@@ -675,4 +675,6 @@ fn log_event(ev: LogEvent) -> syslog::Message {
 }
 
 #[cfg(test)]
+pub mod test_support;
+#[cfg(test)]
 mod tests;
