@@ -3,51 +3,17 @@
 //! against `<case>.err` (the field error). Reading the CLI back as a running configuration must
 //! give the same entry and JSON. `UPDATE_EXPECT=1` rewrites the expectation files.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::PathBuf;
 
 use cli_translator::acl::ace::ace_line;
 use cli_translator::acl::json::{from_json, to_json};
 use cli_translator::running::RunningConfig;
+use support::{cases, expect_file, link, read_json};
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("test_data")
-        .join("extended_ace")
-}
-
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
-    files
-}
-
-fn expect_file(path: &Path, actual: &str) -> Option<String> {
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        return None;
-    }
-    let expected = fs::read_to_string(path).unwrap_or_default();
-    (expected != actual).then(|| {
-        format!(
-            "{}:\n--- expected\n{expected}--- actual\n{actual}",
-            path.display()
-        )
-    })
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn link(path: &str, id: &str) -> String {
-    format!("https://asa{path}/{id}")
+    support::data_dir("extended_ace")
 }
 
 #[test]

@@ -3,8 +3,7 @@
 //!
 //! Run with `UPDATE_EXPECT=1` to rewrite the expectation files from the current output.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod support;
 
 use cli_translator::resources::local_user::LocalUser;
 use cli_translator::resources::mgmt_host::MgmtHost;
@@ -20,45 +19,7 @@ use cli_translator::resources::time_range::TimeRange;
 use cli_translator::resources::user_group::LocalUserGroup;
 use cli_translator::resources::{Resource, WriteMode};
 use cli_translator::running::RunningConfig;
-
-fn data_dir(resource: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("test_data")
-        .join(resource)
-}
-
-/// The `.json` files of `dir`, sorted.
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
-    files
-}
-
-/// Compares `actual` with the file, or rewrites the file when `UPDATE_EXPECT` is set.
-/// Returns a description of the mismatch, if any.
-fn expect_file(path: &Path, actual: &str) -> Option<String> {
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        return None;
-    }
-    let expected = fs::read_to_string(path).unwrap_or_default();
-    (expected != actual).then(|| {
-        format!(
-            "{}:\n--- expected\n{expected}--- actual\n{actual}",
-            path.display()
-        )
-    })
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use support::{cases, data_dir, expect_file, read_json};
 
 /// Every valid case: JSON -> CLI matches the `.cli` file, and reading that CLI back as a
 /// running configuration gives the same object (JSON -> CLI -> parse -> JSON identity).

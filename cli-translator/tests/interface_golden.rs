@@ -6,49 +6,13 @@
 //! interface and MTU, and its GET JSON must read back to the same request.
 //! Run with `UPDATE_EXPECT=1` to rewrite the expectation files from the current output.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod support;
 
 use cli_translator::interfaces::json::{self as if_json, Mode, Request};
 use cli_translator::interfaces::{Family, Interface, cli, hardware_id};
 use cli_translator::resources::FieldError;
 use cli_translator::running::RunningConfig;
-
-fn data_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("test_data")
-        .join(name)
-}
-
-fn cases(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no cases in {}", dir.display());
-    files
-}
-
-fn expect_file(path: &Path, actual: &str) -> Option<String> {
-    if std::env::var_os("UPDATE_EXPECT").is_some() {
-        fs::write(path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        return None;
-    }
-    let expected = fs::read_to_string(path).unwrap_or_default();
-    (expected != actual).then(|| {
-        format!(
-            "{}:\n--- expected\n{expected}--- actual\n{actual}",
-            path.display()
-        )
-    })
-}
-
-fn read_json(path: &Path) -> serde_json::Value {
-    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use support::{cases, data_dir, expect_file, read_json};
 
 /// The port a physical case writes to (the body's `hardwareID`), unconfigured.
 fn base_of(body: &serde_json::Value) -> Interface {
