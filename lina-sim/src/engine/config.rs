@@ -624,7 +624,6 @@ impl Config {
     }
 }
 
-/// Prints a block as `show running-config` does: children indented by one space.
 /// Whether `b` belongs to the family of the new block `new` (same rank; for unknown
 /// families, the same first word).
 fn same_family(new: &Block, b: &Block) -> bool {
@@ -642,6 +641,7 @@ fn same_group(new: &Block, b: &Block) -> bool {
         && (group.contains(' ') || sections::first_words(&b.head.text, 2) == group)
 }
 
+/// Prints a block as `show running-config` does: children indented by one space.
 pub fn print_block(block: &Block, out: &mut String) {
     out.push_str(&block.head.text);
     out.push('\n');
