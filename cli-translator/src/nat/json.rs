@@ -97,9 +97,11 @@ pub fn inline_name(a: &NetworkAddress) -> Option<String> {
 
 /// The in-line address an object stands for, when it is one the API created for a rule.
 fn inline_of<'c>(cfg: &'c RunningConfig, name: &str) -> Option<&'c NetworkObject> {
-    if !name.starts_with("obj-") {
-        return None;
-    }
+    // In-line names start with an address (`obj-10.1.0.0-16`): rule out the others, such as
+    // `obj-web`, before formatting anything.
+    let suffix = name.strip_prefix("obj-")?;
+    let first = suffix.split('-').next().unwrap_or(suffix);
+    first.parse::<IpAddr>().ok()?;
     let o = cfg.network_objects.get(name)?;
     let a = o.address.as_ref()?;
     (inline_name(a).as_deref() == Some(name) && o.description.is_none()).then_some(o)
