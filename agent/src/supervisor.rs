@@ -39,6 +39,11 @@ const FAILED: u32 = 342002;
 const RESTARTING: u32 = 342003;
 const GAVE_UP: u32 = 342004;
 
+/// How long a process stopped by a control keeps serving before it is killed: LINA pushes the
+/// control as it applies the command, so the request that carried the command (a
+/// `no rest-api agent` or `mode multiple` through `/api/cli`) still gets its answer.
+const STOP_DRAIN: Duration = Duration::from_millis(500);
+
 /// A ready agent process: where it serves and the secret that authenticates the channel to it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ReadyAgent {
@@ -320,6 +325,13 @@ async fn run_period(
                             debug::event(DebugCategory::Process, || {
                                 format!("stopping the agent process ({control:?})")
                             });
+                            // Requests in flight finish; a shutdown or the process's own end
+                            // cuts the drain short.
+                            tokio::select! {
+                                _ = sleep(STOP_DRAIN) => {}
+                                _ = stopped(stop) => {}
+                                _ = running.child.wait() => {}
+                            }
                             kill(&mut running.child).await;
                             return after_control(control);
                         }

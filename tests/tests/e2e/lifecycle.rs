@@ -377,3 +377,19 @@ async fn process_debug_lines_come_from_the_daemon_across_a_restart() {
     let other = run(&stack, &mut operator, "show clock");
     assert!(!other.contains("rest-api process"), "{other}");
 }
+
+#[tokio::test]
+async fn no_rest_api_agent_through_the_cli_api_is_answered_before_the_agent_stops() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    // The request that stops the agent still gets its answer (the supervisor drains first).
+    let out = cli(&mut c, &admin, &["no rest-api agent"]).await;
+    assert!(!out[0].contains("ERROR"), "{out:?}");
+    let r = wait_for_api(&stack, 503, "rest-api agent").await;
+    let (code, _) = expect_error(&r, 503, "API after no rest-api agent");
+    assert_eq!(code, "AGENT-UNAVAILABLE");
+    let mut con = console(&stack);
+    run(&stack, &mut con, "rest-api agent");
+    wait_for_api(&stack, 200, "").await;
+}
