@@ -884,7 +884,12 @@ impl Applier<'_> {
             SubKind::Interface => match parsed {
                 Ok(cmd) if modes::is_interface_sub(&cmd) => {
                     self.check_interface_sub(sub.block, &cmd)?;
-                    self.interface_sub(sub.block, cmd)
+                    let rename = self.nameif_rename(sub.block, &cmd);
+                    let step = self.interface_sub(sub.block, cmd)?;
+                    if let Some((old, new)) = rename {
+                        self.rename_nameif_references(sub.block, &old, &new);
+                    }
+                    Ok(step)
                 }
                 Ok(_) => Err(CliError::invalid(line, 0)),
                 Err(e) if e.kind == ParseErrorKind::NotModelled => {

@@ -1,6 +1,6 @@
 //! Interface semantics beyond the block model: which configuration names an interface's
-//! nameif (so `no nameif`, a rename, or removing the sub-interface is refused while it
-//! does), the checks on `mtu <nameif> <n>`, and the grammar of the interface sub-commands
+//! nameif (so `no nameif` or removing the sub-interface is refused while it does, and a
+//! rename carries the references along), the checks on `mtu <nameif> <n>`, and the grammar of the interface sub-commands
 //! kept verbatim (speed, duplex, vlan, channel-group, member-interface, mac-address, ipv6),
 //! and `clear configure interface [<hw>]` (ports back to factory state, logical ones removed).
 //!
@@ -11,9 +11,9 @@
 //! `snmp-server host <n> ...`, `icmp permit|deny ... <n>`, `dhcpd ... <n>`,
 //! `monitor-interface <n>`.
 //!
-//! Renaming is refused like removal while the name is referenced (the ASA rewrites
-//! references on a rename only in some releases; refusing keeps the configuration
-//! consistent, and the REST agent moves its own `mtu` line with the name).
+//! Re-entering `nameif` with another name renames the interface everywhere: each line that
+//! named the old name (at the place its family holds a nameif) names the new one, in the same
+//! journaled batch, so a failing batch undoes the rewrites too.
 
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -41,24 +41,62 @@ fn nat_pair(word: &str) -> Option<(&str, &str)> {
     word.strip_prefix('(')?.strip_suffix(')')?.split_once(',')
 }
 
+/// The index of the word of a configuration line that holds a nameif (for `nat`, the
+/// `(real,mapped)` pair), if the line's family names one.
+fn nameif_slot(words: &[&str]) -> Option<usize> {
+    let last = words.len().checked_sub(1)?;
+    match words {
+        ["access-group", _, "in" | "out", "interface", _, ..] => Some(4),
+        ["route", _, ..] | ["mtu", _, ..] | ["nat", _, ..] | ["monitor-interface", _] => Some(1),
+        ["ipv6", "route", _, ..] | ["logging", "host", _, ..] | ["snmp-server", "host", _, ..] => {
+            Some(2)
+        }
+        ["http" | "ssh" | "telnet", addr, .., _] if is_address_word(addr) => Some(last),
+        ["icmp", "permit" | "deny", .., _] | ["dhcpd", .., _] => Some(last),
+        _ => None,
+    }
+}
+
 /// Whether one configuration line names interface `nameif`.
 pub fn line_names(text: &str, nameif: &str) -> bool {
     if !text.contains(nameif) {
         return false;
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    let is = |w: &&str| *w == nameif;
-    match words.as_slice() {
-        ["access-group", _, "in" | "out", "interface", n, ..] => is(n),
-        ["route", n, ..] | ["ipv6", "route", n, ..] | ["mtu", n, ..] => is(n),
-        ["nat", pair, ..] => nat_pair(pair).is_some_and(|(a, b)| a == nameif || b == nameif),
-        ["http" | "ssh" | "telnet", addr, .., last] if is_address_word(addr) => is(last),
-        ["logging", "host", n, ..] | ["snmp-server", "host", n, ..] => is(n),
-        ["icmp", "permit" | "deny", .., last] => is(last),
-        ["dhcpd", .., last] => is(last),
-        ["monitor-interface", n] => is(n),
-        _ => false,
+    match (nameif_slot(&words), words.first()) {
+        (Some(i), Some(&"nat")) => words
+            .get(i)
+            .and_then(|w| nat_pair(w))
+            .is_some_and(|(a, b)| a == nameif || b == nameif),
+        (Some(i), _) => words.get(i) == Some(&nameif),
+        (None, _) => false,
     }
+}
+
+/// The line with nameif `old` replaced by `new` where it names the interface (its indent
+/// kept), or `None` when it does not name `old`.
+pub fn rename_in_line(text: &str, old: &str, new: &str) -> Option<String> {
+    if !line_names(text, old) {
+        return None;
+    }
+    let indent = &text[..text.len() - text.trim_start().len()];
+    let mut words: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    let i = nameif_slot(&words.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let word = words.get_mut(i)?;
+    *word = match nat_pair(word) {
+        Some((a, b)) if text.trim_start().starts_with("nat ") => {
+            let swap = |n: &str| {
+                if n == old {
+                    new.to_owned()
+                } else {
+                    n.to_owned()
+                }
+            };
+            format!("({},{})", swap(a), swap(b))
+        }
+        _ => new.to_owned(),
+    };
+    Some(format!("{indent}{}", words.join(" ")))
 }
 
 /// The first line (top-level or sub-command, outside `except`) naming `nameif`.
@@ -75,6 +113,16 @@ pub fn nameif_reference(cfg: &Config, nameif: &str, except: Option<BlockId>) -> 
             .find(|c| line_names(c.text.trim(), nameif))
             .map(|c| c.text.trim().to_owned())
     })
+}
+
+/// A renamed top-level line, typed again when its family is typed (`logging host`).
+fn top_entry(text: String) -> Entry {
+    match cli_translator::parse::parse_command(&text) {
+        Ok(cmd) if super::load::is_top_level_command(&cmd) => {
+            Entry::loaded(cli_translator::ast::Line::Typed(cmd), text)
+        }
+        _ => Entry::verbatim(text),
+    }
 }
 
 /// The nameif an interface block carries.
@@ -178,15 +226,58 @@ impl Applier<'_> {
         {
             return Err(CliError::NameifOnChannelMember(hardware_of(self.cfg, id)));
         }
-        let changes = match cmd {
-            Command::NoNameif => true,
-            Command::Nameif(new) => nameif_of(self.cfg, id).is_some_and(|old| old != *new),
-            _ => false,
-        };
-        if !changes {
+        // A rename carries the references along (`rename_nameif_references`); removing the
+        // name is refused while anything names it.
+        if !matches!(cmd, Command::NoNameif) {
             return Ok(());
         }
         self.check_nameif_free(id)
+    }
+
+    /// `(old, new)` when `cmd` renames interface `id`'s nameif.
+    pub fn nameif_rename(&self, id: BlockId, cmd: &Command) -> Option<(String, String)> {
+        match cmd {
+            Command::Nameif(new) => {
+                nameif_of(self.cfg, id).and_then(|old| (old != *new).then(|| (old, new.clone())))
+            }
+            _ => None,
+        }
+    }
+
+    /// After interface `id`'s nameif went from `old` to `new`: every line that named `old`
+    /// (access groups, routes, NAT, mtu, management access, logging hosts...) names `new`,
+    /// as on an ASA, where re-entering `nameif` renames the interface everywhere.
+    pub fn rename_nameif_references(&mut self, id: BlockId, old: &str, new: &str) {
+        let edits: Vec<(BlockId, Block)> = self
+            .cfg
+            .iter()
+            .filter(|(other, _)| *other != id)
+            .filter_map(|(other, b)| {
+                let head = rename_in_line(&b.head.text, old, new);
+                let children: Vec<Option<String>> = b
+                    .children
+                    .iter()
+                    .map(|c| rename_in_line(&c.text, old, new))
+                    .collect();
+                if head.is_none() && children.iter().all(Option::is_none) {
+                    return None;
+                }
+                let head = match head {
+                    Some(text) => top_entry(text),
+                    None => b.head.clone(),
+                };
+                let children = b
+                    .children
+                    .iter()
+                    .zip(children)
+                    .map(|(c, renamed)| renamed.map_or_else(|| c.clone(), Entry::verbatim))
+                    .collect();
+                Some((other, Block::new(head, children)))
+            })
+            .collect();
+        for (other, block) in edits {
+            self.cfg.replace(other, block);
+        }
     }
 
     /// Refuses removing an interface whose nameif is referenced.
@@ -348,6 +439,7 @@ mod tests {
 #[cfg(test)]
 mod engine_tests {
     use crate::engine::Engine;
+    use crate::engine::interfaces::rename_in_line;
     use crate::engine::test_support::{boot, exec, ok, refused, running};
 
     fn inside(e: &mut Engine) {
@@ -388,7 +480,7 @@ mod engine_tests {
     }
 
     #[test]
-    fn a_referenced_nameif_cannot_be_removed_or_renamed() {
+    fn a_referenced_nameif_cannot_be_removed_and_a_rename_carries_its_references() {
         let mut e = boot();
         inside(&mut e);
         ok(&mut e, &["route inside 10.1.0.0 255.255.0.0 10.0.0.254 1"]);
@@ -398,19 +490,81 @@ mod engine_tests {
             out.starts_with("ERROR: Interface name inside is referenced by \"route inside"),
             "{out}"
         );
-        refused(&mut e, &["interface GigabitEthernet0/1", " nameif lan"]);
         assert_eq!(running(&mut e), before);
         // Re-stating the same name is no change.
         ok(&mut e, &["interface GigabitEthernet0/1", " nameif inside"]);
-        ok(
+        assert_eq!(running(&mut e), before);
+        ok(&mut e, &["interface GigabitEthernet0/1", " nameif lan"]);
+        let after = running(&mut e);
+        assert!(after.contains(" nameif lan\n"), "{after}");
+        assert!(
+            after.contains("route lan 10.1.0.0 255.255.0.0 10.0.0.254 1\n"),
+            "{after}"
+        );
+        assert!(!after.contains("route inside"), "{after}");
+    }
+
+    #[test]
+    fn a_rename_rewrites_every_family_of_reference_and_rolls_back_with_its_batch() {
+        let references = [
+            "access-list a extended permit ip any any",
+            "access-group a in interface inside",
+            "mtu inside 1400",
+            "http 10.0.0.0 255.0.0.0 inside",
+            "ssh 10.0.0.0 255.0.0.0 inside",
+            "telnet 10.0.0.0 255.0.0.0 inside",
+            "logging host inside 10.0.0.9",
+        ];
+        let mut e = boot();
+        inside(&mut e);
+        ok(&mut e, &references);
+        let before = running(&mut e);
+        // A failing command later in the atomic batch undoes the rename and its rewrites.
+        refused(
             &mut e,
             &[
-                "no route inside 10.1.0.0 255.255.0.0 10.0.0.254 1",
                 "interface GigabitEthernet0/1",
                 " nameif lan",
+                " security-level 500",
             ],
         );
-        assert!(running(&mut e).contains(" nameif lan\n"));
+        assert_eq!(running(&mut e), before);
+        ok(&mut e, &["interface GigabitEthernet0/1", " nameif lan"]);
+        let after = running(&mut e);
+        for expected in [
+            "access-group a in interface lan\n",
+            "mtu lan 1400\n",
+            "http 10.0.0.0 255.0.0.0 lan\n",
+            "ssh 10.0.0.0 255.0.0.0 lan\n",
+            "telnet 10.0.0.0 255.0.0.0 lan\n",
+            "logging host lan 10.0.0.9\n",
+        ] {
+            assert!(after.contains(expected), "{expected} in {after}");
+        }
+        // The renamed name is held as firmly as the old one was.
+        let out = refused(&mut e, &["interface GigabitEthernet0/1", " no nameif"]);
+        assert!(out.contains("is referenced by"), "{out}");
+    }
+
+    #[test]
+    fn rename_in_line_touches_only_the_nameif_slot() {
+        assert_eq!(
+            rename_in_line(
+                "nat (inside,outside) source static inside inside",
+                "inside",
+                "lan"
+            )
+            .as_deref(),
+            Some("nat (lan,outside) source static inside inside")
+        );
+        assert_eq!(
+            rename_in_line(" nat (dmz,inside) static 192.0.2.1", "inside", "lan").as_deref(),
+            Some(" nat (dmz,lan) static 192.0.2.1")
+        );
+        assert_eq!(
+            rename_in_line("route outside 0.0.0.0 0.0.0.0 192.0.2.1 1", "inside", "lan"),
+            None
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Interfaces end to end: the fixed physical set changed with PUT and PATCH, VLAN
 //! sub-interfaces created and deleted, empty logical collections, `ipAddress` and `ipv6Info`
-//! always present, `mtu` lines, and a referenced nameif that cannot be cleared or renamed.
+//! always present, `mtu` lines, a referenced nameif that cannot be cleared, and a rename that
+//! carries the references along.
 
 use serde_json::{Value, json};
 
@@ -294,7 +295,7 @@ async fn vlan_sub_interfaces_are_created_changed_and_deleted() {
 }
 
 #[tokio::test]
-async fn a_referenced_nameif_cannot_be_cleared_or_renamed() {
+async fn a_referenced_nameif_cannot_be_cleared_and_a_rename_carries_its_references() {
     let stack = start().await;
     let admin = stack.admin();
     let mut c = client(&stack);
@@ -315,27 +316,26 @@ async fn a_referenced_nameif_cannot_be_cleared_or_renamed() {
     let r = ok(&stack, c.put(GI1, cleared_port(), &admin).await);
     let (_, details) = expect_error(&r, 400, "clearing a referenced nameif");
     assert!(details.contains("referenced"), "{details}");
-    let r = ok(&stack, c.patch(GI1, json!({"name": "lan"}), &admin).await);
-    expect_error(&r, 400, "renaming a referenced nameif");
     assert_eq!(running_config(&mut c, &admin).await, before);
     let item = json(&ok(&stack, c.get(GI1, &admin).await));
     assert_eq!(item["name"], "inside");
     assert_eq!(item["mtu"], 9000);
 
-    cli(
-        &mut c,
-        &admin,
-        &["no route inside 10.9.0.0 255.255.0.0 10.0.0.254 1"],
-    )
-    .await;
+    // A rename carries the route (and the mtu line) to the new name, as on an ASA.
     let r = ok(&stack, c.patch(GI1, json!({"name": "lan"}), &admin).await);
-    expect_status(&r, 204, "renaming once nothing refers to it");
+    expect_status(&r, 204, "renaming a referenced nameif");
     let item = json(&ok(&stack, c.get(GI1, &admin).await));
     assert_eq!(item["name"], "lan");
     assert_eq!(item["mtu"], 9000);
     let text = running_config(&mut c, &admin).await;
     assert!(text.contains("mtu lan 9000\n"), "{text}");
     assert!(!text.contains("mtu inside"), "{text}");
+    assert!(
+        text.contains("route lan 10.9.0.0 255.255.0.0 10.0.0.254 1\n"),
+        "{text}"
+    );
+    let routes = json(&ok(&stack, c.get("/api/routing/static", &admin).await));
+    assert_eq!(routes["items"][0]["interface"]["name"], "lan", "{routes}");
 }
 
 #[tokio::test]
