@@ -118,14 +118,36 @@ fn reference(kind: &'static str, path: &str, id: &str, link: LinkFn<'_>) -> Valu
     Value::Object(m)
 }
 
+/// A JSON object of `fields`, built directly (pages of 100 rules build thousands of these:
+/// `json!` would convert each value once more through `to_value`).
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    let mut m = Map::with_capacity(N);
+    for (k, v) in fields {
+        m.insert(k.to_owned(), v);
+    }
+    Value::Object(m)
+}
+
 fn interface_json(cfg: &RunningConfig, nameif: &str, link: LinkFn<'_>) -> Value {
+    let kind = Value::from("objectRef#Interface");
     match cfg.access.hardware_of(nameif) {
         Some(hw) => {
             let id = hw.replacen('/', "_API_SLASH_", 1);
-            json!({"kind": "objectRef#Interface", "refLink": link("/api/interfaces/physical", &id),
-                "objectId": id, "name": nameif})
+            object([
+                ("kind", kind),
+                (
+                    "refLink",
+                    Value::String(link("/api/interfaces/physical", &id)),
+                ),
+                ("objectId", Value::String(id)),
+                ("name", Value::from(nameif)),
+            ])
         }
-        None => json!({"kind": "objectRef#Interface", "name": nameif, "objectId": nameif}),
+        None => object([
+            ("kind", kind),
+            ("name", Value::from(nameif)),
+            ("objectId", Value::from(nameif)),
+        ]),
     }
 }
 
@@ -142,7 +164,9 @@ fn network_ref(cfg: &RunningConfig, name: &str, link: LinkFn<'_>) -> Value {
 }
 
 fn addr_json(cfg: &RunningConfig, a: &Addr, link: LinkFn<'_>) -> Value {
-    let prim = |kind: &str, value: String| json!({"kind": kind, "value": value});
+    let prim = |kind: &str, value: String| {
+        object([("kind", Value::from(kind)), ("value", Value::String(value))])
+    };
     match a {
         Addr::Any => prim("AnyIPAddress", "any".into()),
         Addr::Name(n) => network_ref(cfg, n, link),
