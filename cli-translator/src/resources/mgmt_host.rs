@@ -9,6 +9,7 @@
 //! body's `kind` alone); a single address is an `IPv4Address`/`IPv6Address`. The objectId is 8
 //! lowercase hex digits: the first 4 bytes of the SHA-256 of the canonical line.
 
+use super::single_line;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -330,18 +331,15 @@ impl Resource for MgmtHost {
     }
 
     fn cli_create(&self) -> Vec<String> {
-        vec![self.line.to_string()]
+        single_line::create(&self.line)
     }
 
     fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
-        if old.line == new.line {
-            return Vec::new();
-        }
-        vec![format!("no {}", old.line), new.line.to_string()]
+        single_line::replace(&old.line, &new.line)
     }
 
     fn cli_delete(&self) -> Vec<String> {
-        vec![format!("no {}", self.line)]
+        single_line::delete(&self.line)
     }
 
     fn absorb_block(collection: &mut Collection<Self>, rest: &str, _children: &[&str]) {

@@ -23,6 +23,7 @@ pub mod service_group;
 pub mod service_object;
 pub mod service_spec;
 pub mod setting;
+pub mod single_line;
 pub mod time_range;
 pub mod timeouts;
 pub mod user_group;

@@ -18,6 +18,7 @@
 //! none). The `objectId` is 8 lowercase hex digits: the first 4 bytes of the SHA-256 of the
 //! canonical line, so a PUT or PATCH that changes the route changes its id.
 
+use super::single_line;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -638,18 +639,15 @@ impl Resource for StaticRoute {
     }
 
     fn cli_create(&self) -> Vec<String> {
-        vec![self.line.to_string()]
+        single_line::create(&self.line)
     }
 
     fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
-        if old.line == new.line {
-            return Vec::new();
-        }
-        vec![format!("no {}", old.line), new.line.to_string()]
+        single_line::replace(&old.line, &new.line)
     }
 
     fn cli_delete(&self) -> Vec<String> {
-        vec![format!("no {}", self.line)]
+        single_line::delete(&self.line)
     }
 
     fn absorb_block(collection: &mut Collection<Self>, rest: &str, _children: &[&str]) {
