@@ -11,19 +11,19 @@
     reason = "the counting global allocator must implement GlobalAlloc"
 )]
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use cli_translator::acl::json::to_json;
-use cli_translator::protocol::{Exec, ExecMode, Message, PROTOCOL_VERSION};
+use cli_translator::protocol::{Message, PROTOCOL_VERSION};
 use cli_translator::resources::Resource;
 use cli_translator::running::RunningConfig;
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group};
+use common::{NOW, exec, small_group};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
 use lina_sim::engine::{ConnState, Engine, EngineOptions, Now};
 
 /// Counts the bytes currently allocated, so the memory figures are exact.
@@ -48,7 +48,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-const NOW: i64 = 1_800_000_000;
 const GROUP_MEMBERS: usize = 20_000;
 const ENTRIES: usize = 50_000;
 const ACL: &str = "big_access_in";
@@ -70,31 +69,6 @@ fn config_with_acl(entries: usize) -> String {
     }
     let _ = writeln!(text, "access-group {ACL} in interface inside");
     text
-}
-
-fn small_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut group = c.benchmark_group(name);
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
-    group
-}
-
-fn exec(engine: &mut Engine, conn: &mut ConnState, commands: Vec<String>) -> bool {
-    let message = Message::Exec(Exec {
-        user: "bench".to_owned(),
-        privilege: 15,
-        source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        context: None,
-        mode: ExecMode::Config,
-        atomic: true,
-        commands,
-    });
-    matches!(
-        engine.handle(message, conn, Now::from_secs(NOW)).0,
-        Some(Message::ExecResult(r)) if r.applied
-    )
 }
 
 fn snapshot(c: &mut Criterion) {

@@ -3,20 +3,19 @@
 //! deleting one from the middle (each a full `Exec` batch). Targets: a page at most 2 ms, an
 //! insert at most 20 ms. Small sample counts keep the run short.
 
+mod common;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::net::{IpAddr, Ipv4Addr};
-use std::time::Duration;
 
 use cli_translator::nat::Section;
 use cli_translator::nat::json::to_json;
-use cli_translator::protocol::{Exec, ExecMode, Message, PROTOCOL_VERSION};
+use cli_translator::protocol::{Message, PROTOCOL_VERSION};
 use cli_translator::running::RunningConfig;
-use criterion::measurement::WallTime;
-use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, criterion_group};
+use common::{NOW, exec, small_group};
+use criterion::{Criterion, SamplingMode, Throughput, criterion_group};
 use lina_sim::engine::{ConnState, Engine, EngineOptions, Now};
 
-const NOW: i64 = 1_800_000_000;
 const RULES: usize = 10_000;
 /// Objects per side: every (real, mapped) pair is one rule.
 const OBJECTS: usize = 100;
@@ -49,31 +48,6 @@ fn config_with_nat(rules: usize) -> String {
     text.push_str("object network spare\n nat (inside,outside) dynamic interface\n");
     text.push_str("nat (inside,outside) after-auto source dynamic any interface\n");
     text
-}
-
-fn small_group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
-    let mut group = c.benchmark_group(name);
-    group
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
-    group
-}
-
-fn exec(engine: &mut Engine, conn: &mut ConnState, commands: Vec<String>) -> bool {
-    let message = Message::Exec(Exec {
-        user: "bench".to_owned(),
-        privilege: 15,
-        source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        context: None,
-        mode: ExecMode::Config,
-        atomic: true,
-        commands,
-    });
-    matches!(
-        engine.handle(message, conn, Now::from_secs(NOW)).0,
-        Some(Message::ExecResult(r)) if r.applied
-    )
 }
 
 fn snapshot(c: &mut Criterion) {
