@@ -18,6 +18,7 @@ use super::error::CliError;
 use super::in_use;
 use super::load::harden;
 use super::modes::{self, SubKind, Submode};
+use super::refs;
 use super::sections::{self, first_words, starts_with_words};
 
 /// What a command did to the session's position.
@@ -470,8 +471,12 @@ impl Applier<'_> {
 
     /// Every block that is object `name` (its definition and its NAT block).
     fn object_blocks(&self, name: &str) -> Vec<BlockId> {
-        if self.cfg.lookup(&Key::Object(name.to_owned())).is_none() {
+        let key = Key::Object(name.to_owned());
+        let Some(first) = self.cfg.lookup(&key) else {
             return Vec::new();
+        };
+        if self.cfg.refs().key(&key) == 1 {
+            return vec![first];
         }
         self.cfg
             .iter()
@@ -484,6 +489,17 @@ impl Applier<'_> {
 
     /// Whether any line outside `except` refers to the object (or group) `name`.
     pub fn is_referenced(&self, name: &str, group: bool, except: &[BlockId]) -> bool {
+        // The counted words are a superset of the references: when `except` holds every
+        // occurrence of the name, no other line names it and nothing needs reading.
+        let total = self.cfg.refs().word(name);
+        let own: u32 = except
+            .iter()
+            .filter_map(|id| self.cfg.block(*id))
+            .map(|b| refs::count_in(b, name))
+            .sum();
+        if total <= own {
+            return false;
+        }
         self.cfg.iter().any(|(id, b)| {
             if except.contains(&id) {
                 return false;

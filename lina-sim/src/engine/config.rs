@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use cli_translator::ast::{Command, Line};
 
+use super::refs::Refs;
 use super::sections::{self, NONE, UNKNOWN};
 
 /// Stable identity of a block while it exists.
@@ -181,6 +182,9 @@ pub struct Config {
     /// The child texts of one block, kept while only [`Config::push_child`] changes it, so a
     /// large object group finds duplicates in O(1). Dropped on any other change.
     child_texts: Option<(BlockId, HashSet<String>)>,
+    /// Counts derived from the blocks present ([`Refs`]), kept in step where a block enters
+    /// or leaves a slot.
+    refs: Refs,
 }
 
 impl Config {
@@ -211,6 +215,11 @@ impl Config {
 
     pub fn lookup(&self, key: &Key) -> Option<BlockId> {
         self.index.get(key).copied()
+    }
+
+    /// The counts derived from the blocks ([`Refs`]).
+    pub fn refs(&self) -> &Refs {
+        &self.refs
     }
 
     pub fn position(&self, id: BlockId) -> Option<usize> {
@@ -254,11 +263,13 @@ impl Config {
                     self.unlink(id, pos);
                     let old = self.slots.get_mut(id.0 as usize).and_then(Option::take);
                     if let Some(old) = old {
+                        self.refs.remove(&old);
                         self.touched(&old);
                     }
                     self.free.push(id.0);
                 }
                 Undo::Removed { id, pos, block } => {
+                    self.refs.add(&block);
                     self.touched(&block);
                     if let Some(slot) = self.slots.get_mut(id.0 as usize) {
                         *slot = Some(block);
@@ -268,19 +279,25 @@ impl Config {
                     self.order.insert(pos, id);
                 }
                 Undo::Replaced { id, old } => {
+                    self.refs.add(&old);
                     self.touched(&old);
                     let newer = match self.slots.get_mut(id.0 as usize) {
                         Some(Some(slot)) => Some(std::mem::replace(slot, old)),
                         _ => None,
                     };
                     if let Some(newer) = newer {
+                        self.refs.remove(&newer);
                         self.touched(&newer);
                     }
                 }
                 Undo::ChildPushed { id } => {
                     if let Some(Some(block)) = self.slots.get_mut(id.0 as usize) {
-                        block.children.pop();
-                        block.rerank();
+                        let before = block.rank();
+                        if let Some(child) = block.children.pop() {
+                            block.rerank();
+                            self.refs
+                                .child(&block.head, &child, (before, block.rank()), false);
+                        }
                     }
                     self.touched_id(id);
                 }
@@ -355,6 +372,7 @@ impl Config {
         let Some(block) = self.slots.get_mut(id.0 as usize).and_then(Option::take) else {
             return false;
         };
+        self.refs.remove(&block);
         self.touched(&block);
         self.free.push(id.0);
         self.journal.push(Undo::Removed { id, pos, block });
@@ -371,7 +389,11 @@ impl Config {
             _ => return false,
         };
         let old_key = old.key();
+        self.refs.remove(&old);
         self.touched(&old);
+        if let Some(Some(new)) = self.slots.get(id.0 as usize) {
+            self.refs.add(new);
+        }
         if let Some(new) = self.block(id).cloned() {
             self.touched(&new);
         }
@@ -397,8 +419,13 @@ impl Config {
         {
             texts.insert(entry.text.clone());
         }
+        let before = block.rank();
         block.children.push(entry);
         block.rerank();
+        if let Some(child) = block.children.last() {
+            self.refs
+                .child(&block.head, child, (before, block.rank()), true);
+        }
         self.journal.push(Undo::ChildPushed { id });
         self.touched_id(id);
         true
@@ -533,6 +560,7 @@ impl Config {
     // ----- internals -----
 
     fn alloc(&mut self, block: Block) -> BlockId {
+        self.refs.add(&block);
         self.touched(&block);
         match self.free.pop() {
             Some(i) => {
@@ -608,11 +636,16 @@ impl Config {
         if self.index.get(key) != Some(&id) {
             return;
         }
-        let other = self
-            .order
-            .iter()
-            .copied()
-            .find(|o| *o != id && self.block(*o).is_some_and(|b| has_key(&b.head, key)));
+        // Only read the blocks when another one carries the key (an object's NAT block).
+        let held = u32::from(self.block(id).is_some_and(|b| has_key(&b.head, key)));
+        let other = if self.refs.key(key) > held {
+            self.order
+                .iter()
+                .copied()
+                .find(|o| *o != id && self.block(*o).is_some_and(|b| has_key(&b.head, key)))
+        } else {
+            None
+        };
         match other {
             Some(o) => self.index.insert(key.clone(), o),
             None => self.index.remove(key),
@@ -689,6 +722,92 @@ mod tests {
             let block = v(HEADS[new]);
             proptest::prop_assert_eq!(c.placement(&block), c.placement_scan(&block));
         }
+    }
+
+    proptest::proptest! {
+        /// The derived counts equal a recount of the blocks present after any sequence of
+        /// insertions, removals, replacements, appended children, rollbacks and commits.
+        #[test]
+        fn derived_counts_follow_every_change_and_undo(
+            ops in proptest::collection::vec((0u8..7, 0usize..64, 0usize..64), 0..60),
+        ) {
+            let mut c = Config::new();
+            let mut marks = Vec::new();
+            for (op, a, b) in ops {
+                let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied();
+                match op {
+                    // Unjournaled pushes are loading: only outside a transaction.
+                    0 if marks.is_empty() => {
+                        c.push(ref_block(a, b));
+                    }
+                    0 => {
+                        c.insert_placed(ref_block(a, b));
+                    }
+                    1 => {
+                        c.insert_placed(ref_block(a, b));
+                    }
+                    2 => {
+                        if let Some(id) = pick(a) {
+                            c.remove(id);
+                        }
+                    }
+                    3 => {
+                        if let Some(id) = pick(a) {
+                            c.replace(id, ref_block(b, a));
+                        }
+                    }
+                    4 => {
+                        if let Some(id) = pick(a) {
+                            c.push_child(id, Entry::verbatim(REF_CHILDREN[b % REF_CHILDREN.len()]));
+                        }
+                    }
+                    5 => marks.push(c.mark()),
+                    _ => match marks.pop() {
+                        Some(m) if b % 2 == 0 => c.rollback_to(m),
+                        _ => {
+                            c.commit();
+                            marks.clear();
+                        }
+                    },
+                }
+                let recount = Refs::of(c.iter().map(|(_, b)| b));
+                proptest::prop_assert_eq!(c.refs(), &recount);
+            }
+        }
+    }
+
+    const REF_HEADS: &[&str] = &[
+        "object network a",
+        "object network b",
+        "object service a",
+        "object-group network g",
+        "object-group network a",
+        "access-list x extended permit ip object a object-group g",
+        "nat (in,out) source static a b",
+        "hostname h",
+    ];
+
+    const REF_CHILDREN: &[&str] = &[
+        "host 10.0.0.1",
+        "nat (in,out) static b",
+        "network-object object a",
+        "group-object g",
+        "description object a",
+        "nat (in,out) dynamic interface",
+    ];
+
+    /// A block of the reference families: the head typed as loading types it.
+    fn ref_block(head: usize, children: usize) -> Block {
+        let text = REF_HEADS[head % REF_HEADS.len()];
+        let head = match cli_translator::parse::parse_command(text) {
+            Ok(cmd) => Entry::loaded(Line::Typed(cmd), text),
+            Err(_) => Entry::verbatim(text),
+        };
+        let kids = (0..children % 3)
+            .map(|i| Entry::verbatim(REF_CHILDREN[(children + i) % REF_CHILDREN.len()]))
+            .collect();
+        Block::new(head, kids)
     }
 
     const HEADS: &[&str] = &[

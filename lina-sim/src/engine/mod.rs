@@ -23,6 +23,7 @@ pub mod monitor;
 pub mod nat;
 pub mod object_groups;
 pub mod package;
+pub mod refs;
 pub mod restapi;
 pub mod routes;
 pub mod sections;

@@ -363,24 +363,12 @@ impl Applier<'_> {
     /// Refuses a new object or object group `head` whose name the other kind already uses:
     /// on an ASA objects and object groups share one namespace. Other heads pass.
     pub fn check_object_name(&self, head: &str) -> Result<(), CliError> {
-        // The cached family rank rules out most blocks before any text is read.
-        let groups = super::sections::rank_of_line("object-group");
-        let objects = [
-            super::sections::rank_of_line("object network"),
-            super::sections::rank_of_line("object service"),
-        ];
+        // The configuration counts the names definitions give (`Refs`).
+        let refs = self.cfg.refs();
         let clash = if let Some(name) = object_name(head) {
-            self.cfg
-                .iter()
-                .any(|(_, b)| b.rank() == groups && group_name(&b.head.text) == Some(name))
-                .then_some(name)
+            refs.group_named(name).then_some(name)
         } else if let Some(name) = group_name(head) {
-            self.cfg
-                .iter()
-                .any(|(_, b)| {
-                    objects.contains(&b.rank()) && object_name(&b.head.text) == Some(name)
-                })
-                .then_some(name)
+            refs.object_named(name).then_some(name)
         } else {
             None
         };

@@ -1,0 +1,257 @@
+//! Counts derived from the configuration's blocks: the words that may name an object or a
+//! group, the blocks carrying each key, and the names object and group definitions give.
+//!
+//! [`Config`](super::config::Config) keeps them in step in its primitives and in their undo,
+//! so the questions every deletion or creation asks ("does any line name this object?", "is
+//! there another block with this key?", "is this name a group's?") are answered without
+//! reading every block. A bulk of 1000 deletions on 20,000 objects read all blocks three
+//! times per deletion before.
+//!
+//! The word count guards a scan and is a superset: a counted word is not necessarily a
+//! reference (the caller then reads the lines), but an uncounted word never is one.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use cli_translator::ast::Command;
+
+use super::config::{Block, Entry, Key};
+use super::object_groups::{group_name, object_name};
+use super::sections;
+
+/// The derived counts. Equal to [`Refs::of`] the blocks present, whatever changed them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Refs {
+    words: HashMap<String, u32>,
+    keys: HashMap<Key, u32>,
+    objects: HashMap<String, u32>,
+    groups: HashMap<String, u32>,
+}
+
+impl Refs {
+    /// The counts of `blocks`, from scratch.
+    pub fn of<'a>(blocks: impl Iterator<Item = &'a Block>) -> Refs {
+        let mut refs = Refs::default();
+        for b in blocks {
+            refs.add(b);
+        }
+        refs
+    }
+
+    /// How often `word` appears where it may name an object or group.
+    pub fn word(&self, word: &str) -> u32 {
+        self.words.get(word).copied().unwrap_or(0)
+    }
+
+    /// How many blocks carry `key`.
+    pub fn key(&self, key: &Key) -> u32 {
+        self.keys.get(key).copied().unwrap_or(0)
+    }
+
+    /// Whether an `object network|service <name>` definition exists.
+    pub fn object_named(&self, name: &str) -> bool {
+        self.objects.contains_key(name)
+    }
+
+    /// Whether an `object-group <type> <name>` exists.
+    pub fn group_named(&self, name: &str) -> bool {
+        self.groups.contains_key(name)
+    }
+
+    /// A block entered the configuration.
+    pub fn add(&mut self, block: &Block) {
+        self.block(block, true);
+    }
+
+    /// A block left the configuration.
+    pub fn remove(&mut self, block: &Block) {
+        self.block(block, false);
+    }
+
+    /// A child line was appended to (`up`) or dropped from the block `head`, whose rank went
+    /// from `before` to `after`.
+    pub fn child(&mut self, head: &Entry, child: &Entry, ranks: (u16, u16), up: bool) {
+        if counts_child(head, &child.text) {
+            for w in line_words(&child.text) {
+                bump(&mut self.words, w, up);
+            }
+        }
+        let (before, after) = ranks;
+        if before != after {
+            self.names(&head.text, before, false);
+            self.names(&head.text, after, true);
+        }
+    }
+
+    fn block(&mut self, block: &Block, up: bool) {
+        for line in counted_lines(block) {
+            for w in line_words(line) {
+                bump(&mut self.words, w, up);
+            }
+        }
+        if let Some(key) = block.key() {
+            bump(&mut self.keys, &key, up);
+        }
+        self.names(&block.head.text, block.rank(), up);
+    }
+
+    /// Definitions count by the rank of their block, as the name check reads them: an
+    /// object's NAT block defines nothing.
+    fn names(&mut self, head: &str, rank: u16, up: bool) {
+        if !head.starts_with("object") {
+            return;
+        }
+        let is_object = || {
+            rank == sections::rank_of_line("object network")
+                || rank == sections::rank_of_line("object service")
+        };
+        if rank == sections::rank_of_line("object-group") {
+            if let Some(name) = group_name(head) {
+                bump(&mut self.groups, name, up);
+            }
+        } else if is_object()
+            && let Some(name) = object_name(head)
+        {
+            bump(&mut self.objects, name, up);
+        }
+    }
+}
+
+/// How often `name` appears among the counted words of `block`.
+pub fn count_in(block: &Block, name: &str) -> u32 {
+    let mut n = 0;
+    for line in counted_lines(block) {
+        if line.contains(name) {
+            n += line_words(line).filter(|w| *w == name).count() as u32;
+        }
+    }
+    n
+}
+
+/// Whether `head` defines a network object: its own lines name no other object, except
+/// its NAT rule.
+fn is_object_network(head: &Entry) -> bool {
+    matches!(head.command(), Some(Command::ObjectNetwork(_)))
+}
+
+fn counts_child(head: &Entry, child: &str) -> bool {
+    !is_object_network(head) || child.trim_start_matches(' ').starts_with("nat ")
+}
+
+/// The lines of `block` whose words count.
+fn counted_lines(block: &Block) -> impl Iterator<Item = &str> {
+    let head = (!is_object_network(&block.head)).then_some(block.head.text.as_str());
+    head.into_iter().chain(
+        block
+            .children
+            .iter()
+            .filter(|c| counts_child(&block.head, &c.text))
+            .map(|c| c.text.as_str()),
+    )
+}
+
+/// The words of a line that may name an object or group: every word of a `nat` line (its
+/// grammar names objects in bare slots), else the word after `object`, `object-group` or
+/// `group-object`.
+pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
+    let mut words = text.split_whitespace().peekable();
+    let nat = words.peek() == Some(&"nat");
+    let mut prev = "";
+    words.filter(move |w| {
+        let hit = nat || matches!(prev, "object" | "object-group" | "group-object");
+        prev = w;
+        hit
+    })
+}
+
+fn bump<K, Q>(map: &mut HashMap<K, u32>, key: &Q, up: bool)
+where
+    K: std::borrow::Borrow<Q> + Hash + Eq,
+    Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+{
+    if up {
+        match map.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                map.insert(key.to_owned(), 1);
+            }
+        }
+    } else if let Some(n) = map.get_mut(key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cli_translator::ast::Line;
+
+    use super::*;
+
+    /// An entry typed when the grammar reads it, as loading makes it.
+    fn entry(text: &str) -> Entry {
+        match cli_translator::parse::parse_command(text) {
+            Ok(cmd) => Entry::loaded(Line::Typed(cmd), text),
+            Err(_) => Entry::verbatim(text),
+        }
+    }
+
+    fn block(head: &str, children: &[&str]) -> Block {
+        Block::new(
+            entry(head),
+            children.iter().map(|c| Entry::verbatim(*c)).collect(),
+        )
+    }
+
+    #[test]
+    fn words_after_object_keywords_and_every_word_of_nat_lines() {
+        let words = |t| line_words(t).collect::<Vec<_>>();
+        assert_eq!(
+            words("access-list a extended permit ip object-group g object o any"),
+            ["g", "o"]
+        );
+        assert_eq!(words(" group-object inner"), ["inner"]);
+        assert_eq!(
+            words("nat (in,out) source static a b"),
+            ["nat", "(in,out)", "source", "static", "a", "b"]
+        );
+        assert_eq!(words("route inside 0 0 1.1.1.1 1"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn an_objects_own_lines_count_only_its_nat_rule() {
+        let def = block(
+            "object network web",
+            &["host 10.0.0.1", "description object x"],
+        );
+        assert_eq!(count_in(&def, "web"), 0);
+        assert_eq!(count_in(&def, "x"), 0);
+        let nat = block("object network web", &["nat (in,out) static pool"]);
+        assert_eq!(count_in(&nat, "pool"), 1);
+        let group = block("object-group network g", &["network-object object web"]);
+        assert_eq!(count_in(&group, "web"), 1);
+    }
+
+    #[test]
+    fn definitions_count_by_block_rank_and_removal_undoes_addition() {
+        let def = block("object network web", &["host 10.0.0.1"]);
+        let group = block("object-group service sg tcp", &["port-object eq 80"]);
+        let mut refs = Refs::default();
+        refs.add(&def);
+        refs.add(&group);
+        let before = refs.clone();
+        assert!(refs.object_named("web"));
+        assert!(refs.group_named("sg"));
+        assert!(!refs.group_named("web"));
+        let nat = block("object network lonely", &["nat (in,out) dynamic interface"]);
+        refs.add(&nat);
+        assert!(!refs.object_named("lonely"));
+        assert_eq!(refs.key(&Key::Object("lonely".into())), 1);
+        assert_eq!(refs.word("interface"), 1);
+        refs.remove(&nat);
+        assert_eq!(refs, before);
+        assert_eq!(refs, Refs::of([&def, &group].into_iter()));
+    }
+}
