@@ -2,7 +2,8 @@
 //! into configuration (twice NAT lines for sections 1 and 3, `object network` blocks for
 //! section 2), loaded, and shown again; every rule line must come back exactly as the sample
 //! prints it (spacing included), and each section keeps its title. Rules the NAT grammar does
-//! not read (the sample's `pat-pool interface`, which names no pool) are counted apart.
+//! not read are counted apart (none in the corpus since `pat-pool interface`, the mapped
+//! interface's address as PAT pool, is modelled).
 //!
 //! Usage: `cargo run -p lina-sim --example show_nat_corpus -- <corpus-dir>`.
 

@@ -19,6 +19,12 @@
 //! - the interface's own address as a translated address is `isInterfacePAT` (source) or
 //!   `{"kind":"InterfaceAddress","value":"interface"}` (both slots accept it), `ipv6` in
 //!   `useSourceInterfaceIPv6` / `useDestinationInterfaceIPv6`;
+//! - a PAT pool is `isPatPool` with the pool in `translatedSourcePatPool` and its options in
+//!   `isRoundRobin`, `extended`, `flat`, `includeReserve`, `blockAllocation`; an interface
+//!   fallback after it (`pat-pool <pool> interface [ipv6]`) adds `isInterfacePAT` (and
+//!   `useSourceInterfaceIPv6`); the mapped interface's own address as the pool
+//!   (`pat-pool interface`) is `translatedSourcePatPool` `{"kind":"InterfaceAddress","value":"interface"}`
+//!   with `isInterfacePAT` false (docs/nat.md has the whole table);
 //! - `any` services are `{"kind":"AnyService","value":"any"}`; object NAT ports are
 //!   `TcpUdpService` values (`tcp/80`);
 //! - the CLI only takes objects and groups in twice NAT: an in-line address (`IPv4Address`,
@@ -245,10 +251,20 @@ pub fn to_json(
             );
             options = o.clone();
         }
+        MappedAddr::InterfacePatPool { options: o } => {
+            m.insert(
+                "translatedSourcePatPool".into(),
+                object([
+                    ("kind", Value::from(INTERFACE_ADDRESS)),
+                    ("value", Value::from("interface")),
+                ]),
+            );
+            options = o.clone();
+        }
     }
     m.insert(
         "isPatPool".into(),
-        Value::from(matches!(mapped.addr, MappedAddr::PatPool { .. })),
+        Value::from(mapped.addr.pat_options().is_some()),
     );
     m.insert("isInterfacePAT".into(), Value::from(interface_pat));
     m.insert("useSourceInterfaceIPv6".into(), Value::from(source_ipv6));
@@ -660,14 +676,33 @@ fn mapped_from(
         }
         let v = present("translatedSourcePatPool")
             .ok_or_else(|| FieldError::new("translatedSourcePatPool", FieldProblem::Missing))?;
+        if options.include_reserve && !options.flat {
+            return Err(bad("includeReserve", "needs flat"));
+        }
+        if v.get("kind").and_then(Value::as_str) == Some(INTERFACE_ADDRESS) {
+            // `pat-pool interface`: the mapped interface's address is the pool.
+            if interface_pat {
+                return Err(bad(
+                    "isInterfacePAT",
+                    "the interface as PAT pool takes no interface fallback",
+                ));
+            }
+            if options.extended {
+                return Err(bad(
+                    "extended",
+                    "extended PAT cannot be combined with the interface as PAT pool",
+                ));
+            }
+            return Ok(Mapped {
+                addr: MappedAddr::InterfacePatPool { options },
+                fallback: None,
+            });
+        }
         let pool = ref_name(
             v,
             "translatedSourcePatPool",
             &["objectRef#NetworkObj", "objectRef#NetworkObjGroup"],
         )?;
-        if options.include_reserve && !options.flat {
-            return Err(bad("includeReserve", "needs flat"));
-        }
         if options.extended && interface_pat {
             return Err(bad(
                 "extended",
@@ -948,6 +983,68 @@ mod tests {
         assert_eq!(
             crate::nat::rule::twice_line(&input.rule, Section::After, None),
             "nat (any,any) after-auto source dynamic any pat-pool pubs round-robin flat include-reserve inactive description hide all"
+        );
+    }
+
+    #[test]
+    fn the_interface_as_pat_pool_is_an_interface_address_pool() {
+        let c = cfg();
+        let e = twice("nat (inside,outside) source dynamic lan pat-pool interface flat");
+        let j = to_json(&c, Section::Before, &e, 1, "self", &link);
+        assert_eq!(j["isPatPool"], true);
+        assert_eq!(j["isInterfacePAT"], false);
+        assert_eq!(j["flat"], true);
+        assert_eq!(
+            j["translatedSourcePatPool"],
+            json!({"kind": INTERFACE_ADDRESS, "value": "interface"})
+        );
+        assert!(j.get("translatedSource").is_none());
+        let back = from_json(&j, Section::Before, None, &c).unwrap();
+        assert_eq!(back.rule, *e.rule);
+
+        let body = json!({
+            "mode": "dynamic",
+            "originalSource": {"kind": "objectRef#NetworkObj", "objectId": "lan"},
+            "translatedInterface": {"kind": "objectRef#Interface", "name": "outside"},
+            "isPatPool": true,
+            "translatedSourcePatPool": {"kind": "InterfaceAddress", "value": "interface"},
+        });
+        let input = from_json(&body, Section::Auto, None, &c).unwrap();
+        assert_eq!(
+            input.rule.to_string(),
+            "nat (any,outside) dynamic pat-pool interface"
+        );
+        let read = |extra: Value| {
+            let mut b = body.clone();
+            if let (Some(m), Some(x)) = (b.as_object_mut(), extra.as_object()) {
+                m.extend(x.clone());
+            }
+            from_json(&b, Section::Before, None, &c).map_err(|e| e.attribute)
+        };
+        assert_eq!(
+            read(json!({"isInterfacePAT": true})),
+            Err("isInterfacePAT".into())
+        );
+        assert_eq!(read(json!({"extended": true})), Err("extended".into()));
+        assert_eq!(read(json!({"mode": "static"})), Err("isPatPool".into()));
+    }
+
+    #[test]
+    fn a_pat_pool_with_interface_fallback_round_trips() {
+        let c = cfg();
+        let e = twice("nat (inside,outside) source dynamic lan pat-pool pubs interface flat");
+        let j = to_json(&c, Section::After, &e, 1, "self", &link);
+        assert_eq!(j["isPatPool"], true);
+        assert_eq!(j["isInterfacePAT"], true);
+        assert_eq!(j["useSourceInterfaceIPv6"], false);
+        assert_eq!(
+            j["translatedSourcePatPool"]["kind"],
+            "objectRef#NetworkObjGroup"
+        );
+        let back = from_json(&j, Section::After, None, &c).unwrap();
+        assert_eq!(
+            crate::nat::rule::twice_line(&back.rule, Section::After, None),
+            "nat (inside,outside) after-auto source dynamic lan pat-pool pubs flat interface"
         );
     }
 

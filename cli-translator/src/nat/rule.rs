@@ -12,7 +12,11 @@
 //!     [service {tcp|udp|sctp} <real-port> <mapped-port>] [no-proxy-arp] [route-lookup]
 //! <mapped> = any | <object-or-group> [interface [ipv6]] | <inline-ip> [interface [ipv6]] | interface [ipv6]
 //!          | pat-pool <object-or-group> [round-robin] [extended] [flat [include-reserve]] [block-allocation] [interface [ipv6]]
+//!          | pat-pool interface [round-robin] [flat [include-reserve]] [block-allocation]
 //! ```
+//! `pat-pool interface` (dynamic only) is a PAT pool of the mapped interface's own address (what
+//! FMC/CDO call "PAT pool: destination interface IP"); `show nat` prints it as such. It takes no
+//! `extended` and no interface fallback (the ASA refuses extended PAT with interface PAT).
 //! Options are read in any order and printed in the order above. Printing is canonical
 //! (`parse(print(x)) == x`). A name is an object or an object group: the line does not say
 //! which (the JSON layer asks the configuration).
@@ -111,6 +115,23 @@ pub enum MappedAddr {
         pool: String,
         options: PatOptions,
     },
+    /// `pat-pool interface [options]`: the mapped interface's address as the PAT pool
+    /// (never `extended`, never with a fallback).
+    InterfacePatPool {
+        options: PatOptions,
+    },
+}
+
+impl MappedAddr {
+    /// The PAT pool options, when this is a PAT pool (named or the interface).
+    pub fn pat_options(&self) -> Option<&PatOptions> {
+        match self {
+            MappedAddr::PatPool { options, .. } | MappedAddr::InterfacePatPool { options } => {
+                Some(options)
+            }
+            MappedAddr::Addr(_) => None,
+        }
+    }
 }
 
 /// The translated source, with the interface fallback of dynamic PAT.
@@ -191,7 +212,7 @@ impl NatRule {
         match &self.mapped_source.addr {
             MappedAddr::Addr(Addr::Name(n)) => out.push(n.as_str()),
             MappedAddr::PatPool { pool, .. } => out.push(pool.as_str()),
-            MappedAddr::Addr(_) => {}
+            MappedAddr::Addr(_) | MappedAddr::InterfacePatPool { .. } => {}
         }
         if let Some(d) = &self.destination {
             for a in [&d.mapped, &d.real] {
@@ -278,6 +299,7 @@ impl fmt::Display for Mapped {
         match &self.addr {
             MappedAddr::Addr(a) => write!(f, "{a}")?,
             MappedAddr::PatPool { pool, options } => write!(f, "pat-pool {pool}{options}")?,
+            MappedAddr::InterfacePatPool { options } => write!(f, "pat-pool interface{options}")?,
         }
         match self.fallback {
             Some(false) => f.write_str(" interface"),
@@ -672,10 +694,15 @@ fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErr
         }),
         "any" => MappedAddr::Addr(Addr::Any),
         "pat-pool" if mode == Mode::Dynamic => {
-            let pool = c.name()?;
             let mut options = PatOptions::default();
-            pat_options(c, &mut options)?;
-            MappedAddr::PatPool { pool, options }
+            if c.eat("interface") {
+                pat_options(c, &mut options, false)?;
+                MappedAddr::InterfacePatPool { options }
+            } else {
+                let pool = c.name()?;
+                pat_options(c, &mut options, true)?;
+                MappedAddr::PatPool { pool, options }
+            }
         }
         w if object && let Some(a) = inline(w) => MappedAddr::Addr(a),
         w if is_name(w) && inline(w).is_none() => MappedAddr::Addr(Addr::Name(w.to_owned())),
@@ -684,22 +711,32 @@ fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErr
     let mut addr = addr;
     let mut fallback = None;
     let fallback_allowed = mode == Mode::Dynamic
-        && !matches!(addr, MappedAddr::Addr(Addr::Interface { .. } | Addr::Any));
+        && !matches!(
+            addr,
+            MappedAddr::Addr(Addr::Interface { .. } | Addr::Any)
+                | MappedAddr::InterfacePatPool { .. }
+        );
     if fallback_allowed && c.eat("interface") {
         fallback = Some(interface_ipv6(c));
         // Pool options may also follow the fallback (`pat-pool p interface flat`).
         if let MappedAddr::PatPool { options, .. } = &mut addr {
-            pat_options(c, options)?;
+            pat_options(c, options, true)?;
         }
     }
     Ok(Mapped { addr, fallback })
 }
 
-fn pat_options(c: &mut Cursor<'_>, options: &mut PatOptions) -> Result<(), NatError> {
+/// PAT pool options in any order; `extended` only when `extended_allowed` (not for the
+/// interface's own address).
+fn pat_options(
+    c: &mut Cursor<'_>,
+    options: &mut PatOptions,
+    extended_allowed: bool,
+) -> Result<(), NatError> {
     loop {
         let slot = match c.peek() {
             Some("round-robin") => &mut options.round_robin,
-            Some("extended") => &mut options.extended,
+            Some("extended") if extended_allowed => &mut options.extended,
             Some("flat") => &mut options.flat,
             Some("include-reserve") => &mut options.include_reserve,
             Some("block-allocation") => &mut options.block_allocation,
@@ -905,6 +942,71 @@ mod tests {
             r.to_string(),
             "nat (any,outside) dynamic pat-pool WORD flat interface",
             "options after the fallback print before it"
+        );
+    }
+
+    #[test]
+    fn reads_the_interface_as_a_pat_pool_in_both_kinds_of_rule() {
+        let l = parse_nat_line(
+            "nat (any,outside) source dynamic test1 pat-pool interface destination static test3 test4",
+        )
+        .unwrap();
+        assert_eq!(
+            l.rule.mapped_source,
+            Mapped {
+                addr: MappedAddr::InterfacePatPool {
+                    options: PatOptions::default()
+                },
+                fallback: None
+            }
+        );
+        assert_eq!(l.rule.network_names(), ["test1", "test3", "test4"]);
+        assert_eq!(
+            l.to_string(),
+            "nat (any,outside) source dynamic test1 pat-pool interface destination static test3 test4"
+        );
+        let r = parse_object_nat(
+            "nat (inside,outside) dynamic pat-pool interface flat round-robin include-reserve dns",
+        )
+        .unwrap();
+        assert_eq!(
+            r.mapped_source.addr.pat_options(),
+            Some(&PatOptions {
+                round_robin: true,
+                flat: true,
+                include_reserve: true,
+                ..PatOptions::default()
+            })
+        );
+        assert!(r.network_names().is_empty());
+        assert_eq!(
+            r.to_string(),
+            "nat (inside,outside) dynamic pat-pool interface round-robin flat include-reserve dns"
+        );
+    }
+
+    #[test]
+    fn the_interface_pat_pool_takes_no_extended_no_fallback_and_no_static() {
+        // Words: nat (a,b) source dynamic r pat-pool interface <7>
+        assert_eq!(
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface extended"),
+            Err(NatError::BadWord(7))
+        );
+        assert_eq!(
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface interface"),
+            Err(NatError::BadWord(7))
+        );
+        assert_eq!(
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface ipv6"),
+            Err(NatError::BadWord(7))
+        );
+        assert_eq!(
+            parse_object_nat("nat (a,b) static pat-pool interface"),
+            Err(NatError::BadWord(3))
+        );
+        assert_eq!(
+            parse_object_nat("nat (a,b) dynamic pat-pool"),
+            Err(NatError::Incomplete)
         );
     }
 

@@ -68,6 +68,17 @@ fn mapped(mode: Mode, object: bool) -> BoxedStrategy<Mapped> {
                 .prop_map(|(pool, options)| MappedAddr::PatPool { pool, options })
                 .boxed(),
         );
+        // The interface's own address as the pool: never extended.
+        addrs.push(
+            pat_options()
+                .prop_map(|options| MappedAddr::InterfacePatPool {
+                    options: PatOptions {
+                        extended: false,
+                        ..options
+                    },
+                })
+                .boxed(),
+        );
     }
     let addr = proptest::strategy::Union::new(addrs);
     (addr, proptest::option::of(any::<bool>()))
@@ -76,7 +87,11 @@ fn mapped(mode: Mode, object: bool) -> BoxedStrategy<Mapped> {
             let extended = matches!(&addr, MappedAddr::PatPool { options, .. } if options.extended);
             let allowed = mode == Mode::Dynamic
                 && !extended
-                && !matches!(addr, MappedAddr::Addr(Addr::Interface { .. } | Addr::Any));
+                && !matches!(
+                    addr,
+                    MappedAddr::Addr(Addr::Interface { .. } | Addr::Any)
+                        | MappedAddr::InterfacePatPool { .. }
+                );
             Mapped {
                 addr,
                 fallback: fallback.filter(|_| allowed),

@@ -407,27 +407,34 @@ fn show_rule(r: &NatRule, real: &str) -> String {
     let (ri, mi) = r.interface_names();
     let mut head = format!("({ri}) to ({mi}) source {} {real} ", r.mode.as_str());
     let mut options = Vec::new();
-    let pat = match &r.mapped_source.addr {
+    let pool = match &r.mapped_source.addr {
         MappedAddr::Addr(a) => {
             let _ = write!(head, "{a}");
-            false
+            None
         }
-        MappedAddr::PatPool { pool, options: o } => {
+        MappedAddr::PatPool { pool, options } => {
             let _ = write!(head, "pat-pool {pool}");
-            for (on, w) in [
-                (o.extended, "extended"),
-                (o.flat, "flat"),
-                (o.include_reserve, "include-reserve"),
-                (o.round_robin, "round-robin"),
-                (o.block_allocation, "block-allocation"),
-            ] {
-                if on {
-                    options.push(w);
-                }
-            }
-            true
+            Some(options)
+        }
+        MappedAddr::InterfacePatPool { options } => {
+            head.push_str("pat-pool interface");
+            Some(options)
         }
     };
+    let pat = pool.is_some();
+    if let Some(o) = pool {
+        for (on, w) in [
+            (o.extended, "extended"),
+            (o.flat, "flat"),
+            (o.include_reserve, "include-reserve"),
+            (o.round_robin, "round-robin"),
+            (o.block_allocation, "block-allocation"),
+        ] {
+            if on {
+                options.push(w);
+            }
+        }
+    }
     match r.mapped_source.fallback {
         Some(true) => head.push_str(" interface ipv6"),
         Some(false) => head.push_str(" interface"),
@@ -723,6 +730,63 @@ timeout xlate 3:00:00
     }
 
     #[test]
+    fn the_interface_as_pat_pool_is_stored_printed_and_shown() {
+        let (mut cfg, mut rng) = setup();
+        for l in [
+            "nat (any,outside) source dynamic lan pat-pool interface destination static pubs pubs",
+            "nat (inside,outside) after-auto source dynamic any pat-pool interface flat round-robin",
+            "nat (inside,outside) source dynamic dmz-net pat-pool pubs interface flat",
+        ] {
+            assert_eq!(run(&mut cfg, &mut rng, l), Ok(Step::Done(None)), "{l}");
+        }
+        {
+            let mut a = Applier {
+                cfg: &mut cfg,
+                rng: &mut rng,
+            };
+            a.object_nat("pub", "nat (inside,outside) dynamic pat-pool interface")
+                .unwrap();
+        }
+        assert!(matches!(
+            run(
+                &mut cfg,
+                &mut rng,
+                "nat (inside,outside) source dynamic lan pat-pool interface extended"
+            ),
+            Err(CliError::InvalidInput { .. })
+        ));
+        assert_eq!(
+            nat_lines(&cfg),
+            [
+                "nat (any,outside) source dynamic lan pat-pool interface destination static pubs pubs",
+                "nat (inside,outside) source dynamic dmz-net pat-pool pubs flat interface",
+                "object network pub",
+                " nat (inside,outside) dynamic pat-pool interface",
+                "nat (inside,outside) after-auto source dynamic any pat-pool interface round-robin flat",
+            ]
+        );
+        let printed = body(&cfg);
+        let reloaded = load(&printed, &mut rng);
+        assert_eq!(body(&reloaded), printed);
+        assert_eq!(
+            show_nat(&reloaded),
+            "Manual NAT Policies (Section 1)\n\
+             1 (any) to (outside) source dynamic lan pat-pool interface  destination static pubs pubs\n\
+             \x20   translate_hits = 0, untranslate_hits = 0\n\
+             2 (inside) to (outside) source dynamic dmz-net pat-pool pubs interface flat\n\
+             \x20   translate_hits = 0, untranslate_hits = 0\n\
+             \n\
+             Auto NAT Policies (Section 2)\n\
+             1 (inside) to (outside) source dynamic pub pat-pool interface\n\
+             \x20   translate_hits = 0, untranslate_hits = 0\n\
+             \n\
+             Manual NAT Policies (Section 3)\n\
+             1 (inside) to (outside) source dynamic any pat-pool interface flat round-robin\n\
+             \x20   translate_hits = 0, untranslate_hits = 0\n"
+        );
+    }
+
+    #[test]
     fn an_object_keeps_one_rule_even_when_loaded_inside_its_definition() {
         let mut rng = Entropy::from_seed([3; 32]);
         let mut cfg = load(
@@ -778,7 +842,7 @@ timeout xlate 3:00:00
         #[test]
         fn nat_commands_never_panic_and_keep_the_configuration_loadable(
             cmds in proptest::collection::vec(
-                "(no )?nat (\\((inside|outside|any),(inside|outside|any)\\) )?(after-auto )?([1-3] )?(source )?(static|dynamic) (lan|pubs|any|interface|pat-pool pubs|192.0.2.9) (lan|pubs|interface|any)?( destination static (pubs|interface) lan)?( dns| inactive| route-lookup)?",
+                "(no )?nat (\\((inside|outside|any),(inside|outside|any)\\) )?(after-auto )?([1-3] )?(source )?(static|dynamic) (lan|pubs|any|interface|pat-pool pubs|pat-pool interface|192.0.2.9) (lan|pubs|interface|any)?( destination static (pubs|interface) lan)?( dns| inactive| route-lookup)?",
                 0..8,
             )
         ) {

@@ -415,3 +415,98 @@ async fn nat_rules_in_a_bulk_are_applied_together_or_not_at_all() {
         "{running}"
     );
 }
+
+#[tokio::test]
+async fn the_interface_as_pat_pool_and_a_pool_with_interface_fallback_round_trip() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    setup(&mut c, &admin).await;
+    let interface_pool = json!({"kind": "InterfaceAddress", "value": "interface"});
+
+    // Twice NAT: `pat-pool interface` (the mapped interface's address is the pool).
+    let twice = json!({
+        "mode": "dynamic",
+        "originalInterface": iface("any"), "translatedInterface": iface("outside"),
+        "originalSource": obj("lan"),
+        "isPatPool": true, "translatedSourcePatPool": interface_pool, "flat": true,
+        "originalDestination": obj("dst"), "translatedDestination": obj("dst"),
+    });
+    let r = ok(&stack, c.post(BEFORE, &twice, &admin).await);
+    expect_status(&r, 201, "POST twice rule with the interface as PAT pool");
+    let id1 = r.location_id().unwrap_or_default().to_owned();
+    let r = ok(&stack, c.get(&format!("{BEFORE}/{id1}"), &admin).await);
+    expect_status(&r, 200, "GET the interface PAT pool rule");
+    let got = json(&r);
+    assert_eq!(got["isPatPool"], true);
+    assert_eq!(got["isInterfacePAT"], false);
+    assert_eq!(got["flat"], true);
+    assert_eq!(got["translatedSourcePatPool"], interface_pool);
+    assert!(got.get("translatedSource").is_none(), "{got}");
+
+    // Object NAT: the same form inside the object's block.
+    let object_rule = json!({
+        "mode": "dynamic",
+        "originalInterface": iface("inside"), "translatedInterface": iface("outside"),
+        "originalSource": obj("web"),
+        "isPatPool": true, "translatedSourcePatPool": interface_pool, "isRoundRobin": true,
+    });
+    let r = ok(&stack, c.post(AUTO, &object_rule, &admin).await);
+    expect_status(&r, 201, "POST object rule with the interface as PAT pool");
+    let r = ok(&stack, c.get(&format!("{AUTO}/web"), &admin).await);
+    let got = json(&r);
+    assert_eq!(got["translatedSourcePatPool"], interface_pool);
+    assert_eq!(got["isRoundRobin"], true);
+
+    // A named pool with interface fallback: JSON -> CLI -> JSON, then PUT back unchanged.
+    let fallback = json!({
+        "mode": "dynamic",
+        "originalInterface": iface("inside"), "translatedInterface": iface("outside"),
+        "originalSource": obj("lan"),
+        "isPatPool": true, "translatedSourcePatPool": {"kind": "objectRef#NetworkObjGroup", "objectId": "pool"},
+        "isInterfacePAT": true, "flat": true, "blockAllocation": true,
+    });
+    let r = ok(&stack, c.post(AFTER, &fallback, &admin).await);
+    expect_status(&r, 201, "POST PAT pool with interface fallback");
+    let id3 = r.location_id().unwrap_or_default().to_owned();
+    let r = ok(&stack, c.get(&format!("{AFTER}/{id3}"), &admin).await);
+    let got = json(&r);
+    assert_eq!(got["isPatPool"], true);
+    assert_eq!(got["isInterfacePAT"], true);
+    assert_eq!(got["useSourceInterfaceIPv6"], false);
+    assert_eq!(got["blockAllocation"], true);
+    assert_eq!(got["translatedSourcePatPool"]["objectId"], "pool");
+    let r = ok(&stack, c.put(&format!("{AFTER}/{id3}"), &got, &admin).await);
+    expect_status(&r, 204, "PUT the rule's own JSON back");
+    assert_eq!(r.location_id(), Some(id3.as_str()), "same rule, same id");
+
+    let running = running_config(&mut c, &admin).await;
+    for line in [
+        "nat (any,outside) source dynamic lan pat-pool interface flat destination static dst dst\n",
+        "object network web\n nat (inside,outside) dynamic pat-pool interface round-robin\n",
+        "nat (inside,outside) after-auto source dynamic lan pat-pool pool flat block-allocation interface\n",
+    ] {
+        assert!(running.contains(line), "{line}in:\n{running}");
+    }
+    assert_eq!(running.matches("nat (").count(), 3, "{running}");
+    let shown = cli(&mut c, &admin, &["show nat"]).await.concat();
+    for line in [
+        "1 (any) to (outside) source dynamic lan pat-pool interface flat destination static dst dst\n",
+        "1 (inside) to (outside) source dynamic web pat-pool interface round-robin\n",
+        "1 (inside) to (outside) source dynamic lan pat-pool pool interface flat block-allocation\n",
+    ] {
+        assert!(shown.contains(line), "{line}in:\n{shown}");
+    }
+
+    // Extended PAT and a fallback are refused with the interface as pool; nothing changes.
+    let mut bad = twice.clone();
+    bad["extended"] = json!(true);
+    let r = ok(&stack, c.post(BEFORE, &bad, &admin).await);
+    expect_error(&r, 400, "extended");
+    let mut bad = twice.clone();
+    bad["isInterfacePAT"] = json!(true);
+    let r = ok(&stack, c.post(BEFORE, &bad, &admin).await);
+    expect_error(&r, 400, "isInterfacePAT");
+    let again = running_config(&mut c, &admin).await;
+    assert_eq!(again.matches("nat (").count(), 3, "{again}");
+}

@@ -120,7 +120,7 @@ fn named_refs(rule: &NatRule) -> Vec<(&'static str, &str, bool)> {
         MappedAddr::PatPool { pool, .. } => {
             out.push(("translatedSourcePatPool", pool.as_str(), false))
         }
-        MappedAddr::Addr(_) => {}
+        MappedAddr::Addr(_) | MappedAddr::InterfacePatPool { .. } => {}
     }
     if let Some(d) = &rule.destination {
         if let Addr::Name(n) = &d.real {
