@@ -81,6 +81,10 @@ impl RunningConfig {
             self.interfaces.absorb_setup(text);
             return;
         }
+        if text.starts_with("ipv6 enforce-eui64 ") {
+            self.interfaces.absorb_enforce_eui64(text);
+            return;
+        }
         self.absorb_block(text, children);
     }
 }

@@ -3,13 +3,14 @@
 //! `<case>.cli` (the commands it becomes), and `invalid/<case>.json` against `<case>.err`.
 //!
 //! Each valid case also reads its CLI back as a running configuration and must find the same
-//! interface and MTU, and its GET JSON must read back to the same request.
+//! interface and MTU, and its GET JSON must read back to the same request. A port-channel's
+//! `members` become `channel-group` lines on its (unconfigured) ports and read back from them.
 //! Run with `UPDATE_EXPECT=1` to rewrite the expectation files from the current output.
 
 mod support;
 
 use cli_translator::interfaces::json::{self as if_json, Mode, Request};
-use cli_translator::interfaces::{Family, Interface, cli, hardware_id};
+use cli_translator::interfaces::{Family, Interface, Interfaces, cli, hardware_id};
 use cli_translator::resources::FieldError;
 use cli_translator::running::RunningConfig;
 use support::{cases, data_dir, expect_file, read_json};
@@ -28,7 +29,12 @@ fn read(body: &serde_json::Value, family: Family) -> Result<(Request, Vec<String
         Ok((r, cmds))
     } else {
         let r = if_json::from_json(body, family, Mode::Create)?;
-        let cmds = cli::create(&r.interface, r.mtu);
+        let mut cmds = cli::create(&r.interface, r.mtu);
+        if family == Family::PortChannel {
+            let hw = &r.interface.hardware_id;
+            let ports = Interfaces::default();
+            cmds.extend(cli::channel_members(&ports, hw, &[], &r.interface.members));
+        }
         Ok((r, cmds))
     }
 }
@@ -54,7 +60,13 @@ fn check(dir: &str, family: Family) {
 
         let cfg = RunningConfig::parse(&text);
         let hw = &request.interface.hardware_id;
-        match cfg.interfaces.get(hw) {
+        let back = cfg.interfaces.get(hw).cloned().map(|mut i| {
+            if family == Family::PortChannel {
+                i.members = cfg.interfaces.channel_members(hw);
+            }
+            i
+        });
+        match back.as_ref() {
             Some(back) if *back == request.interface => {
                 if cfg.interfaces.mtu_of(back) != request.mtu {
                     failures.push(format!("{}: the MTU does not read back", case.display()));
@@ -117,4 +129,9 @@ fn vlan_interface_golden_pairs() {
 #[test]
 fn redundant_interface_golden_pairs() {
     check("interface_redundant", Family::Redundant);
+}
+
+#[test]
+fn port_channel_golden_pairs() {
+    check("interface_portchannel", Family::PortChannel);
 }

@@ -4,10 +4,17 @@
 //! Order inside the block matters on an ASA: `vlan` comes before `nameif` (a sub-interface
 //! takes no name before its VLAN), `channel-group` before `nameif`, and the address after
 //! the name. Lines the ASA would keep twice (`lacp`, `flowcontrol`, `ipv6 nd ...`) are
-//! removed before they are set again.
+//! removed before they are set again. A passive port (`traffic-forward`) carries no name:
+//! its `no traffic-forward` goes before a new `nameif`, its `traffic-forward` after `no nameif`.
+//!
+//! The global `ipv6 enforce-eui64 <nameif>` follows the name like the `mtu` line: removed
+//! before the block (LINA refuses `no nameif` while it names the interface), added after it.
+//! A rename needs no command for it: LINA carries the reference along.
+//!
+//! Port-channel members are written on the member ports ([`channel_members`]).
 
-use super::DEFAULT_MTU;
-use super::model::{Interface, Ipv4Setting, Ipv6Address, NdSettings};
+use super::model::{ChannelGroup, Family, Interface, Ipv4Setting, Ipv6Address, NdSettings};
+use super::{DEFAULT_MTU, Interfaces};
 
 fn v6_address_line(a: &Ipv6Address) -> String {
     let mut s = format!("ipv6 address {}/{}", a.address, a.prefix);
@@ -114,6 +121,10 @@ pub fn sub_commands(old: &Interface, new: &Interface) -> Vec<String> {
             });
         }
     }
+    let forward_changed = old.traffic_forward != new.traffic_forward;
+    if forward_changed && let Some(m) = old.traffic_forward {
+        out.push(format!("no {}", m.line()));
+    }
     // A member of a port-channel carries no name: the name goes before it joins.
     let joins_channel = old.channel_group.is_none() && new.channel_group.is_some();
     if joins_channel && old.nameif.is_some() && new.nameif.is_none() {
@@ -155,17 +166,23 @@ pub fn sub_commands(old: &Interface, new: &Interface) -> Vec<String> {
             None => "no vlan".to_owned(),
         });
     }
-    for m in old.members.iter().filter(|m| !new.members.contains(m)) {
-        out.push(format!("no member-interface {m}"));
-    }
-    for m in new.members.iter().filter(|m| !old.members.contains(m)) {
-        out.push(format!("member-interface {m}"));
+    // A port-channel's members are written on the ports (`channel_members`).
+    if Family::of(&new.hardware_id) != Some(Family::PortChannel) {
+        for m in old.members.iter().filter(|m| !new.members.contains(m)) {
+            out.push(format!("no member-interface {m}"));
+        }
+        for m in new.members.iter().filter(|m| !old.members.contains(m)) {
+            out.push(format!("member-interface {m}"));
+        }
     }
     if old.nameif != new.nameif && !(joins_channel && new.nameif.is_none()) {
         out.push(match &new.nameif {
             Some(n) => format!("nameif {n}"),
             None => "no nameif".to_owned(),
         });
+    }
+    if forward_changed && let Some(m) = new.traffic_forward {
+        out.push(m.line());
     }
     if old.security_level != new.security_level {
         out.push(match new.security_level {
@@ -220,6 +237,15 @@ fn ipv6_commands(old: &Interface, new: &Interface, out: &mut Vec<String>) {
             });
         }
     }
+    for p in o.nd_prefixes.iter().filter(|p| !n.nd_prefixes.contains(p)) {
+        // A new line for the same prefix replaces the old one.
+        if !n.nd_prefixes.iter().any(|x| x.target == p.target) {
+            out.push(p.removal());
+        }
+    }
+    for p in n.nd_prefixes.iter().filter(|p| !o.nd_prefixes.contains(p)) {
+        out.push(p.line());
+    }
     let old_nd = nd_lines(&o.nd);
     let new_nd = nd_lines(&n.nd);
     for (words, value) in &old_nd {
@@ -251,6 +277,10 @@ pub fn update(
     if renamed && let (Some(o), Some(v)) = (&old.nameif, old_mtu_line) {
         out.push(format!("no mtu {o} {v}"));
     }
+    let (old_eui, new_eui) = (enforced(old), enforced(new));
+    if let (Some(o), None) = (old_eui, new_eui) {
+        out.push(format!("no ipv6 enforce-eui64 {o}"));
+    }
     let subs = sub_commands(old, new);
     if !subs.is_empty() {
         out.push(format!("interface {}", new.hardware_id));
@@ -263,7 +293,88 @@ pub fn update(
             out.push(format!("mtu {n} {new_mtu}"));
         }
     }
+    if let (None, Some(n)) = (old_eui, new_eui) {
+        out.push(format!("ipv6 enforce-eui64 {n}"));
+    }
     out
+}
+
+/// The nameif an `ipv6 enforce-eui64` line names for `iface`, if it has one.
+fn enforced(iface: &Interface) -> Option<&str> {
+    iface.nameif.as_deref().filter(|_| iface.ipv6.enforce_eui64)
+}
+
+/// What a write to port-channel `port_channel` does to its ports: each port of `old` (its
+/// current members) not in `new` leaves (`None`), each port of `new` not in `old` joins with
+/// the mode the current members use, else the first joining port's own mode, else `active`.
+fn member_plan(
+    all: &Interfaces,
+    port_channel: &str,
+    old: &[String],
+    new: &[String],
+) -> Vec<(String, Option<ChannelGroup>)> {
+    let Some(id) = port_channel
+        .strip_prefix("Port-channel")
+        .and_then(|n| n.parse::<u16>().ok())
+    else {
+        return Vec::new();
+    };
+    let mode_of = |hw: &String| all.get(hw).and_then(|i| i.channel_group.clone());
+    // One mode for the whole group: its current members', else the first joining port's own.
+    let mode = old
+        .iter()
+        .find_map(mode_of)
+        .or_else(|| new.iter().find_map(mode_of))
+        .map_or_else(|| "active".to_owned(), |g| g.mode);
+    let leaving = old
+        .iter()
+        .filter(|hw| !new.contains(hw))
+        .map(|hw| (hw.clone(), None));
+    let joining = new.iter().filter(|hw| !old.contains(hw)).map(|hw| {
+        let group = ChannelGroup {
+            id,
+            mode: mode.clone(),
+        };
+        (hw.clone(), Some(group))
+    });
+    leaving.chain(joining).collect()
+}
+
+/// The member-port commands of a write to port-channel `port_channel` whose members go from
+/// `old` to `new` (see [`member_plan`]): `interface <port>` then `no channel-group` or
+/// `channel-group <n> mode <mode>`. `all` holds the ports as configured.
+pub fn channel_members(
+    all: &Interfaces,
+    port_channel: &str,
+    old: &[String],
+    new: &[String],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for (hw, group) in member_plan(all, port_channel, old, new) {
+        out.push(format!("interface {hw}"));
+        out.push(match group {
+            Some(g) => format!(" channel-group {} mode {}", g.id, g.mode),
+            None => " no channel-group".to_owned(),
+        });
+    }
+    out
+}
+
+/// The ports [`channel_members`] changes, as they are once it ran.
+pub fn members_after(
+    all: &Interfaces,
+    port_channel: &str,
+    old: &[String],
+    new: &[String],
+) -> Vec<Interface> {
+    member_plan(all, port_channel, old, new)
+        .into_iter()
+        .filter_map(|(hw, group)| {
+            let mut port = all.get(&hw)?.clone();
+            port.channel_group = group;
+            Some(port)
+        })
+        .collect()
 }
 
 /// The batch creating a logical interface (sub-interface, port-channel, redundant, BVI).
@@ -281,6 +392,9 @@ pub fn delete(old: &Interface, old_mtu_line: Option<u16>) -> Vec<String> {
     if let (Some(n), Some(v)) = (&old.nameif, old_mtu_line) {
         out.push(format!("no mtu {n} {v}"));
     }
+    if let Some(n) = enforced(old) {
+        out.push(format!("no ipv6 enforce-eui64 {n}"));
+    }
     out.push(format!("no interface {}", old.hardware_id));
     out
 }
@@ -288,7 +402,8 @@ pub fn delete(old: &Interface, old_mtu_line: Option<u16>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interfaces::model::{ChannelGroup, MacAddress};
+    use crate::interfaces::model::{ChannelGroup, MacAddress, TrafficModule};
+    use crate::interfaces::nd_prefix::{NdPrefix, PrefixTarget};
 
     fn gi1() -> Interface {
         Interface::unconfigured("GigabitEthernet0/1")
@@ -443,5 +558,136 @@ mod tests {
                 "ipv6 address fe80::1 link-local"
             ]
         );
+    }
+
+    #[test]
+    fn enforce_eui64_follows_the_name_outside_the_block() {
+        let mut on = named("inside");
+        on.ipv6.enforce_eui64 = true;
+        assert_eq!(
+            update(&named("inside"), None, &on, 1500),
+            ["ipv6 enforce-eui64 inside"]
+        );
+        assert_eq!(
+            update(&on, None, &gi1(), 1500),
+            [
+                "no ipv6 enforce-eui64 inside",
+                "interface GigabitEthernet0/1",
+                " no nameif",
+                " no security-level",
+                " no ip address"
+            ]
+        );
+        // A rename carries the line along on LINA: nothing to send for it.
+        let mut renamed = on.clone();
+        renamed.nameif = Some("lan".into());
+        assert_eq!(
+            update(&on, None, &renamed, 1500),
+            ["interface GigabitEthernet0/1", " nameif lan"]
+        );
+        let mut sub = Interface::unconfigured("GigabitEthernet0/1.5");
+        sub.nameif = Some("five".into());
+        sub.ipv6.enforce_eui64 = true;
+        assert_eq!(
+            delete(&sub, None),
+            [
+                "no ipv6 enforce-eui64 five",
+                "no interface GigabitEthernet0/1.5"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_passive_port_loses_its_name_first_and_regains_it_last() {
+        let mut passive = gi1();
+        passive.traffic_forward = Some(TrafficModule::Sfr);
+        assert_eq!(
+            sub_commands(&named("inside"), &passive),
+            [
+                "no nameif",
+                "traffic-forward sfr monitor-only",
+                "no security-level",
+                "no ip address"
+            ]
+        );
+        assert_eq!(
+            sub_commands(&passive, &named("inside")),
+            [
+                "no traffic-forward sfr monitor-only",
+                "nameif inside",
+                "security-level 100",
+                "ip address 10.0.0.1 255.255.255.0"
+            ]
+        );
+    }
+
+    #[test]
+    fn nd_prefixes_are_replaced_by_prefix_and_removed_by_prefix() {
+        let p = |s: &str, off_link: bool| NdPrefix {
+            off_link,
+            ..NdPrefix::new(PrefixTarget::Prefix(s.parse().unwrap(), 64))
+        };
+        let mut old = gi1();
+        old.ipv6.nd_prefixes = vec![p("2001:db8::", false), p("2001:db8:1::", false)];
+        let mut new = gi1();
+        new.ipv6.nd_prefixes = vec![p("2001:db8::", true), NdPrefix::new(PrefixTarget::Default)];
+        assert_eq!(
+            sub_commands(&old, &new),
+            [
+                "no ipv6 nd prefix 2001:db8:1::/64",
+                "ipv6 nd prefix 2001:db8::/64 off-link",
+                "ipv6 nd prefix default"
+            ]
+        );
+    }
+
+    #[test]
+    fn port_channel_members_are_written_on_their_ports() {
+        let mut all = Interfaces::default();
+        all.absorb_block("GigabitEthernet0/2", &["channel-group 1 mode passive"]);
+        all.absorb_block("GigabitEthernet0/3", &[]);
+        all.absorb_block("GigabitEthernet0/4", &["channel-group 2 mode on"]);
+        let old = all.channel_members("Port-channel1");
+        let new = vec!["GigabitEthernet0/3".to_owned()];
+        assert_eq!(
+            channel_members(&all, "Port-channel1", &old, &new),
+            [
+                "interface GigabitEthernet0/2",
+                " no channel-group",
+                "interface GigabitEthernet0/3",
+                " channel-group 1 mode passive"
+            ]
+        );
+        // New members share the first one's own mode (LINA refuses a port of another group).
+        let new = vec![
+            "GigabitEthernet0/4".to_owned(),
+            "GigabitEthernet0/3".to_owned(),
+        ];
+        assert_eq!(
+            channel_members(&all, "Port-channel5", &[], &new),
+            [
+                "interface GigabitEthernet0/4",
+                " channel-group 5 mode on",
+                "interface GigabitEthernet0/3",
+                " channel-group 5 mode on"
+            ]
+        );
+        let after = members_after(&all, "Port-channel1", &old, &["GigabitEthernet0/3".into()]);
+        let groups: Vec<_> = after.iter().map(|i| i.channel_group.clone()).collect();
+        assert_eq!(
+            groups,
+            [
+                None,
+                Some(ChannelGroup {
+                    id: 1,
+                    mode: "passive".into()
+                })
+            ]
+        );
+        assert!(channel_members(&all, "Redundant1", &old, &[]).is_empty());
+        // The port-channel block itself never lists them.
+        let mut pc = Interface::unconfigured("Port-channel1");
+        pc.members = new.clone();
+        assert!(sub_commands(&Interface::unconfigured("Port-channel1"), &pc).is_empty());
     }
 }

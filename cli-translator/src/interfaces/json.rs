@@ -10,6 +10,11 @@
 //! empty `name`, `securityLevel` -1 and `"NoneSelected"` clears a port); PATCH merges;
 //! POST (logical families) needs `hardwareID`. `kind`, `selfLink` and `objectId` are
 //! advisory. Numbers and booleans may come as strings.
+//!
+//! `forwardTrafficCX` / `forwardTrafficSFR` (physical ports only, at most one of them) make a
+//! passive monitoring port; `ipv6Info.enforceEUI64` needs a `name`; `ipv6Info.nDiscoveryPrefixList`
+//! items are read by [`super::nd_prefix`]. A port-channel's `members` (at most 16 physical
+//! ports) are written on the ports; without `members` its ports are left as they are.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -17,8 +22,9 @@ use serde_json::{Map, Value, json};
 
 use super::model::{
     CHANNEL_MODES, ChannelGroup, DUPLEXES, Family, Flowcontrol, Interface, Ipv4Setting,
-    Ipv6Address, Ipv6Setting, MacAddress, NdSettings, SPEEDS, is_mac,
+    Ipv6Address, Ipv6Setting, MacAddress, NdSettings, SPEEDS, TrafficModule, is_mac,
 };
+use super::nd_prefix;
 use super::{DEFAULT_MTU, hardware_id, object_id};
 use crate::parse::{MAX_DESCRIPTION_TEXT, is_hardware_id, is_nameif, mask_prefix, prefix_mask};
 use crate::resources::{FieldError, FieldProblem, json_bool, json_str};
@@ -92,14 +98,17 @@ fn ipv6_json(v6: &Ipv6Setting) -> Value {
     let mut m = Map::new();
     m.insert("enabled".into(), Value::from(v6.enabled));
     m.insert("autoConfig".into(), Value::from(v6.autoconfig));
-    m.insert("enforceEUI64".into(), Value::from(false));
+    m.insert("enforceEUI64".into(), Value::from(v6.enforce_eui64));
     m.insert(
         "managedAddressConfig".into(),
         Value::from(nd.managed_config),
     );
     m.insert("nsInterval".into(), Value::from(nd.ns_interval));
     m.insert("dadAttempts".into(), Value::from(nd.dad_attempts));
-    m.insert("nDiscoveryPrefixList".into(), Value::Array(Vec::new()));
+    m.insert(
+        "nDiscoveryPrefixList".into(),
+        Value::Array(v6.nd_prefixes.iter().map(|p| p.to_json()).collect()),
+    );
     m.insert("otherStatefulConfig".into(), Value::from(nd.other_config));
     m.insert("routerAdvertInterval".into(), Value::from(nd.ra_interval));
     m.insert(
@@ -179,8 +188,14 @@ pub fn to_json(
         m.insert("flowcontrolLow".into(), Value::from(w(|x| x.0)));
         m.insert("flowcontrolPeriod".into(), Value::from(w(|x| x.2)));
     }
-    m.insert("forwardTrafficCX".into(), Value::from(false));
-    m.insert("forwardTrafficSFR".into(), Value::from(false));
+    m.insert(
+        "forwardTrafficCX".into(),
+        Value::from(iface.traffic_forward == Some(TrafficModule::Cx)),
+    );
+    m.insert(
+        "forwardTrafficSFR".into(),
+        Value::from(iface.traffic_forward == Some(TrafficModule::Sfr)),
+    );
     if physical {
         m.insert(
             "lacpPriority".into(),
@@ -355,6 +370,10 @@ pub fn from_json(body: &Value, family: Family, mode: Mode<'_>) -> Result<Request
             if family != Family::Physical {
                 base.channel_group = existing.channel_group.clone();
             }
+            // A port-channel's members live on its ports: kept unless `members` is given.
+            if family == Family::PortChannel {
+                base.members = existing.members.clone();
+            }
             (base, DEFAULT_MTU, false)
         }
         Mode::Patch(existing, mtu) => {
@@ -397,13 +416,7 @@ pub fn from_json(body: &Value, family: Family, mode: Mode<'_>) -> Result<Request
     if let Some(v) = field(map, "managementOnly") {
         iface.management_only = json_bool(v, "managementOnly")?;
     }
-    for attr in ["forwardTrafficCX", "forwardTrafficSFR"] {
-        if let Some(v) = field(map, attr)
-            && json_bool(v, attr)?
-        {
-            return Err(bad(attr, "this device has no module to forward traffic to"));
-        }
-    }
+    read_traffic_forward(map, family, &mut iface)?;
     read_mac(map, &mut iface, patch)?;
     // 0 is what typed clients send for "not set".
     if let Some(v) = field(map, "mtu").filter(|v| json_int(v, "mtu").ok() != Some(0)) {
@@ -415,10 +428,12 @@ pub fn from_json(body: &Value, family: Family, mode: Mode<'_>) -> Result<Request
     if family == Family::Vlan {
         read_vlan(map, &mut iface, matches!(mode, Mode::Create))?;
     }
-    if family == Family::Redundant
-        && let Some(v) = field(map, "members")
-    {
-        iface.members = read_members(v)?;
+    if let Some(v) = field(map, "members") {
+        match family {
+            Family::Redundant => iface.members = read_members(v, 8, "a redundant interface")?,
+            Family::PortChannel => iface.members = read_members(v, 16, "a port-channel")?,
+            _ => {}
+        }
     }
     if let Some(v) = map.get("ipAddress") {
         iface.ipv4 = read_ipv4(v)?;
@@ -426,10 +441,53 @@ pub fn from_json(body: &Value, family: Family, mode: Mode<'_>) -> Result<Request
     if let Some(v) = field(map, "ipv6Info") {
         iface.ipv6 = read_ipv6(v, &iface.ipv6)?;
     }
+    if iface.ipv6.enforce_eui64 && iface.nameif.is_none() {
+        return Err(bad(
+            "ipv6Info.enforceEUI64",
+            "enforcing EUI-64 names the interface: give it a name (or set enforceEUI64 false)",
+        ));
+    }
     Ok(Request {
         interface: iface,
         mtu,
     })
+}
+
+/// `forwardTrafficCX` / `forwardTrafficSFR`: an absent one keeps its value, a false one
+/// clears it when it is the port's module; both true is refused.
+fn read_traffic_forward(
+    map: &Map<String, Value>,
+    family: Family,
+    iface: &mut Interface,
+) -> Result<(), FieldError> {
+    let mut wanted = iface.traffic_forward;
+    let mut set = Vec::new();
+    for (attr, module) in [
+        ("forwardTrafficCX", TrafficModule::Cx),
+        ("forwardTrafficSFR", TrafficModule::Sfr),
+    ] {
+        let Some(v) = field(map, attr) else { continue };
+        if json_bool(v, attr)? {
+            if family != Family::Physical {
+                return Err(bad(
+                    attr,
+                    "only a physical port forwards traffic to a module",
+                ));
+            }
+            set.push(attr);
+            wanted = Some(module);
+        } else if wanted == Some(module) {
+            wanted = None;
+        }
+    }
+    if let [_, second] = set.as_slice() {
+        return Err(bad(
+            second,
+            "a port forwards traffic to one module: forwardTrafficCX or forwardTrafficSFR",
+        ));
+    }
+    iface.traffic_forward = wanted;
+    Ok(())
 }
 
 fn check_same(given: Option<&str>, existing: &Interface) -> Result<(), FieldError> {
@@ -590,13 +648,10 @@ fn read_vlan(
     Ok(())
 }
 
-fn read_members(v: &Value) -> Result<Vec<String>, FieldError> {
+fn read_members(v: &Value, max: usize, what: &str) -> Result<Vec<String>, FieldError> {
     let items = v.as_array().ok_or_else(|| wrong("members", "an array"))?;
-    if items.len() > 8 {
-        return Err(bad(
-            "members",
-            "a redundant interface has at most 8 members",
-        ));
+    if items.len() > max {
+        return Err(bad("members", format!("{what} has at most {max} members")));
     }
     let mut out = Vec::with_capacity(items.len());
     for item in items {
@@ -723,21 +778,9 @@ fn read_ipv6(v: &Value, base: &Ipv6Setting) -> Result<Ipv6Setting, FieldError> {
     flag("suppressRouterAdvert", &mut out.nd.suppress_ra)?;
     flag("managedAddressConfig", &mut out.nd.managed_config)?;
     flag("otherStatefulConfig", &mut out.nd.other_config)?;
-    if let Some(v) = field(map, "enforceEUI64")
-        && json_bool(v, "ipv6Info.enforceEUI64")?
-    {
-        return Err(bad(
-            "ipv6Info.enforceEUI64",
-            "enforcing EUI-64 is not supported here",
-        ));
-    }
-    if let Some(Value::Array(list)) = field(map, "nDiscoveryPrefixList")
-        && !list.is_empty()
-    {
-        return Err(bad(
-            "ipv6Info.nDiscoveryPrefixList",
-            "neighbor discovery prefixes are not supported here",
-        ));
+    flag("enforceEUI64", &mut out.enforce_eui64)?;
+    if let Some(v) = field(map, "nDiscoveryPrefixList") {
+        out.nd_prefixes = nd_prefix::list_from_json(v)?;
     }
     let nd: &mut NdSettings = &mut out.nd;
     let ranges: [(&str, &mut u32, i64, i64); 4] = [
@@ -864,6 +907,7 @@ fn read_ipv6(v: &Value, base: &Ipv6Setting) -> Result<Ipv6Setting, FieldError> {
 mod tests {
     use super::*;
     use crate::interfaces::cli;
+    use crate::interfaces::nd_prefix::{NdPrefix, PrefixTarget};
     use proptest::prelude::*;
 
     const LINK: &str = "https://asa/api/interfaces/physical/GigabitEthernet0_API_SLASH_1";
@@ -1071,13 +1115,106 @@ mod tests {
                 json!({"ipv6Info": {"nsInterval": 5}}),
                 "ipv6Info.nsInterval",
             ),
-            (json!({"forwardTrafficSFR": true}), "forwardTrafficSFR"),
+            (
+                json!({"forwardTrafficCX": true, "forwardTrafficSFR": "true"}),
+                "forwardTrafficSFR",
+            ),
+            (
+                json!({"name": "", "ipv6Info": {"enforceEUI64": true}}),
+                "ipv6Info.enforceEUI64",
+            ),
+            (
+                json!({"ipv6Info": {"nDiscoveryPrefixList": [{"prefix": "x"}]}}),
+                "ipv6Info.nDiscoveryPrefixList.prefix",
+            ),
+            (
+                json!({"ipv6Info": {"nDiscoveryPrefixList": {"prefix": "2001:db8::/64"}}}),
+                "ipv6Info.nDiscoveryPrefixList",
+            ),
             (json!({"hardwareID": "GigabitEthernet0/2"}), "hardwareID"),
         ];
         for (body, attr) in cases {
             let e = from_json(&body, Family::Physical, mode).expect_err(&body.to_string());
             assert_eq!(e.attribute, attr, "{body}");
         }
+    }
+
+    #[test]
+    fn traffic_forwarding_is_for_physical_ports_and_one_module() {
+        let existing = inside();
+        let r = from_json(
+            &json!({"forwardTrafficSFR": true, "forwardTrafficCX": false}),
+            Family::Physical,
+            Mode::Replace(&existing, 1500),
+        )
+        .unwrap();
+        assert_eq!(r.interface.traffic_forward, Some(TrafficModule::Sfr));
+        assert_eq!(r.interface.nameif, None);
+        let back = out(&r.interface, Family::Physical, 1500);
+        assert_eq!(back["forwardTrafficSFR"], true);
+        assert_eq!(back["forwardTrafficCX"], false);
+        // PATCH: false for the other module keeps it; false for its own clears it.
+        let mut passive = Interface::unconfigured("GigabitEthernet0/1");
+        passive.traffic_forward = Some(TrafficModule::Cx);
+        let keep = from_json(
+            &json!({"forwardTrafficSFR": false}),
+            Family::Physical,
+            Mode::Patch(&passive, 1500),
+        )
+        .unwrap();
+        assert_eq!(keep.interface.traffic_forward, Some(TrafficModule::Cx));
+        let clear = from_json(
+            &json!({"forwardTrafficCX": false}),
+            Family::Physical,
+            Mode::Patch(&passive, 1500),
+        )
+        .unwrap();
+        assert_eq!(clear.interface.traffic_forward, None);
+        let e = from_json(
+            &json!({"hardwareID": "GigabitEthernet0/1.5", "forwardTrafficCX": true}),
+            Family::Vlan,
+            Mode::Create,
+        )
+        .unwrap_err();
+        assert_eq!(e.attribute, "forwardTrafficCX");
+    }
+
+    #[test]
+    fn port_channel_members_are_read_and_kept_when_absent() {
+        let mut pc = Interface::unconfigured("Port-channel2");
+        pc.members = vec!["GigabitEthernet0/2".into()];
+        let keep = from_json(
+            &json!({"name": "bundle"}),
+            Family::PortChannel,
+            Mode::Replace(&pc, 1500),
+        )
+        .unwrap();
+        assert_eq!(keep.interface.members, ["GigabitEthernet0/2"]);
+        let set = from_json(
+            &json!({"members": [{"objectId": "GigabitEthernet0_API_SLASH_3"}, "GigabitEthernet0/4"]}),
+            Family::PortChannel,
+            Mode::Patch(&pc, 1500),
+        )
+        .unwrap();
+        assert_eq!(
+            set.interface.members,
+            ["GigabitEthernet0/3", "GigabitEthernet0/4"]
+        );
+        let seventeen: Vec<String> = (0..17).map(|n| format!("GigabitEthernet1/{n}")).collect();
+        let e = from_json(
+            &json!({"members": seventeen}),
+            Family::PortChannel,
+            Mode::Patch(&pc, 1500),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("at most 16"), "{e}");
+        let e = from_json(
+            &json!({"members": ["Port-channel3"]}),
+            Family::PortChannel,
+            Mode::Patch(&pc, 1500),
+        )
+        .unwrap_err();
+        assert_eq!(e.attribute, "members");
     }
 
     #[test]
@@ -1135,6 +1272,28 @@ mod tests {
         );
     }
 
+    fn arb_nd_prefix() -> impl Strategy<Value = NdPrefix> {
+        (
+            proptest::option::of((any::<u128>(), 1u8..=128)),
+            proptest::option::of((any::<u32>(), any::<u32>())),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(target, life, no_advertise, off_link, no_autoconfig)| NdPrefix {
+                    target: match target {
+                        Some((a, len)) => PrefixTarget::Prefix(Ipv6Addr::from(a), len),
+                        None => PrefixTarget::Default,
+                    },
+                    lifetimes: life.map(|(a, b)| (a.max(b), a.min(b))),
+                    no_advertise,
+                    off_link,
+                    no_autoconfig,
+                },
+            )
+    }
+
     fn arb_interface() -> impl Strategy<Value = (Interface, u16)> {
         let ipv4 = prop_oneof![
             Just(Ipv4Setting::None),
@@ -1162,8 +1321,9 @@ mod tests {
             proptest::option::of((any::<u64>(), proptest::option::of(any::<u128>()))),
             1000u32..5000,
             any::<bool>(),
+            proptest::collection::vec(arb_nd_prefix(), 0..3),
         )
-            .prop_map(|(enabled, autoconfig, addrs, ll, ns, suppress)| {
+            .prop_map(|(enabled, autoconfig, addrs, ll, ns, suppress, prefixes)| {
                 let mut addresses: Vec<Ipv6Address> = Vec::new();
                 for (a, prefix, sb, eui64) in addrs {
                     let address = Ipv6Addr::from(a);
@@ -1182,6 +1342,12 @@ mod tests {
                         sb.map(Ipv6Addr::from),
                     )
                 });
+                let mut nd_prefixes: Vec<NdPrefix> = Vec::new();
+                for p in prefixes {
+                    if !nd_prefixes.iter().any(|x| x.target == p.target) {
+                        nd_prefixes.push(p);
+                    }
+                }
                 Ipv6Setting {
                     enabled,
                     autoconfig,
@@ -1192,6 +1358,8 @@ mod tests {
                         suppress_ra: suppress,
                         ..NdSettings::default()
                     },
+                    nd_prefixes,
+                    enforce_eui64: false,
                 }
             });
         (
@@ -1208,9 +1376,28 @@ mod tests {
                 prop::sample::select(vec!["active", "passive", "on"]),
             )),
             MTU_RANGE.0..=MTU_RANGE.1,
+            (
+                any::<bool>(),
+                proptest::option::of(prop::sample::select(vec![
+                    TrafficModule::Cx,
+                    TrafficModule::Sfr,
+                ])),
+            ),
         )
             .prop_map(
-                |(nameif, level, desc, shutdown, mgmt, ipv4, ipv6, speed, group, mtu)| {
+                |(
+                    nameif,
+                    level,
+                    desc,
+                    shutdown,
+                    mgmt,
+                    ipv4,
+                    ipv6,
+                    speed,
+                    group,
+                    mtu,
+                    (eui, fwd),
+                )| {
                     let mut i = Interface::unconfigured("GigabitEthernet0/3");
                     i.nameif = nameif;
                     i.security_level = level;
@@ -1224,6 +1411,12 @@ mod tests {
                         id,
                         mode: mode.to_owned(),
                     });
+                    // A passive port has no name; enforcing EUI-64 needs one.
+                    if i.nameif.is_some() {
+                        i.ipv6.enforce_eui64 = eui;
+                    } else {
+                        i.traffic_forward = fwd;
+                    }
                     (i, mtu)
                 },
             )
@@ -1239,12 +1432,16 @@ mod tests {
         }
 
         #[test]
-        fn cli_then_reading_the_block_gives_the_interface_back((i, _mtu) in arb_interface()) {
+        fn cli_then_reading_the_block_gives_the_interface_back((i, mtu) in arb_interface()) {
             let base = Interface::unconfigured("GigabitEthernet0/3");
-            let cmds = cli::sub_commands(&base, &i);
-            let lines: Vec<&str> = cmds.iter().map(String::as_str).collect();
-            let back = Interface::from_block("GigabitEthernet0/3", &lines);
-            prop_assert_eq!(back, i);
+            let mut cmds = cli::update(&base, None, &i, mtu);
+            if !cmds.iter().any(|l| l.starts_with("interface ")) {
+                cmds.insert(0, "interface GigabitEthernet0/3".to_owned());
+            }
+            let mut text = cmds.join("\n");
+            text.push('\n');
+            let cfg = crate::running::RunningConfig::parse(&text);
+            prop_assert_eq!(cfg.interfaces.get("GigabitEthernet0/3"), Some(&i));
         }
 
         #[test]
@@ -1252,7 +1449,9 @@ mod tests {
             let base = Interface::unconfigured("GigabitEthernet0/3");
             let body = json!({"name": name, "securityLevel": level, "interfaceDesc": v,
                 "ipAddress": {"kind": "StaticIP", "ip": {"value": v}, "netMask": {"value": v}},
-                "ipv6Info": {"ipv6Addresses": [{"address": v, "prefixLength": level}], "linkLocalAddress": {"address": v}},
+                "ipv6Info": {"ipv6Addresses": [{"address": v, "prefixLength": level}], "linkLocalAddress": {"address": v},
+                    "enforceEUI64": v, "nDiscoveryPrefixList": [{"prefix": v, "validLifetime": level, "offLink": v}]},
+                "forwardTrafficCX": v, "members": [v],
                 "activeMacAddress": v, "channelGroupID": v, "mtu": v, "vlanID": level, "hardwareID": v});
             for family in Family::ALL {
                 let _ = from_json(&body, family, Mode::Replace(&base, 1500));

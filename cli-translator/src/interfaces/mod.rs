@@ -4,13 +4,15 @@
 //! - [`model`]: one interface block as the API sees it, and the hardware families.
 //! - [`json`]: the API's JSON (always with `ipAddress` and `ipv6Info`) in and out.
 //! - [`cli`]: the fewest commands turning one interface into another.
+//! - [`nd_prefix`]: `ipv6 nd prefix` lines and their `nDiscoveryPrefixList` items.
 //! - [`Interfaces`]: the snapshot's interfaces and `mtu` lines, in configuration order.
 
 pub mod cli;
 pub mod json;
 pub mod model;
+pub mod nd_prefix;
 
-pub use model::{Family, Interface, Ipv4Setting, Ipv6Address, Ipv6Setting};
+pub use model::{Family, Interface, Ipv4Setting, Ipv6Address, Ipv6Setting, TrafficModule};
 
 /// MTU of an interface without an `mtu` line.
 pub const DEFAULT_MTU: u16 = 1500;
@@ -74,6 +76,38 @@ impl Interfaces {
             Some(slot) => slot.1 = n,
             None => self.mtus.push((nameif.to_owned(), n)),
         }
+    }
+
+    /// Reads one top-level `ipv6 enforce-eui64 <nameif>` line: a flag of the named interface.
+    pub fn absorb_enforce_eui64(&mut self, line: &str) {
+        let mut words = line.split_whitespace();
+        let (Some("ipv6"), Some("enforce-eui64"), Some(nameif), None) =
+            (words.next(), words.next(), words.next(), words.next())
+        else {
+            return;
+        };
+        if let Some(i) = self
+            .items
+            .iter_mut()
+            .find(|i| i.nameif.as_deref() == Some(nameif))
+        {
+            i.ipv6.enforce_eui64 = true;
+        }
+    }
+
+    /// The ports whose `channel-group` names port-channel `hardware_id`, in configuration order.
+    pub fn channel_members(&self, hardware_id: &str) -> Vec<String> {
+        let Some(n) = hardware_id
+            .strip_prefix("Port-channel")
+            .and_then(|n| n.parse::<u16>().ok())
+        else {
+            return Vec::new();
+        };
+        self.items
+            .iter()
+            .filter(|i| i.channel_group.as_ref().is_some_and(|g| g.id == n))
+            .map(|i| i.hardware_id.clone())
+            .collect()
     }
 
     /// Reads one top-level `same-security-traffic permit ...` line.
@@ -239,6 +273,21 @@ mod tests {
         assert!(all.is_empty());
         assert_eq!(all.mtu_line("b"), None);
         all.absorb_setup("same-security-traffic permit intra-interface");
+        all.absorb_block("GigabitEthernet0/2", &["nameif c"]);
+        all.absorb_block("GigabitEthernet0/3", &["channel-group 4 mode on"]);
+        all.absorb_block("GigabitEthernet0/4", &["channel-group 4 mode on"]);
+        all.absorb_enforce_eui64("ipv6 enforce-eui64 c");
+        all.absorb_enforce_eui64("ipv6 enforce-eui64 nowhere");
+        assert_eq!(
+            all.get("GigabitEthernet0/2").map(|i| i.ipv6.enforce_eui64),
+            Some(true)
+        );
+        assert_eq!(
+            all.channel_members("Port-channel4"),
+            ["GigabitEthernet0/3", "GigabitEthernet0/4"]
+        );
+        assert!(all.channel_members("Port-channel5").is_empty());
+        assert!(all.channel_members("Redundant4").is_empty());
         assert_eq!(
             all.setup,
             Setup {

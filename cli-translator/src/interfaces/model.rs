@@ -14,11 +14,15 @@
 //!  ip address <ip> <mask> [standby <ip>] | ip address dhcp [setroute]
 //!  ipv6 enable | ipv6 address autoconfig | ipv6 address <a>/<len> [eui-64] [standby <a>]
 //!  ipv6 address <fe80::..> link-local [standby <a>] | ipv6 nd <setting> ...
+//!  ipv6 nd prefix <prefix>|default ...          (see [`super::nd_prefix`])
+//!  traffic-forward cxsc|sfr monitor-only        (physical ports without a nameif)
 //! ```
+//! and the global `ipv6 enforce-eui64 <nameif>` line, held as a flag of the named interface.
 //! Other sub-commands are left alone: the API neither shows nor changes them.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use super::nd_prefix::NdPrefix;
 use crate::ast::Command;
 use crate::parse::{is_description, parse_command};
 
@@ -207,6 +211,10 @@ pub struct Ipv6Setting {
     /// `ipv6 address <fe80::...> link-local [standby <a>]`
     pub link_local: Option<(Ipv6Addr, Option<Ipv6Addr>)>,
     pub nd: NdSettings,
+    /// `ipv6 nd prefix ...` lines, in configuration order, one per prefix.
+    pub nd_prefixes: Vec<NdPrefix>,
+    /// The global `ipv6 enforce-eui64 <nameif>` names this interface.
+    pub enforce_eui64: bool,
 }
 
 /// `mac-address <active> [standby <standby>]`, dotted hex (`0011.2233.4455`).
@@ -222,6 +230,38 @@ pub struct ChannelGroup {
     pub id: u16,
     /// `active`, `passive` or `on`.
     pub mode: String,
+}
+
+/// The module a passive port hands its traffic to (`traffic-forward <module> monitor-only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrafficModule {
+    /// `cxsc`: the ASA CX module (`forwardTrafficCX`).
+    Cx,
+    /// `sfr`: the ASA FirePOWER module (`forwardTrafficSFR`).
+    Sfr,
+}
+
+impl TrafficModule {
+    /// The module's word on the CLI.
+    pub fn word(self) -> &'static str {
+        match self {
+            TrafficModule::Cx => "cxsc",
+            TrafficModule::Sfr => "sfr",
+        }
+    }
+
+    pub fn from_word(w: &str) -> Option<TrafficModule> {
+        match w {
+            "cxsc" => Some(TrafficModule::Cx),
+            "sfr" => Some(TrafficModule::Sfr),
+            _ => None,
+        }
+    }
+
+    /// `traffic-forward <module> monitor-only`
+    pub fn line(self) -> String {
+        format!("traffic-forward {} monitor-only", self.word())
+    }
 }
 
 /// `flowcontrol send on [<low> <high> <period>]`
@@ -250,8 +290,11 @@ pub struct Interface {
     pub channel_group: Option<ChannelGroup>,
     pub lacp_priority: Option<u16>,
     pub flowcontrol: Option<Flowcontrol>,
-    /// `member-interface <hw>` lines (redundant interfaces).
+    /// `member-interface <hw>` lines (redundant interfaces); for a port-channel, the ports
+    /// whose `channel-group` names it (filled in by the reader of the whole configuration).
     pub members: Vec<String>,
+    /// `traffic-forward <module> monitor-only` (passive monitoring port).
+    pub traffic_forward: Option<TrafficModule>,
 }
 
 /// Values `speed` takes.
@@ -290,6 +333,7 @@ impl Interface {
             lacp_priority: None,
             flowcontrol: None,
             members: Vec::new(),
+            traffic_forward: None,
         }
     }
 
@@ -366,6 +410,11 @@ impl Interface {
             }
             ["lacp", "port-priority", n] => self.lacp_priority = n.parse().ok(),
             ["member-interface", hw] => self.members.push((*hw).to_owned()),
+            ["traffic-forward", m, "monitor-only"] => {
+                if let Some(m) = TrafficModule::from_word(m) {
+                    self.traffic_forward = Some(m);
+                }
+            }
             ["flowcontrol", "send", "on", rest @ ..] => {
                 let water = match rest {
                     [low, high, period, ..] => match (low.parse(), high.parse(), period.parse()) {
@@ -421,6 +470,14 @@ impl Interface {
                     standby,
                     eui64,
                 });
+            }
+            ["nd", "prefix", rest @ ..] => {
+                if let Ok(p) = NdPrefix::parse(rest) {
+                    match v6.nd_prefixes.iter_mut().find(|x| x.target == p.target) {
+                        Some(slot) => *slot = p,
+                        None => v6.nd_prefixes.push(p),
+                    }
+                }
             }
             ["nd", rest @ ..] => {
                 let nd = &mut v6.nd;
@@ -579,6 +636,34 @@ mod tests {
         });
         let dhcp = Interface::from_block("Management0/0", &["ip address dhcp setroute"]);
         assert_eq!(dhcp.ipv4, Ipv4Setting::Dhcp { setroute: true });
+    }
+
+    #[test]
+    fn reads_nd_prefixes_and_traffic_forwarding() {
+        let i = Interface::from_block(
+            "GigabitEthernet0/2",
+            &[
+                "traffic-forward sfr monitor-only",
+                "ipv6 nd prefix 2001:db8::/64 100 50",
+                "ipv6 nd prefix default no-advertise",
+                "ipv6 nd prefix 2001:db8::/64 off-link",
+                "ipv6 nd prefix 2001:db8:1::/64 at 1 jan 00:00 1 jan 00:00",
+                "traffic-forward ips monitor-only",
+            ],
+        );
+        assert_eq!(i.traffic_forward, Some(TrafficModule::Sfr));
+        let lines: Vec<String> = i.ipv6.nd_prefixes.iter().map(NdPrefix::line).collect();
+        assert_eq!(
+            lines,
+            [
+                "ipv6 nd prefix 2001:db8::/64 off-link",
+                "ipv6 nd prefix default no-advertise"
+            ]
+        );
+        assert_eq!(
+            TrafficModule::Cx.line(),
+            "traffic-forward cxsc monitor-only"
+        );
     }
 
     #[test]

@@ -910,6 +910,8 @@ impl Applier<'_> {
                 Ok(_) => Err(CliError::invalid(line, 0)),
                 Err(e) if e.kind == ParseErrorKind::NotModelled => {
                     self.check_interface_line(sub.block, line)?;
+                    let canonical = self.canonical_interface_line(sub.block, line);
+                    let text = canonical.as_deref().unwrap_or(text);
                     self.verbatim_child(sub, text, ChildOrder::Interface);
                     Ok(Step::Done(None))
                 }

@@ -51,6 +51,17 @@ pub enum CliError {
     ChannelMemberNamed(String),
     /// `nameif` on a member of a port-channel.
     NameifOnChannelMember(String),
+    /// `channel-group <n>` on a port already in another channel group (port, its group).
+    ChannelGroupTaken {
+        interface: String,
+        group: u16,
+    },
+    /// `traffic-forward` on a port with a nameif.
+    TrafficForwardNamed(String),
+    /// `nameif` on a traffic-forwarding port.
+    NameifOnTrafficForward(String),
+    /// `traffic-forward` on a port-channel member, or `channel-group` on a traffic-forwarding port.
+    TrafficForwardChannelMember(String),
     /// An access-list entry names an object group that does not exist.
     NoSuchObjectGroup(String),
     /// An access-list entry names a time range that does not exist.
@@ -117,6 +128,22 @@ impl fmt::Display for CliError {
             CliError::ChannelMemberNamed(hw) => write!(
                 f,
                 "ERROR: Interface {hw} has a nameif configured; remove it before adding it to a port-channel"
+            ),
+            CliError::ChannelGroupTaken { interface, group } => write!(
+                f,
+                "ERROR: Interface {interface} is already a member of port-channel {group}; remove it with 'no channel-group' first"
+            ),
+            CliError::TrafficForwardNamed(hw) => write!(
+                f,
+                "ERROR: Interface {hw} has a nameif configured; remove it before configuring traffic-forward"
+            ),
+            CliError::NameifOnTrafficForward(hw) => write!(
+                f,
+                "ERROR: Interface {hw} is a traffic-forwarding interface and cannot have a nameif"
+            ),
+            CliError::TrafficForwardChannelMember(hw) => write!(
+                f,
+                "ERROR: Interface {hw} cannot be both a traffic-forwarding interface and a port-channel member"
             ),
             CliError::CannotRemoveInterface(hw) => {
                 write!(f, "ERROR: Interface {hw} cannot be removed")

@@ -9,7 +9,14 @@
 //! <n>`, `route <n> ...`, `ipv6 route <n> ...`, `nat (<a>,<b>) ...` (twice NAT and object
 //! NAT), `mtu <n> ...`, `http|ssh|telnet <address> ... <n>`, `logging host <n> ...`,
 //! `snmp-server host <n> ...`, `icmp permit|deny ... <n>`, `dhcpd ... <n>`,
-//! `monitor-interface <n>`.
+//! `monitor-interface <n>`, `ipv6 enforce-eui64 <n>`.
+//!
+//! Passive ports (`traffic-forward cxsc|sfr monitor-only`, ASA CX / FirePOWER monitor-only
+//! mode) follow the ASA's rules: physical ports only, no nameif (the name goes first, and a
+//! passive port takes none), not a port-channel member, one module per port (a new
+//! `traffic-forward` line replaces the old one). `ipv6 nd prefix` lines are checked by
+//! [`NdPrefix::parse`], stored in their canonical form, one per prefix. A port joins one
+//! channel group: `channel-group` naming another group than its current one is refused.
 //!
 //! Re-entering `nameif` with another name renames the interface everywhere: each line that
 //! named the old name (at the place its family holds a nameif) names the new one, in the same
@@ -18,6 +25,8 @@
 use std::net::{IpAddr, Ipv6Addr};
 
 use cli_translator::ast::Command;
+use cli_translator::interfaces::model::TrafficModule;
+use cli_translator::interfaces::nd_prefix::{NdPrefix, PrefixSyntax};
 
 use super::apply::{Applier, Step, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
@@ -51,10 +60,42 @@ fn nameif_slot(words: &[&str]) -> Option<usize> {
         ["ipv6", "route", _, ..] | ["logging", "host", _, ..] | ["snmp-server", "host", _, ..] => {
             Some(2)
         }
+        ["ipv6", "enforce-eui64", _] => Some(2),
         ["http" | "ssh" | "telnet", addr, .., _] if is_address_word(addr) => Some(last),
         ["icmp", "permit" | "deny", .., _] | ["dhcpd", .., _] => Some(last),
         _ => None,
     }
+}
+
+/// Whether `line` (or its `no` form) is a global command even though its first word is an
+/// interface sub-command's (`ipv6 enforce-eui64 <nameif>`): typed in interface mode, it
+/// leaves the mode, as on the ASA.
+pub fn is_global_line(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(
+        words.as_slice(),
+        ["ipv6", "enforce-eui64", ..] | ["no", "ipv6", "enforce-eui64", ..]
+    )
+}
+
+/// The `channel-group` number of an interface block, if it is a member.
+fn channel_group_of(cfg: &Config, id: BlockId) -> Option<u16> {
+    cfg.block(id)?.children.iter().find_map(|c| {
+        let words: Vec<&str> = c.text.split_whitespace().collect();
+        match words.as_slice() {
+            ["channel-group", n, ..] => n.parse().ok(),
+            _ => None,
+        }
+    })
+}
+
+/// Whether an interface block holds a `traffic-forward` line.
+fn forwards_traffic(cfg: &Config, id: BlockId) -> bool {
+    cfg.block(id).is_some_and(|b| {
+        b.children
+            .iter()
+            .any(|c| c.text.trim_start().starts_with("traffic-forward "))
+    })
 }
 
 /// Whether one configuration line names interface `nameif`.
@@ -159,6 +200,17 @@ impl Applier<'_> {
                 None
             }
             ["mtu", _] => Some(Err(CliError::Incomplete)),
+            ["ipv6", "enforce-eui64"] => Some(Err(CliError::Incomplete)),
+            ["ipv6", "enforce-eui64", nameif] => {
+                if self.nameif_exists(nameif) {
+                    None
+                } else {
+                    Some(Err(CliError::NoSuchNameif((*nameif).to_owned())))
+                }
+            }
+            ["ipv6", "enforce-eui64", _, _, ..] => {
+                Some(Err(CliError::invalid(line, word_offset(line, 3))))
+            }
             ["clear", "configure", "interface", rest @ ..] => {
                 Some(self.clear_interfaces(line, rest))
             }
@@ -226,6 +278,9 @@ impl Applier<'_> {
         {
             return Err(CliError::NameifOnChannelMember(hardware_of(self.cfg, id)));
         }
+        if matches!(cmd, Command::Nameif(_)) && forwards_traffic(self.cfg, id) {
+            return Err(CliError::NameifOnTrafficForward(hardware_of(self.cfg, id)));
+        }
         // A rename carries the references along (`rename_nameif_references`); removing the
         // name is refused while anything names it.
         if !matches!(cmd, Command::NoNameif) {
@@ -291,6 +346,42 @@ impl Applier<'_> {
         }
     }
 
+    /// The form an (already checked) verbatim interface sub-command is stored in, when it is
+    /// not the text as typed, after removing the line it replaces: `ipv6 nd prefix` lines in
+    /// canonical form, one per prefix (their `no` forms name the prefix canonically); a
+    /// `traffic-forward` line replaces the port's other one.
+    pub fn canonical_interface_line(&mut self, id: BlockId, line: &str) -> Option<String> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["ipv6", "nd", "prefix", rest @ ..] => {
+                let p = NdPrefix::parse(rest).ok()?;
+                self.cfg.update(id, |b| {
+                    b.children.retain(|c| {
+                        let w: Vec<&str> = c.text.split_whitespace().collect();
+                        !matches!(w.as_slice(), ["ipv6", "nd", "prefix", r @ ..]
+                            if NdPrefix::parse(r).is_ok_and(|old| old.target == p.target))
+                    });
+                });
+                Some(p.line())
+            }
+            ["no", "ipv6", "nd", "prefix", target, ..] => {
+                let p = NdPrefix::parse(&[target]).ok()?;
+                Some(p.removal())
+            }
+            ["traffic-forward", _, "monitor-only"] => {
+                let keep = line.trim();
+                self.cfg.update(id, |b| {
+                    b.children.retain(|c| {
+                        let t = c.text.trim_start();
+                        !t.starts_with("traffic-forward ") || t == keep
+                    });
+                });
+                None
+            }
+            _ => None,
+        }
+    }
+
     /// Checks an interface sub-command the grammar keeps verbatim. `no` forms pass.
     pub fn check_interface_line(&self, id: BlockId, line: &str) -> Result<(), CliError> {
         let hw = hardware_of(self.cfg, id);
@@ -329,8 +420,18 @@ impl Applier<'_> {
                     bad(3)
                 } else if nameif_of(self.cfg, id).is_some() {
                     Err(CliError::ChannelMemberNamed(hw))
+                } else if forwards_traffic(self.cfg, id) {
+                    Err(CliError::TrafficForwardChannelMember(hw))
                 } else {
-                    Ok(())
+                    match channel_group_of(self.cfg, id) {
+                        Some(group) if n.parse::<u16>().ok() != Some(group) => {
+                            Err(CliError::ChannelGroupTaken {
+                                interface: hw,
+                                group,
+                            })
+                        }
+                        _ => Ok(()),
+                    }
                 }
             }
             ["channel-group", ..] => Err(CliError::Incomplete),
@@ -351,6 +452,28 @@ impl Applier<'_> {
                 }
             }
             ["management-only", rest @ ..] if !rest.is_empty() => bad(1),
+            ["traffic-forward", ..] if !physical => bad(0),
+            ["traffic-forward"] => Err(CliError::Incomplete),
+            ["traffic-forward", m, rest @ ..] => match (TrafficModule::from_word(m), rest) {
+                (None, _) => bad(1),
+                (Some(_), []) => Err(CliError::Incomplete),
+                (Some(_), ["monitor-only"]) => {
+                    if nameif_of(self.cfg, id).is_some() {
+                        Err(CliError::TrafficForwardNamed(hw))
+                    } else if channel_group_of(self.cfg, id).is_some() {
+                        Err(CliError::TrafficForwardChannelMember(hw))
+                    } else {
+                        Ok(())
+                    }
+                }
+                (Some(_), ["monitor-only", ..]) => bad(3),
+                (Some(_), _) => bad(2),
+            },
+            ["ipv6", "nd", "prefix", rest @ ..] => match NdPrefix::parse(rest) {
+                Ok(_) => Ok(()),
+                Err(PrefixSyntax::Incomplete) => Err(CliError::Incomplete),
+                Err(PrefixSyntax::BadWord(i)) => bad(3 + i),
+            },
             ["ipv6", "address", a, rest @ ..] if *a != "autoconfig" => {
                 let ok = match rest.first() {
                     Some(&"link-local") => a.parse::<Ipv6Addr>().is_ok(),
@@ -388,6 +511,7 @@ mod tests {
             "icmp permit any inside",
             "dhcpd enable inside",
             "monitor-interface inside",
+            "ipv6 enforce-eui64 inside",
         ];
         for l in yes {
             assert!(line_names(l, "inside"), "{l}");
@@ -401,6 +525,7 @@ mod tests {
             "nat (dmz,outside) dynamic inside",
             "logging host insider 10.0.0.5",
             "description inside",
+            "ipv6 enforce-eui64 insider",
         ];
         for l in no {
             assert!(!line_names(l, "inside"), "{l}");
@@ -414,6 +539,18 @@ mod tests {
             let _ = nat_pair(&s);
             let _ = is_address_word(&s);
         }
+    }
+
+    #[test]
+    fn only_global_only_lines_leave_interface_mode() {
+        assert!(is_global_line("ipv6 enforce-eui64 inside"));
+        assert!(is_global_line("no ipv6 enforce-eui64 inside"));
+        assert!(!is_global_line("ipv6 enable"));
+        assert!(!is_global_line("ipv6 nd prefix default"));
+        assert_eq!(
+            rename_in_line("ipv6 enforce-eui64 inside", "inside", "lan").as_deref(),
+            Some("ipv6 enforce-eui64 lan")
+        );
     }
 
     #[test]
@@ -459,7 +596,7 @@ mod engine_tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
         #[test]
         fn arbitrary_interface_sub_commands_never_panic(
-            line in "(speed|duplex|vlan|channel-group|member-interface|mac-address|ipv6 address|mtu|no)( [\\PC&&[^\n]]{0,12}){0,4}"
+            line in "(speed|duplex|vlan|channel-group|member-interface|mac-address|ipv6 address|ipv6 nd prefix|no ipv6 nd prefix|traffic-forward|ipv6 enforce-eui64|mtu|no)( [\\PC&&[^\n]]{0,12}){0,4}"
         ) {
             let mut e = boot();
             let _ = exec(&mut e, &["interface GigabitEthernet0/1.5", &format!(" {line}")]);
@@ -708,5 +845,223 @@ mod engine_tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn enforce_eui64_names_the_interface_and_follows_a_rename() {
+        let mut e = boot();
+        let out = refused(&mut e, &["ipv6 enforce-eui64 inside"]);
+        assert_eq!(out, "ERROR: Interface inside not found\n");
+        let out = refused(&mut e, &["ipv6 enforce-eui64"]);
+        assert!(out.contains("Incomplete"), "{out}");
+        inside(&mut e);
+        // Typed in interface mode, the global line leaves the mode.
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/1",
+                " ipv6 enable",
+                "ipv6 enforce-eui64 inside",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(text.contains("\nipv6 enforce-eui64 inside\n"), "{text}");
+        assert!(!text.contains(" ipv6 enforce-eui64"), "{text}");
+        let out = refused(&mut e, &["interface GigabitEthernet0/1", " no nameif"]);
+        assert!(
+            out.contains("is referenced by \"ipv6 enforce-eui64 inside\""),
+            "{out}"
+        );
+        ok(&mut e, &["interface GigabitEthernet0/1", " nameif lan"]);
+        let text = running(&mut e);
+        assert!(text.contains("\nipv6 enforce-eui64 lan\n"), "{text}");
+        ok(
+            &mut e,
+            &[
+                "no ipv6 enforce-eui64 lan",
+                "interface GigabitEthernet0/1",
+                " no nameif",
+            ],
+        );
+        assert!(!running(&mut e).contains("enforce-eui64"));
+    }
+
+    #[test]
+    fn nd_prefixes_are_checked_and_kept_one_per_prefix_in_canonical_form() {
+        let mut e = boot();
+        for (bad, out_has) in [
+            (" ipv6 nd prefix 2001:db8::", "Invalid input"),
+            (" ipv6 nd prefix 2001:db8::/64 100 200", "Invalid input"),
+            (" ipv6 nd prefix 2001:db8::/64 100", "Incomplete"),
+            (" ipv6 nd prefix 2001:db8::/64 loud", "Invalid input"),
+            (" ipv6 nd prefix", "Incomplete"),
+        ] {
+            let out = refused(&mut e, &["interface GigabitEthernet0/2", bad]);
+            assert!(out.contains(out_has), "{bad}: {out}");
+        }
+        let out = refused(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/2",
+                " ipv6 nd prefix 2001:db8::/64 100 200",
+            ],
+        );
+        // The caret sits under the preferred lifetime above the valid one.
+        let caret = "ipv6 nd prefix 2001:db8::/64 100 ".len();
+        assert!(
+            out.starts_with(&format!(
+                "ipv6 nd prefix 2001:db8::/64 100 200\n{}^",
+                " ".repeat(caret)
+            )),
+            "{out}"
+        );
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/2",
+                " ipv6 nd prefix 2001:DB8:0::/64 off-link no-advertise",
+                " ipv6 nd prefix default 100 50",
+                " ipv6 nd prefix 2001:db8::/64 3600 1800 off-link",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains(
+                " ipv6 nd prefix default 100 50\n ipv6 nd prefix 2001:db8::/64 3600 1800 off-link\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("no-advertise"), "{text}");
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/2",
+                " no ipv6 nd prefix 2001:DB8::/64",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(!text.contains("2001:db8::/64"), "{text}");
+        assert!(text.contains(" ipv6 nd prefix default 100 50\n"), "{text}");
+    }
+
+    #[test]
+    fn traffic_forwarding_ports_are_unnamed_physical_non_members() {
+        let mut e = boot();
+        inside(&mut e);
+        let out = refused(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/1",
+                " traffic-forward sfr monitor-only",
+            ],
+        );
+        assert_eq!(
+            out,
+            "ERROR: Interface GigabitEthernet0/1 has a nameif configured; remove it before configuring traffic-forward\n"
+        );
+        for bad in [
+            " traffic-forward ips monitor-only",
+            " traffic-forward sfr monitor",
+            " traffic-forward sfr monitor-only now",
+        ] {
+            let out = refused(&mut e, &["interface GigabitEthernet0/3", bad]);
+            assert!(out.contains("Invalid input"), "{bad}: {out}");
+        }
+        let out = refused(
+            &mut e,
+            &["interface GigabitEthernet0/3", " traffic-forward sfr"],
+        );
+        assert!(out.contains("Incomplete"), "{out}");
+        let out = refused(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/2.4",
+                " vlan 4",
+                " traffic-forward sfr monitor-only",
+            ],
+        );
+        assert!(out.contains("Invalid input"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/3",
+                " traffic-forward cxsc monitor-only",
+                " traffic-forward sfr monitor-only",
+                " no shutdown",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(
+            text.contains(" traffic-forward sfr monitor-only\n"),
+            "{text}"
+        );
+        assert!(!text.contains("cxsc"), "{text}");
+        let out = refused(&mut e, &["interface GigabitEthernet0/3", " nameif spy"]);
+        assert_eq!(
+            out,
+            "ERROR: Interface GigabitEthernet0/3 is a traffic-forwarding interface and cannot have a nameif\n"
+        );
+        let out = refused(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/3",
+                " channel-group 1 mode active",
+            ],
+        );
+        assert!(out.contains("cannot be both"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/4",
+                " channel-group 1 mode active",
+            ],
+        );
+        let out = refused(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/4",
+                " traffic-forward sfr monitor-only",
+            ],
+        );
+        assert!(out.contains("cannot be both"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/3",
+                " no traffic-forward sfr monitor-only",
+                " nameif spy",
+            ],
+        );
+        assert!(!running(&mut e).contains("traffic-forward"));
+    }
+
+    #[test]
+    fn a_port_joins_one_channel_group() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &["interface GigabitEthernet0/4", " channel-group 2 mode on"],
+        );
+        let out = refused(
+            &mut e,
+            &["interface GigabitEthernet0/4", " channel-group 3 mode on"],
+        );
+        assert_eq!(
+            out,
+            "ERROR: Interface GigabitEthernet0/4 is already a member of port-channel 2; remove it with 'no channel-group' first\n"
+        );
+        // Its own group again (another mode) and a move through `no channel-group` apply.
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/4",
+                " channel-group 2 mode active",
+                " no channel-group",
+                " channel-group 3 mode active",
+            ],
+        );
+        let text = running(&mut e);
+        assert!(text.contains(" channel-group 3 mode active\n"), "{text}");
+        assert!(!text.contains("channel-group 2"), "{text}");
     }
 }

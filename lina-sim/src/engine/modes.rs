@@ -118,6 +118,7 @@ pub fn is_unindented_sub(kind: &SubKind, line: &str, parsed: Option<&Command>) -
     }
     let word = key_word(line).to_ascii_lowercase();
     match kind {
+        SubKind::Interface if super::interfaces::is_global_line(line) => false,
         SubKind::Interface => {
             parsed.is_some_and(is_interface_sub)
                 || INTERFACE_WORDS.contains(&word.as_str())

@@ -1,7 +1,8 @@
 //! Interfaces end to end: the fixed physical set changed with PUT and PATCH, VLAN
 //! sub-interfaces created and deleted, empty logical collections, `ipAddress` and `ipv6Info`
-//! always present, `mtu` lines, a referenced nameif that cannot be cleared, and a rename that
-//! carries the references along.
+//! always present, `mtu` lines, a referenced nameif that cannot be cleared, a rename that
+//! carries the references along, `ipv6 enforce-eui64`, router-advertisement prefixes,
+//! passive (traffic-forwarding) ports and writable port-channel members.
 
 use serde_json::{Value, json};
 
@@ -27,6 +28,17 @@ fn named_port(name: &str, level: i64, ip: &str) -> Value {
         "mtu": 9000,
         "ipAddress": static_ip(ip, "255.255.255.0"),
     })
+}
+
+/// The `interface <hw>` block of a printed configuration (up to its `!`).
+fn block<'t>(text: &'t str, hw: &str) -> &'t str {
+    let head = format!("\ninterface {hw}\n");
+    let Some(start) = text.find(&head) else {
+        return "";
+    };
+    let rest = &text[start..];
+    let end = rest[1..].find("\n!").map_or(rest.len(), |i| i + 2);
+    &rest[..end]
 }
 
 fn cleared_port() -> Value {
@@ -554,4 +566,326 @@ async fn the_go_client_delete_body_resets_a_port() {
     assert_eq!(item["mtu"], 1500);
     let text = running_config(&mut c, &admin).await;
     assert!(!text.contains("mtu inside"), "{text}");
+}
+
+#[tokio::test]
+async fn enforce_eui64_and_nd_prefixes_round_trip_through_the_device() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let body = json!({
+        "hardwareID": "GigabitEthernet0/1", "name": "lab6", "securityLevel": 40,
+        "ipv6Info": {"enabled": true, "enforceEUI64": true,
+            "ipv6Addresses": [{"address": {"kind": "IPv6Address", "value": "2001:db8:40::1"}, "prefixLength": 64}],
+            "nDiscoveryPrefixList": [
+                {"kind": "IPV6Prefix", "prefix": {"kind": "IPv6Network", "value": "2001:DB8:40::/64"},
+                 "hasDuration": true, "validLifetime": 86400, "preferredLifetime": 43200, "noAutoconfig": true},
+                {"kind": "IPV6Prefix", "defaultPrefix": true, "noAdvertise": true}]}
+    });
+    let r = ok(&stack, c.put(GI1, body, &admin).await);
+    expect_status(&r, 204, "PUT with enforceEUI64 and prefixes");
+    let text = running_config(&mut c, &admin).await;
+    assert!(
+        text.contains(
+            " ipv6 nd prefix 2001:db8:40::/64 86400 43200 no-autoconfig\n ipv6 nd prefix default no-advertise\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nipv6 enforce-eui64 lab6\n"), "{text}");
+    let item = json(&ok(&stack, c.get(GI1, &admin).await));
+    let v6 = &item["ipv6Info"];
+    assert_eq!(v6["enforceEUI64"], true);
+    let prefixes = v6["nDiscoveryPrefixList"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(prefixes.len(), 2, "{v6}");
+    assert_eq!(prefixes[0]["kind"], "IPV6Prefix");
+    assert_eq!(prefixes[0]["prefix"]["value"], "2001:db8:40::/64");
+    assert_eq!(prefixes[0]["validLifetime"], 86400);
+    assert_eq!(prefixes[0]["noAutoconfig"], true);
+    assert_eq!(prefixes[1]["defaultPrefix"], true);
+    assert_eq!(prefixes[1]["hasDuration"], false);
+
+    // The global line holds the name: a rename carries it, clearing the flag removes it.
+    let r = ok(&stack, c.patch(GI1, json!({"name": "lab7"}), &admin).await);
+    expect_status(&r, 204, "rename");
+    let text = running_config(&mut c, &admin).await;
+    assert!(text.contains("\nipv6 enforce-eui64 lab7\n"), "{text}");
+    assert!(!text.contains("enforce-eui64 lab6"), "{text}");
+    let r = ok(
+        &stack,
+        c.patch(
+            GI1,
+            json!({"ipv6Info": {"enforceEUI64": false,
+            "nDiscoveryPrefixList": [{"prefix": "2001:db8:40::/64", "offLink": true}]}}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH prefixes");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("enforce-eui64"), "{text}");
+    assert!(
+        text.contains(" ipv6 nd prefix 2001:db8:40::/64 off-link\n"),
+        "{text}"
+    );
+    assert!(!text.contains("ipv6 nd prefix default"), "{text}");
+
+    for (body, what) in [
+        (
+            json!({"name": "", "ipv6Info": {"enforceEUI64": true}}),
+            "enforceEUI64 without a name",
+        ),
+        (
+            json!({"ipv6Info": {"nDiscoveryPrefixList": [{"prefix": "2001:db8::/64\n no nameif"}]}}),
+            "a prefix with a newline",
+        ),
+        (
+            json!({"ipv6Info": {"nDiscoveryPrefixList": [{"prefix": "2001:db8::/64", "validLifetime": 5, "preferredLifetime": 9}]}}),
+            "preferred above valid",
+        ),
+    ] {
+        let r = ok(&stack, c.patch(GI1, body, &admin).await);
+        expect_error(&r, 400, what);
+    }
+    assert_eq!(running_config(&mut c, &admin).await, text);
+
+    // A sub-interface enforcing EUI-64 is deleted with its global line.
+    let r = ok(
+        &stack,
+        c.post(
+            VLAN,
+            json!({"hardwareID": "GigabitEthernet0/2.30", "vlanID": 30, "name": "v30",
+                "ipv6Info": {"enabled": true, "enforceEUI64": true}}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 201, "POST a sub-interface enforcing EUI-64");
+    assert!(
+        running_config(&mut c, &admin)
+            .await
+            .contains("\nipv6 enforce-eui64 v30\n")
+    );
+    let r = ok(
+        &stack,
+        c.delete(
+            "/api/interfaces/vlan/GigabitEthernet0_API_SLASH_2.30",
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "DELETE it");
+    assert_eq!(running_config(&mut c, &admin).await, text);
+}
+
+#[tokio::test]
+async fn a_passive_port_forwards_to_one_module_and_carries_no_name() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    const GI5: &str = "/api/interfaces/physical/GigabitEthernet0_API_SLASH_5";
+    let r = ok(
+        &stack,
+        c.put(
+            GI5,
+            json!({"hardwareID": "GigabitEthernet0/5", "name": "", "forwardTrafficSFR": true,
+            "shutdown": false}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PUT a passive port");
+    let text = running_config(&mut c, &admin).await;
+    assert!(
+        block(&text, "GigabitEthernet0/5").contains("\n traffic-forward sfr monitor-only\n"),
+        "{text}"
+    );
+    let item = json(&ok(&stack, c.get(GI5, &admin).await));
+    assert_eq!(item["forwardTrafficSFR"], true);
+    assert_eq!(item["forwardTrafficCX"], false);
+
+    // A name on a passive port: LINA's error, nothing changed.
+    let r = ok(&stack, c.patch(GI5, json!({"name": "spy"}), &admin).await);
+    let (_, details) = expect_error(&r, 400, "naming a passive port");
+    assert!(
+        details.contains("traffic-forwarding interface"),
+        "{details}"
+    );
+    assert_eq!(running_config(&mut c, &admin).await, text);
+    let r = ok(
+        &stack,
+        c.patch(
+            GI5,
+            json!({"forwardTrafficCX": true, "forwardTrafficSFR": true}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "two modules");
+    let r = ok(
+        &stack,
+        c.post(
+            VLAN,
+            json!({"hardwareID": "GigabitEthernet0/5.7", "vlanID": 7, "forwardTrafficCX": true}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "a passive sub-interface");
+
+    // Back to a named port in one PUT: the module goes before the name.
+    let r = ok(
+        &stack,
+        c.put(
+            GI5,
+            json!({"hardwareID": "GigabitEthernet0/5", "name": "spy",
+        "securityLevel": 5}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PUT naming the port");
+    let item = json(&ok(&stack, c.get(GI5, &admin).await));
+    assert_eq!(item["forwardTrafficSFR"], false);
+    assert_eq!(item["name"], "spy");
+}
+
+#[tokio::test]
+async fn port_channel_members_are_written_on_their_ports() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    const PC: &str = "/api/interfaces/portchannel";
+    const PC4: &str = "/api/interfaces/portchannel/Port-channel4";
+    let member = |id: &str| json!({"kind": "objectRef#Interface", "objectId": id});
+    let body = json!({"hardwareID": "Port-channel4", "name": "uplink", "securityLevel": 0,
+        "members": [member("GigabitEthernet0_API_SLASH_2"), member("GigabitEthernet0_API_SLASH_3")]});
+    let r = ok(&stack, c.post(PC, body, &admin).await);
+    expect_status(&r, 201, "POST a port-channel with members");
+    let text = running_config(&mut c, &admin).await;
+    for hw in ["GigabitEthernet0/2", "GigabitEthernet0/3"] {
+        assert!(
+            block(&text, hw).contains("\n channel-group 4 mode active\n"),
+            "{hw} in {text}"
+        );
+    }
+    let members = |item: &Value| -> Vec<String> {
+        item["members"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|x| x["objectId"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let item = json(&ok(&stack, c.get(PC4, &admin).await));
+    assert_eq!(
+        members(&item),
+        [
+            "GigabitEthernet0_API_SLASH_2",
+            "GigabitEthernet0_API_SLASH_3"
+        ]
+    );
+
+    // PATCH: Gi0/3 leaves, Gi0/4 joins with the group's mode.
+    let r = ok(
+        &stack,
+        c.patch(
+            PC4,
+            json!({"members": [member("GigabitEthernet0_API_SLASH_2"),
+            "GigabitEthernet0/4"]}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH members");
+    let item = json(&ok(&stack, c.get(PC4, &admin).await));
+    assert_eq!(
+        members(&item),
+        [
+            "GigabitEthernet0_API_SLASH_2",
+            "GigabitEthernet0_API_SLASH_4"
+        ]
+    );
+    let port = json(&ok(
+        &stack,
+        c.get(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_3",
+            &admin,
+        )
+        .await,
+    ));
+    assert_eq!(port["channelGroupID"], "");
+    // A PUT without `members` leaves the ports alone.
+    let r = ok(
+        &stack,
+        c.put(PC4, json!({"name": "uplink2", "securityLevel": 0}), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT without members");
+    let item = json(&ok(&stack, c.get(PC4, &admin).await));
+    assert_eq!(item["name"], "uplink2");
+    assert_eq!(members(&item).len(), 2);
+
+    // A port of another group, a named port, a sub-interface, a missing port: refused, nothing changed.
+    let r = ok(
+        &stack,
+        c.patch(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_6",
+            json!({"channelGroupID": "9", "channelGroupMode": "on"}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "Gi0/6 into group 9");
+    let r = ok(
+        &stack,
+        c.put(GI1, named_port("inside", 100, "10.0.0.1"), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "naming Gi0/1");
+    let before = running_config(&mut c, &admin).await;
+    let (_, details) = expect_error(
+        &ok(
+            &stack,
+            c.patch(PC4, json!({"members": ["GigabitEthernet0/6"]}), &admin)
+                .await,
+        ),
+        400,
+        "a port of another group",
+    );
+    assert!(
+        details.contains("already a member of port-channel 9"),
+        "{details}"
+    );
+    let (_, details) = expect_error(
+        &ok(
+            &stack,
+            c.patch(PC4, json!({"members": ["GigabitEthernet0/1"]}), &admin)
+                .await,
+        ),
+        400,
+        "a named port",
+    );
+    assert!(details.contains("has a nameif"), "{details}");
+    for (members, what) in [
+        (json!(["GigabitEthernet0/2.5"]), "a sub-interface"),
+        (json!(["GigabitEthernet0/9"]), "a missing port"),
+    ] {
+        let r = ok(
+            &stack,
+            c.patch(PC4, json!({"members": members}), &admin).await,
+        );
+        expect_error(&r, 400, what);
+    }
+    assert_eq!(running_config(&mut c, &admin).await, before);
+
+    // An empty list frees every port.
+    let r = ok(&stack, c.patch(PC4, json!({"members": []}), &admin).await);
+    expect_status(&r, 204, "PATCH members []");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("channel-group 4"), "{text}");
 }

@@ -7,6 +7,11 @@
 //! BVIs are created with POST and removed with DELETE. objectIds are hardware ids with the
 //! first `/` as `_API_SLASH_`; a plain hardware id (`GigabitEthernet0%2F1`) is accepted too.
 //!
+//! A port-channel's `members` are the ports whose `channel-group` names it: a write with
+//! `members` sends, in the same batch, `channel-group <n> mode <mode>` to each joining port
+//! and `no channel-group` to each leaving one; LINA refuses a port of another group or one
+//! with a nameif, and then nothing changes.
+//!
 //! Writes send the fewest commands (see `cli_translator::interfaces::cli`); LINA refuses
 //! removing or renaming a nameif that other configuration still names (access groups,
 //! routes, NAT, management access, logging hosts), and then nothing changes. The snapshot
@@ -98,28 +103,19 @@ fn find<'c>(cfg: &'c RunningConfig, family: Family, id: &str) -> Result<&'c Inte
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))
 }
 
+/// The interface as the API shows it: a port-channel with its member ports.
+fn with_members(cfg: &RunningConfig, iface: &Interface) -> Interface {
+    let mut copy = iface.clone();
+    if Family::of(&iface.hardware_id) == Some(Family::PortChannel) {
+        copy.members = cfg.interfaces.channel_members(&iface.hardware_id);
+    }
+    copy
+}
+
 fn item_json(call: &Call<'_>, cfg: &RunningConfig, family: Family, iface: &Interface) -> Value {
     let item_url = |path: &str, id: &str| call.origin.item_url(path, id);
     let member = |hw: &str| cfg.interfaces.get(hw).cloned();
-    let with_ports;
-    let iface = if family == Family::PortChannel {
-        // Its members are the ports whose `channel-group` names its number.
-        let n = iface
-            .hardware_id
-            .strip_prefix("Port-channel")
-            .and_then(|n| n.parse::<u16>().ok());
-        let mut copy = iface.clone();
-        copy.members = cfg
-            .interfaces
-            .iter()
-            .filter(|i| i.channel_group.as_ref().map(|g| g.id) == n && n.is_some())
-            .map(|i| i.hardware_id.clone())
-            .collect();
-        with_ports = copy;
-        &with_ports
-    } else {
-        iface
-    };
+    let iface = &with_members(cfg, iface);
     if_json::to_json(
         iface,
         family,
@@ -190,15 +186,25 @@ fn check(cfg: &RunningConfig, new: &Interface) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Records the written interface in the snapshot (later bulk entries see it), then reloads.
+/// Records the written interface (and the member ports a port-channel write changed) in the
+/// snapshot (later bulk entries see them), then reloads.
 fn record(
     call: &Call<'_>,
     generation: u64,
     old_nameif: Option<String>,
-    new: Interface,
+    mut new: Interface,
     mtu_line: Option<u16>,
+    ports: Vec<Interface>,
 ) {
+    if Family::of(&new.hardware_id) == Some(Family::PortChannel) {
+        // Its members live on the ports.
+        new.members.clear();
+    }
     call.apply_write_then_reload(generation, move |cfg| {
+        // Member ports carry no name (LINA refuses one), so no `mtu` line moves.
+        for port in ports {
+            cfg.interfaces.set(None, port, None);
+        }
         if let Some(old) = &old_nameif {
             cfg.access.interfaces.retain(|(n, _)| n != old);
         }
@@ -238,12 +244,36 @@ async fn create(call: &Call<'_>, family: Family, body: &[u8]) -> Result<ApiRespo
             FieldProblem::BadValue(format!("the parent interface {parent} does not exist")),
         )));
     }
+    let mut request = request;
+    let current = cfg.interfaces.channel_members(&hw);
+    if family == Family::PortChannel && body.get("members").is_none_or(Value::is_null) {
+        // Without `members` the ports that already name the group stay as they are.
+        request.interface.members = current.clone();
+    }
     check(cfg, &request.interface)?;
-    let commands = interfaces::cli::create(&request.interface, request.mtu);
+    let mut commands = interfaces::cli::create(&request.interface, request.mtu);
+    let mut ports = Vec::new();
+    if family == Family::PortChannel {
+        let wanted = &request.interface.members;
+        commands.extend(interfaces::cli::channel_members(
+            &cfg.interfaces,
+            &hw,
+            &current,
+            wanted,
+        ));
+        ports = interfaces::cli::members_after(&cfg.interfaces, &hw, &current, wanted);
+    }
     drop(snap);
     let result = call.configure(commands).await?;
     let mtu_line = mtu_line_after(None, &request);
-    record(call, result.generation, None, request.interface, mtu_line);
+    record(
+        call,
+        result.generation,
+        None,
+        request.interface,
+        mtu_line,
+        ports,
+    );
     response::with_location(StatusCode::CREATED, &location(call, family, &hw))
 }
 
@@ -258,7 +288,7 @@ async fn update(
     let _serial = call.write_lock().await;
     let snap = call.snapshot().await?;
     let cfg = &snap.config;
-    let existing = find(cfg, family, id)?;
+    let existing = &with_members(cfg, find(cfg, family, id)?);
     let mtu = cfg.interfaces.mtu_of(existing);
     let mode = if patch {
         Mode::Patch(existing, mtu)
@@ -271,8 +301,19 @@ async fn update(
         .nameif
         .as_deref()
         .and_then(|n| cfg.interfaces.mtu_line(n));
-    let commands = interfaces::cli::update(existing, old_line, &request.interface, request.mtu);
+    let mut commands = interfaces::cli::update(existing, old_line, &request.interface, request.mtu);
     let hw = existing.hardware_id.clone();
+    let mut ports = Vec::new();
+    if family == Family::PortChannel {
+        let (old, new) = (&existing.members, &request.interface.members);
+        commands.extend(interfaces::cli::channel_members(
+            &cfg.interfaces,
+            &hw,
+            old,
+            new,
+        ));
+        ports = interfaces::cli::members_after(&cfg.interfaces, &hw, old, new);
+    }
     let old_nameif = existing.nameif.clone();
     drop(snap);
     if !commands.is_empty() {
@@ -284,6 +325,7 @@ async fn update(
             old_nameif,
             request.interface,
             mtu_line,
+            ports,
         );
     }
     response::with_location(StatusCode::NO_CONTENT, &location(call, family, &hw))
@@ -424,6 +466,20 @@ mod tests {
                 .allowed()
                 .contains(&Method::POST)
         );
+    }
+
+    #[test]
+    fn a_port_channel_shows_the_ports_naming_its_group() {
+        let cfg = RunningConfig::parse(
+            "interface GigabitEthernet0/2\n channel-group 4 mode on\n\
+             interface GigabitEthernet0/3\n channel-group 5 mode on\n\
+             interface Port-channel4\n nameif up\n",
+        );
+        let pc = cfg.interfaces.get("Port-channel4").cloned();
+        let shown = pc.map(|pc| with_members(&cfg, &pc).members);
+        assert_eq!(shown, Some(vec!["GigabitEthernet0/2".to_owned()]));
+        let port = cfg.interfaces.get("GigabitEthernet0/3").cloned();
+        assert_eq!(port.map(|p| with_members(&cfg, &p).members), Some(vec![]));
     }
 
     #[test]
