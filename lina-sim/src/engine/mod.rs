@@ -518,13 +518,18 @@ impl Engine {
     }
 
     /// Runs a batch as one CLI session. Atomic: the first failure undoes the batch.
+    ///
+    /// Syslog of an undone batch: the lines that succeeded are taken back, and so are their
+    /// messages (no 342005 "installed successfully" for an image line that was rolled back);
+    /// the failing line's messages report the failure itself (342006, 342008), which stays
+    /// true, so they are delivered.
     fn exec_batch(&mut self, e: &Exec, now: Now) -> (ExecResult, Vec<Effect>) {
         let mut session = Session::api(&e.user, e.privilege, e.source, e.mode);
         let mark = self.config.mark();
         let mut outcomes = Vec::with_capacity(e.commands.len());
         let mut logs = Vec::new();
         let mut effects = Vec::new();
-        let mut failed = false;
+        let mut failure_logs = None;
         for cmd in &e.commands {
             let LineOutcome {
                 ok,
@@ -534,22 +539,23 @@ impl Engine {
             } = self.run_line(&mut session, cmd, now);
             outcomes.push(CommandOutcome { ok, output });
             if !ok && e.atomic {
-                failed = true;
+                failure_logs = Some(l);
                 break;
             }
             logs.extend(l);
             effects.extend(fx);
         }
-        if failed {
+        if let Some(failure_logs) = failure_logs {
             self.config.rollback_to(mark);
             self.config.commit();
+            let fx = self.log_all(failure_logs, now);
             return (
                 ExecResult {
                     outcomes,
                     applied: false,
                     generation: self.generation,
                 },
-                Vec::new(),
+                fx,
             );
         }
         let fx = self.commit(mark, &e.user, effects, logs, now);

@@ -866,6 +866,98 @@ mod tests {
         assert!(ok && !fx.iter().any(|f| matches!(f, Effect::AgentControl(_))));
     }
 
+    /// Runs `cmds` as one atomic configuration batch, as the agent sends a write.
+    fn atomic(engine: &mut Engine, cmds: &[&str]) -> (bool, Vec<Effect>) {
+        use crate::engine::ConnState;
+        use cli_translator::protocol::{Exec, Message};
+
+        let mut conn = ConnState::default();
+        let hello = Message::Hello {
+            version: 1,
+            peer: "rest-daemon/1".into(),
+        };
+        let _ = engine.handle(hello, &mut conn, Now::from_secs(2));
+        let exec = Message::Exec(Exec {
+            user: "admin".into(),
+            privilege: 15,
+            source: std::net::IpAddr::from([127, 0, 0, 1]),
+            context: None,
+            mode: ExecMode::Config,
+            atomic: true,
+            commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+        });
+        let (reply, fx) = engine.handle(exec, &mut conn, Now::from_secs(3));
+        let applied = matches!(reply, Some(Message::ExecResult(r)) if r.applied);
+        (applied, fx)
+    }
+
+    #[test]
+    fn an_undone_batch_still_logs_the_failure_that_undid_it() {
+        let (mut engine, _) = engine_with(
+            &format!("{DEFAULT_LINE}\nrest-api agent\n"),
+            Arc::new(MemFlash::default()),
+        );
+        let (applied, _) = atomic(
+            &mut engine,
+            &[
+                "object network undone",
+                " host 10.9.9.9",
+                "rest-api image disk0:/missing.SPA",
+            ],
+        );
+        assert!(!applied);
+        assert!(!engine.running_config().contains("undone"));
+        let failed = logged(&engine, 342006);
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert!(failed[0].ends_with(
+            "%ASA-3-342006: Failed to install REST API image, reason: image file not found"
+        ));
+        // The lines that were taken back leave no trace.
+        assert!(
+            !engine
+                .log_buffer()
+                .iter()
+                .any(|l| l.contains("object network undone")),
+            "{:?}",
+            engine.log_buffer()
+        );
+        let (applied, _) = atomic(&mut engine, &["no rest-api image"]);
+        assert!(!applied);
+        assert_eq!(logged(&engine, 342008).len(), 1);
+    }
+
+    #[test]
+    fn an_undone_batch_does_not_log_the_successes_it_took_back() {
+        let (mut engine, _) = engine_with(
+            &format!("{DEFAULT_LINE}\nrest-api agent\n"),
+            Arc::new(MemFlash::default()),
+        );
+        let installed = logged(&engine, 342005).len();
+        let (applied, fx) = atomic(
+            &mut engine,
+            &[
+                "no rest-api agent",
+                "no rest-api image",
+                DEFAULT_LINE,
+                "rest-api bogus",
+            ],
+        );
+        assert!(!applied);
+        assert!(logged(&engine, 342007).is_empty());
+        assert_eq!(logged(&engine, 342005).len(), installed);
+        assert!(!fx.iter().any(|f| matches!(f, Effect::AgentControl(_))));
+        assert!(engine.rest_api_enabled());
+        assert!(engine.running_config().contains(DEFAULT_LINE));
+        // The same lines applied: both messages.
+        let (applied, _) = atomic(
+            &mut engine,
+            &["no rest-api agent", "no rest-api image", DEFAULT_LINE],
+        );
+        assert!(applied);
+        assert_eq!(logged(&engine, 342007).len(), 1);
+        assert_eq!(logged(&engine, 342005).len(), installed + 1);
+    }
+
     #[test]
     fn package_names_are_one_plain_component() {
         assert_eq!(package_name("disk0:/a.SPA"), Some("a.SPA"));

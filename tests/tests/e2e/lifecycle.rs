@@ -55,6 +55,60 @@ fn log_lines(stack: &Stack, console: &mut Console, id: u32) -> Vec<String> {
         .collect()
 }
 
+/// Sends `commands` as ONE atomic configuration batch straight to LINA's protocol listener,
+/// as the agent sends a write (no API resource writes `rest-api` lines); whether LINA applied
+/// it.
+async fn atomic_batch(stack: &Stack, commands: &[&str]) -> bool {
+    use bytes::BytesMut;
+    use cli_translator::protocol::{Exec, ExecMode, Message, frame};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    let addr = stack.addresses().protocol;
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .unwrap_or_else(|e| panic!("LINA protocol at {addr}: {e}"));
+    let hello = Message::Hello {
+        version: 1,
+        peer: "rest-daemon/e2e".into(),
+    };
+    let exec = Message::Exec(Exec {
+        user: "admin".into(),
+        privilege: 15,
+        source: std::net::IpAddr::from([127, 0, 0, 1]),
+        context: None,
+        mode: ExecMode::Config,
+        atomic: true,
+        commands: commands.iter().map(|c| (*c).to_owned()).collect(),
+    });
+    let mut out = BytesMut::new();
+    for (id, msg) in [(1, hello), (2, exec)] {
+        let f = msg
+            .to_frame(id)
+            .unwrap_or_else(|e| panic!("encoding {id}: {e:?}"));
+        frame::encode(&f, &mut out);
+    }
+    stream
+        .write_all(&out)
+        .await
+        .unwrap_or_else(|e| panic!("writing to LINA: {e}"));
+    let mut buf = BytesMut::new();
+    loop {
+        while let Some(f) = frame::decode(&mut buf).unwrap_or_else(|e| panic!("{e:?}")) {
+            let msg = Message::from_frame(&f).unwrap_or_else(|e| panic!("{e:?}"));
+            match (f.request_id, msg) {
+                (2, Message::ExecResult(r)) => return r.applied,
+                (2, other) => panic!("unexpected answer to the batch: {other:?}"),
+                _ => {}
+            }
+        }
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read_buf(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("LINA did not answer the batch within 10 s"))
+            .unwrap_or_else(|e| panic!("reading from LINA: {e}"));
+        assert!(n > 0, "LINA closed the connection");
+    }
+}
+
 /// Polls `GET networkobjects` until it answers `status` (fresh connections, bounded).
 /// Polls until the API answers `status` with a body holding `containing`: while the agent
 /// is being stopped, a request in flight can get another 503 ("did not answer") first.
@@ -141,6 +195,80 @@ async fn image_verification_failures_log_342006_and_a_good_package_342005() {
         ),
         "{after:?}"
     );
+}
+
+#[tokio::test]
+async fn a_failure_is_logged_even_when_its_batch_is_undone_but_undone_successes_are_not() {
+    let stack = start().await;
+    let mut con = console(&stack);
+    let count = |con: &mut Console, id: u32| log_lines(&stack, con, id).len();
+
+    // An install failure ends an atomic batch: the batch is undone, 342006 stands.
+    let failed_before = count(&mut con, 342006);
+    let applied = atomic_batch(
+        &stack,
+        &[
+            "object network undone-e2e",
+            " host 10.9.9.9",
+            "rest-api image disk0:/missing.SPA",
+        ],
+    )
+    .await;
+    assert!(!applied, "a batch with a failing line is undone");
+    let failed = log_lines(&stack, &mut con, 342006);
+    assert_eq!(failed.len(), failed_before + 1, "{failed:?}");
+    assert!(
+        failed.last().is_some_and(|l| l.ends_with(
+            "%ASA-3-342006: Failed to install REST API image, reason: image file not found"
+        )),
+        "{failed:?}"
+    );
+    let objects = run(&stack, &mut con, "show running-config object");
+    assert!(!objects.contains("undone-e2e"), "{objects}");
+
+    // 342008 (the agent still runs) ends a batch the same way.
+    let refused_before = count(&mut con, 342008);
+    assert!(!atomic_batch(&stack, &["hostname undone", "no rest-api image"]).await);
+    assert_eq!(count(&mut con, 342008), refused_before + 1);
+    assert!(!run(&stack, &mut con, "show running-config").contains("hostname undone"));
+
+    // Successes of an undone batch (342007, 342005) are taken back with it, and the agent
+    // keeps running.
+    let removed_before = count(&mut con, 342007);
+    let installed_before = count(&mut con, 342005);
+    let applied = atomic_batch(
+        &stack,
+        &[
+            "no rest-api agent",
+            "no rest-api image",
+            &format!("rest-api image {DEFAULT_IMAGE}"),
+            "rest-api bogus",
+        ],
+    )
+    .await;
+    assert!(!applied);
+    assert_eq!(
+        count(&mut con, 342007),
+        removed_before,
+        "342007 of an undone batch"
+    );
+    assert_eq!(
+        count(&mut con, 342005),
+        installed_before,
+        "342005 of an undone batch"
+    );
+    let shown = run(&stack, &mut con, "show rest-api agent");
+    assert!(shown.contains("currently enabled"), "{shown}");
+    wait_for_api(&stack, 200, "").await;
+
+    // Through the API: `/api/cli` runs its lines one by one (not atomic); the failing
+    // line's 342006 is logged there too.
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let failed_before = count(&mut con, 342006);
+    let out = cli(&mut c, &admin, &["rest-api image disk0:/absent.SPA"]).await;
+    assert!(out[0].contains("image file not found"), "{out:?}");
+    assert_eq!(count(&mut con, 342006), failed_before + 1);
 }
 
 #[tokio::test]
