@@ -76,17 +76,40 @@ async fn a_bulk_whose_500th_entry_fails_changes_nothing() {
         .map(|i| post_object(&format!("half-{i}"), &ip(i)))
         .collect();
     ops[499] = post_object("half-499", "10.1.2.300");
-    let r = ok(&stack, c.post("/api", json!(ops), &admin).await);
+    let r = ok(&stack, c.post("/api", json!(&ops), &admin).await);
     expect_status(&r, 400, "bulk failing at entry 500");
     let body = json(&r);
     let entries = entries(&body);
-    assert_eq!(entries.len(), 1000);
+    // One outcome per entry, in order, the entries after the failure included.
+    assert_eq!(entries.len(), ops.len());
+    for (e, op) in entries.iter().zip(&ops) {
+        assert_eq!(e["resourceUri"], op["resourceUri"]);
+        assert_eq!(e["messages"].as_array().map(Vec::len), Some(1), "{e}");
+    }
+    // Entry 499: staged, then undone with the rest.
+    assert_eq!(entries[498]["status"], 424, "{}", entries[498]);
+    assert_eq!(entries[498]["messages"][0]["code"], "NOT-APPLIED");
+    // Entry 500: the failure itself.
     assert_eq!(entries[499]["status"], 400, "{}", entries[499]);
+    assert_eq!(entries[499]["messages"][0]["level"], "Error");
     assert_eq!(entries[499]["messages"][0]["code"], "INVALID-INPUT");
     assert_eq!(entries[499]["messages"][0]["context"], "host.value");
-    for i in [0, 498, 500, 999] {
+    // Entry 501: processing stopped before it.
+    assert_eq!(entries[500]["status"], 424, "{}", entries[500]);
+    assert_eq!(entries[500]["messages"][0]["code"], "NOT-ATTEMPTED");
+    let details = entries[500]["messages"][0]["details"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(details.contains("entry 500"), "{details}");
+    for (i, code) in [
+        (0, "NOT-APPLIED"),
+        (497, "NOT-APPLIED"),
+        (501, "NOT-ATTEMPTED"),
+        (999, "NOT-ATTEMPTED"),
+    ] {
         assert_eq!(entries[i]["status"], 424, "entry {i}: {}", entries[i]);
-        assert_eq!(entries[i]["messages"][0]["code"], "NOT-APPLIED");
+        assert_eq!(entries[i]["messages"][0]["code"], code, "entry {i}");
+        assert!(entries[i].get("location").is_none(), "entry {i}");
     }
     assert_eq!(body["commonMessages"][0]["code"], "BULK-NOT-APPLIED");
     assert_eq!(body["commonMessages"][0]["context"], "[499]");
@@ -131,8 +154,12 @@ async fn a_refusal_by_lina_maps_back_to_its_entry_and_nothing_is_applied() {
         .as_str()
         .unwrap_or_default();
     assert!(details.contains("held"), "{details}");
+    assert_eq!(entries.len(), 501);
     assert_eq!(entries[0]["status"], 424);
+    assert_eq!(entries[0]["messages"][0]["code"], "NOT-APPLIED");
+    // The entry after the refused one passed the agent's checks but never ran on LINA.
     assert_eq!(entries[500]["status"], 424);
+    assert_eq!(entries[500]["messages"][0]["code"], "NOT-ATTEMPTED");
     assert_eq!(running_config(&mut c, &admin).await, before);
     let r = ok(
         &stack,

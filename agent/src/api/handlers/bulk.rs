@@ -13,10 +13,11 @@
 //!
 //! Response `{"entryMessages":[...],"commonMessages":[...]}`, one entry message per operation:
 //! `{"method","resourceUri","status","location"?,"messages":[...]}` where `messages` holds
-//! the failure in the API's error-message shape (`{level, code, context, details}`), or the
-//! `NOT-APPLIED` note on the entries of a bulk that failed elsewhere (status 424). Overall
-//! status: 200 when every entry was applied, 400 when one failed (then nothing was applied).
-//! Processing stops at the first failing entry: later entries are reported as not applied.
+//! the failure in the API's error-message shape (`{level, code, context, details}`), or, on
+//! the other entries of a bulk that failed (status 424), `NOT-APPLIED` for an entry before the
+//! failing one (it was staged, then undone with the rest) and `NOT-ATTEMPTED` for an entry
+//! after it (processing stopped at the failure). Overall status: 200 when every entry was
+//! applied, 400 when one failed (then nothing was applied).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -396,7 +397,12 @@ fn answer(operations: &[Value], outcomes: &[Outcome], failed: Option<usize>) -> 
                         "status".into(),
                         json!(StatusCode::FAILED_DEPENDENCY.as_u16()),
                     );
-                    m.insert("messages".into(), json!([not_applied(at)]));
+                    let note = if i < at {
+                        not_applied(at)
+                    } else {
+                        not_attempted(at)
+                    };
+                    m.insert("messages".into(), json!([note]));
                 }
                 // Every entry has an outcome when none failed.
                 (None, None) => {
@@ -443,7 +449,7 @@ fn answer(operations: &[Value], outcomes: &[Outcome], failed: Option<usize>) -> 
     )
 }
 
-/// The note on an entry of a bulk that failed at entry `at` (0-based).
+/// The note on an entry before the one (`at`, 0-based) that failed: staged, then undone.
 fn not_applied(at: usize) -> Value {
     json!({
         "level": "Info",
@@ -451,6 +457,20 @@ fn not_applied(at: usize) -> Value {
         "context": "",
         "details": format!(
             "Not applied: entry {} of the bulk request failed, and a bulk request is applied all or nothing.",
+            at + 1
+        ),
+    })
+}
+
+/// The note on an entry after the one (`at`, 0-based) that failed: processing stopped there,
+/// so this entry was neither checked by LINA nor applied.
+fn not_attempted(at: usize) -> Value {
+    json!({
+        "level": "Info",
+        "code": "NOT-ATTEMPTED",
+        "context": "",
+        "details": format!(
+            "Not attempted: processing stopped at entry {}, which failed; nothing of the bulk request was applied.",
             at + 1
         ),
     })
@@ -561,6 +581,14 @@ mod tests {
         assert_eq!(entries[1]["messages"][0]["code"], "RESOURCE-NOT-FOUND");
         assert_eq!(entries[1]["resourceUri"], "/api/objects/networkobjects/x");
         assert_eq!(entries[2]["status"], 424);
+        assert_eq!(entries[2]["messages"][0]["code"], "NOT-ATTEMPTED");
+        assert!(
+            entries[2]["messages"][0]["details"]
+                .as_str()
+                .is_some_and(|d| d.contains("entry 2,")),
+            "{}",
+            entries[2]
+        );
         assert_eq!(body["commonMessages"][0]["code"], "BULK-NOT-APPLIED");
         assert_eq!(body["commonMessages"][0]["context"], "[1]");
         let ok = answer(&ops[..1], &outcomes[..1], None);
