@@ -263,30 +263,6 @@ pub fn disk0_file(url: &str) -> Option<&str> {
     plain.then_some(file)
 }
 
-/// Commands that belong to the system execution space: a batch made only of these, sent
-/// without a context, goes to the system context rather than the admin context.
-pub fn is_system_only(line: &str) -> bool {
-    let words: Vec<String> = line
-        .split_whitespace()
-        .map(str::to_ascii_lowercase)
-        .collect();
-    let word = |i: usize| words.get(i).map(String::as_str).unwrap_or("");
-    match word(0) {
-        "mode" | "changeto" | "context" | "admin-context" | "rest-api" => true,
-        "no" => matches!(word(1), "context" | "admin-context" | "rest-api"),
-        w if abbrev(w, "show", 2) => {
-            let what = word(1);
-            abbrev(what, "context", 4)
-                || abbrev(what, "cpu", 2)
-                || abbrev(what, "memory", 3)
-                || abbrev(what, "processes", 4)
-                || abbrev(what, "resource", 3)
-                || what == "mode"
-        }
-        _ => false,
-    }
-}
-
 /// `show context` as the ASA prints it: one row per context, the admin context starred.
 pub fn context_table(defs: &[ContextDef], admin: Option<&str>) -> String {
     let mut out = String::from(
@@ -577,22 +553,18 @@ impl Engine {
         }
     }
 
-    /// Where a batch runs in multiple mode: the named context, else the system when every
-    /// command belongs to the system execution space, else the admin context.
-    pub fn exec_target(
-        &self,
-        requested: Option<&str>,
-        commands: &[String],
-    ) -> Result<String, ContextError> {
+    /// Where a batch runs in multiple mode: the named context (`system` is the system
+    /// execution space), else the admin context. Cisco: "If the 'context' query parameter is
+    /// not present, the request is directed to the admin context"; a client that wants the
+    /// system execution space names it (the agent does so for the monitoring resources that
+    /// only the system context has, such as CPU usage).
+    pub fn exec_target(&self, requested: Option<&str>) -> Result<String, ContextError> {
         if self.modes.multi.is_none() {
             return Err(ContextError::SingleMode);
         }
         match requested {
             Some(name) if self.context_exists(name) => Ok(name.to_owned()),
             Some(name) => Err(ContextError::NoSuchContext(name.to_owned())),
-            None if !commands.is_empty() && commands.iter().all(|c| is_system_only(c)) => {
-                Ok(SYSTEM.to_owned())
-            }
             None => self.admin_context().ok_or(ContextError::NoAdminContext),
         }
     }
@@ -613,7 +585,7 @@ impl Engine {
             }
             return (result, fx);
         }
-        let target = match self.exec_target(e.context.as_deref(), &e.commands) {
+        let target = match self.exec_target(e.context.as_deref()) {
             Ok(t) => t,
             Err(err) => return (refused_result(&err, self.api_generation()), Vec::new()),
         };
@@ -1391,9 +1363,9 @@ context ctx1
     }
 
     #[test]
-    fn system_only_batches_without_a_context_go_to_the_system() {
+    fn the_system_lists_every_context_and_a_context_itself() {
         let mut e = multi();
-        let table = out(&mut e, None, "show context");
+        let table = out(&mut e, Some(SYSTEM), "show context");
         assert!(table.contains("*admin "), "{table}");
         assert!(table.contains(" ctx1 "), "{table}");
         assert!(
@@ -1404,16 +1376,16 @@ context ctx1
         let one = out(&mut e, Some("ctx1"), "show context");
         assert!(!one.contains("admin"), "{one}");
         assert!(one.contains("Total active Security Contexts: 1"), "{one}");
-        let detail = out(&mut e, None, "show context detail");
+        let detail = out(&mut e, Some(SYSTEM), "show context detail");
         assert!(
             detail.contains("Context \"ctx1\", has been created\n  Config URL: disk0:/ctx1.cfg\n  Real Interfaces: GigabitEthernet0/1\n"),
             "{detail}"
         );
         assert_eq!(
-            out(&mut e, None, "show context count"),
+            out(&mut e, Some(SYSTEM), "show context count"),
             "Total active contexts: 2\n"
         );
-        let named = out(&mut e, None, "show context ctx1");
+        let named = out(&mut e, Some(SYSTEM), "show context ctx1");
         assert!(
             named.contains(" ctx1 ") && !named.contains("admin"),
             "{named}"
@@ -1422,6 +1394,54 @@ context ctx1
             out(&mut e, None, "show mode"),
             "Security context mode: multiple\n"
         );
+    }
+
+    #[test]
+    fn cpu_usage_in_a_context_is_its_share_of_the_devices() {
+        let mut e = multi();
+        let figures = |text: &str| {
+            let t = cli_translator::show::cpu::parse(text).total;
+            let t = t.map_or([0.0; 3], |t| [t.five_seconds, t.one_minute, t.five_minutes]);
+            t.map(|f| f as u64)
+        };
+        let system = figures(&out(&mut e, Some(SYSTEM), "show cpu usage"));
+        for ctx in [None, Some("ctx1")] {
+            let share = figures(&out(&mut e, ctx, "show cpu usage"));
+            for (c, s) in share.iter().zip(&system) {
+                assert!(c < s, "{ctx:?}: {share:?} of {system:?}");
+            }
+        }
+        // The system's figures are the device's, as in single mode.
+        assert!(system.iter().all(|s| (1..=30).contains(s)), "{system:?}");
+    }
+
+    #[test]
+    fn a_batch_without_a_context_goes_to_the_admin_context() {
+        let mut e = multi();
+        // Even one made only of system commands: the system is reached by naming it.
+        let table = out(&mut e, None, "show context");
+        assert!(table.contains("*admin "), "{table}");
+        assert!(!table.contains("ctx1"), "{table}");
+        let (r, _) = run(&mut e, None, &["mode single noconfirm"]);
+        assert!(!r.outcomes[0].ok);
+        assert!(
+            r.outcomes[0].output.contains("system execution space"),
+            "{}",
+            r.outcomes[0].output
+        );
+        assert_eq!(e.context_mode(), ContextMode::Multiple);
+        let (r, _) = run(&mut e, None, &["rest-api agent"]);
+        assert!(
+            r.outcomes[0].output.contains("system execution space"),
+            "{r:?}"
+        );
+        assert_eq!(e.exec_target(None).as_deref(), Ok("admin"));
+        assert_eq!(e.exec_target(Some(SYSTEM)).as_deref(), Ok(SYSTEM));
+        assert_eq!(
+            e.exec_target(Some("nope")),
+            Err(ContextError::NoSuchContext("nope".into()))
+        );
+        assert_eq!(single().exec_target(None), Err(ContextError::SingleMode));
     }
 
     #[test]
@@ -1706,31 +1726,6 @@ context ctx1
         assert_eq!(disk0_file("disk0:/a/b.cfg"), None);
         assert_eq!(disk0_file("tftp://1.2.3.4/x.cfg"), None);
         assert_eq!(disk0_file("disk0:/.."), None);
-    }
-
-    #[test]
-    fn system_only_commands() {
-        for c in [
-            "show context",
-            "sh cont detail",
-            "show cpu usage",
-            "show memory",
-            "show process cpu-usage",
-            "mode single",
-            "changeto system",
-            "context ctx1",
-            "no context ctx1",
-        ] {
-            assert!(is_system_only(c), "{c}");
-        }
-        for c in [
-            "show running-config",
-            "show version",
-            "hostname x",
-            "show conn count",
-        ] {
-            assert!(!is_system_only(c), "{c}");
-        }
     }
 
     #[test]

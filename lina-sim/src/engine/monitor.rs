@@ -7,11 +7,16 @@
 //! their own. CPU, memory and connection figures vary with time; ARP entries are neighbours
 //! in the subnets of the interfaces that are up. Everything is a pure function of the
 //! configuration and `now`, so the same instant always prints the same text.
+//!
+//! In multiple-context mode, `show cpu usage` in a security context prints that context's
+//! share of the device's CPU (a fixed fraction per context name); the system execution
+//! space prints the device's figures.
 
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use super::apply::word_offset;
+use super::contexts::SYSTEM;
 use super::error::CliError;
 use super::session::abbrev;
 use super::{Engine, Now};
@@ -358,13 +363,29 @@ fn tenths(n: u64) -> String {
     format!("{}.{}", n / 10, n % 10)
 }
 
-/// `CPU utilization for 5 seconds = 3%; 1 minute: 2%; 5 minutes: 2%`.
-fn show_cpu(now: Now) -> String {
+/// The percentage of the device's CPU the resident execution space accounts for: all of it
+/// in single mode and in the system execution space, 25-75% in a security context.
+fn cpu_share(engine: &Engine) -> u64 {
+    match engine.resident_context() {
+        Some(name) if name != SYSTEM => {
+            let seed = name
+                .bytes()
+                .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+            25 + mix(seed) % 51
+        }
+        _ => 100,
+    }
+}
+
+/// `CPU utilization for 5 seconds = 3%; 1 minute: 2%; 5 minutes: 2%`, `share` percent of
+/// the device's load.
+fn show_cpu(now: Now, share: u64) -> String {
+    let figure = |period: i64| load(now, period, period.unsigned_abs()) * share / 1000;
     format!(
         "CPU utilization for 5 seconds = {}%; 1 minute: {}%; 5 minutes: {}%\n",
-        load(now, 5, 5) / 10,
-        load(now, 60, 60) / 10,
-        load(now, 300, 300) / 10
+        figure(5),
+        figure(60),
+        figure(300)
     )
 }
 
@@ -460,8 +481,8 @@ pub fn show(
     }
     if abbrev(what, "cpu", 3) {
         return Some(match rest {
-            [] => Ok(show_cpu(now)),
-            [u] if abbrev(u, "usage", 1) => Ok(show_cpu(now)),
+            [] => Ok(show_cpu(now, cpu_share(engine))),
+            [u] if abbrev(u, "usage", 1) => Ok(show_cpu(now, cpu_share(engine))),
             [u, d] if abbrev(u, "usage", 1) && abbrev(d, "detailed", 1) => {
                 Ok(show_cpu_detailed(now))
             }

@@ -1,8 +1,9 @@
 //! Multiple-context mode over HTTPS: a stack booted from a system configuration (contexts
 //! `admin` and `ctx1` with their `config-url` files on disk0), `/api/cli?context=` per
 //! context, tokens per context, resource URLs refused with 400, monitoring with `?context=`,
-//! contexts made through the system context, the console's `changeto`; and a mode switch
-//! through the API, which restarts the agent as the ASA does.
+//! contexts made through the system context, the console's `changeto`; requests that name
+//! no context (the CLI in the admin context, monitoring in the context Cisco says); and a
+//! mode switch through the API, which restarts the agent as the ASA does.
 
 use std::time::{Duration, Instant};
 
@@ -129,11 +130,8 @@ async fn multiple_mode_serves_each_context_through_cli_tokens_and_monitoring() {
     let system = run_in(&mut c, &admin, Some("system"), &["show running-config"]).await;
     assert!(system.contains("ASA Version 9.16(4) <system>"), "{system}");
     assert!(system.contains("context ctx1"), "{system}");
-    let table = run_in(&mut c, &admin, None, &["show context"]).await;
-    assert!(
-        table.contains("*admin "),
-        "show context goes to the system: {table}"
-    );
+    let table = run_in(&mut c, &admin, Some("system"), &["show context"]).await;
+    assert!(table.contains("*admin "), "{table}");
     assert!(table.contains(" ctx1 "), "{table}");
     assert_eq!(
         run_in(&mut c, &admin, Some("ctx1"), &["show mode"]).await,
@@ -310,6 +308,186 @@ async fn multiple_mode_serves_each_context_through_cli_tokens_and_monitoring() {
         console.last_prompt(),
         Some(&tests::Prompt::Privileged("mctx".to_owned()))
     );
+}
+
+/// `GET path` (200 expected); the JSON body.
+async fn get_json(stack: &Stack, c: &mut Client, path: &str) -> serde_json::Value {
+    let r = ok(stack, c.get(path, &stack.admin()).await);
+    expect_status(&r, 200, path);
+    json(&r)
+}
+
+/// What a field holds in each item of a collection, sorted.
+fn field_of_items(body: &serde_json::Value, field: &str) -> Vec<String> {
+    let mut out: Vec<String> = body["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i[field].as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn without_a_context_the_cli_runs_in_the_admin_context_and_monitoring_picks_its_own() {
+    let mut stack = start().await;
+    multiple_mode(&mut stack).await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+
+    // Cisco: "If the 'context' query parameter is not present, the request is directed to the
+    // admin context" -- whatever the commands: the system execution space must be named.
+    let config = run_in(&mut c, &admin, None, &["show running-config"]).await;
+    assert!(config.contains("hostname adminctx\n"), "{config}");
+    let table = run_in(&mut c, &admin, None, &["show context"]).await;
+    assert!(table.contains("*admin "), "{table}");
+    assert!(
+        !table.contains("ctx1"),
+        "the admin context sees itself: {table}"
+    );
+    let refused = run_in(&mut c, &admin, None, &["mode single noconfirm"]).await;
+    assert!(
+        refused.contains("ERROR") && refused.contains("system execution space"),
+        "{refused}"
+    );
+    assert_eq!(
+        run_in(&mut c, &admin, Some("system"), &["show mode"]).await,
+        "Security context mode: multiple\n"
+    );
+    run_in(
+        &mut c,
+        &admin,
+        None,
+        &["object network made-without-context", " host 10.0.0.9"],
+    )
+    .await;
+    let in_admin = run_in(
+        &mut c,
+        &admin,
+        Some("admin"),
+        &["show running-config object"],
+    )
+    .await;
+    assert!(in_admin.contains("made-without-context"), "{in_admin}");
+    let in_ctx1 = run_in(
+        &mut c,
+        &admin,
+        Some("ctx1"),
+        &["show running-config object"],
+    )
+    .await;
+    assert!(!in_ctx1.contains("made-without-context"), "{in_ctx1}");
+
+    // Monitoring. The serial number is the device's, whatever the context.
+    let serial = get_json(&stack, &mut c, "/api/monitoring/serialnumber").await;
+    assert_eq!(serial["kind"], "object#QuerySerialNumber");
+    assert!(
+        serial["serialNumber"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{serial}"
+    );
+    for ctx in ["system", "admin", "ctx1"] {
+        let other = get_json(
+            &stack,
+            &mut c,
+            &format!("/api/monitoring/serialnumber?context={ctx}"),
+        )
+        .await;
+        assert_eq!(other["serialNumber"], serial["serialNumber"], "{ctx}");
+    }
+    // The version, the interfaces and the ARP table are the admin context's.
+    let version = get_json(&stack, &mut c, "/api/monitoring/device/components/version").await;
+    assert_eq!(version["kind"], "object#Version");
+    let admin_version = get_json(
+        &stack,
+        &mut c,
+        "/api/monitoring/device/components/version?context=admin",
+    )
+    .await;
+    assert_eq!(version["asaVersion"], admin_version["asaVersion"]);
+    assert_eq!(version["asaVersion"], "9.16(4)", "{version}");
+    let interfaces = get_json(&stack, &mut c, "/api/monitoring/device/interfaces").await;
+    let admin_interfaces = get_json(
+        &stack,
+        &mut c,
+        "/api/monitoring/device/interfaces?context=admin",
+    )
+    .await;
+    assert_eq!(
+        field_of_items(&interfaces, "name"),
+        ["outside0"],
+        "{interfaces}"
+    );
+    assert_eq!(
+        field_of_items(&interfaces, "name"),
+        field_of_items(&admin_interfaces, "name")
+    );
+    let arp = get_json(&stack, &mut c, "/api/monitoring/arp").await;
+    assert_eq!(arp["kind"], "collection#Arp");
+    let neighbours = field_of_items(&arp, "ipAddress");
+    assert!(!neighbours.is_empty(), "{arp}");
+    assert!(
+        field_of_items(&arp, "interface")
+            .iter()
+            .all(|i| i == "outside0"),
+        "{arp}"
+    );
+    assert!(
+        neighbours.iter().all(|ip| ip.starts_with("10.0.0.")),
+        "{arp}"
+    );
+    let ctx1_arp = get_json(&stack, &mut c, "/api/monitoring/arp?context=ctx1").await;
+    assert!(
+        field_of_items(&ctx1_arp, "interface")
+            .iter()
+            .all(|i| i == "inside1"),
+        "{ctx1_arp}"
+    );
+
+    // CPU and memory are the device's: the system context's figures, not the admin
+    // context's share. The figures move with time: compare readings taken within one
+    // period (the system's first and last readings agree).
+    const CPU: &str = "/api/monitoring/device/components/cpu";
+    const MEMORY: &str = "/api/monitoring/device/components/memory";
+    const COMPONENTS: &str = "/api/monitoring/device/components";
+    let mut compared = false;
+    for _ in 0..5 {
+        let system_cpu = get_json(&stack, &mut c, &format!("{CPU}?context=system")).await;
+        let system_memory = get_json(&stack, &mut c, &format!("{MEMORY}?context=system")).await;
+        let cpu = get_json(&stack, &mut c, CPU).await;
+        let memory = get_json(&stack, &mut c, MEMORY).await;
+        let components = get_json(&stack, &mut c, COMPONENTS).await;
+        let admin_cpu = get_json(&stack, &mut c, &format!("{CPU}?context=admin")).await;
+        let admin_memory = get_json(&stack, &mut c, &format!("{MEMORY}?context=admin")).await;
+        let again_cpu = get_json(&stack, &mut c, &format!("{CPU}?context=system")).await;
+        let again_memory = get_json(&stack, &mut c, &format!("{MEMORY}?context=system")).await;
+        if again_cpu != system_cpu || again_memory != system_memory {
+            continue;
+        }
+        assert_eq!(cpu["kind"], "object#CpuUsage");
+        assert_eq!(cpu, system_cpu, "CPU without a context");
+        assert_ne!(
+            cpu, admin_cpu,
+            "the admin context's share is not the device's"
+        );
+        assert_eq!(memory["kind"], "object#MemoryUsage");
+        assert_eq!(memory, system_memory, "memory without a context");
+        assert_ne!(
+            memory["usedMemoryinBytes"], admin_memory["usedMemoryinBytes"],
+            "{memory} {admin_memory}"
+        );
+        assert_eq!(components["cpu"], system_cpu);
+        assert_eq!(components["memory"], system_memory);
+        assert_eq!(components["version"]["asaVersion"], version["asaVersion"]);
+        compared = true;
+        break;
+    }
+    assert!(compared, "the figures kept moving between readings");
 }
 
 /// Polls until a GET of the network objects answers `status` (the agent process restarted

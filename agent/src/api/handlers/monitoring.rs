@@ -14,11 +14,17 @@
 //! | `connections`                         | `object#ConnectionCount`      | `show conn count`     |
 //! | `apistatistics`                       | `object#ApiStatistics`        | the agent's counters  |
 //!
-//! The show commands run as the caller, in the caller's context; no user text reaches them.
+//! The show commands run as the caller, in the context `?context=` names; no user text
+//! reaches them. Multiple-context mode without `?context=`, as Cisco says: "For resources that
+//! are available only in the System context, such as the CPU process usage, the request is
+//! directed to the System context. The rest of the commands are directed to the admin
+//! context." The device-wide figures (`cpu`, `memory`, and those parts of `components`) are
+//! read in the system execution space; the version, interfaces, ARP table and connections
+//! in the admin context (LINA's default); the serial number is the device's.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use cli_translator::protocol::{ExecMode, FirewallMode};
+use cli_translator::protocol::{ContextMode, ExecMode, FirewallMode};
 use cli_translator::show::{arp, conn, cpu, interface, memory, version};
 use hyper::{Method, StatusCode};
 use serde_json::{Map, Value, json};
@@ -36,6 +42,18 @@ pub const INTERFACES_PATH: &str = "/api/monitoring/device/interfaces";
 pub const ARP_PATH: &str = "/api/monitoring/arp";
 pub const CONNECTIONS_PATH: &str = "/api/monitoring/connections";
 pub const API_STATISTICS_PATH: &str = "/api/monitoring/apistatistics";
+
+/// The system execution space, as `?context=` names it.
+pub const SYSTEM_CONTEXT: &str = "system";
+
+/// Where a monitoring show command runs when the request names no context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Space {
+    /// LINA's default: the admin context in multiple mode.
+    Default,
+    /// The system execution space in multiple mode (device-wide figures).
+    System,
+}
 
 /// A monitoring URL (other than the serial number, routed on its own).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,19 +111,20 @@ pub fn serial_number(call: &Call<'_>) -> ApiResponse {
 pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let body = match target {
         MonitoringTarget::Version => {
-            let [v] = show(call, ["show version"]).await?;
+            let [v] = show(call, Space::Default, ["show version"]).await?;
             version_json(call, &version::parse(&v))?
         }
         MonitoringTarget::Cpu => {
-            let [c] = show(call, ["show cpu usage"]).await?;
+            let [c] = show(call, Space::System, ["show cpu usage"]).await?;
             cpu_json(call, &cpu::parse(&c))?
         }
         MonitoringTarget::Memory => {
-            let [m] = show(call, ["show memory"]).await?;
+            let [m] = show(call, Space::System, ["show memory"]).await?;
             memory_json(call, &memory::parse(&m))?
         }
         MonitoringTarget::Components => {
-            let [v, c, m] = show(call, ["show version", "show cpu usage", "show memory"]).await?;
+            let [v] = show(call, Space::Default, ["show version"]).await?;
+            let [c, m] = show(call, Space::System, ["show cpu usage", "show memory"]).await?;
             let mut out = Map::new();
             out.insert("kind".into(), json!("object#DeviceComponents"));
             out.insert("selfLink".into(), json!(call.origin.url(COMPONENTS_PATH)));
@@ -115,7 +134,7 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
             Value::Object(out)
         }
         MonitoringTarget::Interfaces => {
-            let [text] = show(call, ["show interface"]).await?;
+            let [text] = show(call, Space::Default, ["show interface"]).await?;
             let items: Vec<Value> = interface::parse(&text)
                 .iter()
                 .filter(|i| !i.nameif.is_empty())
@@ -124,7 +143,7 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
             collection(call, "collection#MonitoringMetric", INTERFACES_PATH, items)
         }
         MonitoringTarget::Interface(name) => {
-            let [text] = show(call, ["show interface"]).await?;
+            let [text] = show(call, Space::Default, ["show interface"]).await?;
             let all = interface::parse(&text);
             let i = all
                 .iter()
@@ -133,12 +152,12 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
             metric_json(call, i)
         }
         MonitoringTarget::Arp => {
-            let [text] = show(call, ["show arp"]).await?;
+            let [text] = show(call, Space::Default, ["show arp"]).await?;
             let items = arp::parse(&text).iter().map(arp_json).collect();
             collection(call, "collection#Arp", ARP_PATH, items)
         }
         MonitoringTarget::Connections => {
-            let [text] = show(call, ["show conn count"]).await?;
+            let [text] = show(call, Space::Default, ["show conn count"]).await?;
             let c = conn::parse(&text)
                 .ok_or(ApiError::LinaAnswer("show conn count without its counts"))?;
             json!({
@@ -167,14 +186,45 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
     Ok(response::json(StatusCode::OK, &body))
 }
 
+/// The context the show commands run in: the one the request names, else the system
+/// execution space for [`Space::System`] commands in multiple mode, else none (LINA's
+/// default, the admin context in multiple mode).
+fn context_for(requested: Option<&str>, mode: ContextMode, space: Space) -> Option<String> {
+    match (requested, mode, space) {
+        (Some(name), _, _) => Some(name.to_owned()),
+        (None, ContextMode::Multiple, Space::System) => Some(SYSTEM_CONTEXT.to_owned()),
+        (None, _, _) => None,
+    }
+}
+
 /// Runs show commands as the caller; their outputs, in order. A refused command is LINA's
 /// error (400 with its output).
 async fn show<const N: usize>(
     call: &Call<'_>,
+    space: Space,
     commands: [&str; N],
 ) -> Result<[String; N], ApiError> {
     let commands: Vec<String> = commands.iter().map(|c| (*c).to_owned()).collect();
-    let result = call.exec(ExecMode::Exec, false, commands.clone()).await?;
+    let context = context_for(
+        call.query.context.as_deref(),
+        call.state.facts.context_mode,
+        space,
+    );
+    let result = if context == call.query.context {
+        call.exec(ExecMode::Exec, false, commands.clone()).await?
+    } else {
+        let mut query = call.query.clone();
+        query.context = context;
+        let routed = Call {
+            state: call.state,
+            session: call.session.clone(),
+            source: call.source,
+            origin: call.origin.clone(),
+            query,
+            stage: call.stage,
+        };
+        routed.exec(ExecMode::Exec, false, commands.clone()).await?
+    };
     let mut outputs = Vec::with_capacity(N);
     for (i, command) in commands.into_iter().enumerate() {
         let outcome = result
@@ -347,6 +397,25 @@ mod tests {
         assert_eq!(r("/api/monitoring/device/interfaces/a/b"), None);
         assert_eq!(r("/api/monitoring/serialnumber"), None);
         assert_eq!(r("/api/objects/arp"), None);
+    }
+
+    #[test]
+    fn device_wide_figures_come_from_the_system_when_no_context_is_named() {
+        use ContextMode::{Multiple, Single};
+        assert_eq!(
+            context_for(None, Multiple, Space::System).as_deref(),
+            Some(SYSTEM_CONTEXT)
+        );
+        assert_eq!(context_for(None, Multiple, Space::Default), None);
+        assert_eq!(context_for(None, Single, Space::System), None);
+        assert_eq!(
+            context_for(Some("ctx1"), Multiple, Space::System).as_deref(),
+            Some("ctx1")
+        );
+        assert_eq!(
+            context_for(Some("admin"), Multiple, Space::Default).as_deref(),
+            Some("admin")
+        );
     }
 
     #[test]
