@@ -888,4 +888,30 @@ async fn port_channel_members_are_written_on_their_ports() {
     expect_status(&r, 204, "PATCH members []");
     let text = running_config(&mut c, &admin).await;
     assert!(!text.contains("channel-group 4"), "{text}");
+
+    // Deleting a port-channel frees its ports in the same batch.
+    let r = ok(
+        &stack,
+        c.patch(PC4, json!({"members": ["GigabitEthernet0/5"]}), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PATCH members [Gi0/5]");
+    assert!(
+        block(&running_config(&mut c, &admin).await, "GigabitEthernet0/5")
+            .contains("\n channel-group 4 mode")
+    );
+    let r = ok(&stack, c.delete(PC4, &admin).await);
+    expect_status(&r, 204, "DELETE the port-channel");
+    let text = running_config(&mut c, &admin).await;
+    assert!(!text.contains("channel-group 4"), "{text}");
+    assert!(!text.contains("interface Port-channel4"), "{text}");
+    let port = json(&ok(
+        &stack,
+        c.get(
+            "/api/interfaces/physical/GigabitEthernet0_API_SLASH_5",
+            &admin,
+        )
+        .await,
+    ));
+    assert_eq!(port["channelGroupID"], "");
 }

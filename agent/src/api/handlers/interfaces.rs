@@ -346,8 +346,15 @@ async fn delete(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse
         .nameif
         .as_deref()
         .and_then(|n| cfg.interfaces.mtu_line(n));
-    let commands = interfaces::cli::delete(existing, old_line);
     let hw = existing.hardware_id.clone();
+    // A port-channel's member ports leave its group first, in the same batch: otherwise
+    // they would keep naming a group that no longer exists.
+    let mut commands = Vec::new();
+    if family == Family::PortChannel {
+        let members = cfg.interfaces.channel_members(&hw);
+        commands = interfaces::cli::channel_members(&cfg.interfaces, &hw, &members, &[]);
+    }
+    commands.extend(interfaces::cli::delete(existing, old_line));
     let old_nameif = existing.nameif.clone();
     drop(snap);
     let result = call.configure(commands).await?;
