@@ -279,14 +279,15 @@ impl Config {
                     self.order.insert(pos, id);
                 }
                 Undo::Replaced { id, old } => {
-                    self.refs.add(&old);
                     self.touched(&old);
                     let newer = match self.slots.get_mut(id.0 as usize) {
                         Some(Some(slot)) => Some(std::mem::replace(slot, old)),
                         _ => None,
                     };
                     if let Some(newer) = newer {
-                        self.refs.remove(&newer);
+                        if let Some(Some(old)) = self.slots.get(id.0 as usize) {
+                            self.refs.replaced(&newer, old);
+                        }
                         self.touched(&newer);
                     }
                 }
@@ -389,14 +390,11 @@ impl Config {
             _ => return false,
         };
         let old_key = old.key();
-        self.refs.remove(&old);
-        self.touched(&old);
         if let Some(Some(new)) = self.slots.get(id.0 as usize) {
-            self.refs.add(new);
+            self.refs.replaced(&old, new);
         }
-        if let Some(new) = self.block(id).cloned() {
-            self.touched(&new);
-        }
+        self.touched(&old);
+        self.touched_id(id);
         self.journal.push(Undo::Replaced { id, old });
         let new_key = self.block(id).and_then(Block::key);
         if old_key != new_key {
