@@ -800,7 +800,7 @@ impl Applier<'_> {
             if starts_with_words(&head, "object-group") {
                 let name = head.split_whitespace().nth(2).unwrap_or_default();
                 if self.is_referenced(name, true, &[id]) {
-                    return Err(CliError::ObjectInUse(name.to_owned()));
+                    return Err(CliError::GroupInUse(name.to_owned()));
                 }
             }
             if starts_with_words(&head, "object service") {

@@ -14,6 +14,8 @@ pub enum CliError {
     AuthorizationFailed,
     /// A network object (or object group) still referenced elsewhere.
     ObjectInUse(String),
+    /// `no object-group ...` while a line names the group.
+    GroupInUse(String),
     NoSuchObject(String),
     /// An object and an object group may not share a name (`object network X` when
     /// `object-group ... X` exists, or the reverse).
@@ -96,6 +98,12 @@ impl fmt::Display for CliError {
             CliError::ObjectInUse(name) => write!(
                 f,
                 "ERROR: unable to delete object ({name}). Object is being used."
+            ),
+            // As an ASA prints it (quoted in ansible's asa_config, which matches the
+            // `Removing ... not allowed` form to report the failure).
+            CliError::GroupInUse(name) => write!(
+                f,
+                "Removing object-group ({name}) not allowed, it is being used."
             ),
             CliError::NoSuchObject(name) => write!(f, "ERROR: object ({name}) does not exist."),
             CliError::ObjectNameTaken(name) => write!(f, "ERROR: Object {name} already exists"),

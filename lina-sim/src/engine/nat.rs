@@ -676,7 +676,7 @@ timeout xlate 3:00:00
         .unwrap();
         assert_eq!(
             run(&mut cfg, &mut rng, "no object-group network pubs"),
-            Err(CliError::ObjectInUse("pubs".into()))
+            Err(CliError::GroupInUse("pubs".into()))
         );
         assert_eq!(
             run(&mut cfg, &mut rng, "no object network lan"),

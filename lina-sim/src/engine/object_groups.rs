@@ -731,7 +731,7 @@ mod tests {
             out[1],
             (
                 false,
-                "ERROR: unable to delete object (inner). Object is being used.\n".to_owned()
+                "Removing object-group (inner) not allowed, it is being used.\n".to_owned()
             )
         );
         assert_eq!(

@@ -1154,7 +1154,7 @@ fn verbatim_blocks_open_sub_modes_and_nest() {
     let r = exec(&mut e, &["no object-group network servers"]);
     assert_eq!(
         r.outcomes[0].output,
-        "ERROR: unable to delete object (servers). Object is being used.\n"
+        "Removing object-group (servers) not allowed, it is being used.\n"
     );
 }
 

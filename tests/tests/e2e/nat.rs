@@ -218,7 +218,10 @@ async fn twice_and_object_nat_round_trip_through_the_cli() {
     let out = cli(&mut c, &admin, &["no object-group network pool"])
         .await
         .concat();
-    assert!(out.contains("Object is being used"), "{out}");
+    assert!(
+        out.contains("Removing object-group (pool) not allowed, it is being used."),
+        "{out}"
+    );
 
     // Deletes.
     // PATCH on an object rule keeps its object and re-hashes.
