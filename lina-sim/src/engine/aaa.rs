@@ -5,6 +5,10 @@
 //! 16-byte salt, 16-byte derived key, standard base64 with padding. Legacy `encrypted`
 //! (MD5-based) hashes from old configurations are kept in the configuration but never verify:
 //! their users must be given a new password before they can log in.
+//!
+//! Every check costs one PBKDF2 derivation, whatever the stored form, and so does a check for
+//! a user that does not exist ([`decoy`]): the time of a refusal does not tell an attacker
+//! which user names are configured.
 
 use std::collections::HashMap;
 
@@ -71,8 +75,16 @@ impl Hmac {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Derivations run on this thread (tests count the work of a check).
+    pub static DERIVATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// PBKDF2 (RFC 8018) with HMAC-SHA512; fills `out` (any length).
 pub fn pbkdf2_sha512(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8]) {
+    #[cfg(test)]
+    DERIVATIONS.with(|d| d.set(d.get() + 1));
     let keyed = Hmac::new(password);
     for (block_index, chunk) in out.chunks_mut(64).enumerate() {
         let mut mac = Hmac {
@@ -139,14 +151,27 @@ pub fn verify_pbkdf2(stored: &str, password: &str) -> bool {
     ct_eq(&got, &expected)
 }
 
+/// The work of one password check, spent where there is nothing to check (a user that does not
+/// exist, a stored form without a hash), so that the answer takes as long as a real check.
+pub fn decoy(password: &str) {
+    let mut out = [0u8; KEY_LEN];
+    pbkdf2_sha512(
+        password.as_bytes(),
+        &[0u8; SALT_LEN],
+        PBKDF2_ITERATIONS,
+        &mut out,
+    );
+    std::hint::black_box(out);
+}
+
 /// Whether `password` opens a `username` line's password.
 pub fn verify(stored: &Password, password: &str) -> bool {
-    match stored {
+    let verdict = match stored {
         // The simulator writes `nt-encrypted` hashes in its pbkdf2 form too.
         Password::Hashed {
             hash,
             scheme: HashScheme::Pbkdf2 | HashScheme::NtEncrypted,
-        } => verify_pbkdf2(hash, password),
+        } => return verify_pbkdf2(hash, password),
         // Legacy MD5-based hashes are not verified (documented in the module header).
         Password::Hashed {
             scheme: HashScheme::Encrypted,
@@ -158,7 +183,9 @@ pub fn verify(stored: &Password, password: &str) -> bool {
         Password::Clear(clear) | Password::ClearMschap(clear) => {
             ct_eq(clear.as_bytes(), password.as_bytes())
         }
-    }
+    };
+    decoy(password);
+    verdict
 }
 
 /// Constant-time equality of two byte strings (length is not secret).

@@ -318,13 +318,19 @@ impl Engine {
         if let Some(verdict) = self.with_admin(|e| e.verify_user(user, password)) {
             return verdict;
         }
-        let id = self.config.lookup(&Key::User(user.to_owned()))?;
+        let stored_user = self
+            .config
+            .lookup(&Key::User(user.to_owned()))
+            .and_then(|id| self.config.block(id))
+            .and_then(|b| b.head.command());
         let Some(Command::Username {
             password: stored,
             privilege,
             ..
-        }) = self.config.block(id)?.head.command()
+        }) = stored_user
         else {
+            // As long as a wrong password: the time does not tell the name is unknown.
+            aaa::decoy(password);
             return None;
         };
         let privilege = privilege.unwrap_or(2);

@@ -222,6 +222,28 @@ fn nopassword_users_log_in_with_the_empty_password_only() {
     assert!(auth(&mut e, &mut conn, basic("guest", "x"), T0).is_err());
 }
 
+/// Every refusal costs one password derivation, whether the user is unknown, hashed, legacy or
+/// password-less: the time of an answer does not tell which user names exist.
+#[test]
+fn every_refusal_costs_one_derivation_whoever_the_user_is() {
+    let mut e = boot();
+    all_ok(&exec(
+        &mut e,
+        &[
+            "username guest nopassword privilege 3",
+            "username old password 8Ry2YjIyt7RRXU24 encrypted privilege 3",
+        ],
+    ));
+    let derivations = |e: &mut Engine, user: &str, password: &str| {
+        let before = aaa::DERIVATIONS.with(std::cell::Cell::get);
+        assert_eq!(e.verify_user(user, password), None, "{user}");
+        aaa::DERIVATIONS.with(std::cell::Cell::get) - before
+    };
+    for user in ["admin", "nobody", "guest", "old"] {
+        assert_eq!(derivations(&mut e, user, "Wrong-pw-1"), 1, "{user}");
+    }
+}
+
 fn create_token(e: &mut Engine, conn: &mut ConnState, t: i64) -> TokenResult {
     let (reply, _) = e.handle(
         Message::TokenCreate(TokenCreate {
