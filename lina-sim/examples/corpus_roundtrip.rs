@@ -1,15 +1,19 @@
 //! Loads every ASA running configuration under a directory into the engine and checks that
-//! `show running-config` gives back every line, in order.
+//! `more system:running-config` gives back every line, in order, and that
+//! `show running-config` gives back every line with its secret masked (`*****`).
 //!
 //! `cargo run -p lina-sim --example corpus_roundtrip -- ../shared/corpus`
 //!
 //! Lines are compared modulo the header and trailer (`: ` comments, `Cryptochecksum:`, the
-//! `ASA Version` line), indentation and trailing white space. Exits non-zero on any mismatch
-//! or when the directory holds no configuration.
+//! `ASA Version` line), indentation and trailing white space. A corpus line that already shows
+//! `*****` (the corpus was exported with `show running-config`) loads as that text and prints
+//! back as it was in both forms. Exits non-zero on any mismatch or when the directory holds no
+//! configuration.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use lina_sim::engine::mask::mask_config;
 use lina_sim::engine::{Engine, EngineOptions, Now};
 
 const SKIPPED_EXTENSIONS: &[&str] = &["yml", "yaml", "json", "py", "raw", "md", "diff"];
@@ -69,12 +73,50 @@ fn has_structure(text: &str) -> bool {
     indented > 1 && indented + 1 < lines.len()
 }
 
-fn check(path: &Path, text: &str) -> Result<usize, String> {
+/// What one configuration gave: lines compared, lines whose secret `show running-config` masked.
+struct Checked {
+    lines: usize,
+    masked: usize,
+}
+
+fn check(path: &Path, text: &str) -> Result<Checked, String> {
     let (mut engine, _) = Engine::boot(text, &EngineOptions::default(), [0; 32], Now::from_secs(0));
-    let printed = engine.running_config();
     let structured = has_structure(text);
+    let clear = compare(
+        path,
+        "more system:running-config",
+        text,
+        &engine.running_config(),
+        structured,
+    )?;
+    let masked_text = mask_config(text.to_owned());
+    compare(
+        path,
+        "show running-config",
+        &masked_text,
+        &engine.shown_running_config(),
+        structured,
+    )?;
+    let masked = text
+        .lines()
+        .zip(masked_text.lines())
+        .filter(|(a, b)| a != b)
+        .count();
+    Ok(Checked {
+        lines: clear,
+        masked,
+    })
+}
+
+fn compare(
+    path: &Path,
+    command: &str,
+    text: &str,
+    printed: &str,
+    structured: bool,
+) -> Result<usize, String> {
     let want = normalized(text, structured);
-    let got = normalized(&printed, structured);
+    let got = normalized(printed, structured);
     if want == got {
         return Ok(want.len());
     }
@@ -92,7 +134,7 @@ fn check(path: &Path, text: &str) -> Result<usize, String> {
             .join("\n")
     };
     Err(format!(
-        "{}: line {} differs ({} lines in, {} out)\n  expected:\n{}\n  printed:\n{}",
+        "{}: {command}: line {} differs ({} lines in, {} out)\n  expected:\n{}\n  printed:\n{}",
         path.display(),
         at + 1,
         want.len(),
@@ -114,6 +156,7 @@ fn main() -> ExitCode {
     }
     let mut configs = 0;
     let mut lines = 0;
+    let mut masked = 0;
     let mut failures = 0;
     for path in files {
         let Ok(bytes) = std::fs::read(&path) else {
@@ -125,14 +168,19 @@ fn main() -> ExitCode {
         }
         configs += 1;
         match check(&path, &text) {
-            Ok(n) => lines += n,
+            Ok(c) => {
+                lines += c.lines;
+                masked += c.masked;
+            }
             Err(msg) => {
                 failures += 1;
                 eprintln!("{msg}");
             }
         }
     }
-    println!("{configs} configurations, {lines} lines round-tripped, {failures} mismatches");
+    println!(
+        "{configs} configurations, {lines} lines round-tripped ({masked} secrets masked by show running-config), {failures} mismatches"
+    );
     if configs == 0 || failures > 0 {
         ExitCode::FAILURE
     } else {

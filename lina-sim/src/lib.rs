@@ -146,7 +146,8 @@ impl RunningSim {
         lock(&self.shared).engine.generation()
     }
 
-    /// The running configuration as `show running-config` prints it.
+    /// The running configuration as `more system:running-config` prints it (secrets in clear;
+    /// `show running-config` masks them, docs/secrets.md).
     pub fn running_config(&self) -> String {
         lock(&self.shared).engine.running_config()
     }

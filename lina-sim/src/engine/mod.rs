@@ -18,6 +18,7 @@ pub mod in_use;
 pub mod interfaces;
 pub mod load;
 pub mod logging;
+pub mod mask;
 pub mod modes;
 pub mod monitor;
 pub mod nat;
@@ -262,7 +263,14 @@ impl Engine {
         self.body().1
     }
 
-    /// `show running-config`: header, body, checksum, trailer.
+    /// `show running-config`: [`Engine::running_config`] with its secrets masked
+    /// (`*****`, see [`mask`]).
+    pub fn shown_running_config(&mut self) -> String {
+        mask::mask_config(self.running_config())
+    }
+
+    /// `more system:running-config`: header, body, checksum, trailer, secrets in clear (what
+    /// `write memory`, `backup` and a context's `config-url` save).
     pub fn running_config(&mut self) -> String {
         let (body, sum) = self.body();
         let mut out = String::with_capacity(body.len() + 256);
@@ -687,6 +695,8 @@ fn log_event(ev: LogEvent) -> syslog::Message {
     syslog::Message::new(ev.message_id, level, ev.body)
 }
 
+#[cfg(test)]
+mod secrets_tests;
 #[cfg(test)]
 pub mod test_support;
 #[cfg(test)]

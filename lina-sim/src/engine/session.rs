@@ -143,6 +143,8 @@ enum ExecCommand {
     Disable,
     /// `backup ...` or `restore ...` (see `backup.rs`).
     BackupRestore,
+    /// `more system:running-config`: the configuration with its secrets in clear.
+    More,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -154,6 +156,9 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     }
     if cli_translator::backup::op_of(line).is_some() {
         return Some(Ok(ExecCommand::BackupRestore));
+    }
+    if first.eq_ignore_ascii_case("more") {
+        return Some(Ok(ExecCommand::More));
     }
     if abbrev(first, "write", 2) {
         return Some(match second {
@@ -270,7 +275,7 @@ impl Engine {
                 session.level = Level::Config;
                 LineOutcome::ok("")
             }
-            ExecCommand::WriteTerminal => LineOutcome::ok(self.running_config()),
+            ExecCommand::WriteTerminal => LineOutcome::ok(self.shown_running_config()),
             ExecCommand::WriteMemory | ExecCommand::CopyRunStart => {
                 if session.privilege < CONFIG_PRIVILEGE {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
@@ -291,6 +296,15 @@ impl Engine {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 self.backup_or_restore(session, line, now)
+            }
+            ExecCommand::More => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match show::more(self, line) {
+                    Ok(out) => LineOutcome::ok(out),
+                    Err(e) => LineOutcome::err(&e),
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
-//! Show commands with ASA-format output: running-config (whole or filtered), startup-config,
-//! version, clock, checksum, logging, hostname, nameif, curpriv.
+//! Show commands with ASA-format output: running-config (whole or filtered, secrets masked),
+//! startup-config, version, clock, checksum, logging, hostname, nameif, curpriv; and
+//! `more system:running-config` (secrets in clear).
 
 use std::fmt::Write as _;
 
@@ -9,6 +10,7 @@ use syslog::Timestamp;
 use super::apply::word_offset;
 use super::config::print_block;
 use super::error::CliError;
+use super::mask;
 use super::sections::{self, starts_with_words};
 use super::session::{Level, Session, abbrev};
 use super::{ASA_VERSION, Engine, MODEL, Now, SERIAL_NUMBER};
@@ -44,7 +46,7 @@ pub fn show(
     }
     if abbrev(what, "startup-config", 4) {
         none_after(2)?;
-        return Ok(engine.startup.clone());
+        return Ok(mask::mask_config(engine.startup.clone()));
     }
     if abbrev(what, "version", 3) {
         none_after(2)?;
@@ -104,15 +106,28 @@ pub fn show(
     Err(CliError::invalid(line, word_offset(line, 1)))
 }
 
+/// `more system:running-config`: the running configuration with its secrets in clear, as
+/// the ASA prints it there (and saves it). `more` reads files too on an ASA; this simulator
+/// knows only this one.
+pub fn more(engine: &mut Engine, line: &str) -> Result<String, CliError> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    match words.get(1..).unwrap_or(&[]) {
+        [] => Err(CliError::Incomplete),
+        [file] if file.eq_ignore_ascii_case("system:running-config") => Ok(engine.running_config()),
+        [_] => Err(CliError::invalid(line, word_offset(line, 1))),
+        _ => Err(CliError::invalid(line, word_offset(line, 2))),
+    }
+}
+
 /// `show running-config [all] [words...]`: everything, or the blocks whose line starts with
-/// the words (object NAT blocks answer to `nat`, not to `object`).
+/// the words (object NAT blocks answer to `nat`, not to `object`); secrets masked.
 fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
     let words = match words.split_first() {
         Some((first, rest)) if first.eq_ignore_ascii_case("all") => rest,
         _ => words,
     };
     if words.is_empty() {
-        return engine.running_config();
+        return engine.shown_running_config();
     }
     let filter = words.join(" ");
     let nat_rank = sections::rank_of_line("nat");
@@ -138,7 +153,7 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
             print_block(b, &mut out);
         }
     }
-    out
+    mask::mask_config(out)
 }
 
 fn fqdn(engine: &Engine) -> String {

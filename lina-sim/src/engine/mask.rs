@@ -1,0 +1,442 @@
+//! Secrets as `show running-config` prints them: the secret word of a configuration line
+//! replaced by `*****`, everything else byte-identical.
+//!
+//! The ASA keeps secrets in clear in its configuration and prints them so only in
+//! `more system:running-config` and in what it saves (`write memory`, `backup`); every
+//! `show running-config` (and `write terminal`, `show startup-config`) masks them. The masked
+//! forms (see docs/secrets.md for where each comes from):
+//!
+//! | line | masked word |
+//! | --- | --- |
+//! | ` key <secret>` (aaa-server host; not a `key chain`'s ` key <id>`) | the secret |
+//! | ` ldap-login-password <secret>` (aaa-server host) | the secret |
+//! | `aaa-server <tag> [(<nameif>)] host <address> <key> ...` (the key typed on the host line) | the key |
+//! | `snmp-server community <secret> ...` | the community |
+//! | `snmp-server host <nameif> <address> ... community <secret> ...` | the community |
+//! | ` ikev1 pre-shared-key <secret>` (tunnel-group ipsec-attributes) | the secret |
+//! | ` ikev2 local-authentication pre-shared-key [hex] <secret>` | the secret |
+//! | ` ikev2 remote-authentication pre-shared-key [hex] <secret>` | the secret |
+//! | `ntp authentication-key <n> <algorithm> <secret>` | the secret |
+//! | `failover key [hex] <secret>` | the secret |
+//! | `failover ipsec pre-shared-key [hex] <secret>` | the secret |
+//! | ` ospf message-digest-key <n> md5 <secret>` (interface) | the secret |
+//! | ` ospf authentication-key <secret>` (interface) | the secret |
+//!
+//! Keywords match case-insensitively (the engine keeps some lines as typed). A line that
+//! already shows `*****` is left as it is, so masking is idempotent. Local user and enable
+//! passwords are not masked: the ASA stores and prints them hashed.
+
+use std::borrow::Cow;
+
+/// What a masked secret prints as.
+pub const MASK: &str = "*****";
+
+/// Whether a line opening with `first` may carry a secret: the fast path (one length test for
+/// most lines) skips every other line.
+fn may_carry_secret(first: &str) -> bool {
+    let candidates: &[&str] = match first.len() {
+        3 => &["key", "ntp"],
+        4 => &["ospf"],
+        5 => &["ikev1", "ikev2"],
+        8 => &["failover"],
+        10 => &["aaa-server"],
+        11 => &["snmp-server"],
+        19 => &["ldap-login-password"],
+        _ => return false,
+    };
+    candidates.iter().any(|k| first.eq_ignore_ascii_case(k))
+}
+
+/// The byte ranges of a line's words (separated by ASCII white space, which never splits a
+/// UTF-8 character).
+fn word_spans(line: &str) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, b) in line.bytes().enumerate() {
+        match (b.is_ascii_whitespace(), start) {
+            (true, Some(s)) => {
+                spans.push((s, i));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push((s, line.len()));
+    }
+    spans
+}
+
+fn is(word: Option<&str>, keyword: &str) -> bool {
+    word.is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+}
+
+/// The index of the word after an optional `hex`: `hex <secret>` masks the secret, a lone
+/// `hex` (nothing after it) is itself the secret.
+fn after_hex(words: &[&str], at: usize) -> usize {
+    if is(words.get(at).copied(), "hex") && words.get(at + 1).is_some() {
+        at + 1
+    } else {
+        at
+    }
+}
+
+/// The index of the secret word, if the line carries one. `parent` is the top-level line a
+/// sub-command belongs to, when known.
+fn secret_index(words: &[&str], indented: bool, parent: Option<&str>) -> Option<usize> {
+    let w = |i: usize| words.get(i).copied();
+    let at = if indented {
+        // ` key <secret>` belongs to an aaa-server host (a `key chain`'s ` key <id>` is no secret).
+        let in_aaa_server = parent.is_none_or(|p| {
+            p.split_ascii_whitespace()
+                .next()
+                .is_some_and(|f| f.eq_ignore_ascii_case("aaa-server"))
+        });
+        if (is(w(0), "key") && in_aaa_server) || is(w(0), "ldap-login-password") {
+            1
+        } else if is(w(0), "ikev1") && is(w(1), "pre-shared-key") {
+            2
+        } else if is(w(0), "ikev2")
+            && (is(w(1), "local-authentication") || is(w(1), "remote-authentication"))
+            && is(w(2), "pre-shared-key")
+        {
+            after_hex(words, 3)
+        } else if is(w(0), "ospf") && is(w(1), "message-digest-key") && is(w(3), "md5") {
+            4
+        } else if is(w(0), "ospf") && is(w(1), "authentication-key") {
+            2
+        } else {
+            return None;
+        }
+    } else if is(w(0), "snmp-server") && is(w(1), "community") {
+        2
+    } else if is(w(0), "snmp-server") && is(w(1), "host") {
+        // `snmp-server host <nameif> <address> [poll|trap] community <secret> [version ...]`
+        let at = words
+            .iter()
+            .skip(4)
+            .position(|x| x.eq_ignore_ascii_case("community"))?;
+        at + 5
+    } else if is(w(0), "ntp") && is(w(1), "authentication-key") {
+        4
+    } else if is(w(0), "failover") && is(w(1), "key") {
+        after_hex(words, 2)
+    } else if is(w(0), "failover") && is(w(1), "ipsec") && is(w(2), "pre-shared-key") {
+        after_hex(words, 3)
+    } else if is(w(0), "aaa-server") {
+        // `aaa-server <tag> [(<nameif>)] host <address> [<key>] [timeout <s>]`
+        let host = if is(w(2), "host") {
+            2
+        } else if w(2).is_some_and(|i| i.starts_with('(')) && is(w(3), "host") {
+            3
+        } else {
+            return None;
+        };
+        let at = host + 2;
+        if is(w(at), "timeout") {
+            return None;
+        }
+        at
+    } else {
+        return None;
+    };
+    (at < words.len()).then_some(at)
+}
+
+/// One configuration line (top-level or sub-command, indentation kept) as
+/// `show running-config` prints it. A sub-command's parent is not known here: ` key <word>`
+/// is taken for an aaa-server host's key (see [`mask_sub_command`]).
+pub fn mask_line(line: &str) -> Cow<'_, str> {
+    mask_in(None, line)
+}
+
+/// A sub-command under the top-level line `parent`, as `show running-config` prints it.
+pub fn mask_sub_command<'a>(parent: &str, line: &'a str) -> Cow<'a, str> {
+    mask_in(Some(parent), line)
+}
+
+fn mask_in<'a>(parent: Option<&str>, line: &'a str) -> Cow<'a, str> {
+    let indented = line.starts_with([' ', '\t']);
+    let first = line.split_ascii_whitespace().next().unwrap_or("");
+    if !may_carry_secret(first) {
+        return Cow::Borrowed(line);
+    }
+    let spans = word_spans(line);
+    let words: Vec<&str> = spans.iter().filter_map(|&(s, e)| line.get(s..e)).collect();
+    let Some(&(start, end)) = secret_index(&words, indented, parent).and_then(|i| spans.get(i))
+    else {
+        return Cow::Borrowed(line);
+    };
+    if line.get(start..end) == Some(MASK) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + MASK.len());
+    out.push_str(line.get(..start).unwrap_or(""));
+    out.push_str(MASK);
+    out.push_str(line.get(end..).unwrap_or(""));
+    Cow::Owned(out)
+}
+
+/// A whole configuration text, line by line (each sub-command with the top-level line above
+/// it); the text itself when no line carries a secret (no copy: `show running-config` of a
+/// large configuration stays one allocation).
+pub fn mask_config(text: String) -> String {
+    let mut out: Option<String> = None;
+    let mut done = 0;
+    let mut parent = "";
+    for (at, line) in line_starts(&text) {
+        if !line.starts_with([' ', '\t']) {
+            parent = line;
+        }
+        if let Cow::Owned(masked) = mask_in(Some(parent), line) {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(text.get(done..at).unwrap_or(""));
+            o.push_str(&masked);
+            done = at + line.len();
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(text.get(done..).unwrap_or(""));
+            o
+        }
+        None => text,
+    }
+}
+
+/// Each line of `text` (without its `\n`) with its byte offset.
+fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    text.split('\n').map(move |line| {
+        let start = at;
+        at += line.len() + 1;
+        (start, line)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn m(line: &str) -> String {
+        mask_line(line).into_owned()
+    }
+
+    #[test]
+    fn masks_the_corpus_forms() {
+        assert_eq!(m(" key AbCdEf123"), " key *****");
+        assert_eq!(
+            m("snmp-server host Management 10.1.1.50 community s3cret version 2c"),
+            "snmp-server host Management 10.1.1.50 community ***** version 2c"
+        );
+        assert_eq!(
+            m(" ikev1 pre-shared-key Cisco123"),
+            " ikev1 pre-shared-key *****"
+        );
+        assert_eq!(
+            m(" ikev2 remote-authentication pre-shared-key Peer-Key"),
+            " ikev2 remote-authentication pre-shared-key *****"
+        );
+    }
+
+    #[test]
+    fn masks_the_forms_of_the_same_rule() {
+        for (clear, shown) in [
+            (
+                "snmp-server community public",
+                "snmp-server community *****",
+            ),
+            (
+                " ikev2 local-authentication pre-shared-key Mine",
+                " ikev2 local-authentication pre-shared-key *****",
+            ),
+            (
+                " ikev2 local-authentication pre-shared-key hex 0a0b0c",
+                " ikev2 local-authentication pre-shared-key hex *****",
+            ),
+            (
+                "ntp authentication-key 1 md5 aNiceKey",
+                "ntp authentication-key 1 md5 *****",
+            ),
+            (
+                "ntp authentication-key 42 sha256 aSha256Key",
+                "ntp authentication-key 42 sha256 *****",
+            ),
+            ("failover key fo-secret", "failover key *****"),
+            ("failover key hex 0123abcd", "failover key hex *****"),
+            (
+                "failover ipsec pre-shared-key ipsec-secret",
+                "failover ipsec pre-shared-key *****",
+            ),
+            (
+                " ospf message-digest-key 1 md5 digest-secret",
+                " ospf message-digest-key 1 md5 *****",
+            ),
+            (
+                " ospf authentication-key plain",
+                " ospf authentication-key *****",
+            ),
+            (" ldap-login-password Bind-Pw", " ldap-login-password *****"),
+            (
+                "aaa-server RAD (inside) host 10.0.0.9 inline-key timeout 5",
+                "aaa-server RAD (inside) host 10.0.0.9 ***** timeout 5",
+            ),
+            (
+                "aaa-server RAD host 10.0.0.9 inline-key",
+                "aaa-server RAD host 10.0.0.9 *****",
+            ),
+        ] {
+            assert_eq!(m(clear), shown, "{clear}");
+        }
+    }
+
+    #[test]
+    fn keeps_indentation_spacing_and_what_follows_the_secret() {
+        assert_eq!(m("  key  two-spaces  "), "  key  *****  ");
+        assert_eq!(m("\tkey tabbed"), "\tkey *****");
+        assert_eq!(
+            m("SNMP-SERVER Community Typed-Upper RO"),
+            "SNMP-SERVER Community ***** RO"
+        );
+    }
+
+    #[test]
+    fn lines_without_a_secret_are_unchanged() {
+        for line in [
+            "hostname key",
+            "object network key",
+            " description the key is community",
+            "key config-key password-encryption",
+            "access-list key extended permit ip any any",
+            "snmp-server location key room",
+            "snmp-server host inside 10.0.0.6",
+            "aaa-server RAD protocol radius",
+            "aaa-server RAD (inside) host 10.0.0.9",
+            "aaa-server RAD (inside) host 10.0.0.9 timeout 5",
+            " ikev2 local-authentication pre-shared-key",
+            " ikev2 local-authentication certificate cert",
+            " ikev1 trust-point tp",
+            " ospf cost 10",
+            " ospf authentication message-digest",
+            "ntp server 10.0.0.1 key 1",
+            "ntp authenticate",
+            "ntp trusted-key 1",
+            "failover lan unit primary",
+            "username admin password $sha512$5000$abc pbkdf2 privilege 15",
+            "enable password $sha512$5000$abc pbkdf2",
+            " key",
+            "",
+        ] {
+            assert_eq!(mask_line(line), Cow::Borrowed(line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_masks_under_an_aaa_server_host_only() {
+        assert_eq!(
+            mask_sub_command("aaa-server R (inside) host 10.0.0.1", " key 20202020"),
+            " key *****"
+        );
+        assert_eq!(
+            mask_sub_command("key chain OSPF-KEYS", " key 1"),
+            Cow::Borrowed(" key 1")
+        );
+        let text = "key chain K\n key 1\naaa-server R host 10.0.0.1\n key 2\n";
+        assert_eq!(
+            mask_config(text.to_owned()),
+            "key chain K\n key 1\naaa-server R host 10.0.0.1\n key *****\n"
+        );
+    }
+
+    #[test]
+    fn an_already_masked_line_borrows() {
+        let line = " key *****";
+        assert!(matches!(mask_line(line), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_lone_hex_is_the_secret() {
+        assert_eq!(m("failover key hex"), "failover key *****");
+        assert_eq!(m("failover key *****"), "failover key *****");
+    }
+
+    #[test]
+    fn masks_a_whole_configuration_line_by_line() {
+        let text = "hostname a\naaa-server R (inside) host 10.0.0.1\n key k1\n timeout 5\nsnmp-server community c1\n";
+        assert_eq!(
+            mask_config(text.to_owned()),
+            "hostname a\naaa-server R (inside) host 10.0.0.1\n key *****\n timeout 5\nsnmp-server community *****\n"
+        );
+        let plain = "hostname a\n!\n".to_owned();
+        let ptr = plain.as_ptr();
+        let same = mask_config(plain);
+        assert_eq!(same, "hostname a\n!\n");
+        assert_eq!(same.as_ptr(), ptr, "an unchanged text is not copied");
+    }
+
+    const SECRET_WORDS: &[&str] = &[
+        "key",
+        "ldap-login-password",
+        "aaa-server",
+        "snmp-server",
+        "ikev1",
+        "ikev2",
+        "ntp",
+        "failover",
+        "ospf",
+    ];
+
+    #[test]
+    fn the_fast_path_lets_every_secret_family_through() {
+        for w in SECRET_WORDS {
+            assert!(may_carry_secret(w), "{w}");
+            assert!(may_carry_secret(&w.to_ascii_uppercase()), "{w}");
+        }
+        for w in ["object", "host", "keys", "ntpx", "description", ""] {
+            assert!(!may_carry_secret(w), "{w}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_lines_never_panic(line in any::<String>()) {
+            let _ = mask_line(&line);
+            let _ = mask_config(line);
+        }
+
+        #[test]
+        fn masking_is_idempotent(
+            indent in prop::sample::select(vec!["", " ", "  ", "\t"]),
+            words in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(vec![
+                        "key", "hex", "community", "host", "md5", "pre-shared-key",
+                        "snmp-server", "ntp", "authentication-key", "failover", "ipsec",
+                        "ospf", "message-digest-key", "ikev1", "ikev2", "timeout",
+                        "remote-authentication", "local-authentication", "aaa-server",
+                        "(inside)", "ldap-login-password", "*****", "1",
+                    ]).prop_map(str::to_owned),
+                    "[a-zA-Z0-9*()é-]{1,8}",
+                ],
+                0..8,
+            ),
+        ) {
+            let line = format!("{indent}{}", words.join(" "));
+            let once = m(&line);
+            prop_assert_eq!(m(&once), once.clone());
+            prop_assert_eq!(once.split_ascii_whitespace().count(), line.split_ascii_whitespace().count());
+        }
+
+        #[test]
+        fn lines_without_a_secret_keyword_are_unchanged(
+            indent in prop::sample::select(vec!["", " "]),
+            words in prop::collection::vec("[a-z0-9.()-]{1,10}", 0..8),
+        ) {
+            prop_assume!(!words.iter().any(|w| SECRET_WORDS.contains(&w.as_str())));
+            let line = format!("{indent}{}", words.join(" "));
+            prop_assert_eq!(mask_line(&line), Cow::Borrowed(line.as_str()));
+        }
+    }
+}
