@@ -427,7 +427,8 @@ impl Engine {
         }
     }
 
-    /// The running configuration of a context (multiple mode), as `show running-config` there.
+    /// The running configuration of a context (multiple mode), secrets in clear, as
+    /// `more system:running-config` prints it there.
     pub fn context_running_config(&mut self, name: &str) -> Option<String> {
         let back = self.resident_context()?.to_owned();
         if !self.enter_context(name) {
