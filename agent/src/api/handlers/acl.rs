@@ -204,28 +204,16 @@ async fn configure(
     commands: Vec<String>,
     ace: Option<&Ace>,
 ) -> Result<u64, ApiError> {
-    match call.configure(commands).await {
-        Ok(result) => Ok(result.generation),
-        Err(ApiError::Cli { command, output }) => {
-            let attribute = ace.and_then(|a| {
-                references(a)
-                    .into_iter()
-                    .find(|r| {
-                        output.contains(&format!("<{}>", r.name))
-                            || output.contains(&format!("({})", r.name))
-                    })
-                    .map(|r| r.attribute)
-            });
-            match attribute {
-                Some(attribute) => Err(ApiError::Field(FieldError::new(
-                    attribute,
-                    FieldProblem::BadValue(output.trim().to_owned()),
-                ))),
-                None => Err(ApiError::Cli { command, output }),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    call.configure_blaming(commands, |output| {
+        references(ace?)
+            .into_iter()
+            .find(|r| {
+                output.contains(&format!("<{}>", r.name))
+                    || output.contains(&format!("({})", r.name))
+            })
+            .map(|r| r.attribute)
+    })
+    .await
 }
 
 /// The commands inserting `remarks` and `ace` before CLI line `line` (appending when `None`).

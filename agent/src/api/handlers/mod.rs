@@ -17,6 +17,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use cli_translator::protocol::{Exec, ExecMode, ExecResult, Session};
+use cli_translator::resources::{FieldError, FieldProblem};
 use cli_translator::running::RunningConfig;
 
 use self::bulk::Stage;
@@ -140,6 +141,27 @@ impl Call<'_> {
         let result = self.exec(ExecMode::Config, true, commands.clone()).await?;
         check_applied(&commands, &result)?;
         Ok(result)
+    }
+
+    /// [`Call::configure`], returning the new generation; a LINA refusal whose output
+    /// `blame` ties to a request attribute (a reference it names) becomes a 400 on that
+    /// attribute, carrying LINA's output.
+    pub async fn configure_blaming(
+        &self,
+        commands: Vec<String>,
+        blame: impl FnOnce(&str) -> Option<&'static str>,
+    ) -> Result<u64, ApiError> {
+        match self.configure(commands).await {
+            Ok(result) => Ok(result.generation),
+            Err(ApiError::Cli { command, output }) => match blame(&output) {
+                Some(attribute) => Err(ApiError::Field(FieldError::new(
+                    attribute,
+                    FieldProblem::BadValue(output.trim().to_owned()),
+                ))),
+                None => Err(ApiError::Cli { command, output }),
+            },
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -234,22 +234,14 @@ async fn configure(
     commands: Vec<String>,
     rule: Option<&NatRule>,
 ) -> Result<u64, ApiError> {
-    match call.configure(commands).await {
-        Ok(result) => Ok(result.generation),
-        Err(ApiError::Cli { command, output }) => {
-            let attribute = rule.and_then(|r| {
-                named_refs(r)
-                    .into_iter()
-                    .find(|(_, n, _)| output.contains(&format!("({n})")))
-                    .map(|(a, _, _)| a)
-            });
-            match attribute {
-                Some(a) => Err(field(a, output.trim().to_owned())),
-                None => Err(ApiError::Cli { command, output }),
-            }
-        }
-        Err(e) => Err(e),
-    }
+    call.configure_blaming(commands, |output| {
+        let rule = rule?;
+        named_refs(rule)
+            .into_iter()
+            .find(|(_, n, _)| output.contains(&format!("({n})")))
+            .map(|(a, _, _)| a)
+    })
+    .await
 }
 
 /// Commands setting an object's rule.
