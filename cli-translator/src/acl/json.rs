@@ -25,6 +25,7 @@ use super::ace::{
     self, Ace, DEFAULT_LOG_INTERVAL, DestService, Endpoint, LogSpec, PortMatch, Protocol,
 };
 use crate::ast::Severity;
+use crate::resources::field::kind_and_value;
 use crate::resources::{FieldError, FieldProblem, json_bool, json_str, json_u32};
 use crate::validate::check_object_name;
 
@@ -326,31 +327,6 @@ pub fn from_json_replacing(
         remarks,
         position,
     })
-}
-
-fn kind_and_value<'v>(v: &'v Value, attr: &str) -> Result<(&'v str, Option<&'v str>), FieldError> {
-    let map = v.as_object().ok_or_else(|| {
-        FieldError::new(
-            attr,
-            FieldProblem::WrongType {
-                expected: "an object with kind and value",
-            },
-        )
-    })?;
-    let kind = match map.get("kind") {
-        None | Some(Value::Null) => {
-            return Err(FieldError::new(
-                format!("{attr}.kind"),
-                FieldProblem::Missing,
-            ));
-        }
-        Some(k) => json_str(k, &format!("{attr}.kind"))?,
-    };
-    let value = match map.get("value") {
-        None | Some(Value::Null) => None,
-        Some(v) => Some(json_str(v, &format!("{attr}.value"))?.trim()),
-    };
-    Ok((kind, value))
 }
 
 /// The object name a ref carries (`objectId`, else `name`), validated.

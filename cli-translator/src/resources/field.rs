@@ -81,6 +81,46 @@ pub fn json_str<'v>(v: &'v Value, attr: &str) -> Result<&'v str, FieldError> {
     })
 }
 
+/// `{kind, value}` of a primitive attribute: `kind` required, `value` (trimmed) when present.
+pub fn kind_and_value<'v>(
+    v: &'v Value,
+    attr: &str,
+) -> Result<(&'v str, Option<&'v str>), FieldError> {
+    let map = v.as_object().ok_or_else(|| {
+        FieldError::new(
+            attr,
+            FieldProblem::WrongType {
+                expected: "an object with kind and value",
+            },
+        )
+    })?;
+    let kind = match map.get("kind") {
+        None | Some(Value::Null) => {
+            return Err(FieldError::new(
+                format!("{attr}.kind"),
+                FieldProblem::Missing,
+            ));
+        }
+        Some(k) => json_str(k, &format!("{attr}.kind"))?,
+    };
+    let value = match map.get("value") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(json_str(v, &format!("{attr}.value"))?.trim()),
+    };
+    Ok((kind, value))
+}
+
+/// `{kind, value}` of a primitive attribute, both required (`value` trimmed).
+pub fn kind_value<'v>(v: &'v Value, attr: &str) -> Result<(&'v str, &'v str), FieldError> {
+    match kind_and_value(v, attr)? {
+        (kind, Some(value)) => Ok((kind, value)),
+        (_, None) => Err(FieldError::new(
+            format!("{attr}.value"),
+            FieldProblem::Missing,
+        )),
+    }
+}
+
 /// A boolean attribute; `"true"` / `"false"` strings are accepted too.
 pub fn json_bool(v: &Value, attr: &str) -> Result<bool, FieldError> {
     let wrong = || {

@@ -22,6 +22,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value, json};
 
+use super::field::kind_value;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::ast::{Command, FqdnFamily, NetworkAddress};
 use crate::parse::{is_description, parse_command};
@@ -264,26 +265,7 @@ fn bad_value(why: impl Into<String>) -> FieldError {
 
 /// Reads and validates the `host` attribute.
 fn address_from_json(v: &Value) -> Result<NetworkAddress, FieldError> {
-    let map = v.as_object().ok_or_else(|| {
-        FieldError::new(
-            "host",
-            FieldProblem::WrongType {
-                expected: "an object with kind and value",
-            },
-        )
-    })?;
-    let kind = match map.get("kind") {
-        None | Some(Value::Null) => {
-            return Err(FieldError::new("host.kind", FieldProblem::Missing));
-        }
-        Some(k) => json_str(k, "host.kind")?,
-    };
-    let value = match map.get("value") {
-        None | Some(Value::Null) => {
-            return Err(FieldError::new("host.value", FieldProblem::Missing));
-        }
-        Some(v) => json_str(v, "host.value")?.trim(),
-    };
+    let (kind, value) = kind_value(v, "host")?;
     match kind {
         "IPv4Address" => value
             .parse::<Ipv4Addr>()

@@ -25,6 +25,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
+use super::field::kind_value;
 use super::reference::origin_of;
 use super::{
     Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_bool, json_str,
@@ -335,37 +336,6 @@ fn gateway_json(ip: &IpAddr) -> Value {
 
 fn bad(attr: &str, why: impl Into<String>) -> FieldError {
     FieldError::new(attr, FieldProblem::BadValue(why.into()))
-}
-
-/// `{kind, value}` of a primitive attribute.
-fn kind_value<'v>(v: &'v Value, attr: &str) -> Result<(&'v str, &'v str), FieldError> {
-    let map = v.as_object().ok_or_else(|| {
-        FieldError::new(
-            attr,
-            FieldProblem::WrongType {
-                expected: "an object with kind and value",
-            },
-        )
-    })?;
-    let kind = match map.get("kind") {
-        None | Some(Value::Null) => {
-            return Err(FieldError::new(
-                format!("{attr}.kind"),
-                FieldProblem::Missing,
-            ));
-        }
-        Some(k) => json_str(k, &format!("{attr}.kind"))?,
-    };
-    let value = match map.get("value") {
-        None | Some(Value::Null) => {
-            return Err(FieldError::new(
-                format!("{attr}.value"),
-                FieldProblem::Missing,
-            ));
-        }
-        Some(v) => json_str(v, &format!("{attr}.value"))?.trim(),
-    };
-    Ok((kind, value))
 }
 
 /// The `network` attribute.
