@@ -12,6 +12,7 @@ pub mod print;
 pub mod protocol;
 pub mod resources;
 pub mod running;
+pub mod schema;
 pub mod show;
 pub mod tree;
 pub mod validate;
