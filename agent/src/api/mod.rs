@@ -5,17 +5,21 @@
 //! `agent worker` runs [`run_worker_from_env`]; in-process callers (tests, benches) use [`serve`].
 
 pub mod auth;
+pub mod catalogue;
 pub mod config;
+pub mod doc;
 pub mod error;
 pub mod handlers;
 pub mod json_body;
 pub mod links;
 pub mod multi_context;
+pub mod openapi;
 pub mod paging;
 pub mod query;
 pub mod response;
 pub mod router;
 pub mod service;
+pub mod shapes;
 pub mod snapshot;
 pub mod state;
 pub mod stats;

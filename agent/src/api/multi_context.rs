@@ -7,23 +7,14 @@
 
 use cli_translator::protocol::ContextMode;
 
+use super::catalogue::Endpoint;
 use super::error::ApiError;
-use super::router::Target;
 
-/// The path prefix of the monitoring resources, all served in multiple mode.
-const MONITORING: &str = "/api/monitoring/";
-
-/// Whether a routed request may be served in multiple-context mode.
-pub fn supported(target: &Target, path: &str) -> bool {
-    matches!(target, Target::Cli | Target::Tokens | Target::Token(_))
-        || path.starts_with(MONITORING)
-}
-
-/// Refuses a request multiple-context mode does not serve.
-pub fn check(mode: ContextMode, target: &Target, path: &str) -> Result<(), ApiError> {
+/// Refuses a request multiple-context mode does not serve (the catalogue says which).
+pub fn check(mode: ContextMode, endpoint: &Endpoint) -> Result<(), ApiError> {
     match mode {
         ContextMode::Single => Ok(()),
-        ContextMode::Multiple if supported(target, path) => Ok(()),
+        ContextMode::Multiple if endpoint.multi_context => Ok(()),
         ContextMode::Multiple => Err(ApiError::NotInMultipleContextMode),
     }
 }
@@ -34,8 +25,8 @@ mod tests {
     use crate::api::router::route;
 
     fn verdict(mode: ContextMode, path: &str) -> Result<(), ApiError> {
-        let target = route(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-        check(mode, &target, path)
+        let routed = route(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        check(mode, routed.endpoint)
     }
 
     #[test]

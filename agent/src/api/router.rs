@@ -7,9 +7,10 @@
 
 use cli_translator::resources::ResourceKind;
 use cli_translator::resources::setting::SettingKind;
-use hyper::Method;
 use percent_encoding::percent_decode_str;
 
+use super::catalogue::CATALOGUE;
+pub use super::catalogue::Routed;
 use super::error::ApiError;
 use super::handlers::acl::AclTarget;
 use super::handlers::interfaces::IfTarget;
@@ -49,42 +50,25 @@ pub enum Target {
     Interfaces(IfTarget),
     /// `/api/nat/{before,auto,after}[/{id}]`
     Nat(NatTarget),
+    /// `/api/openapi.json`
+    OpenApi,
+    /// `/doc/` and the Doc-UI's assets (`/doc/<file>`); `/doc` alone redirects to `/doc/`.
+    Doc(DocPage),
 }
 
-impl Target {
-    /// The verbs this target answers; anything else is 405 with `Allow`.
-    pub fn allowed(&self) -> &'static [Method] {
-        match self {
-            Target::Tokens | Target::Cli | Target::WriteMem => &[Method::POST],
-            Target::Bulk | Target::Backup | Target::Restore => &[Method::POST],
-            Target::Token(_) => &[Method::DELETE],
-            Target::SerialNumber => &[Method::GET],
-            Target::Monitoring(t) => t.allowed(),
-            Target::Collection(kind) | Target::Item(kind, _) if kind.read_only() => &[Method::GET],
-            Target::Collection(_) => &[Method::GET, Method::POST],
-            Target::Item(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
-            Target::Access(t) => t.allowed(),
-            Target::Setting(_) => super::handlers::settings::ALLOWED,
-            Target::Interfaces(t) => t.allowed(),
-            Target::Nat(t) => t.allowed(),
-        }
-    }
-
-    /// Refuses a verb this target does not answer.
-    pub fn check_method(&self, method: &Method) -> Result<(), ApiError> {
-        if self.allowed().contains(method) {
-            Ok(())
-        } else {
-            Err(ApiError::MethodNotAllowed {
-                method: method.clone(),
-                allow: self.allowed(),
-            })
-        }
-    }
+/// A page of the Doc-UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocPage {
+    /// `/doc` without its slash: redirected, so that the page's relative links work.
+    Redirect,
+    /// `/doc/`
+    Index,
+    /// `/doc/<file>`
+    Asset(String),
 }
 
-/// Resolves a raw (still percent-encoded) request path.
-pub fn route(raw_path: &str) -> Result<Target, ApiError> {
+/// Resolves a raw (still percent-encoded) request path against the catalogue.
+pub fn route(raw_path: &str) -> Result<Routed, ApiError> {
     let not_found = || ApiError::UnknownPath(raw_path.to_owned());
     let rest = raw_path.strip_prefix('/').ok_or_else(not_found)?;
     let mut segments = rest
@@ -96,6 +80,11 @@ pub fn route(raw_path: &str) -> Result<Target, ApiError> {
                 .map_err(|_| ApiError::BadPathEncoding(s.to_owned()))
         })
         .collect::<Result<Vec<String>, ApiError>>()?;
+    if raw_path == "/doc" {
+        let mut routed = CATALOGUE.find(&["doc"]).ok_or_else(not_found)?;
+        routed.target = Target::Doc(DocPage::Redirect);
+        return Ok(routed);
+    }
     if segments.len() > 1 && segments.last().is_some_and(String::is_empty) {
         segments.pop();
     }
@@ -103,60 +92,33 @@ pub fn route(raw_path: &str) -> Result<Target, ApiError> {
         return Err(not_found());
     }
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    match segs.as_slice() {
-        ["api", "tokenservices"] => return Ok(Target::Tokens),
-        ["api", "tokenservices", token] => return Ok(Target::Token((*token).to_owned())),
-        ["api", "cli"] => return Ok(Target::Cli),
-        ["api"] => return Ok(Target::Bulk),
-        ["api", "backup"] => return Ok(Target::Backup),
-        ["api", "restore"] => return Ok(Target::Restore),
-        ["api", "commands", "writemem"] => return Ok(Target::WriteMem),
-        ["api", "monitoring", "serialnumber"] => return Ok(Target::SerialNumber),
-        _ => {}
-    }
-    if let Some(t) = super::handlers::monitoring::route(&segs) {
-        return Ok(Target::Monitoring(t));
-    }
-    if let Some(t) = super::handlers::acl::route(&segs) {
-        return Ok(Target::Access(t));
-    }
-    if let Some(k) = super::handlers::settings::route(&segs) {
-        return Ok(Target::Setting(k));
-    }
-    if let Some(t) = super::handlers::interfaces::route(&segs) {
-        return Ok(Target::Interfaces(t));
-    }
-    if let Some(t) = super::handlers::nat::route(&segs) {
-        return Ok(Target::Nat(t));
-    }
-    for &kind in ResourceKind::ALL {
-        let base: Vec<&str> = kind.path().trim_start_matches('/').split('/').collect();
-        if let Some(tail) = segs.strip_prefix(base.as_slice()) {
-            return match tail {
-                [] => Ok(Target::Collection(kind)),
-                [id] => Ok(Target::Item(kind, (*id).to_owned())),
-                _ => Err(not_found()),
-            };
-        }
-    }
-    Err(not_found())
+    CATALOGUE.find(&segs).ok_or_else(not_found)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hyper::Method;
     use proptest::prelude::*;
+
+    fn route_target(p: &str) -> Result<Target, ApiError> {
+        route(p).map(|r| r.target)
+    }
+
+    fn allowed(p: &str) -> &'static [Method] {
+        route(p).unwrap().endpoint.methods
+    }
 
     const NO: ResourceKind = ResourceKind::NetworkObject;
 
     #[test]
     fn collection_with_and_without_trailing_slash() {
         assert_eq!(
-            route("/api/objects/networkobjects").unwrap(),
+            route_target("/api/objects/networkobjects").unwrap(),
             Target::Collection(NO)
         );
         assert_eq!(
-            route("/api/objects/networkobjects/").unwrap(),
+            route_target("/api/objects/networkobjects/").unwrap(),
             Target::Collection(NO)
         );
     }
@@ -164,46 +126,49 @@ mod tests {
     #[test]
     fn item_id_is_decoded_once() {
         assert_eq!(
-            route("/api/objects/networkobjects/10.0.0.0%2F24").unwrap(),
+            route_target("/api/objects/networkobjects/10.0.0.0%2F24").unwrap(),
             Target::Item(NO, "10.0.0.0/24".into())
         );
         assert_eq!(
-            route("/api/objects/networkobjects/Lab%20Printers").unwrap(),
+            route_target("/api/objects/networkobjects/Lab%20Printers").unwrap(),
             Target::Item(NO, "Lab Printers".into())
         );
         assert_eq!(
-            route("/api/objects/networkobjects/a%2525b").unwrap(),
+            route_target("/api/objects/networkobjects/a%2525b").unwrap(),
             Target::Item(NO, "a%25b".into())
         );
         assert_eq!(
-            route("/api/objects/networkobjects/web/").unwrap(),
+            route_target("/api/objects/networkobjects/web/").unwrap(),
             Target::Item(NO, "web".into())
         );
     }
 
     #[test]
     fn literal_address_probe_is_an_unknown_url() {
-        let e = route("/api/objects/networkobjects/10.0.0.0/24").unwrap_err();
+        let e = route_target("/api/objects/networkobjects/10.0.0.0/24").unwrap_err();
         assert_eq!(e.status().as_u16(), 404);
         assert_eq!(e.code(), "RESOURCE-NOT-FOUND");
     }
 
     #[test]
     fn fixed_endpoints() {
-        assert_eq!(route("/api/tokenservices").unwrap(), Target::Tokens);
-        assert_eq!(route("/api/tokenservices/").unwrap(), Target::Tokens);
+        assert_eq!(route_target("/api/tokenservices").unwrap(), Target::Tokens);
+        assert_eq!(route_target("/api/tokenservices/").unwrap(), Target::Tokens);
         assert_eq!(
-            route("/api/tokenservices/abc123").unwrap(),
+            route_target("/api/tokenservices/abc123").unwrap(),
             Target::Token("abc123".into())
         );
-        assert_eq!(route("/api/cli").unwrap(), Target::Cli);
-        assert_eq!(route("/api").unwrap(), Target::Bulk);
-        assert_eq!(route("/api/").unwrap(), Target::Bulk);
-        assert_eq!(route("/api/backup").unwrap(), Target::Backup);
-        assert_eq!(route("/api/restore").unwrap(), Target::Restore);
-        assert_eq!(route("/api/commands/writemem").unwrap(), Target::WriteMem);
+        assert_eq!(route_target("/api/cli").unwrap(), Target::Cli);
+        assert_eq!(route_target("/api").unwrap(), Target::Bulk);
+        assert_eq!(route_target("/api/").unwrap(), Target::Bulk);
+        assert_eq!(route_target("/api/backup").unwrap(), Target::Backup);
+        assert_eq!(route_target("/api/restore").unwrap(), Target::Restore);
         assert_eq!(
-            route("/api/monitoring/serialnumber/").unwrap(),
+            route_target("/api/commands/writemem").unwrap(),
+            Target::WriteMem
+        );
+        assert_eq!(
+            route_target("/api/monitoring/serialnumber/").unwrap(),
             Target::SerialNumber
         );
     }
@@ -218,81 +183,84 @@ mod tests {
             "/api/objects/networkobjectsx",
             "/api//objects/networkobjects",
             "/api/objects/networkobjects//",
-            "/doc/",
+            "/doc/a/b",
             "api/cli",
         ] {
-            assert_eq!(route(p).unwrap_err().status().as_u16(), 404, "{p:?}");
+            assert_eq!(route_target(p).unwrap_err().status().as_u16(), 404, "{p:?}");
         }
     }
 
     #[test]
     fn invalid_utf8_after_decoding_is_400() {
-        let e = route("/api/objects/networkobjects/%FF").unwrap_err();
+        let e = route_target("/api/objects/networkobjects/%FF").unwrap_err();
         assert_eq!(e.status().as_u16(), 400);
     }
 
     #[test]
     fn verbs_per_target() {
-        assert!(Target::Collection(NO).check_method(&Method::POST).is_ok());
-        let e = Target::Collection(NO)
-            .check_method(&Method::DELETE)
-            .unwrap_err();
+        let collection = route("/api/objects/networkobjects").unwrap().endpoint;
+        assert!(collection.check_method(&Method::POST).is_ok());
+        let e = collection.check_method(&Method::DELETE).unwrap_err();
         assert_eq!(e.status().as_u16(), 405);
-        assert!(
-            Target::Item(NO, "a".into())
-                .check_method(&Method::POST)
-                .is_err()
-        );
-        assert!(
-            Target::Item(NO, "a".into())
-                .check_method(&Method::PATCH)
-                .is_ok()
-        );
-        assert!(Target::Tokens.check_method(&Method::GET).is_err());
-        assert!(
-            Target::Token("t".into())
-                .check_method(&Method::DELETE)
-                .is_ok()
-        );
+        let item = route("/api/objects/networkobjects/a").unwrap().endpoint;
+        assert!(item.check_method(&Method::POST).is_err());
+        assert!(item.check_method(&Method::PATCH).is_ok());
+        assert!(!allowed("/api/tokenservices").contains(&Method::GET));
+        assert_eq!(allowed("/api/tokenservices/t"), &[Method::DELETE]);
     }
 
     #[test]
     fn read_only_kinds_allow_only_get() {
-        let collection = route("/api/objects/userobjects").unwrap();
-        let item = route("/api/objects/userobjects/bob").unwrap();
-        assert_eq!(collection, Target::Collection(ResourceKind::UserObject));
-        assert_eq!(item, Target::Item(ResourceKind::UserObject, "bob".into()));
-        for target in [&collection, &item] {
-            assert_eq!(target.allowed(), &[Method::GET]);
-            assert!(target.check_method(&Method::GET).is_ok());
+        for p in ["/api/objects/userobjects", "/api/objects/userobjects/bob"] {
+            let routed = route(p).unwrap();
+            assert_eq!(routed.endpoint.methods, &[Method::GET], "{p}");
             for m in [Method::POST, Method::PUT, Method::PATCH, Method::DELETE] {
-                let e = target.check_method(&m).unwrap_err();
-                assert_eq!(e.status().as_u16(), 405, "{m} on {target:?}");
+                let e = routed.endpoint.check_method(&m).unwrap_err();
+                assert_eq!(e.status().as_u16(), 405, "{m} on {p}");
             }
         }
+        assert_eq!(
+            route_target("/api/objects/userobjects/bob").unwrap(),
+            Target::Item(ResourceKind::UserObject, "bob".into())
+        );
     }
 
     #[test]
     fn predefined_services_keep_their_writable_verbs() {
         // Predefined items are refused per item (400), not by the router.
-        let services = route("/api/objects/networkservices").unwrap();
-        assert_eq!(services, Target::Collection(ResourceKind::ServiceObject));
-        assert!(services.check_method(&Method::POST).is_ok());
-        let item = Target::Item(ResourceKind::ServiceObject, "http".into());
-        assert!(item.check_method(&Method::DELETE).is_ok());
-        assert!(item.check_method(&Method::PUT).is_ok());
+        assert_eq!(
+            route_target("/api/objects/networkservices").unwrap(),
+            Target::Collection(ResourceKind::ServiceObject)
+        );
+        assert!(allowed("/api/objects/networkservices").contains(&Method::POST));
+        let item = allowed("/api/objects/networkservices/http");
+        assert!(item.contains(&Method::DELETE) && item.contains(&Method::PUT));
+    }
+
+    #[test]
+    fn the_doc_ui_needs_its_slash_and_serves_its_files() {
+        assert_eq!(
+            route_target("/doc").unwrap(),
+            Target::Doc(DocPage::Redirect)
+        );
+        assert_eq!(route_target("/doc/").unwrap(), Target::Doc(DocPage::Index));
+        assert_eq!(
+            route_target("/doc/swagger-ui.css").unwrap(),
+            Target::Doc(DocPage::Asset("swagger-ui.css".into()))
+        );
+        assert_eq!(route_target("/api/openapi.json").unwrap(), Target::OpenApi);
     }
 
     proptest! {
         #[test]
         fn arbitrary_paths_never_panic(p in ".*") {
-            let _ = route(&p);
+            let _ = route_target(&p);
         }
 
         #[test]
         fn any_encoded_id_routes_to_an_item(id in ".+") {
             let path = format!("/api/objects/networkobjects/{}", super::super::links::encode_segment(&id));
-            prop_assert_eq!(route(&path).unwrap(), Target::Item(NO, id));
+            prop_assert_eq!(route_target(&path).unwrap(), Target::Item(NO, id));
         }
     }
 }

@@ -10,6 +10,7 @@ use hyper::{Method, Request};
 use tracing::Instrument;
 
 use super::auth;
+use super::catalogue::Routed;
 use super::error::ApiError;
 use super::handlers::{self, Call, resource::Scope};
 use super::json_body;
@@ -75,15 +76,18 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
     let source = auth::client_ip(&parts.headers)?;
     let origin = Origin::from_headers(&parts.headers)?;
     let query = query::parse(parts.uri.query())?;
-    let target = router::route(parts.uri.path());
+    let routed = router::route(parts.uri.path());
     // Read (and so drain) the body whatever the verb, keeping the connection reusable;
     // GET and DELETE then ignore it.
     let body: Bytes = json_body::read(body, state.body_limit).await?;
     let method = &parts.method;
 
-    match &target {
-        Ok(Target::Tokens) => {
-            Target::Tokens.check_method(method)?;
+    match &routed {
+        Ok(Routed {
+            endpoint,
+            target: Target::Tokens,
+        }) => {
+            endpoint.check_method(method)?;
             return handlers::tokens::create(
                 state,
                 &parts.headers,
@@ -92,8 +96,11 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
             )
             .await;
         }
-        Ok(t @ Target::Token(token)) => {
-            t.check_method(method)?;
+        Ok(Routed {
+            endpoint,
+            target: Target::Token(token),
+        }) => {
+            endpoint.check_method(method)?;
             return handlers::tokens::delete(
                 state,
                 &parts.headers,
@@ -110,11 +117,14 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
     let session =
         auth::authenticate(&state.lina, credential, query.context.as_deref(), source).await?;
     tracing::Span::current().record("user", session.username.as_str());
-    let target = target?;
-    super::multi_context::check(state.facts.context_mode, &target, parts.uri.path())?;
-    target.check_method(method)?;
-    if target != Target::Cli {
-        auth::require(&session, auth::required_privilege(method, parts.uri.path()))?;
+    let Routed { endpoint, target } = routed?;
+    super::multi_context::check(state.facts.context_mode, endpoint)?;
+    endpoint.check_method(method)?;
+    if let Some(needed) = endpoint.privilege(method) {
+        auth::require(&session, needed)?;
+    }
+    if query.context.is_some() && !endpoint.multi_context {
+        return Err(ApiError::ContextNotSupported);
     }
     let call = Call {
         state,
@@ -158,6 +168,8 @@ pub async fn dispatch(
         Target::Setting(k) => handlers::settings::handle(k, &call, method, body).await,
         Target::Interfaces(t) => handlers::interfaces::handle(t, &call, method, body).await,
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
+        Target::OpenApi => Ok(super::openapi::answer(&call)),
+        Target::Doc(page) => super::doc::answer(&call, &page).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

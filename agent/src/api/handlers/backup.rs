@@ -33,9 +33,6 @@ pub async fn restore(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiErr
 }
 
 async fn run(call: &Call<'_>, command: &BackupCommand) -> Result<ApiResponse, ApiError> {
-    if call.query.context.is_some() {
-        return Err(ApiError::ContextNotSupported);
-    }
     let line = command.to_string();
     let result = call.exec(ExecMode::Exec, false, vec![line.clone()]).await?;
     let outcome = result

@@ -33,7 +33,7 @@ use crate::api::auth;
 use crate::api::error::ApiError;
 use crate::api::query;
 use crate::api::response::{self, ApiResponse};
-use crate::api::router::{self, Target};
+use crate::api::router;
 use crate::api::service;
 use crate::api::snapshot::Loaded;
 
@@ -159,9 +159,6 @@ enum Outcome {
 
 /// Runs a bulk request (the router has required level 15 for `POST /api`).
 pub async fn run(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
-    if call.query.context.is_some() {
-        return Err(ApiError::ContextNotSupported);
-    }
     let operations = parse_operations(body)?;
     let _serial = call.write_lock().await;
     let stage = Stage::new(call.snapshot().await?);
@@ -275,12 +272,14 @@ async fn stage_entry(
         None => (uri_path(uri), None),
     };
     let query = query::parse(raw_query)?;
-    let target = router::route(path)?;
-    if !is_bulk_target(&target) {
+    let router::Routed { endpoint, target } = router::route(path)?;
+    if !endpoint.in_bulk() {
         return Err(ApiError::NotInBulk(path.to_owned()));
     }
-    target.check_method(&method)?;
-    auth::require(&call.session, auth::required_privilege(&method, path))?;
+    endpoint.check_method(&method)?;
+    if let Some(needed) = endpoint.privilege(&method) {
+        auth::require(&call.session, needed)?;
+    }
     let body = match op.get("data") {
         None | Some(Value::Null) => Bytes::new(),
         Some(Value::String(raw)) => Bytes::from(raw.clone()),
@@ -320,32 +319,6 @@ fn uri_path(uri: &str) -> &str {
         }
     }
     uri
-}
-
-/// Configuration resources only: not the bulk API itself, tokens, the CLI, write memory,
-/// backup and restore, or monitoring.
-fn is_bulk_target(target: &Target) -> bool {
-    match target {
-        Target::Collection(_)
-        | Target::Item(..)
-        | Target::Access(_)
-        | Target::Setting(_)
-        | Target::Interfaces(_)
-        | Target::Nat(_) => true,
-        Target::Tokens
-        | Target::Token(_)
-        | Target::Cli
-        | Target::Bulk
-        | Target::Backup
-        | Target::Restore
-        | Target::WriteMem
-        | Target::SerialNumber
-        | Target::Monitoring(_) => false,
-        // Targets added for other resource families are configuration resources unless
-        // listed above.
-        #[allow(unreachable_patterns)]
-        _ => true,
-    }
 }
 
 /// Reads the body: a JSON array of 1 to [`MAX_OPERATIONS`] items. Each item is checked when

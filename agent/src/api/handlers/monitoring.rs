@@ -26,7 +26,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use cli_translator::protocol::{ContextMode, ExecMode, FirewallMode};
 use cli_translator::show::{arp, conn, cpu, interface, memory, version};
-use hyper::{Method, StatusCode};
+use hyper::StatusCode;
 use serde_json::{Map, Value, json};
 
 use super::Call;
@@ -68,32 +68,6 @@ pub enum MonitoringTarget {
     Arp,
     Connections,
     ApiStatistics,
-}
-
-impl MonitoringTarget {
-    /// Monitoring is read-only.
-    pub fn allowed(&self) -> &'static [Method] {
-        &[Method::GET]
-    }
-}
-
-/// Routes decoded path segments under `/api/monitoring`.
-pub fn route(segs: &[&str]) -> Option<MonitoringTarget> {
-    let ["api", "monitoring", rest @ ..] = segs else {
-        return None;
-    };
-    Some(match rest {
-        ["device", "components"] => MonitoringTarget::Components,
-        ["device", "components", "version"] => MonitoringTarget::Version,
-        ["device", "components", "cpu"] => MonitoringTarget::Cpu,
-        ["device", "components", "memory"] => MonitoringTarget::Memory,
-        ["device", "interfaces"] => MonitoringTarget::Interfaces,
-        ["device", "interfaces", name] => MonitoringTarget::Interface((*name).to_owned()),
-        ["arp"] => MonitoringTarget::Arp,
-        ["connections"] => MonitoringTarget::Connections,
-        ["apistatistics"] => MonitoringTarget::ApiStatistics,
-        _ => return None,
-    })
 }
 
 /// `GET /api/monitoring/serialnumber` -> `{"kind":"object#QuerySerialNumber","serialNumber":"..."}`.
@@ -356,6 +330,17 @@ fn arp_json(e: &arp::ArpEntry) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Routes through the catalogue and keeps this family's target.
+    fn route(segs: &[&str]) -> Option<MonitoringTarget> {
+        match crate::api::router::route(&format!("/{}", segs.join("/")))
+            .ok()?
+            .target
+        {
+            crate::api::router::Target::Monitoring(t) => Some(t),
+            _ => None,
+        }
+    }
 
     #[test]
     fn routes_every_monitoring_url() {

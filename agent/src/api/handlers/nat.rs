@@ -31,24 +31,6 @@ pub enum NatTarget {
     Rule(Section, String),
 }
 
-impl NatTarget {
-    pub fn allowed(&self) -> &'static [Method] {
-        match self {
-            NatTarget::Rules(_) => &[Method::GET, Method::POST],
-            NatTarget::Rule(..) => &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE],
-        }
-    }
-}
-
-/// Resolves decoded path segments (`["api", "nat", "before", "123"]`).
-pub fn route(segs: &[&str]) -> Option<NatTarget> {
-    match segs {
-        ["api", "nat", s] => Some(NatTarget::Rules(Section::from_segment(s)?)),
-        ["api", "nat", s, id] => Some(NatTarget::Rule(Section::from_segment(s)?, (*id).to_owned())),
-        _ => None,
-    }
-}
-
 /// Answers one request on a NAT URL.
 pub async fn handle(
     target: NatTarget,
@@ -56,9 +38,6 @@ pub async fn handle(
     method: &Method,
     body: Bytes,
 ) -> Result<ApiResponse, ApiError> {
-    if call.query.context.is_some() {
-        return Err(ApiError::ContextNotSupported);
-    }
     match (target, method) {
         (NatTarget::Rules(s), &Method::POST) => create(call, s, &body).await,
         (NatTarget::Rules(s), _) => list(call, s).await,
@@ -451,6 +430,17 @@ async fn delete(call: &Call<'_>, s: Section, id: &str) -> Result<ApiResponse, Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Routes through the catalogue and keeps this family's target.
+    fn route(segs: &[&str]) -> Option<NatTarget> {
+        match crate::api::router::route(&format!("/{}", segs.join("/")))
+            .ok()?
+            .target
+        {
+            crate::api::router::Target::Nat(t) => Some(t),
+            _ => None,
+        }
+    }
     use cli_translator::nat::rule::parse_nat_line;
 
     #[test]

@@ -83,9 +83,6 @@ async fn handle_typed<R: Resource>(
     scope: Scope<'_>,
     body: Bytes,
 ) -> Result<ApiResponse, ApiError> {
-    if call.query.context.is_some() {
-        return Err(ApiError::ContextNotSupported);
-    }
     if R::READ_ONLY && method != Method::GET {
         // The router already refuses this; kept so the handler never writes such a type.
         return Err(ApiError::MethodNotAllowed {

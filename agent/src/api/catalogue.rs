@@ -1,0 +1,921 @@
+//! Every endpoint the agent serves, declared once: path template, verbs, privilege, whether
+//! multiple-context mode serves it, its `kind`s, identity rule and body schemas.
+//!
+//! Routing (`router.rs`), 405 with `Allow`, the privilege a verb needs, the multiple-context
+//! refusal, request validation and the OpenAPI document (`openapi.rs`) are all read from this
+//! table; no other code decides them. Adding a resource is adding its rows here (usually one
+//! call to [`Catalogue::resource`]) plus the handler that answers them.
+//!
+//! Why not axum's router: the bulk API routes each entry's `resourceUri` through the same
+//! table, without an HTTP request, against a staged snapshot; and every refusal (404, 405
+//! with `Allow`, 403, 400 in multiple-context mode) must be the ASA's error body. A table the
+//! agent owns gives both in one place, and the OpenAPI generator walks the same rows.
+
+use std::sync::LazyLock;
+
+use cli_translator::acl::group::{Binding, Direction};
+use cli_translator::interfaces::model::Family;
+use cli_translator::nat::rule::Section;
+use cli_translator::resources::ResourceKind;
+use cli_translator::resources::setting::SettingKind;
+use cli_translator::schema::{Object, Type};
+use hyper::Method;
+
+use super::auth::{MONITORING_PRIVILEGE, READ_PRIVILEGE, WRITE_PRIVILEGE};
+use super::error::ApiError;
+use super::handlers::acl::{AclTarget, Scope};
+use super::handlers::interfaces::IfTarget;
+use super::handlers::monitoring::MonitoringTarget;
+use super::handlers::nat::NatTarget;
+use super::router::{DocPage, Target};
+
+const GET: &[Method] = &[Method::GET];
+const POST: &[Method] = &[Method::POST];
+const DELETE: &[Method] = &[Method::DELETE];
+const GET_POST: &[Method] = &[Method::GET, Method::POST];
+const GET_DELETE: &[Method] = &[Method::GET, Method::DELETE];
+const GET_PUT: &[Method] = &[Method::GET, Method::PUT];
+const GET_PUT_PATCH: &[Method] = &[Method::GET, Method::PUT, Method::PATCH];
+const ITEM: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];
+
+/// Who may call an endpoint (Cisco: 3 for monitoring, 5 for reads, 15 for writes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// `/api/monitoring/...`: level 3.
+    Monitoring,
+    /// `GET` at level 5, every other verb at level 15.
+    Standard,
+    /// `/api/cli`: level 5 when every command is a `show`, else 15 (decided per batch).
+    Cli,
+    /// Token services: any user LINA authenticates (the token is theirs).
+    Token,
+}
+
+/// How an item's `objectId` is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// The user's name for it.
+    Name,
+    /// A hash of its attributes (decimal for ACEs, hex for routes and NAT): a write that
+    /// changes them changes the id, and `Location` carries the new one.
+    Hash,
+    /// Its address (NTP servers, management hosts).
+    Address,
+    /// The hardware id with its first `/` as `_API_SLASH_`.
+    HardwareId,
+    /// A token issued by the token service.
+    Token,
+}
+
+impl Identity {
+    /// One line for the documentation of the `{objectId}` parameter.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Identity::Name => "The object's name.",
+            Identity::Hash => {
+                "A hash of the object's attributes, as listed by the collection; a write that changes them changes it (see `Location`)."
+            }
+            Identity::Address => "The object's address.",
+            Identity::HardwareId => {
+                "The hardware id with its first `/` written `_API_SLASH_` (`GigabitEthernet0_API_SLASH_1`)."
+            }
+            Identity::Token => "The token, as `X-Auth-Token` carried it.",
+        }
+    }
+}
+
+/// What an endpoint's bodies look like, for validation and documentation.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// A paged collection: `GET` lists items, `POST` (when allowed) creates one.
+    Collection {
+        item: &'static Object,
+        collection_kind: &'static str,
+    },
+    /// One item: `GET`, `PUT` (replace), `PATCH` (merge), `DELETE`.
+    Item {
+        item: &'static Object,
+        identity: Identity,
+    },
+    /// An auto-created settings object: `GET` and `PUT` (and `PATCH` where allowed).
+    Singleton { item: &'static Object },
+    /// A read-only answer (monitoring).
+    View { answer: &'static Object },
+    /// A page of the Doc-UI (HTML and its assets): served, but not an API operation.
+    Page,
+    /// An operation: a request body in, a JSON answer out (either may be absent).
+    Action {
+        request: Option<Type>,
+        answer: Option<&'static Object>,
+    },
+}
+
+/// One segment of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Seg {
+    Lit(String),
+    Param,
+}
+
+/// A monitoring endpoint: path, summary, answer schema, target.
+type MonitoringRow = (
+    &'static str,
+    &'static str,
+    &'static Object,
+    fn(&[String]) -> Target,
+);
+
+/// Builds the handler's target from the decoded path parameters, in template order.
+type Make = Box<dyn Fn(&[String]) -> Target + Send + Sync>;
+
+/// One endpoint.
+pub struct Endpoint {
+    /// The path template, as in the OpenAPI document (`/api/nat/auto/{objectId}`).
+    pub path: String,
+    segments: Vec<Seg>,
+    /// The verbs it answers; anything else is 405 with `Allow`.
+    pub methods: &'static [Method],
+    pub access: Access,
+    /// Served in multiple-context mode (Cisco: CLI, tokens and monitoring only).
+    pub multi_context: bool,
+    /// The OpenAPI tag grouping it in the Doc-UI.
+    pub tag: &'static str,
+    /// One line saying what it is.
+    pub summary: String,
+    pub shape: Shape,
+    make: Make,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("path", &self.path)
+            .field("methods", &self.methods)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Endpoint {
+    /// Refuses a verb this endpoint does not answer.
+    pub fn check_method(&self, method: &Method) -> Result<(), ApiError> {
+        if self.methods.contains(method) {
+            Ok(())
+        } else {
+            Err(ApiError::MethodNotAllowed {
+                method: method.clone(),
+                allow: self.methods,
+            })
+        }
+    }
+
+    /// The level `method` needs here; `None` where it is decided otherwise (the CLI's
+    /// commands, a token's owner).
+    pub fn privilege(&self, method: &Method) -> Option<u8> {
+        match self.access {
+            Access::Monitoring => Some(MONITORING_PRIVILEGE),
+            Access::Standard if *method == Method::GET => Some(READ_PRIVILEGE),
+            Access::Standard => Some(WRITE_PRIVILEGE),
+            Access::Cli | Access::Token => None,
+        }
+    }
+
+    /// The names of the template's parameters, in order.
+    pub fn parameters(&self) -> impl Iterator<Item = &str> {
+        self.path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+    }
+
+    /// Whether this endpoint can be one entry of a bulk request (configuration resources).
+    pub fn in_bulk(&self) -> bool {
+        matches!(
+            self.shape,
+            Shape::Collection { .. } | Shape::Item { .. } | Shape::Singleton { .. }
+        ) && self.access == Access::Standard
+    }
+
+    /// Matches decoded segments; returns the parameters and how many segments were literal.
+    fn matches(&self, segs: &[&str]) -> Option<(Vec<String>, usize)> {
+        if segs.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = Vec::new();
+        let mut literal = 0;
+        for (seg, s) in self.segments.iter().zip(segs) {
+            match seg {
+                Seg::Lit(l) if l == s => literal += 1,
+                Seg::Lit(_) => return None,
+                Seg::Param => params.push((*s).to_owned()),
+            }
+        }
+        Some((params, literal))
+    }
+}
+
+/// A request path resolved against the catalogue.
+#[derive(Debug)]
+pub struct Routed {
+    pub endpoint: &'static Endpoint,
+    pub target: Target,
+}
+
+/// The table.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    endpoints: Vec<Endpoint>,
+}
+
+/// The agent's catalogue, built once.
+pub static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(Catalogue::build);
+
+/// Row builder: everything but the path and target has a default that most rows keep.
+struct Row {
+    methods: &'static [Method],
+    access: Access,
+    multi_context: bool,
+    tag: &'static str,
+    summary: String,
+    shape: Shape,
+}
+
+impl Row {
+    fn new(
+        tag: &'static str,
+        summary: impl Into<String>,
+        methods: &'static [Method],
+        shape: Shape,
+    ) -> Row {
+        Row {
+            methods,
+            access: Access::Standard,
+            multi_context: false,
+            tag,
+            summary: summary.into(),
+            shape,
+        }
+    }
+
+    fn access(mut self, access: Access) -> Row {
+        self.access = access;
+        self
+    }
+
+    fn multi_context(mut self) -> Row {
+        self.multi_context = true;
+        self
+    }
+}
+
+impl Catalogue {
+    /// Every endpoint, in declaration order.
+    pub fn endpoints(&self) -> &[Endpoint] {
+        &self.endpoints
+    }
+
+    /// The endpoint whose template matches decoded `segs`; the one with the most literal
+    /// segments wins (`/api/access/global/rules` over `/api/access/in/{interface}`).
+    pub fn find(&'static self, segs: &[&str]) -> Option<Routed> {
+        let mut best: Option<(&Endpoint, Vec<String>, usize)> = None;
+        for endpoint in &self.endpoints {
+            if let Some((params, literal)) = endpoint.matches(segs)
+                && best.as_ref().is_none_or(|(_, _, l)| literal > *l)
+            {
+                best = Some((endpoint, params, literal));
+            }
+        }
+        best.map(|(endpoint, params, _)| Routed {
+            endpoint,
+            target: (endpoint.make)(&params),
+        })
+    }
+
+    fn add(
+        &mut self,
+        path: impl Into<String>,
+        row: Row,
+        make: impl Fn(&[String]) -> Target + Send + Sync + 'static,
+    ) {
+        let path = path.into();
+        let segments = path
+            .trim_start_matches('/')
+            .split('/')
+            .map(|s| {
+                if s.starts_with('{') {
+                    Seg::Param
+                } else {
+                    Seg::Lit(s.to_owned())
+                }
+            })
+            .collect();
+        self.endpoints.push(Endpoint {
+            path,
+            segments,
+            methods: row.methods,
+            access: row.access,
+            multi_context: row.multi_context,
+            tag: row.tag,
+            summary: row.summary,
+            shape: row.shape,
+            make: Box::new(make),
+        });
+    }
+
+    /// A resource of the `resources!` table: its collection and its items.
+    fn resource(&mut self, tag: &'static str, kind: ResourceKind, identity: Identity) {
+        let (item, path) = (super::shapes::resource(kind), kind.path());
+        let name = item.description.trim_end_matches('.');
+        let (collection, one) = if kind.read_only() {
+            (GET, GET)
+        } else {
+            (GET_POST, ITEM)
+        };
+        self.add(
+            path,
+            Row::new(
+                tag,
+                format!("List or create: {name}"),
+                collection,
+                collection_shape(item, kind.collection_kind()),
+            ),
+            move |_| Target::Collection(kind),
+        );
+        self.add(
+            format!("{path}/{{objectId}}"),
+            Row::new(
+                tag,
+                format!("One item: {name}"),
+                one,
+                Shape::Item { item, identity },
+            ),
+            move |p| Target::Item(kind, param(p, 0)),
+        );
+    }
+
+    fn build() -> Catalogue {
+        let mut c = Catalogue::default();
+        c.fixed();
+        c.objects();
+        c.access_rules();
+        c.interfaces();
+        c.nat();
+        c.settings();
+        c.monitoring();
+        c
+    }
+
+    /// Tokens, the CLI, bulk, save, backup and the documentation itself.
+    fn fixed(&mut self) {
+        use super::shapes as schemas;
+        self.add(
+            "/api/tokenservices",
+            Row::new(
+                "Token authentication",
+                "Create a token (204, `X-Auth-Token`)",
+                POST,
+                Shape::Action {
+                    request: None,
+                    answer: None,
+                },
+            )
+            .access(Access::Token)
+            .multi_context(),
+            |_| Target::Tokens,
+        );
+        self.add(
+            "/api/tokenservices/{token}",
+            Row::new(
+                "Token authentication",
+                "Delete a token",
+                DELETE,
+                Shape::Item {
+                    item: &schemas::TOKEN,
+                    identity: Identity::Token,
+                },
+            )
+            .access(Access::Token)
+            .multi_context(),
+            |p| Target::Token(param(p, 0)),
+        );
+        self.add(
+            "/api/cli",
+            Row::new(
+                "CLI",
+                "Run CLI commands; one response string per command",
+                POST,
+                Shape::Action {
+                    request: Some(Type::Object(&schemas::CLI_REQUEST)),
+                    answer: Some(&schemas::CLI_RESPONSE),
+                },
+            )
+            .access(Access::Cli)
+            .multi_context(),
+            |_| Target::Cli,
+        );
+        self.add(
+            "/api",
+            Row::new(
+                "Bulk",
+                "Apply up to 1000 operations as one atomic batch",
+                POST,
+                Shape::Action {
+                    request: Some(schemas::BULK_REQUEST),
+                    answer: Some(&schemas::BULK_RESPONSE),
+                },
+            ),
+            |_| Target::Bulk,
+        );
+        self.add(
+            "/api/commands/writemem",
+            Row::new(
+                "Save",
+                "Save the running configuration (write memory)",
+                POST,
+                Shape::Action {
+                    request: None,
+                    answer: Some(&schemas::CLI_RESPONSE),
+                },
+            ),
+            |_| Target::WriteMem,
+        );
+        self.add(
+            "/api/backup",
+            Row::new(
+                "Backup and restore",
+                "Back up the configuration to disk0:",
+                POST,
+                Shape::Action {
+                    request: Some(Type::Object(&schemas::BACKUP_REQUEST)),
+                    answer: Some(&schemas::CLI_RESPONSE),
+                },
+            ),
+            |_| Target::Backup,
+        );
+        self.add(
+            "/api/restore",
+            Row::new(
+                "Backup and restore",
+                "Restore a backup from disk0:",
+                POST,
+                Shape::Action {
+                    request: Some(Type::Object(&schemas::RESTORE_REQUEST)),
+                    answer: Some(&schemas::CLI_RESPONSE),
+                },
+            ),
+            |_| Target::Restore,
+        );
+        self.add(
+            "/api/openapi.json",
+            Row::new(
+                "Documentation",
+                "This OpenAPI document",
+                GET,
+                Shape::View {
+                    answer: &schemas::OPENAPI,
+                },
+            )
+            .multi_context(),
+            |_| Target::OpenApi,
+        );
+        self.add(
+            "/doc",
+            Row::new("Documentation", "The Doc-UI", GET, Shape::Page).multi_context(),
+            |_| Target::Doc(DocPage::Index),
+        );
+        self.add(
+            "/doc/{file}",
+            Row::new("Documentation", "The Doc-UI's assets", GET, Shape::Page).multi_context(),
+            |p| Target::Doc(DocPage::Asset(param(p, 0))),
+        );
+    }
+
+    fn objects(&mut self) {
+        use Identity::{Address, Hash, Name};
+        let table = [
+            ("Network objects", ResourceKind::NetworkObject, Name),
+            ("Network objects", ResourceKind::NetworkObjectGroup, Name),
+            ("Service objects", ResourceKind::ServiceObject, Name),
+            ("Service objects", ResourceKind::ServiceGroup, Name),
+            ("Time ranges", ResourceKind::TimeRange, Name),
+            ("Regular expressions", ResourceKind::Regex, Name),
+            ("Users", ResourceKind::LocalUser, Name),
+            ("Users", ResourceKind::LocalUserGroup, Name),
+            ("Users", ResourceKind::SecurityObjectGroup, Name),
+            ("Users", ResourceKind::UserObject, Name),
+            ("Routing", ResourceKind::StaticRoute, Hash),
+            ("Management access", ResourceKind::MgmtHost, Address),
+            ("Device setup", ResourceKind::NtpServer, Address),
+        ];
+        for (tag, kind, identity) in table {
+            self.resource(tag, kind, identity);
+        }
+    }
+
+    fn access_rules(&mut self) {
+        use super::shapes as acl;
+        const TAG: &str = "Access rules";
+        let acls = "/api/objects/extendedacls";
+        self.add(
+            acls,
+            Row::new(
+                TAG,
+                "List extended ACLs",
+                GET,
+                collection_shape(&acl::ACL, "collection#ExtendedACL"),
+            ),
+            |_| Target::Access(AclTarget::Lists),
+        );
+        self.add(
+            format!("{acls}/{{objectId}}"),
+            Row::new(
+                TAG,
+                "One extended ACL; DELETE removes it whole",
+                GET_DELETE,
+                Shape::Item {
+                    item: &acl::ACL,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Access(AclTarget::List(param(p, 0))),
+        );
+        self.add(
+            format!("{acls}/{{aclName}}/aces"),
+            Row::new(
+                TAG,
+                "List or add entries of an extended ACL",
+                GET_POST,
+                collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+            ),
+            |p| Target::Access(AclTarget::Entries(Scope::Named(param(p, 0)))),
+        );
+        self.add(
+            format!("{acls}/{{aclName}}/aces/{{objectId}}"),
+            Row::new(
+                TAG,
+                "One entry of an extended ACL",
+                ITEM,
+                Shape::Item {
+                    item: &acl::ACE,
+                    identity: Identity::Hash,
+                },
+            ),
+            |p| Target::Access(AclTarget::Entry(Scope::Named(param(p, 0)), param(p, 1))),
+        );
+        for direction in [Direction::In, Direction::Out] {
+            let (seg, bind): (&str, fn(String) -> Binding) = match direction {
+                Direction::Out => ("out", Binding::Out),
+                _ => ("in", Binding::In),
+            };
+            let base = format!("/api/access/{seg}");
+            self.add(
+                base.clone(),
+                Row::new(
+                    TAG,
+                    format!("Access groups bound {seg}"),
+                    GET,
+                    collection_shape(
+                        &acl::ACCESS_GROUP,
+                        cli_translator::acl::group::COLLECTION_KIND,
+                    ),
+                ),
+                move |_| Target::Access(AclTarget::Groups(direction)),
+            );
+            self.add(
+                format!("{base}/{{interface}}"),
+                Row::new(
+                    TAG,
+                    format!("The access group bound {seg} on an interface (nameif)"),
+                    GET,
+                    Shape::View {
+                        answer: &acl::ACCESS_GROUP,
+                    },
+                ),
+                move |p| Target::Access(AclTarget::Group(bind(param(p, 0)))),
+            );
+            self.add(
+                format!("{base}/{{interface}}/rules"),
+                Row::new(
+                    TAG,
+                    format!("List or add access rules {seg} on an interface"),
+                    GET_POST,
+                    collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+                ),
+                move |p| Target::Access(AclTarget::Entries(Scope::Bound(bind(param(p, 0))))),
+            );
+            self.add(
+                format!("{base}/{{interface}}/rules/{{objectId}}"),
+                Row::new(
+                    TAG,
+                    format!("One access rule {seg} on an interface"),
+                    ITEM,
+                    Shape::Item {
+                        item: &acl::ACE,
+                        identity: Identity::Hash,
+                    },
+                ),
+                move |p| {
+                    Target::Access(AclTarget::Entry(
+                        Scope::Bound(bind(param(p, 0))),
+                        param(p, 1),
+                    ))
+                },
+            );
+        }
+        self.add(
+            "/api/access/global",
+            Row::new(
+                TAG,
+                "The global access group",
+                GET,
+                collection_shape(
+                    &acl::ACCESS_GROUP,
+                    cli_translator::acl::group::COLLECTION_KIND,
+                ),
+            ),
+            |_| Target::Access(AclTarget::Groups(Direction::Global)),
+        );
+        self.add(
+            "/api/access/global/rules",
+            Row::new(
+                TAG,
+                "List or add global access rules",
+                GET_POST,
+                collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+            ),
+            |_| Target::Access(AclTarget::Entries(Scope::Bound(Binding::Global))),
+        );
+        self.add(
+            "/api/access/global/rules/{objectId}",
+            Row::new(
+                TAG,
+                "One global access rule",
+                ITEM,
+                Shape::Item {
+                    item: &acl::ACE,
+                    identity: Identity::Hash,
+                },
+            ),
+            |p| Target::Access(AclTarget::Entry(Scope::Bound(Binding::Global), param(p, 0))),
+        );
+    }
+
+    fn interfaces(&mut self) {
+        use super::shapes as ifs;
+        const TAG: &str = "Interfaces";
+        self.add(
+            "/api/interfaces/setup",
+            Row::new(
+                TAG,
+                "Interface setup (firewall mode, names, addresses at a glance)",
+                GET_PUT_PATCH,
+                Shape::Singleton { item: &ifs::SETUP },
+            ),
+            |_| Target::Interfaces(IfTarget::Setup),
+        );
+        for family in Family::ALL {
+            let item = ifs::interface(family);
+            let path = family.path();
+            let (collection, one) = match family {
+                Family::Physical => (GET, GET_PUT_PATCH),
+                _ => (GET_POST, ITEM),
+            };
+            self.add(
+                path,
+                Row::new(
+                    TAG,
+                    format!("List {}", item.description.trim_end_matches('.')),
+                    collection,
+                    collection_shape(item, family.collection_kind()),
+                ),
+                move |_| Target::Interfaces(IfTarget::Collection(family)),
+            );
+            self.add(
+                format!("{path}/{{objectId}}"),
+                Row::new(
+                    TAG,
+                    format!("One of: {}", item.description.trim_end_matches('.')),
+                    one,
+                    Shape::Item {
+                        item,
+                        identity: Identity::HardwareId,
+                    },
+                ),
+                move |p| Target::Interfaces(IfTarget::Item(family, param(p, 0))),
+            );
+        }
+    }
+
+    fn nat(&mut self) {
+        use super::shapes as nat;
+        const TAG: &str = "NAT";
+        for section in Section::ALL {
+            let base = format!("/api/nat/{}", section.segment());
+            let what = match section {
+                Section::Before => "twice NAT rules before object NAT",
+                Section::Auto => "object (auto) NAT rules",
+                Section::After => "twice NAT rules after object NAT",
+            };
+            self.add(
+                base.clone(),
+                Row::new(
+                    TAG,
+                    format!("List or add {what}"),
+                    GET_POST,
+                    collection_shape(&nat::RULE, nat_collection_kind(section)),
+                ),
+                move |_| Target::Nat(NatTarget::Rules(section)),
+            );
+            self.add(
+                format!("{base}/{{objectId}}"),
+                Row::new(
+                    TAG,
+                    format!("One of the {what}"),
+                    ITEM,
+                    Shape::Item {
+                        item: &nat::RULE,
+                        identity: Identity::Hash,
+                    },
+                ),
+                move |p| Target::Nat(NatTarget::Rule(section, param(p, 0))),
+            );
+        }
+    }
+
+    fn settings(&mut self) {
+        for &kind in SettingKind::ALL {
+            let tag = match kind {
+                SettingKind::MgmtAccess => "Management access",
+                SettingKind::Timeouts => "Firewall",
+                SettingKind::Dns | SettingKind::Dhcp => "Device setup",
+            };
+            let item = super::shapes::setting(kind);
+            self.add(
+                kind.path(),
+                Row::new(
+                    tag,
+                    item.description.trim_end_matches('.'),
+                    GET_PUT,
+                    Shape::Singleton { item },
+                ),
+                move |_| Target::Setting(kind),
+            );
+        }
+    }
+
+    fn monitoring(&mut self) {
+        use super::shapes as s;
+        const TAG: &str = "Monitoring";
+        let rows: [MonitoringRow; 10] = [
+            (
+                "/api/monitoring/serialnumber",
+                "The device's serial number",
+                &s::SERIAL_NUMBER,
+                |_| Target::SerialNumber,
+            ),
+            (
+                "/api/monitoring/device/components",
+                "Version, CPU and memory at once",
+                &s::COMPONENTS,
+                |_| Target::Monitoring(MonitoringTarget::Components),
+            ),
+            (
+                "/api/monitoring/device/components/version",
+                "Software version, device type, uptime",
+                &s::VERSION,
+                |_| Target::Monitoring(MonitoringTarget::Version),
+            ),
+            (
+                "/api/monitoring/device/components/cpu",
+                "CPU usage",
+                &s::CPU,
+                |_| Target::Monitoring(MonitoringTarget::Cpu),
+            ),
+            (
+                "/api/monitoring/device/components/memory",
+                "Memory usage",
+                &s::MEMORY,
+                |_| Target::Monitoring(MonitoringTarget::Memory),
+            ),
+            (
+                "/api/monitoring/device/interfaces",
+                "Traffic counters of every named interface",
+                &s::INTERFACE_METRICS,
+                |_| Target::Monitoring(MonitoringTarget::Interfaces),
+            ),
+            (
+                "/api/monitoring/device/interfaces/{interface}",
+                "Traffic counters of one interface (nameif)",
+                &s::INTERFACE_METRIC,
+                |p| Target::Monitoring(MonitoringTarget::Interface(param(p, 0))),
+            ),
+            ("/api/monitoring/arp", "The ARP table", &s::ARP, |_| {
+                Target::Monitoring(MonitoringTarget::Arp)
+            }),
+            (
+                "/api/monitoring/connections",
+                "Connection counts",
+                &s::CONNECTIONS,
+                |_| Target::Monitoring(MonitoringTarget::Connections),
+            ),
+            (
+                "/api/monitoring/apistatistics",
+                "This agent's request statistics",
+                &s::API_STATISTICS,
+                |_| Target::Monitoring(MonitoringTarget::ApiStatistics),
+            ),
+        ];
+        for (path, summary, answer, make) in rows {
+            self.add(
+                path,
+                Row::new(TAG, summary, GET, Shape::View { answer })
+                    .access(Access::Monitoring)
+                    .multi_context(),
+                make,
+            );
+        }
+    }
+}
+
+fn nat_collection_kind(section: Section) -> &'static str {
+    match section {
+        Section::Auto => cli_translator::nat::json::OBJECT_COLLECTION_KIND,
+        Section::Before | Section::After => cli_translator::nat::json::TWICE_COLLECTION_KIND,
+    }
+}
+
+fn collection_shape(item: &'static Object, collection_kind: &'static str) -> Shape {
+    Shape::Collection {
+        item,
+        collection_kind,
+    }
+}
+
+/// The `i`th decoded parameter (the template guarantees it is there).
+fn param(params: &[String], i: usize) -> String {
+    params.get(i).cloned().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_is_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for e in CATALOGUE.endpoints() {
+            assert!(seen.insert(e.path.clone()), "{} declared twice", e.path);
+        }
+    }
+
+    #[test]
+    fn every_template_routes_to_itself() {
+        for e in CATALOGUE.endpoints() {
+            let concrete: Vec<&str> = e
+                .path
+                .trim_start_matches('/')
+                .split('/')
+                .map(|s| if s.starts_with('{') { "x" } else { s })
+                .collect();
+            let routed = CATALOGUE
+                .find(&concrete)
+                .unwrap_or_else(|| panic!("{} does not route", e.path));
+            assert_eq!(routed.endpoint.path, e.path);
+        }
+    }
+
+    #[test]
+    fn literal_segments_win_over_parameters() {
+        let routed = CATALOGUE
+            .find(&["api", "access", "global", "rules"])
+            .unwrap();
+        assert_eq!(routed.endpoint.path, "/api/access/global/rules");
+        let routed = CATALOGUE.find(&["api", "interfaces", "setup"]).unwrap();
+        assert_eq!(routed.target, Target::Interfaces(IfTarget::Setup));
+    }
+
+    #[test]
+    fn only_cli_tokens_monitoring_and_the_document_are_served_in_multiple_mode() {
+        for e in CATALOGUE.endpoints() {
+            let expected = e.path.starts_with("/api/monitoring/")
+                || e.path.starts_with("/api/tokenservices")
+                || e.path == "/api/cli"
+                || e.path == "/api/openapi.json"
+                || e.path.starts_with("/doc");
+            assert_eq!(e.multi_context, expected, "{}", e.path);
+        }
+    }
+
+    #[test]
+    fn privileges_follow_cisco() {
+        for e in CATALOGUE.endpoints() {
+            for m in e.methods {
+                let p = e.privilege(m);
+                match e.access {
+                    Access::Monitoring => assert_eq!(p, Some(3)),
+                    Access::Standard if *m == Method::GET => assert_eq!(p, Some(5)),
+                    Access::Standard => assert_eq!(p, Some(15), "{m} {}", e.path),
+                    Access::Cli | Access::Token => assert_eq!(p, None),
+                }
+            }
+        }
+    }
+}
