@@ -15,6 +15,7 @@ pub mod paging;
 pub mod query;
 pub mod response;
 pub mod router;
+pub mod schemas;
 pub mod service;
 pub mod snapshot;
 pub mod state;
