@@ -565,4 +565,84 @@ mod tests {
             assert_eq!(e.at, "undeclared", "{}", schema.name);
         }
     }
+
+    /// Every object reachable from `ty`, by component name.
+    fn walk(ty: &Type, seen: &mut std::collections::BTreeMap<&'static str, *const Object>) {
+        match ty {
+            Type::Object(o) => {
+                let ptr: *const Object = *o;
+                match seen.insert(o.name, ptr) {
+                    Some(before) => assert!(
+                        std::ptr::eq(before, ptr),
+                        "two shapes are named {}: the OpenAPI components would keep only one",
+                        o.name
+                    ),
+                    None => {
+                        for f in o.fields {
+                            walk(&f.ty, seen);
+                        }
+                    }
+                }
+            }
+            Type::Array(t) | Type::Map(t) => walk(t, seen),
+            Type::OneOf(ts) => ts.iter().for_each(|t| walk(t, seen)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_shape_has_its_own_component_name_and_a_json_schema() {
+        use cli_translator::interfaces::{Family, json as if_json};
+        use cli_translator::nat::{Section, json as nat_json};
+        use cli_translator::resources::ResourceKind;
+        use cli_translator::resources::setting::SettingKind;
+        use cli_translator::schema::MESSAGES;
+
+        let mut roots: Vec<&'static Object> = vec![
+            &SERIAL_NUMBER,
+            &VERSION,
+            &CPU_USAGE,
+            &MEMORY_USAGE,
+            &DEVICE_COMPONENTS,
+            &MONITORING_METRIC,
+            &ARP_ENTRY,
+            &CONNECTION_COUNT,
+            &API_STATISTICS,
+            &CLI_REQUEST,
+            &CLI_RESPONSE,
+            &WRITEMEM_RESPONSE,
+            &BACKUP_RESPONSE,
+            &BACKUP_REQUEST,
+            &RESTORE_REQUEST,
+            &BULK_ENTRY,
+            &BULK_RESPONSE,
+            &EXTENDED_ACL,
+            &MESSAGES,
+            &cli_translator::acl::json::SCHEMA,
+            &cli_translator::acl::group::SCHEMA,
+            &if_json::SETUP_SCHEMA,
+        ];
+        roots.extend(ResourceKind::ALL.iter().map(|k| k.schema()));
+        roots.extend(SettingKind::ALL.iter().map(|k| k.schema()));
+        roots.extend(Section::ALL.iter().map(|s| nat_json::schema(*s)));
+        roots.extend(
+            [
+                Family::Physical,
+                Family::Vlan,
+                Family::PortChannel,
+                Family::Redundant,
+                Family::Bvi,
+            ]
+            .map(if_json::schema),
+        );
+        let mut seen = std::collections::BTreeMap::new();
+        let mut components = serde_json::Map::new();
+        for root in &roots {
+            walk(&Type::Object(root), &mut seen);
+            root.schema_ref(&mut components);
+        }
+        assert_eq!(components.len(), seen.len());
+        assert!(components.values().all(|c| c["type"] == "object"));
+        assert!(seen.len() > 50, "{}", seen.len());
+    }
 }
