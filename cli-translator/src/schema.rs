@@ -33,6 +33,10 @@ pub enum Type {
     Object(&'static Object),
     /// One of several shapes (a primitive or a reference, say).
     OneOf(&'static [Type]),
+    /// A JSON object whose keys are data (counters by method, say), each value of one type.
+    Map(&'static Type),
+    /// `null`: combined with another type in a [`Type::OneOf`] for a value that may be absent.
+    Null,
     /// Any JSON value (free-form parts, such as a bulk entry's `data`).
     Any,
 }
@@ -51,6 +55,9 @@ pub const UINT: Type = Type::Int {
 
 /// A list of strings.
 pub const STRINGS: Type = Type::Array(&Type::Str);
+
+/// A string, or `null` when the device has none.
+pub const NULLABLE_STR: Type = Type::OneOf(&[Type::Str, Type::Null]);
 
 /// One field of an object.
 #[derive(Debug, Clone, Copy)]
@@ -303,10 +310,10 @@ impl std::fmt::Display for Mismatch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strictness {
     /// A request body: booleans and integers may come as strings (documentation-generated
-    /// scripts send `"permit":"true"`), read-only fields are ignored, unknown fields are
+    /// scripts send `"permit":"true"`), enum words in any case, read-only fields are ignored, unknown fields are
     /// ignored (the handler names them when they matter).
     Request,
-    /// An answer: types exactly as documented.
+    /// An answer: types exactly as documented, and no field the schema does not declare.
     Response,
 }
 
@@ -341,6 +348,10 @@ impl Type {
             },
             Type::Enum(values) => match value {
                 Value::String(s) if values.contains(&s.as_str()) => Ok(()),
+                // Handlers read these words case-insensitively (`"mode":"STATIC"`).
+                Value::String(s) if lenient && values.iter().any(|v| v.eq_ignore_ascii_case(s)) => {
+                    Ok(())
+                }
                 _ => fail(at, format!("one of {}", values.join(", "))),
             },
             Type::Bool => match value {
@@ -394,6 +405,25 @@ impl Type {
                     None => fail(at, "a value".into()),
                 }
             }
+            Type::Map(item) => {
+                let Value::Object(map) = value else {
+                    return fail(at, "a JSON object".into());
+                };
+                for (k, v) in map {
+                    let len = at.len();
+                    if !at.is_empty() {
+                        at.push('.');
+                    }
+                    at.push_str(k);
+                    item.check_at(v, strictness, at)?;
+                    at.truncate(len);
+                }
+                Ok(())
+            }
+            Type::Null => match value {
+                Value::Null => Ok(()),
+                _ => fail(at, "null".into()),
+            },
             Type::Object(object) => object.check_at(value, strictness, at),
         }
     }
@@ -424,6 +454,10 @@ impl Type {
                 let any: Vec<Value> = choices.iter().map(|c| c.json_schema(components)).collect();
                 json!({ "anyOf": any })
             }
+            Type::Map(item) => {
+                json!({"type": "object", "additionalProperties": item.json_schema(components)})
+            }
+            Type::Null => json!({"type": "null"}),
             Type::Object(object) => object.schema_ref(components),
         }
     }
@@ -488,6 +522,16 @@ impl Object {
             at.push_str(field.name);
             field.ty.check_at(v, strictness, at)?;
             at.truncate(len);
+        }
+        // An answer carries only what its schema declares: a field the schema misses would be
+        // undocumented (requests may carry more; handlers name the unknown fields they refuse).
+        if strictness == Strictness::Response
+            && let Some(extra) = map.keys().find(|k| self.field(k).is_none())
+        {
+            return Err(Mismatch {
+                at: join(at, extra),
+                expected: "absent (not declared)".into(),
+            });
         }
         if strictness == Strictness::Response
             && !self.kinds.is_empty()
@@ -677,5 +721,61 @@ mod tests {
         );
         assert!(components.contains_key("NetworkAddress"));
         assert!(components.contains_key("ObjectRef"));
+    }
+
+    #[test]
+    fn answers_may_not_carry_undeclared_fields_but_requests_may() {
+        let body = json!({"name": "a", "color": "red"});
+        assert!(THING.check(&body, Strictness::Request).is_ok());
+        let e = THING.check(&body, Strictness::Response).unwrap_err();
+        assert_eq!(e.at, "color");
+        let nested = json!({"host": {"kind": "IPv4Address", "value": "10.0.0.1", "x": 1}});
+        assert_eq!(
+            THING.check(&nested, Strictness::Response).unwrap_err().at,
+            "host.x"
+        );
+    }
+
+    #[test]
+    fn maps_check_every_value_and_null_is_only_null() {
+        static COUNTS: Type = Type::Map(&UINT);
+        assert!(
+            COUNTS
+                .check(&json!({"GET": 3, "PUT": 0}), Strictness::Response)
+                .is_ok()
+        );
+        let e = COUNTS
+            .check(&json!({"GET": 3, "PUT": -1}), Strictness::Response)
+            .unwrap_err();
+        assert_eq!(e.at, "PUT");
+        assert!(COUNTS.check(&json!([1]), Strictness::Response).is_err());
+        assert!(
+            NULLABLE_STR
+                .check(&Value::Null, Strictness::Response)
+                .is_ok()
+        );
+        assert!(
+            NULLABLE_STR
+                .check(&json!("x"), Strictness::Response)
+                .is_ok()
+        );
+        assert!(NULLABLE_STR.check(&json!(1), Strictness::Response).is_err());
+        let mut components = Map::new();
+        assert_eq!(
+            COUNTS.json_schema(&mut components),
+            json!({"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}})
+        );
+        assert_eq!(
+            NULLABLE_STR.json_schema(&mut components),
+            json!({"anyOf": [{"type": "string"}, {"type": "null"}]})
+        );
+    }
+
+    #[test]
+    fn requests_take_enum_words_in_any_case_but_answers_do_not() {
+        static MODE: Type = Type::Enum(&["static", "dynamic"]);
+        assert!(MODE.check(&json!("STATIC"), Strictness::Request).is_ok());
+        assert!(MODE.check(&json!("STATIC"), Strictness::Response).is_err());
+        assert!(MODE.check(&json!("twice"), Strictness::Request).is_err());
     }
 }

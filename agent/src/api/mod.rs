@@ -18,6 +18,7 @@ pub mod paging;
 pub mod query;
 pub mod response;
 pub mod router;
+pub mod schemas;
 pub mod service;
 pub mod shapes;
 pub mod snapshot;

@@ -753,6 +753,65 @@ async fn a_bulk_is_one_atomic_batch_and_patches_the_snapshot() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// Answers the agent builds itself (and a resource and an error) within their schemas: the
+/// response check refuses undeclared fields, so a field added to a handler fails here until
+/// its schema declares it.
+#[tokio::test]
+async fn agent_built_answers_pass_their_schemas() {
+    use super::schemas;
+    use cli_translator::resources::ResourceKind;
+    use cli_translator::schema::{MESSAGES, Object, Strictness};
+
+    fn conforms(what: &str, schema: &Object, body: &Value) {
+        if let Err(e) = schema.check(body, Strictness::Response) {
+            panic!("{what}: {e} (schema {}) in {body}", schema.name);
+        }
+    }
+
+    let h = Harness::start().await;
+    let get = |path: &'static str| h.send(req(Method::GET, path));
+    let r = get("/api/monitoring/serialnumber").await;
+    conforms("serialnumber", &schemas::SERIAL_NUMBER, &r.json());
+    let r = get("/api/monitoring/device/components/version").await;
+    assert_eq!(r.status, StatusCode::OK);
+    conforms("version", &schemas::VERSION, &r.json());
+
+    let r = h
+        .send(req(Method::POST, "/api/cli").json(json!({"commands": ["show version"]})))
+        .await;
+    conforms("cli", &schemas::CLI_RESPONSE, &r.json());
+    let r = h.send(req(Method::POST, "/api/commands/writemem")).await;
+    conforms("writemem", &schemas::WRITEMEM_RESPONSE, &r.json());
+
+    let r = h.create("s1", "10.2.0.1").await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = get("/api/objects/networkobjects/s1").await;
+    conforms(
+        "network object",
+        ResourceKind::NetworkObject.schema(),
+        &r.json(),
+    );
+    let r = get("/api/objects/networkobjects/nope").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    conforms("404", &MESSAGES, &r.json());
+
+    let applied = json!([{"method": "PATCH", "resourceUri": format!("{OBJECTS}/s1"), "data": {"description": "d"}}]);
+    let r = h.send(req(Method::POST, "/api").json(applied)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    conforms("bulk applied", &schemas::BULK_RESPONSE, &r.json());
+    let failed = json!([
+        {"method": "DELETE", "resourceUri": format!("{OBJECTS}/s1")},
+        {"method": "DELETE", "resourceUri": format!("{OBJECTS}/nope")},
+        {"method": "GET", "resourceUri": OBJECTS},
+    ]);
+    let r = h.send(req(Method::POST, "/api").json(failed)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    conforms("bulk failed", &schemas::BULK_RESPONSE, &r.json());
+
+    let r = get("/api/monitoring/apistatistics").await;
+    conforms("apistatistics", &schemas::API_STATISTICS, &r.json());
+}
+
 #[tokio::test]
 async fn unknown_context_is_refused() {
     let h = Harness::start().await;

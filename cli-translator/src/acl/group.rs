@@ -9,10 +9,36 @@
 
 use std::fmt;
 
+use crate::schema::{Field, KIND as KIND_FIELD, OBJECT_REF, Object, SELF_LINK, Type};
 use serde_json::{Map, Value, json};
 
 pub const KIND: &str = "object#AccessGroup";
 pub const COLLECTION_KIND: &str = "collection#AccessGroup";
+
+/// `object#AccessGroup` (read-only: it follows the access rules).
+pub static SCHEMA: Object = Object {
+    name: "AccessGroup",
+    description: "An access list bound to an interface direction or applied globally (`access-group`).",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new("ACLName", Type::Str, "The access list's name.").read_only(),
+        Field::new(
+            "direction",
+            Type::Enum(&["IN", "OUT", "GLOBAL"]),
+            "Where the list applies.",
+        )
+        .read_only(),
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "The interface (`objectRef#Interface` with its nameif); absent when global.",
+        )
+        .read_only(),
+    ],
+    kinds: &[KIND],
+    ours: false,
+};
 
 /// Where a list applies.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -27,10 +27,111 @@ use super::ace::{
 use crate::ast::Severity;
 use crate::resources::field::kind_and_value;
 use crate::resources::{FieldError, FieldProblem, json_bool, json_str, json_u32};
+use crate::schema::{
+    ADDRESS_OR_REF, Field, KIND as KIND_FIELD, OBJECT_ID, OBJECT_REF, Object, SELF_LINK,
+    SERVICE_OR_REF, STRINGS, Type, UINT,
+};
 use crate::validate::check_object_name;
 
 pub const KIND: &str = "object#ExtendedACE";
 pub const COLLECTION_KIND: &str = "collection#ExtendedACE";
+
+/// `ruleLogging` of an entry.
+pub static RULE_LOGGING_SCHEMA: Object = Object {
+    name: "RuleLogging",
+    description: "Whether and how an entry logs its hits.",
+    fields: &[
+        Field::new(
+            "logStatus",
+            Type::Enum(&[
+                "Default",
+                "Debugging",
+                "Disabled",
+                "Notifications",
+                "Critical",
+                "Emergencies",
+                "Warnings",
+                "Errors",
+                "Informational",
+                "Alerts",
+            ]),
+            "`Default`, `Disabled` or a syslog level name.",
+        ),
+        Field::new(
+            "logInterval",
+            Type::Int {
+                min: Some(1),
+                max: Some(600),
+            },
+            "Seconds between log messages (1-600, 300 by default).",
+        ),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+/// `object#ExtendedACE`: an access rule or an entry of a named extended ACL.
+pub static SCHEMA: Object = Object {
+    name: "ExtendedACE",
+    description: "An extended access-list entry; the objectId is the rule's 32-bit hash in decimal.",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new(
+            "sourceAddress",
+            ADDRESS_OR_REF,
+            "Source: an address primitive or a network object or group ref.",
+        )
+        .required(),
+        Field::new(
+            "destinationAddress",
+            ADDRESS_OR_REF,
+            "Destination: an address primitive or a network object or group ref.",
+        )
+        .required(),
+        Field::new(
+            "sourceService",
+            SERVICE_OR_REF,
+            "Source service (`ip` when left out).",
+        ),
+        Field::new(
+            "destinationService",
+            SERVICE_OR_REF,
+            "Destination service (`ip` when left out).",
+        ),
+        Field::new(
+            "permit",
+            Type::Bool,
+            "Permit (true) or deny; deny when left out.",
+        ),
+        Field::new("active", Type::Bool, "False when the entry is `inactive`."),
+        Field::new("remarks", STRINGS, "Remarks printed before the entry."),
+        Field::new(
+            "ruleLogging",
+            Type::Object(&RULE_LOGGING_SCHEMA),
+            "Logging of the entry's hits.",
+        ),
+        Field::new(
+            "position",
+            UINT,
+            "1-based position in the list; 0 or left out appends.",
+        ),
+        Field::new(
+            "isAccessRule",
+            Type::Bool,
+            "Whether the entry belongs to an interface or global access rule list.",
+        )
+        .read_only(),
+        Field::new(
+            "timeRange",
+            Type::Object(&OBJECT_REF),
+            "The time range the entry is active in (`objectRef#TimeRange`).",
+        ),
+    ],
+    kinds: &[KIND],
+    ours: false,
+};
 
 /// Collection paths refs point into.
 pub const NETWORK_OBJECTS: &str = "/api/objects/networkobjects";

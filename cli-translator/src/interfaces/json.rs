@@ -28,6 +28,9 @@ use super::nd_prefix;
 use super::{DEFAULT_MTU, hardware_id, object_id};
 use crate::parse::{MAX_DESCRIPTION_TEXT, is_hardware_id, is_nameif, mask_prefix, prefix_mask};
 use crate::resources::{FieldError, FieldProblem, json_bool, json_str};
+use crate::schema::{
+    ADDRESS, Field, INT, KIND as KIND_FIELD, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type,
+};
 use crate::validate::check_line_text;
 
 /// Smallest and largest MTU the ASA accepts.
@@ -35,6 +38,535 @@ pub const MTU_RANGE: (u16, u16) = (64, 9198);
 
 /// Builds the URL of an item from its collection path and objectId.
 pub type ItemUrl<'a> = &'a dyn Fn(&str, &str) -> String;
+
+// ===== schema =====
+
+/// An address in an interface body: `{kind, value}` or the bare value.
+const IP_VALUE: Type = Type::OneOf(&[Type::Object(&ADDRESS), Type::Str]);
+
+/// `ipAddress` `{"kind":"StaticIP",...}`.
+pub static STATIC_IP_SCHEMA: Object = Object {
+    name: "StaticIP",
+    description: "A static IPv4 address, its mask and the failover standby address.",
+    fields: &[
+        Field::new("kind", Type::Enum(&["StaticIP"]), "`StaticIP`.").required(),
+        Field::new("ip", IP_VALUE, "The address (`IPv4Address`).").required(),
+        Field::new(
+            "netMask",
+            IP_VALUE,
+            "The mask (`IPv4NetMask`; a prefix length is accepted).",
+        )
+        .required(),
+        Field::new("standby", IP_VALUE, "The failover standby address."),
+    ],
+    kinds: &["StaticIP"],
+    ours: false,
+};
+
+/// `dhcpClient` of a DHCP address.
+pub static DHCP_CLIENT_SCHEMA: Object = Object {
+    name: "DHCPClient",
+    description: "Options of the interface's DHCP client.",
+    fields: &[
+        Field::new(
+            "setDefaultRoute",
+            Type::Bool,
+            "Whether the learned default route is installed (`setroute`).",
+        ),
+        Field::new("metric", INT, "Metric of the learned default route (1)."),
+        Field::new("primaryTrackId", INT, "Tracking object (-1: none)."),
+        Field::new(
+            "trackingEnabled",
+            Type::Bool,
+            "Whether the route is tracked (false).",
+        ),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+/// `ipAddress` `{"kind":"DHCP",...}`.
+pub static DHCP_IP_SCHEMA: Object = Object {
+    name: "DHCPIP",
+    description: "An IPv4 address learned by DHCP.",
+    fields: &[
+        Field::new("kind", Type::Enum(&["DHCP"]), "`DHCP`.").required(),
+        Field::new(
+            "dhcpOptionUsingMac",
+            Type::Bool,
+            "Client id from the MAC address (false).",
+        ),
+        Field::new(
+            "dhcpBroadcast",
+            Type::Bool,
+            "Broadcast flag in requests (false).",
+        ),
+        Field::new(
+            "dhcpClient",
+            Type::Object(&DHCP_CLIENT_SCHEMA),
+            "Client options; `setDefaultRoute` is read.",
+        ),
+    ],
+    kinds: &["DHCP"],
+    ours: false,
+};
+
+/// `ipAddress`: `"NoneSelected"` (`""` on input too), a static address or DHCP.
+pub const IP_ADDRESS: Type = Type::OneOf(&[
+    Type::Enum(&["NoneSelected", ""]),
+    Type::Object(&STATIC_IP_SCHEMA),
+    Type::Object(&DHCP_IP_SCHEMA),
+]);
+
+/// One IPv6 address of an interface, or its link-local address.
+pub static IPV6_ADDRESS_SCHEMA: Object = Object {
+    name: "Ipv6InterfaceAddress",
+    description: "An IPv6 address of an interface with its standby (`value` \"\" when none).",
+    fields: &[
+        KIND_FIELD,
+        Field::new("address", IP_VALUE, "The address (`IPv6Address`).").required(),
+        Field::new("standby", IP_VALUE, "The failover standby address."),
+        Field::new(
+            "prefixLength",
+            Type::Int {
+                min: Some(1),
+                max: Some(128),
+            },
+            "Prefix length (not on the link-local address).",
+        ),
+        Field::new(
+            "isEUI64",
+            Type::Bool,
+            "Whether the host part is the EUI-64 id.",
+        ),
+    ],
+    kinds: &["object#Ipv6InterfaceAddress"],
+    ours: false,
+};
+
+/// One router-advertisement prefix (`ipv6 nd prefix`).
+pub static ND_PREFIX_SCHEMA: Object = Object {
+    name: "IPV6Prefix",
+    description: "A prefix advertised in router advertisements (`prefix` and `noAutoconfig` are our names).",
+    fields: &[
+        KIND_FIELD,
+        Field::new(
+            "prefix",
+            IP_VALUE,
+            "The prefix (`IPv6Network`, or a bare string); ignored with `defaultPrefix`.",
+        ),
+        Field::new("defaultPrefix", Type::Bool, "The `default` prefix."),
+        Field::new(
+            "hasDuration",
+            Type::Bool,
+            "Whether the lifetimes are given.",
+        ),
+        Field::new(
+            "validLifetime",
+            LIFETIME,
+            "Valid lifetime in seconds (2592000 by default).",
+        ),
+        Field::new(
+            "preferredLifetime",
+            LIFETIME,
+            "Preferred lifetime in seconds, not above the valid one (604800 by default).",
+        ),
+        Field::new("noAdvertise", Type::Bool, "`no-advertise`."),
+        Field::new("offLink", Type::Bool, "`off-link`."),
+        Field::new("noAutoconfig", Type::Bool, "`no-autoconfig`."),
+    ],
+    kinds: &[nd_prefix::KIND],
+    ours: false,
+};
+
+const LIFETIME: Type = Type::Int {
+    min: Some(0),
+    max: Some(4_294_967_295),
+};
+
+/// `ipv6Info` (`object#Ipv6InterfaceInfo`), always present.
+pub static IPV6_INFO_SCHEMA: Object = Object {
+    name: "Ipv6InterfaceInfo",
+    description: "IPv6 settings of an interface (defaults when IPv6 is off).",
+    fields: &[
+        KIND_FIELD,
+        Field::new("enabled", Type::Bool, "`ipv6 enable`."),
+        Field::new("autoConfig", Type::Bool, "`ipv6 address autoconfig`."),
+        Field::new(
+            "enforceEUI64",
+            Type::Bool,
+            "`ipv6 enforce-eui64 <nameif>` (needs a `name`).",
+        ),
+        Field::new(
+            "managedAddressConfig",
+            Type::Bool,
+            "`ipv6 nd managed-config-flag`.",
+        ),
+        Field::new(
+            "nsInterval",
+            Type::Int {
+                min: Some(1000),
+                max: Some(3_600_000),
+            },
+            "Neighbor solicitation interval in milliseconds.",
+        ),
+        Field::new(
+            "dadAttempts",
+            Type::Int {
+                min: Some(0),
+                max: Some(600),
+            },
+            "Duplicate address detection attempts.",
+        ),
+        Field::new(
+            "nDiscoveryPrefixList",
+            Type::Array(&Type::Object(&ND_PREFIX_SCHEMA)),
+            "Router-advertisement prefixes.",
+        ),
+        Field::new(
+            "otherStatefulConfig",
+            Type::Bool,
+            "`ipv6 nd other-config-flag`.",
+        ),
+        Field::new(
+            "routerAdvertInterval",
+            Type::Int {
+                min: Some(3),
+                max: Some(1_800_000),
+            },
+            "Router advertisement interval (3-1800 s, or 500-1800000 ms).",
+        ),
+        Field::new(
+            "routerAdvertIntervalUnit",
+            Type::Enum(&["sec", "msec"]),
+            "Unit of `routerAdvertInterval`.",
+        ),
+        Field::new(
+            "routerAdvertLifetime",
+            Type::Int {
+                min: Some(0),
+                max: Some(9000),
+            },
+            "Router lifetime in seconds.",
+        ),
+        Field::new("suppressRouterAdvert", Type::Bool, "`ipv6 nd suppress-ra`."),
+        Field::new(
+            "reachableTime",
+            Type::Int {
+                min: Some(0),
+                max: Some(3_600_000),
+            },
+            "Reachable time in milliseconds.",
+        ),
+        Field::new(
+            "ipv6Addresses",
+            Type::Array(&Type::Object(&IPV6_ADDRESS_SCHEMA)),
+            "Global addresses.",
+        ),
+        Field::new(
+            "linkLocalAddress",
+            Type::Object(&IPV6_ADDRESS_SCHEMA),
+            "The link-local address, when configured.",
+        ),
+    ],
+    kinds: &["object#Ipv6InterfaceInfo"],
+    ours: false,
+};
+
+const HARDWARE_ID: Field = Field::new(
+    "hardwareID",
+    Type::Str,
+    "Hardware id (`GigabitEthernet0/1`, `GigabitEthernet0/1.100`, `Port-channel1`, ...).",
+)
+.required();
+const INTERFACE_DESC: Field =
+    Field::new("interfaceDesc", Type::Str, "Description (\"\" when unset).");
+const FORWARD_CX: Field = Field::new(
+    "forwardTrafficCX",
+    Type::Bool,
+    "Passive port forwarding to the CX module (physical ports).",
+);
+const FORWARD_SFR: Field = Field::new(
+    "forwardTrafficSFR",
+    Type::Bool,
+    "Passive port forwarding to the FirePOWER module (physical ports).",
+);
+const ACTIVE_MAC: Field = Field::new(
+    "activeMacAddress",
+    Type::Str,
+    "MAC address (`0011.2233.4455`; \"\" when unset).",
+);
+const STANDBY_MAC: Field = Field::new(
+    "standByMacAddress",
+    Type::Str,
+    "Failover standby MAC address (\"\" when unset).",
+);
+const MANAGEMENT_ONLY: Field = Field::new("managementOnly", Type::Bool, "`management-only`.");
+const MTU: Field = Field::new(
+    "mtu",
+    Type::Int {
+        min: Some(0),
+        max: Some(MTU_RANGE.1 as i64),
+    },
+    "MTU (64-9198; 0 on input leaves it unchanged).",
+);
+const NAME: Field = Field::new("name", Type::Str, "The nameif (\"\" when unset).");
+const SECURITY_LEVEL: Field = Field::new(
+    "securityLevel",
+    Type::Int {
+        min: Some(-1),
+        max: Some(100),
+    },
+    "Security level 0-100 (-1 when unset).",
+);
+const SHUTDOWN: Field = Field::new(
+    "shutdown",
+    Type::Bool,
+    "Whether the interface is shut down.",
+);
+const IP_ADDRESS_FIELD: Field = Field::new(
+    "ipAddress",
+    IP_ADDRESS,
+    "`NoneSelected`, a `StaticIP` or a `DHCP` object; always answered.",
+);
+const IPV6_INFO: Field = Field::new(
+    "ipv6Info",
+    Type::Object(&IPV6_INFO_SCHEMA),
+    "IPv6 settings; always answered.",
+);
+const MEMBER_LIST: Type = Type::Array(&Type::OneOf(&[Type::Object(&OBJECT_REF), Type::Str]));
+const MEMBERS: Field = Field::new(
+    "members",
+    MEMBER_LIST,
+    "Member ports: interface refs, objectIds or hardware ids.",
+);
+const FLOWCONTROL_WATER: Type = Type::Int {
+    min: Some(-1),
+    max: Some(65535),
+};
+
+/// Physical ports: `object#GigabitInterface`, `object#TenGigInterface`, `object#MgmtInterface`.
+pub static PHYSICAL_SCHEMA: Object = Object {
+    name: "PhysicalInterface",
+    description: "A physical port: changed with PUT or PATCH, never created or deleted.",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        HARDWARE_ID,
+        INTERFACE_DESC,
+        Field::new(
+            "channelGroupID",
+            Type::OneOf(&[
+                Type::Str,
+                Type::Int {
+                    min: Some(1),
+                    max: Some(48),
+                },
+            ]),
+            "Port-channel the port belongs to, 1-48 (\"\" when none).",
+        ),
+        Field::new(
+            "channelGroupMode",
+            Type::Enum(CHANNEL_MODES),
+            "LACP mode in its channel group.",
+        ),
+        Field::new("duplex", Type::Str, "`auto`, `full` or `half`."),
+        Field::new(
+            "speed",
+            Type::Str,
+            "`auto`, `10`, `100`, `1000`, `10000` or `nonegotiate`.",
+        ),
+        Field::new("flowcontrolOn", Type::Bool, "`flowcontrol send on`."),
+        Field::new(
+            "flowcontrolHigh",
+            FLOWCONTROL_WATER,
+            "High water mark in KB (-1: default).",
+        ),
+        Field::new(
+            "flowcontrolLow",
+            FLOWCONTROL_WATER,
+            "Low water mark in KB (-1: default).",
+        ),
+        Field::new(
+            "flowcontrolPeriod",
+            FLOWCONTROL_WATER,
+            "Pause refresh threshold (-1: default).",
+        ),
+        FORWARD_CX,
+        FORWARD_SFR,
+        Field::new(
+            "lacpPriority",
+            Type::Int {
+                min: Some(-1),
+                max: Some(65535),
+            },
+            "LACP port priority (-1 when unset).",
+        ),
+        ACTIVE_MAC,
+        STANDBY_MAC,
+        MANAGEMENT_ONLY,
+        MTU,
+        NAME,
+        SECURITY_LEVEL,
+        SHUTDOWN,
+        IP_ADDRESS_FIELD,
+        IPV6_INFO,
+    ],
+    kinds: &[
+        "object#GigabitInterface",
+        "object#TenGigInterface",
+        "object#MgmtInterface",
+    ],
+    ours: false,
+};
+
+/// VLAN sub-interfaces: `object#VlanMgmtInterface`.
+pub static VLAN_SCHEMA: Object = Object {
+    name: "VlanMgmtInterface",
+    description: "A VLAN sub-interface (`GigabitEthernet0/1.100`).",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        HARDWARE_ID,
+        INTERFACE_DESC,
+        Field::new(
+            "vlanID",
+            Type::Int {
+                min: Some(-1),
+                max: Some(4094),
+            },
+            "VLAN id 1-4094 (-1 when unset; 0 on input means unset).",
+        ),
+        FORWARD_CX,
+        FORWARD_SFR,
+        ACTIVE_MAC,
+        STANDBY_MAC,
+        MANAGEMENT_ONLY,
+        MTU,
+        NAME,
+        SECURITY_LEVEL,
+        SHUTDOWN,
+        IP_ADDRESS_FIELD,
+        IPV6_INFO,
+    ],
+    kinds: &["object#VlanMgmtInterface"],
+    ours: false,
+};
+
+/// Port-channels: `object#PCInterface`.
+pub static PORT_CHANNEL_SCHEMA: Object = Object {
+    name: "PCInterface",
+    description: "An EtherChannel (`Port-channel<n>`); its members are the ports naming it.",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        HARDWARE_ID,
+        INTERFACE_DESC,
+        FORWARD_CX,
+        FORWARD_SFR,
+        ACTIVE_MAC,
+        STANDBY_MAC,
+        MANAGEMENT_ONLY,
+        MTU,
+        NAME,
+        SECURITY_LEVEL,
+        SHUTDOWN,
+        MEMBERS,
+        IP_ADDRESS_FIELD,
+        IPV6_INFO,
+    ],
+    kinds: &["object#PCInterface"],
+    ours: false,
+};
+
+/// Redundant interfaces: `object#RedundantInterface`.
+pub static REDUNDANT_SCHEMA: Object = Object {
+    name: "RedundantInterface",
+    description: "A redundant interface (`Redundant<n>`): an active and a standby member.",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        HARDWARE_ID,
+        INTERFACE_DESC,
+        FORWARD_CX,
+        FORWARD_SFR,
+        ACTIVE_MAC,
+        STANDBY_MAC,
+        MANAGEMENT_ONLY,
+        MTU,
+        NAME,
+        SECURITY_LEVEL,
+        SHUTDOWN,
+        MEMBERS,
+        IP_ADDRESS_FIELD,
+        IPV6_INFO,
+    ],
+    kinds: &["object#RedundantInterface"],
+    ours: false,
+};
+
+/// Bridge virtual interfaces: `object#BVIInterface`.
+pub static BVI_SCHEMA: Object = Object {
+    name: "BVIInterface",
+    description: "A bridge virtual interface (`BVI<n>`).",
+    fields: &[
+        KIND_FIELD,
+        OBJECT_ID,
+        SELF_LINK,
+        HARDWARE_ID,
+        INTERFACE_DESC,
+        FORWARD_CX,
+        FORWARD_SFR,
+        ACTIVE_MAC,
+        STANDBY_MAC,
+        MANAGEMENT_ONLY,
+        MTU,
+        NAME,
+        SECURITY_LEVEL,
+        SHUTDOWN,
+        IP_ADDRESS_FIELD,
+        IPV6_INFO,
+    ],
+    kinds: &["object#BVIInterface"],
+    ours: false,
+};
+
+/// `/api/interfaces/setup` (`object#InterfaceSetup`, our names).
+pub static SETUP_SCHEMA: Object = Object {
+    name: "InterfaceSetup",
+    description: "Traffic between interfaces of the same security level (`same-security-traffic permit`).",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "sameSecurityTrafficInterInterface",
+            Type::Bool,
+            "`same-security-traffic permit inter-interface`.",
+        ),
+        Field::new(
+            "sameSecurityTrafficIntraInterface",
+            Type::Bool,
+            "`same-security-traffic permit intra-interface`.",
+        ),
+    ],
+    kinds: &["object#InterfaceSetup"],
+    ours: true,
+};
+
+/// The item schema of a family.
+pub fn schema(family: Family) -> &'static Object {
+    match family {
+        Family::Physical => &PHYSICAL_SCHEMA,
+        Family::Vlan => &VLAN_SCHEMA,
+        Family::PortChannel => &PORT_CHANNEL_SCHEMA,
+        Family::Redundant => &REDUNDANT_SCHEMA,
+        Family::Bvi => &BVI_SCHEMA,
+    }
+}
 
 // ===== out =====
 

@@ -49,6 +49,9 @@ use crate::resources::network_object::NetworkObject;
 use crate::resources::{
     FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_bool, json_str, json_u32,
 };
+use crate::schema::{
+    ADDRESS_OR_REF, Field, KIND as KIND_FIELD, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type, UINT,
+};
 use crate::validate::check_object_name;
 
 pub const TWICE_KIND: &str = "object#TwiceNATRule";
@@ -57,6 +60,161 @@ pub const OBJECT_KIND: &str = "object#ObjectNATRule";
 pub const OBJECT_COLLECTION_KIND: &str = "collection#ObjectNATRule";
 /// The kind of an in-line "the interface's address" translated address.
 pub const INTERFACE_ADDRESS: &str = "InterfaceAddress";
+
+/// A service in a NAT rule: a TCP/UDP port primitive or `{"kind":"AnyService","value":"any"}`.
+pub static SERVICE_SCHEMA: Object = Object {
+    name: "NATService",
+    description: "A NAT service primitive: `tcp/80` style ports, or `any` (`AnyService`, our kind).",
+    fields: &[
+        Field::new(
+            "kind",
+            Type::Enum(&["TcpUdpService", "AnyService"]),
+            "Which service form `value` holds.",
+        )
+        .required(),
+        Field::new("value", Type::Str, "`tcp/80`, `udp/53`, or `any`.").required(),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+const NAT_SERVICE: Type = Type::OneOf(&[Type::Object(&SERVICE_SCHEMA), Type::Object(&OBJECT_REF)]);
+
+const RULE_FIELDS: &[Field] = &[
+    KIND_FIELD,
+    OBJECT_ID,
+    SELF_LINK,
+    Field::new(
+        "mode",
+        Type::Enum(&["static", "dynamic"]),
+        "Static or dynamic translation.",
+    )
+    .required(),
+    Field::new("active", Type::Bool, "False when the rule is `inactive`."),
+    Field::new("description", Type::Str, "Free text shown with the rule."),
+    Field::new(
+        "originalInterface",
+        Type::Object(&OBJECT_REF),
+        "Real interface (`objectRef#Interface`; `name` `any` when unset).",
+    ),
+    Field::new(
+        "translatedInterface",
+        Type::Object(&OBJECT_REF),
+        "Mapped interface (`objectRef#Interface`; `name` `any` when unset).",
+    ),
+    Field::new(
+        "originalSource",
+        ADDRESS_OR_REF,
+        "Real source: an address, `any` or a network object or group ref.",
+    ),
+    Field::new(
+        "translatedSource",
+        ADDRESS_OR_REF,
+        "Mapped source; `InterfaceAddress` for the interface's own address.",
+    ),
+    Field::new(
+        "translatedSourcePatPool",
+        ADDRESS_OR_REF,
+        "The PAT pool when `isPatPool` (a ref, or `InterfaceAddress`).",
+    ),
+    Field::new(
+        "originalDestination",
+        ADDRESS_OR_REF,
+        "Real destination (twice NAT).",
+    ),
+    Field::new(
+        "translatedDestination",
+        ADDRESS_OR_REF,
+        "Mapped destination (twice NAT).",
+    ),
+    Field::new("originalService", NAT_SERVICE, "Real service."),
+    Field::new("translatedService", NAT_SERVICE, "Mapped service."),
+    Field::new(
+        "isPatPool",
+        Type::Bool,
+        "Whether the source maps to `translatedSourcePatPool`.",
+    ),
+    Field::new(
+        "isInterfacePAT",
+        Type::Bool,
+        "Interface PAT, or the interface fallback after a mapped object or pool.",
+    ),
+    Field::new(
+        "useSourceInterfaceIPv6",
+        Type::Bool,
+        "The interface's IPv6 address for the mapped source.",
+    ),
+    Field::new(
+        "useDestinationInterfaceIPv6",
+        Type::Bool,
+        "The interface's IPv6 address for the mapped destination.",
+    ),
+    Field::new("isRoundRobin", Type::Bool, "PAT pool option `round-robin`."),
+    Field::new("extended", Type::Bool, "PAT pool option `extended`."),
+    Field::new("flat", Type::Bool, "PAT pool option `flat`."),
+    Field::new(
+        "includeReserve",
+        Type::Bool,
+        "PAT pool option `include-reserve` (with `flat`).",
+    ),
+    Field::new(
+        "blockAllocation",
+        Type::Bool,
+        "PAT pool option `block-allocation`.",
+    ),
+    Field::new("isDNS", Type::Bool, "Rewrite DNS answers (`dns`)."),
+    Field::new(
+        "isNetToNet",
+        Type::Bool,
+        "Net-to-net mapping (`net-to-net`).",
+    ),
+    Field::new(
+        "isNoProxyArp",
+        Type::Bool,
+        "No proxy ARP on the mapped interface (`no-proxy-arp`).",
+    ),
+    Field::new(
+        "isRouteLookup",
+        Type::Bool,
+        "Route lookup for the egress interface (`route-lookup`).",
+    ),
+    Field::new(
+        "isUnidirectional",
+        Type::Bool,
+        "One-way translation (`unidirectional`).",
+    ),
+    Field::new(
+        "position",
+        UINT,
+        "1-based position in the section; 0 or left out appends.",
+    ),
+];
+
+/// `object#TwiceNATRule` (`/api/nat/before` and `/api/nat/after`).
+pub static TWICE_SCHEMA: Object = Object {
+    name: "TwiceNATRule",
+    description: "A twice NAT rule; the objectId is a hash of the rule and changes with it.",
+    fields: RULE_FIELDS,
+    kinds: &[TWICE_KIND],
+    ours: false,
+};
+
+/// `object#ObjectNATRule` (`/api/nat/auto`).
+pub static OBJECT_SCHEMA: Object = Object {
+    name: "ObjectNATRule",
+    description: "An object NAT rule (inside `object network`); the objectId is a hash of the rule.",
+    fields: RULE_FIELDS,
+    kinds: &[OBJECT_KIND],
+    ours: false,
+};
+
+/// The item schema of a section.
+pub fn schema(s: Section) -> &'static Object {
+    match s {
+        Section::Auto => &OBJECT_SCHEMA,
+        Section::Before | Section::After => &TWICE_SCHEMA,
+    }
+}
 
 /// Builds a full URL from a collection path and an objectId.
 pub type LinkFn<'a> = &'a dyn Fn(&str, &str) -> String;

@@ -24,9 +24,123 @@ use super::reference::origin_of;
 use super::route::interface_ref;
 use super::{FieldError, FieldProblem, RunningConfig, json_bool, json_str, json_u32};
 use crate::parse::is_nameif;
+use crate::schema::{Field, KIND as KIND_FIELD, OBJECT_REF, Object, SELF_LINK, STRINGS, Type};
 
 pub const KIND: &str = "object#DHCP";
 pub const PATH: &str = "/api/dhcp";
+
+/// One DHCP server pool.
+pub static SERVER_SCHEMA: Object = Object {
+    name: "DHCPServerPool",
+    description: "The DHCP server on one interface: its address pool and whether it serves.",
+    fields: &[
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "`objectRef#Interface`; only `name` (the nameif) is read.",
+        )
+        .required(),
+        Field::new("poolStartIp", Type::Str, "First address of the pool."),
+        Field::new("poolEndIp", Type::Str, "Last address of the pool."),
+        Field::new(
+            "enabled",
+            Type::Bool,
+            "Whether the server answers on the interface.",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+/// One DHCP relay server.
+pub static RELAY_SERVER_SCHEMA: Object = Object {
+    name: "DHCPRelayServer",
+    description: "A DHCP server requests are relayed to, and the interface it is reached through.",
+    fields: &[
+        Field::new("ipAddress", Type::Str, "The server's address.").required(),
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "`objectRef#Interface`; only `name` (the nameif) is read.",
+        )
+        .required(),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+/// `relay` of the DHCP settings.
+pub static RELAY_SCHEMA: Object = Object {
+    name: "DHCPRelay",
+    description: "The DHCP relay: its servers, the interfaces it listens on and its timeout.",
+    fields: &[
+        Field::new(
+            "servers",
+            Type::Array(&Type::Object(&RELAY_SERVER_SCHEMA)),
+            "The relay servers.",
+        ),
+        Field::new(
+            "enabledInterfaces",
+            Type::Array(&Type::Object(&OBJECT_REF)),
+            "Interfaces the relay listens on.",
+        ),
+        Field::new(
+            "timeout",
+            Type::Int {
+                min: Some(1),
+                max: Some(3600),
+            },
+            "Seconds to wait for the server (1-3600).",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+/// `object#DHCP` (our field names).
+pub static SCHEMA: Object = Object {
+    name: "DHCP",
+    description: "DHCP server and relay settings.",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "servers",
+            Type::Array(&Type::Object(&SERVER_SCHEMA)),
+            "One pool per interface.",
+        ),
+        Field::new(
+            "dnsServers",
+            STRINGS,
+            "DNS servers handed out (at most two).",
+        ),
+        Field::new(
+            "winsServers",
+            STRINGS,
+            "WINS servers handed out (at most two).",
+        ),
+        Field::new("domainName", Type::Str, "Domain name handed out."),
+        Field::new(
+            "leaseLength",
+            Type::Int {
+                min: Some(300),
+                max: Some(1_048_575),
+            },
+            "Lease in seconds (300-1048575).",
+        ),
+        Field::new(
+            "pingTimeout",
+            Type::Int {
+                min: Some(10),
+                max: Some(10_000),
+            },
+            "Milliseconds to wait for a ping before offering an address (10-10000).",
+        ),
+        Field::new("relay", Type::Object(&RELAY_SCHEMA), "The DHCP relay."),
+    ],
+    kinds: &[KIND],
+    ours: true,
+};
 
 /// One interface's DHCP server.
 #[derive(Debug, Clone, PartialEq, Eq)]

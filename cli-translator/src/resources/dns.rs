@@ -25,6 +25,7 @@ use super::reference::origin_of;
 use super::route::interface_ref;
 use super::{FieldError, FieldProblem, RunningConfig, json_str, json_u32};
 use crate::parse::is_nameif;
+use crate::schema::{Field, KIND as KIND_FIELD, OBJECT_REF, Object, SELF_LINK, Type};
 use crate::validate::check_object_name;
 
 pub const KIND: &str = "object#DNS";
@@ -33,6 +34,87 @@ pub const PATH: &str = "/api/dns";
 pub const DEFAULT_GROUP: &str = "DefaultDNS";
 /// Longest `domain-name`.
 pub const MAX_DOMAIN_NAME: usize = 63;
+
+/// One name server of a DNS server group.
+pub static NAME_SERVER_SCHEMA: Object = Object {
+    name: "DNSNameServer",
+    description: "A DNS server and, optionally, the interface it is reached through.",
+    fields: &[
+        Field::new("ipAddress", Type::Str, "The server's address.").required(),
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "`objectRef#Interface`; only `name` (the nameif) is read.",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+/// `object#DNSServerGroup`.
+pub static SERVER_GROUP_SCHEMA: Object = Object {
+    name: "DNSServerGroup",
+    description: "A DNS server group (`dns server-group`).",
+    fields: &[
+        KIND_FIELD,
+        Field::new(
+            "name",
+            Type::Str,
+            "The group's name (`DefaultDNS` always exists).",
+        )
+        .required(),
+        Field::new(
+            "nameServers",
+            Type::Array(&Type::Object(&NAME_SERVER_SCHEMA)),
+            "The servers, in order.",
+        ),
+        Field::new(
+            "domainName",
+            Type::Str,
+            "Domain appended to unqualified names.",
+        ),
+        Field::new(
+            "timeout",
+            Type::Int {
+                min: Some(1),
+                max: Some(30),
+            },
+            "Seconds to wait for an answer (1-30).",
+        ),
+        Field::new(
+            "retries",
+            Type::Int {
+                min: Some(0),
+                max: Some(10),
+            },
+            "Retries per server (0-10).",
+        ),
+    ],
+    kinds: &["object#DNSServerGroup"],
+    ours: true,
+};
+
+/// `object#DNS` (our field names).
+pub static SCHEMA: Object = Object {
+    name: "DNS",
+    description: "DNS client settings: lookup interfaces and server groups.",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "domainLookup",
+            Type::Array(&Type::Object(&OBJECT_REF)),
+            "Interfaces DNS lookups go out of (`dns domain-lookup`).",
+        ),
+        Field::new(
+            "serverGroups",
+            Type::Array(&Type::Object(&SERVER_GROUP_SCHEMA)),
+            "The server groups; a PUT listing groups removes the others but `DefaultDNS`.",
+        ),
+    ],
+    kinds: &[KIND],
+    ours: true,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameServer {

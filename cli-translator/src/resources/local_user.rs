@@ -28,6 +28,7 @@ use super::{
 };
 use crate::ast::{Command, HashScheme, Password};
 use crate::parse::{MAX_PASSWORD, is_username, parse_command};
+use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 
 /// The privilege of a `username` line that names none.
 pub const DEFAULT_PRIVILEGE: u8 = 2;
@@ -161,10 +162,49 @@ fn password_from_json(v: &Value) -> Result<&str, FieldError> {
     Ok(pw)
 }
 
+/// `object#LocalUserObj`.
+pub static SCHEMA: Object = Object {
+    name: "LocalUserObj",
+    description: "A user of the local database (`username`).",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The user name (its objectId).").required(),
+        Field::new(
+            "password",
+            Type::Str,
+            "The password; write-only, never answered (the device keeps a hash).",
+        )
+        .required(),
+        Field::new(
+            "privilegeLevel",
+            Type::Int {
+                min: Some(0),
+                max: Some(15),
+            },
+            "Privilege level, 0 to 15 (2 when left out).",
+        ),
+        Field::new(
+            "MSCHAPauthenticated",
+            Type::Bool,
+            "Whether the password is stored for MS-CHAP authentication.",
+        ),
+        Field::new(
+            "ASDM_CLIAccessType",
+            Type::Str,
+            "`Full`, `LoginPrompt` or `NoAccess` (the `service-type`).",
+        ),
+    ],
+    kinds: &["object#LocalUserObj"],
+    ours: false,
+};
+
 impl Resource for LocalUser {
     const KIND: &'static str = "object#LocalUserObj";
     const COLLECTION_KIND: &'static str = "collection#LocalUserObj";
     const PATH: &'static str = "/api/objects/localusers";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "username ";
     const PATCH_IN_PLACE: bool = false;
 

@@ -10,8 +10,70 @@
 use serde_json::{Map, Value};
 
 use super::{FieldError, FieldProblem, json_bool, json_str, json_u32};
+use crate::schema::{Field, KIND as KIND_FIELD, Object, SELF_LINK, Type};
 
 pub const KIND: &str = "object#MgmtAccess";
+
+const MINUTES_60: Type = Type::Int {
+    min: Some(1),
+    max: Some(60),
+};
+
+/// `object#MgmtAccess` (our field names).
+pub static SCHEMA: Object = Object {
+    name: "MgmtAccess",
+    description: "Management access settings: the HTTPS server, SSH and telnet.",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "httpServerEnabled",
+            Type::Bool,
+            "Whether the HTTPS server runs (`http server enable`).",
+        ),
+        Field::new(
+            "httpServerPort",
+            Type::Int {
+                min: Some(1),
+                max: Some(65535),
+            },
+            "Port of the HTTPS server, 443 by default.",
+        ),
+        Field::new(
+            "sshVersion",
+            Type::Int {
+                min: Some(1),
+                max: Some(2),
+            },
+            "SSH version; absent when unset.",
+        ),
+        Field::new(
+            "sshTimeout",
+            MINUTES_60,
+            "SSH idle timeout in minutes (1-60, 5 by default).",
+        ),
+        Field::new(
+            "sshKeyExchangeGroup",
+            Type::Enum(KEX_GROUPS),
+            "SSH key-exchange group; absent when unset.",
+        ),
+        Field::new(
+            "sshScopyEnabled",
+            Type::Bool,
+            "Whether secure copy is enabled.",
+        ),
+        Field::new(
+            "telnetTimeout",
+            Type::Int {
+                min: Some(1),
+                max: Some(1440),
+            },
+            "Telnet idle timeout in minutes (1-1440, 5 by default).",
+        ),
+    ],
+    kinds: &[KIND],
+    ours: true,
+};
 pub const PATH: &str = "/api/mgmtaccess";
 
 /// The key-exchange groups `ssh key-exchange group` takes.

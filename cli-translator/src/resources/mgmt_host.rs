@@ -20,6 +20,7 @@ use super::reference::origin_of;
 use super::route::{Destination, interface_ref};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::{is_nameif, mask_prefix, prefix_mask};
+use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 
 /// The protocol a host may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -250,10 +251,45 @@ fn address_from_json(v: &Value) -> Result<Destination, FieldError> {
     Ok(d)
 }
 
+/// `object#HTTPAccess` / `object#SSHAccess` / `object#TelnetAccess` (our kinds).
+pub static SCHEMA: Object = Object {
+    name: "MgmtAccessHost",
+    description: "A host or network allowed to reach the device by HTTPS, SSH or telnet; the objectId is a hash of the line.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new(
+            "type",
+            Type::Str,
+            "`http`, `ssh` or `telnet`; taken from `kind` when left out.",
+        ),
+        Field::new(
+            "ipAddress",
+            Type::Object(&ADDRESS),
+            "The host or network allowed.",
+        )
+        .required(),
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "`objectRef#Interface`; only `name` (the nameif) is read.",
+        )
+        .required(),
+    ],
+    kinds: &[
+        "object#HTTPAccess",
+        "object#SSHAccess",
+        "object#TelnetAccess",
+    ],
+    ours: true,
+};
+
 impl Resource for MgmtHost {
     const KIND: &'static str = "object#SSHAccess";
     const COLLECTION_KIND: &'static str = "collection#MgmtAccessHost";
     const PATH: &'static str = "/api/mgmtaccess/hosts";
+    const SCHEMA: &'static Object = &SCHEMA;
     // Only `http` host lines reach the table's dispatch; `setting::absorb_line` reads all
     // three protocols first.
     const CLI_HEADER: &'static str = "http ";

@@ -60,6 +60,8 @@ pub trait Resource: Sized + Clone {
     const COLLECTION_KIND: &'static str;
     /// Collection URL path, e.g. `/api/objects/networkobjects`.
     const PATH: &'static str;
+    /// The JSON shape of one item, in requests and answers (see [`crate::schema`]).
+    const SCHEMA: &'static crate::schema::Object;
     /// The text opening this resource's block in `show running-config`, including the
     /// trailing space (`object network `); the rest of that line names the item.
     const CLI_HEADER: &'static str;
@@ -147,6 +149,13 @@ macro_rules! resources {
             pub fn collection_kind(self) -> &'static str {
                 match self {
                     $( ResourceKind::$variant => <$ty as Resource>::COLLECTION_KIND, )+
+                }
+            }
+
+            /// The JSON shape of one item (see [`Resource::SCHEMA`]).
+            pub fn schema(self) -> &'static crate::schema::Object {
+                match self {
+                    $( ResourceKind::$variant => <$ty as Resource>::SCHEMA, )+
                 }
             }
 

@@ -26,6 +26,7 @@ use super::field::kind_value;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::ast::{Command, FqdnFamily, NetworkAddress};
 use crate::parse::{is_description, parse_command};
+use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 #[cfg(test)]
 use crate::validate::ValueError;
 use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
@@ -39,10 +40,32 @@ pub struct NetworkObject {
     pub description: Option<String>,
 }
 
+/// `object#NetworkObj`: a named address.
+pub static SCHEMA: Object = Object {
+    name: "NetworkObj",
+    description: "A network object: a named host, network, range or FQDN.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The object's name (its objectId).").required(),
+        Field::new(
+            "host",
+            Type::Object(&ADDRESS),
+            "The address the object names.",
+        )
+        .required(),
+        Field::new("description", Type::Str, "Free text shown with the object."),
+    ],
+    kinds: &["object#NetworkObj"],
+    ours: false,
+};
+
 impl Resource for NetworkObject {
     const KIND: &'static str = "object#NetworkObj";
     const COLLECTION_KIND: &'static str = "collection#NetworkObj";
     const PATH: &'static str = "/api/objects/networkobjects";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object network ";
 
     fn object_id(&self) -> &str {

@@ -29,6 +29,7 @@ use super::network_object::NetworkObject;
 use super::reference::{origin_of, ref_id, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::{mask_prefix, prefix_mask};
+use crate::schema::{ADDRESS_OR_REF, Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
 
 /// One `object-group network`.
@@ -310,10 +311,35 @@ pub(crate) fn name_for<R>(
     }
 }
 
+const MEMBERS: Type = Type::Array(&ADDRESS_OR_REF);
+
+/// `object#NetworkObjGroup`.
+pub static SCHEMA: Object = Object {
+    name: "NetworkObjGroup",
+    description: "A network object group: addresses, network objects and nested groups.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The group's name (its objectId).").required(),
+        Field::new("description", Type::Str, "Free text shown with the group."),
+        Field::new(
+            "members",
+            MEMBERS,
+            "Addresses and networks, `objectRef#NetworkObj` and `objectRef#NetworkObjGroup`.",
+        ),
+        Field::new("members.add", MEMBERS, "PATCH only: members to add."),
+        Field::new("members.remove", MEMBERS, "PATCH only: members to remove."),
+    ],
+    kinds: &["object#NetworkObjGroup"],
+    ours: false,
+};
+
 impl Resource for NetworkObjectGroup {
     const KIND: &'static str = "object#NetworkObjGroup";
     const COLLECTION_KIND: &'static str = "collection#NetworkObjGroup";
     const PATH: &'static str = "/api/objects/networkobjectgroups";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object-group network ";
 
     fn object_id(&self) -> &str {

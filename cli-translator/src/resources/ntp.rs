@@ -21,6 +21,7 @@ use super::{
     json_u32,
 };
 use crate::parse::is_nameif;
+use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 
 /// One `ntp server` line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,10 +96,71 @@ fn bad(attr: &str, why: impl Into<String>) -> FieldError {
     FieldError::new(attr, FieldProblem::BadValue(why.into()))
 }
 
+/// `key` of an NTP server.
+pub static KEY_SCHEMA: Object = Object {
+    name: "NTPKey",
+    description: "The authentication key an NTP server uses.",
+    fields: &[Field::new(
+        "number",
+        Type::OneOf(&[
+            Type::Str,
+            Type::Int {
+                min: Some(1),
+                max: Some(4_294_967_295),
+            },
+        ]),
+        "The key number (answered as a string).",
+    )
+    .required()],
+    kinds: &[],
+    ours: false,
+};
+
+/// `object#NTPServer`.
+pub static SCHEMA: Object = Object {
+    name: "NTPServer",
+    description: "An NTP server; the objectId is its address.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new(
+            "ipAddress",
+            Type::OneOf(&[Type::Str, Type::Object(&ADDRESS)]),
+            "The server's address (a `{kind, value}` is accepted too).",
+        )
+        .required(),
+        Field::new(
+            "isPreferred",
+            Type::Bool,
+            "Whether the server is preferred.",
+        ),
+        Field::new(
+            "key",
+            Type::OneOf(&[
+                Type::Object(&KEY_SCHEMA),
+                Type::Int {
+                    min: Some(1),
+                    max: Some(4_294_967_295),
+                },
+            ]),
+            "The authentication key.",
+        ),
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "Source interface (`objectRef#Interface`; only `name` is read).",
+        ),
+    ],
+    kinds: &["object#NTPServer"],
+    ours: false,
+};
+
 impl Resource for NtpServer {
     const KIND: &'static str = "object#NTPServer";
     const COLLECTION_KIND: &'static str = "collection#NTPServer";
     const PATH: &'static str = "/api/devicesetup/ntp/servers";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "ntp server ";
 
     fn object_id(&self) -> &str {

@@ -13,6 +13,7 @@
 use serde_json::{Map, Value};
 
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
+use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 use crate::validate::{ValueError, check_object_name};
 
 /// Longest pattern the ASA accepts.
@@ -67,10 +68,26 @@ pub fn check_pattern(pattern: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// `object#RegularExpression`.
+pub static SCHEMA: Object = Object {
+    name: "RegularExpression",
+    description: "A named regular expression (`regex`).",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The expression's name (its objectId).").required(),
+        Field::new("value", Type::Str, "The pattern, as the ASA takes it.").required(),
+    ],
+    kinds: &["object#RegularExpression"],
+    ours: false,
+};
+
 impl Resource for Regex {
     const KIND: &'static str = "object#RegularExpression";
     const COLLECTION_KIND: &'static str = "collection#RegularExpression";
     const PATH: &'static str = "/api/objects/regularexpressions";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "regex ";
 
     fn object_id(&self) -> &str {

@@ -32,6 +32,7 @@ use super::{
     json_u32,
 };
 use crate::parse::{is_nameif, mask_prefix, prefix_mask};
+use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 
 /// The black-hole interface: always present, never has a nameif.
 pub const NULL0: &str = "Null0";
@@ -466,10 +467,67 @@ fn attr<'v>(map: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
     map.get(name).filter(|v| !v.is_null())
 }
 
+/// `object#IPv4Route` / `object#IPv6Route`.
+pub static SCHEMA: Object = Object {
+    name: "StaticRoute",
+    description: "A static route; the objectId is a hash of the route (8 hex digits) and changes with it.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new(
+            "interface",
+            Type::Object(&OBJECT_REF),
+            "`objectRef#Interface`; only `name` (the nameif, or `Null0`) is read.",
+        )
+        .required(),
+        Field::new(
+            "network",
+            Type::Object(&ADDRESS),
+            "The destination: a network, a host or `any4`/`any6`.",
+        )
+        .required(),
+        Field::new(
+            "gateway",
+            Type::Object(&ADDRESS),
+            "The next hop; left out only on `Null0`.",
+        ),
+        Field::new(
+            "distanceMetric",
+            Type::Int {
+                min: Some(1),
+                max: Some(255),
+            },
+            "Administrative distance, 1 by default.",
+        ),
+        Field::new(
+            "tracked",
+            Type::Bool,
+            "Whether the route follows a `track` object (IPv4 only).",
+        ),
+        Field::new(
+            "trackId",
+            Type::Int {
+                min: Some(1),
+                max: Some(MAX_TRACK as i64),
+            },
+            "The `track` object number when `tracked` (our name).",
+        ),
+        Field::new(
+            "tunneled",
+            Type::Bool,
+            "A default route for tunneled traffic.",
+        ),
+    ],
+    kinds: &["object#IPv4Route", "object#IPv6Route"],
+    ours: false,
+};
+
 impl Resource for StaticRoute {
     const KIND: &'static str = "object#IPv4Route";
     const COLLECTION_KIND: &'static str = "collection#StaticRoute";
     const PATH: &'static str = "/api/routing/static";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "route ";
 
     fn object_id(&self) -> &str {

@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 use super::member_group::{Group, Member, member_kind, member_value};
 use super::reference::{ref_id, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode};
+use crate::schema::{Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 use crate::validate::check_object_name;
 
 /// `object-group security`.
@@ -119,10 +120,66 @@ impl Member for SecurityMember {
     }
 }
 
+/// A security-group name or tag member.
+pub static MEMBER_SCHEMA: Object = Object {
+    name: "SecurityGroupMember",
+    description: "A security group given by name or by tag.",
+    fields: &[
+        Field::new(
+            "kind",
+            Type::Enum(&["SecurityName", "SecurityTag"]),
+            "Whether `value` is a name or a tag.",
+        )
+        .required(),
+        Field::new(
+            "value",
+            Type::OneOf(&[
+                Type::Str,
+                Type::Int {
+                    min: Some(1),
+                    max: Some(65519),
+                },
+            ]),
+            "The name, or the tag (1-65519; answered as a string).",
+        )
+        .required(),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+const MEMBERS: Type = Type::Array(&Type::OneOf(&[
+    Type::Object(&MEMBER_SCHEMA),
+    Type::Object(&OBJECT_REF),
+]));
+
+/// `object#SecurityObjGroup`.
+pub static SCHEMA: Object = Object {
+    name: "SecurityObjGroup",
+    description: "A security group object group: names, tags and nested groups.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The group's name (its objectId).").required(),
+        Field::new("description", Type::Str, "Free text shown with the group."),
+        Field::new(
+            "members",
+            MEMBERS,
+            "Security names, tags and nested `objectRef#SecurityObjGroup`s.",
+        ),
+        Field::new("members.add", MEMBERS, "PATCH only: members to add."),
+        Field::new("members.remove", MEMBERS, "PATCH only: members to remove."),
+    ],
+    kinds: &["object#SecurityObjGroup"],
+    ours: false,
+};
+
 impl Resource for SecurityObjectGroup {
     const KIND: &'static str = "object#SecurityObjGroup";
     const COLLECTION_KIND: &'static str = "collection#SecurityObjGroup";
     const PATH: &'static str = GROUPS;
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object-group security ";
 
     fn object_id(&self) -> &str {

@@ -31,6 +31,7 @@ use super::reference::{origin_of, ref_id, ref_json};
 use super::service_object::ServiceObject;
 use super::service_spec::{PortMatch, PortOp, ServiceClass, ServiceSpec, TcpUdp};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
+use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, SERVICE_OR_REF, Type};
 use crate::validate::check_object_name;
 
 /// One `object-group service`.
@@ -286,10 +287,35 @@ pub fn settle_refs(cfg: &mut RunningConfig) {
     }
 }
 
+const MEMBERS: Type = Type::Array(&SERVICE_OR_REF);
+
+/// `object#NetworkServiceGroup`.
+pub static SCHEMA: Object = Object {
+    name: "NetworkServiceGroup",
+    description: "A service group: services, service objects and nested groups.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The group's name (its objectId).").required(),
+        Field::new("description", Type::Str, "Free text shown with the group."),
+        Field::new(
+            "members",
+            MEMBERS,
+            "Service primitives, service object refs and `objectRef#NetworkServiceGroup`.",
+        ),
+        Field::new("members.add", MEMBERS, "PATCH only: members to add."),
+        Field::new("members.remove", MEMBERS, "PATCH only: members to remove."),
+    ],
+    kinds: &["object#NetworkServiceGroup"],
+    ours: false,
+};
+
 impl Resource for ServiceGroup {
     const KIND: &'static str = "object#NetworkServiceGroup";
     const COLLECTION_KIND: &'static str = "collection#NetworkServiceGroup";
     const PATH: &'static str = "/api/objects/networkservicegroups";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object-group service ";
 
     fn object_id(&self) -> &str {

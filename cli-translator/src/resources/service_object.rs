@@ -25,6 +25,7 @@ use serde_json::{Map, Value};
 use super::network_object_group::{description_from_json, name_for};
 use super::service_spec::{ServiceClass, ServiceSpec};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
+use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 
 /// One `object service`, or a predefined service.
 #[derive(Debug, Clone, Eq)]
@@ -102,10 +103,43 @@ impl ServiceObject {
     }
 }
 
+/// The service object kinds, by protocol.
+pub static SCHEMA: Object = Object {
+    name: "NetworkServiceObj",
+    description: "A service object: a protocol, TCP/UDP ports or an ICMP type; its kind follows the protocol.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The object's name (its objectId).").required(),
+        Field::new(
+            "value",
+            Type::Str,
+            "`tcp/443`, `udp/53`, `tcp-udp/domain`, `tcp/https,source=1024-65535`, `icmp/echo`, `esp`, ... (echoed as written).",
+        )
+        .required(),
+        Field::new("description", Type::Str, "Free text shown with the object."),
+        Field::new(
+            "isSystemDefined",
+            Type::Bool,
+            "Present (true) on the device's predefined objects, which cannot change.",
+        )
+        .read_only(),
+    ],
+    kinds: &[
+        "object#TcpUdpServiceObj",
+        "object#ICMPServiceObj",
+        "object#ICMP6ServiceObj",
+        "object#NetworkProtocolObj",
+    ],
+    ours: false,
+};
+
 impl Resource for ServiceObject {
     const KIND: &'static str = "object#TcpUdpServiceObj";
     const COLLECTION_KIND: &'static str = "collection#NetworkServiceObj";
     const PATH: &'static str = "/api/objects/networkservices";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object service ";
 
     fn object_id(&self) -> &str {

@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use crate::schema::Object;
+
 use super::dhcp::Dhcp;
 use super::dns::Dns;
 use super::mgmt_access::MgmtAccess;
@@ -30,6 +32,8 @@ pub trait Setting: Sized + Clone + PartialEq {
     const KIND: &'static str;
     /// URL path, e.g. `/api/firewall/timeouts`.
     const PATH: &'static str;
+    /// The JSON shape of the setting, in GET answers and PUT bodies.
+    const SCHEMA: &'static Object;
     fn get(cfg: &RunningConfig) -> &Self;
     fn get_mut(cfg: &mut RunningConfig) -> &mut Self;
     fn to_json(&self, self_link: &str) -> Value;
@@ -69,6 +73,16 @@ impl SettingKind {
         }
     }
 
+    /// The JSON shape of the setting (see [`Setting::SCHEMA`]).
+    pub fn schema(self) -> &'static Object {
+        match self {
+            SettingKind::MgmtAccess => MgmtAccess::SCHEMA,
+            SettingKind::Dns => Dns::SCHEMA,
+            SettingKind::Dhcp => Dhcp::SCHEMA,
+            SettingKind::Timeouts => Timeouts::SCHEMA,
+        }
+    }
+
     /// The setting at `path` (a trailing slash is accepted).
     pub fn from_path(path: &str) -> Option<SettingKind> {
         let path = path.strip_suffix('/').unwrap_or(path);
@@ -79,6 +93,7 @@ impl SettingKind {
 impl Setting for MgmtAccess {
     const KIND: &'static str = mgmt_access::KIND;
     const PATH: &'static str = mgmt_access::PATH;
+    const SCHEMA: &'static Object = &mgmt_access::SCHEMA;
     fn get(cfg: &RunningConfig) -> &Self {
         &cfg.settings.mgmt_access
     }
@@ -99,6 +114,7 @@ impl Setting for MgmtAccess {
 impl Setting for Dns {
     const KIND: &'static str = dns::KIND;
     const PATH: &'static str = dns::PATH;
+    const SCHEMA: &'static Object = &dns::SCHEMA;
     fn get(cfg: &RunningConfig) -> &Self {
         &cfg.settings.dns
     }
@@ -122,6 +138,7 @@ impl Setting for Dns {
 impl Setting for Dhcp {
     const KIND: &'static str = dhcp::KIND;
     const PATH: &'static str = dhcp::PATH;
+    const SCHEMA: &'static Object = &dhcp::SCHEMA;
     fn get(cfg: &RunningConfig) -> &Self {
         &cfg.settings.dhcp
     }
@@ -145,6 +162,7 @@ impl Setting for Dhcp {
 impl Setting for Timeouts {
     const KIND: &'static str = timeouts::KIND;
     const PATH: &'static str = timeouts::PATH;
+    const SCHEMA: &'static Object = &timeouts::SCHEMA;
     fn get(cfg: &RunningConfig) -> &Self {
         &cfg.settings.timeouts
     }

@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 
 use super::field::json_u32;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
+use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 use crate::validate::check_object_name;
 
 /// One `time-range`.
@@ -456,10 +457,76 @@ fn moment_from_json(
     }
 }
 
+/// One `periodic` entry of a time range.
+pub static PERIODIC_SCHEMA: Object = Object {
+    name: "TimeRangePeriodic",
+    description: "A recurring window: days and a start and end time of day.",
+    fields: &[
+        Field::new(
+            "frequency",
+            Type::Str,
+            "`daily`, `weekdays`, `weekend`, day names (`Tuesday Thursday `) or `Monday to Friday`.",
+        )
+        .required(),
+        Field::new("startHour", HOUR, "Hour the window opens (0-23).").required(),
+        Field::new("startMinute", MINUTE, "Minute the window opens (0-59).").required(),
+        Field::new("endHour", HOUR, "Hour the window closes (0-23).").required(),
+        Field::new("endMinute", MINUTE, "Minute the window closes (0-59).").required(),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+/// The `value` of a time range.
+pub static VALUE_SCHEMA: Object = Object {
+    name: "TimeRangeValue",
+    description: "When a time range is active: an absolute window and recurring windows.",
+    fields: &[
+        Field::new("start", Type::Str, "`now` or `HH:MM Mon DD YYYY`."),
+        Field::new("end", Type::Str, "`never` or `HH:MM Mon DD YYYY`."),
+        Field::new(
+            "periodic",
+            Type::Array(&Type::Object(&PERIODIC_SCHEMA)),
+            "Recurring windows within the absolute one.",
+        ),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+const HOUR: Type = Type::Int {
+    min: Some(0),
+    max: Some(23),
+};
+const MINUTE: Type = Type::Int {
+    min: Some(0),
+    max: Some(59),
+};
+
+/// `object#TimeRange`.
+pub static SCHEMA: Object = Object {
+    name: "TimeRange",
+    description: "A named time range that access rules can refer to.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The time range's name (its objectId).").required(),
+        Field::new(
+            "value",
+            Type::Object(&VALUE_SCHEMA),
+            "When the range is active; always active when left out.",
+        ),
+    ],
+    kinds: &["object#TimeRange"],
+    ours: false,
+};
+
 impl Resource for TimeRange {
     const KIND: &'static str = "object#TimeRange";
     const COLLECTION_KIND: &'static str = "collection#TimeRange";
     const PATH: &'static str = "/api/objects/timeranges";
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "time-range ";
 
     fn object_id(&self) -> &str {

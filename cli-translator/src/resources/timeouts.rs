@@ -14,6 +14,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use super::{FieldError, FieldProblem, json_bool, json_str};
+use crate::schema::{Field, KIND as KIND_FIELD, Object, SELF_LINK, Type};
 
 /// (JSON attribute, CLI key), in the order the ASA prints them.
 pub const KEYS: &[(&str, &str)] = &[
@@ -46,6 +47,36 @@ pub const MAX_HOURS: u32 = 1193;
 
 pub const KIND: &str = "object#Timeouts";
 pub const PATH: &str = "/api/firewall/timeouts";
+
+/// The fields of [`SCHEMA`]: `kind`, `selfLink`, one `h:mm:ss` string per key, `uauthAbsolute`.
+const FIELDS: [Field; KEYS.len() + 3] = {
+    let mut fields = [KIND_FIELD; KEYS.len() + 3];
+    fields[1] = SELF_LINK;
+    let mut i = 0;
+    while i < KEYS.len() {
+        fields[i + 2] = Field::new(
+            KEYS[i].0,
+            Type::Str,
+            "Timeout of the CLI key of this name, as `h:mm:ss` (at most 1193 hours).",
+        );
+        i += 1;
+    }
+    fields[KEYS.len() + 2] = Field::new(
+        "uauthAbsolute",
+        Type::Bool,
+        "Whether the `uauth` timeout is absolute (else inactivity).",
+    );
+    fields
+};
+
+/// `object#Timeouts` (keys camel-cased from the CLI).
+pub static SCHEMA: Object = Object {
+    name: "Timeouts",
+    description: "Protocol timeouts (`timeout <key> <h:mm:ss>`); a PUT changes the keys it gives.",
+    fields: &FIELDS,
+    kinds: &[KIND],
+    ours: true,
+};
 
 /// A duration as the ASA prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

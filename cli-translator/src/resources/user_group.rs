@@ -22,6 +22,7 @@ use super::member_group::{Group, Member, member_kind};
 use super::reference::ref_json;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::is_username;
+use crate::schema::{Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 use crate::validate::check_object_name;
 
 /// `object-group user`.
@@ -166,10 +167,35 @@ impl Member for UserMember {
     }
 }
 
+const MEMBERS: Type = Type::Array(&Type::Object(&OBJECT_REF));
+
+/// `object#LocalUserObjGroup`.
+pub static SCHEMA: Object = Object {
+    name: "LocalUserObjGroup",
+    description: "A user group (`object-group user`): local and directory users and groups.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The group's name (its objectId).").required(),
+        Field::new("description", Type::Str, "Free text shown with the group."),
+        Field::new(
+            "members",
+            MEMBERS,
+            "`objectRef#UserObj` (local or `DOMAIN\\user`), `objectRef#UserGroupObj` or a nested `objectRef#LocalUserObjGroup`.",
+        ),
+        Field::new("members.add", MEMBERS, "PATCH only: members to add."),
+        Field::new("members.remove", MEMBERS, "PATCH only: members to remove."),
+    ],
+    kinds: &["object#LocalUserObjGroup"],
+    ours: false,
+};
+
 impl Resource for LocalUserGroup {
     const KIND: &'static str = "object#LocalUserObjGroup";
     const COLLECTION_KIND: &'static str = "collection#LocalUserObjGroup";
     const PATH: &'static str = GROUPS;
+    const SCHEMA: &'static Object = &SCHEMA;
     const CLI_HEADER: &'static str = "object-group user ";
 
     fn object_id(&self) -> &str {

@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::reference::{origin_of, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode};
+use crate::schema::{Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
 
 /// The user object of one local user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +33,31 @@ pub fn derive(cfg: &mut RunningConfig) {
     cfg.user_objects = objects;
 }
 
+/// `object#UserObj` (read-only: derived from the local users).
+pub static SCHEMA: Object = Object {
+    name: "UserObj",
+    description: "A local user as a user object (read-only; follows the local users).",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("userName", Type::Str, "The user name.").read_only(),
+        Field::new(
+            "user",
+            Type::Object(&OBJECT_REF),
+            "The local user (`objectRef#LocalUserObj`).",
+        )
+        .read_only(),
+    ],
+    kinds: &["object#UserObj"],
+    ours: false,
+};
+
 impl Resource for UserObject {
     const KIND: &'static str = "object#UserObj";
     const COLLECTION_KIND: &'static str = "collection#UserObj";
     const PATH: &'static str = "/api/objects/userobjects";
+    const SCHEMA: &'static Object = &SCHEMA;
     /// No configuration line starts with a NUL: the collection is never read from a block.
     const CLI_HEADER: &'static str = "\0";
     /// Derived from the local users: the API answers writes with 405.

@@ -20,6 +20,7 @@ mod privileges;
 mod requests;
 mod resilience;
 mod routing;
+mod schemas;
 mod secrets;
 mod settings;
 mod support;

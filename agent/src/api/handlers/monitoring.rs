@@ -414,4 +414,19 @@ mod tests {
         );
         assert_eq!(arp_json(&e[1])["proxyArp"], true);
     }
+
+    #[test]
+    fn arp_entries_pass_their_schema() {
+        use cli_translator::schema::Strictness;
+        let e = arp::parse(
+            "\tinside 10.1.1.2 0050.56aa.0001 12\n\tinside 10.1.1.1 0050.56aa.0002 alias\n",
+        );
+        assert_eq!(e.len(), 2);
+        for entry in &e {
+            let j = arp_json(entry);
+            crate::api::schemas::ARP_ENTRY
+                .check(&j, Strictness::Response)
+                .unwrap_or_else(|m| panic!("{m} in {j}"));
+        }
+    }
 }
