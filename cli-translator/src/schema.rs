@@ -68,6 +68,8 @@ pub struct Field {
     pub required: bool,
     /// Answered by the device, never taken from a request (`objectId`, `selfLink`).
     pub read_only: bool,
+    /// Taken from a request, never answered (a password): an answer carrying it fails.
+    pub write_only: bool,
     /// One line for the documentation.
     pub description: &'static str,
 }
@@ -80,6 +82,7 @@ impl Field {
             ty,
             required: false,
             read_only: false,
+            write_only: false,
             description,
         }
     }
@@ -88,6 +91,14 @@ impl Field {
     pub const fn required(self) -> Field {
         Field {
             required: true,
+            ..self
+        }
+    }
+
+    /// The same field, taken from requests only (a secret).
+    pub const fn write_only(self) -> Field {
+        Field {
+            write_only: true,
             ..self
         }
     }
@@ -511,6 +522,12 @@ impl Object {
             let Some(v) = map.get(field.name) else {
                 continue;
             };
+            if strictness == Strictness::Response && field.write_only {
+                return Err(Mismatch {
+                    at: join(at, field.name),
+                    expected: "absent from answers (write-only)".into(),
+                });
+            }
             // Read-only fields are echoed back by clients that PUT what they GOT; nulls mean "not given".
             if strictness == Strictness::Request && (field.read_only || v.is_null()) {
                 continue;
@@ -571,6 +588,13 @@ impl Object {
                     if field.read_only {
                         m.insert("readOnly".into(), json!(true));
                     }
+                    if field.write_only {
+                        m.insert("writeOnly".into(), json!(true));
+                        if field.required {
+                            let d = format!("{} Required when creating.", field.description);
+                            m.insert("description".into(), json!(d));
+                        }
+                    }
                     Value::Object(m)
                 }
                 // A `$ref` sits beside sibling keywords in 2020-12, but keep it plain for tools.
@@ -583,7 +607,8 @@ impl Object {
         let required: Vec<&str> = self
             .fields
             .iter()
-            .filter(|f| f.required && !f.read_only)
+            // A write-only field is required in creates only: the component also describes answers.
+            .filter(|f| f.required && !f.read_only && !f.write_only)
             .map(|f| f.name)
             .collect();
         let mut description = self.description.to_owned();
@@ -694,6 +719,38 @@ mod tests {
                 .check(&json!({"selfLink": 5}), Strictness::Response)
                 .is_err()
         );
+    }
+
+    static SECRET: Object = Object {
+        name: "Secret",
+        description: "Has a password.",
+        fields: &[
+            Field::new("name", Type::Str, "Name.").required(),
+            Field::new("password", Type::Str, "Password.")
+                .required()
+                .write_only(),
+        ],
+        kinds: &[],
+        ours: false,
+    };
+
+    #[test]
+    fn write_only_fields_are_required_in_creates_and_refused_in_answers() {
+        let e = SECRET.check_create(&json!({"name": "a"})).unwrap_err();
+        assert_eq!(e.at, "password");
+        assert!(
+            SECRET
+                .check_create(&json!({"name": "a", "password": "x"}))
+                .is_ok()
+        );
+        let e = SECRET
+            .check(&json!({"name": "a", "password": "x"}), Strictness::Response)
+            .unwrap_err();
+        assert_eq!(e.at, "password");
+        let mut components = Map::new();
+        let schema = SECRET.json_schema(&mut components);
+        assert_eq!(schema["required"], json!(["name"]));
+        assert_eq!(schema["properties"]["password"]["writeOnly"], json!(true));
     }
 
     #[test]

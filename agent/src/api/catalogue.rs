@@ -18,7 +18,7 @@ use cli_translator::interfaces::model::Family;
 use cli_translator::nat::rule::Section;
 use cli_translator::resources::ResourceKind;
 use cli_translator::resources::setting::SettingKind;
-use cli_translator::schema::{Object, Type};
+use cli_translator::schema::{Object, Strictness, Type};
 use hyper::Method;
 
 use super::auth::{MONITORING_PRIVILEGE, READ_PRIVILEGE, WRITE_PRIVILEGE};
@@ -118,12 +118,7 @@ enum Seg {
 }
 
 /// A monitoring endpoint: path, summary, answer schema, target.
-type MonitoringRow = (
-    &'static str,
-    &'static str,
-    &'static Object,
-    fn(&[String]) -> Target,
-);
+type MonitoringRow = (&'static str, &'static str, Shape, fn(&[String]) -> Target);
 
 /// Builds the handler's target from the decoded path parameters, in template order.
 type Make = Box<dyn Fn(&[String]) -> Target + Send + Sync>;
@@ -177,6 +172,31 @@ impl Endpoint {
             Access::Standard => Some(WRITE_PRIVILEGE),
             Access::Cli | Access::Token => None,
         }
+    }
+
+    /// Checks a write's body against the declared schema: booleans and numbers may come as
+    /// strings, unknown attributes are left to the handler, a create needs its required
+    /// attributes. A body that is empty or not JSON is left to the handler, whose error
+    /// names the problem as before.
+    pub fn validate(&self, method: &Method, body: &[u8]) -> Result<(), ApiError> {
+        let writes = *method == Method::POST || *method == Method::PUT || *method == Method::PATCH;
+        if !writes || body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(());
+        }
+        let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) else {
+            return Ok(());
+        };
+        let outcome = match self.shape {
+            Shape::Collection { item, .. } if *method == Method::POST => item.check_create(&value),
+            Shape::Collection { item, .. }
+            | Shape::Item { item, .. }
+            | Shape::Singleton { item } => item.check(&value, Strictness::Request),
+            Shape::Action {
+                request: Some(t), ..
+            } => t.check(&value, Strictness::Request),
+            Shape::Action { request: None, .. } | Shape::View { .. } | Shape::Page => Ok(()),
+        };
+        outcome.map_err(ApiError::Schema)
     }
 
     /// The names of the template's parameters, in order.
@@ -720,7 +740,7 @@ impl Catalogue {
                     TAG,
                     format!("List or add {what}"),
                     GET_POST,
-                    collection_shape(&nat::RULE, nat_collection_kind(section)),
+                    collection_shape(nat::nat(section), nat_collection_kind(section)),
                 ),
                 move |_| Target::Nat(NatTarget::Rules(section)),
             );
@@ -731,7 +751,7 @@ impl Catalogue {
                     format!("One of the {what}"),
                     ITEM,
                     Shape::Item {
-                        item: &nat::RULE,
+                        item: nat::nat(section),
                         identity: Identity::Hash,
                     },
                 ),
@@ -764,69 +784,73 @@ impl Catalogue {
     fn monitoring(&mut self) {
         use super::shapes as s;
         const TAG: &str = "Monitoring";
+        let view = |answer: &'static Object| Shape::View { answer };
         let rows: [MonitoringRow; 10] = [
             (
                 "/api/monitoring/serialnumber",
                 "The device's serial number",
-                &s::SERIAL_NUMBER,
+                view(&s::SERIAL_NUMBER),
                 |_| Target::SerialNumber,
             ),
             (
                 "/api/monitoring/device/components",
                 "Version, CPU and memory at once",
-                &s::COMPONENTS,
+                view(&s::COMPONENTS),
                 |_| Target::Monitoring(MonitoringTarget::Components),
             ),
             (
                 "/api/monitoring/device/components/version",
                 "Software version, device type, uptime",
-                &s::VERSION,
+                view(&s::VERSION),
                 |_| Target::Monitoring(MonitoringTarget::Version),
             ),
             (
                 "/api/monitoring/device/components/cpu",
                 "CPU usage",
-                &s::CPU,
+                view(&s::CPU),
                 |_| Target::Monitoring(MonitoringTarget::Cpu),
             ),
             (
                 "/api/monitoring/device/components/memory",
                 "Memory usage",
-                &s::MEMORY,
+                view(&s::MEMORY),
                 |_| Target::Monitoring(MonitoringTarget::Memory),
             ),
             (
                 "/api/monitoring/device/interfaces",
                 "Traffic counters of every named interface",
-                &s::INTERFACE_METRICS,
+                collection_shape(&s::INTERFACE_METRIC, "collection#MonitoringMetric"),
                 |_| Target::Monitoring(MonitoringTarget::Interfaces),
             ),
             (
                 "/api/monitoring/device/interfaces/{interface}",
                 "Traffic counters of one interface (nameif)",
-                &s::INTERFACE_METRIC,
+                view(&s::INTERFACE_METRIC),
                 |p| Target::Monitoring(MonitoringTarget::Interface(param(p, 0))),
             ),
-            ("/api/monitoring/arp", "The ARP table", &s::ARP, |_| {
-                Target::Monitoring(MonitoringTarget::Arp)
-            }),
+            (
+                "/api/monitoring/arp",
+                "The ARP table",
+                collection_shape(&s::ARP, "collection#Arp"),
+                |_| Target::Monitoring(MonitoringTarget::Arp),
+            ),
             (
                 "/api/monitoring/connections",
                 "Connection counts",
-                &s::CONNECTIONS,
+                view(&s::CONNECTIONS),
                 |_| Target::Monitoring(MonitoringTarget::Connections),
             ),
             (
                 "/api/monitoring/apistatistics",
                 "This agent's request statistics",
-                &s::API_STATISTICS,
+                view(&s::API_STATISTICS),
                 |_| Target::Monitoring(MonitoringTarget::ApiStatistics),
             ),
         ];
-        for (path, summary, answer, make) in rows {
+        for (path, summary, shape, make) in rows {
             self.add(
                 path,
-                Row::new(TAG, summary, GET, Shape::View { answer })
+                Row::new(TAG, summary, GET, shape)
                     .access(Access::Monitoring)
                     .multi_context(),
                 make,

@@ -52,7 +52,7 @@ window.onload = function () {
         perl: { title: "Perl", syntax: "perl" },
         curl_bash: { title: "cURL (bash)", syntax: "bash" }
       },
-      defaultExpanded: false
+      defaultExpanded: true
     }
   });
 };

@@ -105,6 +105,8 @@ pub enum ApiError {
         context: String,
         expected: &'static str,
     },
+    /// Valid JSON that does not fit the endpoint's declared schema.
+    Schema(cli_translator::schema::Mismatch),
     /// A string with a control character; `path` names the attribute.
     ControlCharacter { path: String },
     /// The translator rejected an attribute.
@@ -153,6 +155,7 @@ impl ApiError {
             | ApiError::EmptyBody
             | ApiError::JsonParse(_)
             | ApiError::JsonType { .. }
+            | ApiError::Schema(_)
             | ApiError::ControlCharacter { .. }
             | ApiError::Field { .. }
             | ApiError::Duplicate(_)
@@ -181,7 +184,7 @@ impl ApiError {
             ApiError::BodyTooLarge(_) => "REQUEST-TOO-LARGE",
             ApiError::BodyRead(_) => "BODY-READ-ERROR",
             ApiError::EmptyBody | ApiError::JsonParse(_) => "JSON-PARSE-ERROR",
-            ApiError::JsonType { .. } => "JSON-TYPE-ERROR",
+            ApiError::JsonType { .. } | ApiError::Schema(_) => "JSON-TYPE-ERROR",
             ApiError::Field(FieldError {
                 problem: FieldProblem::ReadOnly,
                 ..
@@ -210,6 +213,7 @@ impl ApiError {
             ApiError::BadQueryValue { name, .. } => (*name).to_owned(),
             ApiError::NoSuchContext(_) | ApiError::ContextNotSupported => "context".to_owned(),
             ApiError::JsonType { context, .. } => context.clone(),
+            ApiError::Schema(m) => m.at.clone(),
             ApiError::ControlCharacter { path } => path.clone(),
             ApiError::Field(e) => e.attribute.clone(),
             _ => String::new(),
@@ -317,6 +321,13 @@ impl fmt::Display for ApiError {
                     write!(f, "Attribute '{context}' must be {expected}.")
                 }
             }
+            ApiError::Schema(m) if m.expected == "given" => {
+                write!(f, "Attribute '{}' is required.", m.at)
+            }
+            ApiError::Schema(m) if m.at.is_empty() => {
+                write!(f, "The request body must be {}.", m.expected)
+            }
+            ApiError::Schema(m) => write!(f, "Attribute '{}' must be {}.", m.at, m.expected),
             ApiError::ControlCharacter { path } => write!(
                 f,
                 "Attribute '{path}' contains a newline or another control character."

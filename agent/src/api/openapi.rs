@@ -99,6 +99,7 @@ pub fn build(origin: &str) -> Value {
         paths.insert(endpoint.path.clone(), Value::Object(item));
     }
     let error = Type::Object(&schema::MESSAGES).json_schema(&mut components);
+    let bulk = Type::Object(&super::schemas::BULK_RESPONSE).json_schema(&mut components);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -120,6 +121,10 @@ pub fn build(origin: &str) -> Value {
                 "Error": {
                     "description": "An error, in the ASA's error format.",
                     "content": {"application/json": {"schema": error}}
+                },
+                "BulkError": {
+                    "description": "A bulk request that was not applied: the ASA's error format, or the messages of every entry.",
+                    "content": {"application/json": {"schema": {"anyOf": [error, bulk]}}}
                 }
             }
         }

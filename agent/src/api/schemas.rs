@@ -364,7 +364,8 @@ const PASSPHRASE: Field = Field::new(
     "passphrase",
     Type::Str,
     "Passphrase protecting the backup's secrets (no blanks).",
-);
+)
+.write_only();
 
 /// `POST /api/backup` body.
 pub static BACKUP_REQUEST: Object = Object {

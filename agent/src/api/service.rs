@@ -126,6 +126,11 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
     if query.context.is_some() && !endpoint.multi_context {
         return Err(ApiError::ContextNotSupported);
     }
+    // A bulk request's entries are validated one by one (each against its own endpoint),
+    // so that a bad entry is reported in `entryMessages` like any other failing entry.
+    if target != Target::Bulk {
+        endpoint.validate(method, &body)?;
+    }
     let call = Call {
         state,
         session,

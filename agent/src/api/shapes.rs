@@ -1,108 +1,75 @@
 //! Which schema each catalogue row documents and validates with: the one place that names
-//! the body schemas, so that the catalogue stays a table of endpoints.
-//!
-//! PLACEHOLDERS: the shapes below have no fields yet (any JSON object passes them); the
-//! resources' own schemas replace them as they are declared beside each JSON mapping.
+//! the body schemas, so that the catalogue stays a table of endpoints. The schemas
+//! themselves live beside the JSON they describe (each resource's file in cli-translator,
+//! and `schemas.rs` for what the agent builds itself).
 
 use cli_translator::interfaces::model::Family;
+use cli_translator::nat::rule::Section;
 use cli_translator::resources::ResourceKind;
 use cli_translator::resources::setting::SettingKind;
-use cli_translator::schema::{Object, Type};
+use cli_translator::schema::{Field, Object, Type};
 
-const fn placeholder(name: &'static str, description: &'static str) -> Object {
-    Object {
-        name,
-        description,
-        fields: &[],
-        kinds: &[],
-        ours: false,
-    }
-}
+pub use super::schemas::{
+    API_STATISTICS, ARP_ENTRY as ARP, BACKUP_REQUEST, BACKUP_RESPONSE, BULK_ENTRY, BULK_REQUEST,
+    BULK_RESPONSE, CLI_REQUEST, CLI_RESPONSE, CONNECTION_COUNT as CONNECTIONS, CPU_USAGE as CPU,
+    DEVICE_COMPONENTS as COMPONENTS, EXTENDED_ACL as ACL, MEMORY_USAGE as MEMORY,
+    MONITORING_METRIC as INTERFACE_METRIC, RESTORE_REQUEST, SERIAL_NUMBER, VERSION,
+    WRITEMEM_RESPONSE,
+};
+pub use cli_translator::acl::group::SCHEMA as ACCESS_GROUP;
+pub use cli_translator::acl::json::SCHEMA as ACE;
+pub use cli_translator::interfaces::json::SETUP_SCHEMA as SETUP;
 
-pub static TOKEN: Object = placeholder("Token", "A token of the token service.");
-pub static CLI_REQUEST: Object = placeholder("CliRequest", "CLI commands to run.");
-pub static CLI_RESPONSE: Object = placeholder("CliResponse", "One output string per command.");
-pub static BULK_ENTRY: Object = placeholder("BulkEntry", "One operation of a bulk request.");
-pub static BULK_RESPONSE: Object =
-    placeholder("BulkResponse", "Messages per entry and common messages.");
-pub static BACKUP_REQUEST: Object = placeholder(
-    "BackupRequest",
-    "Where to write a backup and how to seal it.",
-);
-pub static RESTORE_REQUEST: Object = placeholder("RestoreRequest", "Which backup to restore.");
-pub static OPENAPI: Object = placeholder("OpenApiDocument", "An OpenAPI 3.1 document.");
-pub static SERIAL_NUMBER: Object = placeholder("QuerySerialNumber", "The device's serial number.");
-pub static COMPONENTS: Object = placeholder("Components", "Version, CPU and memory.");
-pub static VERSION: Object = placeholder("Version", "Software version and device facts.");
-pub static CPU: Object = placeholder("Cpu", "CPU usage.");
-pub static MEMORY: Object = placeholder("Memory", "Memory usage.");
-pub static INTERFACE_METRICS: Object =
-    placeholder("InterfaceMetrics", "Counters of every named interface.");
-pub static INTERFACE_METRIC: Object = placeholder("InterfaceMetric", "Counters of one interface.");
-pub static ARP: Object = placeholder("Arp", "The ARP table.");
-pub static CONNECTIONS: Object = placeholder("Connections", "Connection counts.");
-pub static API_STATISTICS: Object =
-    placeholder("ApiStatistics", "This agent's request statistics.");
-pub static ACL: Object = placeholder("ExtendedACL", "Extended ACLs.");
-pub static ACE: Object = placeholder("ExtendedACE", "Extended ACL entries.");
-pub static ACCESS_GROUP: Object = placeholder("AccessGroup", "Access groups.");
-pub static SETUP: Object = placeholder("InterfaceSetup", "Interface setup.");
-pub static RULE: Object = placeholder("NATRule", "NAT rules.");
+/// A token: it has no body; the path parameter is all there is.
+pub static TOKEN: Object = Object {
+    name: "Token",
+    description: "A token issued by the token service (never listed).",
+    fields: &[],
+    kinds: &[],
+    ours: true,
+};
 
-static RESOURCES: [Object; 13] = [
-    placeholder("NetworkObj", "Network objects."),
-    placeholder("TimeRange", "Time ranges."),
-    placeholder("LocalUserObj", "Local users."),
-    placeholder("RegularExpression", "Regular expressions."),
-    placeholder("LocalUserGroup", "Local user groups."),
-    placeholder("SecurityObjectGroup", "Security object groups."),
-    placeholder("UserObj", "User objects."),
-    placeholder("NetworkObjGroup", "Network object groups."),
-    placeholder("NetworkServiceObj", "Service objects."),
-    placeholder("NetworkServiceGroup", "Service groups."),
-    placeholder("StaticRoute", "Static routes."),
-    placeholder("MgmtHost", "Management access hosts."),
-    placeholder("NTPServer", "NTP servers."),
-];
+/// This document itself: OpenAPI 3.1, as `openapi.rs` builds it.
+pub static OPENAPI: Object = Object {
+    name: "OpenApiDocument",
+    description: "An OpenAPI 3.1 document describing this API.",
+    fields: &[
+        Field::new("openapi", Type::Str, "The OpenAPI version, `3.1.0`.").required(),
+        Field::new("info", Type::Any, "Title, version and description."),
+        Field::new("servers", Type::Any, "This agent's base URL."),
+        Field::new(
+            "security",
+            Type::Any,
+            "Basic credentials or `X-Auth-Token`.",
+        ),
+        Field::new("tags", Type::Any, "One tag per resource family."),
+        Field::new("paths", Type::Any, "One path per endpoint template.").required(),
+        Field::new(
+            "components",
+            Type::Any,
+            "Schemas, responses and security schemes.",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
 
 /// The item schema of a table resource.
 pub fn resource(kind: ResourceKind) -> &'static Object {
-    let i = ResourceKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(0);
-    RESOURCES.get(i).unwrap_or(&RESOURCES[0])
+    kind.schema()
 }
-
-static INTERFACES: [Object; 5] = [
-    placeholder("PhysicalInterface", "Physical interfaces."),
-    placeholder("VlanInterface", "VLAN sub-interfaces."),
-    placeholder("PortChannelInterface", "Port-channel interfaces."),
-    placeholder("RedundantInterface", "Redundant interfaces."),
-    placeholder("BVIInterface", "Bridge virtual interfaces."),
-];
 
 /// The item schema of an interface family.
 pub fn interface(family: Family) -> &'static Object {
-    let i = Family::ALL.iter().position(|f| *f == family).unwrap_or(0);
-    INTERFACES.get(i).unwrap_or(&INTERFACES[0])
+    cli_translator::interfaces::json::schema(family)
 }
-
-static SETTINGS: [Object; 4] = [
-    placeholder("MgmtAccess", "Management access settings."),
-    placeholder("DNS", "DNS settings."),
-    placeholder("DHCP", "DHCP settings."),
-    placeholder("Timeouts", "Firewall timeouts."),
-];
 
 /// The schema of a settings singleton.
 pub fn setting(kind: SettingKind) -> &'static Object {
-    let i = SettingKind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(0);
-    SETTINGS.get(i).unwrap_or(&SETTINGS[0])
+    kind.schema()
 }
 
-/// A bulk request: a list of entries.
-pub const BULK_REQUEST: Type = Type::Array(&Type::Object(&BULK_ENTRY));
+/// The rule schema of a NAT section (object NAT in `auto`, twice NAT before and after).
+pub fn nat(section: Section) -> &'static Object {
+    cli_translator::nat::json::schema(section)
+}

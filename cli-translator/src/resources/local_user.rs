@@ -176,7 +176,8 @@ pub static SCHEMA: Object = Object {
             Type::Str,
             "The password; write-only, never answered (the device keeps a hash).",
         )
-        .required(),
+        .required()
+        .write_only(),
         Field::new(
             "privilegeLevel",
             Type::Int {

@@ -285,6 +285,7 @@ async fn stage_entry(
         Some(Value::String(raw)) => Bytes::from(raw.clone()),
         Some(other) => Bytes::from(other.to_string()),
     };
+    endpoint.validate(&method, &body)?;
     let entry = Call {
         state: call.state,
         session: call.session.clone(),

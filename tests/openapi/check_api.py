@@ -1,0 +1,141 @@
+"""Checks the OpenAPI document and the Doc-UI against a running daemon.
+
+Usage: check_api.py <agent binary> <venv bin dir> <node_modules dir> <output dir>
+
+Starts the binary on free loopback ports with a fresh state directory, then:
+1. fetches /api/openapi.json and validates it with openapi-spec-validator (OpenAPI 3.1);
+2. runs schemathesis over every operation with the checks the catalogue issue names
+   (server errors, response-schema conformance, undocumented status codes), bounded in
+   examples and time, and fails on any failure;
+3. loads /doc/ in Debian's headless Chromium (driven by playwright-core), checks that the
+   rendered page lists the operations of every tag, runs one operation with "Try it out",
+   reads the generated Python, node and Perl scripts, and keeps a screenshot in <output dir>.
+Prints one line of figures per step.
+"""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+PASSWORD = "Api-Check-1"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_serving(base, daemon, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if daemon.poll() is not None:
+            raise SystemExit(f"the daemon exited early with {daemon.returncode}")
+        try:
+            r = requests.get(f"{base}/api/monitoring/serialnumber", auth=("admin", PASSWORD), verify=False, timeout=2)
+            if r.status_code == 200:
+                return
+        except requests.exceptions.RequestException:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the daemon did not start serving within a minute")
+
+
+def validate(base, out):
+    r = requests.get(f"{base}/api/openapi.json", auth=("admin", PASSWORD), verify=False, timeout=10)
+    if r.status_code != 200:
+        raise SystemExit(f"GET /api/openapi.json: {r.status_code} {r.text[:200]}")
+    doc = r.json()
+    path = os.path.join(out, "openapi.json")
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+    from openapi_spec_validator import validate as check
+
+    check(doc)
+    operations = sum(len(item) for item in doc["paths"].values())
+    unauth = requests.get(f"{base}/api/openapi.json", verify=False, timeout=10)
+    if unauth.status_code != 401:
+        raise SystemExit(f"the document is served without credentials: {unauth.status_code}")
+    print(f"openapi: valid OpenAPI {doc['openapi']}, {len(doc['paths'])} paths, {operations} operations, "
+          f"{len(doc['components']['schemas'])} schemas, {len(doc['tags'])} tags")
+    return doc, path
+
+
+def schemathesis(venv_bin, schema_path, base, out, examples):
+    report = os.path.join(out, "schemathesis.txt")
+    command = [
+        os.path.join(venv_bin, "schemathesis"), "run", schema_path,
+        "--url", base,
+        "--auth", f"admin:{PASSWORD}",
+        "--tls-verify", "false",
+        "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance",
+        "--max-examples", str(examples),
+        # Credentials come from --auth; generated X-Auth-Token values would only test 401s.
+        "--generation-with-security-parameters", "false",
+        "--max-time", "600",
+        "--workers", "2",
+        "--no-color",
+    ]
+    started = time.time()
+    with open(report, "w") as log:
+        code = subprocess.call(command, stdout=log, stderr=subprocess.STDOUT, timeout=900)
+    text = open(report).read()
+    tail = "\n".join(text.strip().splitlines()[-25:])
+    print(tail)
+    if code != 0:
+        raise SystemExit(f"schemathesis failed (exit {code}); full report in {report}")
+    print(f"schemathesis: exit 0 in {time.time() - started:.0f} s, report in {report}")
+
+
+def doc_ui(node_modules, base, out, doc):
+    script = os.path.join(HERE, "check_doc_ui.js")
+    tags = sorted({op["tags"][0] for item in doc["paths"].values() for op in item.values()})
+    operations = sum(len(item) for item in doc["paths"].values())
+    env = dict(os.environ, NODE_PATH=node_modules)
+    args = ["node", script, base, "admin", PASSWORD, os.path.join(out, "doc-ui.png"), json.dumps(tags), str(operations)]
+    result = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+    sys.stdout.write(result.stdout)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"Doc-UI check failed (exit {result.returncode})")
+
+
+def main():
+    binary, venv_bin, node_modules, out = sys.argv[1:5]
+    examples = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
+    os.makedirs(out, exist_ok=True)
+    port, console = free_port(), free_port()
+    base = f"https://127.0.0.1:{port}"
+    with tempfile.TemporaryDirectory() as state:
+        log = open(os.path.join(out, "daemon.log"), "w")
+        daemon = subprocess.Popen(
+            [binary, "--listen", f"127.0.0.1:{port}", "--console", f"127.0.0.1:{console}",
+             "--state-dir", os.path.join(state, "agent"), "--admin-password", PASSWORD],
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            requests.packages.urllib3.disable_warnings()
+            wait_until_serving(base, daemon)
+            doc, schema_path = validate(base, out)
+            doc_ui(node_modules, base, out, doc)
+            schemathesis(venv_bin, schema_path, base, out, examples)
+            if daemon.poll() is not None:
+                raise SystemExit("the daemon died during the checks")
+        finally:
+            daemon.terminate()
+            try:
+                daemon.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+    print("api checks: every check passed")
+
+
+if __name__ == "__main__":
+    main()
