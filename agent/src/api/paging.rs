@@ -5,7 +5,12 @@
 
 use std::ops::Range;
 
+use hyper::StatusCode;
 use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::handlers::Call;
+use super::response::{self, ApiResponse};
 
 /// Most items one page may hold.
 pub const MAX_LIMIT: usize = 100;
@@ -54,6 +59,34 @@ pub fn window(
             total,
         },
     )
+}
+
+/// One page of a collection, in the envelope every collection answers
+/// (`{kind, selfLink, rangeInfo, items}`), built here only. `item` gets each element with its
+/// 1-based position in the whole collection (ACEs and NAT rules answer it as `position`).
+pub fn page<T>(
+    call: &Call<'_>,
+    kind: &str,
+    path: &str,
+    all: &[T],
+    mut item: impl FnMut(usize, &T) -> Value,
+) -> ApiResponse {
+    let (range, range_info) = window(all.len(), call.query.offset, call.query.limit);
+    let start = range.start;
+    let items: Vec<Value> = all
+        .get(range)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(k, x)| item(start + k + 1, x))
+        .collect();
+    let body = json!({
+        "kind": kind,
+        "selfLink": call.origin.url(path),
+        "rangeInfo": range_info,
+        "items": items,
+    });
+    response::json(StatusCode::OK, &body)
 }
 
 #[cfg(test)]

@@ -201,17 +201,12 @@ fn read_body(body: &[u8]) -> Result<Value, ApiError> {
 async fn list_acls(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let lists: Vec<&AccessList> = snap.config.access.extended().collect();
-    let (range, range_info) = paging::window(lists.len(), call.query.offset, call.query.limit);
-    let items: Vec<Value> = lists
-        .get(range)
-        .unwrap_or_default()
-        .iter()
-        .map(|l| acl_json(call, l))
-        .collect();
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({"kind": ACL_COLLECTION_KIND, "selfLink": call.origin.url(ACLS_PATH),
-            "rangeInfo": range_info, "items": items}),
+    Ok(paging::page(
+        call,
+        ACL_COLLECTION_KIND,
+        ACLS_PATH,
+        &lists,
+        |_, l| acl_json(call, l),
     ))
 }
 
@@ -272,19 +267,11 @@ async fn list_groups(call: &Call<'_>, d: Direction) -> Result<ApiResponse, ApiEr
         .iter()
         .filter(|g| g.binding.direction() == d)
         .collect();
-    let (range, range_info) = paging::window(groups.len(), call.query.offset, call.query.limit);
-    let items: Vec<Value> = groups
-        .get(range)
-        .unwrap_or_default()
-        .iter()
-        .map(|g| group_json(call, cfg, g))
-        .collect();
     let path = format!("/api/access/{}", d.segment());
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({"kind": cli_translator::acl::group::COLLECTION_KIND, "selfLink": call.origin.url(&path),
-            "rangeInfo": range_info, "items": items}),
-    ))
+    let kind = cli_translator::acl::group::COLLECTION_KIND;
+    Ok(paging::page(call, kind, &path, &groups, |_, g| {
+        group_json(call, cfg, g)
+    }))
 }
 
 async fn get_group(call: &Call<'_>, b: &Binding) -> Result<ApiResponse, ApiError> {
@@ -318,21 +305,14 @@ async fn list_entries(call: &Call<'_>, scope: &Scope) -> Result<ApiResponse, Api
         _ => {}
     }
     let entries: &[AclEntry] = list.map(|l| l.entries.as_slice()).unwrap_or_default();
-    let (range, range_info) = paging::window(entries.len(), call.query.offset, call.query.limit);
-    let start = range.start;
     let path = entries_path(scope);
     let access_rule = list.is_some_and(|l| is_access_rule(cfg, scope, &l.name));
-    let items: Vec<Value> = entries
-        .get(range)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(k, e)| entry_json(call, &path, e, start + k + 1, access_rule))
-        .collect();
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({"kind": ace_json::COLLECTION_KIND, "selfLink": call.origin.url(&path),
-            "rangeInfo": range_info, "items": items}),
+    Ok(paging::page(
+        call,
+        ace_json::COLLECTION_KIND,
+        &path,
+        entries,
+        |n, e| entry_json(call, &path, e, n, access_rule),
     ))
 }
 

@@ -104,18 +104,10 @@ async fn list(call: &Call<'_>, family: Family) -> Result<ApiResponse, ApiError> 
     let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let items = cfg.interfaces.of_family(family);
-    let (range, range_info) = paging::window(items.len(), call.query.offset, call.query.limit);
-    let page: Vec<Value> = items
-        .get(range)
-        .unwrap_or_default()
-        .iter()
-        .map(|i| item_json(call, cfg, family, i))
-        .collect();
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({"kind": family.collection_kind(), "selfLink": call.origin.url(family.path()),
-            "rangeInfo": range_info, "items": page}),
-    ))
+    let kind = family.collection_kind();
+    Ok(paging::page(call, kind, family.path(), &items, |_, i| {
+        item_json(call, cfg, family, i)
+    }))
 }
 
 async fn get(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {

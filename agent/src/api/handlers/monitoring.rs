@@ -114,7 +114,10 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
                 .filter(|i| !i.nameif.is_empty())
                 .map(|i| metric_json(call, i))
                 .collect();
-            collection(call, "collection#MonitoringMetric", INTERFACES_PATH, items)
+            let kind = "collection#MonitoringMetric";
+            return Ok(paging::page(call, kind, INTERFACES_PATH, &items, |_, v| {
+                v.clone()
+            }));
         }
         MonitoringTarget::Interface(name) => {
             let [text] = show(call, Space::Default, ["show interface"]).await?;
@@ -127,8 +130,9 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
         }
         MonitoringTarget::Arp => {
             let [text] = show(call, Space::Default, ["show arp"]).await?;
-            let items = arp::parse(&text).iter().map(arp_json).collect();
-            collection(call, "collection#Arp", ARP_PATH, items)
+            let items: Vec<Value> = arp::parse(&text).iter().map(arp_json).collect();
+            let kind = "collection#Arp";
+            return Ok(paging::page(call, kind, ARP_PATH, &items, |_, v| v.clone()));
         }
         MonitoringTarget::Connections => {
             let [text] = show(call, Space::Default, ["show conn count"]).await?;
@@ -216,21 +220,6 @@ async fn show<const N: usize>(
     outputs
         .try_into()
         .map_err(|_| ApiError::LinaAnswer("fewer outputs than show commands"))
-}
-
-fn collection(call: &Call<'_>, kind: &str, path: &str, items: Vec<Value>) -> Value {
-    let (range, range_info) = paging::window(items.len(), call.query.offset, call.query.limit);
-    let page: Vec<Value> = items
-        .into_iter()
-        .skip(range.start)
-        .take(range.len())
-        .collect();
-    json!({
-        "kind": kind,
-        "selfLink": call.origin.url(path),
-        "rangeInfo": range_info,
-        "items": page,
-    })
 }
 
 fn version_json(call: &Call<'_>, v: &version::Version) -> Result<Value, ApiError> {

@@ -14,7 +14,7 @@ use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::{FieldError, FieldProblem, Resource};
 use cli_translator::running::RunningConfig;
 use hyper::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Call;
 use crate::api::error::ApiError;
@@ -238,20 +238,10 @@ async fn list(call: &Call<'_>, s: Section) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let cfg = &snap.config;
     let all = entries(cfg, s);
-    let (range, range_info) = paging::window(all.len(), call.query.offset, call.query.limit);
-    let start = range.start;
-    let items: Vec<Value> = all
-        .get(range)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-        .map(|(k, e)| rule_json(call, cfg, s, e, start + k + 1))
-        .collect();
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({"kind": nat_json::collection_kind(s), "selfLink": call.origin.url(&path(s)),
-            "rangeInfo": range_info, "items": items}),
-    ))
+    let kind = nat_json::collection_kind(s);
+    Ok(paging::page(call, kind, &path(s), &all, |n, e| {
+        rule_json(call, cfg, s, e, n)
+    }))
 }
 
 async fn get(call: &Call<'_>, s: Section, id: &str) -> Result<ApiResponse, ApiError> {

@@ -15,7 +15,7 @@ use cli_translator::resources::user_group::LocalUserGroup;
 use cli_translator::resources::user_object::UserObject;
 use cli_translator::resources::{FieldError, FieldProblem, Resource, ResourceKind, WriteMode};
 use hyper::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Call;
 use crate::api::error::ApiError;
@@ -113,19 +113,14 @@ async fn handle_typed<R: Resource>(
 async fn list<R: Resource>(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let collection = R::collection(&snap.config);
-    let (range, range_info) = paging::window(collection.len(), call.query.offset, call.query.limit);
-    let items: Vec<Value> = collection
-        .page(range.start, range.len())
-        .iter()
-        .map(|item| item.to_json(&call.origin.item_url(R::PATH, item.object_id())))
-        .collect();
-    let body = json!({
-        "kind": R::COLLECTION_KIND,
-        "selfLink": call.origin.url(R::PATH),
-        "rangeInfo": range_info,
-        "items": items,
-    });
-    Ok(response::json(StatusCode::OK, &body))
+    let all = collection.page(0, collection.len());
+    Ok(paging::page(
+        call,
+        R::COLLECTION_KIND,
+        R::PATH,
+        all,
+        |_, item| item.to_json(&call.origin.item_url(R::PATH, item.object_id())),
+    ))
 }
 
 /// `GET` on one object.
