@@ -628,6 +628,7 @@ impl Applier<'_> {
         if let Some(rest) = strip_words(line, "no") {
             return self.verbatim_no(line, rest);
         }
+        self.check_trustpoint_reference(line)?;
         let line = self.protect_secrets(line);
         if let Some(prompt) = keywords::opens_submode(&line) {
             let existing = self.find_head(&line);
@@ -648,6 +649,22 @@ impl Applier<'_> {
         }
         self.verbatim_line(&line);
         Ok(Step::Done(None))
+    }
+
+    /// Refuses a line that binds a trust-point no `crypto ca trustpoint` defines
+    /// (`ssl trust-point TP [ifc]`, `crypto ikev2 remote-access trustpoint TP`).
+    fn check_trustpoint_reference(&self, line: &str) -> Result<(), CliError> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let name = match words.as_slice() {
+            ["ssl", "trust-point", name, ..] => *name,
+            ["crypto", "ikev2", "remote-access", "trustpoint", name, ..] => *name,
+            _ => return Ok(()),
+        };
+        let head = format!("crypto ca trustpoint {name}");
+        if self.find_head(&head).is_some() {
+            return Ok(());
+        }
+        Err(CliError::NoSuchTrustpoint(name.to_owned()))
     }
 
     fn find_head(&self, head: &str) -> Option<BlockId> {
@@ -909,6 +926,9 @@ impl Applier<'_> {
                 }
                 Ok(_) => Err(CliError::invalid(line, 0)),
                 Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                    if !modes::is_interface_word(line) {
+                        return Err(CliError::invalid(line, word_offset(line, negated(line))));
+                    }
                     self.check_interface_line(sub.block, line)?;
                     let canonical = self.canonical_interface_line(sub.block, line);
                     let text = canonical.as_deref().unwrap_or(text);
@@ -1034,6 +1054,15 @@ pub fn strip_words<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     } else {
         None
     }
+}
+
+/// 1 when `line` starts with `no` (its significant word is the second), else 0.
+pub fn negated(line: &str) -> usize {
+    usize::from(
+        line.split_whitespace()
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("no")),
+    )
 }
 
 fn is_digits(s: &str) -> bool {

@@ -14,6 +14,7 @@ pub mod config;
 pub mod contexts;
 pub mod entropy;
 pub mod error;
+pub mod filter;
 pub mod in_use;
 pub mod interfaces;
 pub mod load;
@@ -31,6 +32,7 @@ pub mod sections;
 pub mod session;
 pub mod setup;
 pub mod show;
+pub mod shun;
 pub mod tokens;
 
 use std::net::{IpAddr, SocketAddr};
@@ -148,6 +150,11 @@ pub struct Engine {
     pub(crate) rest_api: restapi::RestApi,
     /// disk0: as `backup` and `restore` see it.
     pub(crate) disk0: backup::Disk0,
+    /// The startup configuration's lines that boot could not apply (`show startup-config
+    /// errors`).
+    pub(crate) startup_errors: Vec<load::BootError>,
+    /// The shun table (`shun`, `show shun`): exec state, never configuration.
+    pub(crate) shuns: shun::Shuns,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -171,10 +178,10 @@ impl Engine {
         let mut rng = Entropy::from_seed(seed);
         let cache_salt: [u8; 32] = rng.bytes();
         let multiple = contexts::is_system_text(text);
-        let config = if multiple {
-            load::load(&contexts::system_text(text), &mut rng)
+        let (config, startup_errors) = if multiple {
+            load::load_reporting(&contexts::system_text(text), &mut rng)
         } else {
-            load::load(text, &mut rng)
+            load::load_reporting(text, &mut rng)
         };
         let mut engine = Engine {
             config,
@@ -189,6 +196,8 @@ impl Engine {
             modes: contexts::ModeState::default(),
             rest_api: restapi::RestApi::new(opts.flash.clone()),
             disk0: backup::Disk0::new(opts.flash.clone()),
+            startup_errors,
+            shuns: shun::Shuns::default(),
             print_cache: None,
         };
         if multiple {
@@ -231,6 +240,22 @@ impl Engine {
 
     pub fn startup_config(&self) -> &str {
         &self.startup
+    }
+
+    /// The startup configuration's lines that boot could not apply, in order.
+    pub fn startup_errors(&self) -> &[load::BootError] {
+        &self.startup_errors
+    }
+
+    /// One line for the daemon's log: how boot went.
+    pub fn boot_report(&self) -> String {
+        match self.startup_errors.len() {
+            0 => "startup-config loaded: every line applied".to_owned(),
+            n => format!(
+                "startup-config loaded: {n} line{} could not be applied (show startup-config errors)",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     }
 
     /// Live API tokens.
@@ -695,6 +720,8 @@ fn log_event(ev: LogEvent) -> syslog::Message {
     syslog::Message::new(ev.message_id, level, ev.body)
 }
 
+#[cfg(test)]
+mod refusals_tests;
 #[cfg(test)]
 mod secrets_tests;
 #[cfg(test)]

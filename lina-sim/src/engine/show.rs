@@ -45,6 +45,11 @@ pub fn show(
         };
     }
     if abbrev(what, "startup-config", 4) {
+        if let [w] = rest
+            && abbrev(w, "errors", 1)
+        {
+            return Ok(startup_errors(engine));
+        }
         none_after(2)?;
         return Ok(mask::mask_config(engine.startup.clone()));
     }
@@ -83,6 +88,9 @@ pub fn show(
     if abbrev(what, "nat", 3) {
         none_after(2)?;
         return Ok(super::nat::show_nat(&engine.config));
+    }
+    if abbrev(what, "shun", 4) {
+        return engine.shuns.show(&engine.config, line, rest, now.unix);
     }
     if abbrev(what, "nameif", 4) {
         none_after(2)?;
@@ -154,6 +162,16 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
         }
     }
     mask::mask_config(out)
+}
+
+/// `show startup-config errors`: each line boot could not apply, its error as the CLI would
+/// have printed it followed by `*** Output from config line N, "<line>"`.
+fn startup_errors(engine: &Engine) -> String {
+    let mut out = String::new();
+    for e in engine.startup_errors() {
+        let _ = writeln!(out, "{e}");
+    }
+    out
 }
 
 fn fqdn(engine: &Engine) -> String {
