@@ -57,6 +57,11 @@ pub const MODEL: &str = "ASAv";
 pub const SERIAL_NUMBER: &str = "9A1B2C3D4E5";
 pub const ASA_VERSION: &str = "9.16(4)";
 pub const REST_API_VERSION: &str = "7.16(1)";
+/// The user of a console session opened without a login (no local user, no
+/// `aaa authentication serial console`), as the ASA names it.
+pub const NO_LOGIN_USER: &str = "enable_1";
+/// The same session after `enable`.
+pub const NO_LOGIN_ENABLED_USER: &str = "enable_15";
 /// The hostname of an ASA whose configuration has none.
 pub const DEFAULT_HOSTNAME: &str = "ciscoasa";
 
@@ -665,6 +670,24 @@ impl Engine {
         }
     }
 
+    /// Whether the operator console asks for a login. As an ASA's serial console, it does
+    /// only when `aaa authentication serial console` is configured or, since this console is
+    /// also reached over the network, when any local user exists; with neither, nobody could
+    /// log in.
+    pub fn console_needs_login(&self) -> bool {
+        let cfg = self.aaa_config();
+        cfg.iter().any(|(_, b)| {
+            matches!(b.head.command(), Some(Command::Username { .. }))
+                || sections::starts_with_words(&b.head.text, "aaa authentication serial console")
+        })
+    }
+
+    /// A console session opened without a login (see [`Engine::console_needs_login`]): user
+    /// exec as `enable_1`, as the ASA names it.
+    pub fn console_open(&self, source: IpAddr) -> Session {
+        Session::console(NO_LOGIN_USER, 1, source)
+    }
+
     /// `enable` on the console: the user's own password, and privilege 15.
     pub fn console_enable(
         &mut self,
@@ -672,8 +695,17 @@ impl Engine {
         password: &str,
         now: Now,
     ) -> (bool, Vec<Effect>) {
-        match self.verify_user(&session.user, password) {
+        let no_login = session.user == NO_LOGIN_USER || session.user == NO_LOGIN_ENABLED_USER;
+        let verdict = if no_login {
+            self.verify_enable_password(password).then_some(15)
+        } else {
+            self.verify_user(&session.user, password)
+        };
+        match verdict {
             Some(15) => {
+                if no_login {
+                    NO_LOGIN_ENABLED_USER.clone_into(&mut session.user);
+                }
                 session.privilege = 15;
                 session.level = SessionLevel::PrivExec;
                 let user = session.user.clone();
@@ -684,6 +716,22 @@ impl Engine {
                 (true, fx)
             }
             _ => (false, Vec::new()),
+        }
+    }
+
+    /// The `enable password` (stored as a pbkdf2 hash); with none configured, an empty
+    /// password opens privileged exec, as on an ASA.
+    fn verify_enable_password(&self, password: &str) -> bool {
+        let stored = self.aaa_config().iter().find_map(|(_, b)| {
+            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+            match words.as_slice() {
+                ["enable", "password", hash, ..] => Some((*hash).to_owned()),
+                _ => None,
+            }
+        });
+        match stored {
+            None => password.is_empty(),
+            Some(hash) => aaa::verify_pbkdf2(&hash, password),
         }
     }
 
