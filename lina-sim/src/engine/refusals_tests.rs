@@ -93,6 +93,29 @@ fn an_undefined_trustpoint_is_refused() {
         ],
     );
     assert!(running(&mut e).contains("ssl trust-point le-test outside\n"));
+    let (shown, out) = last(&mut e, &["show ssl"]);
+    assert!(shown);
+    assert!(out.contains("  outside interface: le-test\n"), "{out}");
+}
+
+#[test]
+fn crypto_key_commands_act_and_are_never_stored() {
+    let mut e = boot();
+    let before = e.generation();
+    assert_eq!(
+        last(&mut e, &["crypto key generate rsa label le-key modulus 2048 noconfirm"]),
+        (
+            true,
+            "INFO: The name for the keys will be: le-key\nKeypair generation process begin. Please wait...\n"
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        last(&mut e, &["crypto key zeroize rsa label le-key noconfirm"]),
+        (true, String::new())
+    );
+    assert_eq!(e.generation(), before);
+    assert!(!running(&mut e).contains("crypto key"));
 }
 
 #[test]

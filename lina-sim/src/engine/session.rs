@@ -147,6 +147,9 @@ enum ExecCommand {
     More,
     /// `shun ...`, `no shun ...`, `clear shun [statistics]` (see `shun.rs`).
     Shun,
+    /// `crypto key generate|zeroize ...`: acts on key pairs, which are not configuration lines
+    /// (this simulator keeps no key store: accepted, never stored).
+    CryptoKey,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -158,6 +161,16 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     }
     if super::shun::parse(line).is_some() {
         return Some(Ok(ExecCommand::Shun));
+    }
+    if first.eq_ignore_ascii_case("crypto") && second.is_some_and(|w| w.eq_ignore_ascii_case("key"))
+    {
+        return Some(match words.get(2) {
+            None => Err(CliError::Incomplete),
+            Some(w) if abbrev(w, "generate", 1) || abbrev(w, "zeroize", 1) => {
+                Ok(ExecCommand::CryptoKey)
+            }
+            Some(_) => Err(CliError::invalid(line, word_offset(line, 2))),
+        });
     }
     if cli_translator::backup::op_of(line).is_some() {
         return Some(Ok(ExecCommand::BackupRestore));
@@ -334,6 +347,16 @@ impl Engine {
                     Err(e) => LineOutcome::err(&e),
                 }
             }
+            // A configuration-mode command on an ASA.
+            ExecCommand::CryptoKey if !in_config => LineOutcome::err(&CliError::invalid(line, 0)),
+            ExecCommand::CryptoKey => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                let mut out = LineOutcome::ok(crypto_key_output(line));
+                out.logs.push(executed(session, line));
+                out
+            }
             ExecCommand::More => {
                 if session.privilege < CONFIG_PRIVILEGE {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
@@ -472,6 +495,24 @@ impl Engine {
             }
         }
     }
+}
+
+/// What `crypto key generate rsa [label L] ...` prints (zeroize with `noconfirm` prints
+/// nothing).
+fn crypto_key_output(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if !words.get(2).is_some_and(|w| abbrev(w, "generate", 1)) {
+        return String::new();
+    }
+    let label = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("label"))
+        .and_then(|i| words.get(i + 1))
+        .copied()
+        .unwrap_or("<Default-RSA-Key>");
+    format!(
+        "INFO: The name for the keys will be: {label}\nKeypair generation process begin. Please wait...\n"
+    )
 }
 
 /// 111010 for an executed command, secrets masked.

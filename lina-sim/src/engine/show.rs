@@ -89,6 +89,10 @@ pub fn show(
         none_after(2)?;
         return Ok(super::nat::show_nat(&engine.config));
     }
+    if abbrev(what, "ssl", 3) {
+        none_after(2)?;
+        return Ok(ssl(engine));
+    }
     if abbrev(what, "shun", 4) {
         return engine.shuns.show(&engine.config, line, rest, now.unix);
     }
@@ -171,6 +175,35 @@ fn startup_errors(engine: &Engine) -> String {
     for e in engine.startup_errors() {
         let _ = writeln!(out, "{e}");
     }
+    out
+}
+
+/// `show ssl`: the protocol settings (the ASA's defaults) and the trust-point of each
+/// interface (`ssl trust-point TP IFC`).
+fn ssl(engine: &Engine) -> String {
+    let mut out = String::from(
+        "Accept connections using SSLv3 or greater and negotiate to TLSv1.2 or greater\n\
+         Start connections using TLSv1.2 and negotiate to TLSv1.2 or greater\n\
+         SSL DH Group: group14 (2048-bit modulus, FIPS)\n\
+         SSL ECDH Group: group19 (256-bit EC)\n\n\
+         SSL trust-points:\n  Self-signed (RSA 2048 bits RSA-SHA256) certificate available\n",
+    );
+    for (_, b) in engine.config.iter() {
+        let words: Vec<&str> = b.head.text.split_whitespace().collect();
+        match words.as_slice() {
+            ["ssl", "trust-point", tp] => {
+                let _ = writeln!(out, "  Default: {tp}");
+            }
+            ["ssl", "trust-point", tp, "domain", domain, ..] => {
+                let _ = writeln!(out, "  Domain {domain}: {tp}");
+            }
+            ["ssl", "trust-point", tp, ifc, ..] => {
+                let _ = writeln!(out, "  {ifc} interface: {tp}");
+            }
+            _ => {}
+        }
+    }
+    out.push_str("Certificate authentication is not enabled\n");
     out
 }
 
