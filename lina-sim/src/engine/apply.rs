@@ -15,6 +15,7 @@ use super::aaa::hash_password;
 use super::config::{Block, BlockId, Config, Entry, Key};
 use super::entropy::Entropy;
 use super::error::CliError;
+use super::families;
 use super::in_use;
 use super::load::harden;
 use super::modes::{self, SubKind, Submode};
@@ -183,20 +184,10 @@ impl Applier<'_> {
 
     /// A command typed at the top of configuration mode (`line` trimmed).
     pub fn top_level(&mut self, line: &str) -> Result<Step, CliError> {
-        if let Some(step) = self.access_command(line) {
-            return step;
-        }
-        if let Some(step) = self.route_command(line) {
-            return step;
-        }
-        if let Some(step) = self.setup_command(line) {
-            return step;
-        }
-        if let Some(step) = self.nat_command(line) {
-            return step;
-        }
-        if let Some(step) = self.interface_command(line) {
-            return step;
+        for family in families::candidates(line) {
+            if let Some(step) = family.apply(self, line) {
+                return step;
+            }
         }
         if let Some(rest) = strip_words(line, "clear configure") {
             return self.clear_configure(line, rest);

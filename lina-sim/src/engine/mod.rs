@@ -14,6 +14,7 @@ pub mod config;
 pub mod contexts;
 pub mod entropy;
 pub mod error;
+pub mod families;
 pub mod filter;
 pub mod in_use;
 pub mod interfaces;

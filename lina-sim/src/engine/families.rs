@@ -1,0 +1,196 @@
+//! The registry of CLI families with their own semantics: each is a unit type implementing
+//! [`CliFamily`], listed once in [`FAMILIES`]. A top-level configuration line finds its
+//! families by a lookup on its significant word (the first, after `no` or
+//! `clear configure`), not by asking every family in turn.
+//!
+//! Adding a family is a type, its `impl`, and a line in the table. What a family does not
+//! claim takes the generic path in `apply.rs`: the typed grammar (`parse_command`: hostname,
+//! interface blocks, users, network objects, logging), then the verbatim rules for the other
+//! words of `cli_translator::keywords` (the documented list of known families).
+//!
+//! Still outside the registry (issue 11): the typed families of `parse_command`, object groups
+//! (`object_groups.rs`), print order (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`)
+//! and secrets (`mask.rs`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::apply::{Applier, Step};
+use super::error::CliError;
+
+/// One CLI family: the words its lines start with and how such a line is applied.
+pub trait CliFamily: Sync {
+    /// A short name, for diagnostics.
+    fn name(&self) -> &'static str;
+    /// The significant words of its lines (after `no` / `clear configure`).
+    fn keywords(&self) -> &'static [&'static str];
+    /// Applies a top-level line; `None` leaves it to the generic path (the family checked it
+    /// and has nothing more to do, or the line is a form it does not model).
+    fn apply(&self, applier: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>>;
+}
+
+/// `access-list`, `access-group` (`acl.rs`).
+struct AccessLists;
+/// `route`, `ipv6 route` (`routes.rs`).
+struct Routes;
+/// `http|ssh|telnet <host>`, `dns domain-lookup`, `dhcpd`, `dhcprelay`, `ntp server`,
+/// `timeout` (`setup.rs`).
+struct DeviceSetup;
+/// Twice NAT lines (`nat.rs`).
+struct Nat;
+/// Top-level interface settings: `mtu`, `ipv6 enforce-eui64`, `clear configure interface`
+/// (`interfaces.rs`).
+struct InterfaceSettings;
+
+impl CliFamily for AccessLists {
+    fn name(&self) -> &'static str {
+        "access-list"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["access-list", "access-group"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.access_command(line)
+    }
+}
+
+impl CliFamily for Routes {
+    fn name(&self) -> &'static str {
+        "route"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["route", "ipv6"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.route_command(line)
+    }
+}
+
+impl CliFamily for DeviceSetup {
+    fn name(&self) -> &'static str {
+        "device setup"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &[
+            "http",
+            "ssh",
+            "telnet",
+            "dns",
+            "dhcpd",
+            "dhcprelay",
+            "ntp",
+            "timeout",
+        ]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.setup_command(line)
+    }
+}
+
+impl CliFamily for Nat {
+    fn name(&self) -> &'static str {
+        "nat"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["nat"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.nat_command(line)
+    }
+}
+
+impl CliFamily for InterfaceSettings {
+    fn name(&self) -> &'static str {
+        "interface settings"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["mtu", "ipv6", "interface"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.interface_command(line)
+    }
+}
+
+/// The families, in the order they are asked when several share a word (`ipv6 route` before
+/// `ipv6 enforce-eui64`).
+pub static FAMILIES: &[&dyn CliFamily] = &[
+    &AccessLists,
+    &Routes,
+    &DeviceSetup,
+    &Nat,
+    &InterfaceSettings,
+];
+
+/// The significant word of a top-level line: the first, after `no` or `clear configure`.
+pub fn significant_word(line: &str) -> &str {
+    let mut words = line.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some("no"), Some(w), _) => w,
+        (Some("clear"), Some("configure"), Some(w)) => w,
+        (Some(w), _, _) => w,
+        _ => "",
+    }
+}
+
+fn index() -> &'static HashMap<&'static str, Vec<&'static dyn CliFamily>> {
+    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static dyn CliFamily>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<&'static dyn CliFamily>> = HashMap::new();
+        for family in FAMILIES {
+            for word in family.keywords() {
+                map.entry(word).or_default().push(*family);
+            }
+        }
+        map
+    })
+}
+
+/// The families a top-level line may belong to, in table order.
+pub fn candidates(line: &str) -> &'static [&'static dyn CliFamily] {
+    index()
+        .get(significant_word(line))
+        .map_or(&[], Vec::as_slice)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(line: &str) -> Vec<&'static str> {
+        candidates(line).iter().map(|f| f.name()).collect()
+    }
+
+    #[test]
+    fn a_line_finds_its_families_by_its_significant_word() {
+        assert_eq!(
+            names("access-list a extended permit ip any any"),
+            ["access-list"]
+        );
+        assert_eq!(
+            names("no access-group a in interface inside"),
+            ["access-list"]
+        );
+        assert_eq!(names("clear configure nat"), ["nat"]);
+        assert_eq!(names("clear configure interface"), ["interface settings"]);
+        assert_eq!(
+            names("ipv6 route outside ::/0 fe80::1"),
+            ["route", "interface settings"]
+        );
+        assert_eq!(names("no ntp server 10.0.0.1"), ["device setup"]);
+        assert!(names("hostname fw").is_empty());
+        assert!(names("").is_empty());
+    }
+
+    #[test]
+    fn every_keyword_is_a_known_configuration_word() {
+        for family in FAMILIES {
+            for word in family.keywords() {
+                assert!(
+                    cli_translator::keywords::is_config_keyword(word),
+                    "{}: {word}",
+                    family.name()
+                );
+            }
+        }
+    }
+}
