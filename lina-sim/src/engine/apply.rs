@@ -124,7 +124,7 @@ pub fn word_offset(line: &str, n: usize) -> usize {
     line.len()
 }
 
-fn parse_error(line: &str, e: ParseError) -> CliError {
+pub(crate) fn parse_error(line: &str, e: ParseError) -> CliError {
     match e.kind {
         ParseErrorKind::Incomplete => CliError::Incomplete,
         ParseErrorKind::Invalid | ParseErrorKind::NotModelled => CliError::invalid(line, e.offset),
@@ -199,7 +199,7 @@ impl Applier<'_> {
         }
     }
 
-    fn typed_top(&mut self, cmd: Command, line: &str) -> Result<Step, CliError> {
+    pub(crate) fn typed_top(&mut self, cmd: Command, line: &str) -> Result<Step, CliError> {
         match cmd {
             Command::Hostname(h) => {
                 self.set_hostname(h);

@@ -3,19 +3,22 @@
 //! families by a lookup on its significant word (the first, after `no` or
 //! `clear configure`), not by asking every family in turn.
 //!
-//! Adding a family is a type, its `impl`, and a line in the table. What a family does not
-//! claim takes the generic path in `apply.rs`: the typed grammar (`parse_command`: hostname,
-//! interface blocks, users, network objects, logging), then the verbatim rules for the other
-//! words of `cli_translator::keywords` (the documented list of known families).
+//! Adding a family is a type, its `impl`, and a line in the table. What no family claims
+//! takes the generic path in `apply.rs`: `exit` / `end` / `configure terminal`, sub-commands
+//! typed outside their mode (refused), then the verbatim rules for the other words of
+//! `cli_translator::keywords` (the documented list of known families).
 //!
-//! Still outside the registry (issue 11): the typed families of `parse_command`, object groups
-//! (`object_groups.rs`), print order (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`)
-//! and secrets (`mask.rs`).
+//! Still outside the registry (issue 11): sub-mode semantics (interface and object
+//! sub-commands in `apply.rs`, object groups in `object_groups.rs`), print order
+//! (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`) and secrets (`mask.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::apply::{Applier, Step};
+use cli_translator::ast::Command;
+use cli_translator::parse::{ParseErrorKind, parse_command};
+
+use super::apply::{Applier, Step, parse_error};
 use super::error::CliError;
 
 /// One CLI family: the words its lines start with and how such a line is applied.
@@ -111,14 +114,116 @@ impl CliFamily for InterfaceSettings {
     }
 }
 
+/// A family of the typed grammar (`parse_command`): applies the line when it parses as one of
+/// the family's commands, refuses it when it does not parse, and leaves the forms the grammar
+/// does not model (`object service`, `logging list` ...) to the verbatim rules.
+fn typed(
+    a: &mut Applier<'_>,
+    line: &str,
+    ours: fn(&Command) -> bool,
+) -> Option<Result<Step, CliError>> {
+    // `clear configure <family>` is the generic path's.
+    if line.starts_with("clear ") {
+        return None;
+    }
+    match parse_command(line) {
+        Ok(cmd) if ours(&cmd) => Some(a.typed_top(cmd, line)),
+        Ok(_) => None,
+        Err(e) if e.kind == ParseErrorKind::NotModelled => None,
+        Err(e) => Some(Err(parse_error(line, e))),
+    }
+}
+
+/// `hostname <name>`.
+struct Hostname;
+/// `interface <hw>`: enters (or creates) the interface block.
+struct Interfaces;
+/// `username <name> password ...`, `no username <name>`.
+struct Users;
+/// `object network <name>`, `no object network <name>`.
+struct NetworkObjects;
+/// `logging enable|timestamp|buffered|trap|host`, and their `no` forms.
+struct Logging;
+
+impl CliFamily for Hostname {
+    fn name(&self) -> &'static str {
+        "hostname"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["hostname"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        typed(a, line, |c| matches!(c, Command::Hostname(_)))
+    }
+}
+
+impl CliFamily for Interfaces {
+    fn name(&self) -> &'static str {
+        "interface"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["interface"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        typed(a, line, |c| matches!(c, Command::Interface(_)))
+    }
+}
+
+impl CliFamily for Users {
+    fn name(&self) -> &'static str {
+        "username"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["username"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        typed(a, line, |c| {
+            matches!(c, Command::Username { .. } | Command::NoUsername(_))
+        })
+    }
+}
+
+impl CliFamily for NetworkObjects {
+    fn name(&self) -> &'static str {
+        "object network"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["object"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        typed(a, line, |c| {
+            matches!(c, Command::ObjectNetwork(_) | Command::NoObjectNetwork(_))
+        })
+    }
+}
+
+impl CliFamily for Logging {
+    fn name(&self) -> &'static str {
+        "logging"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["logging"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        typed(a, line, |c| {
+            matches!(c, Command::Logging(_) | Command::NoLogging(_))
+        })
+    }
+}
+
 /// The families, in the order they are asked when several share a word (`ipv6 route` before
-/// `ipv6 enforce-eui64`).
+/// `ipv6 enforce-eui64`; `clear configure interface` before `interface <hw>`).
 pub static FAMILIES: &[&dyn CliFamily] = &[
     &AccessLists,
     &Routes,
     &DeviceSetup,
     &Nat,
     &InterfaceSettings,
+    &Hostname,
+    &Interfaces,
+    &Users,
+    &NetworkObjects,
+    &Logging,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.
@@ -171,13 +276,18 @@ mod tests {
             ["access-list"]
         );
         assert_eq!(names("clear configure nat"), ["nat"]);
-        assert_eq!(names("clear configure interface"), ["interface settings"]);
+        assert_eq!(
+            names("clear configure interface"),
+            ["interface settings", "interface"]
+        );
+        assert_eq!(names("no object network web"), ["object network"]);
+        assert_eq!(names("hostname fw"), ["hostname"]);
         assert_eq!(
             names("ipv6 route outside ::/0 fe80::1"),
             ["route", "interface settings"]
         );
         assert_eq!(names("no ntp server 10.0.0.1"), ["device setup"]);
-        assert!(names("hostname fw").is_empty());
+        assert!(names("pager lines 24").is_empty());
         assert!(names("").is_empty());
     }
 
