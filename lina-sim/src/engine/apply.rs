@@ -941,12 +941,13 @@ impl Applier<'_> {
                 Err(e) => Err(parse_error(line, e)),
             },
             SubKind::Verbatim => {
-                let family = self
+                let head = self
                     .cfg
                     .block(sub.block)
-                    .and_then(|b| super::object_groups::family_of(&b.head.text));
-                if let Some(family) = family {
-                    return self.object_group_sub(sub.block, family, line);
+                    .map(|b| b.head.text.clone())
+                    .unwrap_or_default();
+                if let Some(step) = families::sub_command(self, sub.block, &head, line) {
+                    return step;
                 }
                 self.verbatim_child(sub, text, ChildOrder::Verbatim);
                 Ok(Step::Done(None))

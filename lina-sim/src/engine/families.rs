@@ -8,8 +8,8 @@
 //! typed outside their mode (refused), then the verbatim rules for the other words of
 //! `cli_translator::keywords` (the documented list of known families).
 //!
-//! Still outside the registry (issue 11): sub-mode semantics (interface and object
-//! sub-commands in `apply.rs`, object groups in `object_groups.rs`), print order
+//! Still outside the registry (issue 11): the sub-mode semantics of interfaces and network
+//! objects (`Applier::sub_command`), print order
 //! (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`) and secrets (`mask.rs`).
 
 use std::collections::HashMap;
@@ -19,7 +19,9 @@ use cli_translator::ast::Command;
 use cli_translator::parse::{ParseErrorKind, parse_command};
 
 use super::apply::{Applier, Step, parse_error};
+use super::config::BlockId;
 use super::error::CliError;
+use super::object_groups;
 
 /// One CLI family: the words its lines start with and how such a line is applied.
 pub trait CliFamily: Sync {
@@ -30,6 +32,53 @@ pub trait CliFamily: Sync {
     /// Applies a top-level line; `None` leaves it to the generic path (the family checked it
     /// and has nothing more to do, or the line is a form it does not model).
     fn apply(&self, applier: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>>;
+    /// A sub-command typed in the block `block` (whose header is `head`, a line of this
+    /// family); `None` when the family leaves its blocks' sub-commands to the verbatim rules.
+    fn sub_command(
+        &self,
+        _applier: &mut Applier<'_>,
+        _block: BlockId,
+        _head: &str,
+        _line: &str,
+    ) -> Option<Result<Step, CliError>> {
+        None
+    }
+    /// Whether a sub-command read at boot belongs in a block whose header is `head` (syntax
+    /// only: what it names may be defined further down); `None` when the family does not say.
+    fn check_sub(&self, _head: &str, _line: &str) -> Option<Result<(), CliError>> {
+        None
+    }
+}
+
+/// `object-group network|service|protocol|icmp-type` and `object service` blocks: the
+/// headers take the verbatim path; the members are checked and canonical
+/// (`object_groups.rs`).
+struct ObjectGroups;
+
+impl CliFamily for ObjectGroups {
+    fn name(&self) -> &'static str {
+        "object-group"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["object-group", "object"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn sub_command(
+        &self,
+        a: &mut Applier<'_>,
+        block: BlockId,
+        head: &str,
+        line: &str,
+    ) -> Option<Result<Step, CliError>> {
+        let family = object_groups::family_of(head)?;
+        Some(a.object_group_sub(block, family, line))
+    }
+    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+        object_groups::family_of(head)?;
+        Some(object_groups::check_member_syntax(head, line))
+    }
 }
 
 /// `access-list`, `access-group` (`acl.rs`).
@@ -224,6 +273,7 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Users,
     &NetworkObjects,
     &Logging,
+    &ObjectGroups,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.
@@ -248,6 +298,28 @@ fn index() -> &'static HashMap<&'static str, Vec<&'static dyn CliFamily>> {
         }
         map
     })
+}
+
+/// A sub-command of the block `head`, by the family that owns the block; `None` when no
+/// family does (the verbatim rules apply).
+pub fn sub_command(
+    a: &mut Applier<'_>,
+    block: BlockId,
+    head: &str,
+    line: &str,
+) -> Option<Result<Step, CliError>> {
+    candidates(head)
+        .iter()
+        .find_map(|f| f.sub_command(a, block, head, line))
+}
+
+/// Whether a sub-command read at boot belongs in the block `head` (`Ok` when no family
+/// says otherwise).
+pub fn check_sub(head: &str, line: &str) -> Result<(), CliError> {
+    candidates(head)
+        .iter()
+        .find_map(|f| f.check_sub(head, line))
+        .unwrap_or(Ok(()))
 }
 
 /// The families a top-level line may belong to, in table order.
@@ -280,7 +352,10 @@ mod tests {
             names("clear configure interface"),
             ["interface settings", "interface"]
         );
-        assert_eq!(names("no object network web"), ["object network"]);
+        assert_eq!(
+            names("no object network web"),
+            ["object network", "object-group"]
+        );
         assert_eq!(names("hostname fw"), ["hostname"]);
         assert_eq!(
             names("ipv6 route outside ::/0 fe80::1"),

@@ -19,8 +19,8 @@ use super::apply::{negated, word_offset};
 use super::config::{Block, Config, Entry};
 use super::entropy::Entropy;
 use super::error::CliError;
+use super::families;
 use super::modes::{self, SubKind};
-use super::object_groups;
 
 /// A configuration line that loading could not apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +140,7 @@ fn child_error(kind: Option<&SubKind>, head: &str, text: &str) -> Option<CliErro
         }
         Some(SubKind::Interface) => (!modes::is_interface_word(line) && !line.starts_with('!'))
             .then(|| CliError::invalid(line, word_offset(line, negated(line)))),
-        Some(SubKind::Verbatim) => object_groups::check_member_syntax(head, line).err(),
+        Some(SubKind::Verbatim) => families::check_sub(head, line).err(),
         _ => None,
     }
 }
