@@ -904,54 +904,70 @@ impl Applier<'_> {
         if self.cfg.block(sub.block).is_none() {
             return Err(CliError::invalid(line, 0));
         }
-        match sub.kind.clone() {
-            SubKind::Interface => match parsed {
-                Ok(cmd) if modes::is_interface_sub(&cmd) => {
-                    self.check_interface_sub(sub.block, &cmd)?;
-                    let rename = self.nameif_rename(sub.block, &cmd);
-                    let step = self.interface_sub(sub.block, cmd)?;
-                    if let Some((old, new)) = rename {
-                        self.rename_nameif_references(sub.block, &old, &new);
-                    }
-                    Ok(step)
+        let head = self
+            .cfg
+            .block(sub.block)
+            .map(|b| b.head.text.clone())
+            .unwrap_or_default();
+        if let Some(step) = families::sub_command(self, sub, &head, text, parsed) {
+            return step;
+        }
+        self.verbatim_child(sub, text, ChildOrder::Verbatim);
+        Ok(Step::Done(None))
+    }
+
+    /// A sub-command of interface mode (`text` as for [`Applier::sub_command`]).
+    pub(crate) fn interface_sub_command(
+        &mut self,
+        sub: &mut Submode,
+        text: &str,
+        parsed: Result<Command, ParseError>,
+    ) -> Result<Step, CliError> {
+        let line = text.trim();
+        match parsed {
+            Ok(cmd) if modes::is_interface_sub(&cmd) => {
+                self.check_interface_sub(sub.block, &cmd)?;
+                let rename = self.nameif_rename(sub.block, &cmd);
+                let step = self.interface_sub(sub.block, cmd)?;
+                if let Some((old, new)) = rename {
+                    self.rename_nameif_references(sub.block, &old, &new);
                 }
-                Ok(_) => Err(CliError::invalid(line, 0)),
-                Err(e) if e.kind == ParseErrorKind::NotModelled => {
-                    if !modes::is_interface_word(line) {
-                        return Err(CliError::invalid(line, word_offset(line, negated(line))));
-                    }
-                    self.check_interface_line(sub.block, line)?;
-                    let canonical = self.canonical_interface_line(sub.block, line);
-                    let text = canonical.as_deref().unwrap_or(text);
-                    self.verbatim_child(sub, text, ChildOrder::Interface);
-                    Ok(Step::Done(None))
+                Ok(step)
+            }
+            Ok(_) => Err(CliError::invalid(line, 0)),
+            Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                if !modes::is_interface_word(line) {
+                    return Err(CliError::invalid(line, word_offset(line, negated(line))));
                 }
-                Err(e) => Err(parse_error(line, e)),
-            },
-            SubKind::Object(name) => match parsed {
-                Ok(cmd) if modes::is_object_sub(&cmd) => self.object_sub(sub.block, cmd),
-                Ok(_) => Err(CliError::invalid(line, 0)),
-                Err(e) if e.kind == ParseErrorKind::NotModelled => {
-                    if modes::key_word(line) == "nat" {
-                        self.object_nat(&name, line)
-                    } else {
-                        Err(CliError::invalid(line, word_offset(line, 0)))
-                    }
-                }
-                Err(e) => Err(parse_error(line, e)),
-            },
-            SubKind::Verbatim => {
-                let head = self
-                    .cfg
-                    .block(sub.block)
-                    .map(|b| b.head.text.clone())
-                    .unwrap_or_default();
-                if let Some(step) = families::sub_command(self, sub.block, &head, line) {
-                    return step;
-                }
-                self.verbatim_child(sub, text, ChildOrder::Verbatim);
+                self.check_interface_line(sub.block, line)?;
+                let canonical = self.canonical_interface_line(sub.block, line);
+                let text = canonical.as_deref().unwrap_or(text);
+                self.verbatim_child(sub, text, ChildOrder::Interface);
                 Ok(Step::Done(None))
             }
+            Err(e) => Err(parse_error(line, e)),
+        }
+    }
+
+    /// A sub-command of `object network <name>` mode.
+    pub(crate) fn network_object_sub_command(
+        &mut self,
+        sub: &Submode,
+        name: &str,
+        line: &str,
+        parsed: Result<Command, ParseError>,
+    ) -> Result<Step, CliError> {
+        match parsed {
+            Ok(cmd) if modes::is_object_sub(&cmd) => self.object_sub(sub.block, cmd),
+            Ok(_) => Err(CliError::invalid(line, 0)),
+            Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                if modes::key_word(line) == "nat" {
+                    self.object_nat(name, line)
+                } else {
+                    Err(CliError::invalid(line, word_offset(line, 0)))
+                }
+            }
+            Err(e) => Err(parse_error(line, e)),
         }
     }
 

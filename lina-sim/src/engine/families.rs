@@ -8,20 +8,21 @@
 //! typed outside their mode (refused), then the verbatim rules for the other words of
 //! `cli_translator::keywords` (the documented list of known families).
 //!
-//! Still outside the registry (issue 11): the sub-mode semantics of interfaces and network
-//! objects (`Applier::sub_command`), print order
+//! Still outside the registry (issue 11): which unindented line belongs to an open block
+//! (`modes.rs`), print order
 //! (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`) and secrets (`mask.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use cli_translator::ast::Command;
-use cli_translator::parse::{ParseErrorKind, parse_command};
+use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
 
-use super::apply::{Applier, Step, parse_error};
-use super::config::BlockId;
+use super::apply::{Applier, Step, negated, parse_error, word_offset};
 use super::error::CliError;
+use super::modes::{self, SubKind, Submode};
 use super::object_groups;
+use super::sections::starts_with_words;
 
 /// One CLI family: the words its lines start with and how such a line is applied.
 pub trait CliFamily: Sync {
@@ -32,14 +33,16 @@ pub trait CliFamily: Sync {
     /// Applies a top-level line; `None` leaves it to the generic path (the family checked it
     /// and has nothing more to do, or the line is a form it does not model).
     fn apply(&self, applier: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>>;
-    /// A sub-command typed in the block `block` (whose header is `head`, a line of this
-    /// family); `None` when the family leaves its blocks' sub-commands to the verbatim rules.
+    /// A sub-command typed in the block `sub` edits (whose header `head` is a line of this
+    /// family); `text` keeps the indentation beyond the first level, `parsed` is its typed
+    /// reading. `None` leaves the family's blocks to the verbatim rules.
     fn sub_command(
         &self,
         _applier: &mut Applier<'_>,
-        _block: BlockId,
+        _sub: &mut Submode,
         _head: &str,
-        _line: &str,
+        _text: &str,
+        _parsed: &Result<Command, ParseError>,
     ) -> Option<Result<Step, CliError>> {
         None
     }
@@ -68,12 +71,13 @@ impl CliFamily for ObjectGroups {
     fn sub_command(
         &self,
         a: &mut Applier<'_>,
-        block: BlockId,
+        sub: &mut Submode,
         head: &str,
-        line: &str,
+        text: &str,
+        _parsed: &Result<Command, ParseError>,
     ) -> Option<Result<Step, CliError>> {
         let family = object_groups::family_of(head)?;
-        Some(a.object_group_sub(block, family, line))
+        Some(a.object_group_sub(sub.block, family, text.trim()))
     }
     fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
         object_groups::family_of(head)?;
@@ -216,6 +220,32 @@ impl CliFamily for Interfaces {
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| matches!(c, Command::Interface(_)))
     }
+    fn sub_command(
+        &self,
+        a: &mut Applier<'_>,
+        sub: &mut Submode,
+        _head: &str,
+        text: &str,
+        parsed: &Result<Command, ParseError>,
+    ) -> Option<Result<Step, CliError>> {
+        if sub.kind != SubKind::Interface {
+            return None;
+        }
+        Some(a.interface_sub_command(sub, text, parsed.clone()))
+    }
+    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+        if !starts_with_words(head, "interface") {
+            return None;
+        }
+        if modes::is_interface_word(line) || line.starts_with('!') {
+            Some(Ok(()))
+        } else {
+            Some(Err(CliError::invalid(
+                line,
+                word_offset(line, negated(line)),
+            )))
+        }
+    }
 }
 
 impl CliFamily for Users {
@@ -242,6 +272,31 @@ impl CliFamily for NetworkObjects {
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| {
             matches!(c, Command::ObjectNetwork(_) | Command::NoObjectNetwork(_))
+        })
+    }
+    fn sub_command(
+        &self,
+        a: &mut Applier<'_>,
+        sub: &mut Submode,
+        _head: &str,
+        text: &str,
+        parsed: &Result<Command, ParseError>,
+    ) -> Option<Result<Step, CliError>> {
+        let SubKind::Object(name) = sub.kind.clone() else {
+            return None;
+        };
+        Some(a.network_object_sub_command(sub, &name, text.trim(), parsed.clone()))
+    }
+    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+        if !starts_with_words(head, "object network") {
+            return None;
+        }
+        let ok = matches!(parse_command(line), Ok(cmd) if modes::is_object_sub(&cmd))
+            || modes::key_word(line) == "nat";
+        Some(if ok {
+            Ok(())
+        } else {
+            Err(CliError::invalid(line, word_offset(line, 0)))
         })
     }
 }
@@ -304,13 +359,14 @@ fn index() -> &'static HashMap<&'static str, Vec<&'static dyn CliFamily>> {
 /// family does (the verbatim rules apply).
 pub fn sub_command(
     a: &mut Applier<'_>,
-    block: BlockId,
+    sub: &mut Submode,
     head: &str,
-    line: &str,
+    text: &str,
+    parsed: Result<Command, ParseError>,
 ) -> Option<Result<Step, CliError>> {
     candidates(head)
         .iter()
-        .find_map(|f| f.sub_command(a, block, head, line))
+        .find_map(|f| f.sub_command(a, sub, head, text, &parsed))
 }
 
 /// Whether a sub-command read at boot belongs in the block `head` (`Ok` when no family
@@ -364,6 +420,29 @@ mod tests {
         assert_eq!(names("no ntp server 10.0.0.1"), ["device setup"]);
         assert!(names("pager lines 24").is_empty());
         assert!(names("").is_empty());
+    }
+
+    #[test]
+    fn families_say_which_sub_commands_their_blocks_take() {
+        assert!(check_sub("interface GigabitEthernet0/1", "nameif inside").is_ok());
+        assert!(check_sub("interface GigabitEthernet0/1", "no shutdown").is_ok());
+        assert_eq!(
+            check_sub("interface GigabitEthernet0/1", "no frobnicate"),
+            Err(CliError::invalid("no frobnicate", 3))
+        );
+        assert!(check_sub("object network web", "host 10.0.0.1").is_ok());
+        assert!(
+            check_sub(
+                "object network web",
+                "nat (inside,outside) dynamic interface"
+            )
+            .is_ok()
+        );
+        assert!(check_sub("object network web", "nameif x").is_err());
+        assert!(check_sub("object-group network g", "network-object host 10.0.0.1").is_ok());
+        assert!(check_sub("object-group network g", "port-object eq 80").is_err());
+        // Blocks of families without their own sub-mode semantics take any line.
+        assert!(check_sub("policy-map global_policy", "class inspection_default").is_ok());
     }
 
     #[test]

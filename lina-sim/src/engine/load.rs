@@ -126,23 +126,12 @@ fn child_entry(kind: Option<&SubKind>, text: &str) -> Entry {
     }
 }
 
-/// Why a sub-command line cannot belong to the block it follows.
+/// Why a sub-command line cannot belong to the block it follows (its family says).
 fn child_error(kind: Option<&SubKind>, head: &str, text: &str) -> Option<CliError> {
-    let line = text.trim();
-    if text.starts_with(' ') {
+    if kind.is_none() || text.starts_with(' ') {
         return None;
     }
-    match kind {
-        Some(SubKind::Object(_)) => {
-            let ok = matches!(parse_command(line), Ok(cmd) if modes::is_object_sub(&cmd))
-                || modes::key_word(line) == "nat";
-            (!ok).then(|| CliError::invalid(line, word_offset(line, 0)))
-        }
-        Some(SubKind::Interface) => (!modes::is_interface_word(line) && !line.starts_with('!'))
-            .then(|| CliError::invalid(line, word_offset(line, negated(line)))),
-        Some(SubKind::Verbatim) => families::check_sub(head, line).err(),
-        _ => None,
-    }
+    families::check_sub(head, text.trim()).err()
 }
 
 struct Loader<'r> {
