@@ -619,7 +619,7 @@ impl Applier<'_> {
         if let Some(rest) = strip_words(line, "no") {
             return self.verbatim_no(line, rest);
         }
-        self.check_trustpoint_reference(line)?;
+        self.check_required_name(line)?;
         let line = self.protect_secrets(line);
         if let Some(prompt) = keywords::opens_submode(&line) {
             let existing = self.find_head(&line);
@@ -642,20 +642,24 @@ impl Applier<'_> {
         Ok(Step::Done(None))
     }
 
-    /// Refuses a line that binds a trust-point no `crypto ca trustpoint` defines
-    /// (`ssl trust-point TP [ifc]`, `crypto ikev2 remote-access trustpoint TP`).
-    fn check_trustpoint_reference(&self, line: &str) -> Result<(), CliError> {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let name = match words.as_slice() {
-            ["ssl", "trust-point", name, ..] => *name,
-            ["crypto", "ikev2", "remote-access", "trustpoint", name, ..] => *name,
-            _ => return Ok(()),
+    /// Refuses a line that needs an item no line defines (`ssl trust-point TP ...` without
+    /// `crypto ca trustpoint TP`); the family registry says what each line needs and defines.
+    fn check_required_name(&self, line: &str) -> Result<(), CliError> {
+        let Some((kind, name)) = families::required_name(line) else {
+            return Ok(());
         };
-        let head = format!("crypto ca trustpoint {name}");
-        if self.find_head(&head).is_some() {
+        let defined = self
+            .cfg
+            .iter()
+            .any(|(_, b)| families::defined_name(&b.head.text) == Some((kind, name)));
+        if defined {
             return Ok(());
         }
-        Err(CliError::NoSuchTrustpoint(name.to_owned()))
+        Err(match kind {
+            "time-range" => CliError::NoSuchTimeRange(name.to_owned()),
+            "trustpoint" => CliError::NoSuchTrustpoint(name.to_owned()),
+            _ => CliError::NoSuchObject(name.to_owned()),
+        })
     }
 
     fn find_head(&self, head: &str) -> Option<BlockId> {

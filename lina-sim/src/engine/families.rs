@@ -51,6 +51,107 @@ pub trait CliFamily: Sync {
     fn check_sub(&self, _head: &str, _line: &str) -> Option<Result<(), CliError>> {
         None
     }
+    /// The item a defining line of this family names, as (kind, name):
+    /// `time-range work` -> (`time-range`, `work`).
+    fn defines<'l>(&self, _head: &'l str) -> Option<(&'static str, &'l str)> {
+        None
+    }
+    /// The item a line of this family needs defined before it is accepted, as (kind, name):
+    /// `ssl trust-point TP outside` -> (`trustpoint`, `TP`).
+    fn requires<'l>(&self, _line: &'l str) -> Option<(&'static str, &'l str)> {
+        None
+    }
+}
+
+/// The second word of `line` when its first is `keyword`.
+fn name_after<'l>(line: &'l str, keyword: &str) -> Option<&'l str> {
+    let mut words = line.split_whitespace();
+    (words.next()? == keyword).then_some(())?;
+    words.next()
+}
+
+/// `time-range <name>` blocks.
+struct TimeRanges;
+/// `regex <name> "<expression>"`.
+struct Regexes;
+/// `crypto ...`: defines trust-points (`crypto ca trustpoint TP`), and
+/// `crypto ikev2 remote-access trustpoint TP` needs one.
+struct Crypto;
+/// `ssl trust-point TP [ifc|domain ...]` needs the trust-point.
+struct Ssl;
+
+impl CliFamily for TimeRanges {
+    fn name(&self) -> &'static str {
+        "time-range"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["time-range"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
+        Some(("time-range", name_after(head, "time-range")?))
+    }
+}
+
+impl CliFamily for Regexes {
+    fn name(&self) -> &'static str {
+        "regex"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["regex"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
+        Some(("regex", name_after(head, "regex")?))
+    }
+}
+
+impl CliFamily for Crypto {
+    fn name(&self) -> &'static str {
+        "crypto"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["crypto"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
+        match head.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["crypto", "ca", "trustpoint", name] => Some(("trustpoint", name)),
+            _ => None,
+        }
+    }
+    fn requires<'l>(&self, line: &'l str) -> Option<(&'static str, &'l str)> {
+        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["crypto", "ikev2", "remote-access", "trustpoint", name, ..] => {
+                Some(("trustpoint", name))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl CliFamily for Ssl {
+    fn name(&self) -> &'static str {
+        "ssl"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["ssl"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn requires<'l>(&self, line: &'l str) -> Option<(&'static str, &'l str)> {
+        match line.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["ssl", "trust-point", name, ..] => Some(("trustpoint", name)),
+            _ => None,
+        }
+    }
 }
 
 /// `object-group network|service|protocol|icmp-type` and `object service` blocks: the
@@ -329,6 +430,10 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &NetworkObjects,
     &Logging,
     &ObjectGroups,
+    &TimeRanges,
+    &Regexes,
+    &Crypto,
+    &Ssl,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.
@@ -376,6 +481,22 @@ pub fn check_sub(head: &str, line: &str) -> Result<(), CliError> {
         .iter()
         .find_map(|f| f.check_sub(head, line))
         .unwrap_or(Ok(()))
+}
+
+/// The item a defining line names, as (kind, name), by its family.
+pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
+    if head.starts_with(' ') || head.starts_with("no ") {
+        return None;
+    }
+    candidates(head).iter().find_map(|f| f.defines(head))
+}
+
+/// The item a top-level line needs defined, as (kind, name), by its family.
+pub fn required_name(line: &str) -> Option<(&'static str, &str)> {
+    if line.starts_with("no ") {
+        return None;
+    }
+    candidates(line).iter().find_map(|f| f.requires(line))
 }
 
 /// The families a top-level line may belong to, in table order.
@@ -443,6 +564,32 @@ mod tests {
         assert!(check_sub("object-group network g", "port-object eq 80").is_err());
         // Blocks of families without their own sub-mode semantics take any line.
         assert!(check_sub("policy-map global_policy", "class inspection_default").is_ok());
+    }
+
+    #[test]
+    fn families_name_what_their_lines_define_and_require() {
+        assert_eq!(
+            defined_name("time-range work"),
+            Some(("time-range", "work"))
+        );
+        assert_eq!(defined_name("regex r \"x\""), Some(("regex", "r")));
+        assert_eq!(
+            defined_name("crypto ca trustpoint TP"),
+            Some(("trustpoint", "TP"))
+        );
+        assert_eq!(defined_name("crypto ca trustpool policy"), None);
+        assert_eq!(defined_name("object-group network g"), None);
+        assert_eq!(defined_name("time-range"), None);
+        assert_eq!(
+            required_name("ssl trust-point TP outside"),
+            Some(("trustpoint", "TP"))
+        );
+        assert_eq!(
+            required_name("crypto ikev2 remote-access trustpoint TP line 1"),
+            Some(("trustpoint", "TP"))
+        );
+        assert_eq!(required_name("no ssl trust-point TP outside"), None);
+        assert_eq!(required_name("ssl server-version tlsv1.2"), None);
     }
 
     #[test]
