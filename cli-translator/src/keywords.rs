@@ -5,7 +5,12 @@
 //! next word. [`opens_submode`] names the prompt suffix of the mode a line enters
 //! (`hostname(config-if)#`).
 
-/// Top-level configuration keywords, sorted and in lower case (binary search).
+/// Top-level configuration keywords, sorted and in lower case (binary search): the one list of
+/// the CLI families a configuration line may start with. lina-sim refuses a line whose first
+/// word (after `no`) is not here, at the CLI and at boot (`show startup-config errors`); the
+/// families it does not model keep loading verbatim, in place. Every family the corpus
+/// configurations use is listed (`corpus_roundtrip` fails on a corpus line boot refuses).
+/// Exec commands (`shun`, `clear`, `show` ...) are not configuration and are not listed.
 static CONFIG_KEYWORDS: &[&str] = &[
     "aaa",
     "aaa-server",
@@ -120,7 +125,6 @@ static CONFIG_KEYWORDS: &[&str] = &[
     "service",
     "service-module",
     "service-policy",
-    "shun",
     "sla",
     "smtp-server",
     "snmp-map",

@@ -122,9 +122,19 @@ async fn connection(
     } else {
         peer
     };
-    say(&mut w, "\nUser Access Verification\n\n").await?;
-    let mut session = None;
+    // No local user and no `aaa authentication serial console`: no login, as on an ASA.
+    let open = {
+        let core = lock(&shared);
+        (!core.engine.console_needs_login()).then(|| core.engine.console_open(source))
+    };
+    let mut session = open;
+    if session.is_none() {
+        say(&mut w, "\nUser Access Verification\n\n").await?;
+    }
     for _ in 0..MAX_LOGIN_ATTEMPTS {
+        if session.is_some() {
+            break;
+        }
         say(&mut w, "Username: ").await?;
         let Some(user) = read_line(&mut lines, &mut w, &mut shutdown).await? else {
             return Ok(());
@@ -263,9 +273,11 @@ mod tests {
     use crate::shared::Core;
 
     async fn start() -> (SocketAddr, Shared, watch::Sender<bool>) {
-        let text = default_config::text("Console-1").unwrap();
-        let (engine, _) =
-            Engine::boot(&text, &EngineOptions::default(), [3; 32], Now::from_secs(0));
+        start_with(&default_config::text("Console-1").unwrap()).await
+    }
+
+    async fn start_with(text: &str) -> (SocketAddr, Shared, watch::Sender<bool>) {
+        let (engine, _) = Engine::boot(text, &EngineOptions::default(), [3; 32], Now::from_secs(0));
         let (fx_tx, mut fx_rx) = mpsc::unbounded_channel();
         tokio::spawn(async move { while fx_rx.recv().await.is_some() {} });
         let shared: Shared = Arc::new(Mutex::new(Core::new(engine, fx_tx)));
@@ -375,6 +387,21 @@ mod tests {
         }
         t.send("exit").await;
         assert!(t.closed().await);
+    }
+
+    #[tokio::test]
+    async fn without_users_the_console_opens_at_the_exec_prompt() {
+        let (addr, _shared, _stop) = start_with("hostname fw\n").await;
+        let mut t = Term::connect(addr).await;
+        let first = t.until("fw> ").await;
+        assert!(!first.contains("Username"), "{first}");
+        t.send("enable").await;
+        t.until("Password: ").await;
+        t.send("").await;
+        t.until("fw# ").await;
+        t.send("show curpriv").await;
+        let out = t.until("fw# ").await;
+        assert!(out.contains("Username : enable_15"), "{out}");
     }
 
     #[tokio::test]

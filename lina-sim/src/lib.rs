@@ -228,6 +228,12 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
     };
     let seed = os_random::<32>()?;
     let (engine, boot_effects) = Engine::boot(&text, &engine_opts, seed, now());
+    // The one-line boot report: an ASA boots past lines it cannot apply; say how many.
+    if engine.startup_errors().is_empty() {
+        tracing::info!("{}", engine.boot_report());
+    } else {
+        tracing::warn!("{}", engine.boot_report());
+    }
     let protocol = bind(opts.listen).await?;
     let protocol_addr = protocol.local_addr().map_err(|source| SimError::Bind {
         addr: opts.listen,

@@ -15,6 +15,7 @@ use super::aaa::hash_password;
 use super::config::{Block, BlockId, Config, Entry, Key};
 use super::entropy::Entropy;
 use super::error::CliError;
+use super::families;
 use super::in_use;
 use super::load::harden;
 use super::modes::{self, SubKind, Submode};
@@ -123,7 +124,7 @@ pub fn word_offset(line: &str, n: usize) -> usize {
     line.len()
 }
 
-fn parse_error(line: &str, e: ParseError) -> CliError {
+pub(crate) fn parse_error(line: &str, e: ParseError) -> CliError {
     match e.kind {
         ParseErrorKind::Incomplete => CliError::Incomplete,
         ParseErrorKind::Invalid | ParseErrorKind::NotModelled => CliError::invalid(line, e.offset),
@@ -183,20 +184,10 @@ impl Applier<'_> {
 
     /// A command typed at the top of configuration mode (`line` trimmed).
     pub fn top_level(&mut self, line: &str) -> Result<Step, CliError> {
-        if let Some(step) = self.access_command(line) {
-            return step;
-        }
-        if let Some(step) = self.route_command(line) {
-            return step;
-        }
-        if let Some(step) = self.setup_command(line) {
-            return step;
-        }
-        if let Some(step) = self.nat_command(line) {
-            return step;
-        }
-        if let Some(step) = self.interface_command(line) {
-            return step;
+        for family in families::candidates(line) {
+            if let Some(step) = family.apply(self, line) {
+                return step;
+            }
         }
         if let Some(rest) = strip_words(line, "clear configure") {
             return self.clear_configure(line, rest);
@@ -208,7 +199,7 @@ impl Applier<'_> {
         }
     }
 
-    fn typed_top(&mut self, cmd: Command, line: &str) -> Result<Step, CliError> {
+    pub(crate) fn typed_top(&mut self, cmd: Command, line: &str) -> Result<Step, CliError> {
         match cmd {
             Command::Hostname(h) => {
                 self.set_hostname(h);
@@ -628,6 +619,7 @@ impl Applier<'_> {
         if let Some(rest) = strip_words(line, "no") {
             return self.verbatim_no(line, rest);
         }
+        self.check_required_name(line)?;
         let line = self.protect_secrets(line);
         if let Some(prompt) = keywords::opens_submode(&line) {
             let existing = self.find_head(&line);
@@ -648,6 +640,26 @@ impl Applier<'_> {
         }
         self.verbatim_line(&line);
         Ok(Step::Done(None))
+    }
+
+    /// Refuses a line that needs an item no line defines (`ssl trust-point TP ...` without
+    /// `crypto ca trustpoint TP`); the family registry says what each line needs and defines.
+    fn check_required_name(&self, line: &str) -> Result<(), CliError> {
+        let Some((kind, name)) = families::required_name(line) else {
+            return Ok(());
+        };
+        let defined = self
+            .cfg
+            .iter()
+            .any(|(_, b)| families::defined_name(&b.head.text) == Some((kind, name)));
+        if defined {
+            return Ok(());
+        }
+        Err(match kind {
+            "time-range" => CliError::NoSuchTimeRange(name.to_owned()),
+            "trustpoint" => CliError::NoSuchTrustpoint(name.to_owned()),
+            _ => CliError::NoSuchObject(name.to_owned()),
+        })
     }
 
     fn find_head(&self, head: &str) -> Option<BlockId> {
@@ -896,50 +908,70 @@ impl Applier<'_> {
         if self.cfg.block(sub.block).is_none() {
             return Err(CliError::invalid(line, 0));
         }
-        match sub.kind.clone() {
-            SubKind::Interface => match parsed {
-                Ok(cmd) if modes::is_interface_sub(&cmd) => {
-                    self.check_interface_sub(sub.block, &cmd)?;
-                    let rename = self.nameif_rename(sub.block, &cmd);
-                    let step = self.interface_sub(sub.block, cmd)?;
-                    if let Some((old, new)) = rename {
-                        self.rename_nameif_references(sub.block, &old, &new);
-                    }
-                    Ok(step)
+        let head = self
+            .cfg
+            .block(sub.block)
+            .map(|b| b.head.text.clone())
+            .unwrap_or_default();
+        if let Some(step) = families::sub_command(self, sub, &head, text, parsed) {
+            return step;
+        }
+        self.verbatim_child(sub, text, ChildOrder::Verbatim);
+        Ok(Step::Done(None))
+    }
+
+    /// A sub-command of interface mode (`text` as for [`Applier::sub_command`]).
+    pub(crate) fn interface_sub_command(
+        &mut self,
+        sub: &mut Submode,
+        text: &str,
+        parsed: Result<Command, ParseError>,
+    ) -> Result<Step, CliError> {
+        let line = text.trim();
+        match parsed {
+            Ok(cmd) if modes::is_interface_sub(&cmd) => {
+                self.check_interface_sub(sub.block, &cmd)?;
+                let rename = self.nameif_rename(sub.block, &cmd);
+                let step = self.interface_sub(sub.block, cmd)?;
+                if let Some((old, new)) = rename {
+                    self.rename_nameif_references(sub.block, &old, &new);
                 }
-                Ok(_) => Err(CliError::invalid(line, 0)),
-                Err(e) if e.kind == ParseErrorKind::NotModelled => {
-                    self.check_interface_line(sub.block, line)?;
-                    let canonical = self.canonical_interface_line(sub.block, line);
-                    let text = canonical.as_deref().unwrap_or(text);
-                    self.verbatim_child(sub, text, ChildOrder::Interface);
-                    Ok(Step::Done(None))
+                Ok(step)
+            }
+            Ok(_) => Err(CliError::invalid(line, 0)),
+            Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                if !modes::is_interface_word(line) {
+                    return Err(CliError::invalid(line, word_offset(line, negated(line))));
                 }
-                Err(e) => Err(parse_error(line, e)),
-            },
-            SubKind::Object(name) => match parsed {
-                Ok(cmd) if modes::is_object_sub(&cmd) => self.object_sub(sub.block, cmd),
-                Ok(_) => Err(CliError::invalid(line, 0)),
-                Err(e) if e.kind == ParseErrorKind::NotModelled => {
-                    if modes::key_word(line) == "nat" {
-                        self.object_nat(&name, line)
-                    } else {
-                        Err(CliError::invalid(line, word_offset(line, 0)))
-                    }
-                }
-                Err(e) => Err(parse_error(line, e)),
-            },
-            SubKind::Verbatim => {
-                let family = self
-                    .cfg
-                    .block(sub.block)
-                    .and_then(|b| super::object_groups::family_of(&b.head.text));
-                if let Some(family) = family {
-                    return self.object_group_sub(sub.block, family, line);
-                }
-                self.verbatim_child(sub, text, ChildOrder::Verbatim);
+                self.check_interface_line(sub.block, line)?;
+                let canonical = self.canonical_interface_line(sub.block, line);
+                let text = canonical.as_deref().unwrap_or(text);
+                self.verbatim_child(sub, text, ChildOrder::Interface);
                 Ok(Step::Done(None))
             }
+            Err(e) => Err(parse_error(line, e)),
+        }
+    }
+
+    /// A sub-command of `object network <name>` mode.
+    pub(crate) fn network_object_sub_command(
+        &mut self,
+        sub: &Submode,
+        name: &str,
+        line: &str,
+        parsed: Result<Command, ParseError>,
+    ) -> Result<Step, CliError> {
+        match parsed {
+            Ok(cmd) if modes::is_object_sub(&cmd) => self.object_sub(sub.block, cmd),
+            Ok(_) => Err(CliError::invalid(line, 0)),
+            Err(e) if e.kind == ParseErrorKind::NotModelled => {
+                if modes::key_word(line) == "nat" {
+                    self.object_nat(name, line)
+                } else {
+                    Err(CliError::invalid(line, word_offset(line, 0)))
+                }
+            }
+            Err(e) => Err(parse_error(line, e)),
         }
     }
 
@@ -1034,6 +1066,15 @@ pub fn strip_words<'a>(line: &'a str, prefix: &str) -> Option<&'a str> {
     } else {
         None
     }
+}
+
+/// 1 when `line` starts with `no` (its significant word is the second), else 0.
+pub fn negated(line: &str) -> usize {
+    usize::from(
+        line.split_whitespace()
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("no")),
+    )
 }
 
 fn is_digits(s: &str) -> bool {

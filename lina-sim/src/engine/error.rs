@@ -80,6 +80,12 @@ pub enum CliError {
     TunneledRouteNotDefault,
     /// A command the ASA refuses in transparent firewall mode (DHCP server and relay).
     NotInTransparentMode,
+    /// `shun <ip>` for a source already shunned (on the same VLAN).
+    ShunExists(String),
+    /// `no shun <ip>` for a source that is not shunned.
+    NoSuchShun(String),
+    /// `ssl trust-point <name> ...` (or another line) names a trust-point that is not defined.
+    NoSuchTrustpoint(String),
 }
 
 impl fmt::Display for CliError {
@@ -175,6 +181,11 @@ impl fmt::Display for CliError {
             }
             CliError::NotInTransparentMode => {
                 f.write_str("ERROR: This command is not supported in transparent mode")
+            }
+            CliError::ShunExists(ip) => write!(f, "ERROR: Shun for {ip} already exists"),
+            CliError::NoSuchShun(ip) => write!(f, "ERROR: Shun for {ip} does not exist"),
+            CliError::NoSuchTrustpoint(name) => {
+                write!(f, "ERROR: Trustpoint {name} does not exist")
             }
         }
     }

@@ -27,12 +27,9 @@ fn mentions(text: &str, keyword: &str, name: &str) -> bool {
 }
 
 /// The name a defining line gives its item (`time-range work` -> `time-range`, `work`), when
-/// its family is checked.
+/// its family is checked (the family registry says what a line defines).
 pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
-    let mut words = head.split_whitespace();
-    let first = words.next()?;
-    let family = CHECKED.iter().find(|f| **f == first)?;
-    Some((family, words.next()?))
+    super::families::defined_name(head).filter(|(kind, _)| CHECKED.contains(kind))
 }
 
 /// Whether any block other than `except` refers to `name` of `family`.

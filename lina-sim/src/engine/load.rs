@@ -1,14 +1,48 @@
-//! Loading a saved configuration: lenient, like an ASA booting. Every line is kept, in order;
-//! what the grammar knows is typed, the rest is verbatim. Only the header and trailer
-//! (`: ` comment lines, `Cryptochecksum:`) are dropped; the `ASA Version` line keeps its place.
+//! Loading a saved configuration: lenient, like an ASA booting. Every line of a known family
+//! is kept, in order; what the grammar knows is typed, the rest is verbatim. The header and
+//! trailer (`: ` comment lines, `Cryptochecksum:`) are dropped; the `ASA Version` line keeps
+//! its place.
+//!
+//! A line the ASA would refuse (a word no family starts with, a sub-command its block does not
+//! take, an invalid group member) is not kept: it becomes a [`BootError`], which
+//! `show startup-config errors` prints and the daemon counts in its boot report. A repeated
+//! block header (`object-group network X` twice) merges into the first block, as on an ASA.
+
+use std::collections::HashMap;
+use std::fmt;
 
 use cli_translator::ast::{Command, HashScheme, Line, Password};
 use cli_translator::parse::parse_command;
 
 use super::aaa::hash_password;
+use super::apply::{negated, word_offset};
 use super::config::{Block, Config, Entry};
 use super::entropy::Entropy;
+use super::error::CliError;
+use super::families;
 use super::modes::{self, SubKind};
+
+/// A configuration line that loading could not apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BootError {
+    /// 1-based line number in the loaded text.
+    pub line_no: usize,
+    /// The line as written (without its line break).
+    pub text: String,
+    pub error: CliError,
+}
+
+impl fmt::Display for BootError {
+    /// As `show startup-config errors` prints it: the command's output, then where it came
+    /// from (`*** Output from config line 12, "objekt network x"`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}\n*** Output from config line {}, \"{}\"",
+            self.error, self.line_no, self.text
+        )
+    }
+}
 
 /// Whether a top-level line is part of the header or trailer that printing regenerates.
 pub fn is_header_line(line: &str) -> bool {
@@ -92,8 +126,25 @@ fn child_entry(kind: Option<&SubKind>, text: &str) -> Entry {
     }
 }
 
+/// Why a sub-command line cannot belong to the block it follows (its family says).
+fn child_error(kind: Option<&SubKind>, head: &str, text: &str) -> Option<CliError> {
+    if kind.is_none() || text.starts_with(' ') {
+        return None;
+    }
+    families::check_sub(head, text.trim()).err()
+}
+
 struct Loader<'r> {
     blocks: Vec<Block>,
+    /// The block sub-commands go to (the last block, or the first block of a repeated header).
+    current: Option<usize>,
+    /// Sub-mode headers seen so far, and their block: a repeated one merges into the first.
+    headers: HashMap<String, usize>,
+    /// The last top-level line was refused: its sub-commands are refused with it.
+    refused_block: bool,
+    /// The number of the line being read (1-based).
+    line_no: usize,
+    errors: Vec<BootError>,
     /// The sub-mode of the last block, for unindented sub-commands.
     mode: Option<SubKind>,
     /// Indentation of the first child of the last block (deeper lines keep the difference).
@@ -112,9 +163,17 @@ impl Loader<'_> {
     }
 
     fn can_take_children(&self) -> bool {
-        self.blocks
-            .last()
+        self.current
+            .and_then(|i| self.blocks.get(i))
             .is_some_and(|b| !b.is_separator() && !b.is_version())
+    }
+
+    fn refuse(&mut self, text: &str, error: CliError) {
+        self.errors.push(BootError {
+            line_no: self.line_no,
+            text: text.to_owned(),
+            error,
+        });
     }
 
     fn push_child(&mut self, indent: usize, text: &str) {
@@ -130,9 +189,18 @@ impl Loader<'_> {
             child.push(' ');
         }
         child.push_str(text);
+        let head = self
+            .current
+            .and_then(|i| self.blocks.get(i))
+            .map(|b| b.head.text.clone())
+            .unwrap_or_default();
+        if let Some(e) = child_error(self.mode.as_ref(), &head, &child) {
+            self.refuse(text, e);
+            return;
+        }
         let entry = child_entry(self.mode.as_ref(), &child);
         let blanks = std::mem::take(&mut self.blanks);
-        if let Some(block) = self.blocks.last_mut() {
+        if let Some(block) = self.current.and_then(|i| self.blocks.get_mut(i)) {
             for _ in 0..blanks {
                 block.children.push(Entry::verbatim(""));
             }
@@ -141,19 +209,49 @@ impl Loader<'_> {
     }
 
     fn push_top(&mut self, text: &str) {
-        self.flush_blanks_top();
         self.child_indent = None;
+        self.refused_block = false;
         if text.starts_with('!') {
+            self.flush_blanks_top();
             self.mode = None;
             self.blocks.push(Block::leaf(Entry::verbatim(text)));
+            self.current = self.blocks.len().checked_sub(1);
+            return;
+        }
+        if !modes::is_top_level_word(text) {
+            self.refuse(
+                text,
+                CliError::invalid(text, word_offset(text, negated(text))),
+            );
+            self.mode = None;
+            self.current = None;
+            self.refused_block = true;
             return;
         }
         let (entry, parsed) = top_entry(text, self.rng);
-        self.mode = modes::submode_of(text, parsed.as_ref()).map(|(k, _)| k);
+        let mode = modes::submode_of(text, parsed.as_ref()).map(|(k, _)| k);
+        if mode == Some(SubKind::Verbatim)
+            && let Some(&first) = self.headers.get(text)
+        {
+            // A repeated header: its sub-commands join the first block.
+            self.blanks = 0;
+            self.mode = mode;
+            self.current = Some(first);
+            return;
+        }
+        self.flush_blanks_top();
+        self.mode = mode;
         self.blocks.push(Block::leaf(entry));
+        self.current = self.blocks.len().checked_sub(1);
+        if self.mode == Some(SubKind::Verbatim)
+            && let Some(i) = self.current
+        {
+            self.headers.insert(text.to_owned(), i);
+        }
     }
 
     fn line(&mut self, raw: &str) {
+        self.line_no += 1;
         let line = raw.trim_end();
         let text = line.trim_start();
         if text.is_empty() {
@@ -168,6 +266,11 @@ impl Loader<'_> {
             self.flush_blanks_top();
             self.mode = None;
             self.blocks.push(Block::leaf(Entry::verbatim(text)));
+            self.current = self.blocks.len().checked_sub(1);
+            return;
+        }
+        if indent > 0 && self.refused_block {
+            self.refuse(text, CliError::invalid(text, 0));
             return;
         }
         if indent > 0 {
@@ -193,10 +296,21 @@ impl Loader<'_> {
     }
 }
 
-/// Loads configuration text. Never fails.
+/// Loads configuration text. Never fails: lines that could not be applied are left out (see
+/// [`load_reporting`]).
 pub fn load(text: &str, rng: &mut Entropy) -> Config {
+    load_reporting(text, rng).0
+}
+
+/// Loads configuration text, with the lines that could not be applied.
+pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>) {
     let mut loader = Loader {
         blocks: Vec::new(),
+        current: None,
+        headers: HashMap::new(),
+        refused_block: false,
+        line_no: 0,
+        errors: Vec::new(),
         mode: None,
         child_indent: None,
         blanks: 0,
@@ -206,6 +320,7 @@ pub fn load(text: &str, rng: &mut Entropy) -> Config {
         loader.line(raw);
     }
     loader.flush_blanks_top();
+    let errors = loader.errors;
     let mut blocks = loader.blocks;
     if !blocks.iter().any(Block::is_version) {
         blocks.insert(0, Block::leaf(Entry::verbatim("ASA Version")));
@@ -217,7 +332,7 @@ pub fn load(text: &str, rng: &mut Entropy) -> Config {
         config.push(Block::new(b.head, children));
     }
     config.commit();
-    config
+    (config, errors)
 }
 
 #[cfg(test)]
@@ -238,10 +353,16 @@ mod tests {
     #[test]
     fn keeps_every_line_in_order_and_drops_the_header() {
         let text = ": Saved\n:\nASA Version 9.9\n!\nhostname fw\nnames\n\n!\ninterface GigabitEthernet0/1\n  nameif inside\n  security-level 100\n!\nfoo bar\naccess-list a extended permit ip any any\nCryptochecksum:abc\n: end\n";
-        let c = load(text, &mut rng());
+        let (c, errors) = load_reporting(text, &mut rng());
         assert_eq!(
             print(&c),
-            "ASA Version 9.16(4) \n!\nhostname fw\nnames\n\n!\ninterface GigabitEthernet0/1\n nameif inside\n security-level 100\n!\nfoo bar\naccess-list a extended permit ip any any\n"
+            "ASA Version 9.16(4) \n!\nhostname fw\nnames\n\n!\ninterface GigabitEthernet0/1\n nameif inside\n security-level 100\n!\naccess-list a extended permit ip any any\n"
+        );
+        // A line of no known family is the one line left out.
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].line_no, errors[0].text.as_str()),
+            (13, "foo bar")
         );
         assert!(c.lookup(&Key::Hostname).is_some());
         assert!(
@@ -296,6 +417,48 @@ mod tests {
         assert_eq!(
             print(&c),
             "ASA Version 9.16(4) \nlogging buffered 7\ninterface Management0/0\n nameif   mgmt\n"
+        );
+    }
+
+    #[test]
+    fn typos_and_misplaced_sub_commands_are_reported_not_kept() {
+        let text = "hostname fw\nobjekt network x\n host 10.0.0.1\nobject network y\n host 10.0.0.2\n nameif inside\n!\nnameif outside\nno frobnicate\nobject-group network g\n network-object host 10.0.0.3\n port-object eq 80\n";
+        let (c, errors) = load_reporting(text, &mut rng());
+        assert_eq!(
+            print(&c),
+            "ASA Version 9.16(4) \nhostname fw\nobject network y\n host 10.0.0.2\n!\nobject-group network g\n network-object host 10.0.0.3\n"
+        );
+        let seen: Vec<(usize, &str, String)> = errors
+            .iter()
+            .map(|e| (e.line_no, e.text.as_str(), e.error.to_string()))
+            .collect();
+        let invalid = |line: &str, at: usize| CliError::invalid(line, at).to_string();
+        assert_eq!(
+            seen,
+            vec![
+                (2, "objekt network x", invalid("objekt network x", 0)),
+                // The sub-command of a refused line goes with it.
+                (3, "host 10.0.0.1", invalid("host 10.0.0.1", 0)),
+                (6, "nameif inside", invalid("nameif inside", 0)),
+                (8, "nameif outside", invalid("nameif outside", 0)),
+                (9, "no frobnicate", invalid("no frobnicate", 3)),
+                (12, "port-object eq 80", invalid("port-object eq 80", 0)),
+            ]
+        );
+        assert_eq!(
+            errors[0].to_string(),
+            "objekt network x\n^\nERROR: % Invalid input detected at '^' marker.\n*** Output from config line 2, \"objekt network x\""
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_merges_into_the_first_block() {
+        let text = "object-group network g\n network-object host 10.0.0.1\n!\nhostname fw\nobject-group network g\n network-object host 10.0.0.2\n";
+        let (c, errors) = load_reporting(text, &mut rng());
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            print(&c),
+            "ASA Version 9.16(4) \nobject-group network g\n network-object host 10.0.0.1\n network-object host 10.0.0.2\n!\nhostname fw\n"
         );
     }
 

@@ -14,6 +14,8 @@ pub mod config;
 pub mod contexts;
 pub mod entropy;
 pub mod error;
+pub mod families;
+pub mod filter;
 pub mod in_use;
 pub mod interfaces;
 pub mod load;
@@ -31,6 +33,7 @@ pub mod sections;
 pub mod session;
 pub mod setup;
 pub mod show;
+pub mod shun;
 pub mod tokens;
 
 use std::net::{IpAddr, SocketAddr};
@@ -55,6 +58,11 @@ pub const MODEL: &str = "ASAv";
 pub const SERIAL_NUMBER: &str = "9A1B2C3D4E5";
 pub const ASA_VERSION: &str = "9.16(4)";
 pub const REST_API_VERSION: &str = "7.16(1)";
+/// The user of a console session opened without a login (no local user, no
+/// `aaa authentication serial console`), as the ASA names it.
+pub const NO_LOGIN_USER: &str = "enable_1";
+/// The same session after `enable`.
+pub const NO_LOGIN_ENABLED_USER: &str = "enable_15";
 /// The hostname of an ASA whose configuration has none.
 pub const DEFAULT_HOSTNAME: &str = "ciscoasa";
 
@@ -148,6 +156,11 @@ pub struct Engine {
     pub(crate) rest_api: restapi::RestApi,
     /// disk0: as `backup` and `restore` see it.
     pub(crate) disk0: backup::Disk0,
+    /// The startup configuration's lines that boot could not apply (`show startup-config
+    /// errors`).
+    pub(crate) startup_errors: Vec<load::BootError>,
+    /// The shun table (`shun`, `show shun`): exec state, never configuration.
+    pub(crate) shuns: shun::Shuns,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -171,10 +184,10 @@ impl Engine {
         let mut rng = Entropy::from_seed(seed);
         let cache_salt: [u8; 32] = rng.bytes();
         let multiple = contexts::is_system_text(text);
-        let config = if multiple {
-            load::load(&contexts::system_text(text), &mut rng)
+        let (config, startup_errors) = if multiple {
+            load::load_reporting(&contexts::system_text(text), &mut rng)
         } else {
-            load::load(text, &mut rng)
+            load::load_reporting(text, &mut rng)
         };
         let mut engine = Engine {
             config,
@@ -189,6 +202,8 @@ impl Engine {
             modes: contexts::ModeState::default(),
             rest_api: restapi::RestApi::new(opts.flash.clone()),
             disk0: backup::Disk0::new(opts.flash.clone()),
+            startup_errors,
+            shuns: shun::Shuns::default(),
             print_cache: None,
         };
         if multiple {
@@ -231,6 +246,22 @@ impl Engine {
 
     pub fn startup_config(&self) -> &str {
         &self.startup
+    }
+
+    /// The startup configuration's lines that boot could not apply, in order.
+    pub fn startup_errors(&self) -> &[load::BootError] {
+        &self.startup_errors
+    }
+
+    /// One line for the daemon's log: how boot went.
+    pub fn boot_report(&self) -> String {
+        match self.startup_errors.len() {
+            0 => "startup-config loaded: every line applied".to_owned(),
+            n => format!(
+                "startup-config loaded: {n} line{} could not be applied (show startup-config errors)",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     }
 
     /// Live API tokens.
@@ -640,6 +671,24 @@ impl Engine {
         }
     }
 
+    /// Whether the operator console asks for a login. As an ASA's serial console, it does
+    /// only when `aaa authentication serial console` is configured or, since this console is
+    /// also reached over the network, when any local user exists; with neither, nobody could
+    /// log in.
+    pub fn console_needs_login(&self) -> bool {
+        let cfg = self.aaa_config();
+        cfg.iter().any(|(_, b)| {
+            matches!(b.head.command(), Some(Command::Username { .. }))
+                || sections::starts_with_words(&b.head.text, "aaa authentication serial console")
+        })
+    }
+
+    /// A console session opened without a login (see [`Engine::console_needs_login`]): user
+    /// exec as `enable_1`, as the ASA names it.
+    pub fn console_open(&self, source: IpAddr) -> Session {
+        Session::console(NO_LOGIN_USER, 1, source)
+    }
+
     /// `enable` on the console: the user's own password, and privilege 15.
     pub fn console_enable(
         &mut self,
@@ -647,8 +696,17 @@ impl Engine {
         password: &str,
         now: Now,
     ) -> (bool, Vec<Effect>) {
-        match self.verify_user(&session.user, password) {
+        let no_login = session.user == NO_LOGIN_USER || session.user == NO_LOGIN_ENABLED_USER;
+        let verdict = if no_login {
+            self.verify_enable_password(password).then_some(15)
+        } else {
+            self.verify_user(&session.user, password)
+        };
+        match verdict {
             Some(15) => {
+                if no_login {
+                    NO_LOGIN_ENABLED_USER.clone_into(&mut session.user);
+                }
                 session.privilege = 15;
                 session.level = SessionLevel::PrivExec;
                 let user = session.user.clone();
@@ -659,6 +717,22 @@ impl Engine {
                 (true, fx)
             }
             _ => (false, Vec::new()),
+        }
+    }
+
+    /// The `enable password` (stored as a pbkdf2 hash); with none configured, an empty
+    /// password opens privileged exec, as on an ASA.
+    fn verify_enable_password(&self, password: &str) -> bool {
+        let stored = self.aaa_config().iter().find_map(|(_, b)| {
+            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+            match words.as_slice() {
+                ["enable", "password", hash, ..] => Some((*hash).to_owned()),
+                _ => None,
+            }
+        });
+        match stored {
+            None => password.is_empty(),
+            Some(hash) => aaa::verify_pbkdf2(&hash, password),
         }
     }
 
@@ -695,6 +769,8 @@ fn log_event(ev: LogEvent) -> syslog::Message {
     syslog::Message::new(ev.message_id, level, ev.body)
 }
 
+#[cfg(test)]
+mod refusals_tests;
 #[cfg(test)]
 mod secrets_tests;
 #[cfg(test)]

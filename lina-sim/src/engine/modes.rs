@@ -28,11 +28,12 @@ pub struct Submode {
     pub last_child: Option<String>,
 }
 
-/// Words that are sub-commands of interface mode even though some are also top-level
-/// keywords (`ip address` vs `ip local pool`).
+/// The sub-commands of interface mode (some are also top-level keywords: `ip address` vs
+/// `ip local pool`). A line of another word is refused in interface mode, as on an ASA.
 const INTERFACE_WORDS: &[&str] = &[
     "authentication",
     "bfd",
+    "bridge-group",
     "channel-group",
     "ddns",
     "delay",
@@ -41,6 +42,7 @@ const INTERFACE_WORDS: &[&str] = &[
     "dhcprelay",
     "duplex",
     "flowcontrol",
+    "forward",
     "hello-interval",
     "igmp",
     "ip",
@@ -55,16 +57,26 @@ const INTERFACE_WORDS: &[&str] = &[
     "ospf",
     "pim",
     "policy-route",
+    "port-channel",
     "pppoe",
     "redundant-interface",
+    "rip",
     "security-level",
     "shutdown",
     "speed",
+    "switchport",
+    "traffic-forward",
     "vlan",
     "zone-member",
 ];
 
 const OBJECT_WORDS: &[&str] = &["description", "fqdn", "host", "nat", "range", "subnet"];
+
+/// Whether `line` (or its `no` form) starts with a sub-command word of interface mode.
+pub fn is_interface_word(line: &str) -> bool {
+    let word = key_word(line).to_ascii_lowercase();
+    INTERFACE_WORDS.contains(&word.as_str())
+}
 
 /// Whether a typed command is a sub-command of interface mode.
 pub fn is_interface_sub(cmd: &Command) -> bool {

@@ -146,6 +146,47 @@ fn simple_member(line: &str, icmp: bool) -> Result<Member, LineError> {
     }
 }
 
+/// Whether `line` reads as a sub-command of the block `head` (when `head` is one of these
+/// families; any line passes under other heads). Syntax only: references are not looked up,
+/// so a loaded configuration may name an object defined further down.
+pub fn check_member_syntax(head: &str, line: &str) -> Result<(), CliError> {
+    let Some(family) = family_of(head) else {
+        return Ok(());
+    };
+    if line.starts_with('!') {
+        return Ok(());
+    }
+    let body = match strip_words(line, "no") {
+        Some(rest) if !rest.is_empty() => rest,
+        Some(_) => return Err(CliError::Incomplete),
+        None => line,
+    };
+    if starts_with_words(body, "description") {
+        return Ok(());
+    }
+    match family {
+        Family::ServiceObject => {
+            let Some(text) = strip_words(body, "service") else {
+                return Err(CliError::invalid(line, line.len() - body.len()));
+            };
+            ServiceSpec::parse_cli(text)
+                .map(|_| ())
+                .map_err(|e| line_error(line, text, e))
+        }
+        Family::NetworkGroup => network_object_group::parse_member(body)
+            .map(|_| ())
+            .map_err(|e| line_error(line, body, e)),
+        Family::ServiceGroup(protocol) => service_group::parse_member(body, protocol)
+            .map(|_| ())
+            .map_err(|e| line_error(line, body, e)),
+        Family::ProtocolGroup | Family::IcmpGroup => {
+            simple_member(body, family == Family::IcmpGroup)
+                .map(|_| ())
+                .map_err(|e| line_error(line, body, e))
+        }
+    }
+}
+
 impl Applier<'_> {
     /// A sub-command typed in one of these blocks (`line` trimmed).
     pub fn object_group_sub(

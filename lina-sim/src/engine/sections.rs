@@ -2,6 +2,9 @@
 //! (hostname, interfaces, objects, access lists, ... service-policy, prompt). A family's rank
 //! is its position in one static table.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// The families in the order `show running-config` prints them. Longest prefix wins.
 static FAMILIES: &[&str] = &[
     "terminal",
@@ -127,13 +130,35 @@ pub fn rank_of_line(head: &str) -> u16 {
         return NONE;
     }
     let head = head.strip_prefix("no ").unwrap_or(head);
-    let mut best: Option<(usize, usize)> = None;
-    for (i, family) in FAMILIES.iter().enumerate() {
-        if starts_with_words(head, family) && best.is_none_or(|(_, len)| family.len() > len) {
-            best = Some((i, family.len()));
+    let first = head.split(' ').next().unwrap_or(head);
+    // Every family's prefix starts with its first word: only those sharing the line's first
+    // word can match, longest first.
+    by_first_word()
+        .get(first)
+        .and_then(|candidates| {
+            candidates
+                .iter()
+                .find(|(_, family)| starts_with_words(head, family))
+        })
+        .map_or(UNKNOWN, |(i, _)| *i)
+}
+
+/// The families by their first word, each list longest prefix first (boot ranks every
+/// line: a lookup, not a scan of the table).
+fn by_first_word() -> &'static HashMap<&'static str, Vec<(u16, &'static str)>> {
+    static INDEX: OnceLock<HashMap<&'static str, Vec<(u16, &'static str)>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut map: HashMap<&'static str, Vec<(u16, &'static str)>> = HashMap::new();
+        for (i, family) in FAMILIES.iter().enumerate() {
+            let first = family.split(' ').next().unwrap_or(family);
+            let rank = u16::try_from(i).unwrap_or(UNKNOWN);
+            map.entry(first).or_default().push((rank, family));
         }
-    }
-    best.map_or(UNKNOWN, |(i, _)| i as u16)
+        for candidates in map.values_mut() {
+            candidates.sort_by_key(|(_, family)| std::cmp::Reverse(family.len()));
+        }
+        map
+    })
 }
 
 /// The rank of a whole block: an `object network` block holding only `nat` lines is the
@@ -218,6 +243,41 @@ mod tests {
         assert_eq!(rank_of_line("!"), NONE);
         assert_eq!(rank_of_line(""), NONE);
         assert_eq!(rank_of_line("ASA Version 9.9"), NONE);
+    }
+
+    #[test]
+    fn the_lookup_agrees_with_a_scan_of_the_table() {
+        let scan = |head: &str| -> u16 {
+            let head = head.strip_prefix("no ").unwrap_or(head);
+            let mut best: Option<(usize, usize)> = None;
+            for (i, family) in FAMILIES.iter().enumerate() {
+                if starts_with_words(head, family) && best.is_none_or(|(_, l)| family.len() > l) {
+                    best = Some((i, family.len()));
+                }
+            }
+            best.map_or(UNKNOWN, |(i, _)| i as u16)
+        };
+        let mut lines: Vec<String> = FAMILIES.iter().map(|f| format!("{f} x")).collect();
+        lines.extend(FAMILIES.iter().map(|f| format!("no {f}")));
+        lines.extend(
+            [
+                "ip local pool p 1.1.1.1-1.1.1.9",
+                "ipv6 route outside ::/0 fe80::1",
+                "ip audit name x",
+                "names",
+                "name 1.1.1.1 h",
+                "object network o",
+                "object service s",
+                "objectx",
+                "service-policy global_policy global",
+                "service password-recovery",
+                "aaa-server R protocol radius",
+            ]
+            .map(str::to_owned),
+        );
+        for line in &lines {
+            assert_eq!(rank_of_line(line), scan(line), "{line}");
+        }
     }
 
     #[test]

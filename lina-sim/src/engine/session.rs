@@ -12,7 +12,7 @@ use syslog::Message;
 use super::apply::{Applier, Step, mask_secrets, strip_words, word_offset};
 use super::error::CliError;
 use super::modes::{self, Submode};
-use super::{Effect, Engine, Now, show};
+use super::{Effect, Engine, Now, filter, show};
 
 /// The privilege a configuration command needs.
 pub const CONFIG_PRIVILEGE: u8 = 15;
@@ -145,6 +145,11 @@ enum ExecCommand {
     BackupRestore,
     /// `more system:running-config`: the configuration with its secrets in clear.
     More,
+    /// `shun ...`, `no shun ...`, `clear shun [statistics]` (see `shun.rs`).
+    Shun,
+    /// `crypto key generate|zeroize ...`: acts on key pairs, which are not configuration lines
+    /// (this simulator keeps no key store: accepted, never stored).
+    CryptoKey,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -153,6 +158,19 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     let second = words.get(1).copied();
     if abbrev(first, "show", 2) {
         return Some(Ok(ExecCommand::Show));
+    }
+    if super::shun::parse(line).is_some() {
+        return Some(Ok(ExecCommand::Shun));
+    }
+    if first.eq_ignore_ascii_case("crypto") && second.is_some_and(|w| w.eq_ignore_ascii_case("key"))
+    {
+        return Some(match words.get(2) {
+            None => Err(CliError::Incomplete),
+            Some(w) if abbrev(w, "generate", 1) || abbrev(w, "zeroize", 1) => {
+                Ok(ExecCommand::CryptoKey)
+            }
+            Some(_) => Err(CliError::invalid(line, word_offset(line, 2))),
+        });
     }
     if cli_translator::backup::op_of(line).is_some() {
         return Some(Ok(ExecCommand::BackupRestore));
@@ -249,6 +267,20 @@ impl Engine {
         now: Now,
         in_config: bool,
     ) -> LineOutcome {
+        let first = line.split_whitespace().next().unwrap_or("");
+        if (abbrev(first, "show", 2) || first.eq_ignore_ascii_case("more")) && line.contains('|') {
+            return match filter::split(line) {
+                Ok((command, Some(f))) => {
+                    let mut out = self.exec_line(session, command, now, in_config);
+                    if out.ok {
+                        out.output = f.apply(&out.output);
+                    }
+                    out
+                }
+                Ok((command, None)) => self.exec_line(session, command, now, in_config),
+                Err(e) => LineOutcome::err(&e),
+            };
+        }
         let cmd = match exec_command(line) {
             Some(Ok(c)) => c,
             Some(Err(e)) => return LineOutcome::err(&e),
@@ -296,6 +328,34 @@ impl Engine {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 self.backup_or_restore(session, line, now)
+            }
+            ExecCommand::Shun => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                let result = match super::shun::parse(line) {
+                    Some(Ok(cmd)) => self.shuns.run(&self.config, cmd, now.unix),
+                    Some(Err(e)) => Err(e),
+                    None => Err(CliError::invalid(line, 0)),
+                };
+                match result {
+                    Ok(out) => {
+                        let mut out = LineOutcome::ok(out);
+                        out.logs.push(executed(session, line));
+                        out
+                    }
+                    Err(e) => LineOutcome::err(&e),
+                }
+            }
+            // A configuration-mode command on an ASA.
+            ExecCommand::CryptoKey if !in_config => LineOutcome::err(&CliError::invalid(line, 0)),
+            ExecCommand::CryptoKey => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                let mut out = LineOutcome::ok(crypto_key_output(line));
+                out.logs.push(executed(session, line));
+                out
             }
             ExecCommand::More => {
                 if session.privilege < CONFIG_PRIVILEGE {
@@ -435,6 +495,24 @@ impl Engine {
             }
         }
     }
+}
+
+/// What `crypto key generate rsa [label L] ...` prints (zeroize with `noconfirm` prints
+/// nothing).
+fn crypto_key_output(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    if !words.get(2).is_some_and(|w| abbrev(w, "generate", 1)) {
+        return String::new();
+    }
+    let label = words
+        .iter()
+        .position(|w| w.eq_ignore_ascii_case("label"))
+        .and_then(|i| words.get(i + 1))
+        .copied()
+        .unwrap_or("<Default-RSA-Key>");
+    format!(
+        "INFO: The name for the keys will be: {label}\nKeypair generation process begin. Please wait...\n"
+    )
 }
 
 /// 111010 for an executed command, secrets masked.

@@ -45,6 +45,11 @@ pub fn show(
         };
     }
     if abbrev(what, "startup-config", 4) {
+        if let [w] = rest
+            && abbrev(w, "errors", 1)
+        {
+            return Ok(startup_errors(engine));
+        }
         none_after(2)?;
         return Ok(mask::mask_config(engine.startup.clone()));
     }
@@ -83,6 +88,13 @@ pub fn show(
     if abbrev(what, "nat", 3) {
         none_after(2)?;
         return Ok(super::nat::show_nat(&engine.config));
+    }
+    if abbrev(what, "ssl", 3) {
+        none_after(2)?;
+        return Ok(ssl(engine));
+    }
+    if abbrev(what, "shun", 4) {
+        return engine.shuns.show(&engine.config, line, rest, now.unix);
     }
     if abbrev(what, "nameif", 4) {
         none_after(2)?;
@@ -154,6 +166,45 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
         }
     }
     mask::mask_config(out)
+}
+
+/// `show startup-config errors`: each line boot could not apply, its error as the CLI would
+/// have printed it followed by `*** Output from config line N, "<line>"`.
+fn startup_errors(engine: &Engine) -> String {
+    let mut out = String::new();
+    for e in engine.startup_errors() {
+        let _ = writeln!(out, "{e}");
+    }
+    out
+}
+
+/// `show ssl`: the protocol settings (the ASA's defaults) and the trust-point of each
+/// interface (`ssl trust-point TP IFC`).
+fn ssl(engine: &Engine) -> String {
+    let mut out = String::from(
+        "Accept connections using SSLv3 or greater and negotiate to TLSv1.2 or greater\n\
+         Start connections using TLSv1.2 and negotiate to TLSv1.2 or greater\n\
+         SSL DH Group: group14 (2048-bit modulus, FIPS)\n\
+         SSL ECDH Group: group19 (256-bit EC)\n\n\
+         SSL trust-points:\n  Self-signed (RSA 2048 bits RSA-SHA256) certificate available\n",
+    );
+    for (_, b) in engine.config.iter() {
+        let words: Vec<&str> = b.head.text.split_whitespace().collect();
+        match words.as_slice() {
+            ["ssl", "trust-point", tp] => {
+                let _ = writeln!(out, "  Default: {tp}");
+            }
+            ["ssl", "trust-point", tp, "domain", domain, ..] => {
+                let _ = writeln!(out, "  Domain {domain}: {tp}");
+            }
+            ["ssl", "trust-point", tp, ifc, ..] => {
+                let _ = writeln!(out, "  {ifc} interface: {tp}");
+            }
+            _ => {}
+        }
+    }
+    out.push_str("Certificate authentication is not enabled\n");
+    out
 }
 
 fn fqdn(engine: &Engine) -> String {

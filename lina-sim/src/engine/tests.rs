@@ -1355,6 +1355,27 @@ fn console_login_enable_and_configure() {
     assert_eq!(out, "object network o1\n host 1.2.3.4\n");
 }
 
+#[test]
+fn console_without_users_opens_without_a_login() {
+    let mut e = boot_text("hostname fw\n");
+    assert!(!e.console_needs_login());
+    let mut s = e.console_open(src());
+    assert_eq!(e.prompt(&s), "fw> ");
+    // No enable password configured: an empty one opens privileged exec.
+    assert!(!e.console_enable(&mut s, "x", now(T0)).0);
+    assert!(e.console_enable(&mut s, "", now(T0)).0);
+    assert_eq!(e.prompt(&s), "fw# ");
+    e.console_command(&mut s, "conf t", now(T0));
+    e.console_command(&mut s, "enable password S3cret-pw", now(T0));
+    let mut again = e.console_open(src());
+    assert!(!e.console_enable(&mut again, "", now(T0)).0);
+    assert!(e.console_enable(&mut again, "S3cret-pw", now(T0)).0);
+    // A local user, or `aaa authentication serial console`, brings the login back.
+    e.console_command(&mut s, "aaa authentication serial console LOCAL", now(T0));
+    assert!(e.console_needs_login());
+    assert!(boot().console_needs_login());
+}
+
 // ===== loading and printing =====
 
 #[test]

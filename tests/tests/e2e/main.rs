@@ -4,6 +4,7 @@
 mod access_rules;
 mod backup;
 mod bulk;
+mod cli_refusals;
 mod connections;
 mod contexts;
 mod injection;
