@@ -243,15 +243,25 @@ fn exec(st: &mut State, e: Exec) -> ExecResult {
                 outcomes,
                 applied: true,
                 generation: st.generation,
+                refusal: None,
             }
         }
         ExecMode::Config => {
             st.config_execs.push(e.clone());
+            if e.expected_generation.is_some_and(|g| g != st.generation) {
+                return ExecResult {
+                    outcomes: Vec::new(),
+                    applied: false,
+                    generation: st.generation,
+                    refusal: Some(cli_translator::protocol::Refusal::Stale),
+                };
+            }
             let (outcomes, applied) = run_config(st, &e.commands, e.atomic);
             ExecResult {
                 outcomes,
                 applied,
                 generation: st.generation,
+                refusal: None,
             }
         }
     }

@@ -191,6 +191,7 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
             mode: ExecMode::Exec,
             atomic: false,
             commands: vec![command.to_owned()],
+            expected_generation: None,
         })
         .await?;
     let generation = result.generation;

@@ -425,6 +425,7 @@ mod tests {
                 mode: ExecMode::Config,
                 atomic: false,
                 commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+                expected_generation: None,
             }),
             &mut conn,
             now,

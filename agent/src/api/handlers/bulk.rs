@@ -122,6 +122,7 @@ impl Stage {
             outcomes,
             applied: true,
             generation: s.next_generation,
+            refusal: None,
         }
     }
 

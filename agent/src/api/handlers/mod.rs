@@ -126,6 +126,7 @@ impl Call<'_> {
                 mode,
                 atomic,
                 commands,
+                expected_generation: None,
             })
             .await?)
     }
@@ -204,6 +205,7 @@ mod tests {
             ],
             applied: false,
             generation: 3,
+            refusal: None,
         };
         match check_applied(&cmds, &r) {
             Err(ApiError::Cli { command, output }) => {
@@ -220,12 +222,14 @@ mod tests {
             outcomes: vec![outcome(true, "")],
             applied: false,
             generation: 3,
+            refusal: None,
         };
         assert!(check_applied(&["x".to_owned()], &r).is_err());
         let r = ExecResult {
             outcomes: vec![outcome(true, "")],
             applied: true,
             generation: 4,
+            refusal: None,
         };
         assert!(check_applied(&["x".to_owned()], &r).is_ok());
     }
