@@ -29,6 +29,8 @@
 //! | `ID-MISMATCH`             | 400    | PUT/PATCH whose body names another object than the URL      |
 //! | `CLI-ERROR`               | 400    | LINA refused a command; details = LINA's output             |
 //! | `BULK-ENTRY-NOT-ALLOWED`  | 400    | a bulk entry names an endpoint a bulk cannot carry          |
+//! | `CONFIGURATION-CHANGED`   | 409    | the configuration kept moving while a write was planned; nothing applied |
+//! | `PRECONDITION-FAILED`     | 412    | `If-Match` names no current ETag of the item; nothing changed |
 //! | `SESSION-LIMIT`           | 503    | the context already holds the maximum number of tokens      |
 //! | `LINA-UNAVAILABLE`        | 503    | the LINA connection is gone (the agent is about to restart) |
 //! | `INTERNAL-ERROR`          | 500    | LINA protocol failure or an unrepresentable response header |
@@ -115,6 +117,11 @@ pub enum ApiError {
     Cli { command: String, output: String },
     /// A bulk entry for an endpoint that cannot be part of a bulk (named by its path).
     NotInBulk(String),
+    /// Every attempt of a write found that the configuration had moved since the snapshot it
+    /// was planned on (an out-of-band change each time): nothing was applied.
+    ConfigurationChanged { attempts: usize },
+    /// `If-Match` does not match the item's current ETag (given): nothing was changed.
+    PreconditionFailed { current: String },
     /// The context already holds the maximum number of token sessions.
     SessionLimit,
     /// The LINA connection failed.
@@ -134,6 +141,8 @@ impl ApiError {
             }
             ApiError::NoCredentials | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::UnknownPath(_) | ApiError::ObjectNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::ConfigurationChanged { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::SessionLimit => StatusCode::SERVICE_UNAVAILABLE,
@@ -194,6 +203,8 @@ impl ApiError {
             ApiError::Duplicate(_) => "DUPLICATE",
             ApiError::Cli { .. } => "CLI-ERROR",
             ApiError::NotInBulk(_) => "BULK-ENTRY-NOT-ALLOWED",
+            ApiError::ConfigurationChanged { .. } => "CONFIGURATION-CHANGED",
+            ApiError::PreconditionFailed { .. } => "PRECONDITION-FAILED",
             ApiError::SessionLimit => "SESSION-LIMIT",
             ApiError::Lina(LinaError::Closed) => "LINA-UNAVAILABLE",
             ApiError::Lina(_) | ApiError::LinaAnswer(_) | ApiError::BadHeaderValue(_) => {
@@ -212,6 +223,7 @@ impl ApiError {
             ApiError::JsonType { context, .. } => context.clone(),
             ApiError::ControlCharacter { path } => path.clone(),
             ApiError::Field(e) => e.attribute.clone(),
+            ApiError::PreconditionFailed { .. } => "If-Match".to_owned(),
             _ => String::new(),
         }
     }
@@ -342,6 +354,14 @@ impl fmt::Display for ApiError {
                 f,
                 "'{path}' cannot be part of a bulk request: only POST, PUT, PATCH and DELETE on configuration resources can."
             ),
+            ApiError::ConfigurationChanged { attempts } => write!(
+                f,
+                "The configuration changed while this request was being applied ({attempts} attempts); nothing was applied. Read the resource again and retry."
+            ),
+            ApiError::PreconditionFailed { current } => write!(
+                f,
+                "If-Match does not match the current ETag {current} of this resource; nothing was changed."
+            ),
             ApiError::SessionLimit => f.write_str(
                 "Maximum number of sessions reached for this context; delete a token and retry.",
             ),
@@ -469,6 +489,18 @@ mod tests {
                 "CLI-ERROR",
             ),
             (ApiError::SessionLimit, 503, "SESSION-LIMIT"),
+            (
+                ApiError::ConfigurationChanged { attempts: 4 },
+                409,
+                "CONFIGURATION-CHANGED",
+            ),
+            (
+                ApiError::PreconditionFailed {
+                    current: "\"00\"".into(),
+                },
+                412,
+                "PRECONDITION-FAILED",
+            ),
             (ApiError::BodyTooLarge(10), 413, "REQUEST-TOO-LARGE"),
             (ApiError::Lina(LinaError::Closed), 503, "LINA-UNAVAILABLE"),
             (

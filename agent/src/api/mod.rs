@@ -7,11 +7,14 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod etag;
+pub mod executor;
 pub mod handlers;
 pub mod json_body;
 pub mod links;
 pub mod multi_context;
 pub mod paging;
+pub mod plan;
 pub mod query;
 pub mod response;
 pub mod router;

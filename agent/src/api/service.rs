@@ -123,6 +123,10 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         origin,
         query,
         stage: None,
+        if_match: parts
+            .headers
+            .get(hyper::header::IF_MATCH)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     };
     if target == Target::Bulk {
         return handlers::bulk::run(&call, &body).await;

@@ -222,6 +222,7 @@ async fn show<const N: usize>(
             origin: call.origin.clone(),
             query,
             stage: call.stage,
+            if_match: None,
         };
         routed.exec(ExecMode::Exec, false, commands.clone()).await?
     };
