@@ -129,6 +129,19 @@ pub fn dry_run(commands: &[String]) -> ApiResponse {
     response::json(StatusCode::OK, &json!({ "commands": commands }))
 }
 
+/// Refuses `dryRun=true` on an endpoint that is not a configuration write (`write memory`,
+/// backup, restore): it has no lines to show without doing it.
+pub fn refuse_dry_run(call: &Call<'_>) -> Result<(), ApiError> {
+    if call.query.dry_run {
+        return Err(ApiError::BadQueryValue {
+            name: "dryRun",
+            value: "true".to_owned(),
+            expected: "false: this endpoint is not a configuration write and has no dry run",
+        });
+    }
+    Ok(())
+}
+
 /// Fails unless LINA applied the batch: with the refused command and LINA's text
 /// (`CLI-ERROR`), or as a 400 on the attribute that names the object LINA's typed refusal is
 /// about (a referenced group that does not exist).

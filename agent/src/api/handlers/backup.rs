@@ -36,6 +36,7 @@ async fn run(call: &Call<'_>, command: &BackupCommand) -> Result<ApiResponse, Ap
     if call.query.context.is_some() {
         return Err(ApiError::ContextNotSupported);
     }
+    crate::api::executor::refuse_dry_run(call)?;
     let line = command.to_string();
     let result = call.exec(ExecMode::Exec, false, vec![line.clone()]).await?;
     let outcome = result
