@@ -26,7 +26,7 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::handlers::Call;
-use super::plan::{Fidelity, Patch, Plan, Planner, Preconditions};
+use super::plan::{Fidelity, Patch, Plan, Planner};
 use super::response::{self, ApiResponse};
 use super::state::AppState;
 
@@ -36,12 +36,10 @@ pub const MAX_ATTEMPTS: usize = 4;
 /// Plans and applies one write (see the module documentation), answering the plan's response,
 /// or its lines for a dry run.
 pub async fn execute(call: &Call<'_>, planner: impl Planner) -> Result<ApiResponse, ApiError> {
-    let pre = Preconditions {
-        if_match: call.if_match.clone(),
-    };
+    let pre = &call.preconditions;
     if let Some(stage) = call.stage {
         let staged = stage.snapshot();
-        let plan = planner(&staged.config, &pre)?;
+        let plan = planner(&staged.config, pre)?;
         drop(staged);
         let (status, location) = stage.add(plan);
         return respond(status, location);
@@ -50,7 +48,7 @@ pub async fn execute(call: &Call<'_>, planner: impl Planner) -> Result<ApiRespon
     let mut wanted = call.session.generation;
     for _ in 0..MAX_ATTEMPTS {
         let snap = call.state.snapshot.at_least(wanted).await?;
-        let plan = planner(&snap.config, &pre)?;
+        let plan = planner(&snap.config, pre)?;
         if call.query.dry_run {
             return Ok(dry_run(&plan.commands));
         }

@@ -8,9 +8,11 @@ use std::fmt;
 
 use cli_translator::running::RunningConfig;
 use hyper::StatusCode;
+use hyper::header::{ETAG, HeaderMap, HeaderValue, IF_MATCH, IF_NONE_MATCH};
 
 use super::error::ApiError;
 use super::etag;
+use super::response::{self, ApiResponse};
 
 /// The change a plan makes to the snapshot once LINA applied its lines.
 pub type Patch = Box<dyn FnOnce(&mut RunningConfig) + Send>;
@@ -112,9 +114,40 @@ impl Plan {
 #[derive(Debug, Clone, Default)]
 pub struct Preconditions {
     pub if_match: Option<String>,
+    pub if_none_match: Option<String>,
 }
 
 impl Preconditions {
+    /// Reads `If-Match` and `If-None-Match` (a value that is not UTF-8 matches no tag).
+    pub fn from_headers(headers: &HeaderMap) -> Preconditions {
+        let read = |name| {
+            headers
+                .get(name)
+                .map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        };
+        Preconditions {
+            if_match: read(IF_MATCH),
+            if_none_match: read(IF_NONE_MATCH),
+        }
+    }
+
+    /// The answer to an item `GET`: 304 with the item's `ETag` when `If-None-Match` names
+    /// it, else 200 with `body` and the `ETag` of the item whose canonical configuration is
+    /// `lines`.
+    pub fn item_response(&self, body: &serde_json::Value, lines: &[String]) -> ApiResponse {
+        let tag = etag::etag_of(lines);
+        let mut response = match &self.if_none_match {
+            Some(header) if etag::if_none_match_hits(header, &tag) => {
+                response::empty(StatusCode::NOT_MODIFIED)
+            }
+            _ => response::json(StatusCode::OK, body),
+        };
+        if let Ok(value) = HeaderValue::from_str(&tag) {
+            response.headers_mut().insert(ETAG, value);
+        }
+        response
+    }
+
     /// Checks `If-Match` against the item whose canonical configuration is `lines`;
     /// a mismatch is 412 and nothing is changed.
     pub fn item(&self, lines: &[String]) -> Result<(), ApiError> {
@@ -146,16 +179,42 @@ mod tests {
         let tag = etag::etag_of(&lines);
         assert!(Preconditions::default().item(&lines).is_ok());
         for ok in [tag.clone(), "*".to_owned(), format!("\"x\", {tag}")] {
-            let p = Preconditions { if_match: Some(ok) };
+            let p = Preconditions {
+                if_match: Some(ok),
+                ..Preconditions::default()
+            };
             assert!(p.item(&lines).is_ok());
         }
         let p = Preconditions {
             if_match: Some("\"stale\"".into()),
+            ..Preconditions::default()
         };
         match p.item(&lines) {
             Err(ApiError::PreconditionFailed { current }) => assert_eq!(current, tag),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn an_item_get_carries_its_etag_and_answers_304_when_it_is_named() {
+        let lines = vec!["object network a".to_owned()];
+        let tag = etag::etag_of(&lines);
+        let body = serde_json::json!({"name": "a"});
+        let r = Preconditions::default().item_response(&body, &lines);
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()[ETAG], tag.as_str());
+        let hit = Preconditions {
+            if_none_match: Some(format!("W/{tag}")),
+            ..Preconditions::default()
+        };
+        let r = hit.item_response(&body, &lines);
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(r.headers()[ETAG], tag.as_str());
+        let miss = Preconditions {
+            if_none_match: Some("\"other\"".into()),
+            ..Preconditions::default()
+        };
+        assert_eq!(miss.item_response(&body, &lines).status(), StatusCode::OK);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::error::ApiError;
 use super::handlers::{self, Call, resource::Scope};
 use super::json_body;
 use super::links::Origin;
+use super::plan::Preconditions;
 use super::query;
 use super::response::ApiResponse;
 use super::router::{self, Target};
@@ -123,10 +124,7 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         origin,
         query,
         stage: None,
-        if_match: parts
-            .headers
-            .get(hyper::header::IF_MATCH)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        preconditions: Preconditions::from_headers(&parts.headers),
     };
     if target == Target::Bulk {
         return handlers::bulk::run(&call, &body).await;

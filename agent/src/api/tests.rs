@@ -1053,3 +1053,39 @@ async fn a_dry_run_answers_the_lines_and_applies_nothing() {
     assert_eq!(h.lina.generation(), g, "the generation did not move");
     assert!(!h.lina.object_names().contains(&"web".to_owned()));
 }
+
+#[tokio::test]
+async fn an_item_get_carries_its_etag_and_if_none_match_answers_304() {
+    let h = Harness::start().await;
+    let path = format!("{OBJECTS}/existing");
+    let r = h.send(req(Method::GET, &path)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let tag = r.header("etag").to_owned();
+    assert_eq!(
+        tag,
+        crate::api::etag::etag_of(&[
+            "object network existing".to_owned(),
+            " host 192.0.2.1".to_owned()
+        ])
+    );
+    let r = h
+        .send(req(Method::GET, &path).header("if-none-match", &tag))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header("etag"), tag);
+    // The tag a GET gave is the one a write's If-Match is checked against.
+    let r = h
+        .send(
+            req(Method::PATCH, &path)
+                .header("if-match", &tag)
+                .json(json!({"description": "d"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = h
+        .send(req(Method::GET, &path).header("if-none-match", &tag))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "the item changed");
+    assert_ne!(r.header("etag"), tag);
+}

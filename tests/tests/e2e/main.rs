@@ -17,6 +17,7 @@ mod object_groups;
 mod out_of_band;
 mod paging;
 mod privileges;
+mod races;
 mod requests;
 mod resilience;
 mod routing;

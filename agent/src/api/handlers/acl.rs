@@ -250,7 +250,9 @@ async fn get_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
         .get(acl)
         .filter(|l| !l.entries.is_empty())
         .ok_or_else(|| ApiError::ObjectNotFound(acl.to_owned()))?;
-    Ok(response::json(StatusCode::OK, &acl_json(call, l)))
+    Ok(call
+        .preconditions
+        .item_response(&acl_json(call, l), &list_lines(l)))
 }
 
 async fn delete_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
@@ -374,7 +376,9 @@ async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiRespon
         i + 1,
         is_access_rule(cfg, scope, &list.name),
     );
-    Ok(response::json(StatusCode::OK, &body))
+    Ok(call
+        .preconditions
+        .item_response(&body, &acl_cli::entry_lines(&list.name, entry)))
 }
 
 async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiResponse, ApiError> {

@@ -32,7 +32,7 @@ use super::Call;
 use crate::api::auth;
 use crate::api::error::ApiError;
 use crate::api::executor;
-use crate::api::plan::{Fidelity, Plan};
+use crate::api::plan::{Fidelity, Plan, Preconditions};
 use crate::api::query;
 use crate::api::response::{self, ApiResponse};
 use crate::api::router::{self, Target};
@@ -372,7 +372,7 @@ async fn stage_entry(
         origin: call.origin.clone(),
         query,
         stage: Some(stage),
-        if_match: None,
+        preconditions: Preconditions::default(),
     };
     let response = service::dispatch(entry, target, &method, path, body).await?;
     let location = response

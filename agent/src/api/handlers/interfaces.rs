@@ -152,9 +152,9 @@ async fn list(call: &Call<'_>, family: Family) -> Result<ApiResponse, ApiError> 
 async fn get(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let iface = find(&snap.config, family, id)?;
-    Ok(response::json(
-        StatusCode::OK,
+    Ok(call.preconditions.item_response(
         &item_json(call, &snap.config, family, iface),
+        &canonical_lines(&snap.config, iface),
     ))
 }
 
@@ -395,10 +395,10 @@ fn setup_json(call: &Call<'_>, s: Setup) -> Value {
 
 async fn get_setup(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
-    Ok(response::json(
-        StatusCode::OK,
-        &setup_json(call, snap.config.interfaces.setup),
-    ))
+    let setup = snap.config.interfaces.setup;
+    Ok(call
+        .preconditions
+        .item_response(&setup_json(call, setup), &setup_lines(setup)))
 }
 
 async fn update_setup(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {

@@ -23,6 +23,7 @@ use self::bulk::Stage;
 
 use super::error::ApiError;
 use super::links::Origin;
+use super::plan::Preconditions;
 use super::query::Query;
 use super::snapshot::Loaded;
 use super::state::AppState;
@@ -38,9 +39,10 @@ pub struct Call<'a> {
     /// Set while this call is one entry of a bulk request: reads and writes go to the
     /// bulk's staged configuration, and commands are collected for one atomic batch.
     pub stage: Option<&'a Stage>,
-    /// The request's `If-Match` header, checked by the executor's planners against the item
-    /// a `PUT`, `PATCH` or `DELETE` changes (412 when it names no current ETag).
-    pub if_match: Option<String>,
+    /// The request's `If-Match` (checked by the planners against the item a `PUT`, `PATCH`
+    /// or `DELETE` changes: 412 when it names no current ETag) and `If-None-Match` (an item
+    /// `GET` naming its current ETag answers 304).
+    pub preconditions: Preconditions,
 }
 
 impl Call<'_> {

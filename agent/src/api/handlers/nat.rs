@@ -277,10 +277,9 @@ async fn get(call: &Call<'_>, s: Section, id: &str) -> Result<ApiResponse, ApiEr
     let e = all
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    Ok(response::json(
-        StatusCode::OK,
-        &rule_json(call, cfg, s, e, i + 1),
-    ))
+    Ok(call
+        .preconditions
+        .item_response(&rule_json(call, cfg, s, e, i + 1), &rule_lines(s, e)))
 }
 
 async fn create(call: &Call<'_>, s: Section, body: &[u8]) -> Result<ApiResponse, ApiError> {

@@ -142,7 +142,9 @@ async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiE
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
     let body = item.to_json(&call.origin.item_url(R::PATH, id));
-    Ok(response::json(StatusCode::OK, &body))
+    Ok(call
+        .preconditions
+        .item_response(&body, &canonical_lines(item)))
 }
 
 /// `POST` on the collection: 201 with `Location`.

@@ -10,7 +10,7 @@ use cli_translator::resources::mgmt_access::MgmtAccess;
 use cli_translator::resources::setting::{Setting, SettingKind};
 use cli_translator::resources::timeouts::Timeouts;
 use cli_translator::running::RunningConfig;
-use hyper::{Method, StatusCode};
+use hyper::Method;
 use serde_json::Value;
 
 use super::Call;
@@ -18,7 +18,7 @@ use crate::api::error::ApiError;
 use crate::api::executor;
 use crate::api::json_body;
 use crate::api::plan::{Plan, Preconditions};
-use crate::api::response::{self, ApiResponse};
+use crate::api::response::ApiResponse;
 
 /// The verbs a setting answers.
 pub const ALLOWED: &[Method] = &[Method::GET, Method::PUT];
@@ -57,8 +57,11 @@ async fn handle_typed<S: Setting + Send + Sync + 'static>(
     match *method {
         Method::GET => {
             let snap = call.snapshot().await?;
-            let json = S::get(&snap.config).to_json(&call.origin.url(S::PATH));
-            Ok(response::json(StatusCode::OK, &json))
+            let setting = S::get(&snap.config);
+            let json = setting.to_json(&call.origin.url(S::PATH));
+            Ok(call
+                .preconditions
+                .item_response(&json, &canonical_lines(setting)))
         }
         Method::PUT => put::<S>(call, body).await,
         // The router checked the verb; this is only reached if the two disagree.
