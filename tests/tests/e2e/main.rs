@@ -4,6 +4,7 @@
 mod access_rules;
 mod backup;
 mod bulk;
+mod conditional_writes;
 mod connections;
 mod contexts;
 mod injection;
