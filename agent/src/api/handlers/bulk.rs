@@ -2,14 +2,17 @@
 //! in order and atomically, as ONE atomic batch on LINA.
 //!
 //! Each entry goes through the same routing, verb and privilege checks and handler as the
-//! request it stands for, with a [`Call`] whose [`Stage`] redirects the handler's state
-//! accessors: `snapshot()` reads the staged configuration (so an entry sees what earlier
-//! entries created), `write_lock()` does not lock again (the bulk holds the one write lock for
-//! the whole request), `configure()` appends the commands to the stage, remembering their
-//! entry, and answers a synthetic success, and `apply_write()` patches the staged copy.
-//! Once every entry is staged, all commands go to LINA as one atomic Exec; a failing command
-//! maps back to its entry. On success the staged configuration becomes the snapshot at LINA's
-//! new generation (or the snapshot is reloaded when an entry could not describe its change).
+//! request it stands for, with a [`Call`] whose [`Stage`] redirects the executor: the entry's
+//! handler plans on the staged configuration (so an entry sees what earlier entries created),
+//! and `executor::execute` folds the plan into the stage ([`Stage::add`]) instead of sending
+//! it: its commands join the batch, remembering their entry, and its patch applies to the
+//! staged copy. The bulk holds the one write lock for the whole request. Once every entry is
+//! staged, all commands go to LINA as one atomic Exec carrying the stage's base generation; a
+//! stale refusal stages the whole bulk again on a reloaded snapshot (409 after
+//! `executor::MAX_ATTEMPTS`), and a refused command maps back to its entry. On success the
+//! staged configuration becomes the snapshot at LINA's new generation (or the snapshot is
+//! reloaded when an entry could not describe its change). `?dryRun=true` stages every entry
+//! and answers their lines, sending nothing.
 //!
 //! Response `{"entryMessages":[...],"commonMessages":[...]}`, one entry message per operation:
 //! `{"method","resourceUri","status","location"?,"messages":[...]}` where `messages` holds
