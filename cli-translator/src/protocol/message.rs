@@ -137,7 +137,9 @@ pub struct ExecResult {
     pub applied: bool,
     /// The configuration generation after the batch.
     pub generation: u64,
-    /// Why the batch was not applied, typed; `None` when it was (or for a non-atomic batch).
+    /// The typed refusal: a stale batch (nothing ran), or the first refused command (which
+    /// undid an atomic batch; a non-atomic batch applied the rest). `None` when every command
+    /// ran, or when LINA has no type for the failure (the outcome's text still says why).
     pub refusal: Option<super::refusal::Refusal>,
 }
 
