@@ -40,7 +40,7 @@ use std::fmt;
 use bytes::Bytes;
 use cli_translator::resources::{FieldError, FieldProblem};
 use http_body_util::Full;
-use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{ALLOW, CONTENT_TYPE, ETAG, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{Method, Response, StatusCode};
 use serde_json::json;
 
@@ -248,6 +248,12 @@ impl ApiError {
         match &self {
             ApiError::NoCredentials | ApiError::BadCredentials => {
                 headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+            }
+            ApiError::PreconditionFailed { current } => {
+                // The tag the item has now, so a client can read and decide again.
+                if let Ok(v) = HeaderValue::from_str(current) {
+                    headers.insert(ETAG, v);
+                }
             }
             ApiError::MethodNotAllowed { allow, .. } => {
                 let list: Vec<&str> = allow.iter().map(Method::as_str).collect();
@@ -518,6 +524,19 @@ mod tests {
             assert_eq!(e.status().as_u16(), status, "{e:?}");
             assert_eq!(e.code(), code, "{e:?}");
         }
+    }
+
+    #[test]
+    fn a_failed_precondition_carries_the_current_etag() {
+        let resp = ApiError::PreconditionFailed {
+            current: "\"0123\"".into(),
+        }
+        .into_response();
+        assert_eq!(resp.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(resp.headers()[ETAG], "\"0123\"");
+        let body = body_of(resp);
+        assert_eq!(body["messages"][0]["code"], "PRECONDITION-FAILED");
+        assert_eq!(body["messages"][0]["context"], "If-Match");
     }
 
     #[test]
