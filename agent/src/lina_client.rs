@@ -503,6 +503,7 @@ mod tests {
             mode: cli_translator::protocol::ExecMode::Exec,
             atomic: false,
             commands: vec!["show version".into()],
+            expected_generation: None,
         }
     }
 

@@ -1092,6 +1092,7 @@ mod tests {
             mode: ExecMode::Config,
             atomic: true,
             commands: vec![command.into()],
+            expected_generation: None,
         };
         for (command, pushed) in [
             ("no rest-api agent", AgentControl::Stop),

@@ -61,6 +61,7 @@ fn exec(
         mode,
         atomic: true,
         commands: vec![command.to_owned()],
+        expected_generation: None,
     });
     engine.handle(message, conn, Now::from_secs(NOW)).0
 }

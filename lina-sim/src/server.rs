@@ -350,6 +350,7 @@ mod tests {
                     mode: ExecMode::Config,
                     atomic: true,
                     commands: vec!["hostname pushed".into()],
+                    expected_generation: None,
                 }),
             )
             .await;

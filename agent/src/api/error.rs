@@ -29,6 +29,8 @@
 //! | `ID-MISMATCH`             | 400    | PUT/PATCH whose body names another object than the URL      |
 //! | `CLI-ERROR`               | 400    | LINA refused a command; details = LINA's output             |
 //! | `BULK-ENTRY-NOT-ALLOWED`  | 400    | a bulk entry names an endpoint a bulk cannot carry          |
+//! | `CONFIGURATION-CHANGED`   | 409    | the configuration kept moving while a write was planned; nothing applied |
+//! | `PRECONDITION-FAILED`     | 412    | `If-Match` names no current ETag of the item; nothing changed |
 //! | `SESSION-LIMIT`           | 503    | the context already holds the maximum number of tokens      |
 //! | `LINA-UNAVAILABLE`        | 503    | the LINA connection is gone (the agent is about to restart) |
 //! | `INTERNAL-ERROR`          | 500    | LINA protocol failure or an unrepresentable response header |
@@ -38,7 +40,7 @@ use std::fmt;
 use bytes::Bytes;
 use cli_translator::resources::{FieldError, FieldProblem};
 use http_body_util::Full;
-use hyper::header::{ALLOW, CONTENT_TYPE, HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::{ALLOW, CONTENT_TYPE, ETAG, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{Method, Response, StatusCode};
 use serde_json::json;
 
@@ -117,6 +119,11 @@ pub enum ApiError {
     Cli { command: String, output: String },
     /// A bulk entry for an endpoint that cannot be part of a bulk (named by its path).
     NotInBulk(String),
+    /// Every attempt of a write found that the configuration had moved since the snapshot it
+    /// was planned on (an out-of-band change each time): nothing was applied.
+    ConfigurationChanged { attempts: usize },
+    /// `If-Match` does not match the item's current ETag (given): nothing was changed.
+    PreconditionFailed { current: String },
     /// The context already holds the maximum number of token sessions.
     SessionLimit,
     /// The LINA connection failed.
@@ -136,6 +143,8 @@ impl ApiError {
             }
             ApiError::NoCredentials | ApiError::BadCredentials => StatusCode::UNAUTHORIZED,
             ApiError::UnknownPath(_) | ApiError::ObjectNotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::ConfigurationChanged { .. } => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BodyTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::SessionLimit => StatusCode::SERVICE_UNAVAILABLE,
@@ -197,6 +206,8 @@ impl ApiError {
             ApiError::Duplicate(_) => "DUPLICATE",
             ApiError::Cli { .. } => "CLI-ERROR",
             ApiError::NotInBulk(_) => "BULK-ENTRY-NOT-ALLOWED",
+            ApiError::ConfigurationChanged { .. } => "CONFIGURATION-CHANGED",
+            ApiError::PreconditionFailed { .. } => "PRECONDITION-FAILED",
             ApiError::SessionLimit => "SESSION-LIMIT",
             ApiError::Lina(LinaError::Closed) => "LINA-UNAVAILABLE",
             ApiError::Lina(_) | ApiError::LinaAnswer(_) | ApiError::BadHeaderValue(_) => {
@@ -216,6 +227,7 @@ impl ApiError {
             ApiError::Schema(m) => m.at.clone(),
             ApiError::ControlCharacter { path } => path.clone(),
             ApiError::Field(e) => e.attribute.clone(),
+            ApiError::PreconditionFailed { .. } => "If-Match".to_owned(),
             _ => String::new(),
         }
     }
@@ -240,6 +252,12 @@ impl ApiError {
         match &self {
             ApiError::NoCredentials | ApiError::BadCredentials => {
                 headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static(REALM));
+            }
+            ApiError::PreconditionFailed { current } => {
+                // The tag the item has now, so a client can read and decide again.
+                if let Ok(v) = HeaderValue::from_str(current) {
+                    headers.insert(ETAG, v);
+                }
             }
             ApiError::MethodNotAllowed { allow, .. } => {
                 let list: Vec<&str> = allow.iter().map(Method::as_str).collect();
@@ -352,6 +370,14 @@ impl fmt::Display for ApiError {
             ApiError::NotInBulk(path) => write!(
                 f,
                 "'{path}' cannot be part of a bulk request: only POST, PUT, PATCH and DELETE on configuration resources can."
+            ),
+            ApiError::ConfigurationChanged { attempts } => write!(
+                f,
+                "The configuration changed while this request was being applied ({attempts} attempts); nothing was applied. Read the resource again and retry."
+            ),
+            ApiError::PreconditionFailed { current } => write!(
+                f,
+                "If-Match does not match the current ETag {current} of this resource; nothing was changed."
             ),
             ApiError::SessionLimit => f.write_str(
                 "Maximum number of sessions reached for this context; delete a token and retry.",
@@ -480,6 +506,18 @@ mod tests {
                 "CLI-ERROR",
             ),
             (ApiError::SessionLimit, 503, "SESSION-LIMIT"),
+            (
+                ApiError::ConfigurationChanged { attempts: 4 },
+                409,
+                "CONFIGURATION-CHANGED",
+            ),
+            (
+                ApiError::PreconditionFailed {
+                    current: "\"00\"".into(),
+                },
+                412,
+                "PRECONDITION-FAILED",
+            ),
             (ApiError::BodyTooLarge(10), 413, "REQUEST-TOO-LARGE"),
             (ApiError::Lina(LinaError::Closed), 503, "LINA-UNAVAILABLE"),
             (
@@ -497,6 +535,19 @@ mod tests {
             assert_eq!(e.status().as_u16(), status, "{e:?}");
             assert_eq!(e.code(), code, "{e:?}");
         }
+    }
+
+    #[test]
+    fn a_failed_precondition_carries_the_current_etag() {
+        let resp = ApiError::PreconditionFailed {
+            current: "\"0123\"".into(),
+        }
+        .into_response();
+        assert_eq!(resp.status(), StatusCode::PRECONDITION_FAILED);
+        assert_eq!(resp.headers()[ETAG], "\"0123\"");
+        let body = body_of(resp);
+        assert_eq!(body["messages"][0]["code"], "PRECONDITION-FAILED");
+        assert_eq!(body["messages"][0]["context"], "If-Match");
     }
 
     #[test]

@@ -37,6 +37,8 @@ struct State {
     generation: u64,
     show_run_count: usize,
     config_execs: Vec<Exec>,
+    /// Conditional batches still to be preceded by an out-of-band change (a generation bump).
+    moves_before_writes: usize,
     subscribers: Vec<mpsc::UnboundedSender<u64>>,
 }
 
@@ -91,6 +93,17 @@ impl FakeLina {
         let mut st = self.lock();
         let (_, applied) = run_config(&mut st, &cmds, true);
         assert!(applied, "out-of-band change failed");
+    }
+
+    /// Makes the configuration move (as a console change would) just before each of the next
+    /// `n` conditional batches is checked, so each is refused as stale.
+    pub fn move_before_writes(&self, n: usize) {
+        self.lock().moves_before_writes = n;
+    }
+
+    /// The generation now.
+    pub fn generation(&self) -> u64 {
+        self.lock().generation
     }
 
     pub fn show_run_count(&self) -> usize {
@@ -243,15 +256,31 @@ fn exec(st: &mut State, e: Exec) -> ExecResult {
                 outcomes,
                 applied: true,
                 generation: st.generation,
+                refusal: None,
             }
         }
         ExecMode::Config => {
             st.config_execs.push(e.clone());
+            if e.expected_generation.is_some() && st.moves_before_writes > 0 {
+                st.moves_before_writes -= 1;
+                st.generation += 1;
+                let g = st.generation;
+                st.subscribers.retain(|s| s.send(g).is_ok());
+            }
+            if e.expected_generation.is_some_and(|g| g != st.generation) {
+                return ExecResult {
+                    outcomes: Vec::new(),
+                    applied: false,
+                    generation: st.generation,
+                    refusal: Some(cli_translator::protocol::Refusal::Stale),
+                };
+            }
             let (outcomes, applied) = run_config(st, &e.commands, e.atomic);
             ExecResult {
                 outcomes,
                 applied,
                 generation: st.generation,
+                refusal: None,
             }
         }
     }

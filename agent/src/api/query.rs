@@ -1,5 +1,6 @@
-//! Query-string checking: only `offset`, `limit` (non-negative integers) and `context`
-//! (a security context name) are known; anything else is refused with 400 naming it.
+//! Query-string checking: only `offset`, `limit` (non-negative integers), `context`
+//! (a security context name) and `dryRun` (`true` or `false`) are known; anything else is
+//! refused with 400 naming it.
 
 use percent_encoding::percent_decode_str;
 
@@ -11,6 +12,8 @@ pub struct Query {
     pub offset: Option<usize>,
     pub limit: Option<usize>,
     pub context: Option<String>,
+    /// `dryRun=true`: a write answers the CLI lines it would send and applies nothing.
+    pub dry_run: bool,
 }
 
 /// Parses and checks a raw query string (the part after `?`, undecoded).
@@ -36,6 +39,19 @@ pub fn parse(raw: Option<&str>) -> Result<Query, ApiError> {
                     });
                 }
                 query.context = Some(value);
+            }
+            "dryRun" => {
+                query.dry_run = match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(ApiError::BadQueryValue {
+                            name: "dryRun",
+                            value,
+                            expected: "true or false",
+                        });
+                    }
+                }
             }
             _ => return Err(ApiError::UnknownQueryParameter(name)),
         }
@@ -105,6 +121,18 @@ mod tests {
                 .offset,
             Some(usize::MAX)
         );
+    }
+
+    #[test]
+    fn reads_dry_run_as_a_boolean() {
+        assert!(parse(Some("dryRun=true")).unwrap().dry_run);
+        assert!(parse(Some("dryRun=TRUE")).unwrap().dry_run);
+        assert!(!parse(Some("dryRun=false")).unwrap().dry_run);
+        assert!(!parse(None).unwrap().dry_run);
+        assert!(matches!(
+            parse(Some("dryRun=yes")),
+            Err(ApiError::BadQueryValue { name: "dryRun", .. })
+        ));
     }
 
     #[test]

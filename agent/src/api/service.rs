@@ -15,6 +15,7 @@ use super::error::ApiError;
 use super::handlers::{self, Call, resource::Scope};
 use super::json_body;
 use super::links::Origin;
+use super::plan::Preconditions;
 use super::query;
 use super::response::ApiResponse;
 use super::router::{self, Target};
@@ -138,6 +139,7 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
         origin,
         query,
         stage: None,
+        preconditions: Preconditions::from_headers(&parts.headers),
     };
     if target == Target::Bulk {
         return handlers::bulk::run(&call, &body).await;

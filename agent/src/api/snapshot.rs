@@ -3,8 +3,9 @@
 //! Reads are served from the snapshot when the generation LINA reported with the request's
 //! authentication is not newer; otherwise the snapshot is reloaded first (`show
 //! running-config`, run as the agent's own identity), with concurrent requests waiting for one
-//! reload. A write that LINA applied as exactly the next generation is patched in place
-//! instead of reloading; any other write marks the snapshot stale.
+//! reload. A write that LINA applied as exactly the next generation after the one it was
+//! planned on, while the snapshot still reflects that one, is patched in place instead of
+//! reloading; any other write marks the snapshot stale.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -107,15 +108,17 @@ impl Snapshot {
         (!cur.stale && cur.loaded.generation >= generation).then(|| cur.loaded.clone())
     }
 
-    /// Records a write LINA applied, leaving the configuration at generation `after`:
-    /// patched in place with `edit` when `after` is the very next generation, ignored when the
-    /// snapshot already reflects it, and marked stale otherwise.
-    pub fn apply_write(&self, after: u64, edit: impl FnOnce(&mut RunningConfig)) {
+    /// Records a write LINA applied on generation `base` (its batch carried that expected
+    /// generation), leaving the configuration at generation `after`: patched in place with
+    /// `edit` when the snapshot still reflects `base` and `after` is the very next generation
+    /// (so the patched snapshot is exactly LINA's configuration), ignored when the snapshot
+    /// already reflects `after`, and marked stale otherwise.
+    pub fn apply_write(&self, base: u64, after: u64, edit: impl FnOnce(&mut RunningConfig)) {
         let mut cur = self.lock();
         if cur.stale || cur.loaded.generation >= after {
             return;
         }
-        if cur.loaded.generation.checked_add(1) == Some(after) {
+        if cur.loaded.generation == base && base.checked_add(1) == Some(after) {
             let loaded = Arc::make_mut(&mut cur.loaded);
             edit(&mut loaded.config);
             loaded.generation = after;
@@ -191,6 +194,7 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
             mode: ExecMode::Exec,
             atomic: false,
             commands: vec![command.to_owned()],
+            expected_generation: None,
         })
         .await?;
     let generation = result.generation;

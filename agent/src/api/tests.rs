@@ -949,3 +949,202 @@ async fn futures_join_all<F: std::future::Future>(
     .await;
     outputs.into_iter().flatten().collect()
 }
+
+#[tokio::test]
+async fn a_stale_plan_is_planned_again_on_the_reloaded_snapshot() {
+    let h = Harness::start().await;
+    let g = h.lina.generation();
+    h.lina.move_before_writes(1);
+    let r = h.create("again", "10.7.0.1").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    let execs = h.lina.config_execs();
+    assert_eq!(execs.len(), 2, "refused once as stale, then applied");
+    assert_eq!(execs[0].expected_generation, Some(g));
+    assert_eq!(execs[1].expected_generation, Some(g + 1));
+    assert!(h.lina.object_names().contains(&"again".to_owned()));
+    let r = h.send(req(Method::GET, &format!("{OBJECTS}/again"))).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_configuration_that_keeps_moving_answers_409_and_applies_nothing() {
+    let h = Harness::start().await;
+    h.lina.move_before_writes(100);
+    let r = h
+        .send(
+            req(Method::PATCH, &format!("{OBJECTS}/existing"))
+                .json(json!({"description": "never"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.code(), "CONFIGURATION-CHANGED");
+    assert_eq!(
+        h.lina.config_execs().len(),
+        crate::api::executor::MAX_ATTEMPTS
+    );
+    h.lina.move_before_writes(0);
+    let r = h
+        .send(req(Method::GET, &format!("{OBJECTS}/existing")))
+        .await;
+    assert!(r.json().get("description").is_none(), "{}", r.json());
+
+    // A bulk is staged again on each stale refusal, then answered 409 too.
+    h.lina.move_before_writes(100);
+    let ops = json!([{"method": "DELETE", "resourceUri": format!("{OBJECTS}/existing")}]);
+    let r = h.send(req(Method::POST, "/api").json(ops)).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(h.lina.object_names().contains(&"existing".to_owned()));
+}
+
+#[tokio::test]
+async fn if_match_must_name_the_current_etag() {
+    let h = Harness::start().await;
+    let path = format!("{OBJECTS}/existing");
+    let current = crate::api::etag::etag_of(&[
+        "object network existing".to_owned(),
+        " host 192.0.2.1".to_owned(),
+    ]);
+    for verb in [Method::PUT, Method::PATCH, Method::DELETE] {
+        let r = h
+            .send(
+                req(verb.clone(), &path)
+                    .header("if-match", "\"0000\"")
+                    .json(json!({"name": "existing", "host": {"kind": "IPv4Address", "value": "192.0.2.9"}})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED, "{verb}");
+        assert_eq!(r.code(), "PRECONDITION-FAILED");
+        assert_eq!(r.message()["context"], "If-Match");
+        assert!(
+            r.message()["details"]
+                .as_str()
+                .is_some_and(|d| d.contains(&current)),
+            "{}",
+            r.json()
+        );
+    }
+    assert!(h.lina.config_execs().is_empty(), "nothing was sent");
+    let r = h
+        .send(
+            req(Method::PATCH, &path)
+                .header("if-match", &format!("\"x\", {current}"))
+                .json(json!({"description": "matched"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    // The item changed: the old tag no longer matches, `*` does.
+    let r = h
+        .send(req(Method::DELETE, &path).header("if-match", &current))
+        .await;
+    assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
+    let r = h
+        .send(req(Method::DELETE, &path).header("if-match", "*"))
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    // A missing item is 404 whatever If-Match says.
+    let r = h
+        .send(req(Method::DELETE, &path).header("if-match", "*"))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_dry_run_answers_the_lines_and_applies_nothing() {
+    let h = Harness::start().await;
+    let g = h.lina.generation();
+    let r = h
+        .send(
+            req(Method::POST, &format!("{OBJECTS}?dryRun=true")).json(json!({
+                "kind": "object#NetworkObj", "name": "web",
+                "host": {"kind": "IPv4Address", "value": "10.0.0.10"}
+            })),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.json(),
+        json!({"commands": ["object network web", " host 10.0.0.10"]})
+    );
+    // Checks still run: a duplicate is refused as it would be.
+    let r = h
+        .send(
+            req(Method::POST, &format!("{OBJECTS}?dryRun=true")).json(json!({
+                "name": "existing", "host": {"kind": "IPv4Address", "value": "10.0.0.10"}
+            })),
+        )
+        .await;
+    assert_eq!(r.code(), "DUPLICATE");
+    let r = h
+        .send(req(
+            Method::DELETE,
+            &format!("{OBJECTS}/existing?dryRun=true"),
+        ))
+        .await;
+    assert_eq!(
+        r.json(),
+        json!({"commands": ["no object network existing"]})
+    );
+    let ops = json!([
+        {"method": "POST", "resourceUri": OBJECTS,
+         "data": {"name": "b1", "host": {"kind": "IPv4Address", "value": "10.1.0.1"}}},
+        {"method": "PATCH", "resourceUri": format!("{OBJECTS}/b1"), "data": {"description": "d"}},
+    ]);
+    let r = h
+        .send(req(Method::POST, "/api?dryRun=true").json(ops))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json());
+    let body = r.json();
+    assert_eq!(body["entryMessages"][0]["status"], 201);
+    assert_eq!(body["entryMessages"][1]["status"], 204);
+    assert_eq!(body["commonMessages"][0]["code"], "BULK-DRY-RUN");
+    assert_eq!(
+        body["commands"],
+        json!([
+            ["object network b1", " host 10.1.0.1"],
+            ["object network b1", " description d"]
+        ])
+    );
+    let r = h
+        .send(req(Method::POST, "/api/commands/writemem?dryRun=true"))
+        .await;
+    assert_eq!(r.code(), "INVALID-QUERY-PARAMETER");
+    assert!(h.lina.config_execs().is_empty(), "nothing was sent");
+    assert_eq!(h.lina.generation(), g, "the generation did not move");
+    assert!(!h.lina.object_names().contains(&"web".to_owned()));
+}
+
+#[tokio::test]
+async fn an_item_get_carries_its_etag_and_if_none_match_answers_304() {
+    let h = Harness::start().await;
+    let path = format!("{OBJECTS}/existing");
+    let r = h.send(req(Method::GET, &path)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let tag = r.header("etag").to_owned();
+    assert_eq!(
+        tag,
+        crate::api::etag::etag_of(&[
+            "object network existing".to_owned(),
+            " host 192.0.2.1".to_owned()
+        ])
+    );
+    let r = h
+        .send(req(Method::GET, &path).header("if-none-match", &tag))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.body.is_empty());
+    assert_eq!(r.header("etag"), tag);
+    // The tag a GET gave is the one a write's If-Match is checked against.
+    let r = h
+        .send(
+            req(Method::PATCH, &path)
+                .header("if-match", &tag)
+                .json(json!({"description": "d"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = h
+        .send(req(Method::GET, &path).header("if-none-match", &tag))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "the item changed");
+    assert_ne!(r.header("etag"), tag);
+}

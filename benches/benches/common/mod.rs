@@ -32,6 +32,7 @@ pub fn exec(engine: &mut Engine, conn: &mut ConnState, commands: Vec<String>) ->
         mode: ExecMode::Config,
         atomic: true,
         commands,
+        expected_generation: None,
     });
     matches!(
         engine.handle(message, conn, Now::from_secs(NOW)).0,

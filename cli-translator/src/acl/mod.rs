@@ -1,6 +1,7 @@
 //! Extended (and standard) access lists, their entries and access groups: grammar, JSON and the snapshot model.
 
 pub mod ace;
+pub mod cli;
 pub mod group;
 pub mod json;
 pub mod lists;

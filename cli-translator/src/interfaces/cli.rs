@@ -386,6 +386,25 @@ pub fn create(new: &Interface, mtu: u16) -> Vec<String> {
     out
 }
 
+/// The lines turning the `same-security-traffic` setup `old` into `new`:
+/// `[no] same-security-traffic permit inter-interface|intra-interface`, only for what changes.
+pub fn setup(old: super::Setup, new: super::Setup) -> Vec<String> {
+    let mut out = Vec::new();
+    for (was, wanted, words) in [
+        (old.inter_interface, new.inter_interface, "inter-interface"),
+        (old.intra_interface, new.intra_interface, "intra-interface"),
+    ] {
+        if was != wanted {
+            out.push(if wanted {
+                format!("same-security-traffic permit {words}")
+            } else {
+                format!("no same-security-traffic permit {words}")
+            });
+        }
+    }
+    out
+}
+
 /// The batch deleting a logical interface (its `mtu` line first).
 pub fn delete(old: &Interface, old_mtu_line: Option<u16>) -> Vec<String> {
     let mut out = Vec::new();
@@ -404,6 +423,24 @@ mod tests {
     use super::*;
     use crate::interfaces::model::{ChannelGroup, MacAddress, TrafficModule};
     use crate::interfaces::nd_prefix::{NdPrefix, PrefixTarget};
+
+    #[test]
+    fn setup_sends_only_what_changes() {
+        let off = crate::interfaces::Setup::default();
+        let inter = crate::interfaces::Setup {
+            inter_interface: true,
+            intra_interface: false,
+        };
+        assert_eq!(
+            setup(off, inter),
+            ["same-security-traffic permit inter-interface"]
+        );
+        assert_eq!(
+            setup(inter, off),
+            ["no same-security-traffic permit inter-interface"]
+        );
+        assert!(setup(inter, inter).is_empty());
+    }
 
     fn gi1() -> Interface {
         Interface::unconfigured("GigabitEthernet0/1")

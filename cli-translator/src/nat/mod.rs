@@ -1,6 +1,7 @@
 //! NAT rules (object NAT and twice NAT in their three sections): grammar, JSON and the
 //! snapshot model.
 
+pub mod cli;
 pub mod json;
 pub mod rule;
 pub mod rules;

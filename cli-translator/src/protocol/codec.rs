@@ -83,6 +83,16 @@ impl Writer {
             None => self.bool(false),
         }
     }
+    /// `opt<u64>`: a `bool`, then the value when true.
+    pub fn opt_u64(&mut self, v: Option<u64>) {
+        match v {
+            Some(v) => {
+                self.bool(true);
+                self.u64(v);
+            }
+            None => self.bool(false),
+        }
+    }
     pub fn strs(&mut self, items: &[String]) {
         self.u32(items.len() as u32);
         for s in items {
@@ -160,6 +170,18 @@ impl<'a> Reader<'a> {
         } else {
             Ok(None)
         }
+    }
+    pub fn opt_u64(&mut self, field: &'static str) -> Result<Option<u64>, DecodeError> {
+        if self.bool(field)? {
+            Ok(Some(self.u64(field)?))
+        } else {
+            Ok(None)
+        }
+    }
+    /// Whether every byte was read: a field added at the end of a message is absent when a
+    /// peer that predates it sent the message.
+    pub fn at_end(&self) -> bool {
+        self.rest.is_empty()
     }
     pub fn strs(&mut self, field: &'static str) -> Result<Vec<String>, DecodeError> {
         let count = self.count(field, 4)?;

@@ -117,6 +117,9 @@ pub struct Exec {
     /// All or nothing: if one command fails, none of the batch's changes remain.
     pub atomic: bool,
     pub commands: Vec<String>,
+    /// Apply only if the configuration generation is still this one (the generation the
+    /// batch was planned on); otherwise nothing runs and the result is `Refusal::Stale`.
+    pub expected_generation: Option<u64>,
 }
 
 /// What one command of a batch printed.
@@ -134,6 +137,10 @@ pub struct ExecResult {
     pub applied: bool,
     /// The configuration generation after the batch.
     pub generation: u64,
+    /// The typed refusal: a stale batch (nothing ran), or the first refused command (which
+    /// undid an atomic batch; a non-atomic batch applied the rest). `None` when every command
+    /// ran, or when LINA has no type for the failure (the outcome's text still says why).
+    pub refusal: Option<super::refusal::Refusal>,
 }
 
 /// An event for LINA's syslog, already formatted by the sender from the catalogue.
@@ -327,6 +334,11 @@ impl Message {
                 },
                 atomic: r.bool("atomic")?,
                 commands: r.strs("commands")?,
+                expected_generation: if r.at_end() {
+                    None
+                } else {
+                    r.opt_u64("expected_generation")?
+                },
             }),
             kind::SUBSCRIBE => Message::Subscribe,
             kind::WATCH_AGENT => Message::WatchAgent,
@@ -406,6 +418,11 @@ impl Message {
                     outcomes,
                     applied: r.bool("applied")?,
                     generation: r.u64("generation")?,
+                    refusal: if r.at_end() {
+                        None
+                    } else {
+                        super::refusal::read(&mut r)?
+                    },
                 })
             }
             kind::GENERATION => Message::Generation(r.u64("generation")?),
@@ -496,6 +513,7 @@ impl Message {
                 });
                 w.bool(e.atomic);
                 w.strs(&e.commands);
+                w.opt_u64(e.expected_generation);
             }
             Message::Subscribe | Message::LogAck | Message::WatchAgent => {}
             Message::Log(l) => {
@@ -547,6 +565,7 @@ impl Message {
                 }
                 w.bool(e.applied);
                 w.u64(e.generation);
+                super::refusal::write(w, e.refusal.as_ref());
             }
             Message::Generation(g) => w.u64(*g),
             Message::Debug(d) => {
@@ -625,6 +644,25 @@ mod tests {
         ]
     }
 
+    fn refusal() -> impl Strategy<Value = Option<crate::protocol::Refusal>> {
+        use crate::protocol::{Refusal, RefusalKind};
+        proptest::option::of(prop_oneof![
+            Just(Refusal::Stale),
+            (
+                any::<u32>(),
+                0u8..6,
+                proptest::option::of(".*"),
+                proptest::option::of(".*")
+            )
+                .prop_map(|(index, k, object, by)| Refusal::Command {
+                    index,
+                    kind: RefusalKind::from_code(k).unwrap_or(RefusalKind::Other),
+                    object,
+                    by,
+                }),
+        ])
+    }
+
     fn message() -> impl Strategy<Value = Message> {
         prop_oneof![
             (any::<u8>(), ".*").prop_map(|(version, peer)| Message::Hello { version, peer }),
@@ -666,24 +704,33 @@ mod tests {
                 proptest::option::of(".*"),
                 any::<bool>(),
                 any::<bool>(),
-                proptest::collection::vec(".*", 0..5)
+                proptest::collection::vec(".*", 0..5),
+                proptest::option::of(any::<u64>())
             )
                 .prop_map(
-                    |(user, privilege, source, context, config, atomic, commands)| Message::Exec(
-                        Exec {
-                            user,
-                            privilege,
-                            source,
-                            context,
-                            mode: if config {
-                                ExecMode::Config
-                            } else {
-                                ExecMode::Exec
-                            },
-                            atomic,
-                            commands,
-                        }
-                    )
+                    |(
+                        user,
+                        privilege,
+                        source,
+                        context,
+                        config,
+                        atomic,
+                        commands,
+                        expected_generation,
+                    )| Message::Exec(Exec {
+                        user,
+                        privilege,
+                        source,
+                        context,
+                        mode: if config {
+                            ExecMode::Config
+                        } else {
+                            ExecMode::Exec
+                        },
+                        atomic,
+                        commands,
+                        expected_generation,
+                    })
                 ),
             Just(Message::Subscribe),
             Just(Message::WatchAgent),
@@ -732,9 +779,10 @@ mod tests {
             (
                 proptest::collection::vec((any::<bool>(), ".*"), 0..5),
                 any::<bool>(),
-                any::<u64>()
+                any::<u64>(),
+                refusal()
             )
-                .prop_map(|(o, applied, generation)| {
+                .prop_map(|(o, applied, generation, refusal)| {
                     Message::ExecResult(ExecResult {
                         outcomes: o
                             .into_iter()
@@ -742,6 +790,7 @@ mod tests {
                             .collect(),
                         applied,
                         generation,
+                        refusal,
                     })
                 }),
             any::<u64>().prop_map(Message::Generation),
@@ -776,6 +825,66 @@ mod tests {
         #[test]
         fn arbitrary_payloads_never_panic(kind in any::<u8>(), payload in proptest::collection::vec(any::<u8>(), 0..256)) {
             let _ = Message::from_frame(&Frame { kind, request_id: 1, payload: Bytes::from(payload) });
+        }
+    }
+
+    #[test]
+    fn an_exec_and_its_result_from_a_peer_without_the_newer_fields_decode() {
+        let mut w = Writer::new();
+        w.str("u");
+        w.u8(15);
+        w.str("127.0.0.1");
+        w.opt_str(None);
+        w.u8(1);
+        w.bool(true);
+        w.strs(&["hostname a".to_owned()]);
+        let frame = Frame {
+            kind: kind::EXEC,
+            request_id: 1,
+            payload: Bytes::from(w.finish()),
+        };
+        match Message::from_frame(&frame) {
+            Ok(Message::Exec(e)) => assert_eq!(e.expected_generation, None),
+            other => panic!("{other:?}"),
+        }
+        let mut w = Writer::new();
+        w.u32(0);
+        w.bool(true);
+        w.u64(9);
+        let frame = Frame {
+            kind: kind::EXEC_RESULT,
+            request_id: 1,
+            payload: Bytes::from(w.finish()),
+        };
+        match Message::from_frame(&frame) {
+            Ok(Message::ExecResult(r)) => {
+                assert_eq!(r.refusal, None);
+                assert_eq!(r.generation, 9);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_stale_refusal_and_a_typed_command_refusal_round_trip() {
+        use crate::protocol::{Refusal, RefusalKind};
+        for refusal in [
+            Refusal::Stale,
+            Refusal::Command {
+                index: 2,
+                kind: RefusalKind::InUse,
+                object: Some("web".into()),
+                by: Some("access-list a".into()),
+            },
+        ] {
+            let msg = Message::ExecResult(ExecResult {
+                outcomes: vec![],
+                applied: false,
+                generation: 4,
+                refusal: Some(refusal),
+            });
+            let frame = msg.to_frame(3).unwrap();
+            assert_eq!(Message::from_frame(&frame).unwrap(), msg);
         }
     }
 

@@ -7,8 +7,10 @@ pub mod codec;
 pub mod control;
 pub mod frame;
 pub mod message;
+pub mod refusal;
 
 pub use codec::DecodeError;
 pub use control::{AgentControl, DebugCategory, DebugLevel, DebugLine, DebugSet};
 pub use frame::{Frame, FrameError, MAX_PAYLOAD, PROTOCOL_VERSION};
 pub use message::*;
+pub use refusal::{Refusal, RefusalKind};

@@ -203,6 +203,7 @@ impl Engine {
             output,
             logs: Vec::new(),
             effects: vec![Effect::WriteFlash { name, bytes }],
+            error: None,
         })
     }
 
@@ -239,6 +240,7 @@ impl Engine {
             output,
             logs: Vec::new(),
             effects: vec![Effect::WriteStartup(contents.startup_config)],
+            error: None,
         })
     }
 }
@@ -349,6 +351,7 @@ mod tests {
                 mode,
                 atomic,
                 commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+                expected_generation: None,
             }),
             &mut conn,
             Now::from_secs(T0 + 5),

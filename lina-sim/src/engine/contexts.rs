@@ -340,6 +340,7 @@ fn refused_result(error: &ContextError, generation: u64) -> ExecResult {
         }],
         applied: false,
         generation,
+        refusal: None,
     }
 }
 
@@ -1234,6 +1235,7 @@ context ctx1
             mode: ExecMode::Config,
             atomic: false,
             commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
         });
         match e.handle(msg, &mut c, now()) {
             (Some(Message::ExecResult(r)), fx) => (r, fx),
@@ -1607,6 +1609,7 @@ context ctx1
             mode: ExecMode::Config,
             atomic: true,
             commands: vec!["mode multiple".into(), "bogus".into()],
+            expected_generation: None,
         });
         e.handle(msg, &mut c, now());
         assert_eq!(e.context_mode(), ContextMode::Single);
@@ -1621,6 +1624,7 @@ context ctx1
                 mode: ExecMode::Exec,
                 atomic: false,
                 commands: vec!["mode multiple".into()],
+                expected_generation: None,
             });
             match e.handle(msg, &mut c, now()) {
                 (Some(Message::ExecResult(r)), fx) => (r, fx),

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use cli_translator::protocol::{Refusal, RefusalKind};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CliError {
     /// The command with a caret under the offending token.
@@ -193,7 +195,69 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
+/// The typed refusal of command `index` of a batch, from the error it failed with (`None`:
+/// a line that failed without one, such as a context-mode refusal).
+pub fn refusal(index: usize, error: Option<&CliError>) -> Refusal {
+    let (kind, object, by) = match error {
+        Some(e) => e.refusal_parts(),
+        None => (RefusalKind::Other, None, None),
+    };
+    Refusal::Command {
+        index: u32::try_from(index).unwrap_or(u32::MAX),
+        kind,
+        object,
+        by,
+    }
+}
+
 impl CliError {
+    /// What kind of refusal this is, the object it is about and what still uses it.
+    pub fn refusal_parts(&self) -> (RefusalKind, Option<String>, Option<String>) {
+        use RefusalKind as K;
+        let some = |s: &String| Some(s.clone());
+        match self {
+            CliError::InvalidInput { .. }
+            | CliError::Incomplete
+            | CliError::AddressMaskMismatch { .. }
+            | CliError::TunneledRouteNotDefault
+            | CliError::NotInTransparentMode => (K::InvalidInput, None, None),
+            CliError::GroupLoop { group, member } => (K::InvalidInput, some(member), some(group)),
+            CliError::AuthorizationFailed => (K::NotAuthorized, None, None),
+            CliError::ObjectInUse(name) | CliError::GroupInUse(name) => {
+                (K::InUse, some(name), None)
+            }
+            CliError::NamedItemInUse { name, .. } => (K::InUse, some(name), None),
+            CliError::NameifReferenced { nameif, line } => (K::InUse, some(nameif), some(line)),
+            CliError::ChannelGroupTaken { interface, group } => (
+                K::InUse,
+                some(interface),
+                Some(format!("port-channel {group}")),
+            ),
+            CliError::NoSuchObject(name)
+            | CliError::NoSuchUser(name)
+            | CliError::NoSuchNameif(name)
+            | CliError::NoSuchObjectGroup(name)
+            | CliError::NoSuchTimeRange(name)
+            | CliError::NoSuchAccessList(name)
+            | CliError::NoSuchShun(name)
+            | CliError::NoSuchTrustpoint(name) => (K::NotFound, some(name), None),
+            CliError::NoSuchNatRule => (K::NotFound, None, None),
+            CliError::ObjectNameTaken(name) | CliError::ShunExists(name) => {
+                (K::Duplicate, some(name), None)
+            }
+            CliError::NameifInUse { nameif, interface } => {
+                (K::Duplicate, some(nameif), some(interface))
+            }
+            CliError::DuplicateNat | CliError::DuplicateRoute => (K::Duplicate, None, None),
+            CliError::CannotRemoveInterface(hw)
+            | CliError::ChannelMemberNamed(hw)
+            | CliError::NameifOnChannelMember(hw)
+            | CliError::TrafficForwardNamed(hw)
+            | CliError::NameifOnTrafficForward(hw)
+            | CliError::TrafficForwardChannelMember(hw) => (K::Other, some(hw), None),
+        }
+    }
+
     pub fn invalid(line: &str, offset: usize) -> CliError {
         CliError::InvalidInput {
             line: line.to_owned(),
@@ -231,6 +295,34 @@ mod tests {
             CliError::ObjectNameTaken("web".into()).output(),
             "ERROR: Object web already exists\n"
         );
+    }
+
+    #[test]
+    fn refusals_name_their_kind_and_object() {
+        assert_eq!(
+            refusal(2, Some(&CliError::ObjectInUse("web".into()))),
+            Refusal::Command {
+                index: 2,
+                kind: RefusalKind::InUse,
+                object: Some("web".into()),
+                by: None
+            }
+        );
+        assert_eq!(
+            CliError::NoSuchObjectGroup("g".into()).refusal_parts(),
+            (RefusalKind::NotFound, Some("g".into()), None)
+        );
+        assert_eq!(
+            CliError::invalid("x y", 2).refusal_parts().0,
+            RefusalKind::InvalidInput
+        );
+        assert!(matches!(
+            refusal(0, None),
+            Refusal::Command {
+                kind: RefusalKind::Other,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -41,8 +41,8 @@ use std::net::{IpAddr, SocketAddr};
 use cli_translator::ast::Command;
 use cli_translator::protocol::{
     AuthFailure, Authenticate, CommandOutcome, Credential, DeviceFacts, Exec, ExecResult,
-    FirewallMode, LogEvent, Message, ProtocolError, ProtocolErrorCode, Session as AuthSession,
-    TokenCreate, TokenDelete, TokenFailure, TokenResult,
+    FirewallMode, LogEvent, Message, ProtocolError, ProtocolErrorCode, Refusal,
+    Session as AuthSession, TokenCreate, TokenDelete, TokenFailure, TokenResult,
 };
 use syslog::Level;
 
@@ -434,6 +434,9 @@ impl Engine {
                 (Some(Message::TokenResult(r)), fx)
             }
             Message::Exec(e) => {
+                if let Some(stale) = self.stale_precondition(&e) {
+                    return (Some(Message::ExecResult(stale)), Vec::new());
+                }
                 let (r, fx) = self.exec_routed(&e, now);
                 (Some(Message::ExecResult(r)), fx)
             }
@@ -562,6 +565,19 @@ impl Engine {
         }
     }
 
+    /// The refusal of a batch planned on a generation the configuration has left: checked
+    /// under the same engine lock that applies the batch, so nothing can move in between.
+    fn stale_precondition(&self, e: &Exec) -> Option<ExecResult> {
+        let expected = e.expected_generation?;
+        let current = self.api_generation();
+        (expected != current).then(|| ExecResult {
+            outcomes: Vec::new(),
+            applied: false,
+            generation: current,
+            refusal: Some(Refusal::Stale),
+        })
+    }
+
     /// Runs a batch as one CLI session. Atomic: the first failure undoes the batch.
     ///
     /// Syslog of an undone batch: the lines that succeeded are taken back, and so are their
@@ -575,13 +591,18 @@ impl Engine {
         let mut logs = Vec::new();
         let mut effects = Vec::new();
         let mut failure_logs = None;
+        let mut refusal = None;
         for cmd in &e.commands {
             let LineOutcome {
                 ok,
                 output,
                 logs: l,
                 effects: fx,
+                error,
             } = self.run_line(&mut session, cmd, now);
+            if !ok && refusal.is_none() {
+                refusal = Some(error::refusal(outcomes.len(), error.as_ref()));
+            }
             outcomes.push(CommandOutcome { ok, output });
             if !ok && e.atomic {
                 failure_logs = Some(l);
@@ -599,6 +620,7 @@ impl Engine {
                     outcomes,
                     applied: false,
                     generation: self.generation,
+                    refusal,
                 },
                 fx,
             );
@@ -609,6 +631,8 @@ impl Engine {
                 outcomes,
                 applied: true,
                 generation: self.generation,
+                // A non-atomic batch applies what it can; its first refusal is still typed.
+                refusal,
             },
             fx,
         )

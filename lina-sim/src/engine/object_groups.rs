@@ -466,6 +466,7 @@ mod tests {
                 mode: ExecMode::Config,
                 atomic: false,
                 commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+                expected_generation: None,
             }),
             &mut conn,
             now,

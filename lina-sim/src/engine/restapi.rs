@@ -254,12 +254,14 @@ fn outcome(
             output: info.map(|i| format!("{i}\n")).unwrap_or_default(),
             logs,
             effects,
+            error: None,
         },
         Err(e) => LineOutcome {
             ok: false,
             output: format!("{e}\n"),
             logs,
             effects: Vec::new(),
+            error: None,
         },
     }
 }
@@ -885,6 +887,7 @@ mod tests {
             mode: ExecMode::Config,
             atomic: true,
             commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
         });
         let (reply, fx) = engine.handle(exec, &mut conn, Now::from_secs(3));
         let applied = matches!(reply, Some(Message::ExecResult(r)) if r.applied);

@@ -107,6 +107,7 @@ fn run_at(e: &mut Engine, privilege: u8, cmd: &str) -> (bool, String) {
             mode: ExecMode::Exec,
             atomic: true,
             commands: vec![cmd.to_owned()],
+            expected_generation: None,
         }),
         &mut conn,
         Now::from_secs(T0 + 1),

@@ -100,6 +100,8 @@ pub struct LineOutcome {
     /// Syslog messages to deliver once the change is committed.
     pub logs: Vec<Message>,
     pub effects: Vec<Effect>,
+    /// The typed error of a failed line, when it failed with one.
+    pub error: Option<CliError>,
 }
 
 impl LineOutcome {
@@ -115,6 +117,7 @@ impl LineOutcome {
         LineOutcome {
             ok: false,
             output: e.output(),
+            error: Some(e.clone()),
             ..LineOutcome::default()
         }
     }
@@ -384,6 +387,7 @@ impl Engine {
             output,
             logs: Vec::new(),
             effects: vec![Effect::WriteStartup(text)],
+            error: None,
         }
     }
 

@@ -40,6 +40,7 @@ pub fn exec(e: &mut Engine, cmds: &[&str]) -> ExecResult {
             mode: ExecMode::Config,
             atomic: true,
             commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
         }),
         &mut conn,
         Now::from_secs(T0 + 1),

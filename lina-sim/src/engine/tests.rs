@@ -61,6 +61,7 @@ fn exec_full(e: &mut Engine, privilege: u8, mode: ExecMode, atomic: bool, cmds: 
             mode,
             atomic,
             commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
         }),
         &mut conn,
         now(T0 + 60),
@@ -1582,4 +1583,70 @@ fn show_access_list_expands_service_objects_protocol_and_port_groups() {
         "{out}"
     );
     assert!(out.contains("access-list a; 8 elements;"), "{out}");
+}
+
+fn conditional(e: &mut Engine, expected: u64, cmds: &[&str]) -> ExecResult {
+    let mut conn = hello(e, "rest-daemon/1");
+    let (reply, _) = e.handle(
+        Message::Exec(Exec {
+            user: "admin".into(),
+            privilege: 15,
+            source: src(),
+            context: None,
+            mode: ExecMode::Config,
+            atomic: true,
+            commands: cmds.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: Some(expected),
+        }),
+        &mut conn,
+        now(T0 + 60),
+    );
+    match reply {
+        Some(Message::ExecResult(result)) => result,
+        other => panic!("unexpected reply {other:?}"),
+    }
+}
+
+#[test]
+fn a_batch_planned_on_an_old_generation_is_refused_as_stale_and_changes_nothing() {
+    let mut e = boot();
+    let g = e.generation();
+    all_ok(&exec(&mut e, &["object network moved", " host 10.0.0.1"]));
+    let r = conditional(&mut e, g, &["object network late", " host 10.0.0.2"]);
+    assert!(!r.applied);
+    assert!(r.outcomes.is_empty());
+    assert_eq!(r.refusal, Some(cli_translator::protocol::Refusal::Stale));
+    assert_eq!(r.generation, g + 1);
+    assert!(!show(&mut e, "show running-config object network").contains("late"));
+    let r = conditional(&mut e, g + 1, &["object network late", " host 10.0.0.2"]);
+    assert!(r.applied, "{r:?}");
+    assert_eq!(r.refusal, None);
+    assert_eq!(r.generation, g + 2);
+}
+
+#[test]
+fn a_refused_command_comes_back_typed_with_its_object() {
+    let mut e = boot();
+    all_ok(&exec(
+        &mut e,
+        &[
+            "object network used",
+            " host 10.0.0.1",
+            "object-group network g",
+            " network-object object used",
+        ],
+    ));
+    let g = e.generation();
+    let r = conditional(&mut e, g, &["hostname x", "no object network used"]);
+    assert!(!r.applied);
+    assert_eq!(
+        r.refusal,
+        Some(cli_translator::protocol::Refusal::Command {
+            index: 1,
+            kind: cli_translator::protocol::RefusalKind::InUse,
+            object: Some("used".into()),
+            by: None,
+        })
+    );
+    assert!(r.outcomes[1].output.contains("used"), "{r:?}");
 }

@@ -326,6 +326,7 @@ async fn list_through_api(lina: SocketAddr) -> Result<Vec<BTreeSet<String>>, Str
         mode: ExecMode::Config,
         atomic: true,
         commands: vec![format!("username {USER} password {PASSWORD} privilege 15")],
+        expected_generation: None,
     };
     let added = client.exec(add_user).await.map_err(|e| e.to_string())?;
     if !added.applied {

@@ -79,6 +79,7 @@ async fn atomic_batch(stack: &Stack, commands: &[&str]) -> bool {
         mode: ExecMode::Config,
         atomic: true,
         commands: commands.iter().map(|c| (*c).to_owned()).collect(),
+        expected_generation: None,
     });
     let mut out = BytesMut::new();
     for (id, msg) in [(1, hello), (2, exec)] {

@@ -3,12 +3,14 @@
 //! and `/api/access/global[/rules[/{id}]]`.
 //!
 //! Entries are identified by their rule hash (decimal). Reads come from the snapshot; writes
-//! send `access-list ... line N ...` batches computed against it and patch it in place. The
+//! are planned here (`access-list ... line N ...` batches computed against it, built by
+//! `cli_translator::acl::cli`) and applied by the executor, which patches it in place. The
 //! first rule of an interface or of the global policy creates its list (named as ASDM names
 //! it) and the access group; the last one removes the access group.
 
 use bytes::Bytes;
-use cli_translator::acl::ace::{self, Ace, ace_line, references, rule_hash};
+use cli_translator::acl::ace::{self, Ace, references, rule_hash};
+use cli_translator::acl::cli as acl_cli;
 use cli_translator::acl::group::{AccessGroup, Binding, Direction};
 use cli_translator::acl::json::{self as ace_json, AceInput};
 use cli_translator::acl::{AccessList, AclEntry};
@@ -19,9 +21,11 @@ use serde_json::{Value, json};
 
 use super::Call;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::json_body;
 use crate::api::links::encode_segment;
 use crate::api::paging;
+use crate::api::plan::{Plan, Preconditions};
 use crate::api::response::{self, ApiResponse};
 
 const ACLS_PATH: &str = "/api/objects/extendedacls";
@@ -149,47 +153,12 @@ fn check_known_references(cfg: &RunningConfig, ace: &Ace) -> Result<(), ApiError
     Ok(())
 }
 
-/// Runs a batch; a LINA refusal naming one of the entry's references becomes a 400 on
-/// that attribute.
-async fn configure(
-    call: &Call<'_>,
-    commands: Vec<String>,
-    ace: Option<&Ace>,
-) -> Result<u64, ApiError> {
-    call.configure_blaming(commands, |output| {
-        references(ace?)
-            .into_iter()
-            .find(|r| {
-                output.contains(&format!("<{}>", r.name))
-                    || output.contains(&format!("({})", r.name))
-            })
-            .map(|r| r.attribute)
-    })
-    .await
-}
-
-/// The commands inserting `remarks` and `ace` before CLI line `line` (appending when `None`).
-fn insert_commands(acl: &str, line: Option<usize>, remarks: &[String], ace: &Ace) -> Vec<String> {
-    let mut out = Vec::with_capacity(remarks.len() + 1);
-    for (k, r) in remarks.iter().enumerate() {
-        out.push(match line {
-            Some(l) => format!("access-list {acl} line {} remark {r}", l + k),
-            None => format!("access-list {acl} remark {r}"),
-        });
+/// The plan with a 400 on the attribute naming a reference LINA refuses as missing.
+fn blaming(mut plan: Plan, ace: &Ace) -> Plan {
+    for r in references(ace) {
+        plan = plan.blame(r.name, r.attribute);
     }
-    out.push(match line {
-        Some(l) => format!("access-list {acl} line {} {ace}", l + remarks.len()),
-        None => ace_line(acl, ace),
-    });
-    out
-}
-
-fn remove_commands(acl: &str, entry: &AclEntry) -> Vec<String> {
-    let mut out = vec![format!("no {}", ace_line(acl, &entry.ace))];
-    for r in &entry.remarks {
-        out.push(format!("no access-list {acl} remark {r}"));
-    }
-    out
+    plan
 }
 
 fn read_body(body: &[u8]) -> Result<Value, ApiError> {
@@ -228,24 +197,32 @@ async fn get_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
         .get(acl)
         .filter(|l| !l.entries.is_empty())
         .ok_or_else(|| ApiError::ObjectNotFound(acl.to_owned()))?;
-    Ok(response::json(StatusCode::OK, &acl_json(call, l)))
+    Ok(call
+        .preconditions
+        .item_response(&acl_json(call, l), &list_lines(l)))
 }
 
 async fn delete_acl(call: &Call<'_>, acl: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    if snap.config.access.get(acl).is_none() {
-        return Err(ApiError::ObjectNotFound(acl.to_owned()));
-    }
-    drop(snap);
-    let generation = configure(
-        call,
-        vec![format!("clear configure access-list {acl}")],
-        None,
-    )
-    .await?;
-    call.apply_write(generation, |cfg| cfg.access.remove_list(acl));
-    Ok(response::empty(StatusCode::NO_CONTENT))
+    executor::execute(call, |cfg, pre| {
+        let list = cfg
+            .access
+            .get(acl)
+            .ok_or_else(|| ApiError::ObjectNotFound(acl.to_owned()))?;
+        pre.item(&list_lines(list))?;
+        let name = acl.to_owned();
+        Ok(Plan::deleted()
+            .send(acl_cli::clear_list(acl))
+            .patch(move |cfg| cfg.access.remove_list(&name)))
+    })
+    .await
+}
+
+/// The canonical configuration of a list, from which its ETag is derived: every entry's lines.
+pub fn list_lines(list: &AccessList) -> Vec<String> {
+    list.entries
+        .iter()
+        .flat_map(|e| acl_cli::entry_lines(&list.name, e))
+        .collect()
 }
 
 fn group_json(call: &Call<'_>, cfg: &RunningConfig, g: &AccessGroup) -> Value {
@@ -331,19 +308,30 @@ async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiRespon
         i + 1,
         is_access_rule(cfg, scope, &list.name),
     );
-    Ok(response::json(StatusCode::OK, &body))
+    Ok(call
+        .preconditions
+        .item_response(&body, &acl_cli::entry_lines(&list.name, entry)))
 }
 
 async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
+    let input = ace_json::from_json(&body, None)?;
+    executor::execute(call, |cfg, _| plan_create(call, cfg, scope, &input)).await
+}
+
+/// Plans inserting an entry at its position (the first rule of an interface or of the
+/// global policy also creates its list and access group).
+fn plan_create(
+    call: &Call<'_>,
+    cfg: &RunningConfig,
+    scope: &Scope,
+    input: &AceInput,
+) -> Result<Plan, ApiError> {
     let AceInput {
         ace,
         remarks,
         position,
-    } = ace_json::from_json(&body, None)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
+    } = input.clone();
     check_known_references(cfg, &ace)?;
     let (acl, new_group) = match scope {
         Scope::Named(acl) => {
@@ -381,15 +369,13 @@ async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiRespon
         .and_then(|p| usize::try_from(p).ok())
         .map_or(len, |p| (p - 1).min(len));
     let line = (index < len).then(|| list.map_or(1, |l| l.cli_line(index)));
-    let mut commands = insert_commands(&acl, line, &remarks, &ace);
+    let mut commands = acl_cli::insert_lines(&acl, line, &remarks, &ace);
     if let Some(g) = &new_group {
         commands.push(g.cli());
     }
-    // The snapshot is patched in place only when no one else holds it: let go of it first.
-    drop(snap);
-    let generation = configure(call, commands, Some(&ace)).await?;
     let location = call.origin.item_url(&entries_path(scope), &id.to_string());
-    call.apply_write(generation, |cfg| {
+    let plan = blaming(Plan::created(location).send(commands), &ace);
+    Ok(plan.patch(move |cfg| {
         let mut all_remarks = if line.is_none() {
             cfg.access
                 .get_mut(&acl)
@@ -404,8 +390,7 @@ async fn create(call: &Call<'_>, scope: &Scope, body: &[u8]) -> Result<ApiRespon
         if let Some(g) = new_group {
             cfg.access.set_group(g);
         }
-    });
-    response::with_location(StatusCode::CREATED, &location)
+    }))
 }
 
 async fn update(
@@ -416,21 +401,36 @@ async fn update(
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
+    executor::execute(call, |cfg, pre| {
+        plan_update(call, cfg, pre, scope, id, &body, patch)
+    })
+    .await
+}
+
+/// Plans replacing (or merging into) an entry, possibly moving it: the old entry's removal
+/// and the new one's insertion, in one batch.
+fn plan_update(
+    call: &Call<'_>,
+    cfg: &RunningConfig,
+    pre: &Preconditions,
+    scope: &Scope,
+    id: &str,
+    body: &Value,
+    patch: bool,
+) -> Result<Plan, ApiError> {
     let (list, i) = find_entry(scope_list(cfg, scope), id)?;
     let acl = list.name.clone();
     let old = list
         .entries
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    pre.item(&acl_cli::entry_lines(&acl, old))?;
     let existing = patch.then_some((&*old.ace, old.remarks.as_slice()));
     let AceInput {
         ace,
         remarks,
         position,
-    } = ace_json::from_json_replacing(&body, existing, Some(&*old.ace))?;
+    } = ace_json::from_json_replacing(body, existing, Some(&*old.ace))?;
     check_known_references(cfg, &ace)?;
     let len = list.entries.len();
     // The target index once the entry is out of the list.
@@ -442,7 +442,7 @@ async fn update(
         .origin
         .item_url(&entries_path(scope), &new_id.to_string());
     if ace == *old.ace && remarks == old.remarks && target == i {
-        return response::with_location(StatusCode::NO_CONTENT, &location);
+        return Ok(Plan::updated(location));
     }
     if new_id != old.id && list.find(new_id).is_some() {
         return Err(ApiError::Duplicate(new_id.to_string()));
@@ -455,17 +455,15 @@ async fn update(
     } else {
         Some(list.cli_line(target + 1) - (old.remarks.len() + 1))
     };
-    let mut commands = remove_commands(&acl, old);
-    commands.extend(insert_commands(&acl, line, &remarks, &ace));
+    let mut commands = acl_cli::remove_lines(&acl, old);
+    commands.extend(acl_cli::insert_lines(&acl, line, &remarks, &ace));
     // Re-asserted: the list may have been empty between the two halves of the batch.
     for g in cfg.access.groups.iter().filter(|g| g.acl == acl) {
         commands.push(g.cli());
     }
-    // The snapshot is patched in place only when no one else holds it: let go of it first.
     let old_id = old.id;
-    drop(snap);
-    let generation = configure(call, commands, Some(&ace)).await?;
-    call.apply_write(generation, |cfg| {
+    let plan = blaming(Plan::updated(location).send(commands), &ace);
+    Ok(plan.patch(move |cfg| {
         if let Some(l) = cfg.access.get_mut(&acl)
             && let Some(at) = l.find(old_id)
         {
@@ -479,35 +477,32 @@ async fn update(
             let at = target.min(l.entries.len());
             l.entries.insert(at, AclEntry::new(&acl, ace, all_remarks));
         }
-    });
-    response::with_location(StatusCode::NO_CONTENT, &location)
+    }))
 }
 
 async fn delete(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
-    let (list, i) = find_entry(scope_list(cfg, scope), id)?;
-    let acl = list.name.clone();
-    let entry = list
-        .entries
-        .get(i)
-        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    let last = list.entries.len() == 1 && list.trailing_remarks.is_empty();
-    let mut commands = Vec::new();
-    if last {
-        for g in cfg.access.groups.iter().filter(|g| g.acl == acl) {
-            commands.push(g.cli_delete());
+    executor::execute(call, |cfg, pre| {
+        let (list, i) = find_entry(scope_list(cfg, scope), id)?;
+        let acl = list.name.clone();
+        let entry = list
+            .entries
+            .get(i)
+            .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+        pre.item(&acl_cli::entry_lines(&acl, entry))?;
+        let last = list.entries.len() == 1 && list.trailing_remarks.is_empty();
+        let mut commands = Vec::new();
+        if last {
+            for g in cfg.access.groups.iter().filter(|g| g.acl == acl) {
+                commands.push(g.cli_delete());
+            }
         }
-    }
-    commands.extend(remove_commands(&acl, entry));
-    let entry_id = entry.id;
-    drop(snap);
-    let generation = configure(call, commands, None).await?;
-    call.apply_write(generation, |cfg| {
-        cfg.access.remove_entry(&acl, entry_id);
-    });
-    Ok(response::empty(StatusCode::NO_CONTENT))
+        commands.extend(acl_cli::remove_lines(&acl, entry));
+        let entry_id = entry.id;
+        Ok(Plan::deleted().send(commands).patch(move |cfg| {
+            cfg.access.remove_entry(&acl, entry_id);
+        }))
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -554,30 +549,5 @@ mod tests {
         assert_eq!(r("/api/access/sideways"), None);
         assert_eq!(r("/api/access/in/inside/rules/1/x"), None);
         assert_eq!(r("/api/access/global/x"), None);
-    }
-
-    #[test]
-    fn insert_commands_number_remarks_before_the_entry() {
-        let a = ace::parse_ace("permit ip any any").unwrap();
-        assert_eq!(
-            insert_commands("x", Some(3), &["r1".into(), "r2".into()], &a),
-            [
-                "access-list x line 3 remark r1",
-                "access-list x line 4 remark r2",
-                "access-list x line 5 extended permit ip any any"
-            ]
-        );
-        assert_eq!(
-            insert_commands("x", None, &[], &a),
-            ["access-list x extended permit ip any any"]
-        );
-        let e = AclEntry::new("x", a, vec!["r".into()]);
-        assert_eq!(
-            remove_commands("x", &e),
-            [
-                "no access-list x extended permit ip any any",
-                "no access-list x remark r"
-            ]
-        );
     }
 }

@@ -33,6 +33,7 @@ pub async fn restore(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiErr
 }
 
 async fn run(call: &Call<'_>, command: &BackupCommand) -> Result<ApiResponse, ApiError> {
+    crate::api::executor::refuse_dry_run(call)?;
     let line = command.to_string();
     let result = call.exec(ExecMode::Exec, false, vec![line.clone()]).await?;
     let outcome = result

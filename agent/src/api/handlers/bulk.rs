@@ -2,14 +2,17 @@
 //! in order and atomically, as ONE atomic batch on LINA.
 //!
 //! Each entry goes through the same routing, verb and privilege checks and handler as the
-//! request it stands for, with a [`Call`] whose [`Stage`] redirects the handler's state
-//! accessors: `snapshot()` reads the staged configuration (so an entry sees what earlier
-//! entries created), `write_lock()` does not lock again (the bulk holds the one write lock for
-//! the whole request), `configure()` appends the commands to the stage, remembering their
-//! entry, and answers a synthetic success, and `apply_write()` patches the staged copy.
-//! Once every entry is staged, all commands go to LINA as one atomic Exec; a failing command
-//! maps back to its entry. On success the staged configuration becomes the snapshot at LINA's
-//! new generation (or the snapshot is reloaded when an entry could not describe its change).
+//! request it stands for, with a [`Call`] whose [`Stage`] redirects the executor: the entry's
+//! handler plans on the staged configuration (so an entry sees what earlier entries created),
+//! and `executor::execute` folds the plan into the stage ([`Stage::add`]) instead of sending
+//! it: its commands join the batch, remembering their entry, and its patch applies to the
+//! staged copy. The bulk holds the one write lock for the whole request. Once every entry is
+//! staged, all commands go to LINA as one atomic Exec carrying the stage's base generation; a
+//! stale refusal stages the whole bulk again on a reloaded snapshot (409 after
+//! `executor::MAX_ATTEMPTS`), and a refused command maps back to its entry. On success the
+//! staged configuration becomes the snapshot at LINA's new generation (or the snapshot is
+//! reloaded when an entry could not describe its change). `?dryRun=true` stages every entry
+//! and answers their lines, sending nothing.
 //!
 //! Response `{"entryMessages":[...],"commonMessages":[...]}`, one entry message per operation:
 //! `{"method","resourceUri","status","location"?,"messages":[...]}` where `messages` holds
@@ -22,7 +25,7 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
-use cli_translator::protocol::{CommandOutcome, ExecMode, ExecResult};
+use cli_translator::protocol::{CommandOutcome, ExecResult, Refusal};
 use cli_translator::running::RunningConfig;
 use hyper::header::LOCATION;
 use hyper::{Method, StatusCode};
@@ -31,6 +34,8 @@ use serde_json::{Value, json};
 use super::Call;
 use crate::api::auth;
 use crate::api::error::ApiError;
+use crate::api::executor;
+use crate::api::plan::{Fidelity, Plan, Preconditions};
 use crate::api::query;
 use crate::api::response::{self, ApiResponse};
 use crate::api::router;
@@ -62,6 +67,9 @@ pub struct Staged {
     pub commands: Vec<String>,
     /// For each command, the index of the entry that produced it.
     pub owners: Vec<usize>,
+    /// Names each entry refers to and the attribute naming them (entry, name, attribute):
+    /// LINA's typed refusal about one of them blames that attribute.
+    pub blame: Vec<(usize, String, &'static str)>,
     /// False once an entry wrote something it could not describe exactly as a patch.
     pub exact: bool,
     /// Whether any entry patched the staged configuration.
@@ -80,6 +88,7 @@ impl Stage {
                 base: generation,
                 commands: Vec::new(),
                 owners: Vec::new(),
+                blame: Vec::new(),
                 exact: true,
                 patched: false,
                 entry: 0,
@@ -122,7 +131,39 @@ impl Stage {
             outcomes,
             applied: true,
             generation: s.next_generation,
+            refusal: None,
         }
+    }
+
+    /// Folds an entry's plan into the stage: its lines join the batch, its patch applies to
+    /// the staged configuration (later entries see it). Answers the plan's status and
+    /// `Location`.
+    pub fn add(&self, plan: Plan) -> (StatusCode, Option<String>) {
+        let Plan {
+            commands,
+            patch,
+            fidelity,
+            status,
+            location,
+            blame,
+        } = plan;
+        if commands.is_empty() {
+            return (status, location);
+        }
+        let generation = self.push(commands).generation;
+        {
+            let mut s = self.lock();
+            let entry = s.entry;
+            s.blame
+                .extend(blame.into_iter().map(|(name, attr)| (entry, name, attr)));
+        }
+        if let Some(edit) = patch {
+            self.patch(generation, edit);
+        }
+        if fidelity == Fidelity::Reload {
+            self.mark_inexact();
+        }
+        (status, location)
     }
 
     /// Patches the staged configuration.
@@ -158,77 +199,118 @@ enum Outcome {
 }
 
 /// Runs a bulk request (the router has required level 15 for `POST /api`).
+///
+/// The entries are planned on a stage over the snapshot; their batch carries the snapshot's
+/// generation, and when LINA refuses it as stale (the configuration moved meanwhile) the
+/// whole bulk is planned again on a reloaded snapshot, up to `executor::MAX_ATTEMPTS` times
+/// in all, then answered 409. With `?dryRun=true` nothing is sent: the answer carries each
+/// entry's lines.
 pub async fn run(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let operations = parse_operations(body)?;
-    let _serial = call.write_lock().await;
-    let stage = Stage::new(call.snapshot().await?);
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(operations.len());
-    for (index, op) in operations.iter().enumerate() {
-        stage.begin_entry(index);
-        match stage_entry(call, &stage, index, op).await {
-            Ok((status, location)) => outcomes.push(Outcome::Staged { status, location }),
-            Err(e) => {
-                outcomes.push(Outcome::Failed(e));
-                break;
+    let _serial = call.state.writes.lock().await;
+    let mut wanted = call.session.generation;
+    for _ in 0..executor::MAX_ATTEMPTS {
+        let stage = Stage::new(call.state.snapshot.at_least(wanted).await?);
+        let mut outcomes: Vec<Outcome> = Vec::with_capacity(operations.len());
+        for (index, op) in operations.iter().enumerate() {
+            stage.begin_entry(index);
+            match stage_entry(call, &stage, index, op).await {
+                Ok((status, location)) => outcomes.push(Outcome::Staged { status, location }),
+                Err(e) => {
+                    outcomes.push(Outcome::Failed(e));
+                    break;
+                }
             }
         }
+        let failed = outcomes
+            .iter()
+            .position(|o| matches!(o, Outcome::Failed(_)));
+        if failed.is_some() {
+            return Ok(answer(&operations, &outcomes, failed));
+        }
+        let staged = stage.finish();
+        if call.query.dry_run {
+            return Ok(dry_run_answer(&operations, &outcomes, &staged));
+        }
+        match commit(call, staged, &mut outcomes).await? {
+            Commit::Done(failed) => return Ok(answer(&operations, &outcomes, failed)),
+            Commit::Stale(current) => wanted = current,
+        }
     }
-    let mut failed = outcomes
-        .iter()
-        .position(|o| matches!(o, Outcome::Failed(_)));
-    if failed.is_none() {
-        failed = commit(call, stage.finish(), &mut outcomes).await?;
-    }
-    Ok(answer(&operations, &outcomes, failed))
+    Err(ApiError::ConfigurationChanged {
+        attempts: executor::MAX_ATTEMPTS,
+    })
 }
 
-/// Sends every staged command as one atomic batch; on a refusal, the failing command's entry
-/// becomes a failure (its index is returned). On success the snapshot adopts the stage.
+/// What became of a staged bulk sent to LINA.
+enum Commit {
+    /// Applied (`None`) or refused at the entry given.
+    Done(Option<usize>),
+    /// The configuration moved since the stage's base (now at this generation): nothing ran.
+    Stale(u64),
+}
+
+/// Sends every staged command as one atomic batch conditional on the stage's base
+/// generation; on a refusal, the failing command's entry becomes a failure (its index is
+/// returned). On success the snapshot adopts the stage.
 async fn commit(
     call: &Call<'_>,
     staged: Staged,
     outcomes: &mut [Outcome],
-) -> Result<Option<usize>, ApiError> {
+) -> Result<Commit, ApiError> {
     if staged.commands.is_empty() {
-        return Ok(None);
+        return Ok(Commit::Done(None));
     }
     let Staged {
         loaded,
         base,
         commands,
         owners,
+        blame,
         exact,
         patched,
         ..
     } = staged;
-    let result = call.exec(ExecMode::Config, true, commands.clone()).await?;
-    let failing = result
-        .outcomes
-        .iter()
-        .position(|o| !o.ok)
-        .or_else(|| (!result.applied).then(|| commands.len().saturating_sub(1)));
+    let result = executor::exec_conditional(call, commands.clone(), base).await?;
+    if result.refusal == Some(Refusal::Stale) {
+        return Ok(Commit::Stale(result.generation.max(base.saturating_add(1))));
+    }
+    let failing = match &result.refusal {
+        Some(Refusal::Command { index, .. }) => usize::try_from(*index).ok(),
+        _ => None,
+    }
+    .or_else(|| result.outcomes.iter().position(|o| !o.ok))
+    .or_else(|| (!result.applied).then(|| commands.len().saturating_sub(1)));
     if let Some(i) = failing {
         let entry = owners.get(i).copied().unwrap_or(0);
-        let output = result
-            .outcomes
-            .get(i)
-            .map(|o| o.output.clone())
-            .unwrap_or_default();
-        let command = commands.get(i).cloned().unwrap_or_default();
+        let entry_blame: Vec<(String, &'static str)> = blame
+            .into_iter()
+            .filter(|(owner, _, _)| *owner == entry)
+            .map(|(_, name, attr)| (name, attr))
+            .collect();
+        let error = match executor::check_applied(&commands, &result, &entry_blame) {
+            Err(e) => e,
+            Ok(()) => ApiError::Cli {
+                command: commands.get(i).cloned().unwrap_or_default(),
+                output: String::new(),
+            },
+        };
         if let Some(slot) = outcomes.get_mut(entry) {
-            *slot = Outcome::Failed(ApiError::Cli { command, output });
+            *slot = Outcome::Failed(error);
         }
-        return Ok(Some(entry));
+        return Ok(Commit::Done(Some(entry)));
     }
     if exact && patched {
         let config = Arc::try_unwrap(loaded)
             .map(|l| l.config)
             .unwrap_or_else(|shared| shared.config.clone());
-        call.adopt(base, result.generation, config);
+        call.state
+            .snapshot
+            .replace_write(base, result.generation, config);
     } else {
-        call.invalidate();
+        call.state.snapshot.invalidate();
     }
-    Ok(None)
+    Ok(Commit::Done(None))
 }
 
 /// Stages one operation through the same checks and handler as a single request.
@@ -293,6 +375,7 @@ async fn stage_entry(
         origin: call.origin.clone(),
         query,
         stage: Some(stage),
+        preconditions: Preconditions::default(),
     };
     let response = service::dispatch(entry, target, &method, path, body).await?;
     let location = response
@@ -341,6 +424,16 @@ pub fn parse_operations(body: &[u8]) -> Result<Vec<Value>, ApiError> {
 
 /// The bulk response.
 fn answer(operations: &[Value], outcomes: &[Outcome], failed: Option<usize>) -> ApiResponse {
+    let (status, body) = answer_body(operations, outcomes, failed);
+    response::json(status, &body)
+}
+
+/// The bulk response's status and body.
+fn answer_body(
+    operations: &[Value],
+    outcomes: &[Outcome],
+    failed: Option<usize>,
+) -> (StatusCode, Value) {
     let entry_messages: Vec<Value> = operations
         .iter()
         .enumerate()
@@ -417,10 +510,36 @@ fn answer(operations: &[Value], outcomes: &[Outcome], failed: Option<usize>) -> 
             )
         }
     };
-    response::json(
+    (
         status,
-        &json!({ "entryMessages": entry_messages, "commonMessages": common }),
+        json!({ "entryMessages": entry_messages, "commonMessages": common }),
     )
+}
+
+/// The answer to a dry run whose every entry was planned: 200, each entry's status as the
+/// bulk would answer it, `commonMessages` `BULK-DRY-RUN`, and `commands`, one array of CLI
+/// lines per entry, in order (what the one atomic batch would carry).
+fn dry_run_answer(operations: &[Value], outcomes: &[Outcome], staged: &Staged) -> ApiResponse {
+    let (_, mut body) = answer_body(operations, outcomes, None);
+    let per_entry: Vec<Vec<&String>> = (0..operations.len())
+        .map(|entry| {
+            staged
+                .commands
+                .iter()
+                .zip(&staged.owners)
+                .filter(|(_, owner)| **owner == entry)
+                .map(|(c, _)| c)
+                .collect()
+        })
+        .collect();
+    body["commonMessages"] = json!([{
+        "level": "Info",
+        "code": "BULK-DRY-RUN",
+        "context": "",
+        "details": "Dry run: every entry was checked and planned; nothing was applied.",
+    }]);
+    body["commands"] = json!(per_entry);
+    response::json(StatusCode::OK, &body)
 }
 
 /// The note on an entry before the one (`at`, 0-based) that failed: staged, then undone.

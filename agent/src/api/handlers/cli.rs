@@ -8,7 +8,8 @@
 //! that entry's response is the concatenation of its lines' outputs, each as the ASA prints it.
 //! Other control characters are refused (400 naming `commands[i]`), before anything runs.
 //! `debug` / `undebug` lines are not sent: they have no effect through the API, and their
-//! output is a note saying so.
+//! output is a note saying so. `?dryRun=true` answers `{"commands":[...]}`, the lines that
+//! would be sent, without running them.
 
 use bytes::Bytes;
 use cli_translator::protocol::ExecMode;
@@ -18,6 +19,7 @@ use serde_json::{Value, json};
 use super::Call;
 use crate::api::auth;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::response::{self, ApiResponse};
 
 /// Most entries one request may carry.
@@ -52,6 +54,9 @@ pub async fn run(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiError>
         .filter(|l| !is_debug(&l.text))
         .map(|l| l.text.clone())
         .collect();
+    if call.query.dry_run {
+        return Ok(executor::dry_run(&to_send));
+    }
     let mut outputs = if to_send.is_empty() {
         Vec::new().into_iter()
     } else {

@@ -14,22 +14,25 @@
 //!
 //! Writes send the fewest commands (see `cli_translator::interfaces::cli`); LINA refuses
 //! removing or renaming a nameif that other configuration still names (access groups,
-//! routes, NAT, management access, logging hosts), and then nothing changes. The snapshot
-//! is patched with the written interface and reloaded, so derived data stays exact.
+//! routes, NAT, management access, logging hosts), and then nothing changes. Writes are
+//! planned here and applied by the executor; the snapshot is patched with the written
+//! interface (for later bulk entries) and reloaded, so derived data stays exact.
 
 use bytes::Bytes;
 use cli_translator::interfaces::json::{self as if_json, Mode, Request};
 use cli_translator::interfaces::{self, Family, Interface, Setup};
 use cli_translator::resources::{FieldError, FieldProblem, json_bool};
 use cli_translator::running::RunningConfig;
-use hyper::{Method, StatusCode};
+use hyper::Method;
 use serde_json::{Value, json};
 
 use super::Call;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::json_body;
 use crate::api::paging;
-use crate::api::response::{self, ApiResponse};
+use crate::api::plan::Plan;
+use crate::api::response::ApiResponse;
 
 const SETUP_PATH: &str = "/api/interfaces/setup";
 const SETUP_KIND: &str = "object#InterfaceSetup";
@@ -113,9 +116,9 @@ async fn list(call: &Call<'_>, family: Family) -> Result<ApiResponse, ApiError> 
 async fn get(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let iface = find(&snap.config, family, id)?;
-    Ok(response::json(
-        StatusCode::OK,
+    Ok(call.preconditions.item_response(
         &item_json(call, &snap.config, family, iface),
+        &canonical_lines(&snap.config, iface),
     ))
 }
 
@@ -150,21 +153,19 @@ fn check(cfg: &RunningConfig, new: &Interface) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Records the written interface (and the member ports a port-channel write changed) in the
-/// snapshot (later bulk entries see them), then reloads.
+/// The snapshot patch of a write: the written interface (and the member ports a
+/// port-channel write changed), for later bulk entries; the snapshot is reloaded after.
 fn record(
-    call: &Call<'_>,
-    generation: u64,
     old_nameif: Option<String>,
     mut new: Interface,
     mtu_line: Option<u16>,
     ports: Vec<Interface>,
-) {
+) -> impl FnOnce(&mut RunningConfig) + Send + 'static {
     if Family::of(&new.hardware_id) == Some(Family::PortChannel) {
         // Its members live on the ports.
         new.members.clear();
     }
-    call.apply_write_then_reload(generation, move |cfg| {
+    move |cfg| {
         // Member ports carry no name (LINA refuses one), so no `mtu` line moves.
         for port in ports {
             cfg.interfaces.set(None, port, None);
@@ -180,7 +181,14 @@ fn record(
                 .push((n.clone(), new.hardware_id.clone()));
         }
         cfg.interfaces.set(old_nameif.as_deref(), new, mtu_line);
-    });
+    }
+}
+
+/// The canonical configuration of an interface, from which its ETag is derived: the batch
+/// that would create it as the snapshot holds it (with its member ports and MTU).
+pub fn canonical_lines(cfg: &RunningConfig, iface: &Interface) -> Vec<String> {
+    let iface = with_members(cfg, iface);
+    interfaces::cli::create(&iface, cfg.interfaces.mtu_of(&iface))
 }
 
 /// The `mtu` line a written interface ends with (mirrors `cli::update`).
@@ -192,9 +200,21 @@ fn mtu_line_after(old_line: Option<u16>, new: &Request) -> Option<u16> {
 async fn create(call: &Call<'_>, family: Family, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
     let request = if_json::from_json(&body, family, Mode::Create)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
+    let location = location(call, family, &request.interface.hardware_id);
+    executor::execute(call, |cfg, _| {
+        plan_create(cfg, family, &body, &request, &location)
+    })
+    .await
+}
+
+/// Plans creating a logical interface (and, for a port-channel, moving its member ports).
+fn plan_create(
+    cfg: &RunningConfig,
+    family: Family,
+    body: &Value,
+    request: &Request,
+    location: &str,
+) -> Result<Plan, ApiError> {
     let hw = request.interface.hardware_id.clone();
     if cfg.interfaces.get(&hw).is_some() {
         return Err(ApiError::Duplicate(interfaces::object_id(&hw)));
@@ -208,7 +228,7 @@ async fn create(call: &Call<'_>, family: Family, body: &[u8]) -> Result<ApiRespo
             FieldProblem::BadValue(format!("the parent interface {parent} does not exist")),
         )));
     }
-    let mut request = request;
+    let mut request = request.clone();
     let current = cfg.interfaces.channel_members(&hw);
     if family == Family::PortChannel && body.get("members").is_none_or(Value::is_null) {
         // Without `members` the ports that already name the group stay as they are.
@@ -227,18 +247,11 @@ async fn create(call: &Call<'_>, family: Family, body: &[u8]) -> Result<ApiRespo
         ));
         ports = interfaces::cli::members_after(&cfg.interfaces, &hw, &current, wanted);
     }
-    drop(snap);
-    let result = call.configure(commands).await?;
     let mtu_line = mtu_line_after(None, &request);
-    record(
-        call,
-        result.generation,
-        None,
-        request.interface,
-        mtu_line,
-        ports,
-    );
-    response::with_location(StatusCode::CREATED, &location(call, family, &hw))
+    Ok(Plan::created(location.to_owned())
+        .send(commands)
+        .patch(record(None, request.interface, mtu_line, ports))
+        .reload_after())
 }
 
 async fn update(
@@ -249,87 +262,89 @@ async fn update(
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
-    let existing = &with_members(cfg, find(cfg, family, id)?);
-    let mtu = cfg.interfaces.mtu_of(existing);
-    let mode = if patch {
-        Mode::Patch(existing, mtu)
-    } else {
-        Mode::Replace(existing, mtu)
-    };
-    let request = if_json::from_json(&body, family, mode)?;
-    check(cfg, &request.interface)?;
-    let old_line = existing
-        .nameif
-        .as_deref()
-        .and_then(|n| cfg.interfaces.mtu_line(n));
-    let mut commands = interfaces::cli::update(existing, old_line, &request.interface, request.mtu);
-    let hw = existing.hardware_id.clone();
-    let mut ports = Vec::new();
-    if family == Family::PortChannel {
-        let (old, new) = (&existing.members, &request.interface.members);
-        commands.extend(interfaces::cli::channel_members(
-            &cfg.interfaces,
-            &hw,
-            old,
-            new,
-        ));
-        ports = interfaces::cli::members_after(&cfg.interfaces, &hw, old, new);
-    }
-    let old_nameif = existing.nameif.clone();
-    drop(snap);
-    if !commands.is_empty() {
-        let result = call.configure(commands).await?;
+    executor::execute(call, |cfg, pre| {
+        let existing = &with_members(cfg, find(cfg, family, id)?);
+        pre.item(&canonical_lines(cfg, existing))?;
+        let mtu = cfg.interfaces.mtu_of(existing);
+        let mode = if patch {
+            Mode::Patch(existing, mtu)
+        } else {
+            Mode::Replace(existing, mtu)
+        };
+        let request = if_json::from_json(&body, family, mode)?;
+        check(cfg, &request.interface)?;
+        let old_line = existing
+            .nameif
+            .as_deref()
+            .and_then(|n| cfg.interfaces.mtu_line(n));
+        let mut commands =
+            interfaces::cli::update(existing, old_line, &request.interface, request.mtu);
+        let hw = existing.hardware_id.clone();
+        let mut ports = Vec::new();
+        if family == Family::PortChannel {
+            let (old, new) = (&existing.members, &request.interface.members);
+            commands.extend(interfaces::cli::channel_members(
+                &cfg.interfaces,
+                &hw,
+                old,
+                new,
+            ));
+            ports = interfaces::cli::members_after(&cfg.interfaces, &hw, old, new);
+        }
+        let plan = Plan::updated(location(call, family, &hw));
+        if commands.is_empty() {
+            return Ok(plan);
+        }
         let mtu_line = mtu_line_after(old_line, &request);
-        record(
-            call,
-            result.generation,
-            old_nameif,
-            request.interface,
-            mtu_line,
-            ports,
-        );
-    }
-    response::with_location(StatusCode::NO_CONTENT, &location(call, family, &hw))
+        Ok(plan
+            .send(commands)
+            .patch(record(
+                existing.nameif.clone(),
+                request.interface,
+                mtu_line,
+                ports,
+            ))
+            .reload_after())
+    })
+    .await
 }
 
 async fn delete(call: &Call<'_>, family: Family, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
-    let existing = find(cfg, family, id)?;
-    if !family.is_logical() {
-        return Err(ApiError::MethodNotAllowed {
-            method: Method::DELETE,
-            // Not reached through the router: the catalogue gives physical ports no DELETE.
-            allow: &[Method::GET, Method::PUT, Method::PATCH],
-        });
-    }
-    let old_line = existing
-        .nameif
-        .as_deref()
-        .and_then(|n| cfg.interfaces.mtu_line(n));
-    let hw = existing.hardware_id.clone();
-    // A port-channel's member ports leave its group first, in the same batch: otherwise
-    // they would keep naming a group that no longer exists.
-    let mut commands = Vec::new();
-    if family == Family::PortChannel {
-        let members = cfg.interfaces.channel_members(&hw);
-        commands = interfaces::cli::channel_members(&cfg.interfaces, &hw, &members, &[]);
-    }
-    commands.extend(interfaces::cli::delete(existing, old_line));
-    let old_nameif = existing.nameif.clone();
-    drop(snap);
-    let result = call.configure(commands).await?;
-    call.apply_write_then_reload(result.generation, move |cfg| {
-        if let Some(old) = &old_nameif {
-            cfg.access.interfaces.retain(|(n, _)| n != old);
+    executor::execute(call, |cfg, pre| {
+        let existing = find(cfg, family, id)?;
+        if !family.is_logical() {
+            return Err(ApiError::MethodNotAllowed {
+                method: Method::DELETE,
+                // Not reached through the router: the catalogue gives physical ports no DELETE.
+                allow: &[Method::GET, Method::PUT, Method::PATCH],
+            });
         }
-        cfg.interfaces.remove(&hw);
-    });
-    Ok(response::empty(StatusCode::NO_CONTENT))
+        pre.item(&canonical_lines(cfg, existing))?;
+        let old_line = existing
+            .nameif
+            .as_deref()
+            .and_then(|n| cfg.interfaces.mtu_line(n));
+        let hw = existing.hardware_id.clone();
+        // A port-channel's member ports leave its group first, in the same batch: otherwise
+        // they would keep naming a group that no longer exists.
+        let mut commands = Vec::new();
+        if family == Family::PortChannel {
+            let members = cfg.interfaces.channel_members(&hw);
+            commands = interfaces::cli::channel_members(&cfg.interfaces, &hw, &members, &[]);
+        }
+        commands.extend(interfaces::cli::delete(existing, old_line));
+        let old_nameif = existing.nameif.clone();
+        Ok(Plan::deleted()
+            .send(commands)
+            .patch(move |cfg| {
+                if let Some(old) = &old_nameif {
+                    cfg.access.interfaces.retain(|(n, _)| n != old);
+                }
+                cfg.interfaces.remove(&hw);
+            })
+            .reload_after())
+    })
+    .await
 }
 
 // ===== setup =====
@@ -345,51 +360,50 @@ fn setup_json(call: &Call<'_>, s: Setup) -> Value {
 
 async fn get_setup(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
-    Ok(response::json(
-        StatusCode::OK,
-        &setup_json(call, snap.config.interfaces.setup),
-    ))
+    let setup = snap.config.interfaces.setup;
+    Ok(call
+        .preconditions
+        .item_response(&setup_json(call, setup), &setup_lines(setup)))
 }
 
 async fn update_setup(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let old = snap.config.interfaces.setup;
-    let mut new = old;
-    let fields: [(&str, &mut bool, &str); 2] = [
-        (
-            "sameSecurityTrafficInterInterface",
-            &mut new.inter_interface,
-            "inter-interface",
-        ),
-        (
-            "sameSecurityTrafficIntraInterface",
-            &mut new.intra_interface,
-            "intra-interface",
-        ),
-    ];
-    let mut commands = Vec::new();
-    for (attr, slot, words) in fields {
-        // PUT and PATCH alike: an absent attribute keeps its value.
-        if let Some(v) = body.get(attr).filter(|v| !v.is_null()) {
-            let wanted = json_bool(v, attr)?;
-            if wanted != *slot {
-                commands.push(if wanted {
-                    format!("same-security-traffic permit {words}")
-                } else {
-                    format!("no same-security-traffic permit {words}")
-                });
+    let location = call.origin.url(SETUP_PATH);
+    executor::execute(call, |cfg, pre| {
+        let old = cfg.interfaces.setup;
+        pre.item(&setup_lines(old))?;
+        let mut new = old;
+        let fields: [(&str, &mut bool); 2] = [
+            (
+                "sameSecurityTrafficInterInterface",
+                &mut new.inter_interface,
+            ),
+            (
+                "sameSecurityTrafficIntraInterface",
+                &mut new.intra_interface,
+            ),
+        ];
+        for (attr, slot) in fields {
+            // PUT and PATCH alike: an absent attribute keeps its value.
+            if let Some(v) = body.get(attr).filter(|v| !v.is_null()) {
+                *slot = json_bool(v, attr)?;
             }
-            *slot = wanted;
         }
-    }
-    drop(snap);
-    if !commands.is_empty() {
-        let result = call.configure(commands).await?;
-        call.apply_write(result.generation, |cfg| cfg.interfaces.setup = new);
-    }
-    response::with_location(StatusCode::NO_CONTENT, &call.origin.url(SETUP_PATH))
+        let commands = interfaces::cli::setup(old, new);
+        let plan = Plan::updated(location.clone());
+        if commands.is_empty() {
+            return Ok(plan);
+        }
+        Ok(plan
+            .send(commands)
+            .patch(move |cfg| cfg.interfaces.setup = new))
+    })
+    .await
+}
+
+/// The canonical configuration of the setup, from which its ETag is derived.
+pub fn setup_lines(setup: Setup) -> Vec<String> {
+    interfaces::cli::setup(Setup::default(), setup)
 }
 
 #[cfg(test)]

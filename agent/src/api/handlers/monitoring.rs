@@ -32,6 +32,7 @@ use serde_json::{Map, Value, json};
 use super::Call;
 use crate::api::error::ApiError;
 use crate::api::paging;
+use crate::api::plan::Preconditions;
 use crate::api::response::{self, ApiResponse};
 
 pub const VERSION_PATH: &str = "/api/monitoring/device/components/version";
@@ -200,6 +201,7 @@ async fn show<const N: usize>(
             origin: call.origin.clone(),
             query,
             stage: call.stage,
+            preconditions: Preconditions::default(),
         };
         routed.exec(ExecMode::Exec, false, commands.clone()).await?
     };

@@ -2,25 +2,28 @@
 //! NAT, section 2) and `/api/nat/after[/{id}]` (manual NAT `after-auto`, section 3).
 //!
 //! Rules are identified by their rule hash (decimal; see `cli_translator::nat::rule_hash`); an
-//! object NAT rule also answers to its object's name. Reads come from the snapshot; writes send
-//! `nat ... [<line>]` (or `object network <name>` + ` nat ...`) batches computed against it and
-//! patch it in place. `Location` carries the (possibly re-hashed) id on POST, PUT and PATCH.
+//! object NAT rule also answers to its object's name. Reads come from the snapshot; writes are
+//! planned here (`nat ... [<line>]` or `object network <name>` + ` nat ...` batches computed
+//! against it, built by `cli_translator::nat::cli`) and applied by the executor. `Location` carries the (possibly re-hashed) id on POST, PUT and PATCH.
 
 use bytes::Bytes;
+use cli_translator::nat::cli as nat_cli;
 use cli_translator::nat::json::{self as nat_json, NatInput};
-use cli_translator::nat::rule::{Addr, MappedAddr, NatRule, Service, SvcRef, twice_line};
+use cli_translator::nat::rule::{Addr, MappedAddr, NatRule, Service, SvcRef};
 use cli_translator::nat::{NatEntry, Section, rule_hash};
 use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::{FieldError, FieldProblem, Resource};
 use cli_translator::running::RunningConfig;
-use hyper::{Method, StatusCode};
+use hyper::Method;
 use serde_json::Value;
 
 use super::Call;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::json_body;
 use crate::api::paging;
-use crate::api::response::{self, ApiResponse};
+use crate::api::plan::{Plan, Preconditions};
+use crate::api::response::ApiResponse;
 
 /// What a NAT URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +159,7 @@ fn inline_objects(
     }
     if !commands.is_empty() {
         // Back to configuration mode: a `nat` line typed in object mode is the object's rule.
-        commands.push("exit".to_owned());
+        commands.push(nat_cli::exit_object());
     }
     Ok((commands, created))
 }
@@ -206,26 +209,17 @@ fn check_references(
     Ok(())
 }
 
-/// Runs a batch; a LINA refusal naming one of the rule's references becomes a 400 on that
-/// attribute.
-async fn configure(
-    call: &Call<'_>,
-    commands: Vec<String>,
-    rule: Option<&NatRule>,
-) -> Result<u64, ApiError> {
-    call.configure_blaming(commands, |output| {
-        let rule = rule?;
-        named_refs(rule)
-            .into_iter()
-            .find(|(_, n, _)| output.contains(&format!("({n})")))
-            .map(|(a, _, _)| a)
-    })
-    .await
+/// The plan with a 400 on the attribute naming a reference LINA refuses.
+fn blaming(mut plan: Plan, rule: &NatRule) -> Plan {
+    for (attribute, name, _) in named_refs(rule) {
+        plan = plan.blame(name, attribute);
+    }
+    plan
 }
 
-/// Commands setting an object's rule.
-fn object_commands(object: &str, rule: &NatRule) -> Vec<String> {
-    vec![format!("object network {object}"), format!(" {rule}")]
+/// The canonical configuration of a rule, from which its ETag is derived.
+pub fn rule_lines(s: Section, e: &NatEntry) -> Vec<String> {
+    nat_cli::rule_lines(s, e.object.as_deref(), &e.rule)
 }
 
 fn read_body(body: &[u8]) -> Result<Value, ApiError> {
@@ -252,23 +246,29 @@ async fn get(call: &Call<'_>, s: Section, id: &str) -> Result<ApiResponse, ApiEr
     let e = all
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    Ok(response::json(
-        StatusCode::OK,
-        &rule_json(call, cfg, s, e, i + 1),
-    ))
+    Ok(call
+        .preconditions
+        .item_response(&rule_json(call, cfg, s, e, i + 1), &rule_lines(s, e)))
 }
 
 async fn create(call: &Call<'_>, s: Section, body: &[u8]) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
+    executor::execute(call, |cfg, _| plan_create(call, cfg, s, &body)).await
+}
+
+/// Plans adding a rule (with the in-line objects it creates).
+fn plan_create(
+    call: &Call<'_>,
+    cfg: &RunningConfig,
+    s: Section,
+    body: &Value,
+) -> Result<Plan, ApiError> {
     let NatInput {
         rule,
         object,
         position,
         inline,
-    } = nat_json::from_json(&body, s, None, cfg)?;
+    } = nat_json::from_json(body, s, None, cfg)?;
     let (mut commands, inline) = inline_objects(cfg, &rule, inline)?;
     check_references(cfg, &rule, object.as_deref(), &inline)?;
     let id = rule_hash(s, object.as_deref(), &rule);
@@ -284,7 +284,7 @@ async fn create(call: &Call<'_>, s: Section, body: &[u8]) -> Result<ApiResponse,
                     format!("the network object '{o}' already has a NAT rule"),
                 ));
             }
-            commands.extend(object_commands(o, &rule));
+            commands.extend(nat_cli::object_rule_lines(o, &rule));
             list.len()
         }
         None => {
@@ -293,15 +293,13 @@ async fn create(call: &Call<'_>, s: Section, body: &[u8]) -> Result<ApiResponse,
                 .and_then(|p| usize::try_from(p).ok())
                 .map_or(len, |p| (p - 1).min(len));
             let line = (index < len).then(|| u32::try_from(index + 1).unwrap_or(u32::MAX));
-            commands.push(twice_line(&rule, s, line));
+            commands.push(nat_cli::insert_twice_line(&rule, s, line));
             index
         }
     };
-    // The snapshot is patched in place only when no one else holds it: let go of it first.
-    drop(snap);
-    let generation = configure(call, commands, Some(&rule)).await?;
     let location = call.origin.item_url(&path(s), &id.to_string());
-    call.apply_write(generation, |cfg| {
+    let plan = blaming(Plan::created(location).send(commands), &rule);
+    Ok(plan.patch(move |cfg| {
         for o in inline {
             cfg.network_objects.insert(o);
         }
@@ -309,8 +307,7 @@ async fn create(call: &Call<'_>, s: Section, body: &[u8]) -> Result<ApiResponse,
             Some(o) => cfg.nat.set_object_rule(&o, rule),
             None => cfg.nat.insert(s, index, NatEntry::new(s, None, rule)),
         }
-    });
-    response::with_location(StatusCode::CREATED, &location)
+    }))
 }
 
 async fn update(
@@ -321,9 +318,22 @@ async fn update(
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = read_body(body)?;
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
+    executor::execute(call, |cfg, pre| {
+        plan_update(call, cfg, pre, s, id, &body, patch)
+    })
+    .await
+}
+
+/// Plans replacing (or merging into) a rule, possibly moving it within its section.
+fn plan_update(
+    call: &Call<'_>,
+    cfg: &RunningConfig,
+    pre: &Preconditions,
+    s: Section,
+    id: &str,
+    body: &Value,
+    patch: bool,
+) -> Result<Plan, ApiError> {
     let list = cfg.nat.section(s);
     let i = cfg
         .nat
@@ -332,12 +342,13 @@ async fn update(
     let old = list
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    pre.item(&rule_lines(s, old))?;
     let NatInput {
         rule,
         object,
         position,
         inline,
-    } = nat_json::from_json(&body, s, patch.then_some(old), cfg)?;
+    } = nat_json::from_json(body, s, patch.then_some(old), cfg)?;
     let (mut commands, inline) = inline_objects(cfg, &rule, inline)?;
     if object != old.object {
         return Err(field(
@@ -356,24 +367,23 @@ async fn update(
     let new_id = rule_hash(s, object.as_deref(), &rule);
     let location = call.origin.item_url(&path(s), &new_id.to_string());
     if rule == *old.rule && target == i {
-        return response::with_location(StatusCode::NO_CONTENT, &location);
+        return Ok(Plan::updated(location));
     }
     if new_id != old.id && list.iter().any(|e| e.id == new_id) {
         return Err(ApiError::Duplicate(new_id.to_string()));
     }
     match &object {
-        Some(o) => commands.extend(object_commands(o, &rule)),
+        Some(o) => commands.extend(nat_cli::object_rule_lines(o, &rule)),
         None => {
             // The line of `target` in the section once the old rule is out of it.
             let line = (target + 1 < len).then(|| u32::try_from(target + 1).unwrap_or(u32::MAX));
-            commands.push(format!("no {}", twice_line(&old.rule, s, None)));
-            commands.push(twice_line(&rule, s, line));
+            commands.push(nat_cli::remove_twice_line(&old.rule, s));
+            commands.push(nat_cli::insert_twice_line(&rule, s, line));
         }
     }
     let old_id = old.id;
-    drop(snap);
-    let generation = configure(call, commands, Some(&rule)).await?;
-    call.apply_write(generation, |cfg| {
+    let plan = blaming(Plan::updated(location).send(commands), &rule);
+    Ok(plan.patch(move |cfg| {
         for o in inline {
             cfg.network_objects.insert(o);
         }
@@ -384,37 +394,36 @@ async fn update(
                 cfg.nat.insert(s, target, NatEntry::new(s, None, rule));
             }
         }
-    });
-    response::with_location(StatusCode::NO_CONTENT, &location)
+    }))
 }
 
 async fn delete(call: &Call<'_>, s: Section, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let cfg = &snap.config;
-    let i = cfg
-        .nat
-        .find(s, id)
-        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    let e = cfg
-        .nat
-        .section(s)
-        .get(i)
-        .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    let commands = match &e.object {
-        Some(o) => vec![format!("object network {o}"), " no nat".to_owned()],
-        None => vec![format!("no {}", twice_line(&e.rule, s, None))],
-    };
-    let (entry_id, object) = (e.id, e.object.clone());
-    drop(snap);
-    let generation = configure(call, commands, None).await?;
-    call.apply_write(generation, |cfg| match object {
-        Some(o) => cfg.nat.remove_object(&o),
-        None => {
-            cfg.nat.remove(s, entry_id);
-        }
-    });
-    Ok(response::empty(StatusCode::NO_CONTENT))
+    executor::execute(call, |cfg, pre| {
+        let i = cfg
+            .nat
+            .find(s, id)
+            .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+        let e = cfg
+            .nat
+            .section(s)
+            .get(i)
+            .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+        pre.item(&rule_lines(s, e))?;
+        let commands = match &e.object {
+            Some(o) => nat_cli::remove_object_rule_lines(o),
+            None => vec![nat_cli::remove_twice_line(&e.rule, s)],
+        };
+        let (entry_id, object) = (e.id, e.object.clone());
+        Ok(Plan::deleted()
+            .send(commands)
+            .patch(move |cfg| match object {
+                Some(o) => cfg.nat.remove_object(&o),
+                None => {
+                    cfg.nat.remove(s, entry_id);
+                }
+            }))
+    })
+    .await
 }
 
 #[cfg(test)]

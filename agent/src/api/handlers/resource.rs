@@ -1,6 +1,6 @@
 //! Generic CRUD over any [`Resource`]: list and get from the snapshot; create, replace,
-//! patch and delete by sending the translator's CLI to LINA as one atomic batch, then
-//! patching the snapshot.
+//! patch and delete are planned here (the translator's CLI and the snapshot patch) and
+//! applied by the executor as one conditional atomic batch.
 
 use bytes::Bytes;
 use cli_translator::resources::local_user::LocalUser;
@@ -14,14 +14,18 @@ use cli_translator::resources::time_range::TimeRange;
 use cli_translator::resources::user_group::LocalUserGroup;
 use cli_translator::resources::user_object::UserObject;
 use cli_translator::resources::{FieldError, FieldProblem, Resource, ResourceKind, WriteMode};
-use hyper::{Method, StatusCode};
+use cli_translator::running::RunningConfig;
+use hyper::Method;
 use serde_json::Value;
 
 use super::Call;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::json_body;
+use crate::api::links::Origin;
 use crate::api::paging;
-use crate::api::response::{self, ApiResponse};
+use crate::api::plan::{Plan, Preconditions};
+use crate::api::response::ApiResponse;
 
 /// What the URL named within a resource type.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +81,7 @@ pub async fn handle(
     }
 }
 
-async fn handle_typed<R: Resource>(
+async fn handle_typed<R: Resource + Send + 'static>(
     call: &Call<'_>,
     method: &Method,
     scope: Scope<'_>,
@@ -130,90 +134,130 @@ async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiE
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
     let body = item.to_json(&call.origin.item_url(R::PATH, id));
-    Ok(response::json(StatusCode::OK, &body))
+    Ok(call
+        .preconditions
+        .item_response(&body, &canonical_lines(item)))
 }
 
 /// `POST` on the collection: 201 with `Location`.
-async fn create<R: Resource>(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
+async fn create<R: Resource + Send + 'static>(
+    call: &Call<'_>,
+    body: &[u8],
+) -> Result<ApiResponse, ApiError> {
     let body = Value::Object(json_body::parse_object(body)?);
-    let mut item = R::from_json(&body, WriteMode::Create)?;
-    let id = item.object_id().to_owned();
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    if R::collection(&snap.config).contains(&id) {
-        return Err(ApiError::Duplicate(id));
+    let item = R::from_json(&body, WriteMode::Create)?;
+    let location = call.origin.item_url(R::PATH, item.object_id());
+    executor::execute(call, |cfg, _| plan_create::<R>(cfg, &item, &location)).await
+}
+
+/// Plans a create: the id must be free and the item's references must resolve.
+pub fn plan_create<R: Resource + Send + 'static>(
+    cfg: &RunningConfig,
+    item: &R,
+    location: &str,
+) -> Result<Plan, ApiError> {
+    let id = item.object_id();
+    if R::collection(cfg).contains(id) {
+        return Err(ApiError::Duplicate(id.to_owned()));
     }
-    item.resolve(&snap.config)?;
-    // Release our hold on the snapshot before patching it, or the patch copies it whole.
-    drop(snap);
-    let result = call.configure(item.cli_create()).await?;
-    let location = call.origin.item_url(R::PATH, &id);
-    if R::PATCH_IN_PLACE {
-        call.apply_write(result.generation, |cfg| R::collection_mut(cfg).insert(item));
-    } else {
-        call.apply_write_then_reload(result.generation, |cfg| R::collection_mut(cfg).insert(item));
-    }
-    response::with_location(StatusCode::CREATED, &location)
+    let mut item = item.clone();
+    item.resolve(cfg)?;
+    let plan = Plan::created(location.to_owned())
+        .send(item.cli_create())
+        .patch(move |cfg| R::collection_mut(cfg).insert(item));
+    Ok(follow::<R>(plan))
 }
 
 /// `PUT` (replace) or `PATCH` (merge) on one object: 204 with `Location` (the id may change).
-async fn update<R: Resource>(
+async fn update<R: Resource + Send + 'static>(
     call: &Call<'_>,
     id: &str,
     body: &[u8],
     patch: bool,
 ) -> Result<ApiResponse, ApiError> {
     let body = Value::Object(json_body::parse_object(body)?);
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let existing = R::collection(&snap.config)
+    executor::execute(call, |cfg, pre| {
+        plan_update::<R>(cfg, pre, id, &body, patch, &call.origin)
+    })
+    .await
+}
+
+/// Plans a replace or merge of the object `id` as the snapshot holds it.
+pub fn plan_update<R: Resource + Send + 'static>(
+    cfg: &RunningConfig,
+    pre: &Preconditions,
+    id: &str,
+    body: &Value,
+    patch: bool,
+    origin: &Origin,
+) -> Result<Plan, ApiError> {
+    let existing = R::collection(cfg)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    pre.item(&existing.cli_create())?;
     refuse_predefined(existing)?;
     let mode = if patch {
         WriteMode::Patch { id, existing }
     } else {
         WriteMode::Replace { id, existing }
     };
-    let mut item = R::from_json(&body, mode)?;
-    item.resolve(&snap.config)?;
+    let mut item = R::from_json(body, mode)?;
+    item.resolve(cfg)?;
     let new_id = item.object_id().to_owned();
-    if new_id != id && R::collection(&snap.config).contains(&new_id) {
+    if new_id != id && R::collection(cfg).contains(&new_id) {
         return Err(ApiError::Duplicate(new_id));
     }
-    let location = call.origin.item_url(R::PATH, &new_id);
+    let plan = Plan::updated(origin.item_url(R::PATH, &new_id));
     let commands = R::cli_replace(existing, &item);
-    drop(snap);
-    if !commands.is_empty() {
-        let result = call.configure(commands).await?;
-        if R::PATCH_IN_PLACE {
-            call.apply_write(result.generation, |cfg| {
-                R::collection_mut(cfg).replace(id, item);
-            });
-        } else {
-            call.apply_write_then_reload(result.generation, |cfg| {
-                R::collection_mut(cfg).replace(id, item);
-            });
-        }
+    if commands.is_empty() {
+        return Ok(plan);
     }
-    response::with_location(StatusCode::NO_CONTENT, &location)
+    let id = id.to_owned();
+    let plan = plan.send(commands).patch(move |cfg| {
+        R::collection_mut(cfg).replace(&id, item);
+    });
+    Ok(follow::<R>(plan))
 }
 
 /// `DELETE` on one object: 204. LINA's refusal (object in use) is a 400 with its text.
-async fn delete<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiError> {
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let existing = R::collection(&snap.config)
+async fn delete<R: Resource + Send + 'static>(
+    call: &Call<'_>,
+    id: &str,
+) -> Result<ApiResponse, ApiError> {
+    executor::execute(call, |cfg, pre| plan_delete::<R>(cfg, pre, id)).await
+}
+
+/// Plans removing the object `id`.
+pub fn plan_delete<R: Resource + Send + 'static>(
+    cfg: &RunningConfig,
+    pre: &Preconditions,
+    id: &str,
+) -> Result<Plan, ApiError> {
+    let existing = R::collection(cfg)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
+    pre.item(&existing.cli_create())?;
     refuse_predefined(existing)?;
-    let commands = existing.cli_delete();
-    drop(snap);
-    let result = call.configure(commands).await?;
-    call.apply_write(result.generation, |cfg| {
-        R::collection_mut(cfg).remove(id);
-    });
-    Ok(response::empty(StatusCode::NO_CONTENT))
+    let id = id.to_owned();
+    Ok(Plan::deleted()
+        .send(existing.cli_delete())
+        .patch(move |cfg| {
+            R::collection_mut(cfg).remove(&id);
+        }))
+}
+
+/// The canonical configuration of an item, from which its ETag is derived.
+pub fn canonical_lines<R: Resource>(item: &R) -> Vec<String> {
+    item.cli_create()
+}
+
+/// Resources the device stores differently than written (hashed passwords) reload after.
+fn follow<R: Resource>(plan: Plan) -> Plan {
+    if R::PATCH_IN_PLACE {
+        plan
+    } else {
+        plan.reload_after()
+    }
 }
 
 /// Predefined items are read-only: PUT, PATCH and DELETE fail naming `objectId`.

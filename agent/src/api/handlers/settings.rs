@@ -9,13 +9,16 @@ use cli_translator::resources::dns::Dns;
 use cli_translator::resources::mgmt_access::MgmtAccess;
 use cli_translator::resources::setting::{Setting, SettingKind};
 use cli_translator::resources::timeouts::Timeouts;
-use hyper::{Method, StatusCode};
+use cli_translator::running::RunningConfig;
+use hyper::Method;
 use serde_json::Value;
 
 use super::Call;
 use crate::api::error::ApiError;
+use crate::api::executor;
 use crate::api::json_body;
-use crate::api::response::{self, ApiResponse};
+use crate::api::plan::{Plan, Preconditions};
+use crate::api::response::ApiResponse;
 
 /// Dispatches to the typed handler (one line per setting).
 pub async fn handle(
@@ -40,8 +43,11 @@ async fn handle_typed<S: Setting + Send + Sync + 'static>(
     match *method {
         Method::GET => {
             let snap = call.snapshot().await?;
-            let json = S::get(&snap.config).to_json(&call.origin.url(S::PATH));
-            Ok(response::json(StatusCode::OK, &json))
+            let setting = S::get(&snap.config);
+            let json = setting.to_json(&call.origin.url(S::PATH));
+            Ok(call
+                .preconditions
+                .item_response(&json, &canonical_lines(setting)))
         }
         // The catalogue lets only GET and PUT through.
         _ => put::<S>(call, body).await,
@@ -53,20 +59,37 @@ async fn put<S: Setting + Send + Sync + 'static>(
     body: &[u8],
 ) -> Result<ApiResponse, ApiError> {
     let body = Value::Object(json_body::parse_object(body)?);
-    let _serial = call.write_lock().await;
-    let snap = call.snapshot().await?;
-    let current = S::get(&snap.config);
-    let next = S::from_json(&body, current)?;
-    next.check(&snap.config)?;
-    let commands = S::cli_replace(current, &next);
-    drop(snap);
     let location = call.origin.url(S::PATH);
-    if !commands.is_empty() {
-        let result = call.configure(commands).await?;
-        // The device may print the lines differently (grouped timeouts): reload after.
-        call.apply_write_then_reload(result.generation, |cfg| *S::get_mut(cfg) = next);
+    executor::execute(call, |cfg, pre| plan_put::<S>(cfg, pre, &body, &location)).await
+}
+
+/// Plans turning the setting into the body's: the commands for what changes. The device may
+/// print the lines differently (grouped timeouts), so the snapshot is reloaded after.
+pub fn plan_put<S: Setting + Send + Sync + 'static>(
+    cfg: &RunningConfig,
+    pre: &Preconditions,
+    body: &Value,
+    location: &str,
+) -> Result<Plan, ApiError> {
+    let current = S::get(cfg);
+    pre.item(&canonical_lines(current))?;
+    let next = S::from_json(body, current)?;
+    next.check(cfg)?;
+    let commands = S::cli_replace(current, &next);
+    let plan = Plan::updated(location.to_owned());
+    if commands.is_empty() {
+        return Ok(plan);
     }
-    response::with_location(StatusCode::NO_CONTENT, &location)
+    Ok(plan
+        .send(commands)
+        .patch(move |cfg| *S::get_mut(cfg) = next)
+        .reload_after())
+}
+
+/// The canonical form of a setting, from which its ETag is derived: its JSON (a setting has
+/// no one "create" command; its JSON holds every attribute the configuration sets).
+pub fn canonical_lines<S: Setting>(setting: &S) -> Vec<String> {
+    vec![setting.to_json("").to_string()]
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub const COMMAND: &str = "write memory";
 
 /// Runs `write memory` as the caller (the router has required level 15).
 pub async fn run(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    crate::api::executor::refuse_dry_run(call)?;
     let commands = vec![COMMAND.to_owned()];
     let result = call.exec(ExecMode::Exec, false, commands.clone()).await?;
     if let Some(failed) = result.outcomes.iter().find(|o| !o.ok) {
