@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
 
 use crate::debug;
-use crate::lina_client::LinaClient;
+use crate::lina_client::{LinaAddr, LinaClient};
 
 /// Environment variables the agent process reads.
 pub const ENV_SECRET: &str = "ASA_AGENT_SECRET";
@@ -566,7 +566,7 @@ pub struct LinaLogSink {
 
 impl LinaLogSink {
     /// Starts the forwarding task (needs a tokio runtime).
-    pub fn spawn(lina: SocketAddr) -> LinaLogSink {
+    pub fn spawn(lina: LinaAddr) -> LinaLogSink {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(forward_logs(lina, rx));
         LinaLogSink { tx }
@@ -586,7 +586,7 @@ pub fn daemon_peer() -> String {
     format!("rest-daemon/{}", env!("CARGO_PKG_VERSION"))
 }
 
-async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>) {
+async fn forward_logs(lina: LinaAddr, mut rx: mpsc::UnboundedReceiver<Message>) {
     let mut client: Option<LinaClient> = None;
     while let Some(message) = rx.recv().await {
         let event = LogEvent {
@@ -598,7 +598,7 @@ async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>
         // One retry on a fresh connection when the kept one turns out dead.
         for _ in 0..2 {
             if client.is_none() {
-                client = connect(lina).await;
+                client = connect(&lina).await;
             }
             let Some(connected) = &client else { break };
             match connected.log(event.clone()).await {
@@ -631,7 +631,7 @@ pub struct LinaControls {
 impl LinaControls {
     /// Connects as `rest-daemon/<ver>` and sends `WatchAgent`; `None` when LINA cannot be
     /// reached.
-    pub async fn connect(lina: SocketAddr) -> Option<LinaControls> {
+    pub async fn connect(lina: &LinaAddr) -> Option<LinaControls> {
         let client = connect(lina).await?;
         let controls = client.take_controls()?;
         let initial = match client.watch_agent().await {
@@ -667,7 +667,7 @@ impl LinaControls {
 /// then from fresh subscriptions, retried every second while LINA is unreachable. A fresh
 /// subscription's initial control re-synchronises the supervisor.
 pub async fn follow_lina(
-    lina: SocketAddr,
+    lina: LinaAddr,
     first: Option<LinaControls>,
     supervisor: mpsc::UnboundedSender<AgentControl>,
 ) {
@@ -707,14 +707,14 @@ pub async fn follow_lina(
             _ = supervisor.closed() => return,
             _ = sleep(Duration::from_secs(1)) => {}
         }
-        next = LinaControls::connect(lina).await;
+        next = LinaControls::connect(&lina).await;
     }
 }
 
-async fn connect(lina: SocketAddr) -> Option<LinaClient> {
+async fn connect(lina: &LinaAddr) -> Option<LinaClient> {
     match timeout(
         Duration::from_secs(2),
-        LinaClient::connect(lina, &daemon_peer()),
+        LinaClient::connect(lina.addr, &daemon_peer(), lina.secret.as_deref()),
     )
     .await
     {
@@ -1078,12 +1078,17 @@ mod tests {
         })
         .await
         .unwrap();
-        let mut watch = LinaControls::connect(sim.protocol_addr).await.unwrap();
+        let lina = LinaAddr {
+            addr: sim.protocol_addr,
+            secret: Some(Arc::new(sim.channel_secret.clone())),
+        };
+        let mut watch = LinaControls::connect(&lina).await.unwrap();
         assert_eq!(watch.initial, Some(AgentControl::Start));
         assert!(watch.enabled());
-        let (admin, _) = LinaClient::connect(sim.protocol_addr, "rest-agent/test")
-            .await
-            .unwrap();
+        let (admin, _) =
+            LinaClient::connect(sim.protocol_addr, "rest-agent/test", lina.secret.as_deref())
+                .await
+                .unwrap();
         let batch = |command: &str| Exec {
             user: "admin".into(),
             privilege: 15,
