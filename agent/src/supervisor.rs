@@ -137,6 +137,11 @@ pub struct SupervisorOptions {
     pub retry_delay: Duration,
     /// Failed starts in a row before giving up (5).
     pub max_failed_starts: u32,
+    /// A ready process that dies this many times within [`SupervisorOptions::crash_window`]
+    /// is in a crash loop: the supervisor gives up (342004) as after failed starts (5).
+    pub max_crashes: u32,
+    /// See `max_crashes` (5 s).
+    pub crash_window: Duration,
     /// Whether to start the agent at once (true) or wait for a `Start` control.
     pub enabled: bool,
 }
@@ -149,6 +154,8 @@ impl SupervisorOptions {
             ready_timeout: Duration::from_secs(20),
             retry_delay: Duration::from_secs(1),
             max_failed_starts: 5,
+            max_crashes: 5,
+            crash_window: Duration::from_secs(5),
             enabled: true,
         }
     }
@@ -290,6 +297,8 @@ async fn run_period(
 ) -> Period {
     let mut failed_in_a_row = 0u32;
     let mut first = true;
+    // When ready processes died lately (a crash loop gives up as failed starts do).
+    let mut crashes: std::collections::VecDeque<Instant> = std::collections::VecDeque::new();
     loop {
         state.send_replace(if first {
             AgentState::Starting
@@ -341,6 +350,22 @@ async fn run_period(
                                 format!("agent process died: {}", describe(&status))
                             });
                             sink.log(syslog_message(RESTARTING, &[]));
+                            let now = Instant::now();
+                            crashes.push_back(now);
+                            while crashes
+                                .front()
+                                .is_some_and(|t| now.duration_since(*t) > options.crash_window)
+                            {
+                                crashes.pop_front();
+                            }
+                            if crashes.len() >= options.max_crashes as usize {
+                                tracing::warn!(
+                                    "agent process died {} times within {}: crash loop",
+                                    crashes.len(),
+                                    seconds(options.crash_window)
+                                );
+                                return give_up(sink, state, stop, controls).await;
+                            }
                             break;
                         }
                     }
@@ -354,18 +379,7 @@ async fn run_period(
                 sink.log(syslog_message(FAILED, &[&reason]));
                 failed_in_a_row += 1;
                 if failed_in_a_row >= options.max_failed_starts {
-                    sink.log(syslog_message(GAVE_UP, &[]));
-                    state.send_replace(AgentState::GaveUp);
-                    // Only a control (or shutdown) moves on: `no rest-api agent` then
-                    // `rest-api agent`, as 342004 says, or a restart.
-                    return tokio::select! {
-                        _ = stopped(stop) => Period::Stopped,
-                        control = controls.recv() => match control {
-                            None => Period::Stopped,
-                            Some(AgentControl::Stop) => Period::Disabled,
-                            Some(AgentControl::Start | AgentControl::Restart) => Period::Restart,
-                        },
-                    };
+                    return give_up(sink, state, stop, controls).await;
                 }
                 state.send_replace(AgentState::Restarting);
                 tokio::select! {
@@ -376,6 +390,26 @@ async fn run_period(
             Start::Stopped => return Period::Stopped,
             Start::Control(control) => return after_control(control),
         }
+    }
+}
+
+/// Logs 342004 and waits: only a control (or shutdown) moves on: `no rest-api agent` then
+/// `rest-api agent`, as 342004 says, or a restart.
+async fn give_up(
+    sink: &Arc<dyn LogSink>,
+    state: &watch::Sender<AgentState>,
+    stop: &mut watch::Receiver<bool>,
+    controls: &mut mpsc::UnboundedReceiver<AgentControl>,
+) -> Period {
+    sink.log(syslog_message(GAVE_UP, &[]));
+    state.send_replace(AgentState::GaveUp);
+    tokio::select! {
+        _ = stopped(stop) => Period::Stopped,
+        control = controls.recv() => match control {
+            None => Period::Stopped,
+            Some(AgentControl::Stop) => Period::Disabled,
+            Some(AgentControl::Start | AgentControl::Restart) => Period::Restart,
+        },
     }
 }
 
@@ -872,6 +906,27 @@ mod tests {
             "REST API Agent failure notification received. Agent will be restarted automatically."
         );
         assert_eq!(std::fs::read_to_string(&counter).unwrap().trim(), "7");
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn five_deaths_after_ready_within_the_window_are_a_crash_loop() {
+        let sink = Arc::new(FakeSink::default());
+        // Ready, then dead at once, every time.
+        let mut options = fast(sh("echo READY 127.0.0.1:9; exit 1"));
+        options.crash_window = Duration::from_secs(60);
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        let mut expected = Vec::new();
+        for _ in 0..5 {
+            expected.extend([STARTED, RESTARTING]);
+        }
+        expected.push(GAVE_UP);
+        assert_eq!(sink.ids(), expected);
+        // As 342004 says: `rest-api agent` starts it again.
+        supervisor.controls().send(AgentControl::Start).unwrap();
+        wait_for(&mut state, is_ready).await;
         supervisor.shutdown().await;
     }
 

@@ -19,6 +19,7 @@ pub mod service;
 pub mod snapshot;
 pub mod state;
 pub mod stats;
+pub mod throttle;
 
 #[cfg(test)]
 mod fake_lina;
