@@ -6,6 +6,7 @@ mod backup;
 mod bulk;
 mod connections;
 mod contexts;
+mod hardening;
 mod injection;
 mod interfaces;
 mod lifecycle;
