@@ -154,7 +154,10 @@ pub enum DaemonError {
     /// Built without the embedded simulator and no `--lina` given.
     LinaRequired,
     /// `--lina-secret-file` cannot be read or does not hold a secret.
-    LinaSecret { path: PathBuf, reason: String },
+    LinaSecret {
+        path: PathBuf,
+        reason: String,
+    },
     #[cfg(feature = "embedded-sim")]
     Sim(lina_sim::SimError),
     Signals(io::Error),

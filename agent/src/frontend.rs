@@ -99,7 +99,9 @@ pub async fn serve(
     let acceptor = tls.map(TlsAcceptor::from);
     let admission = admission::Admission::new(
         config.max_connections,
-        config.max_connections_per_client.min(config.max_connections),
+        config
+            .max_connections_per_client
+            .min(config.max_connections),
     );
     let mut connections = JoinSet::new();
 

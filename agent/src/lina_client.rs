@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use bytes::BytesMut;
 use cli_translator::protocol::frame::{self, FrameError};
 use cli_translator::protocol::{
-    AgentControl, AuthFailure, Authenticate, ChannelSecret, DebugLine, DebugSet, DecodeError, DeviceFacts, Exec,
-    ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session, TokenCreate,
-    TokenDelete, TokenResult,
+    AgentControl, AuthFailure, Authenticate, ChannelSecret, DebugLine, DebugSet, DecodeError,
+    DeviceFacts, Exec, ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session,
+    TokenCreate, TokenDelete, TokenResult,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -477,7 +477,9 @@ mod tests {
     #[tokio::test]
     async fn matches_concurrent_answers_by_request_id() {
         let addr = fake_lina().await;
-        let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test", None).await.unwrap();
+        let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
         assert_eq!(facts_got, facts());
         let auth = |user: &str| Authenticate {
             credential: Credential::Basic {
@@ -549,7 +551,9 @@ mod tests {
             // Read the next request, then hang up without answering.
             let _ = sock.read_buf(&mut buf).await;
         });
-        let (client, _) = LinaClient::connect(addr, "rest-agent/test", None).await.unwrap();
+        let (client, _) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
         assert!(matches!(client.exec(exec()).await, Err(LinaError::Closed)));
         client.closed().await;
         assert!(client.is_closed());

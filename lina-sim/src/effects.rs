@@ -17,7 +17,10 @@ enum Sender {
 }
 
 /// Tells the waiting answer how a file write ended.
-fn report(done: Option<tokio::sync::oneshot::Sender<Result<(), String>>>, result: Result<(), String>) {
+fn report(
+    done: Option<tokio::sync::oneshot::Sender<Result<(), String>>>,
+    result: Result<(), String>,
+) {
     if let Some(done) = done {
         // The connection that waited may be gone: nobody left to tell.
         let _ = done.send(result);
@@ -25,9 +28,7 @@ fn report(done: Option<tokio::sync::oneshot::Sender<Result<(), String>>>, result
 }
 
 /// The outcome of a blocking write as the waiting answer sees it.
-fn outcome(
-    result: Result<std::io::Result<()>, tokio::task::JoinError>,
-) -> Result<(), String> {
+fn outcome(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), String> {
     match result {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),

@@ -240,7 +240,10 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
     // A new channel secret every boot: a connection proves it before `Hello`.
     let channel_secret = ChannelSecret::from_bytes(os_random::<32>()?);
     let channel_secret_file = state
-        .write_secret(CHANNEL_SECRET_FILE, &format!("{}\n", channel_secret.to_hex()))
+        .write_secret(
+            CHANNEL_SECRET_FILE,
+            &format!("{}\n", channel_secret.to_hex()),
+        )
         .map_err(|source| SimError::WriteChannelSecret {
             path: state.root().join(CHANNEL_SECRET_FILE),
             source,

@@ -130,12 +130,15 @@ fn leave_handshake(handshaking: &Mutex<Handshaking>, slot: u64) {
 enum Handshake {
     Fresh,
     Challenged(String),
-    Done(#[allow(dead_code)] OwnedSemaphorePermit),
+    /// Authenticated; the permit holds its place among the authenticated connections.
+    Done {
+        _permit: OwnedSemaphorePermit,
+    },
 }
 
 impl Handshake {
     fn done(&self) -> bool {
-        matches!(self, Handshake::Done(_))
+        matches!(self, Handshake::Done { .. })
     }
 }
 
@@ -154,7 +157,10 @@ fn handshake_step(state: &mut Handshake, msg: Message, gate: &Gate) -> (Message,
                 (Message::Nonce(nonce), true)
             }
             None => (
-                protocol_error(ProtocolErrorCode::Refused, "no randomness for a nonce".into()),
+                protocol_error(
+                    ProtocolErrorCode::Refused,
+                    "no randomness for a nonce".into(),
+                ),
                 false,
             ),
         },
@@ -170,7 +176,7 @@ fn handshake_step(state: &mut Handshake, msg: Message, gate: &Gate) -> (Message,
             }
             match gate.authenticated.clone().try_acquire_owned() {
                 Ok(permit) => {
-                    *state = Handshake::Done(permit);
+                    *state = Handshake::Done { _permit: permit };
                     (Message::Proven, true)
                 }
                 Err(_) => (
@@ -446,12 +452,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop_tx, stop_rx) = watch::channel(false);
-        tokio::spawn(serve(
-            listener,
-            shared.clone(),
-            Arc::new(secret()),
-            stop_rx,
-        ));
+        tokio::spawn(serve(listener, shared.clone(), Arc::new(secret()), stop_rx));
         (addr, shared, stop_tx)
     }
 
@@ -585,7 +586,13 @@ mod tests {
         let mut agent = Client::connect(addr).await;
         agent.hello_as("rest-agent/1").await;
         agent
-            .send(2, exec("enable_15", &["username tok password Tok-pw-123 privilege 15"]))
+            .send(
+                2,
+                exec(
+                    "enable_15",
+                    &["username tok password Tok-pw-123 privilege 15"],
+                ),
+            )
             .await;
         assert!(matches!(agent.recv().await.unwrap().1, Message::ExecResult(r) if r.applied));
         agent
@@ -621,7 +628,10 @@ mod tests {
             source: IpAddr::V4(Ipv4Addr::LOCALHOST),
         });
         agent.send(4, auth).await;
-        assert!(matches!(agent.recv().await.unwrap().1, Message::AuthResult(Ok(_))));
+        assert!(matches!(
+            agent.recv().await.unwrap().1,
+            Message::AuthResult(Ok(_))
+        ));
         drop(shared);
     }
 
@@ -651,7 +661,10 @@ mod tests {
         let mut agent = Client::connect(addr).await;
         agent.hello_as("rest-agent/1").await;
         agent.send(2, Message::Subscribe).await;
-        assert!(matches!(agent.recv().await.unwrap().1, Message::Generation(_)));
+        assert!(matches!(
+            agent.recv().await.unwrap().1,
+            Message::Generation(_)
+        ));
         // The oldest strangers were closed to make room.
         let mut buf = [0u8; 64];
         let first = idle.first_mut().unwrap();

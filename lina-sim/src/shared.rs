@@ -327,7 +327,10 @@ mod tests {
         let (mut core, mut fx) = core();
         let durable = core.dispatch(vec![Effect::WriteStartup("x".into())]);
         let job = fx.try_recv().unwrap();
-        job.done.unwrap().send(Err("No space left on device".into())).unwrap();
+        job.done
+            .unwrap()
+            .send(Err("No space left on device".into()))
+            .unwrap();
         let reply = Message::ExecResult(cli_translator::protocol::ExecResult {
             outcomes: vec![cli_translator::protocol::CommandOutcome {
                 ok: true,

@@ -42,7 +42,8 @@ impl<K> Default for Counts<K> {
 impl<K: Hash + Eq + Clone> Counts<K> {
     fn bump(&mut self, key: K, now: Instant) -> u32 {
         if self.map.len() >= MAX_ENTRIES && !self.map.contains_key(&key) {
-            self.map.retain(|_, (_, at)| now.duration_since(*at) < WINDOW);
+            self.map
+                .retain(|_, (_, at)| now.duration_since(*at) < WINDOW);
             if self.map.len() >= MAX_ENTRIES
                 && let Some(oldest) = self
                     .map

@@ -534,9 +534,12 @@ async fn at_the_connection_cap_an_idle_connection_makes_room_for_a_newcomer() {
     response.into_body().collect().await.unwrap();
 
     // The first connection is idle: it is closed so the second is served at once.
-    let reply = timeout(Duration::from_secs(5), exchange(front.addr, get("/api/second")))
-        .await
-        .unwrap();
+    let reply = timeout(
+        Duration::from_secs(5),
+        exchange(front.addr, get("/api/second")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 200);
     assert_eq!(agent.hits(), 2);
 }
@@ -556,9 +559,12 @@ async fn silent_connections_do_not_keep_a_fresh_client_out() {
         s.write_all(b"GET /api/x HT").await.unwrap();
         silent.push(s);
     }
-    let reply = timeout(Duration::from_secs(5), exchange(front.addr, get("/api/fresh")))
-        .await
-        .unwrap();
+    let reply = timeout(
+        Duration::from_secs(5),
+        exchange(front.addr, get("/api/fresh")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 200);
 }
 

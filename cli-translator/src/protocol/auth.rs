@@ -97,7 +97,7 @@ pub fn encode_hex(bytes: &[u8]) -> String {
 }
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || text.len() > 2 * 64 {
+    if !text.len().is_multiple_of(2) || text.len() > 2 * 64 {
         return None;
     }
     text.as_bytes()

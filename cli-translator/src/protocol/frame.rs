@@ -52,10 +52,7 @@ impl fmt::Display for FrameError {
                     "unsupported protocol version {v} (this side speaks {PROTOCOL_VERSION})"
                 )
             }
-            FrameError::TooLarge(n) => write!(
-                f,
-                "frame payload of {n} bytes exceeds the cap"
-            ),
+            FrameError::TooLarge(n) => write!(f, "frame payload of {n} bytes exceeds the cap"),
         }
     }
 }

@@ -83,7 +83,10 @@ pub enum BackupError {
     Write(backup_file::WriteError),
     /// The backup would overwrite a file the device uses (the REST API package, a context's
     /// configuration, any file the configuration names).
-    InUse { location: String, user: &'static str },
+    InUse {
+        location: String,
+        user: &'static str,
+    },
 }
 
 impl std::fmt::Display for BackupError {
@@ -276,9 +279,7 @@ impl Engine {
             return Some("a security context's configuration");
         }
         let text = self.running_config();
-        let in_text = text
-            .split_whitespace()
-            .any(|word| named(word));
+        let in_text = text.split_whitespace().any(named);
         in_text.then_some("the running configuration")
     }
 }
@@ -426,7 +427,9 @@ mod tests {
             );
             assert!(!r.outcomes[0].ok, "{location}");
             assert!(
-                r.outcomes[0].output.starts_with(&format!("%Error opening {location} (File is in use")),
+                r.outcomes[0]
+                    .output
+                    .starts_with(&format!("%Error opening {location} (File is in use")),
                 "{}",
                 r.outcomes[0].output
             );

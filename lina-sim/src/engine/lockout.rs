@@ -114,12 +114,8 @@ impl Engine {
     /// `show aaa local user [locked]`.
     pub(crate) fn show_aaa_local_user(&self, locked_only: bool) -> String {
         let max = self.max_fail();
-        let mut users: Vec<(&String, u32)> = self
-            .lockout
-            .failures
-            .iter()
-            .map(|(u, n)| (u, *n))
-            .collect();
+        let mut users: Vec<(&String, u32)> =
+            self.lockout.failures.iter().map(|(u, n)| (u, *n)).collect();
         users.sort();
         let mut out = String::from("Lock-time Failed-attempts Locked  User\n");
         for (user, failures) in users {
@@ -197,7 +193,13 @@ mod tests {
         }
         assert!(attempt(&mut e, "ops", "Ops-pw-123").0);
         assert!(e.clear_aaa_local_user("clear aaa local user").is_err());
-        assert!(e.clear_aaa_local_user("clear aaa local user lockout bogus").is_err());
-        assert!(e.clear_aaa_local_user("clear aaa local user fail-count all").is_ok());
+        assert!(
+            e.clear_aaa_local_user("clear aaa local user lockout bogus")
+                .is_err()
+        );
+        assert!(
+            e.clear_aaa_local_user("clear aaa local user fail-count all")
+                .is_ok()
+        );
     }
 }

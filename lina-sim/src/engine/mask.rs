@@ -247,10 +247,9 @@ pub fn mask_hashes(text: String) -> String {
 fn carries_hash(line: &str) -> bool {
     let mut words = line.split_ascii_whitespace();
     match words.next() {
-        Some(w) if w.eq_ignore_ascii_case("username") || w.eq_ignore_ascii_case("enable") => {
-            line.split_ascii_whitespace()
-                .any(|w| w.eq_ignore_ascii_case("password"))
-        }
+        Some(w) if w.eq_ignore_ascii_case("username") || w.eq_ignore_ascii_case("enable") => line
+            .split_ascii_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("password")),
         Some(w) if w.eq_ignore_ascii_case("passwd") => true,
         _ => false,
     }

@@ -196,7 +196,9 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     }
     if abbrev(first, "clear", 2)
         && second.is_some_and(|w| w.eq_ignore_ascii_case("aaa"))
-        && words.get(2).is_some_and(|w| w.eq_ignore_ascii_case("local"))
+        && words
+            .get(2)
+            .is_some_and(|w| w.eq_ignore_ascii_case("local"))
         && words.get(3).is_some_and(|w| w.eq_ignore_ascii_case("user"))
     {
         return Some(Ok(ExecCommand::ClearAaaLocalUser));

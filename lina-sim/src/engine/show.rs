@@ -52,7 +52,9 @@ pub fn show(
         ));
     }
     if what.eq_ignore_ascii_case("aaa")
-        && rest.first().is_some_and(|w| w.eq_ignore_ascii_case("local"))
+        && rest
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("local"))
         && rest.get(1).is_some_and(|w| abbrev(w, "user", 1))
     {
         return match rest.get(2..).unwrap_or(&[]) {

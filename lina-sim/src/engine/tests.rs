@@ -387,7 +387,9 @@ fn token_deletion_needs_a_live_token_and_valid_credentials() {
     let log = e.log_buffer().join("\n");
     assert!(log.contains("%ASA-5-611103: User logged out: Uname: admin"));
     assert!(
-        log.contains("605004: Login denied from 10.0.0.5/0 to management:127.0.0.1/https for user \"admin\""),
+        log.contains(
+            "605004: Login denied from 10.0.0.5/0 to management:127.0.0.1/https for user \"admin\""
+        ),
         "{log}"
     );
     assert!(

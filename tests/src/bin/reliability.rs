@@ -50,7 +50,11 @@ fn args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let number = || value.parse::<usize>().map_err(|_| format!("{flag} {value}: not a number"));
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag} {value}: not a number"))
+        };
         match flag.as_str() {
             "--agent" => parsed.agent = PathBuf::from(&value),
             "--saves" => parsed.saves = number()?,
@@ -267,7 +271,10 @@ async fn writes_survive_agent_kills(stack: &mut Stack, kills: usize) -> Result<(
     let mut offset = 0;
     loop {
         let r = c
-            .get(&format!("{NETWORK_OBJECTS}?offset={offset}&limit=1000"), &admin)
+            .get(
+                &format!("{NETWORK_OBJECTS}?offset={offset}&limit=1000"),
+                &admin,
+            )
             .await
             .map_err(|e| e.to_string())?;
         if r.code() != 200 {

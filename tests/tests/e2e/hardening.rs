@@ -99,16 +99,26 @@ async fn max_fail_locks_a_low_privilege_user_until_cleared() {
     let r = ok(&stack, c.get(NETWORK_OBJECTS, &right).await);
     expect_error(&r, 401, "the right password of a locked user");
 
-    let locked = cli(&mut c, &admin, &["show aaa local user locked"]).await.concat();
+    let locked = cli(&mut c, &admin, &["show aaa local user locked"])
+        .await
+        .concat();
     assert!(locked.contains("Y  ops"), "{locked}");
     let logging = show_logging(&mut c, &admin).await;
     assert!(
         logging.contains("113015: AAA user authentication Rejected : reason = Invalid password : local database : user = ops"),
         "{logging}"
     );
-    assert!(logging.contains("113006: User 'ops' locked out"), "{logging}");
+    assert!(
+        logging.contains("113006: User 'ops' locked out"),
+        "{logging}"
+    );
 
-    cli(&mut c, &admin, &["clear aaa local user lockout username ops"]).await;
+    cli(
+        &mut c,
+        &admin,
+        &["clear aaa local user lockout username ops"],
+    )
+    .await;
     let r = ok(&stack, c.get(NETWORK_OBJECTS, &right).await);
     expect_status(&r, 200, "after clear aaa local user lockout");
 }
