@@ -87,7 +87,7 @@ pub struct DaemonArgs {
     /// Largest request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body: u64,
-    /// Client connections served at once.
+    /// Client connections kept at once (64 per client address); idle ones make room for new ones.
     #[arg(long, value_name = "N", default_value_t = 256,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,

@@ -483,6 +483,38 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn sessions_beyond_the_cap_are_told_and_closed() {
+        let (addr, _, _stop) = start().await;
+        let mut held = Vec::new();
+        for _ in 0..MAX_SESSIONS {
+            let mut t = Term::connect(addr).await;
+            t.until("Username: ").await;
+            held.push(t);
+        }
+        let mut extra = Term::connect(addr).await;
+        assert!(
+            extra
+                .until("in use\r\n")
+                .await
+                .contains("% All console sessions are in use")
+        );
+        assert!(extra.closed().await);
+        // A session that ends frees its place.
+        drop(held.pop());
+        let mut next = None;
+        for _ in 0..100 {
+            let mut t = Term::connect(addr).await;
+            let seen = t.until(": ").await;
+            if seen.contains("Username: ") {
+                next = Some(t);
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(next.is_some(), "the freed place is taken again");
+    }
+
+    #[tokio::test]
     async fn three_failed_logins_close_the_connection() {
         let (addr, _, _stop) = start().await;
         let mut t = Term::connect(addr).await;
