@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::frontend::{self, FrontendConfig};
+use crate::lina_client::LinaAddr;
 use crate::supervisor::{
     AgentState, LinaControls, LinaLogSink, Supervisor, SupervisorOptions, WorkerCommand,
     follow_lina,
@@ -70,6 +71,10 @@ pub struct DaemonArgs {
     /// Use a running lina-sim at this protocol address instead of embedding one.
     #[arg(long, value_name = "ADDR")]
     pub lina: Option<SocketAddr>,
+    /// The channel secret of the LINA given by --lina (lina-sim writes it to
+    /// <its state dir>/lina-secret at every boot).
+    #[arg(long, value_name = "FILE", requires = "lina")]
+    pub lina_secret_file: Option<PathBuf>,
     /// PEM certificate chain (default: a self-signed one in <state>/tls).
     #[arg(long, value_name = "FILE", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -82,7 +87,7 @@ pub struct DaemonArgs {
     /// Largest request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body: u64,
-    /// Client connections served at once.
+    /// Client connections kept at once (64 per client address); idle ones make room for new ones.
     #[arg(long, value_name = "N", default_value_t = 256,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
@@ -148,6 +153,11 @@ pub enum DaemonError {
     CurrentExe(io::Error),
     /// Built without the embedded simulator and no `--lina` given.
     LinaRequired,
+    /// `--lina-secret-file` cannot be read or does not hold a secret.
+    LinaSecret {
+        path: PathBuf,
+        reason: String,
+    },
     #[cfg(feature = "embedded-sim")]
     Sim(lina_sim::SimError),
     Signals(io::Error),
@@ -164,6 +174,9 @@ impl fmt::Display for DaemonError {
             DaemonError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
             DaemonError::CurrentExe(e) => {
                 write!(f, "cannot find this executable to start the agent process: {e}")
+            }
+            DaemonError::LinaSecret { path, reason } => {
+                write!(f, "cannot use the LINA secret {}: {reason}", path.display())
             }
             DaemonError::LinaRequired => f.write_str(
                 "this build has no embedded LINA simulator: give the address of a running one with --lina",
@@ -213,12 +226,15 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         source,
     })?;
 
-    let worker = WorkerCommand::agent_worker(lina.protocol_addr, worker_config(&args))
+    let mut worker = WorkerCommand::agent_worker(lina.protocol_addr, worker_config(&args))
         .map_err(DaemonError::CurrentExe)?;
+    if let Some(secret) = &lina.target.secret {
+        worker = worker.env(crate::api::config::ENV_LINA_SECRET, secret.to_hex());
+    }
     let mut options = SupervisorOptions::new(worker);
     options.pid_file = Some(args.state_dir.join(PID_FILE));
     // LINA says whether the agent runs (`rest-api agent`) and pushes every change after.
-    let controls = LinaControls::connect(lina.protocol_addr).await;
+    let controls = LinaControls::connect(&lina.target).await;
     match &controls {
         Some(controls) => {
             options.enabled = controls.enabled();
@@ -226,9 +242,9 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         }
         None => tracing::warn!("LINA did not answer the daemon's subscription; starting the agent"),
     }
-    let supervisor = Supervisor::start(options, Arc::new(LinaLogSink::spawn(lina.protocol_addr)));
+    let supervisor = Supervisor::start(options, Arc::new(LinaLogSink::spawn(lina.target.clone())));
     tokio::spawn(follow_lina(
-        lina.protocol_addr,
+        lina.target.clone(),
         controls,
         supervisor.controls(),
     ));
@@ -315,6 +331,8 @@ fn shutdown_signal() -> io::Result<impl std::future::Future<Output = ()>> {
 /// The LINA the daemon talks to: embedded (default with the feature) or external (`--lina`).
 struct Lina {
     protocol_addr: SocketAddr,
+    /// The address again, with the channel secret connections prove.
+    target: LinaAddr,
     lines: Vec<String>,
     #[cfg(feature = "embedded-sim")]
     embedded: Option<lina_sim::RunningSim>,
@@ -323,8 +341,13 @@ struct Lina {
 impl Lina {
     async fn start(args: &DaemonArgs) -> Result<Lina, DaemonError> {
         if let Some(addr) = args.lina {
+            let secret = match &args.lina_secret_file {
+                Some(path) => Some(Arc::new(read_lina_secret(path)?)),
+                None => None,
+            };
             return Ok(Lina {
                 protocol_addr: addr,
+                target: LinaAddr { addr, secret },
                 lines: vec![format!("LINA protocol listening on {addr}")],
                 #[cfg(feature = "embedded-sim")]
                 embedded: None,
@@ -370,6 +393,10 @@ impl Lina {
         }
         Ok(Lina {
             protocol_addr: sim.protocol_addr,
+            target: LinaAddr {
+                addr: sim.protocol_addr,
+                secret: Some(Arc::new(sim.channel_secret.clone())),
+            },
             lines,
             embedded: Some(sim),
         })
@@ -392,6 +419,18 @@ impl Lina {
             sim.shutdown();
         }
     }
+}
+
+/// Reads `--lina-secret-file`.
+fn read_lina_secret(path: &Path) -> Result<cli_translator::protocol::ChannelSecret, DaemonError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DaemonError::LinaSecret {
+        path: path.to_path_buf(),
+        reason: source.to_string(),
+    })?;
+    cli_translator::protocol::ChannelSecret::from_hex(&text).map_err(|e| DaemonError::LinaSecret {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
 }
 
 /// Where the embedded LINA's `admin` password came from.

@@ -1,7 +1,10 @@
 //! The HTTPS front-end: accepts client connections (TLS or, for troubleshooting, plain HTTP/1.1),
-//! one task per connection under a connection limit, checks each request and forwards it to the
-//! agent process; on shutdown stops accepting and lets in-flight requests finish, bounded.
+//! one task per connection under connection limits ([`admission`]: idle connections make room
+//! for newcomers), checks each request and forwards it to the agent process; on shutdown stops
+//! accepting and lets in-flight requests finish, bounded. Timeouts: TLS handshake, request
+//! headers (also between keep-alive requests), and keep-alive idle.
 
+pub mod admission;
 pub mod canonical;
 pub mod forward;
 pub mod handler;
@@ -21,7 +24,7 @@ use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 use tokio_rustls::TlsAcceptor;
@@ -37,13 +40,17 @@ use crate::supervisor::AgentState;
 pub struct FrontendConfig {
     /// Largest accepted request body, in bytes (4 MiB).
     pub max_body: u64,
-    /// Connections served at once; further clients wait in the accept backlog (256).
+    /// Connections kept at once (256); at the cap an idle connection is closed for a newcomer.
     pub max_connections: usize,
+    /// Connections kept at once from one client address (64); likewise.
+    pub max_connections_per_client: usize,
+    /// How long a connection may stay without a request in flight (30 s).
+    pub idle_timeout: Duration,
     /// Only `REST API Agent`, `ASDM` and `CSM` user agents (off).
     pub user_agent_policy: bool,
     /// How long in-flight requests may take to finish after shutdown is asked (5 s).
     pub shutdown_grace: Duration,
-    /// How long a client may take to send its request headers (30 s).
+    /// How long a client may take to send its request headers (10 s).
     pub header_timeout: Duration,
     /// How long a TLS handshake may take (10 s).
     pub handshake_timeout: Duration,
@@ -54,9 +61,11 @@ impl Default for FrontendConfig {
         FrontendConfig {
             max_body: 4 * 1024 * 1024,
             max_connections: 256,
+            max_connections_per_client: 64,
+            idle_timeout: Duration::from_secs(30),
             user_agent_policy: false,
             shutdown_grace: Duration::from_secs(5),
-            header_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
         }
     }
@@ -88,17 +97,15 @@ pub async fn serve(
         requests: AtomicU64::new(0),
     });
     let acceptor = tls.map(TlsAcceptor::from);
-    let limit = Arc::new(Semaphore::new(config.max_connections.max(1)));
+    let admission = admission::Admission::new(
+        config.max_connections,
+        config
+            .max_connections_per_client
+            .min(config.max_connections),
+    );
     let mut connections = JoinSet::new();
 
     loop {
-        let permit = tokio::select! {
-            _ = shutting_down(&mut shutdown) => break,
-            permit = limit.clone().acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
-        };
         let accepted = tokio::select! {
             _ = shutting_down(&mut shutdown) => break,
             accepted = listener.accept() => accepted,
@@ -114,13 +121,18 @@ pub async fn serve(
                 continue;
             }
         };
+        let Some(ticket) = admission.admit(client.ip()) else {
+            // Every connection in the way has a request in flight: refuse rather than queue.
+            tracing::debug!(%client, "connection refused: all connections busy");
+            drop(stream);
+            continue;
+        };
         let shared = shared.clone();
         let acceptor = acceptor.clone();
         let config = config.clone();
         let shutdown = shutdown.clone();
         connections.spawn(async move {
-            let _permit = permit;
-            connection(stream, client, acceptor, shared, &config, shutdown).await;
+            connection(stream, client, acceptor, shared, &config, ticket, shutdown).await;
         });
     }
     drop(listener);
@@ -151,18 +163,44 @@ async fn connection(
     acceptor: Option<TlsAcceptor>,
     shared: Arc<Shared>,
     config: &FrontendConfig,
+    mut ticket: admission::Ticket,
     shutdown: watch::Receiver<bool>,
 ) {
     if let Err(e) = stream.set_nodelay(true) {
         tracing::debug!(%client, "cannot set TCP_NODELAY: {e}");
     }
     match acceptor {
-        None => http(stream, client, shared, config, shutdown).await,
-        Some(acceptor) => match timeout(config.handshake_timeout, acceptor.accept(stream)).await {
-            Ok(Ok(tls)) => http(tls, client, shared, config, shutdown).await,
-            Ok(Err(e)) => tracing::debug!(%client, "TLS handshake failed: {e}"),
-            Err(_) => tracing::debug!(%client, "TLS handshake timed out"),
-        },
+        None => http(stream, client, shared, config, ticket, shutdown).await,
+        Some(acceptor) => {
+            let handshake = tokio::select! {
+                tls = timeout(config.handshake_timeout, acceptor.accept(stream)) => tls,
+                _ = &mut ticket.evicted => {
+                    tracing::debug!(%client, "closed in the TLS handshake for a newer connection");
+                    return;
+                }
+            };
+            match handshake {
+                Ok(Ok(tls)) => http(tls, client, shared, config, ticket, shutdown).await,
+                Ok(Err(e)) => tracing::debug!(%client, "TLS handshake failed: {e}"),
+                Err(_) => tracing::debug!(%client, "TLS handshake timed out"),
+            }
+        }
+    }
+}
+
+/// Resolves once the connection has had no request in flight for `idle` (checked every
+/// second, so a busy connection pays nothing).
+async fn idle_for(track: &admission::Track, idle: Duration) {
+    let tick = Duration::from_secs(1).min(idle);
+    let mut idle_since = tokio::time::Instant::now();
+    loop {
+        tokio::time::sleep(tick).await;
+        let now = tokio::time::Instant::now();
+        if !track.idle() {
+            idle_since = now;
+        } else if now.duration_since(idle_since) >= idle {
+            return;
+        }
     }
 }
 
@@ -171,14 +209,20 @@ async fn http<S>(
     client: SocketAddr,
     shared: Arc<Shared>,
     config: &FrontendConfig,
+    mut ticket: admission::Ticket,
     mut shutdown: watch::Receiver<bool>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let track = ticket.track.clone();
     let service = service_fn(move |request: Request<Incoming>| {
         let shared = shared.clone();
+        let track = track.clone();
         async move {
-            Ok::<Response<ResponseBody>, Infallible>(handler::handle(shared, client, request).await)
+            track.begin();
+            let response = handler::handle(shared, client, request).await;
+            track.end();
+            Ok::<Response<ResponseBody>, Infallible>(response)
         }
     });
     let mut builder = http1::Builder::new();
@@ -193,6 +237,15 @@ async fn http<S>(
         _ = shutting_down(&mut shutdown) => {
             conn.as_mut().graceful_shutdown();
             conn.as_mut().await
+        }
+        // Closed for a newcomer while idle (admission), or idle too long: nothing in flight.
+        _ = &mut ticket.evicted => {
+            tracing::debug!(%client, "idle connection closed for a newer one");
+            Ok(())
+        }
+        _ = idle_for(&ticket.track, config.idle_timeout) => {
+            tracing::debug!(%client, "idle connection closed");
+            Ok(())
         }
     };
     if let Err(e) = result {

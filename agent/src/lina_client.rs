@@ -15,9 +15,9 @@ use std::sync::{Arc, Mutex};
 use bytes::BytesMut;
 use cli_translator::protocol::frame::{self, FrameError};
 use cli_translator::protocol::{
-    AgentControl, AuthFailure, Authenticate, DebugLine, DebugSet, DecodeError, DeviceFacts, Exec,
-    ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session, TokenCreate,
-    TokenDelete, TokenResult,
+    AgentControl, AuthFailure, Authenticate, ChannelSecret, DebugLine, DebugSet, DecodeError,
+    DeviceFacts, Exec, ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session,
+    TokenCreate, TokenDelete, TokenResult,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -62,6 +62,19 @@ impl From<std::io::Error> for LinaError {
     }
 }
 
+/// Where LINA listens and the channel secret its connections prove.
+#[derive(Debug, Clone)]
+pub struct LinaAddr {
+    pub addr: SocketAddr,
+    pub secret: Option<Arc<ChannelSecret>>,
+}
+
+impl fmt::Display for LinaAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.addr)
+    }
+}
+
 /// Queued frames are joined into one write up to this many bytes.
 const COALESCE_LIMIT: usize = 64 * 1024;
 
@@ -101,10 +114,12 @@ impl fmt::Debug for LinaClient {
 }
 
 impl LinaClient {
-    /// Connects, says hello as `peer`, and returns the device facts LINA announced.
+    /// Connects, proves `secret` (docs/lina-protocol.md, "Authentication"), says hello as
+    /// `peer`, and returns the device facts LINA announced.
     pub async fn connect(
         addr: SocketAddr,
         peer: &str,
+        secret: Option<&ChannelSecret>,
     ) -> Result<(LinaClient, DeviceFacts), LinaError> {
         let stream = TcpStream::connect(addr).await?;
         stream.set_nodelay(true)?;
@@ -138,6 +153,16 @@ impl LinaClient {
             closed_tx,
         ));
         let client = LinaClient { shared };
+        if let Some(secret) = secret {
+            let nonce = match client.request(Message::Challenge).await? {
+                Message::Nonce(nonce) => nonce,
+                other => return Err(unexpected(other, "Nonce")),
+            };
+            match client.request(Message::Prove(secret.proof(&nonce))).await? {
+                Message::Proven => {}
+                other => return Err(unexpected(other, "Proven")),
+            }
+        }
         match client
             .request(Message::Hello {
                 version: PROTOCOL_VERSION,
@@ -452,7 +477,9 @@ mod tests {
     #[tokio::test]
     async fn matches_concurrent_answers_by_request_id() {
         let addr = fake_lina().await;
-        let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test").await.unwrap();
+        let (client, facts_got) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
         assert_eq!(facts_got, facts());
         let auth = |user: &str| Authenticate {
             credential: Credential::Basic {
@@ -525,7 +552,9 @@ mod tests {
             // Read the next request, then hang up without answering.
             let _ = sock.read_buf(&mut buf).await;
         });
-        let (client, _) = LinaClient::connect(addr, "rest-agent/test").await.unwrap();
+        let (client, _) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
         assert!(matches!(client.exec(exec()).await, Err(LinaError::Closed)));
         client.closed().await;
         assert!(client.is_closed());
@@ -543,7 +572,7 @@ mod tests {
             let _ = sock.read(&mut b).await;
         });
         assert!(matches!(
-            LinaClient::connect(addr, "rest-agent/test").await,
+            LinaClient::connect(addr, "rest-agent/test", None).await,
             Err(LinaError::Closed)
         ));
     }

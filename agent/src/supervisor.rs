@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep, sleep_until, timeout};
 
 use crate::debug;
-use crate::lina_client::LinaClient;
+use crate::lina_client::{LinaAddr, LinaClient};
 
 /// Environment variables the agent process reads.
 pub const ENV_SECRET: &str = "ASA_AGENT_SECRET";
@@ -137,6 +137,11 @@ pub struct SupervisorOptions {
     pub retry_delay: Duration,
     /// Failed starts in a row before giving up (5).
     pub max_failed_starts: u32,
+    /// A ready process that dies this many times within [`SupervisorOptions::crash_window`]
+    /// is in a crash loop: the supervisor gives up (342004) as after failed starts (5).
+    pub max_crashes: u32,
+    /// See `max_crashes` (5 s).
+    pub crash_window: Duration,
     /// Whether to start the agent at once (true) or wait for a `Start` control.
     pub enabled: bool,
 }
@@ -149,6 +154,8 @@ impl SupervisorOptions {
             ready_timeout: Duration::from_secs(20),
             retry_delay: Duration::from_secs(1),
             max_failed_starts: 5,
+            max_crashes: 5,
+            crash_window: Duration::from_secs(5),
             enabled: true,
         }
     }
@@ -290,6 +297,8 @@ async fn run_period(
 ) -> Period {
     let mut failed_in_a_row = 0u32;
     let mut first = true;
+    // When ready processes died lately (a crash loop gives up as failed starts do).
+    let mut crashes: std::collections::VecDeque<Instant> = std::collections::VecDeque::new();
     loop {
         state.send_replace(if first {
             AgentState::Starting
@@ -341,6 +350,22 @@ async fn run_period(
                                 format!("agent process died: {}", describe(&status))
                             });
                             sink.log(syslog_message(RESTARTING, &[]));
+                            let now = Instant::now();
+                            crashes.push_back(now);
+                            while crashes
+                                .front()
+                                .is_some_and(|t| now.duration_since(*t) > options.crash_window)
+                            {
+                                crashes.pop_front();
+                            }
+                            if crashes.len() >= options.max_crashes as usize {
+                                tracing::warn!(
+                                    "agent process died {} times within {}: crash loop",
+                                    crashes.len(),
+                                    seconds(options.crash_window)
+                                );
+                                return give_up(sink, state, stop, controls).await;
+                            }
                             break;
                         }
                     }
@@ -354,18 +379,7 @@ async fn run_period(
                 sink.log(syslog_message(FAILED, &[&reason]));
                 failed_in_a_row += 1;
                 if failed_in_a_row >= options.max_failed_starts {
-                    sink.log(syslog_message(GAVE_UP, &[]));
-                    state.send_replace(AgentState::GaveUp);
-                    // Only a control (or shutdown) moves on: `no rest-api agent` then
-                    // `rest-api agent`, as 342004 says, or a restart.
-                    return tokio::select! {
-                        _ = stopped(stop) => Period::Stopped,
-                        control = controls.recv() => match control {
-                            None => Period::Stopped,
-                            Some(AgentControl::Stop) => Period::Disabled,
-                            Some(AgentControl::Start | AgentControl::Restart) => Period::Restart,
-                        },
-                    };
+                    return give_up(sink, state, stop, controls).await;
                 }
                 state.send_replace(AgentState::Restarting);
                 tokio::select! {
@@ -376,6 +390,26 @@ async fn run_period(
             Start::Stopped => return Period::Stopped,
             Start::Control(control) => return after_control(control),
         }
+    }
+}
+
+/// Logs 342004 and waits: only a control (or shutdown) moves on: `no rest-api agent` then
+/// `rest-api agent`, as 342004 says, or a restart.
+async fn give_up(
+    sink: &Arc<dyn LogSink>,
+    state: &watch::Sender<AgentState>,
+    stop: &mut watch::Receiver<bool>,
+    controls: &mut mpsc::UnboundedReceiver<AgentControl>,
+) -> Period {
+    sink.log(syslog_message(GAVE_UP, &[]));
+    state.send_replace(AgentState::GaveUp);
+    tokio::select! {
+        _ = stopped(stop) => Period::Stopped,
+        control = controls.recv() => match control {
+            None => Period::Stopped,
+            Some(AgentControl::Stop) => Period::Disabled,
+            Some(AgentControl::Start | AgentControl::Restart) => Period::Restart,
+        },
     }
 }
 
@@ -566,7 +600,7 @@ pub struct LinaLogSink {
 
 impl LinaLogSink {
     /// Starts the forwarding task (needs a tokio runtime).
-    pub fn spawn(lina: SocketAddr) -> LinaLogSink {
+    pub fn spawn(lina: LinaAddr) -> LinaLogSink {
         let (tx, rx) = mpsc::unbounded_channel();
         tokio::spawn(forward_logs(lina, rx));
         LinaLogSink { tx }
@@ -586,7 +620,7 @@ pub fn daemon_peer() -> String {
     format!("rest-daemon/{}", env!("CARGO_PKG_VERSION"))
 }
 
-async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>) {
+async fn forward_logs(lina: LinaAddr, mut rx: mpsc::UnboundedReceiver<Message>) {
     let mut client: Option<LinaClient> = None;
     while let Some(message) = rx.recv().await {
         let event = LogEvent {
@@ -598,7 +632,7 @@ async fn forward_logs(lina: SocketAddr, mut rx: mpsc::UnboundedReceiver<Message>
         // One retry on a fresh connection when the kept one turns out dead.
         for _ in 0..2 {
             if client.is_none() {
-                client = connect(lina).await;
+                client = connect(&lina).await;
             }
             let Some(connected) = &client else { break };
             match connected.log(event.clone()).await {
@@ -631,7 +665,7 @@ pub struct LinaControls {
 impl LinaControls {
     /// Connects as `rest-daemon/<ver>` and sends `WatchAgent`; `None` when LINA cannot be
     /// reached.
-    pub async fn connect(lina: SocketAddr) -> Option<LinaControls> {
+    pub async fn connect(lina: &LinaAddr) -> Option<LinaControls> {
         let client = connect(lina).await?;
         let controls = client.take_controls()?;
         let initial = match client.watch_agent().await {
@@ -667,7 +701,7 @@ impl LinaControls {
 /// then from fresh subscriptions, retried every second while LINA is unreachable. A fresh
 /// subscription's initial control re-synchronises the supervisor.
 pub async fn follow_lina(
-    lina: SocketAddr,
+    lina: LinaAddr,
     first: Option<LinaControls>,
     supervisor: mpsc::UnboundedSender<AgentControl>,
 ) {
@@ -707,14 +741,14 @@ pub async fn follow_lina(
             _ = supervisor.closed() => return,
             _ = sleep(Duration::from_secs(1)) => {}
         }
-        next = LinaControls::connect(lina).await;
+        next = LinaControls::connect(&lina).await;
     }
 }
 
-async fn connect(lina: SocketAddr) -> Option<LinaClient> {
+async fn connect(lina: &LinaAddr) -> Option<LinaClient> {
     match timeout(
         Duration::from_secs(2),
-        LinaClient::connect(lina, &daemon_peer()),
+        LinaClient::connect(lina.addr, &daemon_peer(), lina.secret.as_deref()),
     )
     .await
     {
@@ -872,6 +906,27 @@ mod tests {
             "REST API Agent failure notification received. Agent will be restarted automatically."
         );
         assert_eq!(std::fs::read_to_string(&counter).unwrap().trim(), "7");
+        supervisor.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn five_deaths_after_ready_within_the_window_are_a_crash_loop() {
+        let sink = Arc::new(FakeSink::default());
+        // Ready, then dead at once, every time.
+        let mut options = fast(sh("echo READY 127.0.0.1:9; exit 1"));
+        options.crash_window = Duration::from_secs(60);
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, |s| *s == AgentState::GaveUp).await;
+        let mut expected = Vec::new();
+        for _ in 0..5 {
+            expected.extend([STARTED, RESTARTING]);
+        }
+        expected.push(GAVE_UP);
+        assert_eq!(sink.ids(), expected);
+        // As 342004 says: `rest-api agent` starts it again.
+        supervisor.controls().send(AgentControl::Start).unwrap();
+        wait_for(&mut state, is_ready).await;
         supervisor.shutdown().await;
     }
 
@@ -1078,12 +1133,17 @@ mod tests {
         })
         .await
         .unwrap();
-        let mut watch = LinaControls::connect(sim.protocol_addr).await.unwrap();
+        let lina = LinaAddr {
+            addr: sim.protocol_addr,
+            secret: Some(Arc::new(sim.channel_secret.clone())),
+        };
+        let mut watch = LinaControls::connect(&lina).await.unwrap();
         assert_eq!(watch.initial, Some(AgentControl::Start));
         assert!(watch.enabled());
-        let (admin, _) = LinaClient::connect(sim.protocol_addr, "rest-agent/test")
-            .await
-            .unwrap();
+        let (admin, _) =
+            LinaClient::connect(sim.protocol_addr, "rest-agent/test", lina.secret.as_deref())
+                .await
+                .unwrap();
         let batch = |command: &str| Exec {
             user: "admin".into(),
             privilege: 15,

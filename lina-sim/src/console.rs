@@ -5,10 +5,12 @@
 //! lines for the pairs this session enabled are written to it until `undebug` or logout.
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use crate::debug;
 use crate::engine::session::{Level, Session};
@@ -18,18 +20,48 @@ use crate::telnet::{Input, LineReader, MAX_LINE};
 /// Failed logins before the connection is closed.
 pub const MAX_LOGIN_ATTEMPTS: usize = 3;
 
+/// Console sessions at once; more are told so and closed.
+pub const MAX_SESSIONS: usize = 32;
+/// Time from connecting to a successful login.
+pub const LOGIN_TIMEOUT: Duration = Duration::from_secs(30);
+/// A logged-in session that types nothing for this long is closed (the ASA's
+/// `console timeout`, here fixed).
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+/// Pause after a failed accept (out of descriptors, say) before trying again.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+
 /// Accepts console connections until `shutdown` turns true.
 pub async fn serve(listener: TcpListener, shared: Shared, mut shutdown: watch::Receiver<bool>) {
+    let sessions = Arc::new(Semaphore::new(MAX_SESSIONS));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
+                let (mut stream, peer) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        // Out of descriptors, say: back off instead of spinning.
+                        tracing::warn!(error = %e, "console accept failed");
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
+                        continue;
+                    }
+                };
+                let Ok(permit) = sessions.clone().try_acquire_owned() else {
+                    tokio::spawn(async move {
+                        let _ = tokio::time::timeout(
+                            Duration::from_secs(1),
+                            say(&mut stream, "\n% All console sessions are in use\n"),
+                        )
+                        .await;
+                    });
+                    continue;
+                };
                 let shared = shared.clone();
                 let shutdown = shutdown.clone();
                 tokio::spawn(async move {
                     if let Err(e) = connection(stream, peer.ip(), shared, shutdown).await {
                         tracing::debug!(%peer, error = %e, "console connection ended");
                     }
+                    drop(permit);
                 });
             }
             _ = shutdown.changed() => break,
@@ -117,6 +149,7 @@ async fn connection(
 ) -> std::io::Result<()> {
     let (reader, mut w) = stream.into_split();
     let mut lines = LineReader::new(reader);
+    lines.set_deadline(Some(tokio::time::Instant::now() + LOGIN_TIMEOUT));
     let source = if peer.is_unspecified() {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     } else {
@@ -163,6 +196,8 @@ async fn connection(
         say(&mut w, "% Bad passwords\n").await?;
         return Ok(());
     };
+    lines.set_deadline(None);
+    lines.set_idle_timeout(Some(IDLE_TIMEOUT));
     let (debug_id, mut debug_rx) = lock(&shared).debug_open();
     let _debug = DebugSession {
         shared: shared.clone(),
@@ -203,13 +238,17 @@ async fn connection(
             }
             continue;
         }
-        let output = {
+        let (mut output, durable) = {
             // No .await while the core is locked.
             let mut core = lock(&shared);
             let (out, fx) = core.engine.console_command(&mut session, &line, now());
-            core.dispatch(fx);
-            out
+            let durable = core.dispatch(fx);
+            (out, durable)
         };
+        // `write memory`, `copy`, `backup`: the prompt comes back once the file is on disk.
+        if let Err(e) = durable.wait().await {
+            output.push_str(&format!("%Error writing to disk0: ({e})\n"));
+        }
         if !output.is_empty() {
             say(&mut w, &output).await?;
         }
@@ -468,6 +507,38 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         assert!(lock(&shared).debug_wanted().is_empty());
+    }
+
+    #[tokio::test]
+    async fn sessions_beyond_the_cap_are_told_and_closed() {
+        let (addr, _, _stop) = start().await;
+        let mut held = Vec::new();
+        for _ in 0..MAX_SESSIONS {
+            let mut t = Term::connect(addr).await;
+            t.until("Username: ").await;
+            held.push(t);
+        }
+        let mut extra = Term::connect(addr).await;
+        assert!(
+            extra
+                .until("in use\r\n")
+                .await
+                .contains("% All console sessions are in use")
+        );
+        assert!(extra.closed().await);
+        // A session that ends frees its place.
+        drop(held.pop());
+        let mut next = None;
+        for _ in 0..100 {
+            let mut t = Term::connect(addr).await;
+            let seen = t.until(": ").await;
+            if seen.contains("Username: ") {
+                next = Some(t);
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        assert!(next.is_some(), "the freed place is taken again");
     }
 
     #[tokio::test]

@@ -8,6 +8,7 @@ use syslog::{TcpSender, UdpSender};
 use tokio::sync::mpsc;
 
 use crate::engine::{Effect, SyslogTransport};
+use crate::shared::Job;
 use crate::state_dir::StateDir;
 
 enum Sender {
@@ -15,21 +16,43 @@ enum Sender {
     Tcp(TcpSender),
 }
 
-/// Runs until the channel closes.
-pub async fn run(mut rx: mpsc::UnboundedReceiver<Effect>, state: StateDir) {
+/// Tells the waiting answer how a file write ended.
+fn report(
+    done: Option<tokio::sync::oneshot::Sender<Result<(), String>>>,
+    result: Result<(), String>,
+) {
+    if let Some(done) = done {
+        // The connection that waited may be gone: nobody left to tell.
+        let _ = done.send(result);
+    }
+}
+
+/// The outcome of a blocking write as the waiting answer sees it.
+fn outcome(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), String> {
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(e) => Err(format!("file writer stopped: {e}")),
+    }
+}
+
+/// Runs until the channel closes. Each file write is on disk (written, synced, renamed, its
+/// directory synced) before the job's `done` is told.
+pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
     let mut senders: HashMap<(SyslogTransport, SocketAddr), Sender> = HashMap::new();
-    while let Some(fx) = rx.recv().await {
+    while let Some(Job { effect: fx, done }) = rx.recv().await {
         match fx {
             Effect::WriteStartup(text) => {
                 let state = state.clone();
-                let result = tokio::task::spawn_blocking(move || state.write_startup(&text)).await;
-                match result {
-                    Ok(Ok(())) => tracing::info!("startup configuration written"),
-                    Ok(Err(e)) => {
+                let result =
+                    outcome(tokio::task::spawn_blocking(move || state.write_startup(&text)).await);
+                match &result {
+                    Ok(()) => tracing::info!("startup configuration written"),
+                    Err(e) => {
                         tracing::error!(error = %e, "writing the startup configuration failed")
                     }
-                    Err(e) => tracing::error!(error = %e, "startup configuration writer stopped"),
                 }
+                report(done, result);
             }
             Effect::Syslog {
                 transport,
@@ -59,31 +82,31 @@ pub async fn run(mut rx: mpsc::UnboundedReceiver<Effect>, state: StateDir) {
             }
             Effect::WriteDisk { file, text } => {
                 let path = state.disk0().join(&file);
-                let result = tokio::task::spawn_blocking(move || {
-                    crate::state_dir::write_atomic(&path, text.as_bytes(), false)
-                })
-                .await;
-                match result {
-                    Ok(Ok(())) => tracing::info!(%file, "disk0: file written"),
-                    Ok(Err(e)) => {
-                        tracing::error!(%file, error = %e, "writing a disk0: file failed")
-                    }
-                    Err(e) => tracing::error!(error = %e, "disk0: writer stopped"),
+                let result = outcome(
+                    tokio::task::spawn_blocking(move || {
+                        crate::state_dir::write_atomic(&path, text.as_bytes(), false)
+                    })
+                    .await,
+                );
+                match &result {
+                    Ok(()) => tracing::info!(%file, "disk0: file written"),
+                    Err(e) => tracing::error!(%file, error = %e, "writing a disk0: file failed"),
                 }
+                report(done, result);
             }
             Effect::WriteFlash { name, bytes } => {
                 let path = state.disk0().join(&name);
-                let result = tokio::task::spawn_blocking(move || {
-                    crate::state_dir::write_atomic(&path, &bytes, false)
-                })
-                .await;
-                match result {
-                    Ok(Ok(())) => tracing::info!(file = %name, "backup written to disk0:"),
-                    Ok(Err(e)) => {
-                        tracing::error!(file = %name, error = %e, "writing a backup failed")
-                    }
-                    Err(e) => tracing::error!(error = %e, "disk0: writer stopped"),
+                let result = outcome(
+                    tokio::task::spawn_blocking(move || {
+                        crate::state_dir::write_atomic(&path, &bytes, false)
+                    })
+                    .await,
+                );
+                match &result {
+                    Ok(()) => tracing::info!(file = %name, "backup written to disk0:"),
+                    Err(e) => tracing::error!(file = %name, error = %e, "writing a backup failed"),
                 }
+                report(done, result);
             }
             // Pushed by the core under its lock, never queued here.
             Effect::GenerationChanged(_) | Effect::AgentControl(_) | Effect::Debug(_) => {}

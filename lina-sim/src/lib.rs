@@ -29,7 +29,8 @@ use tokio::task::JoinHandle;
 use crate::default_config::AdminPasswordError;
 use crate::engine::{Engine, EngineOptions};
 use crate::shared::{Core, Shared, lock, now};
-use crate::state_dir::{ADMIN_PASSWORD_FILE, StateDir};
+use crate::state_dir::{ADMIN_PASSWORD_FILE, CHANNEL_SECRET_FILE, StateDir};
+use cli_translator::protocol::ChannelSecret;
 
 /// How to run the simulator.
 #[derive(Debug, Clone)]
@@ -85,6 +86,10 @@ pub enum SimError {
         path: PathBuf,
         source: std::io::Error,
     },
+    WriteChannelSecret {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for SimError {
@@ -99,7 +104,8 @@ impl fmt::Display for SimError {
             SimError::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
             SimError::Entropy(e) => write!(f, "no randomness from the operating system: {e}"),
             SimError::AdminPassword(e) => write!(f, "{e}"),
-            SimError::WriteAdminPassword { path, source } => {
+            SimError::WriteAdminPassword { path, source }
+            | SimError::WriteChannelSecret { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
         }
@@ -112,7 +118,8 @@ impl std::error::Error for SimError {
             SimError::StateDir { source, .. }
             | SimError::ReadConfig { source, .. }
             | SimError::Bind { source, .. }
-            | SimError::WriteAdminPassword { source, .. } => Some(source),
+            | SimError::WriteAdminPassword { source, .. }
+            | SimError::WriteChannelSecret { source, .. } => Some(source),
             SimError::AdminPassword(e) => Some(e),
             SimError::Entropy(_) => None,
         }
@@ -127,6 +134,10 @@ pub struct RunningSim {
     pub console_addr: Option<SocketAddr>,
     /// Set when a random admin password was generated: the file that holds it.
     pub admin_password_file: Option<PathBuf>,
+    /// This boot's LINA channel secret (docs/lina-protocol.md), also written (mode 0600) to
+    /// [`RunningSim::channel_secret_file`] for an agent started separately.
+    pub channel_secret: ChannelSecret,
+    pub channel_secret_file: PathBuf,
     shared: Shared,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
@@ -226,6 +237,17 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
             root: state.disk0(),
         }),
     };
+    // A new channel secret every boot: a connection proves it before `Hello`.
+    let channel_secret = ChannelSecret::from_bytes(os_random::<32>()?);
+    let channel_secret_file = state
+        .write_secret(
+            CHANNEL_SECRET_FILE,
+            &format!("{}\n", channel_secret.to_hex()),
+        )
+        .map_err(|source| SimError::WriteChannelSecret {
+            path: state.root().join(CHANNEL_SECRET_FILE),
+            source,
+        })?;
     let seed = os_random::<32>()?;
     let (engine, boot_effects) = Engine::boot(&text, &engine_opts, seed, now());
     // The one-line boot report: an ASA boots past lines it cannot apply; say how many.
@@ -247,11 +269,16 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
 
     let (fx_tx, fx_rx) = mpsc::unbounded_channel();
     let shared: Shared = Arc::new(Mutex::new(Core::new(engine, fx_tx)));
-    lock(&shared).dispatch(boot_effects);
+    let _ = lock(&shared).dispatch(boot_effects);
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = vec![
         tokio::spawn(effects::run(fx_rx, state)),
-        tokio::spawn(server::serve(protocol, shared.clone(), stop_rx.clone())),
+        tokio::spawn(server::serve(
+            protocol,
+            shared.clone(),
+            Arc::new(channel_secret.clone()),
+            stop_rx.clone(),
+        )),
     ];
     if let Some(listener) = console {
         tasks.push(tokio::spawn(console::serve(
@@ -264,6 +291,8 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
         protocol_addr,
         console_addr,
         admin_password_file,
+        channel_secret,
+        channel_secret_file,
         shared,
         stop,
         tasks,
@@ -293,6 +322,11 @@ mod tests {
         assert!(run.contains("hostname ciscoasa\n"));
         assert!(!run.contains(pw.trim()));
         assert_eq!(sim.generation(), 1);
+        let secret = std::fs::read_to_string(&sim.channel_secret_file).unwrap();
+        assert_eq!(
+            ChannelSecret::from_hex(&secret).unwrap(),
+            sim.channel_secret
+        );
         sim.shutdown();
         let _ = std::fs::remove_dir_all(&dir);
     }

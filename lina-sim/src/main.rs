@@ -58,6 +58,10 @@ async fn main() -> ExitCode {
         }
     };
     println!("LINA protocol listening on {}", sim.protocol_addr);
+    println!(
+        "LINA channel secret written to {} (agent --lina-secret-file)",
+        sim.channel_secret_file.display()
+    );
     if let Some(addr) = sim.console_addr {
         println!("LINA console listening on {addr}");
     }

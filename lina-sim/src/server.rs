@@ -2,51 +2,96 @@
 //! (length capped before allocation), requests handled by the engine in arrival order, answers
 //! written in that order. `Subscribe` registers the connection for generation pushes.
 //!
+//! A connection first proves the per-boot channel secret (`Challenge`, `Nonce`, `Prove`,
+//! `Proven`; docs/lina-protocol.md): until then only those two requests are read, with frames
+//! capped at [`PRE_AUTH_MAX_FRAME`] bytes, and the whole handshake must end within
+//! [`HANDSHAKE_TIMEOUT`]. Unauthenticated connections have their own small pool; when it is
+//! full the oldest is closed to admit the newcomer, so strangers holding connections open
+//! cannot keep the agent out. Authenticated connections count against [`MAX_CONNECTIONS`].
+//! A frame that has begun must be complete within [`PARTIAL_FRAME_TIMEOUT`].
+//!
 //! A connection's writes go through one bounded queue: answers wait for room (only this
 //! connection's reader slows down), pushes never wait (a subscriber whose queue is full is
 //! dropped), so a slow client cannot block the engine or other clients.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::BytesMut;
 use cli_translator::protocol::frame;
-use cli_translator::protocol::{Message, ProtocolError, ProtocolErrorCode};
+use cli_translator::protocol::{
+    ChannelSecret, Message, ProtocolError, ProtocolErrorCode, auth::NONCE_LEN,
+};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::tcp::OwnedWriteHalf;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot, watch};
+use tokio::time::Instant;
 
 use crate::engine::ConnState;
 use crate::shared::{Outgoing, Shared, lock, now};
 
-/// Simultaneous protocol connections.
+/// Simultaneous authenticated protocol connections.
 pub const MAX_CONNECTIONS: usize = 64;
+/// Simultaneous connections still in the handshake; the oldest is closed to admit a new one.
+pub const MAX_UNAUTHENTICATED: usize = 16;
+/// Largest frame payload read before the connection has proven the secret.
+pub const PRE_AUTH_MAX_FRAME: usize = 4 * 1024;
+/// Time from accept to `Proven`.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Time within which a frame that has begun must be complete.
+pub const PARTIAL_FRAME_TIMEOUT: Duration = Duration::from_secs(30);
+/// Pause after a failed accept (out of descriptors, say) before trying again.
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 /// Frames queued for one connection's writer.
 pub const WRITE_QUEUE: usize = 256;
 
-/// Accepts connections until `shutdown` turns true.
-pub async fn serve(listener: TcpListener, shared: Shared, mut shutdown: watch::Receiver<bool>) {
-    let limit = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+/// Connections in the handshake, oldest first (std mutex: never held across `.await`).
+#[derive(Debug, Default)]
+struct Handshaking {
+    next: u64,
+    evict: BTreeMap<u64, oneshot::Sender<()>>,
+}
+
+/// What the accept loop hands each connection.
+#[derive(Debug, Clone)]
+struct Gate {
+    secret: Arc<ChannelSecret>,
+    handshaking: Arc<Mutex<Handshaking>>,
+    authenticated: Arc<Semaphore>,
+}
+
+/// Accepts connections until `shutdown` turns true. Every connection must prove `secret`.
+pub async fn serve(
+    listener: TcpListener,
+    shared: Shared,
+    secret: Arc<ChannelSecret>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let gate = Gate {
+        secret,
+        handshaking: Arc::default(),
+        authenticated: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
+    };
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, peer) = match accepted {
-                    Ok(a) => a,
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
                     Err(e) => {
+                        // Out of descriptors, say: back off instead of spinning.
                         tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(ACCEPT_BACKOFF).await;
                         continue;
                     }
                 };
-                let Ok(permit) = limit.clone().try_acquire_owned() else {
-                    tracing::warn!(%peer, "too many LINA protocol connections");
-                    drop(stream);
-                    continue;
-                };
+                let (slot, evicted) = admit(&gate.handshaking);
                 let shared = shared.clone();
                 let shutdown = shutdown.clone();
+                let gate = gate.clone();
                 tokio::spawn(async move {
-                    connection(stream, shared, shutdown).await;
-                    drop(permit);
+                    connection(stream, shared, gate, slot, evicted, shutdown).await;
                 });
             }
             _ = shutdown.changed() => break,
@@ -54,11 +99,138 @@ pub async fn serve(listener: TcpListener, shared: Shared, mut shutdown: watch::R
     }
 }
 
+/// Registers a new connection in the handshake pool, closing the oldest one when full.
+fn admit(handshaking: &Mutex<Handshaking>) -> (u64, oneshot::Receiver<()>) {
+    let mut h = handshaking
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    while h.evict.len() >= MAX_UNAUTHENTICATED {
+        // Dropping the sender wakes the oldest connection, which closes.
+        if h.evict.pop_first().is_none() {
+            break;
+        }
+    }
+    let slot = h.next;
+    h.next += 1;
+    let (tx, rx) = oneshot::channel();
+    h.evict.insert(slot, tx);
+    (slot, rx)
+}
+
+fn leave_handshake(handshaking: &Mutex<Handshaking>, slot: u64) {
+    handshaking
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .evict
+        .remove(&slot);
+}
+
+/// Where a connection stands in the handshake.
+#[derive(Debug)]
+enum Handshake {
+    Fresh,
+    Challenged(String),
+    /// Authenticated; the permit holds its place among the authenticated connections.
+    Done {
+        _permit: OwnedSemaphorePermit,
+    },
+}
+
+impl Handshake {
+    fn done(&self) -> bool {
+        matches!(self, Handshake::Done { .. })
+    }
+}
+
+fn fresh_nonce() -> Option<String> {
+    let mut bytes = [0u8; NONCE_LEN];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(cli_translator::protocol::auth::encode_hex(&bytes))
+}
+
+/// A request before authentication: the answer, and whether the connection may go on.
+fn handshake_step(state: &mut Handshake, msg: Message, gate: &Gate) -> (Message, bool) {
+    match (msg, &*state) {
+        (Message::Challenge, Handshake::Fresh) => match fresh_nonce() {
+            Some(nonce) => {
+                *state = Handshake::Challenged(nonce.clone());
+                (Message::Nonce(nonce), true)
+            }
+            None => (
+                protocol_error(
+                    ProtocolErrorCode::Refused,
+                    "no randomness for a nonce".into(),
+                ),
+                false,
+            ),
+        },
+        (Message::Prove(proof), Handshake::Challenged(nonce)) => {
+            if !gate.secret.verify(nonce, &proof) {
+                return (
+                    protocol_error(
+                        ProtocolErrorCode::Unauthenticated,
+                        "wrong proof of the channel secret".into(),
+                    ),
+                    false,
+                );
+            }
+            match gate.authenticated.clone().try_acquire_owned() {
+                Ok(permit) => {
+                    *state = Handshake::Done { _permit: permit };
+                    (Message::Proven, true)
+                }
+                Err(_) => (
+                    protocol_error(
+                        ProtocolErrorCode::Refused,
+                        format!("{MAX_CONNECTIONS} authenticated connections are open"),
+                    ),
+                    false,
+                ),
+            }
+        }
+        (other, _) => (
+            protocol_error(
+                ProtocolErrorCode::Unauthenticated,
+                format!(
+                    "message kind {} before the channel secret was proven (Challenge, Prove)",
+                    other.kind()
+                ),
+            ),
+            false,
+        ),
+    }
+}
+
+/// Resolves when the accept loop closes this connection to admit a newer one.
+async fn evicted(rx: &mut Option<oneshot::Receiver<()>>) {
+    match rx {
+        Some(rx) => {
+            let _ = rx.await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Resolves at `deadline`, or never.
+async fn until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
+
 fn protocol_error(code: ProtocolErrorCode, detail: String) -> Message {
     Message::Error(ProtocolError { code, detail })
 }
 
-async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Receiver<bool>) {
+async fn connection(
+    stream: TcpStream,
+    shared: Shared,
+    gate: Gate,
+    slot: u64,
+    evict: oneshot::Receiver<()>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let peer = stream.peer_addr().ok();
     let _ = stream.set_nodelay(true);
     let (mut reader, writer) = stream.into_split();
@@ -67,10 +239,19 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
     let conn_id = lock(&shared).connection_id();
     let mut conn = ConnState::default();
     let mut registered = false;
-    let mut buf = BytesMut::with_capacity(8 * 1024);
+    let mut handshake = Handshake::Fresh;
+    let mut evict = Some(evict);
+    let handshake_deadline = Instant::now() + HANDSHAKE_TIMEOUT;
+    let mut partial_since: Option<Instant> = None;
+    let mut buf = BytesMut::with_capacity(PRE_AUTH_MAX_FRAME);
     'read: loop {
         loop {
-            match frame::decode(&mut buf) {
+            let cap = if handshake.done() {
+                frame::MAX_PAYLOAD
+            } else {
+                PRE_AUTH_MAX_FRAME
+            };
+            match frame::decode_capped(&mut buf, cap) {
                 Ok(Some(f)) => {
                     let request_id = f.request_id;
                     let msg = match Message::from_frame(&f) {
@@ -86,6 +267,23 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
                             break 'read;
                         }
                     };
+                    if !handshake.done() {
+                        let (message, go_on) = handshake_step(&mut handshake, msg, &gate);
+                        if handshake.done() {
+                            leave_handshake(&gate.handshaking, slot);
+                            evict = None;
+                        }
+                        let sent = tx
+                            .send(Outgoing {
+                                request_id,
+                                message,
+                            })
+                            .await;
+                        if !go_on || sent.is_err() {
+                            break 'read;
+                        }
+                        continue;
+                    }
                     let reply = {
                         // No .await while the core is locked.
                         let mut core = lock(&shared);
@@ -98,8 +296,16 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
                         if conn.watches_agent {
                             core.watch_agent(conn_id);
                         }
-                        core.dispatch(effects);
-                        reply
+                        let durable = core.dispatch(effects);
+                        (reply, durable)
+                    };
+                    // A save is answered once its file is on disk.
+                    let reply = match reply {
+                        (Some(reply), durable) => Some(durable.settle(reply).await),
+                        (None, durable) => {
+                            let _ = durable.wait().await;
+                            None
+                        }
                     };
                     if let Some(message) = reply
                         && tx
@@ -127,14 +333,33 @@ async fn connection(stream: TcpStream, shared: Shared, mut shutdown: watch::Rece
                 }
             }
         }
+        if buf.is_empty() {
+            partial_since = None;
+        } else if partial_since.is_none() {
+            partial_since = Some(Instant::now());
+        }
+        let deadline = if handshake.done() {
+            partial_since.map(|t| t + PARTIAL_FRAME_TIMEOUT)
+        } else {
+            Some(handshake_deadline)
+        };
         tokio::select! {
             read = reader.read_buf(&mut buf) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {}
             },
+            _ = until(deadline) => {
+                tracing::debug!(?peer, "LINA connection timed out");
+                break;
+            }
+            _ = evicted(&mut evict) => {
+                tracing::debug!(?peer, "unauthenticated LINA connection closed for a newer one");
+                break;
+            }
             _ = shutdown.changed() => break,
         }
     }
+    leave_handshake(&gate.handshaking, slot);
     lock(&shared).unsubscribe(conn_id);
     drop(tx);
     let _ = writer.await;
@@ -210,6 +435,10 @@ mod tests {
     use crate::engine::{Engine, EngineOptions, Now};
     use crate::shared::Core;
 
+    fn secret() -> ChannelSecret {
+        ChannelSecret::from_bytes([9; 32])
+    }
+
     async fn start() -> (SocketAddr, Shared, watch::Sender<bool>) {
         let (engine, _) = Engine::boot(
             "hostname t\ninterface Management0/0\n nameif management\n!\n",
@@ -223,7 +452,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop_tx, stop_rx) = watch::channel(false);
-        tokio::spawn(serve(listener, shared.clone(), stop_rx));
+        tokio::spawn(serve(listener, shared.clone(), Arc::new(secret()), stop_rx));
         (addr, shared, stop_tx)
     }
 
@@ -265,12 +494,24 @@ mod tests {
             }
         }
 
-        async fn hello(&mut self) {
+        /// Proves `secret`; LINA's answer to the proof.
+        async fn prove(&mut self, secret: &ChannelSecret) -> Message {
+            self.send(100, Message::Challenge).await;
+            let (_, nonce) = self.recv().await.unwrap();
+            let Message::Nonce(nonce) = nonce else {
+                panic!("wanted a nonce, got {nonce:?}");
+            };
+            self.send(101, Message::Prove(secret.proof(&nonce))).await;
+            self.recv().await.unwrap().1
+        }
+
+        async fn hello_as(&mut self, peer: &str) {
+            assert_eq!(self.prove(&secret()).await, Message::Proven);
             self.send(
                 1,
                 Message::Hello {
                     version: 1,
-                    peer: "rest-daemon/test".into(),
+                    peer: peer.into(),
                 },
             )
             .await;
@@ -278,17 +519,180 @@ mod tests {
             assert_eq!(id, 1);
             assert!(matches!(m, Message::HelloAck(_)));
         }
+
+        async fn hello(&mut self) {
+            self.hello_as("rest-daemon/test").await;
+        }
+
+        fn refused(m: &Message) -> bool {
+            matches!(m, Message::Error(e) if e.code == ProtocolErrorCode::Unauthenticated)
+        }
+    }
+
+    fn exec(user: &str, commands: &[&str]) -> Message {
+        Message::Exec(Exec {
+            user: user.into(),
+            privilege: 15,
+            source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            context: None,
+            mode: ExecMode::Config,
+            atomic: true,
+            commands: commands.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
+        })
+    }
+
+    #[tokio::test]
+    async fn an_unauthenticated_hello_is_refused_and_closed() {
+        let (addr, _, _stop) = start().await;
+        let mut c = Client::connect(addr).await;
+        c.send(
+            1,
+            Message::Hello {
+                version: 1,
+                peer: "rest-agent/forged".into(),
+            },
+        )
+        .await;
+        assert!(Client::refused(&c.recv().await.unwrap().1));
+        assert!(c.recv().await.is_none(), "connection closed");
+    }
+
+    #[tokio::test]
+    async fn an_unauthenticated_exec_changes_nothing() {
+        let (addr, shared, _stop) = start().await;
+        let mut c = Client::connect(addr).await;
+        c.send(3, exec("admin", &["hostname owned"])).await;
+        assert!(Client::refused(&c.recv().await.unwrap().1));
+        assert!(c.recv().await.is_none());
+        assert!(!lock(&shared).engine.running_config().contains("owned"));
+    }
+
+    #[tokio::test]
+    async fn a_wrong_proof_is_refused() {
+        let (addr, _, _stop) = start().await;
+        let mut c = Client::connect(addr).await;
+        let wrong = ChannelSecret::from_bytes([1; 32]);
+        assert!(Client::refused(&c.prove(&wrong).await));
+        assert!(c.recv().await.is_none());
+        // A proof without a challenge is no better.
+        let mut c = Client::connect(addr).await;
+        c.send(5, Message::Prove("00".repeat(32))).await;
+        assert!(Client::refused(&c.recv().await.unwrap().1));
+    }
+
+    #[tokio::test]
+    async fn a_forged_agent_hello_does_not_revoke_tokens() {
+        let (addr, shared, _stop) = start().await;
+        let mut agent = Client::connect(addr).await;
+        agent.hello_as("rest-agent/1").await;
+        agent
+            .send(
+                2,
+                exec(
+                    "enable_15",
+                    &["username tok password Tok-pw-123 privilege 15"],
+                ),
+            )
+            .await;
+        assert!(matches!(agent.recv().await.unwrap().1, Message::ExecResult(r) if r.applied));
+        agent
+            .send(
+                3,
+                Message::TokenCreate(cli_translator::protocol::TokenCreate {
+                    username: "tok".into(),
+                    password: "Tok-pw-123".into(),
+                    context: None,
+                    source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                }),
+            )
+            .await;
+        let Message::TokenResult(cli_translator::protocol::TokenResult::Created { token }) =
+            agent.recv().await.unwrap().1
+        else {
+            panic!("no token");
+        };
+        let mut forger = Client::connect(addr).await;
+        forger
+            .send(
+                1,
+                Message::Hello {
+                    version: 1,
+                    peer: "rest-agent/forged".into(),
+                },
+            )
+            .await;
+        assert!(Client::refused(&forger.recv().await.unwrap().1));
+        let auth = Message::Authenticate(cli_translator::protocol::Authenticate {
+            credential: cli_translator::protocol::Credential::Token(token),
+            context: None,
+            source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        });
+        agent.send(4, auth).await;
+        assert!(matches!(
+            agent.recv().await.unwrap().1,
+            Message::AuthResult(Ok(_))
+        ));
+        drop(shared);
+    }
+
+    #[tokio::test]
+    async fn a_64_mib_header_before_authentication_is_refused_at_once() {
+        let (addr, _, _stop) = start().await;
+        let mut c = Client::connect(addr).await;
+        let mut raw = BytesMut::new();
+        raw.put_slice(&MAGIC);
+        raw.put_u8(PROTOCOL_VERSION);
+        raw.put_u8(5);
+        raw.put_u32(1);
+        raw.put_u32(64 * 1024 * 1024);
+        c.stream.write_all(&raw).await.unwrap();
+        let (_, m) = c.recv().await.unwrap();
+        assert!(matches!(m, Message::Error(e) if e.code == ProtocolErrorCode::Malformed));
+        assert!(c.recv().await.is_none(), "connection closed");
+    }
+
+    #[tokio::test]
+    async fn many_idle_strangers_do_not_keep_the_agent_out() {
+        let (addr, _, _stop) = start().await;
+        let mut idle = Vec::new();
+        for _ in 0..(MAX_UNAUTHENTICATED * 4) {
+            idle.push(TcpStream::connect(addr).await.unwrap());
+        }
+        let mut agent = Client::connect(addr).await;
+        agent.hello_as("rest-agent/1").await;
+        agent.send(2, Message::Subscribe).await;
+        assert!(matches!(
+            agent.recv().await.unwrap().1,
+            Message::Generation(_)
+        ));
+        // The oldest strangers were closed to make room.
+        let mut buf = [0u8; 64];
+        let first = idle.first_mut().unwrap();
+        let n = tokio::time::timeout(Duration::from_secs(10), first.read(&mut buf))
+            .await
+            .expect("closed in time");
+        assert!(matches!(n, Ok(0) | Err(_)));
     }
 
     #[tokio::test]
     async fn hello_is_required_first() {
         let (addr, _, _stop) = start().await;
         let mut c = Client::connect(addr).await;
+        assert_eq!(c.prove(&secret()).await, Message::Proven);
         c.send(7, Message::Subscribe).await;
         let (id, m) = c.recv().await.unwrap();
         assert_eq!(id, 7);
         assert!(matches!(m, Message::Error(e) if e.code == ProtocolErrorCode::HelloRequired));
-        c.hello().await;
+        c.send(
+            1,
+            Message::Hello {
+                version: 1,
+                peer: "rest-daemon/test".into(),
+            },
+        )
+        .await;
+        assert!(matches!(c.recv().await.unwrap().1, Message::HelloAck(_)));
         c.send(8, Message::Subscribe).await;
         assert_eq!(c.recv().await.unwrap(), (8, Message::Generation(1)));
     }
@@ -297,6 +701,7 @@ mod tests {
     async fn an_oversized_frame_gets_an_error_then_close() {
         let (addr, _, _stop) = start().await;
         let mut c = Client::connect(addr).await;
+        c.hello().await;
         let mut raw = BytesMut::new();
         raw.put_slice(&MAGIC);
         raw.put_u8(PROTOCOL_VERSION);
@@ -313,6 +718,7 @@ mod tests {
     async fn a_payload_that_does_not_decode_closes_the_connection() {
         let (addr, _, _stop) = start().await;
         let mut c = Client::connect(addr).await;
+        c.hello().await;
         let mut raw = BytesMut::new();
         frame::encode(
             &frame::Frame {

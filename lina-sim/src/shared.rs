@@ -10,10 +10,59 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cli_translator::protocol::{DebugSet, Message};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::debug::{DebugCommand, DebugConsoles};
 use crate::engine::{Effect, Engine, Now};
+
+/// An effect for the effect task, with where to report that a file write is on disk.
+#[derive(Debug)]
+pub struct Job {
+    pub effect: Effect,
+    /// Set for file writes: told once the file is written, synced, renamed and its directory
+    /// synced (or why not).
+    pub done: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+/// File writes an answer must wait for: a `write memory`, `copy`, `backup` or `restore` is
+/// acknowledged only once its file is on disk.
+#[derive(Debug, Default)]
+pub struct Durable(Vec<oneshot::Receiver<Result<(), String>>>);
+
+impl Durable {
+    /// Waits for every write; the first failure, if any.
+    pub async fn wait(self) -> Result<(), String> {
+        let mut result = Ok(());
+        for rx in self.0 {
+            let outcome = rx
+                .await
+                .unwrap_or_else(|_| Err("the file writer stopped".to_owned()));
+            if result.is_ok() {
+                result = outcome;
+            }
+        }
+        result
+    }
+
+    /// Waits for the writes, then returns `reply`, or, when a write failed, `reply` saying so
+    /// (an `ExecResult`'s last command fails with the error the ASA prints).
+    pub async fn settle(self, reply: Message) -> Message {
+        match self.wait().await {
+            Ok(()) => reply,
+            Err(e) => match reply {
+                Message::ExecResult(mut r) => {
+                    if let Some(last) = r.outcomes.last_mut() {
+                        last.ok = false;
+                        last.output
+                            .push_str(&format!("%Error writing to disk0: ({e})\n"));
+                    }
+                    Message::ExecResult(r)
+                }
+                other => other,
+            },
+        }
+    }
+}
 
 /// A frame to write on a protocol connection: request id and message.
 #[derive(Debug)]
@@ -27,7 +76,7 @@ pub struct Core {
     pub engine: Engine,
     subscribers: HashMap<u64, mpsc::Sender<Outgoing>>,
     next_conn: u64,
-    effects: mpsc::UnboundedSender<Effect>,
+    effects: mpsc::UnboundedSender<Job>,
     /// Subscribers that sent `WatchAgent` (the daemon): they get `Control` pushes.
     daemons: HashSet<u64>,
     /// Console sessions and their `debug rest-api` pairs.
@@ -40,7 +89,7 @@ pub struct Core {
 pub type Shared = Arc<Mutex<Core>>;
 
 impl Core {
-    pub fn new(engine: Engine, effects: mpsc::UnboundedSender<Effect>) -> Core {
+    pub fn new(engine: Engine, effects: mpsc::UnboundedSender<Job>) -> Core {
         Core {
             engine,
             subscribers: HashMap::new(),
@@ -147,8 +196,10 @@ impl Core {
     }
 
     /// Pushes generation changes to subscribers (a subscriber whose queue is full is dropped:
-    /// a slow consumer never blocks the others) and hands the rest to the effect task.
-    pub fn dispatch(&mut self, effects: Vec<Effect>) {
+    /// a slow consumer never blocks the others) and hands the rest to the effect task. The
+    /// answer that caused file writes waits for the returned [`Durable`].
+    pub fn dispatch(&mut self, effects: Vec<Effect>) -> Durable {
+        let mut durable = Durable::default();
         for fx in effects {
             match fx {
                 Effect::GenerationChanged(g) => {
@@ -173,11 +224,26 @@ impl Core {
                 Effect::AgentControl(control) => self.push(&Message::Control(control), true),
                 Effect::Debug(line) => self.debug.deliver(&line),
                 other => {
-                    // The effect task ends only at shutdown; effects after that are moot.
-                    let _ = self.effects.send(other);
+                    let done = match &other {
+                        Effect::WriteStartup(_)
+                        | Effect::WriteDisk { .. }
+                        | Effect::WriteFlash { .. } => {
+                            let (tx, rx) = oneshot::channel();
+                            durable.0.push(rx);
+                            Some(tx)
+                        }
+                        _ => None,
+                    };
+                    // The effect task ends only at shutdown; effects after that are moot (a
+                    // waiting answer then reports that the writer stopped).
+                    let _ = self.effects.send(Job {
+                        effect: other,
+                        done,
+                    });
                 }
             }
         }
+        durable
     }
 }
 
@@ -205,7 +271,7 @@ mod tests {
     use super::*;
     use crate::engine::EngineOptions;
 
-    fn core() -> (Core, mpsc::UnboundedReceiver<Effect>) {
+    fn core() -> (Core, mpsc::UnboundedReceiver<Job>) {
         let (engine, _) = Engine::boot(
             "hostname s\n",
             &EngineOptions::default(),
@@ -223,8 +289,8 @@ mod tests {
         let (fast_tx, mut fast_rx) = mpsc::channel(8);
         core.subscribe(1, slow_tx);
         core.subscribe(2, fast_tx);
-        core.dispatch(vec![Effect::GenerationChanged(2)]);
-        core.dispatch(vec![Effect::GenerationChanged(3)]);
+        let _ = core.dispatch(vec![Effect::GenerationChanged(2)]);
+        let _ = core.dispatch(vec![Effect::GenerationChanged(3)]);
         assert_eq!(core.subscriber_count(), 1);
         let got: Vec<u64> = std::iter::from_fn(|| fast_rx.try_recv().ok())
             .map(|o| match o.message {
@@ -235,10 +301,52 @@ mod tests {
         assert_eq!(got, vec![2, 3]);
     }
 
-    #[test]
-    fn other_effects_go_to_the_effect_task() {
+    #[tokio::test]
+    async fn a_file_write_is_acknowledged_only_once_the_effect_task_says_it_is_done() {
         let (mut core, mut fx) = core();
-        core.dispatch(vec![Effect::WriteStartup("x".into())]);
-        assert_eq!(fx.try_recv().ok(), Some(Effect::WriteStartup("x".into())));
+        let durable = core.dispatch(vec![Effect::WriteStartup("x".into())]);
+        let job = fx.try_recv().unwrap();
+        assert_eq!(job.effect, Effect::WriteStartup("x".into()));
+        let reply = Message::ExecResult(cli_translator::protocol::ExecResult {
+            outcomes: vec![cli_translator::protocol::CommandOutcome {
+                ok: true,
+                output: "[OK]\n".into(),
+            }],
+            applied: true,
+            generation: 2,
+            refusal: None,
+        });
+        let settled = tokio::spawn(durable.settle(reply.clone()));
+        tokio::task::yield_now().await;
+        assert!(!settled.is_finished(), "the answer waits for the write");
+        job.done.unwrap().send(Ok(())).unwrap();
+        assert_eq!(settled.await.unwrap(), reply);
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_fails_the_command_that_asked_for_it() {
+        let (mut core, mut fx) = core();
+        let durable = core.dispatch(vec![Effect::WriteStartup("x".into())]);
+        let job = fx.try_recv().unwrap();
+        job.done
+            .unwrap()
+            .send(Err("No space left on device".into()))
+            .unwrap();
+        let reply = Message::ExecResult(cli_translator::protocol::ExecResult {
+            outcomes: vec![cli_translator::protocol::CommandOutcome {
+                ok: true,
+                output: "[OK]\n".into(),
+            }],
+            applied: true,
+            generation: 2,
+            refusal: None,
+        });
+        match durable.settle(reply).await {
+            Message::ExecResult(r) => {
+                assert!(!r.outcomes[0].ok);
+                assert!(r.outcomes[0].output.contains("No space left on device"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 pub const STARTUP_CONFIG: &str = "startup-config";
 /// Where a generated admin password is written (mode 0600 on Unix).
 pub const ADMIN_PASSWORD_FILE: &str = "admin-password";
+/// This boot's LINA channel secret, in hex (mode 0600): what an agent proves on connecting.
+pub const CHANNEL_SECRET_FILE: &str = "lina-secret";
 
 #[derive(Debug, Clone)]
 pub struct StateDir {
@@ -81,10 +83,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> 
         f.sync_all()?;
     }
     fs::rename(&tmp, path)?;
-    if let Ok(d) = fs::File::open(dir) {
-        // Directory fsync is best effort (not supported everywhere).
-        let _ = d.sync_all();
-    }
+    // The rename is durable only once the directory is synced: a save is acknowledged after it.
+    #[cfg(unix)]
+    fs::File::open(dir)?.sync_all()?;
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! Lines from a console connection: CR, LF or CRLF end a line, telnet IAC sequences are
 //! dropped, lines longer than [`MAX_LINE`] bytes are refused (and the rest of them discarded).
 
+use std::time::Duration;
+
 use tokio::io::{AsyncRead, AsyncReadExt as _};
+use tokio::time::Instant;
 
 /// Longest accepted console line, in bytes.
 pub const MAX_LINE: usize = 4096;
@@ -135,6 +138,8 @@ pub struct LineReader<R> {
     splitter: LineSplitter,
     buf: Vec<u8>,
     pos: usize,
+    idle: Option<Duration>,
+    deadline: Option<Instant>,
 }
 
 impl<R: AsyncRead + Unpin> LineReader<R> {
@@ -144,7 +149,20 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             splitter: LineSplitter::new(),
             buf: Vec::new(),
             pos: 0,
+            idle: None,
+            deadline: None,
         }
+    }
+
+    /// A line must arrive within `idle` of asking for it, else [`LineReader::next`] fails
+    /// with `TimedOut`.
+    pub fn set_idle_timeout(&mut self, idle: Option<Duration>) {
+        self.idle = idle;
+    }
+
+    /// Every line must arrive before `deadline` (the login time limit), else `TimedOut`.
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
     }
 
     /// The next line, or `None` at end of stream.
@@ -159,7 +177,16 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
             self.buf.clear();
             self.pos = 0;
             let mut chunk = [0u8; 1024];
-            let n = self.inner.read(&mut chunk).await?;
+            let limit = match (self.idle.map(|i| Instant::now() + i), self.deadline) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let n = match limit {
+                Some(limit) => tokio::time::timeout_at(limit, self.inner.read(&mut chunk))
+                    .await
+                    .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??,
+                None => self.inner.read(&mut chunk).await?,
+            };
             if n == 0 {
                 return Ok(None);
             }

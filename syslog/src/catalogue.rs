@@ -39,6 +39,7 @@ catalogue! {
     111005 Notifications "{ip} end configuration: OK";
     111008 Notifications "User '{user}' executed the '{command}' command.";
     111010 Notifications "User '{user}', running '{app}' from IP {ip}, executed '{command}'";
+    113006 Informational "User '{user}' locked out on exceeding '{attempts}' successive failed authentication attempts";
     113012 Informational "AAA user authentication Successful : local database : user = {user}";
     113015 Informational "AAA user authentication Rejected : reason = {reason} : local database : user = {user}";
     199002 Informational "startup completed.  Beginning operation.";

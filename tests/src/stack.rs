@@ -119,6 +119,20 @@ impl Stack {
         self.wait_until_answering().await
     }
 
+    /// SIGKILL to the whole process group at once (front-end, agent process, embedded LINA: a
+    /// power cut as far as the state directory can tell), then boots again on the same state.
+    pub async fn crash_and_restart(&mut self) -> Result<(), HarnessError> {
+        if let Some(mut child) = self.child.take() {
+            signal_group(child.id(), "KILL");
+            let _ = child.wait();
+        }
+        append(&self.captured, Stream::Stdout, "--- kill -9 ---\n");
+        let (child, addrs) = boot(&self.opts, self.state.path(), &self.captured)?;
+        self.child = Some(child);
+        self.addrs = addrs;
+        self.wait_until_answering().await
+    }
+
     /// Stops the daemon and every process of its group. Idempotent.
     pub fn stop(&mut self) {
         if let Some(child) = self.child.take() {

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 
+use cli_translator::protocol::ChannelSecret;
 use serde::Deserialize;
 
 use super::json_body::DEFAULT_BODY_LIMIT;
@@ -13,6 +14,8 @@ pub const ENV_SECRET: &str = "ASA_AGENT_SECRET";
 pub const ENV_LINA: &str = "ASA_AGENT_LINA";
 pub const ENV_LISTEN: &str = "ASA_AGENT_LISTEN";
 pub const ENV_CONFIG: &str = "ASA_AGENT_CONFIG";
+/// LINA's channel secret in hex (docs/lina-protocol.md, "Authentication").
+pub const ENV_LINA_SECRET: &str = "ASA_AGENT_LINA_SECRET";
 
 /// Everything [`super::serve`] needs.
 #[derive(Clone)]
@@ -21,6 +24,8 @@ pub struct ApiConfig {
     pub secret: String,
     /// LINA's protocol address.
     pub lina: SocketAddr,
+    /// What the connection to LINA proves before `Hello`.
+    pub lina_secret: Option<ChannelSecret>,
     /// Where to listen (normally `127.0.0.1:0`).
     pub listen: SocketAddr,
     /// Largest request body accepted, in bytes.
@@ -52,6 +57,7 @@ pub enum ConfigError {
     Missing(&'static str),
     BadAddress { var: &'static str, value: String },
     BadExtras(serde_json::Error),
+    BadLinaSecret,
 }
 
 impl fmt::Display for ConfigError {
@@ -62,6 +68,9 @@ impl fmt::Display for ConfigError {
                 write!(f, "{var}={value:?} is not an ip:port address")
             }
             ConfigError::BadExtras(e) => write!(f, "{ENV_CONFIG} is not valid JSON: {e}"),
+            ConfigError::BadLinaSecret => {
+                write!(f, "{ENV_LINA_SECRET} is not 64 hexadecimal digits")
+            }
         }
     }
 }
@@ -74,6 +83,7 @@ impl ApiConfig {
         ApiConfig {
             secret: secret.into(),
             lina,
+            lina_secret: None,
             listen,
             body_limit: DEFAULT_BODY_LIMIT,
         }
@@ -97,6 +107,12 @@ impl ApiConfig {
                 .map_err(|_| ConfigError::BadAddress { var, value })
         };
         let lina = addr(ENV_LINA)?;
+        let lina_secret = match get(ENV_LINA_SECRET).filter(|s| !s.trim().is_empty()) {
+            Some(hex) => {
+                Some(ChannelSecret::from_hex(&hex).map_err(|_| ConfigError::BadLinaSecret)?)
+            }
+            None => None,
+        };
         let listen = addr(ENV_LISTEN)?;
         let extras = match get(ENV_CONFIG).filter(|s| !s.trim().is_empty()) {
             Some(text) => serde_json::from_str::<Extras>(&text).map_err(ConfigError::BadExtras)?,
@@ -105,6 +121,7 @@ impl ApiConfig {
         Ok(ApiConfig {
             secret,
             lina,
+            lina_secret,
             listen,
             body_limit: extras.body_limit.unwrap_or(DEFAULT_BODY_LIMIT),
         })

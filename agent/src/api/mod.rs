@@ -27,6 +27,7 @@ pub mod shapes;
 pub mod snapshot;
 pub mod state;
 pub mod stats;
+pub mod throttle;
 
 #[cfg(test)]
 mod fake_lina;
@@ -119,7 +120,7 @@ impl ApiServer {
 /// Connects to LINA, loads the snapshot, binds, and serves in the background.
 pub async fn serve(cfg: ApiConfig) -> Result<ApiServer, ServeError> {
     let peer = format!("rest-agent/{}", env!("CARGO_PKG_VERSION"));
-    let (lina, facts) = LinaClient::connect(cfg.lina, &peer)
+    let (lina, facts) = LinaClient::connect(cfg.lina, &peer, cfg.lina_secret.as_ref())
         .await
         .map_err(ServeError::Lina)?;
     let snapshot = Arc::new(

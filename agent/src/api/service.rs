@@ -75,6 +75,35 @@ async fn pipeline(state: &AppState, req: Request<Incoming>) -> Result<ApiRespons
     let (parts, body) = req.into_parts();
     auth::check_channel(&parts.headers, &state.secret)?;
     let source = auth::client_ip(&parts.headers)?;
+    let user = auth::basic(&parts.headers).ok().flatten().map(|(u, _)| u);
+    let result = authenticated(state, parts, body, source).await;
+    // Refused logins are answered late, the more so the more a source or user fails.
+    match &result {
+        Err(ApiError::BadCredentials) => {
+            let delay = state
+                .logins
+                .failed(source, user.as_deref(), std::time::Instant::now());
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+        }
+        Ok(_) => {
+            if let Some(user) = &user {
+                state.logins.succeeded(user);
+            }
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+/// The pipeline once the channel and the client address are known.
+async fn authenticated(
+    state: &AppState,
+    parts: hyper::http::request::Parts,
+    body: Incoming,
+    source: std::net::IpAddr,
+) -> Result<ApiResponse, ApiError> {
     let origin = Origin::from_headers(&parts.headers)?;
     let query = query::parse(parts.uri.query())?;
     let routed = router::route(parts.uri.path());

@@ -25,6 +25,8 @@ pub struct AppState {
     pub writes: tokio::sync::Mutex<()>,
     /// The agent's own request statistics (`/api/monitoring/apistatistics`).
     pub stats: super::stats::Stats,
+    /// Delays the answers to refused logins (api/throttle.rs).
+    pub logins: super::throttle::LoginThrottle,
     next_request_id: AtomicU64,
 }
 
@@ -44,6 +46,7 @@ impl AppState {
             body_limit,
             writes: tokio::sync::Mutex::new(()),
             stats: super::stats::Stats::new(),
+            logins: super::throttle::LoginThrottle::default(),
             next_request_id: AtomicU64::new(1),
         }
     }

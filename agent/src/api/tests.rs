@@ -268,6 +268,16 @@ async fn token_lifecycle() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
 
+    // Deletion needs Basic credentials: the token alone is refused and the token lives on.
+    let r = h
+        .send(
+            req(Method::DELETE, &format!("/api/tokenservices/{token}"))
+                .auth(None)
+                .header("x-auth-token", &token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
     let r = h
         .send(
             req(Method::DELETE, &format!("/api/tokenservices/{token}"))

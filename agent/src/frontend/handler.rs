@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 use cli_translator::protocol::DebugCategory;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::{Body, Incoming};
 use hyper::header::CONTENT_LENGTH;
 use hyper::{Request, Response};
@@ -78,6 +78,14 @@ async fn process(
         limit: shared.max_body,
     };
     if declared_length(&request).is_some_and(|length| length > shared.max_body) {
+        // A client that waits for `100 Continue` has sent nothing: it gets the 413 at once.
+        let expects_continue = request
+            .headers()
+            .get(hyper::header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if !expects_continue {
+            tokio::spawn(discard(request.into_body(), 0));
+        }
         return Err(too_large);
     }
     let agent = ready_agent(&shared.agent.borrow())?;
@@ -148,19 +156,52 @@ fn ready_agent(state: &AgentState) -> Result<ReadyAgent, Rejection> {
     Err(Rejection::AgentUnavailable(why))
 }
 
-/// Reads the whole body, at most `limit` bytes.
-async fn read_body(body: Incoming, limit: u64) -> Result<Bytes, Rejection> {
-    let capped = Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
-    match capped.collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(Rejection::PayloadTooLarge { limit })
-        }
-        Err(e) => {
+/// Reads the whole body, at most `limit` bytes. Past the limit the rest is read and discarded
+/// (bounded, [`discard`]) while the 413 goes out.
+async fn read_body(mut body: Incoming, limit: u64) -> Result<Bytes, Rejection> {
+    let cap = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut collected = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
             tracing::debug!("request body unreadable: {e}");
-            Err(Rejection::BodyIncomplete)
+            Rejection::BodyIncomplete
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if collected.len().saturating_add(data.len()) > cap {
+                tokio::spawn(discard(body, collected.len().saturating_add(data.len())));
+                return Err(Rejection::PayloadTooLarge { limit });
+            }
+            collected.extend_from_slice(&data);
         }
     }
+    Ok(Bytes::from(collected))
+}
+
+/// Bytes of an oversized body read and thrown away after the 413 is sent, and for how long: a
+/// client that sends its whole body before reading (Python's http.client, curl without
+/// `Expect`) then finds the answer instead of a reset connection. The connection closes when
+/// the body ends or past either bound.
+pub const DISCARD_LIMIT: usize = 64 * 1024 * 1024;
+pub const DISCARD_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+/// A client that stops sending its oversized body for this long is not waited for.
+pub const DISCARD_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads and drops what is left of `body` (`already` bytes were read), within the bounds.
+async fn discard(mut body: Incoming, already: usize) {
+    let mut read = already;
+    let drain = async {
+        while read < DISCARD_LIMIT {
+            match tokio::time::timeout(DISCARD_PAUSE, body.frame()).await {
+                Ok(Some(Ok(frame))) => {
+                    if let Some(data) = frame.data_ref() {
+                        read = read.saturating_add(data.len());
+                    }
+                }
+                Ok(Some(Err(_)) | None) | Err(_) => break,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DISCARD_TIME, drain).await;
 }
 
 #[cfg(test)]

@@ -326,6 +326,30 @@ async fn declared_body_over_the_limit_gets_413_at_once() {
 }
 
 #[tokio::test]
+async fn a_client_that_sends_the_whole_oversized_body_first_still_reads_the_413() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let body = vec![b'x'; 20 * 1024 * 1024];
+    let mut stream = TcpStream::connect(front.addr).await.unwrap();
+    let head = format!(
+        "POST /api/objects/networkobjects HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // Like Python's http.client: everything is sent before anything is read.
+    stream.write_all(&body).await.unwrap();
+    let mut raw = Vec::new();
+    timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
+        .await
+        .unwrap()
+        .unwrap();
+    let reply = parse_reply(&raw);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.error_code(), "PAYLOAD-TOO-LARGE");
+    assert_eq!(agent.hits(), 0);
+}
+
+#[tokio::test]
 async fn streamed_body_over_the_limit_gets_413() {
     let agent = FakeAgent::start().await;
     let front = start(small_limit(), agent.ready()).await;
@@ -496,7 +520,7 @@ async fn connection_close_is_honoured() {
 }
 
 #[tokio::test]
-async fn connection_limit_makes_extra_clients_wait() {
+async fn at_the_connection_cap_an_idle_connection_makes_room_for_a_newcomer() {
     let agent = FakeAgent::start().await;
     let config = FrontendConfig {
         max_connections: 1,
@@ -509,14 +533,38 @@ async fn connection_limit_makes_extra_clients_wait() {
     assert_eq!(response.status(), 200);
     response.into_body().collect().await.unwrap();
 
-    let second = tokio::spawn(exchange(front.addr, get("/api/second")));
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(!second.is_finished());
-    drop(first);
-    let reply = timeout(Duration::from_secs(5), second)
-        .await
-        .unwrap()
-        .unwrap();
+    // The first connection is idle: it is closed so the second is served at once.
+    let reply = timeout(
+        Duration::from_secs(5),
+        exchange(front.addr, get("/api/second")),
+    )
+    .await
+    .unwrap();
+    assert_eq!(reply.status, 200);
+    assert_eq!(agent.hits(), 2);
+}
+
+#[tokio::test]
+async fn silent_connections_do_not_keep_a_fresh_client_out() {
+    let agent = FakeAgent::start().await;
+    let config = FrontendConfig {
+        max_connections: 8,
+        ..FrontendConfig::default()
+    };
+    let front = start(config, agent.ready()).await;
+    let mut silent = Vec::new();
+    for _ in 0..32 {
+        let mut s = TcpStream::connect(front.addr).await.unwrap();
+        // Half a request line, never finished (slowloris).
+        s.write_all(b"GET /api/x HT").await.unwrap();
+        silent.push(s);
+    }
+    let reply = timeout(
+        Duration::from_secs(5),
+        exchange(front.addr, get("/api/fresh")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 200);
 }
 

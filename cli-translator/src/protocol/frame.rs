@@ -52,10 +52,7 @@ impl fmt::Display for FrameError {
                     "unsupported protocol version {v} (this side speaks {PROTOCOL_VERSION})"
                 )
             }
-            FrameError::TooLarge(n) => write!(
-                f,
-                "frame payload of {n} bytes exceeds the cap of {MAX_PAYLOAD}"
-            ),
+            FrameError::TooLarge(n) => write!(f, "frame payload of {n} bytes exceeds the cap"),
         }
     }
 }
@@ -68,6 +65,14 @@ impl std::error::Error for FrameError {}
 /// after consuming exactly one frame, and `Err` when the stream is corrupt (the connection
 /// should be closed).
 pub fn decode(buf: &mut BytesMut) -> Result<Option<Frame>, FrameError> {
+    decode_capped(buf, MAX_PAYLOAD)
+}
+
+/// [`decode`] with a smaller payload cap (at most [`MAX_PAYLOAD`]): LINA reads frames of a
+/// connection that has not authenticated yet with a cap of a few KiB, so a header announcing
+/// more is refused before anything is reserved.
+pub fn decode_capped(buf: &mut BytesMut, cap: usize) -> Result<Option<Frame>, FrameError> {
+    let cap = cap.min(MAX_PAYLOAD);
     if buf.len() < HEADER_LEN {
         // Check what we can early so garbage is rejected without waiting for 12 bytes.
         if buf.len() >= 2 && buf[..2] != MAGIC {
@@ -85,7 +90,7 @@ pub fn decode(buf: &mut BytesMut) -> Result<Option<Frame>, FrameError> {
     let kind = buf[3];
     let request_id = u32::from_be_bytes([buf[4], buf[5], buf[6], buf[7]]);
     let len = u32::from_be_bytes([buf[8], buf[9], buf[10], buf[11]]) as usize;
-    if len > MAX_PAYLOAD {
+    if len > cap {
         return Err(FrameError::TooLarge(len));
     }
     if buf.len() < HEADER_LEN + len {
@@ -161,6 +166,24 @@ mod tests {
             Err(FrameError::TooLarge(u32::MAX as usize))
         );
         assert!(buf.capacity() < 1024 * 1024);
+    }
+
+    #[test]
+    fn a_small_cap_refuses_a_64_mib_header_without_reserving_it() {
+        let mut buf = BytesMut::with_capacity(64);
+        buf.put_slice(&MAGIC);
+        buf.put_u8(PROTOCOL_VERSION);
+        buf.put_u8(1);
+        buf.put_u32(1);
+        buf.put_u32(64 * 1024 * 1024);
+        assert_eq!(
+            decode_capped(&mut buf, 4096),
+            Err(FrameError::TooLarge(64 * 1024 * 1024))
+        );
+        assert!(buf.capacity() < 4096);
+        let mut ok = BytesMut::new();
+        encode(&frame(1, 1, &[0; 4096]), &mut ok);
+        assert!(matches!(decode_capped(&mut ok, 4096), Ok(Some(_))));
     }
 
     #[test]

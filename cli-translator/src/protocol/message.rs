@@ -159,6 +159,9 @@ pub enum ProtocolErrorCode {
     /// LINA will not serve this peer: an agent process whose installed REST API image no
     /// longer verifies (its start fails, 342002).
     Refused,
+    /// The connection has not proven the channel secret (`Challenge`, `Prove`) yet, or its
+    /// proof was wrong.
+    Unauthenticated,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +203,15 @@ pub enum Message {
     /// Pushed (request id 0) to every subscriber whenever the set of `debug rest-api` pairs
     /// some console session wants changes (and at subscription when it is not empty).
     DebugFilter(DebugSet),
+    /// Opens the channel authentication (docs/lina-protocol.md): answered with `Nonce`.
+    Challenge,
+    /// LINA's fresh nonce for this connection, in hex.
+    Nonce(String),
+    /// HMAC-SHA256 of the nonce under the per-boot channel secret, in hex
+    /// ([`super::auth::ChannelSecret::proof`]); answered with `Proven`.
+    Prove(String),
+    /// The proof was right: the connection may say `Hello`.
+    Proven,
 }
 
 /// Kind bytes, declared once.
@@ -221,6 +233,8 @@ kinds! {
     LOG = 7,
     DEBUG = 8,
     WATCH_AGENT = 9,
+    CHALLENGE = 10,
+    PROVE = 11,
     HELLO_ACK = 129,
     AUTH_RESULT = 130,
     TOKEN_RESULT = 131,
@@ -229,6 +243,8 @@ kinds! {
     LOG_ACK = 135,
     CONTROL = 136,
     DEBUG_FILTER = 137,
+    NONCE = 138,
+    PROVEN = 139,
     ERROR = 255,
 }
 
@@ -270,6 +286,10 @@ impl Message {
             Message::WatchAgent => kind::WATCH_AGENT,
             Message::Control(_) => kind::CONTROL,
             Message::DebugFilter(_) => kind::DEBUG_FILTER,
+            Message::Challenge => kind::CHALLENGE,
+            Message::Nonce(_) => kind::NONCE,
+            Message::Prove(_) => kind::PROVE,
+            Message::Proven => kind::PROVEN,
         }
     }
 
@@ -433,6 +453,7 @@ impl Message {
                     1 => ProtocolErrorCode::UnexpectedMessage,
                     2 => ProtocolErrorCode::HelloRequired,
                     3 => ProtocolErrorCode::Refused,
+                    4 => ProtocolErrorCode::Unauthenticated,
                     v => {
                         return Err(DecodeError::BadValue {
                             field: "code",
@@ -467,6 +488,10 @@ impl Message {
                 })?)
             }
             kind::DEBUG_FILTER => Message::DebugFilter(DebugSet::from_bits(r.u16("debug_set")?)),
+            kind::CHALLENGE => Message::Challenge,
+            kind::NONCE => Message::Nonce(r.str("nonce")?),
+            kind::PROVE => Message::Prove(r.str("proof")?),
+            kind::PROVEN => Message::Proven,
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -516,6 +541,9 @@ impl Message {
                 w.opt_u64(e.expected_generation);
             }
             Message::Subscribe | Message::LogAck | Message::WatchAgent => {}
+            Message::Challenge | Message::Proven => {}
+            Message::Nonce(n) => w.str(n),
+            Message::Prove(p) => w.str(p),
             Message::Log(l) => {
                 w.u32(l.message_id);
                 w.u8(l.level);
@@ -581,6 +609,7 @@ impl Message {
                     ProtocolErrorCode::UnexpectedMessage => 1,
                     ProtocolErrorCode::HelloRequired => 2,
                     ProtocolErrorCode::Refused => 3,
+                    ProtocolErrorCode::Unauthenticated => 4,
                 });
                 w.str(&e.detail);
             }
@@ -808,6 +837,10 @@ mod tests {
                 code: ProtocolErrorCode::UnexpectedMessage,
                 detail
             })),
+            Just(Message::Challenge),
+            Just(Message::Proven),
+            ".*".prop_map(Message::Nonce),
+            ".*".prop_map(Message::Prove),
         ]
     }
 

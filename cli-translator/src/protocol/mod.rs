@@ -3,12 +3,14 @@
 //!
 //! `docs/lina-protocol.md` at the repository root describes it message by message.
 
+pub mod auth;
 pub mod codec;
 pub mod control;
 pub mod frame;
 pub mod message;
 pub mod refusal;
 
+pub use auth::ChannelSecret;
 pub use codec::DecodeError;
 pub use control::{AgentControl, DebugCategory, DebugLevel, DebugLine, DebugSet};
 pub use frame::{Frame, FrameError, MAX_PAYLOAD, PROTOCOL_VERSION};

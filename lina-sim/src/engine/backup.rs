@@ -81,6 +81,12 @@ pub enum BackupError {
     Read { location: String, error: ReadError },
     /// The backup could not be written.
     Write(backup_file::WriteError),
+    /// The backup would overwrite a file the device uses (the REST API package, a context's
+    /// configuration, any file the configuration names).
+    InUse {
+        location: String,
+        user: &'static str,
+    },
 }
 
 impl std::fmt::Display for BackupError {
@@ -103,6 +109,10 @@ impl std::fmt::Display for BackupError {
                 write!(f, "ERROR: Cannot restore from {location}: {error}")
             }
             BackupError::Write(e) => write!(f, "ERROR: Backup failed: {e}"),
+            BackupError::InUse { location, user } => write!(
+                f,
+                "%Error opening {location} (File is in use by {user}; choose another file name)"
+            ),
         }
     }
 }
@@ -166,6 +176,12 @@ impl Engine {
     }
 
     fn backup(&mut self, command: &BackupCommand, now: Now) -> Result<LineOutcome, BackupError> {
+        if let Some(user) = self.disk0_file_user(command.location.name()) {
+            return Err(BackupError::InUse {
+                location: command.location.to_string(),
+                user,
+            });
+        }
         // Multiple mode: the named context's configurations (made resident for the read).
         let back = self.resident_context().map(str::to_owned);
         if let Some(context) = &command.context {
@@ -242,6 +258,31 @@ impl Engine {
             effects: vec![Effect::WriteStartup(contents.startup_config)],
             error: None,
         })
+    }
+}
+
+impl Engine {
+    /// What uses `disk0:/<name>`, if anything: a save must not overwrite it. REST API packages
+    /// (`asa-restapi-*.SPA`, installed or not: the agent's next start may need one), the
+    /// contexts' `config-url` files, and any file a configuration line names.
+    pub(crate) fn disk0_file_user(&mut self, name: &str) -> Option<&'static str> {
+        let lower = name.to_ascii_lowercase();
+        if lower.starts_with("asa-restapi-") || lower.ends_with(".spa") {
+            return Some("the REST API package");
+        }
+        let named = |url: &str| {
+            super::contexts::disk0_file(url).is_some_and(|f| f.eq_ignore_ascii_case(name))
+        };
+        if self
+            .context_defs()
+            .iter()
+            .any(|d| d.config_url.as_deref().is_some_and(named))
+        {
+            return Some("a security context's configuration");
+        }
+        let text = self.running_config();
+        let in_text = text.split_whitespace().any(named);
+        in_text.then_some("the running configuration")
     }
 }
 
@@ -370,6 +411,33 @@ mod tests {
     fn configure(e: &mut Engine, cmds: &[&str]) {
         let (r, _) = run(e, ExecMode::Config, true, cmds);
         assert!(r.applied, "{:?}", r.outcomes);
+    }
+
+    #[test]
+    fn a_backup_never_overwrites_the_rest_api_package_or_a_file_in_use() {
+        let mut e = engine();
+        configure(&mut e, &["boot system disk0:/asa-image.bin"]);
+        for location in [
+            "disk0:/asa-restapi-7161-lfbff-k8.SPA",
+            "disk0:/ASA-RESTAPI-1.spa",
+            "disk0:/asa-image.bin",
+        ] {
+            let (r, fx) = run(
+                &mut e,
+                ExecMode::Exec,
+                false,
+                &[&format!("backup /noconfirm location {location}")],
+            );
+            assert!(!r.outcomes[0].ok, "{location}");
+            assert!(
+                r.outcomes[0]
+                    .output
+                    .starts_with(&format!("%Error opening {location} (File is in use")),
+                "{}",
+                r.outcomes[0].output
+            );
+            assert!(fx.iter().all(|f| !matches!(f, Effect::WriteFlash { .. })));
+        }
     }
 
     #[test]

@@ -205,6 +205,56 @@ pub fn mask_config(text: String) -> String {
     }
 }
 
+/// What a user below privilege 15 sees of a configuration print: besides the secrets
+/// [`mask_config`] masks, the stored password hashes (`username <u> password <hash> ...`,
+/// `enable password <hash> ...`, `passwd <hash> ...`) become `*****`, so no path shows a
+/// hash to anyone but an administrator.
+pub fn mask_hashes(text: String) -> String {
+    if !text.lines().any(carries_hash) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, (_, line)) in line_starts(&text).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !carries_hash(line) {
+            out.push_str(line);
+            continue;
+        }
+        let mut after_password = false;
+        let mut first = true;
+        for piece in line.split_inclusive(' ') {
+            let word = piece.trim_end_matches(' ');
+            if after_password && !word.is_empty() {
+                out.push_str(MASK);
+                out.push_str(&piece[word.len()..]);
+                after_password = false;
+                continue;
+            }
+            after_password = !word.is_empty()
+                && (word.eq_ignore_ascii_case("password")
+                    || (first && word.eq_ignore_ascii_case("passwd")));
+            if !word.is_empty() {
+                first = false;
+            }
+            out.push_str(piece);
+        }
+    }
+    out
+}
+
+fn carries_hash(line: &str) -> bool {
+    let mut words = line.split_ascii_whitespace();
+    match words.next() {
+        Some(w) if w.eq_ignore_ascii_case("username") || w.eq_ignore_ascii_case("enable") => line
+            .split_ascii_whitespace()
+            .any(|w| w.eq_ignore_ascii_case("password")),
+        Some(w) if w.eq_ignore_ascii_case("passwd") => true,
+        _ => false,
+    }
+}
+
 /// Each line of `text` (without its `\n`) with its byte offset.
 fn line_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let mut at = 0;
@@ -222,6 +272,22 @@ mod tests {
 
     fn m(line: &str) -> String {
         mask_line(line).into_owned()
+    }
+
+    #[test]
+    fn hashes_are_masked_for_lower_privileges() {
+        let text = "hostname a\nusername admin password $sha512$5000$abc= pbkdf2 privilege 15\n\
+                    enable password $sha512$5000$def= pbkdf2\npasswd 2KFQnbNIdI.2KYOU encrypted\n\
+                    object network password\n host 10.0.0.1\n"
+            .to_owned();
+        assert_eq!(
+            mask_hashes(text),
+            "hostname a\nusername admin password ***** pbkdf2 privilege 15\n\
+             enable password ***** pbkdf2\npasswd ***** encrypted\n\
+             object network password\n host 10.0.0.1\n"
+        );
+        let plain = "hostname a\n".to_owned();
+        assert_eq!(mask_hashes(plain.clone()), plain);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod filter;
 pub mod in_use;
 pub mod interfaces;
 pub mod load;
+pub mod lockout;
 pub mod logging;
 pub mod mask;
 pub mod modes;
@@ -149,6 +150,8 @@ pub struct Engine {
     pub(crate) last_change: Option<(String, Now)>,
     pub(crate) tokens: Tokens,
     pub(crate) auth_cache: AuthCache,
+    /// Failed-login counters (`aaa local authentication attempts max-fail`).
+    pub(crate) lockout: lockout::Lockout,
     pub(crate) logging: LoggingState,
     pub(crate) rng: Entropy,
     /// Single or multiple context mode, and the contexts parked while another is resident.
@@ -197,6 +200,7 @@ impl Engine {
             last_change: None,
             tokens: Tokens::new(opts.token_idle_timeout_secs),
             auth_cache: AuthCache::new(cache_salt, AUTH_CACHE_CAPACITY),
+            lockout: lockout::Lockout::default(),
             logging: LoggingState::new(),
             rng,
             modes: contexts::ModeState::default(),
@@ -421,10 +425,11 @@ impl Engine {
             );
         }
         match msg {
-            Message::Authenticate(a) => (
-                Some(Message::AuthResult(self.authenticate(&a, now))),
-                Vec::new(),
-            ),
+            Message::Authenticate(a) => {
+                let mut fx = Vec::new();
+                let result = self.authenticate(&a, now, &mut fx);
+                (Some(Message::AuthResult(result)), fx)
+            }
             Message::TokenCreate(t) => {
                 let (r, fx) = self.token_create(&t, now);
                 (Some(Message::TokenResult(r)), fx)
@@ -465,14 +470,19 @@ impl Engine {
         }
     }
 
-    fn authenticate(&mut self, a: &Authenticate, now: Now) -> Result<AuthSession, AuthFailure> {
+    /// Checks a request's credentials; a refused password is logged (113015) into `fx`.
+    fn authenticate(
+        &mut self,
+        a: &Authenticate,
+        now: Now,
+        fx: &mut Vec<Effect>,
+    ) -> Result<AuthSession, AuthFailure> {
         self.check_request_context(a.context.as_deref())?;
         let (username, privilege) = match &a.credential {
             Credential::Basic { username, password } => {
-                let p = self
-                    .verify_user(username, password)
-                    .ok_or(AuthFailure::BadCredentials)?;
-                (username.clone(), p)
+                let (p, logged) = self.login(username, password, now);
+                fx.extend(logged);
+                (username.clone(), p.ok_or(AuthFailure::BadCredentials)?)
             }
             Credential::Token(token) => {
                 let user = self
@@ -513,14 +523,18 @@ impl Engine {
             "https",
             t.username.as_str(),
         ];
-        if self.verify_user(&t.username, &t.password).is_none() {
-            let fx = self.log(syslog::Message::from_catalogue(605004, &args), now);
+        let (privilege, mut fx) = self.login(&t.username, &t.password, now);
+        let Some(privilege) = privilege else {
+            fx.extend(self.log(syslog::Message::from_catalogue(605004, &args), now));
             return (TokenResult::Refused(TokenFailure::BadCredentials), fx);
-        }
-        match self
-            .tokens
-            .create(&t.username, context.as_deref(), now.unix, &mut self.rng)
-        {
+        };
+        match self.tokens.create(
+            &t.username,
+            privilege,
+            context.as_deref(),
+            now.unix,
+            &mut self.rng,
+        ) {
             Ok(token) => {
                 let fx = self.log(syslog::Message::from_catalogue(605005, &args), now);
                 (TokenResult::Created { token }, fx)
@@ -536,32 +550,43 @@ impl Engine {
                 Vec::new(),
             );
         }
-        let credentials_ok = match &t.credential {
+        // Cisco: the token is invalidated "using user information in the basic authentication
+        // header"; anything else is refused (401), and every attempt is logged as a login:
+        // 605005 permitted, 605004 denied.
+        let source = t.source.to_string();
+        let (user, privilege, mut fx) = match &t.credential {
             Some(Credential::Basic { username, password }) => {
-                self.verify_user(username, password).is_some()
+                let (p, fx) = self.login(username, password, now);
+                (username.as_str(), p, fx)
             }
-            Some(Credential::Token(other)) => self.tokens.is_live(other, now.unix),
-            None => true,
+            _ => ("", None, Vec::new()),
         };
-        if !credentials_ok {
-            return (
-                TokenResult::Refused(TokenFailure::BadCredentials),
-                Vec::new(),
-            );
+        let args = [
+            source.as_str(),
+            "0",
+            "management",
+            "127.0.0.1",
+            "https",
+            user,
+        ];
+        if privilege.is_none() {
+            fx.extend(self.log(syslog::Message::from_catalogue(605004, &args), now));
+            return (TokenResult::Refused(TokenFailure::BadCredentials), fx);
         }
+        fx.extend(self.log(syslog::Message::from_catalogue(605005, &args), now));
         if !self.tokens.is_live(&t.token, now.unix) {
             self.tokens.remove(&t.token);
-            return (TokenResult::Refused(TokenFailure::UnknownToken), Vec::new());
+            return (TokenResult::Refused(TokenFailure::UnknownToken), fx);
         }
         match self.tokens.remove(&t.token) {
             Some(entry) => {
-                let fx = self.log(
+                fx.extend(self.log(
                     syslog::Message::from_catalogue(611103, &[entry.user.as_str()]),
                     now,
-                );
+                ));
                 (TokenResult::Deleted, fx)
             }
-            None => (TokenResult::Refused(TokenFailure::UnknownToken), Vec::new()),
+            None => (TokenResult::Refused(TokenFailure::UnknownToken), fx),
         }
     }
 
@@ -675,23 +700,12 @@ impl Engine {
         source: IpAddr,
         now: Now,
     ) -> (Option<Session>, Vec<Effect>) {
-        match self.verify_user(user, password) {
-            Some(privilege) => {
+        match self.login(user, password, now) {
+            (Some(privilege), _) => {
                 let fx = self.log(syslog::Message::from_catalogue(113012, &[user]), now);
                 (Some(Session::console(user, privilege, source)), fx)
             }
-            None => {
-                let reason = if self.user_privilege(user).is_some() {
-                    "Invalid password"
-                } else {
-                    "User was not found"
-                };
-                let fx = self.log(
-                    syslog::Message::from_catalogue(113015, &[reason, user]),
-                    now,
-                );
-                (None, fx)
-            }
+            (None, fx) => (None, fx),
         }
     }
 

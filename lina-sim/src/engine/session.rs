@@ -153,6 +153,8 @@ enum ExecCommand {
     /// `crypto key generate|zeroize ...`: acts on key pairs, which are not configuration lines
     /// (this simulator keeps no key store: accepted, never stored).
     CryptoKey,
+    /// `clear aaa local user {lockout | fail-count} ...` (lockout.rs).
+    ClearAaaLocalUser,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -212,6 +214,15 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     }
     if abbrev(first, "debug", 3) || abbrev(first, "undebug", 3) {
         return Some(Ok(ExecCommand::NoEffect));
+    }
+    if abbrev(first, "clear", 2)
+        && second.is_some_and(|w| w.eq_ignore_ascii_case("aaa"))
+        && words
+            .get(2)
+            .is_some_and(|w| w.eq_ignore_ascii_case("local"))
+        && words.get(3).is_some_and(|w| w.eq_ignore_ascii_case("user"))
+    {
+        return Some(Ok(ExecCommand::ClearAaaLocalUser));
     }
     if abbrev(first, "clear", 2)
         && second.is_some_and(|w| abbrev(w, "logging", 3))
@@ -310,7 +321,10 @@ impl Engine {
                 session.level = Level::Config;
                 LineOutcome::ok("")
             }
-            ExecCommand::WriteTerminal => LineOutcome::ok(self.shown_running_config()),
+            ExecCommand::WriteTerminal => {
+                let text = self.shown_running_config();
+                LineOutcome::ok(show::for_privilege(session, text))
+            }
             ExecCommand::WriteMemory | ExecCommand::CopyRunStart => {
                 if session.privilege < CONFIG_PRIVILEGE {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
@@ -359,6 +373,15 @@ impl Engine {
                 let mut out = LineOutcome::ok(crypto_key_output(line));
                 out.logs.push(executed(session, line));
                 out
+            }
+            ExecCommand::ClearAaaLocalUser => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.clear_aaa_local_user(line) {
+                    Ok(()) => LineOutcome::ok(""),
+                    Err(e) => LineOutcome::err(&e),
+                }
             }
             ExecCommand::More => {
                 if session.privilege < CONFIG_PRIVILEGE {

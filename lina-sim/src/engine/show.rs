@@ -35,7 +35,7 @@ pub fn show(
         }
     };
     if abbrev(what, "running-config", 3) {
-        return Ok(running_filtered(engine, rest));
+        return Ok(for_privilege(session, running_filtered(engine, rest)));
     }
     if abbrev(what, "access-list", 8) {
         return match rest {
@@ -51,7 +51,22 @@ pub fn show(
             return Ok(startup_errors(engine));
         }
         none_after(2)?;
-        return Ok(mask::mask_config(engine.startup.clone()));
+        return Ok(for_privilege(
+            session,
+            mask::mask_config(engine.startup.clone()),
+        ));
+    }
+    if what.eq_ignore_ascii_case("aaa")
+        && rest
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("local"))
+        && rest.get(1).is_some_and(|w| abbrev(w, "user", 1))
+    {
+        return match rest.get(2..).unwrap_or(&[]) {
+            [] => Ok(engine.show_aaa_local_user(false)),
+            [w] if abbrev(w, "locked", 1) => Ok(engine.show_aaa_local_user(true)),
+            _ => Err(CliError::invalid(line, word_offset(line, 5))),
+        };
     }
     if abbrev(what, "version", 3) {
         none_after(2)?;
@@ -116,6 +131,16 @@ pub fn show(
         ));
     }
     Err(CliError::invalid(line, word_offset(line, 1)))
+}
+
+/// A configuration print as `session` may see it: below privilege 15 the password hashes are
+/// masked too (docs/secrets.md).
+pub fn for_privilege(session: &Session, text: String) -> String {
+    if session.privilege < 15 {
+        mask::mask_hashes(text)
+    } else {
+        text
+    }
 }
 
 /// `more system:running-config`: the running configuration with its secrets in clear, as

@@ -370,16 +370,32 @@ fn token_deletion_needs_a_live_token_and_valid_credentials() {
         delete(&mut e, &token, Some(basic("admin", ADMIN_PW))),
         Some(Message::TokenResult(TokenResult::Deleted))
     );
+    // Cisco: deletion takes Basic credentials; none, or a token, is refused.
+    for cred in [None, Some(Credential::Token(token.clone()))] {
+        assert_eq!(
+            delete(&mut e, &token, cred),
+            Some(Message::TokenResult(TokenResult::Refused(
+                TokenFailure::BadCredentials
+            )))
+        );
+    }
     assert_eq!(
-        delete(&mut e, &token, None),
+        delete(&mut e, &token, Some(basic("admin", ADMIN_PW))),
         Some(Message::TokenResult(TokenResult::Refused(
             TokenFailure::UnknownToken
         )))
     );
+    let log = e.log_buffer().join("\n");
+    assert!(log.contains("%ASA-5-611103: User logged out: Uname: admin"));
     assert!(
-        e.log_buffer()
-            .join("\n")
-            .contains("%ASA-5-611103: User logged out: Uname: admin")
+        log.contains(
+            "605004: Login denied from 10.0.0.5/0 to management:127.0.0.1/https for user \"admin\""
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("605005: Login permitted from 10.0.0.5/0 to management:127.0.0.1/https for user \"admin\""),
+        "{log}"
     );
     let mut conn2 = hello(&mut e, "x");
     assert!(auth(&mut e, &mut conn2, Credential::Token(token), T0 + 6).is_err());

@@ -11,6 +11,10 @@ use super::entropy::Entropy;
 
 /// Sessions one security context may hold (Cisco: "The maximum number of sessions per context is 25").
 pub const MAX_TOKENS_PER_CONTEXT: usize = 25;
+/// Slots of each context's 25 that only privilege-15 users may take: users below 15 together
+/// hold at most 20 tokens per context, so no low-privilege user can lock the administrators
+/// out of token authentication.
+pub const RESERVED_FOR_PRIVILEGE_15: usize = 5;
 /// Default idle timeout of a token, in seconds.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 /// Random bytes in a token (hex encoded: 32 characters, 128 bits).
@@ -53,10 +57,12 @@ impl Tokens {
         self.live.retain(|_, t| now - t.last_used <= timeout);
     }
 
-    /// Creates a token for `user` unless the context already holds the maximum.
+    /// Creates a token for `user` (at `privilege`) unless the context already holds the maximum
+    /// (for users below 15: the maximum less [`RESERVED_FOR_PRIVILEGE_15`]).
     pub fn create(
         &mut self,
         user: &str,
+        privilege: u8,
         context: Option<&str>,
         now: i64,
         rng: &mut Entropy,
@@ -67,7 +73,12 @@ impl Tokens {
             .values()
             .filter(|t| t.context.as_deref() == context)
             .count();
-        if in_context >= MAX_TOKENS_PER_CONTEXT {
+        let cap = if privilege >= 15 {
+            MAX_TOKENS_PER_CONTEXT
+        } else {
+            MAX_TOKENS_PER_CONTEXT - RESERVED_FOR_PRIVILEGE_15
+        };
+        if in_context >= cap {
             return Err(LimitReached);
         }
         let raw: [u8; TOKEN_BYTES] = rng.bytes();
@@ -156,8 +167,8 @@ mod tests {
     fn tokens_are_128_bit_hex_and_distinct() {
         let mut t = Tokens::new(60);
         let mut r = rng();
-        let a = t.create("u", None, 0, &mut r).unwrap();
-        let b = t.create("u", None, 0, &mut r).unwrap();
+        let a = t.create("u", 15, None, 0, &mut r).unwrap();
+        let b = t.create("u", 15, None, 0, &mut r).unwrap();
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
@@ -168,18 +179,33 @@ mod tests {
         let mut t = Tokens::new(60);
         let mut r = rng();
         for _ in 0..MAX_TOKENS_PER_CONTEXT {
-            t.create("u", None, 0, &mut r).unwrap();
+            t.create("u", 15, None, 0, &mut r).unwrap();
         }
-        assert_eq!(t.create("u", None, 0, &mut r), Err(LimitReached));
+        assert_eq!(t.create("u", 15, None, 0, &mut r), Err(LimitReached));
         // Another context has its own budget.
-        assert!(t.create("u", Some("ctx2"), 0, &mut r).is_ok());
+        assert!(t.create("u", 15, Some("ctx2"), 0, &mut r).is_ok());
+    }
+
+    #[test]
+    fn low_privilege_users_cannot_take_the_slots_reserved_for_privilege_15() {
+        let mut t = Tokens::new(60);
+        let mut r = rng();
+        for _ in 0..MAX_TOKENS_PER_CONTEXT - RESERVED_FOR_PRIVILEGE_15 {
+            t.create("ro", 3, None, 0, &mut r).unwrap();
+        }
+        assert_eq!(t.create("ro", 3, None, 0, &mut r), Err(LimitReached));
+        assert_eq!(t.create("other5", 5, None, 0, &mut r), Err(LimitReached));
+        for _ in 0..RESERVED_FOR_PRIVILEGE_15 {
+            t.create("admin", 15, None, 0, &mut r).unwrap();
+        }
+        assert_eq!(t.create("admin", 15, None, 0, &mut r), Err(LimitReached));
     }
 
     #[test]
     fn idle_tokens_expire_and_free_their_slot() {
         let mut t = Tokens::new(100);
         let mut r = rng();
-        let tok = t.create("u", None, 1000, &mut r).unwrap();
+        let tok = t.create("u", 15, None, 1000, &mut r).unwrap();
         assert!(t.touch(&tok, 1050).is_some());
         assert!(
             t.touch(&tok, 1150).is_some(),
@@ -188,10 +214,10 @@ mod tests {
         assert!(t.touch(&tok, 1251).is_none());
         assert!(t.is_empty());
         for _ in 0..MAX_TOKENS_PER_CONTEXT {
-            t.create("u", None, 2000, &mut r).unwrap();
+            t.create("u", 15, None, 2000, &mut r).unwrap();
         }
         assert!(
-            t.create("u", None, 2200, &mut r).is_ok(),
+            t.create("u", 15, None, 2200, &mut r).is_ok(),
             "expired ones were purged"
         );
     }
@@ -200,14 +226,14 @@ mod tests {
     fn removal_and_clear_end_tokens() {
         let mut t = Tokens::new(100);
         let mut r = rng();
-        let a = t.create("alice", None, 0, &mut r).unwrap();
-        let b = t.create("bob", None, 0, &mut r).unwrap();
+        let a = t.create("alice", 15, None, 0, &mut r).unwrap();
+        let b = t.create("bob", 15, None, 0, &mut r).unwrap();
         assert!(t.remove(&a).is_some());
         assert!(t.remove(&a).is_none());
         assert!(t.is_live(&b, 0));
         t.remove_user("bob");
         assert!(!t.is_live(&b, 0));
-        let c = t.create("c", None, 0, &mut r).unwrap();
+        let c = t.create("c", 15, None, 0, &mut r).unwrap();
         t.clear();
         assert!(t.touch(&c, 0).is_none());
     }

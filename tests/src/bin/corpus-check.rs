@@ -258,7 +258,7 @@ async fn check(file: &Path) -> Result<usize, String> {
     let sim = lina_sim::start(opts)
         .await
         .map_err(|e| format!("lina-sim did not boot: {e}"))?;
-    let result = list_through_api(sim.protocol_addr).await;
+    let result = list_through_api(sim.protocol_addr, &sim.channel_secret).await;
     sim.shutdown();
     let lists = result?;
     let mut expected_lists = vec![("network objects", expected)];
@@ -313,9 +313,12 @@ async fn check(file: &Path) -> Result<usize, String> {
     Ok(lists.first().map_or(0, BTreeSet::len))
 }
 
-async fn list_through_api(lina: SocketAddr) -> Result<Vec<BTreeSet<String>>, String> {
+async fn list_through_api(
+    lina: SocketAddr,
+    secret: &cli_translator::protocol::ChannelSecret,
+) -> Result<Vec<BTreeSet<String>>, String> {
     // The corpus configurations have their own users; add ours through LINA as an operator would.
-    let (client, _) = LinaClient::connect(lina, "rest-daemon/corpus-check")
+    let (client, _) = LinaClient::connect(lina, "rest-daemon/corpus-check", Some(secret))
         .await
         .map_err(|e| e.to_string())?;
     let add_user = Exec {
@@ -338,6 +341,7 @@ async fn list_through_api(lina: SocketAddr) -> Result<Vec<BTreeSet<String>>, Str
     let server = api::serve(ApiConfig {
         secret: SECRET.into(),
         lina,
+        lina_secret: Some(secret.clone()),
         listen: "127.0.0.1:0".parse().map_err(|_| "bad address")?,
         body_limit: 1 << 20,
     })

@@ -59,55 +59,33 @@ fn log_lines(stack: &Stack, console: &mut Console, id: u32) -> Vec<String> {
 /// as the agent sends a write (no API resource writes `rest-api` lines); whether LINA applied
 /// it.
 async fn atomic_batch(stack: &Stack, commands: &[&str]) -> bool {
-    use bytes::BytesMut;
-    use cli_translator::protocol::{Exec, ExecMode, Message, frame};
-    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use cli_translator::protocol::{ChannelSecret, Exec, ExecMode};
 
     let addr = stack.addresses().protocol;
-    let mut stream = tokio::net::TcpStream::connect(addr)
+    // Only a holder of LINA's channel secret may speak on its port (docs/lina-protocol.md).
+    let path = stack.state_dir().join("lina-secret");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let secret = ChannelSecret::from_hex(&text).unwrap_or_else(|e| panic!("{e}"));
+    let (lina, _) = agent::lina_client::LinaClient::connect(addr, "rest-daemon/e2e", Some(&secret))
         .await
         .unwrap_or_else(|e| panic!("LINA protocol at {addr}: {e}"));
-    let hello = Message::Hello {
-        version: 1,
-        peer: "rest-daemon/e2e".into(),
-    };
-    let exec = Message::Exec(Exec {
-        user: "admin".into(),
-        privilege: 15,
-        source: std::net::IpAddr::from([127, 0, 0, 1]),
-        context: None,
-        mode: ExecMode::Config,
-        atomic: true,
-        commands: commands.iter().map(|c| (*c).to_owned()).collect(),
-        expected_generation: None,
-    });
-    let mut out = BytesMut::new();
-    for (id, msg) in [(1, hello), (2, exec)] {
-        let f = msg
-            .to_frame(id)
-            .unwrap_or_else(|e| panic!("encoding {id}: {e:?}"));
-        frame::encode(&f, &mut out);
-    }
-    stream
-        .write_all(&out)
-        .await
-        .unwrap_or_else(|e| panic!("writing to LINA: {e}"));
-    let mut buf = BytesMut::new();
-    loop {
-        while let Some(f) = frame::decode(&mut buf).unwrap_or_else(|e| panic!("{e:?}")) {
-            let msg = Message::from_frame(&f).unwrap_or_else(|e| panic!("{e:?}"));
-            match (f.request_id, msg) {
-                (2, Message::ExecResult(r)) => return r.applied,
-                (2, other) => panic!("unexpected answer to the batch: {other:?}"),
-                _ => {}
-            }
-        }
-        let n = tokio::time::timeout(Duration::from_secs(10), stream.read_buf(&mut buf))
-            .await
-            .unwrap_or_else(|_| panic!("LINA did not answer the batch within 10 s"))
-            .unwrap_or_else(|e| panic!("reading from LINA: {e}"));
-        assert!(n > 0, "LINA closed the connection");
-    }
+    let result = tokio::time::timeout(
+        Duration::from_secs(10),
+        lina.exec(Exec {
+            user: "admin".into(),
+            privilege: 15,
+            source: std::net::IpAddr::from([127, 0, 0, 1]),
+            context: None,
+            mode: ExecMode::Config,
+            atomic: true,
+            commands: commands.iter().map(|c| (*c).to_owned()).collect(),
+            expected_generation: None,
+        }),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("LINA did not answer the batch within 10 s"))
+    .unwrap_or_else(|e| panic!("the batch: {e}"));
+    result.applied
 }
 
 /// Polls `GET networkobjects` until it answers `status` (fresh connections, bounded).

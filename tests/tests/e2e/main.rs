@@ -8,6 +8,7 @@ mod cli_refusals;
 mod conditional_writes;
 mod connections;
 mod contexts;
+mod hardening;
 mod injection;
 mod interfaces;
 mod lifecycle;

@@ -1,5 +1,6 @@
 //! Token services: `POST /api/tokenservices` (Basic credentials, empty body) answers 204 with
-//! `X-Auth-Token`; `DELETE /api/tokenservices/<token>` answers 204. LINA keeps the tokens.
+//! `X-Auth-Token`; `DELETE /api/tokenservices/<token>` (Basic credentials) answers 204. LINA
+//! keeps the tokens.
 
 use std::net::IpAddr;
 
@@ -43,8 +44,9 @@ pub async fn create(
     }
 }
 
-/// `DELETE /api/tokenservices/<token>`: the Basic credentials clients send along are passed
-/// to LINA; without them, the `X-Auth-Token` header is.
+/// `DELETE /api/tokenservices/<token>`: Cisco's text asks for "user information in the basic
+/// authentication header"; without it the answer is 401. LINA checks the credentials and logs
+/// 605005 or 605004.
 pub async fn delete(
     state: &AppState,
     headers: &HeaderMap,
@@ -52,10 +54,8 @@ pub async fn delete(
     context: Option<&str>,
     source: IpAddr,
 ) -> Result<ApiResponse, ApiError> {
-    let credential = match auth::basic(headers)? {
-        Some((username, password)) => Some(Credential::Basic { username, password }),
-        None => auth::credential(headers)?,
-    };
+    let (username, password) = auth::basic(headers)?.ok_or(ApiError::NoCredentials)?;
+    let credential = Some(Credential::Basic { username, password });
     let result = state
         .lina
         .token_delete(TokenDelete {
