@@ -3,8 +3,11 @@
 //! agent process; on shutdown stops accepting and lets in-flight requests finish, bounded.
 
 pub mod canonical;
+pub mod cors;
 pub mod forward;
 pub mod handler;
+pub mod health;
+pub mod ops;
 pub mod rejection;
 pub mod user_agent;
 
@@ -47,6 +50,8 @@ pub struct FrontendConfig {
     pub header_timeout: Duration,
     /// How long a TLS handshake may take (10 s).
     pub handshake_timeout: Duration,
+    /// Health, CORS, metrics and the API log (all off).
+    pub ops: ops::Ops,
 }
 
 impl Default for FrontendConfig {
@@ -58,6 +63,7 @@ impl Default for FrontendConfig {
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(30),
             handshake_timeout: Duration::from_secs(10),
+            ops: ops::Ops::default(),
         }
     }
 }
@@ -86,6 +92,7 @@ pub async fn serve(
         agent,
         client: forward::agent_client(),
         requests: AtomicU64::new(0),
+        ops: config.ops.clone(),
     });
     let acceptor = tls.map(TlsAcceptor::from);
     let limit = Arc::new(Semaphore::new(config.max_connections.max(1)));
@@ -160,8 +167,18 @@ async fn connection(
         None => http(stream, client, shared, config, shutdown).await,
         Some(acceptor) => match timeout(config.handshake_timeout, acceptor.accept(stream)).await {
             Ok(Ok(tls)) => http(tls, client, shared, config, shutdown).await,
-            Ok(Err(e)) => tracing::debug!(%client, "TLS handshake failed: {e}"),
-            Err(_) => tracing::debug!(%client, "TLS handshake timed out"),
+            Ok(Err(e)) => {
+                tracing::debug!(%client, "TLS handshake failed: {e}");
+                shared
+                    .ops
+                    .connection_failed(client, &format!("TLS handshake failed: {e}"));
+            }
+            Err(_) => {
+                tracing::debug!(%client, "TLS handshake timed out");
+                shared
+                    .ops
+                    .connection_failed(client, "TLS handshake timed out");
+            }
         },
     }
 }
@@ -178,7 +195,7 @@ async fn http<S>(
     let service = service_fn(move |request: Request<Incoming>| {
         let shared = shared.clone();
         async move {
-            Ok::<Response<ResponseBody>, Infallible>(handler::handle(shared, client, request).await)
+            Ok::<Response<ResponseBody>, Infallible>(ops::handle(shared, client, request).await)
         }
     });
     let mut builder = http1::Builder::new();
