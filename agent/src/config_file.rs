@@ -123,9 +123,9 @@ pub fn flags_from_text(
             let argv = values
                 .iter()
                 .flat_map(|v| [OsString::from("--value"), OsString::from(v)]);
-            alone
-                .try_get_matches_from(argv)
-                .map_err(|e| bad(first_line(&e.to_string())))?;
+            alone.try_get_matches_from(argv).map_err(|e| {
+                bad(first_line(&e.to_string()).replace("'--value <value>'", &format!("'--{name}'")))
+            })?;
         }
         if given_on_command_line(command, matches, arg.get_id().as_str()) {
             continue;
@@ -366,6 +366,7 @@ cors-origin = ["https://a.example", "https://b.example:8443"]
             text.starts_with("/etc/agent.toml:2: bad value for 'max-connections': "),
             "{text}"
         );
+        assert!(text.contains("'--max-connections'"), "{text}");
         let e = flags("listen = \"localhost\"\n", &[]).unwrap_err();
         assert!(
             e.to_string()
