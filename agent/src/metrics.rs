@@ -323,9 +323,8 @@ impl DaemonMetrics {
         // Writing to a String cannot fail.
         let _ = encode(&mut out, &self.registry);
         let mut out = without_eof(out);
-        match worker {
-            Some(text) => out.push_str(&without_eof(text.to_owned())),
-            None => {}
+        if let Some(text) = worker {
+            out.push_str(&without_eof(text.to_owned()));
         }
         out.push_str(EOF);
         out

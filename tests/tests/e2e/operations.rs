@@ -120,15 +120,19 @@ async fn cors_answers_allowed_origins_only() {
 
 /// `GET /metrics` in plain HTTP/1.0, the body.
 async fn scrape(addr: &str) -> String {
-    let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
-        .await
-        .unwrap();
-    let mut out = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut out))
-        .await
-        .unwrap()
-        .unwrap();
+    let exchange = async {
+        let mut s = TcpStream::connect(addr).await?;
+        s.write_all(b"GET /metrics HTTP/1.0\r\nHost: x\r\n\r\n")
+            .await?;
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).await?;
+        Ok::<_, std::io::Error>(out)
+    };
+    let out = match tokio::time::timeout(Duration::from_secs(10), exchange).await {
+        Ok(Ok(out)) => out,
+        Ok(Err(e)) => panic!("scraping {addr}: {e}"),
+        Err(_) => panic!("scraping {addr}: no answer within 10 s"),
+    };
     let text = String::from_utf8_lossy(&out).into_owned();
     assert!(
         text.starts_with("HTTP/1.0 200") || text.starts_with("HTTP/1.1 200"),
