@@ -315,3 +315,65 @@ async fn api_log_reaches_the_logging_host() {
         seen.push(line);
     }
 }
+
+#[tokio::test]
+async fn admin_password_from_a_file_never_appears_in_the_arguments() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let state = tests::StateDir::create().unwrap();
+    let secret = state.path().join("admin-password-secret");
+    let password = "Fr0m-a-F1le-pw";
+    std::fs::write(&secret, format!("{password}\n")).unwrap();
+    let config = state.path().join("agent.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "http = true\nlisten = \"127.0.0.1:0\"\nconsole = \"127.0.0.1:0\"\nadmin-password-file = \"{}\"\n",
+            secret.display()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asa-stack"))
+        .arg("--config")
+        .arg(&config)
+        .arg("--state-dir")
+        .arg(state.path().join("state"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let addr = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("no address from the daemon: {e}"));
+        if let Some(addr) = line.strip_prefix("REST API listening on http://") {
+            break addr.parse().unwrap();
+        }
+    };
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    assert!(!String::from_utf8_lossy(&cmdline).contains(password));
+
+    let mut c = tests::Client::new(tests::Endpoint::http(addr));
+    let r = c
+        .get(NETWORK_OBJECTS, &Auth::basic("admin", password))
+        .await
+        .unwrap();
+    let _ = Command::new("kill").arg(pid.to_string()).status();
+    let _ = child.wait();
+    expect_status(&r, 200, "admin with the password from the file");
+    // Given, not generated: nothing is saved next to the state.
+    assert!(!state.path().join("state").join("admin-password").exists());
+}
