@@ -2,20 +2,22 @@
 //! default, an embedded lina-sim); the hidden `agent worker` runs the agent process.
 
 use std::fmt;
-use std::io::{self, IsTerminal as _, Write as _};
+use std::io::{self, Write as _};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use clap::Parser;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::frontend::ops::Ops;
 use crate::frontend::{self, FrontendConfig};
 use crate::lina_client::LinaAddr;
+use crate::metrics::{CountingSink, DaemonMetrics};
+use crate::operations::LogFormat;
 use crate::supervisor::{
-    AgentState, LinaControls, LinaLogSink, Supervisor, SupervisorOptions, WorkerCommand,
+    AgentState, LinaControls, LinaLogSink, LogSink, Supervisor, SupervisorOptions, WorkerCommand,
     follow_lina,
 };
 use crate::tls::{self, TlsError};
@@ -27,7 +29,7 @@ pub const PID_FILE: &str = "agent.pid";
 /// The generated certificate's directory, under the state directory.
 pub const TLS_DIR: &str = "tls";
 
-#[derive(Debug, Parser)]
+#[derive(Debug, clap::Parser)]
 #[command(
     name = "agent",
     version,
@@ -91,12 +93,24 @@ pub struct DaemonArgs {
     #[arg(long, value_name = "N", default_value_t = 256,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    #[command(flatten)]
+    pub ops: crate::operations::OpsArgs,
 }
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    init_tracing();
+    let cli = match crate::operations::parse_command_line(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(crate::operations::CommandLineError::Clap(e)) => e.exit(),
+        Err(e) => {
+            eprintln!("agent: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::operations::init_tracing(match cli.command {
+        Some(Subcommand::Worker) => LogFormat::from_env(),
+        None => cli.daemon.ops.log_format,
+    });
     // The agent process runs on one thread: its requests are short and mostly waiting on
     // LINA, and on a two-core appliance cross-thread wake-ups cost more than they bring
     // (measured: CPU per GET roughly halved). Large parses go to the blocking pool.
@@ -124,18 +138,6 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default `info`).
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Fails only when a subscriber is already installed; that one is kept.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .try_init();
-}
-
 /// Why the daemon could not run.
 #[derive(Debug)]
 pub enum DaemonError {
@@ -161,6 +163,11 @@ pub enum DaemonError {
     #[cfg(feature = "embedded-sim")]
     Sim(lina_sim::SimError),
     Signals(io::Error),
+    /// `--admin-password-file` could not be read.
+    SecretFile {
+        path: PathBuf,
+        source: io::Error,
+    },
 }
 
 impl fmt::Display for DaemonError {
@@ -184,6 +191,9 @@ impl fmt::Display for DaemonError {
             #[cfg(feature = "embedded-sim")]
             DaemonError::Sim(e) => write!(f, "cannot start the embedded LINA: {e}"),
             DaemonError::Signals(e) => write!(f, "cannot install the signal handlers: {e}"),
+            DaemonError::SecretFile { path, source } => {
+                write!(f, "cannot read the secret file {}: {source}", path.display())
+            }
         }
     }
 }
@@ -191,8 +201,17 @@ impl fmt::Display for DaemonError {
 impl std::error::Error for DaemonError {}
 
 /// Runs the daemon until SIGINT or SIGTERM.
-pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
+pub async fn run_daemon(mut args: DaemonArgs) -> Result<(), DaemonError> {
     let mut signal = Box::pin(shutdown_signal().map_err(DaemonError::Signals)?);
+    if let Some(path) = &args.ops.admin_password_file {
+        let password = crate::operations::read_secret_file(path).map_err(|source| {
+            DaemonError::SecretFile {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        args.admin_password = Some(password);
+    }
     std::fs::create_dir_all(&args.state_dir).map_err(|source| DaemonError::StateDir {
         path: args.state_dir.clone(),
         source,
@@ -226,8 +245,24 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         source,
     })?;
 
+    let metrics_listener = match args.ops.metrics_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| DaemonError::Bind { addr, source })?,
+        ),
+        None => None,
+    };
+    let metrics = metrics_listener
+        .as_ref()
+        .map(|_| Arc::new(DaemonMetrics::new()));
+
     let mut worker = WorkerCommand::agent_worker(lina.protocol_addr, worker_config(&args))
-        .map_err(DaemonError::CurrentExe)?;
+        .map_err(DaemonError::CurrentExe)?
+        .env(
+            crate::operations::ENV_LOG_FORMAT,
+            args.ops.log_format.as_str(),
+        );
     if let Some(secret) = &lina.target.secret {
         worker = worker.env(crate::api::config::ENV_LINA_SECRET, secret.to_hex());
     }
@@ -242,7 +277,15 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         }
         None => tracing::warn!("LINA did not answer the daemon's subscription; starting the agent"),
     }
-    let supervisor = Supervisor::start(options, Arc::new(LinaLogSink::spawn(lina.target.clone())));
+    let log_sink: Arc<dyn LogSink> = Arc::new(LinaLogSink::spawn(lina.target.clone()));
+    let supervisor_sink: Arc<dyn LogSink> = match &metrics {
+        Some(metrics) => Arc::new(CountingSink {
+            inner: log_sink.clone(),
+            metrics: metrics.clone(),
+        }),
+        None => log_sink.clone(),
+    };
+    let supervisor = Supervisor::start(options, supervisor_sink);
     tokio::spawn(follow_lina(
         lina.target.clone(),
         controls,
@@ -253,6 +296,11 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         max_body: args.max_body,
         max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
         user_agent_policy: args.user_agent_policy,
+        ops: Ops {
+            cors: frontend::cors::Cors::new(args.ops.cors_origin.clone()),
+            metrics: metrics.clone(),
+            api_log: Some(log_sink),
+        },
         ..FrontendConfig::default()
     };
     let (stop, stop_rx) = watch::channel(false);
@@ -262,8 +310,18 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
         tls,
         config,
         supervisor.state(),
-        stop_rx,
+        stop_rx.clone(),
     ));
+    let mut metrics_addr = None;
+    if let (Some(listener), Some(metrics)) = (metrics_listener, metrics) {
+        metrics_addr = listener.local_addr().ok();
+        tokio::spawn(frontend::ops::serve_metrics(
+            listener,
+            metrics,
+            supervisor.state(),
+            stop_rx,
+        ));
+    }
 
     // Announce once the first agent process is ready (or given up), so that a client reading
     // these lines can use the API at once.
@@ -274,11 +332,16 @@ pub async fn run_daemon(args: DaemonArgs) -> Result<(), DaemonError> {
     };
     if !interrupted {
         announce(&format!("REST API listening on {scheme}://{rest_addr}"));
+        if let Some(addr) = metrics_addr {
+            announce(&format!("Metrics listening on http://{addr}/metrics"));
+        }
         lina.announce();
+        crate::lifecycle::ready(&state.borrow());
         signal.await;
     }
 
     tracing::info!("shutting down");
+    crate::lifecycle::stopping(&lina.target).await;
     stop.send_replace(true);
     if let Err(e) = server.await {
         tracing::error!("front-end task failed: {e}");
@@ -553,7 +616,7 @@ fn write_private(path: &Path, contents: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, Parser};
 
     use crate::test_support::Scratch;
 

@@ -6,8 +6,11 @@
 
 pub mod admission;
 pub mod canonical;
+pub mod cors;
 pub mod forward;
 pub mod handler;
+pub mod health;
+pub mod ops;
 pub mod rejection;
 pub mod user_agent;
 
@@ -54,6 +57,8 @@ pub struct FrontendConfig {
     pub header_timeout: Duration,
     /// How long a TLS handshake may take (10 s).
     pub handshake_timeout: Duration,
+    /// Health, CORS, metrics and the API log (all off).
+    pub ops: ops::Ops,
 }
 
 impl Default for FrontendConfig {
@@ -67,6 +72,7 @@ impl Default for FrontendConfig {
             shutdown_grace: Duration::from_secs(5),
             header_timeout: Duration::from_secs(10),
             handshake_timeout: Duration::from_secs(10),
+            ops: ops::Ops::default(),
         }
     }
 }
@@ -95,6 +101,7 @@ pub async fn serve(
         agent,
         client: forward::agent_client(),
         requests: AtomicU64::new(0),
+        ops: config.ops.clone(),
     });
     let acceptor = tls.map(TlsAcceptor::from);
     let admission = admission::Admission::new(
@@ -181,8 +188,18 @@ async fn connection(
             };
             match handshake {
                 Ok(Ok(tls)) => http(tls, client, shared, config, ticket, shutdown).await,
-                Ok(Err(e)) => tracing::debug!(%client, "TLS handshake failed: {e}"),
-                Err(_) => tracing::debug!(%client, "TLS handshake timed out"),
+                Ok(Err(e)) => {
+                    tracing::debug!(%client, "TLS handshake failed: {e}");
+                    shared
+                        .ops
+                        .connection_failed(client, &format!("TLS handshake failed: {e}"));
+                }
+                Err(_) => {
+                    tracing::debug!(%client, "TLS handshake timed out");
+                    shared
+                        .ops
+                        .connection_failed(client, "TLS handshake timed out");
+                }
             }
         }
     }
@@ -220,7 +237,7 @@ async fn http<S>(
         let track = track.clone();
         async move {
             track.begin();
-            let response = handler::handle(shared, client, request).await;
+            let response = ops::handle(shared, client, request).await;
             track.end();
             Ok::<Response<ResponseBody>, Infallible>(response)
         }

@@ -3,9 +3,13 @@
 
 pub mod api;
 pub mod cli;
+pub mod config_file;
 pub mod debug;
 pub mod frontend;
+pub mod lifecycle;
 pub mod lina_client;
+pub mod metrics;
+pub mod operations;
 pub mod supervisor;
 #[cfg(test)]
 mod test_support;

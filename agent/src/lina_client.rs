@@ -288,12 +288,15 @@ impl LinaClient {
         let mut wire = BytesMut::with_capacity(frame.payload.len() + frame::HEADER_LEN);
         frame::encode(&frame, &mut wire);
         let (tx, rx) = oneshot::channel();
+        let started = std::time::Instant::now();
         lock(&self.shared.pending).insert(id, tx);
         if self.shared.outbox.send(wire).await.is_err() {
             lock(&self.shared.pending).remove(&id);
             return Err(LinaError::Closed);
         }
-        match rx.await {
+        let answer = rx.await;
+        crate::metrics::worker().lina_round_trip(started.elapsed());
+        match answer {
             Ok(Message::Error(e)) => Err(LinaError::Protocol(e)),
             Ok(m) => Ok(m),
             Err(_) => Err(LinaError::Closed),

@@ -51,6 +51,11 @@ catalogue! {
     342006 Errors "Failed to install REST API image, reason: {reason}";
     342007 Debugging "REST API image has been uninstalled successfully.";
     342008 Errors "Failed to uninstall REST API image, reason: {reason}.";
+    // 342009-342011 are this implementation's own, for the API log (docs/api-log.md): the
+    // ASA has no message for these events. Cisco's numbers are reused wherever one fits.
+    342009 Informational "REST API Agent stopped, reason: {reason}";
+    342010 Informational "REST API connection from {ip}/{port} failed: {reason}";
+    342011 Notifications "REST API request from {ip} by user {user} failed: {method} {route} answered {status}";
     502103 Notifications "User priv level changed: Uname: {user} From: {from} To: {to}";
     605004 Informational "Login denied from {source}/{sport} to {interface}:{dest}/{service} for user \"{user}\"";
     605005 Informational "Login permitted from {source}/{sport} to {interface}:{dest}/{service} for user \"{user}\"";
@@ -158,7 +163,7 @@ mod tests {
             assert_eq!(lookup(def.id), Some(def));
         }
         assert_eq!(lookup(0), None);
-        assert_eq!(lookup(342009), None);
+        assert_eq!(lookup(342999), None);
         assert_eq!(lookup(u32::MAX), None);
     }
 
@@ -181,6 +186,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn api_log_messages_render_their_arguments() {
+        let def = lookup(342011).unwrap();
+        assert_eq!(
+            render(
+                def,
+                &[
+                    "192.0.2.7",
+                    "ops",
+                    "GET",
+                    "/api/objects/networkobjects/{id}",
+                    "404"
+                ]
+            ),
+            "REST API request from 192.0.2.7 by user ops failed: GET /api/objects/networkobjects/{id} answered 404"
+        );
+        assert_eq!(lookup(342009).unwrap().level, Level::Informational);
+        assert_eq!(
+            render(
+                lookup(342010).unwrap(),
+                &["192.0.2.7", "51000", "TLS handshake timed out"]
+            ),
+            "REST API connection from 192.0.2.7/51000 failed: TLS handshake timed out"
+        );
     }
 
     #[test]

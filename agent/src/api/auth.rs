@@ -121,6 +121,10 @@ pub async fn authenticate(
     source: IpAddr,
 ) -> Result<Session, ApiError> {
     let credential = credential.ok_or(ApiError::NoCredentials)?;
+    let basic_user = match &credential {
+        Credential::Basic { username, .. } => Some(username.clone()),
+        Credential::Token(_) => None,
+    };
     let verdict = lina
         .authenticate(Authenticate {
             credential,
@@ -129,8 +133,19 @@ pub async fn authenticate(
         })
         .await?;
     match verdict {
-        Ok(session) => Ok(session),
-        Err(AuthFailure::BadCredentials) => Err(ApiError::BadCredentials),
+        Ok(session) => {
+            super::audit::set_user(&session.username);
+            if basic_user.is_some() {
+                super::audit::login_succeeded(lina, &session.username, source);
+            }
+            Ok(session)
+        }
+        Err(AuthFailure::BadCredentials) => {
+            if let Some(user) = &basic_user {
+                super::audit::login_refused(lina, user, source);
+            }
+            Err(ApiError::BadCredentials)
+        }
         Err(AuthFailure::NoSuchContext) => Err(ApiError::NoSuchContext(
             context.unwrap_or_default().to_owned(),
         )),

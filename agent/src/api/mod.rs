@@ -4,6 +4,7 @@
 //!
 //! `agent worker` runs [`run_worker_from_env`]; in-process callers (tests, benches) use [`serve`].
 
+pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod etag;
 pub mod executor;
 pub mod handlers;
+pub mod internal;
 pub mod json_body;
 pub mod links;
 pub mod multi_context;
@@ -184,9 +186,21 @@ async fn accept_loop(
         let mut shutdown = shutdown.clone();
         connections.spawn(async move {
             let _permit = permit;
-            let service = service_fn(move |req| {
+            let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                 let state = state.clone();
-                async move { Ok::<_, Infallible>(service::handle(state, req).await) }
+                async move {
+                    if internal::is_internal(req.uri().path()) {
+                        let response = internal::handle(&state, req.uri().path(), req.headers());
+                        return Ok::<_, Infallible>(response);
+                    }
+                    let (mut response, user) = audit::with_user(service::handle(state, req)).await;
+                    if let Some(user) =
+                        user.and_then(|u| hyper::header::HeaderValue::from_str(&u).ok())
+                    {
+                        response.headers_mut().insert(audit::USER_HEADER, user);
+                    }
+                    Ok(response)
+                }
             });
             let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
             let mut conn = std::pin::pin!(conn);

@@ -182,8 +182,15 @@ impl Snapshot {
     }
 }
 
-/// Reads and parses `show running-config`.
+/// Reads and parses `show running-config`, timed for the metrics.
 async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
+    let started = std::time::Instant::now();
+    let loaded = fetch_untimed(lina).await;
+    crate::metrics::worker().snapshot_reload(started.elapsed());
+    loaded
+}
+
+async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     let command = "show running-config";
     let result = lina
         .exec(Exec {

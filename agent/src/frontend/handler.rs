@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 use bytes::Bytes;
 use cli_translator::protocol::DebugCategory;
@@ -31,16 +31,19 @@ pub struct Shared {
     pub client: AgentClient,
     /// Requests seen so far, to number them in logs.
     pub requests: AtomicU64,
+    /// Health, CORS, metrics and the API log.
+    pub ops: super::ops::Ops,
 }
 
-/// Answers one request; every failure becomes an ASA error response. The request's span names
-/// its number, client and method, never its path (`/api/tokenservices/<token>`) or headers.
+/// Answers request number `id`; every failure becomes an ASA error response. The request's
+/// span names its number, client and method, never its path (`/api/tokenservices/<token>`) or
+/// headers.
 pub async fn handle(
     shared: Arc<Shared>,
     client: SocketAddr,
+    id: u64,
     request: Request<Incoming>,
 ) -> Response<ResponseBody> {
-    let id = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let span = tracing::info_span!("request", id, %client, method = %request.method());
     async move {
         match process(&shared, client, request).await {

@@ -17,6 +17,7 @@ mod monitoring;
 mod nat;
 mod network_objects;
 mod object_groups;
+mod operations;
 mod out_of_band;
 mod paging;
 mod privileges;

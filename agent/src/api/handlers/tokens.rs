@@ -31,12 +31,15 @@ pub async fn create(
         })
         .await?;
     match result {
-        TokenResult::Created { token } => response::with_header(
-            StatusCode::NO_CONTENT,
-            HeaderName::from_static(TOKEN_HEADER),
-            &token,
-            "X-Auth-Token",
-        ),
+        TokenResult::Created { token } => {
+            crate::metrics::worker().tokens_changed(context, 1);
+            response::with_header(
+                StatusCode::NO_CONTENT,
+                HeaderName::from_static(TOKEN_HEADER),
+                &token,
+                "X-Auth-Token",
+            )
+        }
         TokenResult::Deleted => Err(ApiError::LinaAnswer(
             "a deletion in answer to a token request",
         )),
@@ -66,7 +69,10 @@ pub async fn delete(
         })
         .await?;
     match result {
-        TokenResult::Deleted => Ok(response::empty(StatusCode::NO_CONTENT)),
+        TokenResult::Deleted => {
+            crate::metrics::worker().tokens_changed(context, -1);
+            Ok(response::empty(StatusCode::NO_CONTENT))
+        }
         TokenResult::Created { .. } => {
             Err(ApiError::LinaAnswer("a new token in answer to a deletion"))
         }
