@@ -162,12 +162,29 @@ fn operation(
             json!({"$ref": "#/components/responses/Error"}),
         );
     }
+    let dry_run = parameters_named(op.get("parameters"), "dryRun");
+    if dry_run && !responses.contains_key("200") {
+        let lines = json!({"type": "object", "properties": {"commands": {"type": "array", "items": {"type": "string"}, "description": "The CLI lines the write would send."}}});
+        responses.insert(
+            "200".into(),
+            json_answer(
+                "`dryRun=true`: the lines that would be sent; nothing applied.",
+                lines,
+            ),
+        );
+    }
     op.insert("responses".into(), Value::Object(responses));
     if endpoint.access == Access::Token {
         // Token creation takes Basic credentials; deletion both (Cisco's text).
         op.insert("security".into(), json!([{"basicAuth": []}]));
     }
     Value::Object(op)
+}
+
+fn parameters_named(parameters: Option<&Value>, name: &str) -> bool {
+    parameters
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(|p| p["name"] == name))
 }
 
 /// `getApiObjectsNetworkobjectsObjectId`-style ids, unique in the document.
@@ -231,10 +248,36 @@ fn parameters(endpoint: &Endpoint, method: &Method) -> Vec<Value> {
         out.push(json!({"name": "offset", "in": "query", "description": "Index of the first item to return.", "schema": {"type": "integer", "minimum": 0}}));
         out.push(json!({"name": "limit", "in": "query", "description": "Most items to return (at most 100).", "schema": {"type": "integer", "minimum": 0}}));
     }
+    let writes = *method != Method::GET;
+    let configuration = matches!(
+        endpoint.shape,
+        Shape::Collection { .. } | Shape::Item { .. } | Shape::Singleton { .. }
+    ) || is_bulk(endpoint);
+    if writes && configuration {
+        out.push(json!({"name": "dryRun", "in": "query", "description": "`true`: answer the CLI lines the write would send (200) and apply nothing. Not in Cisco's agent.", "schema": {"type": "boolean", "default": false}}));
+    }
+    if matches!(endpoint.shape, Shape::Item { .. }) && endpoint.access == Access::Standard {
+        let (name, what) = if writes {
+            (
+                "If-Match",
+                "Apply only if the item's current `ETag` is one of these (412 otherwise). Not in Cisco's agent.",
+            )
+        } else {
+            (
+                "If-None-Match",
+                "Answer 304 if the item's current `ETag` is one of these. Not in Cisco's agent.",
+            )
+        };
+        out.push(json!({"name": name, "in": "header", "description": what, "schema": {"type": "string"}}));
+    }
     if endpoint.multi_context {
         out.push(json!({"name": "context", "in": "query", "description": "Security context (multiple-context mode).", "schema": {"type": "string", "pattern": "^[^\\s]+$"}}));
     }
     out
+}
+
+fn is_bulk(endpoint: &Endpoint) -> bool {
+    matches!(endpoint.shape, Shape::Action { answer: Some(a), .. } if a.name == "BulkResponse")
 }
 
 fn body_of(schema: Value) -> Value {
@@ -310,6 +353,15 @@ fn success(
             ),
         ),
         (Shape::Collection { .. }, _) => put("201", location("Created.")),
+        (Shape::Item { item, .. }, "GET") if endpoint.access == Access::Standard => {
+            let mut answer = json_answer("The item, with its `ETag`.", item.schema_ref(components));
+            answer["headers"] = json!({"ETag": {"description": "Strong tag of the item's configuration.", "schema": {"type": "string"}}});
+            put("200", answer);
+            put(
+                "304",
+                json!({"description": "`If-None-Match` matched: the item has not changed."}),
+            );
+        }
         (Shape::Item { item, .. } | Shape::Singleton { item }, "GET") => {
             put("200", json_answer("The item.", item.schema_ref(components)))
         }
@@ -405,6 +457,36 @@ mod tests {
         assert!(item["responses"]["204"]["headers"]["Location"].is_object());
         let created = &doc["paths"]["/api/objects/networkobjects"]["post"]["responses"]["201"];
         assert!(created["headers"]["Location"].is_object());
+    }
+
+    #[test]
+    fn dry_run_and_conditional_headers_are_documented() {
+        let doc = doc();
+        let names = |op: &Value| -> Vec<String> {
+            op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| p["name"].as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let item = &doc["paths"]["/api/objects/networkobjects/{objectId}"];
+        assert!(names(&item["put"]).contains(&"dryRun".to_owned()));
+        assert!(names(&item["put"]).contains(&"If-Match".to_owned()));
+        assert!(
+            item["put"]["responses"]["200"].is_object(),
+            "dry run answers 200"
+        );
+        assert!(names(&item["get"]).contains(&"If-None-Match".to_owned()));
+        assert!(item["get"]["responses"]["304"].is_object());
+        assert!(item["get"]["responses"]["200"]["headers"]["ETag"].is_object());
+        assert!(names(&doc["paths"]["/api"]["post"]).contains(&"dryRun".to_owned()));
+        assert!(
+            !names(&doc["paths"]["/api/commands/writemem"]["post"]).contains(&"dryRun".to_owned())
+        );
+        assert!(!names(&doc["paths"]["/api/monitoring/arp"]["get"]).contains(&"dryRun".to_owned()));
     }
 
     #[test]
