@@ -8,7 +8,8 @@
 #     the scratch root, so its dependencies resolve and ExecStart is checked against the
 #     installed binary), and `systemd-analyze security --offline` on it;
 #  4. starts the INSTALLED binary with the INSTALLED configuration against a standalone
-#     lina-sim, overriding only the state directory, the listen port and LINA's address, under
+#     lina-sim, overriding only the state directory, the listen port, LINA's address and its
+#     channel secret file, under
 #     a NOTIFY_SOCKET, and waits for READY=1 and a first 200 on an API GET; then SIGTERM and
 #     STOPPING=1.
 # Run from .ci/run; safe to run by hand (everything lives under a temporary directory).
@@ -122,6 +123,7 @@ for _ in $(seq 100); do [ -S "$work/notify" ] && break; sleep 0.05; done
 started=$(date +%s.%N)
 NOTIFY_SOCKET="$work/notify" "$bin" --config "$root/etc/asa-rest-agent/config.toml" \
     --state-dir "$work/state" --listen 127.0.0.1:0 --lina "$lina" \
+    --lina-secret-file "$work/sim/lina-secret" \
     >"$work/agent.out" 2>"$work/agent.err" &
 agent=$!
 pids+=("$agent")
