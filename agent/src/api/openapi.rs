@@ -156,10 +156,16 @@ fn operation(
         op.insert("requestBody".into(), body);
     }
     let mut responses = success(endpoint, method, components);
+    // A bulk request that fails answers the per-entry messages under the failing entry's status.
+    let error = if is_bulk(endpoint) {
+        "BulkError"
+    } else {
+        "Error"
+    };
     for (status, _) in ERROR_STATUSES {
         responses.insert(
             status.into(),
-            json!({"$ref": "#/components/responses/Error"}),
+            json!({"$ref": format!("#/components/responses/{error}")}),
         );
     }
     let dry_run = parameters_named(op.get("parameters"), "dryRun");
@@ -487,6 +493,18 @@ mod tests {
             !names(&doc["paths"]["/api/commands/writemem"]["post"]).contains(&"dryRun".to_owned())
         );
         assert!(!names(&doc["paths"]["/api/monitoring/arp"]["get"]).contains(&"dryRun".to_owned()));
+    }
+
+    #[test]
+    fn a_failed_bulk_documents_both_error_shapes() {
+        let doc = doc();
+        let bulk = &doc["paths"]["/api"]["post"]["responses"]["400"];
+        assert_eq!(bulk["$ref"], "#/components/responses/BulkError");
+        let any = &doc["components"]["responses"]["BulkError"]["content"]["application/json"]["schema"]
+            ["anyOf"];
+        assert_eq!(any.as_array().map(Vec::len), Some(2));
+        let cli = &doc["paths"]["/api/cli"]["post"]["responses"]["400"];
+        assert_eq!(cli["$ref"], "#/components/responses/Error");
     }
 
     #[test]
