@@ -2,6 +2,18 @@
 // Usage: node check_doc_ui.js <base URL> <user> <password> <screenshot.png> <tags JSON> <operation count>
 // Needs playwright-core on NODE_PATH and /usr/bin/chromium. Exits non-zero on any failure.
 const { chromium } = require("playwright-core");
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+// Runs a generated script as Cisco's text says to (`python script.py <username> <password>`,
+// `node script.js ...`) and returns what it printed.
+function run(interpreter, code, ext, user, password) {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "doc-ui-")), `script.${ext}`);
+  fs.writeFileSync(file, code);
+  return execFileSync(interpreter, [file, user, password], { timeout: 30000, encoding: "utf8" });
+}
 
 async function main() {
   const [base, user, password, screenshot, tagsJson, operationCount] = process.argv.slice(2);
@@ -93,14 +105,24 @@ async function main() {
       }
       await tab.first().click();
       const code = await op.locator(".request-snippets pre").first().innerText();
-      scripts[title] = code.split("\n").length;
+      scripts[title] = `${code.split("\n").length} lines`;
+      const runner = { "Python": ["python3", "py"], "JavaScript (node)": ["node", "js"] }[title];
+      if (runner) {
+        try {
+          const out = run(runner[0], code, runner[1], user, password);
+          if (!out.startsWith("200") || !out.includes("object#QuerySerialNumber")) failures.push(`${title} script printed: ${out.slice(0, 120)}`);
+          else scripts[title] += ", ran: 200";
+        } catch (e) {
+          failures.push(`${title} script failed: ${String(e.stderr || e.message).slice(0, 200)}`);
+        }
+      }
       if (!code.includes(marker)) failures.push(`${title} snippet lacks ${marker}`);
       if (!code.includes("/api/monitoring/serialnumber")) failures.push(`${title} snippet lacks the URL`);
     }
     await page.screenshot({ path: screenshot.replace(/\.png$/, "-try-it-out.png"), fullPage: false });
     if (external.length) failures.push(`requests left the daemon: ${external.slice(0, 3).join(", ")}`);
     console.log(`doc-ui: /doc/ rendered in ${loadedMs} ms, ${shown.size} tags, ${total} operations; ` +
-      `Try it out ${status}; scripts ${Object.entries(scripts).map(([k, v]) => `${k} ${v} lines`).join(", ")}; ` +
+      `Try it out ${status}; scripts ${Object.entries(scripts).map(([k, v]) => `${k} ${v}`).join(", ")}; ` +
       `screenshot ${screenshot}`);
   } finally {
     await browser.close();
