@@ -15,6 +15,7 @@ Prints one line of figures per step.
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -91,7 +92,18 @@ def schemathesis(venv_bin, schema_path, base, out, examples):
     tail = "\n".join(text.strip().splitlines()[-25:])
     print(tail)
     if code != 0:
-        raise SystemExit(f"schemathesis failed (exit {code}); full report in {report}")
+        summary = re.search(r"=+ (.*) in [0-9.]+s =+", text)
+        failures = re.search(r"(\d+) failures?", summary.group(1)) if summary else None
+        # CPython 3.11's ast (gh-106905) can fail inside Hypothesis while it describes a lambda:
+        # a fault of the test tool, not of the API. Only that error, and no failure, is tolerated.
+        errors_section = text.split(" ERRORS ", 1)[1].split(" WARNINGS ", 1)[0] if " ERRORS " in text else ""
+        blocks = [b for b in re.split(r"\n_{5,}", errors_section) if "Runtime Error" in b]
+        known = [b for b in blocks if "AST constructor recursion depth mismatch" in b]
+        if failures is None and summary and blocks and len(known) == len(blocks):
+            print(f"schemathesis: 0 failures; {len(blocks)} runtime error(s) inside Hypothesis "
+                  "(CPython 3.11 ast bug gh-106905), not the API's")
+        else:
+            raise SystemExit(f"schemathesis failed (exit {code}); full report in {report}")
     print(f"schemathesis: exit 0 in {time.time() - started:.0f} s, report in {report}")
 
 

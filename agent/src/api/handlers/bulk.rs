@@ -405,6 +405,15 @@ fn uri_path(uri: &str) -> &str {
     uri
 }
 
+/// An operation's `method` or `resourceUri` as the answer echoes it: the string sent, or null
+/// when none was (or something else than a string was: the entry's message says what).
+fn echoed(op: &Value, key: &str) -> Value {
+    match op.get(key) {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        _ => Value::Null,
+    }
+}
+
 /// Reads the body: a JSON array of 1 to [`MAX_OPERATIONS`] items. Each item is checked when
 /// its turn comes (its `data` by the handler, as for a single request).
 pub fn parse_operations(body: &[u8]) -> Result<Vec<Value>, ApiError> {
@@ -439,14 +448,8 @@ fn answer_body(
         .enumerate()
         .map(|(i, op)| {
             let mut m = serde_json::Map::new();
-            m.insert(
-                "method".into(),
-                op.get("method").cloned().unwrap_or(Value::Null),
-            );
-            m.insert(
-                "resourceUri".into(),
-                op.get("resourceUri").cloned().unwrap_or(Value::Null),
-            );
+            m.insert("method".into(), echoed(op, "method"));
+            m.insert("resourceUri".into(), echoed(op, "resourceUri"));
             match (outcomes.get(i), failed) {
                 (Some(Outcome::Failed(e)), _) => {
                     m.insert("status".into(), json!(e.status().as_u16()));
@@ -578,6 +581,16 @@ mod tests {
             config: RunningConfig::parse("object network a\n host 10.0.0.1\n"),
             generation,
         })
+    }
+
+    #[test]
+    fn only_strings_are_echoed_back() {
+        let op = json!({"method": false, "resourceUri": {"a": 1}});
+        assert_eq!(echoed(&op, "method"), Value::Null);
+        assert_eq!(echoed(&op, "resourceUri"), Value::Null);
+        let op = json!({"method": "POST", "resourceUri": "/api/x"});
+        assert_eq!(echoed(&op, "method"), json!("POST"));
+        assert_eq!(echoed(&op, "resourceUri"), json!("/api/x"));
     }
 
     #[test]
