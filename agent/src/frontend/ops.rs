@@ -76,7 +76,11 @@ pub async fn handle(
     let started = Instant::now();
     let id = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let method = request.method().clone();
-    let route = metrics::route_template(request.uri().path());
+    // The route template costs a catalogue lookup: taken only when a log line, the metrics or
+    // the API log (below, for errors) will use it.
+    let wants_route = shared.ops.metrics.is_some() || tracing::enabled!(tracing::Level::INFO);
+    let path = request.uri().path().to_owned();
+    let mut route = wants_route.then(|| metrics::route_template(&path));
     let verdict = shared.ops.cors.check(&method, request.headers());
     let mut response = if health::is_health(request.uri().path()) {
         let agent = shared.agent.borrow().clone();
@@ -99,6 +103,10 @@ pub async fn handle(
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     let user = user.as_deref().unwrap_or("-");
+    if route.is_none() && status >= 400 {
+        route = Some(metrics::route_template(&path));
+    }
+    let route = route.unwrap_or_default();
     tracing::info!(
         request_id = id,
         client = %client,
