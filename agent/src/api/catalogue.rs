@@ -15,6 +15,7 @@ use std::sync::LazyLock;
 
 use cli_translator::acl::group::{Binding, Direction};
 use cli_translator::interfaces::model::Family;
+use cli_translator::nat::json as nat_json;
 use cli_translator::nat::rule::Section;
 use cli_translator::resources::ResourceKind;
 use cli_translator::resources::setting::SettingKind;
@@ -342,7 +343,7 @@ impl Catalogue {
 
     /// A resource of the `resources!` table: its collection and its items.
     fn resource(&mut self, tag: &'static str, kind: ResourceKind, identity: Identity) {
-        let (item, path) = (super::shapes::resource(kind), kind.path());
+        let (item, path) = (kind.schema(), kind.path());
         let name = item.description.trim_end_matches('.');
         let (collection, one) = if kind.read_only() {
             (GET, GET)
@@ -385,7 +386,7 @@ impl Catalogue {
 
     /// Tokens, the CLI, bulk, save, backup and the documentation itself.
     fn fixed(&mut self) {
-        use super::shapes as schemas;
+        use super::schemas;
         self.add(
             "/api/tokenservices",
             Row::new(
@@ -531,7 +532,6 @@ impl Catalogue {
     }
 
     fn access_rules(&mut self) {
-        use super::shapes as acl;
         const TAG: &str = "Access rules";
         let acls = "/api/objects/extendedacls";
         self.add(
@@ -540,7 +540,7 @@ impl Catalogue {
                 TAG,
                 "List extended ACLs",
                 GET,
-                collection_shape(&acl::ACL, "collection#ExtendedACL"),
+                collection_shape(&super::schemas::EXTENDED_ACL, "collection#ExtendedACL"),
             ),
             |_| Target::Access(AclTarget::Lists),
         );
@@ -551,7 +551,7 @@ impl Catalogue {
                 "One extended ACL; DELETE removes it whole",
                 GET_DELETE,
                 Shape::Item {
-                    item: &acl::ACL,
+                    item: &super::schemas::EXTENDED_ACL,
                     identity: Identity::Name,
                 },
             ),
@@ -563,7 +563,10 @@ impl Catalogue {
                 TAG,
                 "List or add entries of an extended ACL",
                 GET_POST,
-                collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+                collection_shape(
+                    &cli_translator::acl::json::SCHEMA,
+                    cli_translator::acl::json::COLLECTION_KIND,
+                ),
             ),
             |p| Target::Access(AclTarget::Entries(Scope::Named(param(p, 0)))),
         );
@@ -574,7 +577,7 @@ impl Catalogue {
                 "One entry of an extended ACL",
                 ITEM,
                 Shape::Item {
-                    item: &acl::ACE,
+                    item: &cli_translator::acl::json::SCHEMA,
                     identity: Identity::Hash,
                 },
             ),
@@ -593,7 +596,7 @@ impl Catalogue {
                     format!("Access groups bound {seg}"),
                     GET,
                     collection_shape(
-                        &acl::ACCESS_GROUP,
+                        &cli_translator::acl::group::SCHEMA,
                         cli_translator::acl::group::COLLECTION_KIND,
                     ),
                 ),
@@ -606,7 +609,7 @@ impl Catalogue {
                     format!("The access group bound {seg} on an interface (nameif)"),
                     GET,
                     Shape::View {
-                        answer: &acl::ACCESS_GROUP,
+                        answer: &cli_translator::acl::group::SCHEMA,
                     },
                 ),
                 move |p| Target::Access(AclTarget::Group(bind(param(p, 0)))),
@@ -617,7 +620,10 @@ impl Catalogue {
                     TAG,
                     format!("List or add access rules {seg} on an interface"),
                     GET_POST,
-                    collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+                    collection_shape(
+                        &cli_translator::acl::json::SCHEMA,
+                        cli_translator::acl::json::COLLECTION_KIND,
+                    ),
                 ),
                 move |p| Target::Access(AclTarget::Entries(Scope::Bound(bind(param(p, 0))))),
             );
@@ -628,7 +634,7 @@ impl Catalogue {
                     format!("One access rule {seg} on an interface"),
                     ITEM,
                     Shape::Item {
-                        item: &acl::ACE,
+                        item: &cli_translator::acl::json::SCHEMA,
                         identity: Identity::Hash,
                     },
                 ),
@@ -647,7 +653,7 @@ impl Catalogue {
                 "The global access group",
                 GET,
                 collection_shape(
-                    &acl::ACCESS_GROUP,
+                    &cli_translator::acl::group::SCHEMA,
                     cli_translator::acl::group::COLLECTION_KIND,
                 ),
             ),
@@ -659,7 +665,10 @@ impl Catalogue {
                 TAG,
                 "List or add global access rules",
                 GET_POST,
-                collection_shape(&acl::ACE, cli_translator::acl::json::COLLECTION_KIND),
+                collection_shape(
+                    &cli_translator::acl::json::SCHEMA,
+                    cli_translator::acl::json::COLLECTION_KIND,
+                ),
             ),
             |_| Target::Access(AclTarget::Entries(Scope::Bound(Binding::Global))),
         );
@@ -670,7 +679,7 @@ impl Catalogue {
                 "One global access rule",
                 ITEM,
                 Shape::Item {
-                    item: &acl::ACE,
+                    item: &cli_translator::acl::json::SCHEMA,
                     identity: Identity::Hash,
                 },
             ),
@@ -679,7 +688,7 @@ impl Catalogue {
     }
 
     fn interfaces(&mut self) {
-        use super::shapes as ifs;
+        use cli_translator::interfaces::json as ifs;
         const TAG: &str = "Interfaces";
         self.add(
             "/api/interfaces/setup",
@@ -687,12 +696,14 @@ impl Catalogue {
                 TAG,
                 "Interface setup (firewall mode, names, addresses at a glance)",
                 GET_PUT_PATCH,
-                Shape::Singleton { item: &ifs::SETUP },
+                Shape::Singleton {
+                    item: &ifs::SETUP_SCHEMA,
+                },
             ),
             |_| Target::Interfaces(IfTarget::Setup),
         );
         for family in Family::ALL {
-            let item = ifs::interface(family);
+            let item = ifs::schema(family);
             let path = family.path();
             let (collection, one) = match family {
                 Family::Physical => (GET, GET_PUT_PATCH),
@@ -725,7 +736,6 @@ impl Catalogue {
     }
 
     fn nat(&mut self) {
-        use super::shapes as nat;
         const TAG: &str = "NAT";
         for section in Section::ALL {
             let base = format!("/api/nat/{}", section.segment());
@@ -740,7 +750,7 @@ impl Catalogue {
                     TAG,
                     format!("List or add {what}"),
                     GET_POST,
-                    collection_shape(nat::nat(section), nat_collection_kind(section)),
+                    collection_shape(nat_json::schema(section), nat_collection_kind(section)),
                 ),
                 move |_| Target::Nat(NatTarget::Rules(section)),
             );
@@ -751,7 +761,7 @@ impl Catalogue {
                     format!("One of the {what}"),
                     ITEM,
                     Shape::Item {
-                        item: nat::nat(section),
+                        item: nat_json::schema(section),
                         identity: Identity::Hash,
                     },
                 ),
@@ -767,7 +777,7 @@ impl Catalogue {
                 SettingKind::Timeouts => "Firewall",
                 SettingKind::Dns | SettingKind::Dhcp => "Device setup",
             };
-            let item = super::shapes::setting(kind);
+            let item = kind.schema();
             self.add(
                 kind.path(),
                 Row::new(
@@ -782,7 +792,7 @@ impl Catalogue {
     }
 
     fn monitoring(&mut self) {
-        use super::shapes as s;
+        use super::schemas as s;
         const TAG: &str = "Monitoring";
         let view = |answer: &'static Object| Shape::View { answer };
         let rows: [MonitoringRow; 10] = [
@@ -795,7 +805,7 @@ impl Catalogue {
             (
                 "/api/monitoring/device/components",
                 "Version, CPU and memory at once",
-                view(&s::COMPONENTS),
+                view(&s::DEVICE_COMPONENTS),
                 |_| Target::Monitoring(MonitoringTarget::Components),
             ),
             (
@@ -807,37 +817,37 @@ impl Catalogue {
             (
                 "/api/monitoring/device/components/cpu",
                 "CPU usage",
-                view(&s::CPU),
+                view(&s::CPU_USAGE),
                 |_| Target::Monitoring(MonitoringTarget::Cpu),
             ),
             (
                 "/api/monitoring/device/components/memory",
                 "Memory usage",
-                view(&s::MEMORY),
+                view(&s::MEMORY_USAGE),
                 |_| Target::Monitoring(MonitoringTarget::Memory),
             ),
             (
                 "/api/monitoring/device/interfaces",
                 "Traffic counters of every named interface",
-                collection_shape(&s::INTERFACE_METRIC, "collection#MonitoringMetric"),
+                collection_shape(&s::MONITORING_METRIC, "collection#MonitoringMetric"),
                 |_| Target::Monitoring(MonitoringTarget::Interfaces),
             ),
             (
                 "/api/monitoring/device/interfaces/{interface}",
                 "Traffic counters of one interface (nameif)",
-                view(&s::INTERFACE_METRIC),
+                view(&s::MONITORING_METRIC),
                 |p| Target::Monitoring(MonitoringTarget::Interface(param(p, 0))),
             ),
             (
                 "/api/monitoring/arp",
                 "The ARP table",
-                collection_shape(&s::ARP, "collection#Arp"),
+                collection_shape(&s::ARP_ENTRY, "collection#Arp"),
                 |_| Target::Monitoring(MonitoringTarget::Arp),
             ),
             (
                 "/api/monitoring/connections",
                 "Connection counts",
-                view(&s::CONNECTIONS),
+                view(&s::CONNECTION_COUNT),
                 |_| Target::Monitoring(MonitoringTarget::Connections),
             ),
             (
@@ -861,8 +871,8 @@ impl Catalogue {
 
 fn nat_collection_kind(section: Section) -> &'static str {
     match section {
-        Section::Auto => cli_translator::nat::json::OBJECT_COLLECTION_KIND,
-        Section::Before | Section::After => cli_translator::nat::json::TWICE_COLLECTION_KIND,
+        Section::Auto => nat_json::OBJECT_COLLECTION_KIND,
+        Section::Before | Section::After => nat_json::TWICE_COLLECTION_KIND,
     }
 }
 

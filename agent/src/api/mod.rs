@@ -25,7 +25,6 @@ pub mod response;
 pub mod router;
 pub mod schemas;
 pub mod service;
-pub mod shapes;
 pub mod snapshot;
 pub mod state;
 pub mod stats;

@@ -283,7 +283,7 @@ fn parameters(endpoint: &Endpoint, method: &Method) -> Vec<Value> {
 }
 
 fn is_bulk(endpoint: &Endpoint) -> bool {
-    matches!(endpoint.shape, Shape::Action { answer: Some(a), .. } if a.name == "BulkResponse")
+    matches!(endpoint.shape, Shape::Action { answer: Some(a), .. } if std::ptr::eq(a, &super::schemas::BULK_RESPONSE))
 }
 
 fn body_of(schema: Value) -> Value {

@@ -509,6 +509,40 @@ pub static EXTENDED_ACL: Object = Object {
     ours: true,
 };
 
+/// A token: it has no body; the path parameter is all there is.
+pub static TOKEN: Object = Object {
+    name: "Token",
+    description: "A token issued by the token service (never listed).",
+    fields: &[],
+    kinds: &[],
+    ours: true,
+};
+
+/// This document itself: OpenAPI 3.1, as `openapi.rs` builds it.
+pub static OPENAPI: Object = Object {
+    name: "OpenApiDocument",
+    description: "An OpenAPI 3.1 document describing this API.",
+    fields: &[
+        Field::new("openapi", Type::Str, "The OpenAPI version, `3.1.0`.").required(),
+        Field::new("info", Type::Any, "Title, version and description."),
+        Field::new("servers", Type::Any, "This agent's base URL."),
+        Field::new(
+            "security",
+            Type::Any,
+            "Basic credentials or `X-Auth-Token`.",
+        ),
+        Field::new("tags", Type::Any, "One tag per resource family."),
+        Field::new("paths", Type::Any, "One path per endpoint template.").required(),
+        Field::new(
+            "components",
+            Type::Any,
+            "Schemas, responses and security schemes.",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
