@@ -185,6 +185,8 @@ pub struct Config {
     /// Counts derived from the blocks present ([`Refs`]), kept in step where a block enters
     /// or leaves a slot.
     refs: Refs,
+    /// Remembered answers of [`Config::find_cached`], each with the revision it was found at.
+    finds: std::sync::Mutex<HashMap<&'static str, (u64, Option<BlockId>)>>,
 }
 
 impl Config {
@@ -215,6 +217,29 @@ impl Config {
 
     pub fn lookup(&self, key: &Key) -> Option<BlockId> {
         self.index.get(key).copied()
+    }
+
+    /// The first block (in print order) that `matches`, remembered under `name` until the
+    /// configuration changes: the settings read on every login or request (`aaa local
+    /// authentication attempts max-fail`, `rest-api image`) are found once per revision
+    /// instead of by a scan of every block each time. `name` stands for `matches`: one
+    /// predicate per name.
+    pub fn find_cached(
+        &self,
+        name: &'static str,
+        matches: impl Fn(&Block) -> bool,
+    ) -> Option<BlockId> {
+        if let Ok(finds) = self.finds.lock()
+            && let Some(&(revision, found)) = finds.get(name)
+            && revision == self.revision
+        {
+            return found;
+        }
+        let found = self.iter().find(|(_, b)| matches(b)).map(|(id, _)| id);
+        if let Ok(mut finds) = self.finds.lock() {
+            finds.insert(name, (self.revision, found));
+        }
+        found
     }
 
     /// The counts derived from the blocks ([`Refs`]).
@@ -933,6 +958,26 @@ mod tests {
         c.rollback_to(m);
         assert_ne!(c.user_stamp("u"), s2);
         assert_ne!(c.user_stamp("u"), s1);
+    }
+
+    #[test]
+    fn cached_finds_follow_every_change_and_undo() {
+        let mut c = Config::new();
+        let is_image = |b: &Block| b.head.text.starts_with("rest-api image ");
+        c.push(v("hostname fw"));
+        assert_eq!(c.find_cached("image", is_image), None);
+        let first = c.push(v("rest-api image disk0:/a.pkg"));
+        c.commit();
+        // Found after an insert although the earlier answer (none) was remembered.
+        assert_eq!(c.find_cached("image", is_image), Some(first));
+        assert_eq!(c.find_cached("image", is_image), Some(first));
+        let m = c.mark();
+        assert!(c.remove(first));
+        assert_eq!(c.find_cached("image", is_image), None);
+        c.rollback_to(m);
+        assert_eq!(c.find_cached("image", is_image), Some(first));
+        assert!(c.update(first, |b| b.head = Entry::verbatim("rest-api agent")));
+        assert_eq!(c.find_cached("image", is_image), None);
     }
 
     #[test]

@@ -21,14 +21,19 @@ pub struct Lockout {
     failures: HashMap<String, u32>,
 }
 
+/// The limit a `aaa local authentication attempts max-fail <n>` line sets (`n` > 0).
+fn max_fail_of(line: &str) -> Option<u32> {
+    let rest = line.trim().strip_prefix(MAX_FAIL_LINE)?;
+    rest.trim().parse::<u32>().ok().filter(|n| *n > 0)
+}
+
 impl Engine {
     /// The configured `max-fail`, if any.
     fn max_fail(&self) -> Option<u32> {
-        self.config.iter().find_map(|(_, b)| {
-            let text = b.head.text.trim();
-            let rest = text.strip_prefix(MAX_FAIL_LINE)?;
-            rest.trim().parse::<u32>().ok().filter(|n| *n > 0)
-        })
+        let id = self
+            .config
+            .find_cached("max-fail", |b| max_fail_of(&b.head.text).is_some())?;
+        max_fail_of(&self.config.block(id)?.head.text)
     }
 
     fn locked(&self, user: &str, max: Option<u32>) -> bool {

@@ -269,17 +269,17 @@ fn outcome(
 impl Engine {
     /// The installed image line's block and file name.
     fn rest_api_image(&self) -> Option<(BlockId, String)> {
-        self.config.iter().find_map(|(id, b)| {
-            let rest = strip_words(&b.head.text, IMAGE_PREFIX)?;
-            Some((id, package_name(rest)?.to_owned()))
-        })
+        let image_of =
+            |text: &str| package_name(strip_words(text, IMAGE_PREFIX)?).map(str::to_owned);
+        let id = self
+            .config
+            .find_cached("rest-api image", |b| image_of(&b.head.text).is_some())?;
+        Some((id, image_of(&self.config.block(id)?.head.text)?))
     }
 
     fn rest_api_agent_line(&self) -> Option<BlockId> {
         self.config
-            .iter()
-            .find(|(_, b)| b.head.text == AGENT_LINE)
-            .map(|(id, _)| id)
+            .find_cached("rest-api agent", |b| b.head.text == AGENT_LINE)
     }
 
     /// Whether `rest-api agent` is configured (with an image, which it needs).
