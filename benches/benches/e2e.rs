@@ -191,6 +191,7 @@ fn bench_agent(
     let basic = Arc::new(Auth::basic(ADMIN, PASSWORD));
     let token = Arc::new(Auth::Token(token));
     let objects = settings.objects;
+    let pids = [stack.daemon_pid(), stack.agent_pid()?];
     let mut rows = Vec::new();
     for (run, &connections) in settings.connections.iter().enumerate() {
         let shape = Shape {
@@ -225,7 +226,10 @@ fn bench_agent(
             ),
         ];
         for (name, workload, auth) in scenarios {
-            let row = scenario(rt, addr, tls, name, workload, auth.clone(), shape)?;
+            if !settings.runs(name) {
+                continue;
+            }
+            let row = scenario(rt, &pids, addr, tls, name, workload, auth.clone(), shape)?;
             rows.push(row);
         }
     }
@@ -263,9 +267,19 @@ fn memory_figures(
     Ok(())
 }
 
-/// Runs one scenario and prints its line as soon as it is done.
+/// The CPU time `pids` have used together, if every one can be read.
+fn cpu_of(pids: &[u32]) -> Option<Duration> {
+    pids.iter()
+        .map(|&pid| benches::stack::cpu_time(pid).ok())
+        .sum()
+}
+
+/// Runs one scenario and prints its line as soon as it is done; `pids` are the server-side
+/// processes whose CPU time is counted (none for the in-process baseline).
+#[allow(clippy::too_many_arguments)] // Two call sites; a struct would only rename these.
 fn scenario(
     rt: &Runtime,
+    pids: &[u32],
     addr: SocketAddr,
     tls: &Arc<ClientConfig>,
     name: &str,
@@ -273,6 +287,16 @@ fn scenario(
     auth: Arc<Auth>,
     shape: Shape,
 ) -> Result<Row, Box<dyn Error>> {
+    // The server side's CPU time over the measured period: sampled when the warm-up ends (on
+    // a thread of its own, the load runs on `rt`) and again when the run is over.
+    let at_start = {
+        let pids = pids.to_vec();
+        let warm_up = shape.warm_up;
+        std::thread::spawn(move || {
+            std::thread::sleep(warm_up);
+            cpu_of(&pids)
+        })
+    };
     let mut measured = rt.block_on(load::run(
         addr,
         tls.clone(),
@@ -280,6 +304,15 @@ fn scenario(
         auth,
         shape,
     ))?;
+    let at_end = cpu_of(pids);
+    let at_start = at_start.join().ok().flatten();
+    let iterations = measured.latencies.len();
+    let cpu_us = match (at_start, at_end) {
+        (Some(start), Some(end)) if iterations > 0 && !pids.is_empty() => {
+            Some(end.saturating_sub(start).as_secs_f64() * 1e6 / iterations as f64)
+        }
+        _ => None,
+    };
     let row = Row {
         scenario: name.to_owned(),
         connections: shape.connections,
@@ -288,6 +321,7 @@ fn scenario(
         p99_ms: measured.latencies.quantile(0.99).map(millis),
         ratio: None,
         errors: measured.errors,
+        cpu_us,
     };
     println!("{}", report::progress(&row));
     Ok(row)
@@ -371,7 +405,11 @@ fn bench_baseline(
     );
     let path = format!("/api/objects/networkobjects/{}", object_name(1));
     let mut rows = Vec::new();
-    for &connections in &settings.connections {
+    for &connections in settings
+        .connections
+        .iter()
+        .filter(|_| settings.runs("baseline-get"))
+    {
         let shape = Shape {
             connections,
             warm_up: settings.warm_up,
@@ -380,6 +418,7 @@ fn bench_baseline(
         let workload = Workload::Fixed { path: path.clone() };
         rows.push(scenario(
             rt,
+            &[],
             server.addr,
             tls,
             "baseline-get",

@@ -15,6 +15,10 @@ pub struct Row {
     /// `rate` divided by the baseline's rate at the same connection count, where there is one.
     pub ratio: Option<f64>,
     pub errors: usize,
+    /// CPU time the server side (daemon and agent process) spent per successful iteration
+    /// during the measured period, in microseconds: unlike `rate`, hardly moved by what else
+    /// runs on the machine.
+    pub cpu_us: Option<f64>,
 }
 
 /// One other figure (parse time, memory...).
@@ -27,12 +31,12 @@ pub struct Figure {
     pub target: Option<String>,
 }
 
-const HEADER: &str = "scenario connections req/s p50_ms p99_ms ratio errors";
+const HEADER: &str = "scenario connections req/s p50_ms p99_ms ratio errors cpu_us";
 
 /// The summary table: a header line, then one line per row, fields separated by spaces and
 /// padded into columns; a missing value prints as `-`.
 pub fn table(rows: &[Row]) -> String {
-    let cells: Vec<[String; 7]> = rows
+    let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|row| {
             [
@@ -43,6 +47,7 @@ pub fn table(rows: &[Row]) -> String {
                 opt(row.p99_ms, 3),
                 opt(row.ratio, 3),
                 row.errors.to_string(),
+                opt(row.cpu_us, 1),
             ]
         })
         .collect();
@@ -82,13 +87,14 @@ pub fn figures(figures: &[Figure]) -> String {
 /// One row as a single progress line, printed while the bench runs.
 pub fn progress(row: &Row) -> String {
     format!(
-        "{} x{}: {:.1} req/s, p50 {} ms, p99 {} ms, {} errors",
+        "{} x{}: {:.1} req/s, p50 {} ms, p99 {} ms, {} errors, server cpu {} us/iteration",
         row.scenario,
         row.connections,
         row.rate,
         opt(row.p50_ms, 3),
         opt(row.p99_ms, 3),
-        row.errors
+        row.errors,
+        opt(row.cpu_us, 1)
     )
 }
 
@@ -125,6 +131,7 @@ mod tests {
             p99_ms: None,
             ratio,
             errors: 0,
+            cpu_us: (connections == 1).then_some(61.04),
         }
     }
 
@@ -142,11 +149,20 @@ mod tests {
         );
         assert_eq!(
             lines[1].split_whitespace().collect::<Vec<_>>(),
-            ["get-one-token", "1", "1234.6", "0.812", "-", "0.500", "0"]
+            [
+                "get-one-token",
+                "1",
+                "1234.6",
+                "0.812",
+                "-",
+                "0.500",
+                "0",
+                "61.0"
+            ]
         );
         assert_eq!(
             lines[2].split_whitespace().collect::<Vec<_>>(),
-            ["baseline", "32", "1234.6", "0.812", "-", "-", "0"]
+            ["baseline", "32", "1234.6", "0.812", "-", "-", "0", "-"]
         );
     }
 
@@ -179,7 +195,7 @@ mod tests {
     fn progress_names_the_scenario_and_its_figures() {
         assert_eq!(
             progress(&row("get-one-basic", 8, None)),
-            "get-one-basic x8: 1234.6 req/s, p50 0.812 ms, p99 - ms, 0 errors"
+            "get-one-basic x8: 1234.6 req/s, p50 0.812 ms, p99 - ms, 0 errors, server cpu - us/iteration"
         );
     }
 

@@ -1,7 +1,8 @@
 //! The end-to-end bench's knobs, read from the environment:
 //! `BENCH_SECONDS` (measured seconds per scenario, default 5), `BENCH_WARMUP_SECONDS` (default 1),
 //! `BENCH_CONNECTIONS` (comma-separated counts, default `1,8,32`) and `BENCH_OBJECTS`
-//! (objects in the startup configuration, default 20,000).
+//! (objects in the startup configuration, default 20,000), `BENCH_SCENARIOS` (comma-separated
+//! scenario names to run, e.g. `get-one-token` to profile one path alone; default all).
 
 use std::fmt;
 use std::time::Duration;
@@ -15,6 +16,17 @@ pub struct Settings {
     pub warm_up: Duration,
     pub connections: Vec<usize>,
     pub objects: usize,
+    /// The scenarios to run; `None` runs them all.
+    pub scenarios: Option<Vec<String>>,
+}
+
+impl Settings {
+    /// Whether the scenario called `name` is to run.
+    pub fn runs(&self, name: &str) -> bool {
+        self.scenarios
+            .as_ref()
+            .is_none_or(|list| list.iter().any(|s| s == name))
+    }
 }
 
 /// A knob that was set to something unreadable.
@@ -68,11 +80,18 @@ impl Settings {
                     expected: "a positive number of objects",
                 })?,
         };
+        let scenarios = lookup("BENCH_SCENARIOS").map(|text| {
+            text.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        });
         Ok(Settings {
             measure,
             warm_up,
             connections,
             objects,
+            scenarios,
         })
     }
 }
@@ -134,6 +153,14 @@ mod tests {
         assert_eq!(s.warm_up, Duration::from_secs(1));
         assert_eq!(s.connections, vec![1, 8, 32]);
         assert_eq!(s.objects, 20_000);
+        assert!(s.runs("get-one-token") && s.runs("baseline-get"));
+    }
+
+    #[test]
+    fn scenarios_can_be_chosen() {
+        let s = with(&[("BENCH_SCENARIOS", "get-one-token, baseline-get")]).expect("list");
+        assert!(s.runs("get-one-token") && s.runs("baseline-get"));
+        assert!(!s.runs("post-delete-token"));
     }
 
     #[test]

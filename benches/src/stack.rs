@@ -241,6 +241,34 @@ pub fn peak_rss_kib(pid: u32) -> Result<u64, StackError> {
     status_field_kib(pid, "VmHWM:")
 }
 
+/// CPU time (user + system, all threads) a process has used so far, from `/proc/<pid>/stat`.
+/// Linux reports it in clock ticks of `USER_HZ`, which is 100 on every architecture it
+/// exports to user space: 10 ms resolution, so a measured period of seconds at thousands of
+/// requests a second gives a per-request figure to well under 1%.
+pub fn cpu_time(pid: u32) -> Result<Duration, StackError> {
+    let stat =
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(|e| StackError::Memory {
+            pid,
+            reason: e.to_string(),
+        })?;
+    parse_stat_cpu_ticks(&stat)
+        .map(|ticks| Duration::from_millis(ticks.saturating_mul(10)))
+        .ok_or_else(|| StackError::Memory {
+            pid,
+            reason: "unreadable /proc/<pid>/stat".to_owned(),
+        })
+}
+
+/// `utime + stime` of a `/proc/<pid>/stat` line: fields 14 and 15, counted after the command
+/// name in parentheses (which may itself hold spaces or parentheses).
+fn parse_stat_cpu_ticks(stat: &str) -> Option<u64> {
+    let (_, after) = stat.rsplit_once(')')?;
+    let mut fields = after.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user.saturating_add(system))
+}
+
 fn status_field_kib(pid: u32, field: &str) -> Result<u64, StackError> {
     let status =
         std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| StackError::Memory {
@@ -300,6 +328,23 @@ mod tests {
         assert_eq!(parse_status_kib(status, "VmRSS:"), Some(38_512));
         assert_eq!(parse_status_kib(status, "VmHWM:"), Some(41_000));
         assert_eq!(parse_status_kib(status, "VmSwap:"), None);
+    }
+
+    #[test]
+    fn stat_cpu_is_user_plus_system_after_the_command_name() {
+        // A command name with a space and a parenthesis must not shift the fields.
+        let stat = "4242 (agent (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 37 0 0 20 0 9 0";
+        assert_eq!(parse_stat_cpu_ticks(stat), Some(287));
+        assert_eq!(parse_stat_cpu_ticks("4242 (agent) S 1"), None);
+    }
+
+    #[test]
+    fn own_process_has_used_some_cpu() {
+        let spin = std::time::Instant::now();
+        while spin.elapsed() < Duration::from_millis(30) {
+            std::hint::black_box(0u64);
+        }
+        assert!(cpu_time(std::process::id()).expect("own stat") > Duration::ZERO);
     }
 
     #[test]
