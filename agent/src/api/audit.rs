@@ -13,7 +13,8 @@ use syslog::Message;
 use crate::lina_client::LinaClient;
 
 /// The response header carrying the authenticated user to the front-end.
-pub const USER_HEADER: &str = "x-asa-user";
+pub const USER_HEADER: hyper::header::HeaderName =
+    hyper::header::HeaderName::from_static("x-asa-user");
 
 tokio::task_local! {
     static USER: RefCell<Option<String>>;

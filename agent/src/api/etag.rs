@@ -25,10 +25,12 @@ pub fn etag_of(lines: &[String]) -> String {
         hasher.update(line.as_bytes());
     }
     let digest = hasher.finalize();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(34);
     out.push('"');
     for b in digest.iter().take(16) {
-        out.push_str(&format!("{b:02x}"));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
     }
     out.push('"');
     out

@@ -39,7 +39,10 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
     let (stats_method, started) = (req.method().clone(), std::time::Instant::now());
     async move {
         let mut refusal = None;
-        let response = match pipeline(&state, req).await {
+        // Boxed: the pipeline's future holds every handler's state (several KiB); on the heap,
+        // the wrappers around it (span, task-local user, hyper's service) move a pointer, not
+        // the whole future, each time they are built.
+        let response = match Box::pin(pipeline(&state, req)).await {
             Ok(response) => response,
             Err(e) => {
                 refusal = Some(e.code());
@@ -118,12 +121,12 @@ async fn authenticated(
             target: Target::Tokens,
         }) => {
             endpoint.check_method(method)?;
-            return handlers::tokens::create(
+            return Box::pin(handlers::tokens::create(
                 state,
                 &parts.headers,
                 query.context.as_deref(),
                 source,
-            )
+            ))
             .await;
         }
         Ok(Routed {
@@ -131,13 +134,13 @@ async fn authenticated(
             target: Target::Token(token),
         }) => {
             endpoint.check_method(method)?;
-            return handlers::tokens::delete(
+            return Box::pin(handlers::tokens::delete(
                 state,
                 &parts.headers,
                 token,
                 query.context.as_deref(),
                 source,
-            )
+            ))
             .await;
         }
         _ => {}
@@ -171,7 +174,7 @@ async fn authenticated(
         preconditions: Preconditions::from_headers(&parts.headers),
     };
     if target == Target::Bulk {
-        return handlers::bulk::run(&call, &body).await;
+        return Box::pin(handlers::bulk::run(&call, &body)).await;
     }
     dispatch(call, target, method, parts.uri.path(), body).await
 }
@@ -186,26 +189,31 @@ pub async fn dispatch(
     path: &str,
     body: Bytes,
 ) -> Result<ApiResponse, ApiError> {
+    // Every arm but the resource handlers is boxed, and those box their writes: the future
+    // of this function is as large as its largest arm, and an item or collection GET (the
+    // common case) then builds and moves a small one.
     match target {
-        Target::Cli => handlers::cli::run(&call, &body).await,
+        Target::Cli => Box::pin(handlers::cli::run(&call, &body)).await,
         Target::Bulk => Err(ApiError::NotInBulk(path.to_owned())),
-        Target::Backup => handlers::backup::backup(&call, &body).await,
-        Target::Restore => handlers::backup::restore(&call, &body).await,
-        Target::WriteMem => handlers::writemem::run(&call).await,
+        Target::Backup => Box::pin(handlers::backup::backup(&call, &body)).await,
+        Target::Restore => Box::pin(handlers::backup::restore(&call, &body)).await,
+        Target::WriteMem => Box::pin(handlers::writemem::run(&call)).await,
         Target::SerialNumber => Ok(handlers::monitoring::serial_number(&call)),
-        Target::Monitoring(t) => handlers::monitoring::handle(t, &call).await,
+        Target::Monitoring(t) => Box::pin(handlers::monitoring::handle(t, &call)).await,
         Target::Collection(kind) => {
             handlers::resource::handle(kind, &call, method, Scope::Collection, body).await
         }
         Target::Item(kind, id) => {
             handlers::resource::handle(kind, &call, method, Scope::Item(&id), body).await
         }
-        Target::Access(t) => handlers::acl::handle(t, &call, method, body).await,
-        Target::Setting(k) => handlers::settings::handle(k, &call, method, body).await,
-        Target::Interfaces(t) => handlers::interfaces::handle(t, &call, method, body).await,
-        Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
+        Target::Access(t) => Box::pin(handlers::acl::handle(t, &call, method, body)).await,
+        Target::Setting(k) => Box::pin(handlers::settings::handle(k, &call, method, body)).await,
+        Target::Interfaces(t) => {
+            Box::pin(handlers::interfaces::handle(t, &call, method, body)).await
+        }
+        Target::Nat(t) => Box::pin(handlers::nat::handle(t, &call, method, body)).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
-        Target::Doc(page) => super::doc::answer(&call, &page).await,
+        Target::Doc(page) => Box::pin(super::doc::answer(&call, &page)).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

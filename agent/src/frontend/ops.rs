@@ -91,7 +91,8 @@ pub async fn handle(
         response.headers_mut().extend(headers.clone());
         response
     } else {
-        handler::handle(shared.clone(), client, id, request).await
+        // Boxed for the same reason as the agent's pipeline: the forwarding future is large.
+        Box::pin(handler::handle(shared.clone(), client, id, request)).await
     };
     let user = response
         .headers_mut()

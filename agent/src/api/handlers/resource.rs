@@ -96,11 +96,13 @@ async fn handle_typed<R: Resource + Send + 'static>(
     }
     match (scope, method) {
         (Scope::Collection, &Method::GET) => list::<R>(call).await,
-        (Scope::Collection, &Method::POST) => create::<R>(call, &body).await,
+        // Writes are boxed: their futures (planning, the executor, retries) are large, and
+        // the reads, far more frequent, should not build and move futures of that size.
+        (Scope::Collection, &Method::POST) => Box::pin(create::<R>(call, &body)).await,
         (Scope::Item(id), &Method::GET) => get::<R>(call, id).await,
-        (Scope::Item(id), &Method::PUT) => update::<R>(call, id, &body, false).await,
-        (Scope::Item(id), &Method::PATCH) => update::<R>(call, id, &body, true).await,
-        (Scope::Item(id), &Method::DELETE) => delete::<R>(call, id).await,
+        (Scope::Item(id), &Method::PUT) => Box::pin(update::<R>(call, id, &body, false)).await,
+        (Scope::Item(id), &Method::PATCH) => Box::pin(update::<R>(call, id, &body, true)).await,
+        (Scope::Item(id), &Method::DELETE) => Box::pin(delete::<R>(call, id)).await,
         // The router checked the verb; this is only reached if the two disagree.
         (Scope::Collection, m) => Err(ApiError::MethodNotAllowed {
             method: m.clone(),
