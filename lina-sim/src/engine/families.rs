@@ -117,8 +117,25 @@ impl CliFamily for Crypto {
     fn keywords(&self) -> &'static [&'static str] {
         &["crypto"]
     }
-    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
-        None
+    /// `no crypto ca trustpoint TP [noconfirm]` removes the trust-point and the certificates
+    /// of its `crypto ca certificate chain TP` (issue 15).
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let tp = match words.as_slice() {
+            ["no", "crypto", "ca", "trustpoint", tp] => *tp,
+            ["no", "crypto", "ca", "trustpoint", tp, w] if w.eq_ignore_ascii_case("noconfirm") => {
+                *tp
+            }
+            _ => return None,
+        };
+        let Some(id) = super::crypto::trustpoint_block(a.cfg, tp) else {
+            return Some(Err(CliError::NoSuchTrustpoint(tp.to_owned())));
+        };
+        a.cfg.remove(id);
+        if let Some(chain) = super::crypto::chain_block(a.cfg, tp) {
+            a.cfg.remove(chain);
+        }
+        Some(Ok(Step::Done(None)))
     }
     fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
         match head.split_whitespace().collect::<Vec<_>>().as_slice() {
