@@ -206,6 +206,8 @@ pub async fn dispatch(
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => super::doc::answer(&call, &page).await,
+        // issue 15: certificates
+        Target::Certificates(t) => handlers::certificates::handle(t, &call, method, body).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

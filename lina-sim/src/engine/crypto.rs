@@ -300,9 +300,9 @@ pub fn parse_key_command(line: &str) -> Result<KeyCommand, CliError> {
                 _ => return Err(CliError::invalid(line, word_offset(line, i + 1))),
             });
             i += 2;
-        } else if generate && algorithm == Algorithm::Rsa && abbrev(w, "general-keys", 1) {
-            i += 1;
-        } else if !generate && abbrev(w, "default", 1) {
+        } else if (generate && algorithm == Algorithm::Rsa && abbrev(w, "general-keys", 1))
+            || (!generate && abbrev(w, "default", 1))
+        {
             i += 1;
         } else if abbrev(w, "noconfirm", 1) {
             noconfirm = true;
@@ -488,7 +488,7 @@ pub fn chain_certs(cfg: &Config, tp: &str) -> Vec<ChainCert> {
 
 fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits
@@ -1128,6 +1128,38 @@ impl super::Engine {
         let mut chain = vec![identity.der.clone()];
         chain.extend(certs.iter().filter(|c| c.ca).map(|c| c.der.clone()));
         Some((chain, pair.pkcs8.clone()))
+    }
+}
+
+/// `show crypto key mypubkey rsa|ecdsa`, `show crypto ca certificates [<tp>]` (`crypto.rs`).
+pub fn show(engine: &super::Engine, line: &str, rest: &[&str]) -> Result<String, CliError> {
+    match rest {
+        [k, m, alg] if k.eq_ignore_ascii_case("key") && abbrev(m, "mypubkey", 2) => {
+            let algorithm = if abbrev(alg, "rsa", 1) {
+                Algorithm::Rsa
+            } else if abbrev(alg, "ecdsa", 1) {
+                Algorithm::Ecdsa
+            } else {
+                return Err(CliError::invalid(line, word_offset(line, 4)));
+            };
+            Ok(show_mypubkey(&engine.keys, algorithm))
+        }
+        [ca, c, tp @ ..] if ca.eq_ignore_ascii_case("ca") && abbrev(c, "certificates", 3) => {
+            match tp {
+                [] => Ok(show_certificates(&engine.config, None)),
+                [tp] => Ok(show_certificates(&engine.config, Some(tp))),
+                _ => Err(CliError::invalid(line, word_offset(line, 5))),
+            }
+        }
+        [] => Err(CliError::Incomplete),
+        [k, ..] if k.eq_ignore_ascii_case("key") || k.eq_ignore_ascii_case("ca") => {
+            if rest.len() < 3 {
+                Err(CliError::Incomplete)
+            } else {
+                Err(CliError::invalid(line, word_offset(line, 3)))
+            }
+        }
+        _ => Err(CliError::invalid(line, word_offset(line, 2))),
     }
 }
 

@@ -462,6 +462,24 @@ impl Engine {
                 (Some(Message::LogAck), fx)
             }
             Message::Debug(line) => (Some(Message::LogAck), vec![Effect::Debug(line)]),
+            // The private key goes only to the daemon that serves HTTPS (on a channel that
+            // proved the per-boot secret).
+            Message::HttpsIdentityRequest
+                if conn
+                    .peer
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("rest-daemon")) =>
+            {
+                let identity = self.https_identity().map(|(chain, key)| {
+                    use base64::Engine as _;
+                    let b64 = base64::engine::general_purpose::STANDARD;
+                    cli_translator::protocol::HttpsIdentity {
+                        chain: chain.iter().map(|c| b64.encode(c)).collect(),
+                        key: b64.encode(key),
+                    }
+                });
+                (Some(Message::HttpsIdentity(identity)), Vec::new())
+            }
             Message::WatchAgent => {
                 conn.subscribed = true;
                 conn.watches_agent = true;

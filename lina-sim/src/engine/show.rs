@@ -69,7 +69,7 @@ pub fn show(
         };
     }
     if what.eq_ignore_ascii_case("crypto") {
-        return show_crypto(engine, line, rest);
+        return super::crypto::show(engine, line, rest);
     }
     if abbrev(what, "version", 3) {
         none_after(2)?;
@@ -444,38 +444,5 @@ mod tests {
         assert_eq!(uptime(3 * 86_400 + 22 * 3600), "3 days 22 hours");
         assert_eq!(uptime(86_400 + 3600), "1 day 1 hour");
         assert_eq!(uptime(462 * 86_400), "1 year 97 days");
-    }
-}
-
-/// `show crypto key mypubkey rsa|ecdsa`, `show crypto ca certificates [<tp>]` (`crypto.rs`).
-fn show_crypto(engine: &Engine, line: &str, rest: &[&str]) -> Result<String, CliError> {
-    use super::crypto::{self, Algorithm};
-    match rest {
-        [k, m, alg] if k.eq_ignore_ascii_case("key") && abbrev(m, "mypubkey", 2) => {
-            let algorithm = if abbrev(alg, "rsa", 1) {
-                Algorithm::Rsa
-            } else if abbrev(alg, "ecdsa", 1) {
-                Algorithm::Ecdsa
-            } else {
-                return Err(CliError::invalid(line, word_offset(line, 4)));
-            };
-            Ok(crypto::show_mypubkey(&engine.keys, algorithm))
-        }
-        [ca, c, tp @ ..] if ca.eq_ignore_ascii_case("ca") && abbrev(c, "certificates", 3) => {
-            match tp {
-                [] => Ok(crypto::show_certificates(&engine.config, None)),
-                [tp] => Ok(crypto::show_certificates(&engine.config, Some(tp))),
-                _ => Err(CliError::invalid(line, word_offset(line, 5))),
-            }
-        }
-        [] => Err(CliError::Incomplete),
-        [k, ..] if k.eq_ignore_ascii_case("key") || k.eq_ignore_ascii_case("ca") => {
-            if rest.len() < 3 {
-                Err(CliError::Incomplete)
-            } else {
-                Err(CliError::invalid(line, word_offset(line, 3)))
-            }
-        }
-        _ => Err(CliError::invalid(line, word_offset(line, 2))),
     }
 }

@@ -1,0 +1,282 @@
+//! Certificates end to end (issue 15): a PKCS#12 made by `openssl` imported through
+//! `POST /api/certificate/identity` (201 with the messages body real devices send), listed,
+//! exported as PEM, bound with `ssl trust-point` through `/api/cli` so that the next TLS
+//! handshake presents it, unbound (the default certificate again), deleted; key pairs.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::json;
+use tokio::net::TcpStream;
+
+use crate::support::*;
+
+const IDENTITY: &str = "/api/certificate/identity";
+const KEYPAIR: &str = "/api/certificate/keypair";
+
+/// A scratch directory for openssl's files, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A self-signed certificate (DER) and its PKCS#12 (base64 lines), made by openssl.
+fn openssl_pkcs12(dir: &std::path::Path, pass: &str) -> (Vec<u8>, Vec<String>) {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=vpn.example.test",
+    ]);
+    run(&[
+        "pkcs12",
+        "-export",
+        "-inkey",
+        "key.pem",
+        "-in",
+        "cert.pem",
+        "-out",
+        "id.p12",
+        "-passout",
+        &format!("pass:{pass}"),
+    ]);
+    run(&[
+        "x509", "-in", "cert.pem", "-outform", "DER", "-out", "cert.der",
+    ]);
+    let der = std::fs::read(dir.join("cert.der")).expect("cert.der");
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD
+        .encode(std::fs::read(dir.join("id.p12")).expect("id.p12"));
+    let mut lines = vec!["-----BEGIN PKCS12-----".to_owned()];
+    lines.extend(
+        b64.as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8_lossy(c).into_owned()),
+    );
+    lines.push("-----END PKCS12-----".to_owned());
+    (der, lines)
+}
+
+/// The certificate the daemon presents to a new TLS connection.
+async fn presented(stack: &tests::Stack) -> Vec<u8> {
+    let connector = tests::insecure::insecure_connector().expect("connector");
+    let tcp = TcpStream::connect(stack.addresses().api)
+        .await
+        .expect("connect");
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let tls = connector.connect(name, tcp).await.expect("handshake");
+    let certs = tls.get_ref().1.peer_certificates().expect("certificates");
+    certs.first().expect("one certificate").as_ref().to_vec()
+}
+
+/// Waits until the daemon presents (or stops presenting) `der`.
+async fn wait_presented(stack: &tests::Stack, der: &[u8], want: bool) -> Vec<u8> {
+    let mut last = Vec::new();
+    for _ in 0..100 {
+        last = presented(stack).await;
+        if (last == der) == want {
+            return last;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    last
+}
+
+#[tokio::test]
+async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let dir = std::env::temp_dir().join(format!("asa-cert-e2e-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let scratch = Scratch(dir);
+    let (der, lines) = openssl_pkcs12(&scratch.0, "P12-pass");
+    let default_cert = presented(&stack).await;
+    assert_ne!(default_cert, der);
+
+    // The import, as cert-install-asa sends it: 201 with the messages body.
+    let body = json!({"kind": "object#IdentityCertificate", "name": "VPN_TP", "certText": lines, "certPass": "P12-pass"});
+    let r = ok(&stack, c.post(IDENTITY, body.clone(), &admin).await);
+    expect_status(&r, 201, "PKCS12 import");
+    assert_eq!(
+        json(&r),
+        json!({"messages":[{"level":"Warning","code":"","details":"Import PKCS12 operation completed successfully."}]})
+    );
+    // Again: the trust-point exists.
+    let again = ok(&stack, c.post(IDENTITY, body.clone(), &admin).await);
+    assert!(again.code() >= 400, "{}", again.text());
+    // A wrong passphrase is refused and creates nothing.
+    let bad = json!({"name": "BAD_TP", "certText": body["certText"].clone(), "certPass": "wrong"});
+    let r = ok(&stack, c.post(IDENTITY, bad.clone(), &admin).await);
+    expect_error(&r, 400, "wrong passphrase");
+
+    // Listed, read, exported as PEM (the same certificate).
+    let list = json(&ok(&stack, c.get(IDENTITY, &admin).await));
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["objectId"].as_str())
+        .collect();
+    assert_eq!(names, ["VPN_TP"]);
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/VPN_TP"), &admin).await,
+    ));
+    assert_eq!(item["keyPair"], "VPN_TP");
+    assert!(item.get("certPass").is_none());
+    let pem = ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/VPN_TP/export/PEM"), &admin)
+            .await,
+    );
+    expect_status(&pem, 200, "PEM export");
+    let pem_lines: Vec<String> = json(&pem)["certificate"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        pem_lines.first().map(String::as_str),
+        Some("-----BEGIN CERTIFICATE-----")
+    );
+    use base64::Engine as _;
+    let b64: String = pem_lines
+        .iter()
+        .filter(|l| !l.starts_with("-----"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap(),
+        der
+    );
+    let missing = ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/NOPE/export/PEM"), &admin).await,
+    );
+    assert!(missing.code() == 404, "{}", missing.text());
+    // The private key is not in the running configuration.
+    let shown = running_config(&mut c, &admin).await;
+    assert!(shown.contains("crypto ca certificate chain VPN_TP"));
+    assert!(!shown.contains("PRIVATE"));
+
+    // ssl trust-point: the next handshake presents the imported certificate.
+    let out = cli(
+        &mut c,
+        &admin,
+        &["ssl trust-point VPN_TP management", "write memory"],
+    )
+    .await;
+    assert!(out[1].contains("[OK]"), "{out:?}");
+    assert_eq!(wait_presented(&stack, &der, true).await, der);
+    // Unbound: the default certificate again.
+    cli(&mut c, &admin, &["no ssl trust-point VPN_TP management"]).await;
+    assert_eq!(wait_presented(&stack, &der, false).await, default_cert);
+
+    // Deleted, then unknown.
+    let r = ok(
+        &stack,
+        c.delete(&format!("{IDENTITY}/VPN_TP"), &admin).await,
+    );
+    expect_status(&r, 204, "delete");
+    let r = ok(&stack, c.get(&format!("{IDENTITY}/VPN_TP"), &admin).await);
+    expect_not_found(&r, "deleted trust-point");
+    let pem = ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/VPN_TP/export/PEM"), &admin)
+            .await,
+    );
+    assert_eq!(pem.code(), 404);
+    // The imported key pair stays until zeroized, as on an ASA.
+    let r = ok(&stack, c.delete(&format!("{KEYPAIR}/VPN_TP"), &admin).await);
+    expect_status(&r, 204, "zeroize");
+}
+
+#[tokio::test]
+async fn key_pairs_and_self_signed_enrollment() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let body = json!({"kind":"object#Keypair","name":"ec-key","type":"ecdsa","size":256,"usage":"General Purpose"});
+    let r = ok(&stack, c.post(KEYPAIR, body.clone(), &admin).await);
+    expect_status(&r, 201, "ecdsa key pair");
+    let r = ok(&stack, c.post(KEYPAIR, body.clone(), &admin).await);
+    expect_error(&r, 400, "duplicate key pair");
+    let k = json(&ok(
+        &stack,
+        c.get(&format!("{KEYPAIR}/ec-key"), &admin).await,
+    ));
+    assert_eq!(
+        (k["type"].as_str(), k["size"].as_u64()),
+        (Some("ecdsa"), Some(256))
+    );
+    let bad = json!({"name":"bad key","type":"rsa"});
+    let r = ok(&stack, c.post(KEYPAIR, bad.clone(), &admin).await);
+    expect_error(&r, 400, "name with a blank");
+
+    // Self-signed enrollment, as dCloud's lab sends it.
+    let enroll = json!({"kind":"object#IdentityCertificate","name":"SELF_TP","keyPair":"ec-key","selfSign":true,
+        "enableCACheck":true,"enableProxyLDCIssuer":false,
+        "enrollParameters":{"includeSerialNumber":false,"subjectDN":{"cn":["asa.example.test"],"o":["Example"]},"fqdn":"asa.example.test"}});
+    let r = ok(&stack, c.post(IDENTITY, enroll.clone(), &admin).await);
+    expect_status(&r, 201, "self-signed enrollment");
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/SELF_TP"), &admin).await,
+    ));
+    assert_eq!(
+        (item["keyPair"].as_str(), item["selfSign"].as_bool()),
+        (Some("ec-key"), Some(true))
+    );
+    let out = cli(&mut c, &admin, &["show crypto ca certificates SELF_TP"]).await;
+    assert!(out[0].contains("cn=asa.example.test"), "{out:?}");
+    let pem = ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/SELF_TP/export/PEM"), &admin)
+            .await,
+    );
+    expect_status(&pem, 200, "PEM of the self-signed certificate");
+    // Below privilege 15, writes are refused.
+    create_users(&mut c, &admin, &[("reader", "Reader-pw1", 5)]).await;
+    let reader = tests::Auth::basic("reader", "Reader-pw1");
+    let r = ok(
+        &stack,
+        c.delete(&format!("{IDENTITY}/SELF_TP"), &reader).await,
+    );
+    expect_error(&r, 403, "reader delete");
+    let list = json(&ok(&stack, c.get(KEYPAIR, &reader).await));
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["name"] == "ec-key")
+    );
+}
