@@ -449,6 +449,28 @@ impl Catalogue {
             ),
             |p| Target::Certificates(CertTarget::KeyPair(param(p, 0))),
         );
+        self.add(
+            "/api/certificate/ca",
+            Row::new(
+                TAG,
+                "List or import CA certificates",
+                GET_POST,
+                collection_shape(&s::CA_CERTIFICATE, "collection#CACertificate"),
+            ),
+            |_| Target::Certificates(CertTarget::CaCerts),
+        );
+        self.add(
+            "/api/certificate/details/{objectId}",
+            Row::new(
+                TAG,
+                "The identity certificate of a trust-point, in detail",
+                GET,
+                Shape::View {
+                    answer: &s::CERTIFICATE_DETAILS,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::Details(param(p, 0))),
+        );
     }
 
     /// Tokens, the CLI, bulk, save, backup and the documentation itself.

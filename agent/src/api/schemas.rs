@@ -621,6 +621,56 @@ pub static KEYPAIR: Object = Object {
     ours: false,
 };
 
+/// A CA certificate (`crypto ca authenticate`), by trust-point.
+pub static CA_CERTIFICATE: Object = Object {
+    name: "CACertificate",
+    description: "A CA certificate held by a trust-point.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("trustpointName", Type::Str, "The trust-point holding it.").required(),
+        Field::new(
+            "certText",
+            Type::OneOf(&[STRINGS, Type::Str]),
+            "The certificate in PEM, one line per string.",
+        )
+        .write_only(),
+    ],
+    kinds: &["object#CACertificate"],
+    ours: false,
+};
+
+/// `GET /api/certificate/details/{tp}` (sources disagree: certbot-asa reads a top-level
+/// `validityEndDate`, Keyfactor models these fields).
+pub static CERTIFICATE_DETAILS: Object = Object {
+    name: "CertificateDetails",
+    description: "The identity certificate of a trust-point, as `show crypto ca certificates` describes it.",
+    fields: &[
+        KIND,
+        Field::new("objectId", Type::Str, "The trust-point.").read_only(),
+        Field::new("type", Type::Str, "`Certificate`."),
+        Field::new("serialNumber", Type::Str, "Serial number, hex."),
+        Field::new("status", Type::Bool, "Available."),
+        Field::new("usage", Type::Str, "`General Purpose`."),
+        Field::new(
+            "publicKeyType",
+            Type::Str,
+            "`RSA (2048 bits)`, `ECDSA (256 bits)`.",
+        ),
+        Field::new(
+            "validityStartDate",
+            Type::Str,
+            "`HH:MM:SS UTC Mon DD YYYY`.",
+        ),
+        Field::new("validityEndDate", Type::Str, "`HH:MM:SS UTC Mon DD YYYY`."),
+        Field::new("issuer", STRINGS, "Issuer name parts (`cn=...`)."),
+        Field::new("subject", STRINGS, "Subject name parts (`cn=...`)."),
+        Field::new("associatedTP", Type::Str, "The trust-point."),
+    ],
+    kinds: &["object#CertificateDetails"],
+    ours: true,
+};
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,23 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use serde_json::json;
+use agent::api::schemas;
+use cli_translator::schema::{Object, Strictness};
+use serde_json::{Value, json};
 use tokio::net::TcpStream;
 
 use crate::support::*;
 
 const IDENTITY: &str = "/api/certificate/identity";
 const KEYPAIR: &str = "/api/certificate/keypair";
+
+/// Every answer matches its declared schema exactly (no undeclared field).
+#[track_caller]
+fn conforms(schema: &Object, body: &Value) {
+    if let Err(e) = schema.check(body, Strictness::Response) {
+        panic!("{}: {e:?}\n{body}", schema.name);
+    }
+}
 
 /// A scratch directory for openssl's files, removed when dropped.
 struct Scratch(PathBuf);
@@ -143,6 +153,8 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
         .filter_map(|i| i["objectId"].as_str())
         .collect();
     assert_eq!(names, ["VPN_TP"]);
+    let r = ok(&stack, c.get("/api/certificate/details/NOPE", &admin).await);
+    expect_not_found(&r, "details of an unknown trust-point");
     let item = json(&ok(
         &stack,
         c.get(&format!("{IDENTITY}/VPN_TP"), &admin).await,
@@ -155,6 +167,7 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
             .await,
     );
     expect_status(&pem, 200, "PEM export");
+    conforms(&schemas::PEM_EXPORT, &json(&pem));
     let pem_lines: Vec<String> = json(&pem)["certificate"]
         .as_array()
         .unwrap()

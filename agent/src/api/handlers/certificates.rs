@@ -27,6 +27,8 @@ use crate::api::response::{self, ApiResponse};
 
 pub const IDENTITY_PATH: &str = "/api/certificate/identity";
 pub const KEYPAIR_PATH: &str = "/api/certificate/keypair";
+pub const CA_PATH: &str = "/api/certificate/ca";
+pub const DETAILS_PATH: &str = "/api/certificate/details";
 
 /// A certificate URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,10 @@ pub enum CertTarget {
     IdentityPem(String),
     KeyPairs,
     KeyPair(String),
+    /// `ca`: CA certificates by trust-point.
+    CaCerts,
+    /// `details/{tp}`: the identity certificate's details.
+    Details(String),
 }
 
 /// One trust-point as `show running-config` prints it.
@@ -90,7 +96,9 @@ pub async fn handle(
             Ok(response::empty(StatusCode::NO_CONTENT))
         }
         (CertTarget::IdentityPem(name), _) => {
-            check_name("objectId", &name)?;
+            if check_name("objectId", &name).is_err() {
+                return Err(ApiError::ObjectNotFound(name));
+            }
             let [text] = show(
                 call,
                 [format!(
@@ -120,6 +128,37 @@ pub async fn handle(
             let k = find_keypair(call, &name).await?;
             Ok(response::json(StatusCode::OK, &keypair_json(call, &k)))
         }
+        (CertTarget::CaCerts, Method::GET) => {
+            let [text] = show(
+                call,
+                ["show running-config crypto ca certificate chain".to_owned()],
+            )
+            .await?;
+            let all = ca_trustpoints(&text);
+            Ok(paging::page(
+                call,
+                "collection#CACertificate",
+                CA_PATH,
+                &all,
+                |_, tp| {
+                    json!({
+                        "kind": "object#CACertificate",
+                        "selfLink": call.origin.url(&format!("{CA_PATH}/{tp}")),
+                        "objectId": tp,
+                        "trustpointName": tp,
+                    })
+                },
+            ))
+        }
+        (CertTarget::CaCerts, _) => create_ca(call, &body).await,
+        (CertTarget::Details(name), _) => {
+            if check_name("objectId", &name).is_err() {
+                return Err(ApiError::ObjectNotFound(name));
+            }
+            let [text] = show(call, [format!("show crypto ca certificates {name}")]).await?;
+            let details = parse_details(&text, &name).ok_or(ApiError::ObjectNotFound(name))?;
+            Ok(response::json(StatusCode::OK, &details))
+        }
         (CertTarget::KeyPair(name), _) => {
             let k = find_keypair(call, &name).await?;
             run_config(
@@ -135,18 +174,26 @@ pub async fn handle(
     }
 }
 
-/// A trust-point name, key label or passphrase: 1 to 64 printable characters, no blank.
+/// A trust-point name or key label: 1 to 64 letters, digits, `.`, `_` or `-`, not starting
+/// with `-`; a passphrase (`certPass`) may hold any printable character but no blank.
 fn check_name(field: &str, value: &str) -> Result<(), ApiError> {
+    let allowed = |c: char| {
+        if field == "certPass" {
+            c.is_ascii_graphic()
+        } else {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')
+        }
+    };
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.chars().all(|c| c.is_ascii_graphic())
+        && value.chars().all(allowed)
         && !value.starts_with('-');
     if ok {
         Ok(())
     } else {
         Err(ApiError::JsonType {
             context: field.to_owned(),
-            expected: "1 to 64 printable characters without blanks",
+            expected: "1 to 64 letters, digits, '.', '_' or '-' (a passphrase: printable, no blank)",
         })
     }
 }
@@ -303,6 +350,123 @@ async fn create_keypair(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, Ap
         StatusCode::CREATED,
         &call.origin.url(&format!("{KEYPAIR_PATH}/{name}")),
     )
+}
+
+async fn create_ca(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiError> {
+    let body: Value = serde_json::from_slice(body).map_err(ApiError::JsonParse)?;
+    let name = str_field(&body, "trustpointName").ok_or(ApiError::JsonType {
+        context: "trustpointName".to_owned(),
+        expected: "a string",
+    })?;
+    check_name("trustpointName", name)?;
+    let der = body
+        .get("certText")
+        .and_then(pkcs12_bytes)
+        .ok_or(ApiError::JsonType {
+            context: "certText".to_owned(),
+            expected: "-----BEGIN CERTIFICATE-----, base64 lines, -----END CERTIFICATE-----",
+        })?;
+    let mut commands = Vec::new();
+    if !trustpoints(call).await?.iter().any(|t| t.name == name) {
+        commands.push(format!("crypto ca trustpoint {name}"));
+        commands.push(" enrollment terminal".to_owned());
+        commands.push("exit".to_owned());
+    }
+    commands.push(format!("crypto ca authenticate {name} nointeractive"));
+    commands.push("-----BEGIN CERTIFICATE-----".to_owned());
+    let b64 = STANDARD.encode(der);
+    commands.extend(
+        b64.as_bytes()
+            .chunks(64)
+            .map(|c| String::from_utf8_lossy(c).into_owned()),
+    );
+    commands.push("-----END CERTIFICATE-----".to_owned());
+    commands.push("quit".to_owned());
+    run_config(call, commands).await?;
+    call.invalidate();
+    response::with_location(
+        StatusCode::CREATED,
+        &call.origin.url(&format!("{CA_PATH}/{name}")),
+    )
+}
+
+/// The trust-points whose chain holds a CA certificate, in configuration order.
+fn ca_trustpoints(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(tp) = line.strip_prefix("crypto ca certificate chain ") {
+            current = Some(tp.trim());
+        } else if line.trim_start().starts_with("certificate ca ")
+            && let Some(tp) = current
+            && !out.iter().any(|t| t == tp)
+        {
+            out.push(tp.to_owned());
+        }
+    }
+    out
+}
+
+/// The identity certificate's block of `show crypto ca certificates <tp>` as JSON: the
+/// fields Keyfactor models, with `validityEndDate` at the top level as certbot-asa reads it
+/// (`HH:MM:SS UTC Mon DD YYYY`).
+fn parse_details(text: &str, tp: &str) -> Option<Value> {
+    let mut lines = text.lines().skip_while(|l| l.trim_end() != "Certificate");
+    lines.next()?;
+    let mut fields = serde_json::Map::new();
+    let mut section: Option<&'static str> = None;
+    let mut issuer = Vec::new();
+    let mut subject = Vec::new();
+    for line in lines {
+        if !line.starts_with(' ') {
+            break;
+        }
+        let t = line.trim();
+        if line.starts_with("    ") {
+            match section {
+                Some("issuer") => issuer.push(json!(t)),
+                Some("subject") => subject.push(json!(t)),
+                _ => {
+                    if let Some(d) = t.strip_prefix("start date:") {
+                        fields.insert("validityStartDate".into(), json!(d.trim()));
+                    } else if let Some(d) = t.strip_prefix("end   date:") {
+                        fields.insert("validityEndDate".into(), json!(d.trim()));
+                    }
+                }
+            }
+            continue;
+        }
+        section = None;
+        let Some((key, value)) = t.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        match key {
+            "Status" => {
+                fields.insert("status".into(), json!(value == "Available"));
+            }
+            "Certificate Serial Number" => {
+                fields.insert("serialNumber".into(), json!(value));
+            }
+            "Certificate Usage" => {
+                fields.insert("usage".into(), json!(value));
+            }
+            "Public Key Type" => {
+                fields.insert("publicKeyType".into(), json!(value));
+            }
+            "Issuer Name" => section = Some("issuer"),
+            "Subject Name" => section = Some("subject"),
+            _ => {}
+        }
+    }
+    fields.get("serialNumber")?;
+    fields.insert("kind".into(), json!("object#CertificateDetails"));
+    fields.insert("type".into(), json!("Certificate"));
+    fields.insert("issuer".into(), Value::Array(issuer));
+    fields.insert("subject".into(), Value::Array(subject));
+    fields.insert("associatedTP".into(), json!(tp));
+    fields.insert("objectId".into(), json!(tp));
+    Some(Value::Object(fields))
 }
 
 async fn run_config(call: &Call<'_>, commands: Vec<String>) -> Result<(), ApiError> {
@@ -522,6 +686,17 @@ mod tests {
         for bad in ["", "a b", "x\ny", "-noconfirm", &"a".repeat(65)] {
             assert!(check_name("name", bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn reads_certificate_details_as_lina_prints_them() {
+        let text = "CA Certificate\n  Status: Available\n  Certificate Serial Number: 01\n\nCertificate\n  Status: Available\n  Certificate Serial Number: 5a\n  Certificate Usage: General Purpose\n  Public Key Type: RSA (2048 bits)\n  Issuer Name: \n    cn=ca\n  Subject Name:\n    cn=asa\n    o=x\n  Validity Date: \n    start date: 16:37:44 UTC Dec 03 2019\n    end   date: 16:37:44 UTC Dec 03 2029\n  Storage: config\n  Associated Trustpoints: TP \n";
+        let d = parse_details(text, "TP").unwrap();
+        assert_eq!(d["serialNumber"], "5a");
+        assert_eq!(d["validityEndDate"], "16:37:44 UTC Dec 03 2029");
+        assert_eq!(d["subject"], json!(["cn=asa", "o=x"]));
+        assert_eq!(d["issuer"], json!(["cn=ca"]));
+        assert_eq!(parse_details("", "TP"), None);
     }
 
     #[test]
