@@ -614,6 +614,8 @@ impl Catalogue {
             ("Routing", ResourceKind::StaticRoute, Hash),
             ("Management access", ResourceKind::MgmtHost, Address),
             ("Device setup", ResourceKind::NtpServer, Address),
+            // issue 15: TLS proxy
+            ("TLS proxy", ResourceKind::TlsProxy, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

@@ -1247,6 +1247,43 @@ mod tests {
     }
 
     #[test]
+    fn tls_proxy_names_existing_trust_points_and_valid_ciphers() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &["crypto ca trustpoint TP", " enrollment self", "exit"],
+        );
+        ok(
+            &mut e,
+            &[
+                "tls-proxy sip",
+                " server trust-point TP",
+                " server cipher-suite aes128-sha1 aes256-sha1",
+                " server cipher-suite aes256-sha1",
+            ],
+        );
+        let shown = e.running_config();
+        assert!(
+            shown.contains(
+                "tls-proxy sip\n server trust-point TP\n server cipher-suite aes256-sha1\n"
+            ),
+            "{shown}"
+        );
+        let missing = exec(&mut e, &["tls-proxy sip", " client trust-point NOPE"]);
+        assert!(
+            missing.outcomes[1]
+                .output
+                .contains("Trustpoint NOPE does not exist")
+        );
+        let bad = exec(&mut e, &["tls-proxy sip", " server cipher-suite aes999"]);
+        assert!(bad.outcomes[1].output.contains("Invalid input"));
+        ok(&mut e, &["tls-proxy sip", " no server cipher-suite"]);
+        assert!(!e.running_config().contains("cipher-suite"));
+        ok(&mut e, &["no tls-proxy sip"]);
+        assert!(!e.running_config().contains("tls-proxy"));
+    }
+
+    #[test]
     fn generates_rsa_keys_and_refuses_bad_forms() {
         let mut e = boot();
         ok(

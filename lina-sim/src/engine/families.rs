@@ -171,6 +171,71 @@ impl CliFamily for Ssl {
     }
 }
 
+/// `tls-proxy <name>` blocks (issue 15): defines the name `inspect ... tls-proxy <name>`
+/// refers to; its sub-commands are checked, and the trust-points they name must exist.
+struct TlsProxies;
+
+impl CliFamily for TlsProxies {
+    fn name(&self) -> &'static str {
+        "tls-proxy"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["tls-proxy"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["tls-proxy"] | ["no", "tls-proxy"] => Some(Err(CliError::Incomplete)),
+            ["tls-proxy", _, _, ..] => Some(Err(CliError::invalid(line, word_offset(line, 2)))),
+            _ => None,
+        }
+    }
+    fn sub_command(
+        &self,
+        a: &mut Applier<'_>,
+        sub: &mut Submode,
+        _head: &str,
+        text: &str,
+        _parsed: &Result<Command, ParseError>,
+    ) -> Option<Result<Step, CliError>> {
+        let line = text.trim();
+        if !cli_translator::resources::tls_proxy::is_sub_line(line) {
+            return Some(Err(CliError::invalid(line, 0)));
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["server" | "client", "trust-point", tp] = words.as_slice()
+            && super::crypto::trustpoint_block(a.cfg, tp).is_none()
+        {
+            return Some(Err(CliError::NoSuchTrustpoint((*tp).to_owned())));
+        }
+        // One line per kind: a new value replaces the old one, `no` removes it.
+        let (negated, rest) = match words.split_first() {
+            Some((&"no", rest)) => (true, rest),
+            _ => (false, words.as_slice()),
+        };
+        let prefix = rest.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        a.cfg.update(sub.block, |b| {
+            b.children
+                .retain(|c| !starts_with_words(c.text.trim(), &prefix));
+        });
+        if !negated {
+            a.cfg
+                .push_child(sub.block, super::config::Entry::verbatim(line.to_owned()));
+        }
+        Some(Ok(Step::Done(None)))
+    }
+    fn check_sub(&self, _head: &str, line: &str) -> Option<Result<(), CliError>> {
+        Some(if cli_translator::resources::tls_proxy::is_sub_line(line) {
+            Ok(())
+        } else {
+            Err(CliError::invalid(line, 0))
+        })
+    }
+    fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
+        Some(("tls-proxy", name_after(head, "tls-proxy")?))
+    }
+}
+
 /// `object-group network|service|protocol|icmp-type` and `object service` blocks: the
 /// headers take the verbatim path; the members are checked and canonical
 /// (`object_groups.rs`).
@@ -451,6 +516,8 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Regexes,
     &Crypto,
     &Ssl,
+    // issue 15: TLS proxy
+    &TlsProxies,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -293,3 +293,111 @@ async fn key_pairs_and_self_signed_enrollment() {
             .any(|k| k["name"] == "ec-key")
     );
 }
+
+#[tokio::test]
+async fn tls_proxy_instances_end_to_end() {
+    const TLSPROXY: &str = "/api/firewall/tlsproxy";
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let out = cli(
+        &mut c,
+        &admin,
+        &[
+            "crypto ca trustpoint PROXY_TP",
+            "enrollment self",
+            "exit",
+            "crypto ca trustpoint LDC",
+            "enrollment self",
+            "exit",
+        ],
+    )
+    .await;
+    assert!(out.iter().all(|o| !o.contains("ERROR")), "{out:?}");
+
+    let body = json!({"kind":"object#TLSProxy","name":"sip-proxy","serverTrustPoint":"PROXY_TP",
+        "serverCipherSuite":["aes128-sha1","aes256-sha1"]});
+    let r = ok(&stack, c.post(TLSPROXY, body.clone(), &admin).await);
+    expect_status(&r, 201, "create");
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
+    ));
+    conforms(&cli_translator::resources::tls_proxy::SCHEMA, &item);
+    assert_eq!(item["serverTrustPoint"], "PROXY_TP");
+    assert_eq!(
+        item["serverCipherSuite"],
+        json!(["aes128-sha1", "aes256-sha1"])
+    );
+    let shown = running_config(&mut c, &admin).await;
+    assert!(
+        shown.contains("tls-proxy sip-proxy\n server trust-point PROXY_TP\n server cipher-suite aes128-sha1 aes256-sha1\n"),
+        "{shown}"
+    );
+
+    // PATCH adds the client side; PUT replaces everything.
+    let r = ok(
+        &stack,
+        c.patch(
+            &format!("{TLSPROXY}/sip-proxy"),
+            json!({"clientTrustPoint":"LDC"}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "patch");
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
+    ));
+    assert_eq!(
+        (
+            item["serverTrustPoint"].as_str(),
+            item["clientTrustPoint"].as_str()
+        ),
+        (Some("PROXY_TP"), Some("LDC"))
+    );
+    let r = ok(&stack, c.put(&format!("{TLSPROXY}/sip-proxy"), json!({"name":"sip-proxy","clientTrustPoint":"LDC","clientCipherSuite":["aes256-sha1"]}), &admin).await);
+    expect_status(&r, 204, "put");
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
+    ));
+    assert!(item.get("serverTrustPoint").is_none(), "{item}");
+    assert_eq!(item["clientCipherSuite"], json!(["aes256-sha1"]));
+
+    // Refusals: an unknown trust-point (the device's refusal), an unknown cipher; nothing changes.
+    let r = ok(
+        &stack,
+        c.post(
+            TLSPROXY,
+            json!({"name":"other","serverTrustPoint":"NOPE"}),
+            &admin,
+        )
+        .await,
+    );
+    assert!((400..500).contains(&r.code()), "{}", r.text());
+    let r = ok(
+        &stack,
+        c.post(
+            TLSPROXY,
+            json!({"name":"other","serverCipherSuite":["aes999"]}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "unknown cipher");
+    let list = json(&ok(&stack, c.get(TLSPROXY, &admin).await));
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+
+    let r = ok(
+        &stack,
+        c.delete(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
+    );
+    expect_status(&r, 204, "delete");
+    let r = ok(
+        &stack,
+        c.get(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
+    );
+    expect_not_found(&r, "deleted proxy");
+}
