@@ -208,10 +208,74 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
     )
     .await;
     assert!(out[1].contains("[OK]"), "{out:?}");
+    // Saved: the key pair beside the startup configuration, readable by its owner only, and
+    // not in the startup configuration itself.
+    let keys = stack.state_dir().join("crypto-keys");
+    let saved = std::fs::read_to_string(&keys).expect("saved key store");
+    assert!(saved.contains(" VPN_TP\n"), "{saved}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&keys).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let startup = std::fs::read_to_string(stack.state_dir().join("startup-config")).unwrap();
+    assert!(startup.contains("ssl trust-point VPN_TP management"));
+    let key_b64 = saved.split(' ').nth(3).unwrap();
+    assert!(!startup.contains(&key_b64[..40]));
     assert_eq!(wait_presented(&stack, &der, true).await, der);
     // Unbound: the default certificate again.
     cli(&mut c, &admin, &["no ssl trust-point VPN_TP management"]).await;
     assert_eq!(wait_presented(&stack, &der, false).await, default_cert);
+
+    // The private key leaves only in an encrypted PKCS#12, at privilege 15; openssl reads it.
+    let out = cli(
+        &mut c,
+        &admin,
+        &["crypto ca export VPN_TP pkcs12 Export-pw1"],
+    )
+    .await;
+    let b64: String = out[0]
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN PKCS12-----"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let p12 = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("base64");
+    std::fs::write(scratch.0.join("export.p12"), p12).unwrap();
+    let read = Command::new("openssl")
+        .args([
+            "pkcs12",
+            "-in",
+            "export.p12",
+            "-passin",
+            "pass:Export-pw1",
+            "-nokeys",
+            "-clcerts",
+        ])
+        .current_dir(&scratch.0)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        read.status.success(),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
+    assert!(String::from_utf8_lossy(&read.stdout).contains("vpn.example.test"));
+    create_users(&mut c, &admin, &[("viewer", "Viewer-pw1", 5)]).await;
+    let viewer = tests::Auth::basic("viewer", "Viewer-pw1");
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/cli",
+            json!({"commands": ["crypto ca export VPN_TP pkcs12 Export-pw1"]}),
+            &viewer,
+        )
+        .await,
+    );
+    assert!(!r.text().contains("BEGIN PKCS12"), "{}", r.text());
 
     // Deleted, then unknown.
     let r = ok(
