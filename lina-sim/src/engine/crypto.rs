@@ -30,7 +30,6 @@ use super::apply::{Applier, word_offset};
 use super::config::{BlockId, Config};
 use super::entropy::Entropy;
 use super::error::CliError;
-use super::sections::starts_with_words;
 use super::session::abbrev;
 
 /// The label of the RSA key pair used when none is named.
@@ -568,7 +567,7 @@ pub fn set_chain(a: &mut Applier<'_>, tp: &str, certs: &[ChainCert]) {
         .insert_placed(super::config::Block::new(head, children));
 }
 
-/// Creates `crypto ca trustpoint <tp>` with ` keypair <label>` (and `extra` children) when it
+/// Creates `crypto ca trustpoint <tp>` with ` keypair <label>` and ` crl configure` when it
 /// does not exist.
 pub fn ensure_trustpoint(a: &mut Applier<'_>, tp: &str, keypair: &str) {
     if trustpoint_block(a.cfg, tp).is_some() {
@@ -781,11 +780,6 @@ fn describe(c: &ChainCert, tp: &str) -> String {
         asa_time(cert.validity().not_before.timestamp()),
         asa_time(cert.validity().not_after.timestamp()),
     )
-}
-
-/// Whether a top-level line is `crypto ca trustpoint ...` naming `tp` (for removals).
-pub fn is_trustpoint_head(line: &str) -> bool {
-    starts_with_words(line, "crypto ca trustpoint")
 }
 
 /// A parsed `crypto ca import|authenticate|enroll|export ...` command.
@@ -1204,6 +1198,12 @@ mod tests {
         assert_eq!(e.https_identity(), None);
         ok(&mut e, &["ssl trust-point TP management"]);
         let (chain, key) = e.https_identity().unwrap();
+        let in_use = exec(&mut e, &["no crypto ca trustpoint TP noconfirm"]);
+        assert!(
+            in_use.outcomes[0].output.contains("in use"),
+            "{:?}",
+            in_use.outcomes
+        );
         assert_eq!(key, e.keys.get("K").unwrap().pkcs8);
 
         // Export it as PKCS#12 and import it under another name.
@@ -1279,6 +1279,24 @@ mod tests {
         assert!(bad.outcomes[1].output.contains("Invalid input"));
         ok(&mut e, &["tls-proxy sip", " no server cipher-suite"]);
         assert!(!e.running_config().contains("cipher-suite"));
+        ok(
+            &mut e,
+            &[
+                "policy-map global_policy",
+                " class inspection_default",
+                "  inspect sip tls-proxy sip",
+            ],
+        );
+        let in_use = exec(&mut e, &["no tls-proxy sip"]);
+        assert!(!in_use.applied, "{:?}", in_use.outcomes);
+        ok(
+            &mut e,
+            &[
+                "policy-map global_policy",
+                " class inspection_default",
+                "  no inspect sip tls-proxy sip",
+            ],
+        );
         ok(&mut e, &["no tls-proxy sip"]);
         assert!(!e.running_config().contains("tls-proxy"));
     }

@@ -131,6 +131,16 @@ impl CliFamily for Crypto {
         let Some(id) = super::crypto::trustpoint_block(a.cfg, tp) else {
             return Some(Err(CliError::NoSuchTrustpoint(tp.to_owned())));
         };
+        // `ssl trust-point TP`, ` server|client trust-point TP` (tls-proxy) and
+        // `crypto ikev2 remote-access trustpoint TP` would be left naming nothing.
+        if super::in_use::is_referenced(a.cfg, "trust-point", tp, id)
+            || super::in_use::is_referenced(a.cfg, "trustpoint", tp, id)
+        {
+            return Some(Err(CliError::NamedItemInUse {
+                family: "trustpoint",
+                name: tp.to_owned(),
+            }));
+        }
         a.cfg.remove(id);
         if let Some(chain) = super::crypto::chain_block(a.cfg, tp) {
             a.cfg.remove(chain);
