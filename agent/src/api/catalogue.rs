@@ -460,6 +460,19 @@ impl Catalogue {
             |_| Target::Certificates(CertTarget::CaCerts),
         );
         self.add(
+            "/api/certificate/ca/{objectId}",
+            Row::new(
+                TAG,
+                "The CA certificate of a trust-point",
+                GET,
+                Shape::Item {
+                    item: &s::CA_CERTIFICATE,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::CaCert(param(p, 0))),
+        );
+        self.add(
             "/api/certificate/details/{objectId}",
             Row::new(
                 TAG,

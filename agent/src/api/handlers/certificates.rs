@@ -40,6 +40,8 @@ pub enum CertTarget {
     KeyPair(String),
     /// `ca`: CA certificates by trust-point.
     CaCerts,
+    /// `ca/{tp}`
+    CaCert(String),
     /// `details/{tp}`: the identity certificate's details.
     Details(String),
 }
@@ -68,6 +70,10 @@ pub async fn handle(
 ) -> Result<ApiResponse, ApiError> {
     if *method != Method::GET {
         crate::api::executor::refuse_dry_run(call)?;
+    }
+    // These run their own LINA batches (key generation, pasted PKCS#12): not stageable.
+    if call.stage.is_some() {
+        return Err(ApiError::NotInBulk("/api/certificate".to_owned()));
     }
     match (target, method.clone()) {
         (CertTarget::Identities, Method::GET) => {
@@ -151,6 +157,17 @@ pub async fn handle(
             ))
         }
         (CertTarget::CaCerts, _) => create_ca(call, &body).await,
+        (CertTarget::CaCert(name), _) => {
+            let [text] = show(
+                call,
+                ["show running-config crypto ca certificate chain".to_owned()],
+            )
+            .await?;
+            if !ca_trustpoints(&text).contains(&name) {
+                return Err(ApiError::ObjectNotFound(name));
+            }
+            Ok(response::json(StatusCode::OK, &ca_json(call, &name)))
+        }
         (CertTarget::Details(name), _) => {
             if check_name("objectId", &name).is_err() {
                 return Err(ApiError::ObjectNotFound(name));
@@ -388,6 +405,15 @@ async fn create_ca(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiErro
         StatusCode::CREATED,
         &call.origin.url(&format!("{CA_PATH}/{name}")),
     )
+}
+
+fn ca_json(call: &Call<'_>, tp: &str) -> Value {
+    json!({
+        "kind": "object#CACertificate",
+        "selfLink": call.origin.url(&format!("{CA_PATH}/{tp}")),
+        "objectId": tp,
+        "trustpointName": tp,
+    })
 }
 
 /// The trust-points whose chain holds a CA certificate, in configuration order.
