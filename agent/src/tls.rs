@@ -316,6 +316,24 @@ mod tests {
     }
 
     #[test]
+    fn switches_to_a_trust_point_identity_and_back() {
+        let dir = scratch_dir("switch");
+        let tls = self_signed(&dir).unwrap();
+        assert!(!tls.resolver.is_switched());
+        let other = rcgen::generate_simple_self_signed(vec!["vpn.example".to_owned()]).unwrap();
+        let identity = (
+            vec![other.cert.der().to_vec()],
+            other.signing_key.serialize_der(),
+        );
+        tls.resolver.set(Some(identity)).unwrap();
+        assert!(tls.resolver.is_switched());
+        tls.resolver.set(None).unwrap();
+        assert!(!tls.resolver.is_switched());
+        let garbage = (vec![other.cert.der().to_vec()], vec![1, 2, 3]);
+        assert!(tls.resolver.set(Some(garbage)).is_err());
+    }
+
+    #[test]
     fn loads_operator_files() {
         let dir = scratch_dir("given");
         self_signed(&dir).unwrap();

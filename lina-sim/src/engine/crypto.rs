@@ -1302,6 +1302,27 @@ mod tests {
     }
 
     #[test]
+    fn only_the_daemon_is_told_the_https_key() {
+        use cli_translator::protocol::Message;
+        let mut e = boot();
+        let now = crate::engine::Now::from_secs(crate::engine::test_support::T0);
+        for (peer, told) in [("rest-agent/1", false), ("rest-daemon/1", true)] {
+            let mut conn = crate::engine::ConnState::default();
+            let hello = Message::Hello {
+                version: 1,
+                peer: peer.into(),
+            };
+            let _ = e.handle(hello, &mut conn, now);
+            let (reply, _) = e.handle(Message::HttpsIdentityRequest, &mut conn, now);
+            assert_eq!(
+                matches!(reply, Some(Message::HttpsIdentity(None))),
+                told,
+                "{peer}: {reply:?}"
+            );
+        }
+    }
+
+    #[test]
     fn generates_rsa_keys_and_refuses_bad_forms() {
         let mut e = boot();
         ok(
