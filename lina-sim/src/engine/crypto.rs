@@ -1013,11 +1013,22 @@ impl super::Engine {
                 "ERROR: Trustpoint {tp} already has an identity certificate; remove the trustpoint first"
             )));
         }
-        let label = match trustpoint_keypair(&self.config, tp) {
-            Some(l) if trustpoint_block(&self.config, tp).is_some() => l,
-            _ => tp.to_owned(),
-        };
+        // The trust-point's own ` keypair` when it names one; otherwise the key pair takes the
+        // trust-point's name (never the default key's).
+        let existing = trustpoint_block(&self.config, tp);
+        let named = existing.and_then(|id| self.config.block(id)).and_then(|b| {
+            b.children
+                .iter()
+                .find_map(|c| c.text.trim().strip_prefix("keypair ").map(str::to_owned))
+        });
+        let label = named.clone().unwrap_or_else(|| tp.to_owned());
         self.keys.insert(&label, pair);
+        if let (Some(id), None) = (existing, named) {
+            self.config.push_child(
+                id,
+                super::config::Entry::verbatim(format!("keypair {label}")),
+            );
+        }
         let mut a = Applier {
             cfg: &mut self.config,
             rng: &mut self.rng,

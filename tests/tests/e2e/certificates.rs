@@ -33,8 +33,13 @@ impl Drop for Scratch {
     }
 }
 
-/// A self-signed certificate (DER) and its PKCS#12 (base64 lines), made by openssl.
+/// A self-signed RSA certificate (DER) and its PKCS#12 (base64 lines), made by openssl.
 fn openssl_pkcs12(dir: &std::path::Path, pass: &str) -> (Vec<u8>, Vec<String>) {
+    openssl_pkcs12_with(dir, pass, "rsa:2048")
+}
+
+/// The same with `newkey` (`rsa:2048`, `ec -pkeyopt ec_paramgen_curve:P-256`).
+fn openssl_pkcs12_with(dir: &std::path::Path, pass: &str, newkey: &str) -> (Vec<u8>, Vec<String>) {
     let run = |args: &[&str]| {
         let out = Command::new("openssl")
             .args(args)
@@ -47,11 +52,9 @@ fn openssl_pkcs12(dir: &std::path::Path, pass: &str) -> (Vec<u8>, Vec<String>) {
             String::from_utf8_lossy(&out.stderr)
         );
     };
-    run(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
+    let mut req = vec!["req", "-x509", "-newkey"];
+    req.extend(newkey.split(' '));
+    req.extend([
         "-nodes",
         "-keyout",
         "key.pem",
@@ -62,6 +65,7 @@ fn openssl_pkcs12(dir: &std::path::Path, pass: &str) -> (Vec<u8>, Vec<String>) {
         "-subj",
         "/CN=vpn.example.test",
     ]);
+    run(&req);
     run(&[
         "pkcs12",
         "-export",
@@ -464,4 +468,58 @@ async fn tls_proxy_instances_end_to_end() {
         c.get(&format!("{TLSPROXY}/sip-proxy"), &admin).await,
     );
     expect_not_found(&r, "deleted proxy");
+}
+
+#[tokio::test]
+async fn ecdsa_pkcs12_into_an_existing_trust_point_served_without_nameif() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let dir = std::env::temp_dir().join(format!("asa-cert-e2e-ec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let scratch = Scratch(dir);
+    let (der, lines) = openssl_pkcs12_with(
+        &scratch.0,
+        "Ec-pass1",
+        "ec -pkeyopt ec_paramgen_curve:P-256",
+    );
+    // The trust-point exists already (no keypair line): the import keeps the default RSA key.
+    cli(
+        &mut c,
+        &admin,
+        &["crypto ca trustpoint EC_TP", "enrollment terminal", "exit"],
+    )
+    .await;
+    let body = json!({"name": "EC_TP", "certText": lines, "certPass": "Ec-pass1"});
+    let r = ok(&stack, c.post(IDENTITY, body, &admin).await);
+    // An existing trust-point is a duplicate for the API.
+    expect_error(&r, 400, "import into an existing trust-point");
+    let mut commands = vec!["crypto ca import EC_TP pkcs12 Ec-pass1 nointeractive".to_owned()];
+    commands.extend(lines.iter().filter(|l| !l.starts_with("-----")).cloned());
+    commands.push("quit".to_owned());
+    let out = cli_owned(&mut c, &admin, &commands).await;
+    assert!(
+        out.last()
+            .unwrap()
+            .contains("Import PKCS12 operation completed successfully"),
+        "{out:?}"
+    );
+    let item = json(&ok(
+        &stack,
+        c.get(&format!("{IDENTITY}/EC_TP"), &admin).await,
+    ));
+    assert_eq!(item["keyPair"], "EC_TP");
+    let keys = json(&ok(&stack, c.get(KEYPAIR, &admin).await));
+    let ec: Vec<&Value> = keys["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| k["name"] == "EC_TP")
+        .collect();
+    assert_eq!(
+        (ec[0]["type"].as_str(), ec[0]["size"].as_u64()),
+        (Some("ecdsa"), Some(256))
+    );
+    cli(&mut c, &admin, &["ssl trust-point EC_TP"]).await;
+    assert_eq!(wait_presented(&stack, &der, true).await, der);
 }
