@@ -256,7 +256,7 @@ pub fn opens_submode(line: &str) -> Option<&'static str> {
         ("policy-list", Some(_)) => "config-policy-list",
         ("license", Some("smart")) => "config-smart-lic",
         // issue 15: TLS proxy
-        ("tls-proxy", Some(_)) => "config-tlsp",
+        ("tls-proxy", Some(w)) if third.is_none() && w != "maximum-session" => "config-tlsp",
         _ => return None,
     })
 }

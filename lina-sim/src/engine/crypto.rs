@@ -1310,6 +1310,12 @@ mod tests {
         );
         ok(&mut e, &["no tls-proxy sip"]);
         assert!(!e.running_config().contains("tls-proxy"));
+        // The device-wide session limit is a plain line, not an instance.
+        ok(&mut e, &["tls-proxy maximum-session 1000", "hostname fw"]);
+        assert!(
+            e.running_config()
+                .contains("\ntls-proxy maximum-session 1000\n")
+        );
     }
 
     #[test]

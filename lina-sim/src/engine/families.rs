@@ -196,6 +196,10 @@ impl CliFamily for TlsProxies {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["tls-proxy"] | ["no", "tls-proxy"] => Some(Err(CliError::Incomplete)),
+            // `tls-proxy maximum-session <n>` is a device-wide setting, not an instance.
+            ["tls-proxy", "maximum-session", ..] | ["no", "tls-proxy", "maximum-session", ..] => {
+                None
+            }
             ["tls-proxy", _, _, ..] => Some(Err(CliError::invalid(line, word_offset(line, 2)))),
             _ => None,
         }
@@ -242,7 +246,10 @@ impl CliFamily for TlsProxies {
         })
     }
     fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
-        Some(("tls-proxy", name_after(head, "tls-proxy")?))
+        match head.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["tls-proxy", name] if *name != "maximum-session" => Some(("tls-proxy", name)),
+            _ => None,
+        }
     }
 }
 
