@@ -157,6 +157,9 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
         .filter_map(|i| i["objectId"].as_str())
         .collect();
     assert_eq!(names, ["VPN_TP"]);
+    for i in list["items"].as_array().unwrap() {
+        conforms(&schemas::IDENTITY_CERTIFICATE, i);
+    }
     let r = ok(&stack, c.get("/api/certificate/details/NOPE", &admin).await);
     expect_not_found(&r, "details of an unknown trust-point");
     let item = json(&ok(
@@ -165,6 +168,7 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
     ));
     assert_eq!(item["keyPair"], "VPN_TP");
     assert!(item.get("certPass").is_none());
+    conforms(&schemas::IDENTITY_CERTIFICATE, &item);
     let pem = ok(
         &stack,
         c.get(&format!("{IDENTITY}/VPN_TP/export/PEM"), &admin)
@@ -194,6 +198,51 @@ async fn pkcs12_import_export_and_ssl_trust_point_handshake() {
             .unwrap(),
         der
     );
+    let details = json(&ok(
+        &stack,
+        c.get("/api/certificate/details/VPN_TP", &admin).await,
+    ));
+    conforms(&schemas::CERTIFICATE_DETAILS, &details);
+    assert_eq!(details["subject"], json!(["cn=vpn.example.test"]));
+    assert!(
+        details["validityEndDate"]
+            .as_str()
+            .unwrap()
+            .contains(" UTC ")
+    );
+
+    // A CA certificate, as certbot-asa imports one: listed by trust-point, and at its Location.
+    let ca_body = json!({"kind":"object#CACertificate","trustpointName":"LE_CA","certText":pem_lines.clone()});
+    let r = ok(&stack, c.post("/api/certificate/ca", ca_body, &admin).await);
+    expect_status(&r, 201, "CA import");
+    let location = r.header("location").expect("Location").to_owned();
+    let cas = json(&ok(&stack, c.get("/api/certificate/ca", &admin).await));
+    let ca_names: Vec<&str> = cas["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["trustpointName"].as_str())
+        .collect();
+    assert_eq!(ca_names, ["LE_CA"]);
+    conforms(&schemas::CA_CERTIFICATE, &cas["items"][0]);
+    let path = format!("/api{}", location.split("/api").nth(1).unwrap_or(""));
+    let one = ok(&stack, c.get(&path, &admin).await);
+    expect_status(&one, 200, "the CA certificate's Location");
+    conforms(&schemas::CA_CERTIFICATE, &json(&one));
+    // A trust-point holding only a CA certificate is not an identity.
+    let list = json(&ok(&stack, c.get(IDENTITY, &admin).await));
+    assert!(
+        !list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["name"] == "LE_CA"),
+        "{list}"
+    );
+    let bad_ca = json!({"trustpointName":"BAD_CA","certText":["-----BEGIN CERTIFICATE-----","AAAA","-----END CERTIFICATE-----"]});
+    let r = ok(&stack, c.post("/api/certificate/ca", bad_ca, &admin).await);
+    expect_error(&r, 400, "a CA certificate that does not parse");
+
     let missing = ok(
         &stack,
         c.get(&format!("{IDENTITY}/NOPE/export/PEM"), &admin).await,
@@ -318,6 +367,11 @@ async fn key_pairs_and_self_signed_enrollment() {
         (k["type"].as_str(), k["size"].as_u64()),
         (Some("ecdsa"), Some(256))
     );
+    conforms(&schemas::KEYPAIR, &k);
+    let keys = json(&ok(&stack, c.get(KEYPAIR, &admin).await));
+    for k in keys["items"].as_array().unwrap() {
+        conforms(&schemas::KEYPAIR, k);
+    }
     let bad = json!({"name":"bad key","type":"rsa"});
     let r = ok(&stack, c.post(KEYPAIR, bad.clone(), &admin).await);
     expect_error(&r, 400, "name with a blank");

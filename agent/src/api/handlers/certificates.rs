@@ -524,14 +524,23 @@ async fn show<const N: usize>(
         .map_err(|_| ApiError::LinaAnswer("a show command gave no output"))
 }
 
+/// The trust-points that are identities: all but those the device keeps for itself (`_...`)
+/// and those holding only CA certificates (listed under `/api/certificate/ca`).
 async fn trustpoints(call: &Call<'_>) -> Result<Vec<Trustpoint>, ApiError> {
-    let [text] = show(
-        call,
-        ["show running-config crypto ca trustpoint".to_owned()],
-    )
-    .await?;
+    let [text] = show(call, ["show running-config crypto ca".to_owned()]).await?;
+    let ca_only: Vec<String> = ca_trustpoints(&text)
+        .into_iter()
+        .filter(|tp| identity_der(&text, tp).is_none())
+        .collect();
     let mut out: Vec<Trustpoint> = Vec::new();
+    let mut in_trustpoint = false;
     for line in text.lines() {
+        if !line.starts_with(' ') {
+            in_trustpoint = line.starts_with("crypto ca trustpoint ");
+        }
+        if !in_trustpoint {
+            continue;
+        }
         if let Some(name) = line.strip_prefix("crypto ca trustpoint ") {
             out.push(Trustpoint {
                 name: name.trim().to_owned(),
@@ -547,8 +556,7 @@ async fn trustpoints(call: &Call<'_>) -> Result<Vec<Trustpoint>, ApiError> {
             }
         }
     }
-    // Trust-points the device keeps for itself are not identity certificates.
-    out.retain(|t| !t.name.starts_with('_'));
+    out.retain(|t| !t.name.starts_with('_') && !ca_only.contains(&t.name));
     Ok(out)
 }
 
