@@ -232,6 +232,11 @@ pub async fn run_daemon(mut args: DaemonArgs) -> Result<(), DaemonError> {
             tls.cert_path.display(),
             tls.origin
         );
+        // `ssl trust-point` replaces it while the daemon runs (issue 15).
+        tokio::spawn(crate::https_identity::follow(
+            lina.target.clone(),
+            tls.resolver.clone(),
+        ));
         Some(tls.config)
     };
     let listener = TcpListener::bind(args.listen)

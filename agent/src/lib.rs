@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config_file;
 pub mod debug;
 pub mod frontend;
+pub mod https_identity;
 pub mod lifecycle;
 pub mod lina_client;
 pub mod metrics;

@@ -236,6 +236,17 @@ impl LinaClient {
         }
     }
 
+    /// The certificate chain and key `ssl trust-point` selects for the HTTPS server (issue 15);
+    /// `None` for the default certificate.
+    pub async fn https_identity(
+        &self,
+    ) -> Result<Option<cli_translator::protocol::HttpsIdentity>, LinaError> {
+        match self.request(Message::HttpsIdentityRequest).await? {
+            Message::HttpsIdentity(identity) => Ok(identity),
+            other => Err(unexpected(other, "HttpsIdentity")),
+        }
+    }
+
     /// Sends a debug line for the consoles that asked for it.
     pub async fn debug(&self, line: DebugLine) -> Result<(), LinaError> {
         match self.request(Message::Debug(line)).await? {

@@ -8,8 +8,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use std::sync::RwLock;
+
 use rustls::ServerConfig;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::ResolvesServerCert;
+use rustls::sign::CertifiedKey;
 
 /// File names of the generated certificate and key, under `<state>/tls/`.
 pub const CERT_FILE: &str = "cert.pem";
@@ -81,10 +85,64 @@ pub enum Origin {
     Reused,
 }
 
+/// The certificate the HTTPS server presents: the daemon's own (from files or self-signed),
+/// unless `ssl trust-point` names a trust-point with a certificate and key in LINA; swapped at
+/// run time, so the next handshake presents the new one (issue 15).
+#[derive(Debug)]
+pub struct SwitchableCert {
+    default: Arc<CertifiedKey>,
+    current: RwLock<Option<Arc<CertifiedKey>>>,
+}
+
+impl SwitchableCert {
+    pub fn new(default: Arc<CertifiedKey>) -> SwitchableCert {
+        SwitchableCert {
+            default,
+            current: RwLock::new(None),
+        }
+    }
+
+    /// Presents `chain` (DER, identity first) with `key` (PKCS#8 DER) from the next handshake
+    /// on; `None` goes back to the default certificate.
+    pub fn set(&self, identity: Option<(Vec<Vec<u8>>, Vec<u8>)>) -> Result<(), rustls::Error> {
+        let next = match identity {
+            Some((chain, key)) => Some(Arc::new(certified_key(chain, key)?)),
+            None => None,
+        };
+        // A std lock: never held across an await.
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = next;
+        Ok(())
+    }
+
+    /// Whether a trust-point's certificate is presented now.
+    pub fn is_switched(&self) -> bool {
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+}
+
+impl ResolvesServerCert for SwitchableCert {
+    fn resolve(&self, _hello: rustls::server::ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        Some(current.clone().unwrap_or_else(|| self.default.clone()))
+    }
+}
+
+fn certified_key(chain: Vec<Vec<u8>>, key: Vec<u8>) -> Result<CertifiedKey, rustls::Error> {
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key));
+    let signer = rustls::crypto::ring::sign::any_supported_type(&key)?;
+    let chain = chain.into_iter().map(CertificateDer::from).collect();
+    Ok(CertifiedKey::new(chain, signer))
+}
+
 /// A ready server configuration and the files it came from.
 #[derive(Debug, Clone)]
 pub struct Tls {
     pub config: Arc<ServerConfig>,
+    /// Swaps the presented certificate (`ssl trust-point`).
+    pub resolver: Arc<SwitchableCert>,
     pub cert_path: PathBuf,
     pub key_path: PathBuf,
     pub origin: Origin,
@@ -92,9 +150,11 @@ pub struct Tls {
 
 /// The server configuration for the operator's PEM certificate chain and key.
 pub fn from_files(cert_path: &Path, key_path: &Path) -> Result<Tls, TlsError> {
-    let config = server_config(&read(cert_path)?, cert_path, &read(key_path)?, key_path)?;
+    let (config, resolver) =
+        server_config(&read(cert_path)?, cert_path, &read(key_path)?, key_path)?;
     Ok(Tls {
         config,
+        resolver,
         cert_path: cert_path.to_owned(),
         key_path: key_path.to_owned(),
         origin: Origin::Given,
@@ -122,9 +182,11 @@ pub fn self_signed(dir: &Path) -> Result<Tls, TlsError> {
         write_file(&cert_path, generated.cert.pem().as_bytes())?;
         Origin::Generated
     };
-    let config = server_config(&read(&cert_path)?, &cert_path, &read(&key_path)?, &key_path)?;
+    let (config, resolver) =
+        server_config(&read(&cert_path)?, &cert_path, &read(&key_path)?, &key_path)?;
     Ok(Tls {
         config,
+        resolver,
         cert_path,
         key_path,
         origin,
@@ -132,13 +194,14 @@ pub fn self_signed(dir: &Path) -> Result<Tls, TlsError> {
 }
 
 /// rustls with the ring provider, safe default protocol versions, no client authentication,
-/// ALPN `http/1.1`.
+/// ALPN `http/1.1`; the certificate is the resolver's (this one until `ssl trust-point`
+/// names another).
 pub fn server_config(
     cert_pem: &[u8],
     cert_path: &Path,
     key_pem: &[u8],
     key_path: &Path,
-) -> Result<Arc<ServerConfig>, TlsError> {
+) -> Result<(Arc<ServerConfig>, Arc<SwitchableCert>), TlsError> {
     let certs: Vec<CertificateDer<'static>> = rustls_pemfile::certs(&mut &cert_pem[..])
         .collect::<Result<_, _>>()
         .map_err(|source| TlsError::Read {
@@ -159,14 +222,15 @@ pub fn server_config(
             path: key_path.to_owned(),
         })?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let default = CertifiedKey::from_der(certs, key, &provider).map_err(TlsError::Config)?;
+    let resolver = Arc::new(SwitchableCert::new(Arc::new(default)));
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(TlsError::Config)?
         .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .map_err(TlsError::Config)?;
+        .with_cert_resolver(resolver.clone());
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Ok((Arc::new(config), resolver))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, TlsError> {
@@ -249,6 +313,24 @@ mod tests {
         let again = self_signed(&dir).unwrap();
         assert_eq!(again.origin, Origin::Generated);
         assert_ne!(fs::read(dir.join(CERT_FILE)).unwrap(), cert);
+    }
+
+    #[test]
+    fn switches_to_a_trust_point_identity_and_back() {
+        let dir = scratch_dir("switch");
+        let tls = self_signed(&dir).unwrap();
+        assert!(!tls.resolver.is_switched());
+        let other = rcgen::generate_simple_self_signed(vec!["vpn.example".to_owned()]).unwrap();
+        let identity = (
+            vec![other.cert.der().to_vec()],
+            other.signing_key.serialize_der(),
+        );
+        tls.resolver.set(Some(identity)).unwrap();
+        assert!(tls.resolver.is_switched());
+        tls.resolver.set(None).unwrap();
+        assert!(!tls.resolver.is_switched());
+        let garbage = (vec![other.cert.der().to_vec()], vec![1, 2, 3]);
+        assert!(tls.resolver.set(Some(garbage)).is_err());
     }
 
     #[test]

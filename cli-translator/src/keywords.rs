@@ -255,6 +255,8 @@ pub fn opens_submode(line: &str) -> Option<&'static str> {
         ("profile", Some(_)) => "config-call-home-profile",
         ("policy-list", Some(_)) => "config-policy-list",
         ("license", Some("smart")) => "config-smart-lic",
+        // issue 15: TLS proxy
+        ("tls-proxy", Some(w)) if third.is_none() && w != "maximum-session" => "config-tlsp",
         _ => return None,
     })
 }

@@ -16,6 +16,7 @@ use cli_translator::resources::security_group::SecurityObjectGroup;
 use cli_translator::resources::service_group::ServiceGroup;
 use cli_translator::resources::service_object::ServiceObject;
 use cli_translator::resources::time_range::TimeRange;
+use cli_translator::resources::tls_proxy::TlsProxy;
 use cli_translator::resources::user_group::LocalUserGroup;
 use cli_translator::resources::{Resource, WriteMode};
 use cli_translator::running::RunningConfig;
@@ -222,4 +223,15 @@ fn ntp_server_golden_pairs() {
 #[test]
 fn ntp_server_rejections() {
     check_invalid::<NtpServer>("ntp_server");
+}
+
+// issue 15: TLS proxy
+#[test]
+fn tls_proxy_golden_pairs() {
+    check_valid::<TlsProxy>("tls_proxy");
+}
+
+#[test]
+fn tls_proxy_rejections() {
+    check_invalid::<TlsProxy>("tls_proxy");
 }

@@ -57,6 +57,8 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "static_route" => table(ResourceKind::StaticRoute),
         "mgmt_host" => table(ResourceKind::MgmtHost),
         "ntp_server" => table(ResourceKind::NtpServer),
+        // issue 15: TLS proxy
+        "tls_proxy" => table(ResourceKind::TlsProxy),
         "extended_ace" => Some((&acl::json::SCHEMA, Verb::Post)),
         "nat_auto" => Some((nat_json::schema(Section::Auto), Verb::Post)),
         "nat_before" => Some((nat_json::schema(Section::Before), Verb::Post)),

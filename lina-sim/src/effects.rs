@@ -108,6 +108,16 @@ pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
                 }
                 report(done, result);
             }
+            Effect::WriteKeyStore(text) => {
+                let state = state.clone();
+                let result = outcome(
+                    tokio::task::spawn_blocking(move || state.write_key_store(&text)).await,
+                );
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, "writing the key store failed");
+                }
+                report(done, result);
+            }
             // Pushed by the core under its lock, never queued here.
             Effect::GenerationChanged(_) | Effect::AgentControl(_) | Effect::Debug(_) => {}
         }

@@ -249,7 +249,12 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
             source,
         })?;
     let seed = os_random::<32>()?;
-    let (engine, boot_effects) = Engine::boot(&text, &engine_opts, seed, now());
+    let (mut engine, boot_effects) = Engine::boot(&text, &engine_opts, seed, now());
+    match state.read_key_store() {
+        Ok(Some(keys)) => engine.load_key_store(&keys),
+        Ok(None) => {}
+        Err(e) => tracing::warn!("cannot read the saved key pairs: {e}"),
+    }
     // The one-line boot report: an ASA boots past lines it cannot apply; say how many.
     if engine.startup_errors().is_empty() {
         tracing::info!("{}", engine.boot_report());

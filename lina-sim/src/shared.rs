@@ -226,6 +226,7 @@ impl Core {
                 other => {
                     let done = match &other {
                         Effect::WriteStartup(_)
+                        | Effect::WriteKeyStore(_)
                         | Effect::WriteDisk { .. }
                         | Effect::WriteFlash { .. } => {
                             let (tx, rx) = oneshot::channel();

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// Name of the saved startup configuration inside the state directory.
 pub const STARTUP_CONFIG: &str = "startup-config";
+/// Name of the saved key pairs (private keys: mode 0600), never part of a configuration.
+pub const KEY_STORE: &str = "crypto-keys";
 /// Where a generated admin password is written (mode 0600 on Unix).
 pub const ADMIN_PASSWORD_FILE: &str = "admin-password";
 /// This boot's LINA channel secret, in hex (mode 0600): what an agent proves on connecting.
@@ -50,6 +52,20 @@ impl StateDir {
     /// Replaces the startup configuration atomically.
     pub fn write_startup(&self, text: &str) -> io::Result<()> {
         write_atomic(&self.startup_path(), text.as_bytes(), false)
+    }
+
+    /// The key store `write memory` saved (`crypto.rs`), if there is one.
+    pub fn read_key_store(&self) -> io::Result<Option<String>> {
+        match fs::read(self.root.join(KEY_STORE)) {
+            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Replaces the key store atomically; readable by the owner only.
+    pub fn write_key_store(&self, text: &str) -> io::Result<()> {
+        write_atomic(&self.root.join(KEY_STORE), text.as_bytes(), true)
     }
 
     /// Writes a secret readable by the owner only.

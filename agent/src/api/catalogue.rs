@@ -381,7 +381,109 @@ impl Catalogue {
         c.nat();
         c.settings();
         c.monitoring();
+        // issue 15: certificates
+        c.certificates();
         c
+    }
+
+    // issue 15: certificates
+    fn certificates(&mut self) {
+        use super::handlers::certificates::CertTarget;
+        use super::schemas as s;
+        const TAG: &str = "Certificates";
+        self.add(
+            "/api/certificate/identity",
+            Row::new(
+                TAG,
+                "List identity certificates, or import a PKCS#12 / enroll a self-signed one",
+                GET_POST,
+                collection_shape(&s::IDENTITY_CERTIFICATE, "collection#IdentityCertificate"),
+            ),
+            |_| Target::Certificates(CertTarget::Identities),
+        );
+        self.add(
+            "/api/certificate/identity/{objectId}",
+            Row::new(
+                TAG,
+                "One identity certificate (trust-point)",
+                GET_DELETE,
+                Shape::Item {
+                    item: &s::IDENTITY_CERTIFICATE,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::Identity(param(p, 0))),
+        );
+        self.add(
+            "/api/certificate/identity/{objectId}/export/PEM",
+            Row::new(
+                TAG,
+                "The identity certificate in PEM",
+                GET,
+                Shape::View {
+                    answer: &s::PEM_EXPORT,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::IdentityPem(param(p, 0))),
+        );
+        self.add(
+            "/api/certificate/keypair",
+            Row::new(
+                TAG,
+                "List or generate key pairs",
+                GET_POST,
+                collection_shape(&s::KEYPAIR, "collection#Keypair"),
+            ),
+            |_| Target::Certificates(CertTarget::KeyPairs),
+        );
+        self.add(
+            "/api/certificate/keypair/{objectId}",
+            Row::new(
+                TAG,
+                "One key pair",
+                GET_DELETE,
+                Shape::Item {
+                    item: &s::KEYPAIR,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::KeyPair(param(p, 0))),
+        );
+        self.add(
+            "/api/certificate/ca",
+            Row::new(
+                TAG,
+                "List or import CA certificates",
+                GET_POST,
+                collection_shape(&s::CA_CERTIFICATE, "collection#CACertificate"),
+            ),
+            |_| Target::Certificates(CertTarget::CaCerts),
+        );
+        self.add(
+            "/api/certificate/ca/{objectId}",
+            Row::new(
+                TAG,
+                "The CA certificate of a trust-point",
+                GET,
+                Shape::Item {
+                    item: &s::CA_CERTIFICATE,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::CaCert(param(p, 0))),
+        );
+        self.add(
+            "/api/certificate/details/{objectId}",
+            Row::new(
+                TAG,
+                "The identity certificate of a trust-point, in detail",
+                GET,
+                Shape::View {
+                    answer: &s::CERTIFICATE_DETAILS,
+                },
+            ),
+            |p| Target::Certificates(CertTarget::Details(param(p, 0))),
+        );
     }
 
     /// Tokens, the CLI, bulk, save, backup and the documentation itself.
@@ -525,6 +627,8 @@ impl Catalogue {
             ("Routing", ResourceKind::StaticRoute, Hash),
             ("Management access", ResourceKind::MgmtHost, Address),
             ("Device setup", ResourceKind::NtpServer, Address),
+            // issue 15: TLS proxy
+            ("TLS proxy", ResourceKind::TlsProxy, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

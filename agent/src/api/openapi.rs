@@ -358,6 +358,14 @@ fn success(
                 envelope(item, collection_kind, components),
             ),
         ),
+        // issue 15: a PKCS#12 import answers 201 with a messages body (wire-format page, 0).
+        (Shape::Collection { item, .. }, _)
+            if std::ptr::eq(item, &super::schemas::IDENTITY_CERTIFICATE) =>
+        {
+            let mut created = location("Created; a PKCS#12 import also answers its messages.");
+            created["content"] = json!({"application/json": {"schema": cli_translator::schema::MESSAGES.schema_ref(components)}});
+            put("201", created);
+        }
         (Shape::Collection { .. }, _) => put("201", location("Created.")),
         (Shape::Item { item, .. }, "GET") if endpoint.access == Access::Standard => {
             let mut answer = json_answer("The item, with its `ETag`.", item.schema_ref(components));

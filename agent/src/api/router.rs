@@ -54,6 +54,9 @@ pub enum Target {
     OpenApi,
     /// `/doc/` and the Doc-UI's assets (`/doc/<file>`); `/doc` alone redirects to `/doc/`.
     Doc(DocPage),
+    // issue 15: certificates
+    /// `/api/certificate/...`
+    Certificates(super::handlers::certificates::CertTarget),
 }
 
 /// A page of the Doc-UI.

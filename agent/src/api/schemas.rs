@@ -543,6 +543,134 @@ pub static OPENAPI: Object = Object {
     ours: true,
 };
 
+// issue 15: certificates (wire-format page section 7; Keyfactor's and dCloud's models).
+
+/// An identity certificate (trust-point), listed or created.
+pub static IDENTITY_CERTIFICATE: Object = Object {
+    name: "IdentityCertificate",
+    description: "An identity certificate: a trust-point holding a key pair and its certificate.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The trust-point's name.").required(),
+        Field::new(
+            "keyPair",
+            Type::Str,
+            "The key pair's label (`<Default-RSA-Key>` when the trust-point names none).",
+        ),
+        Field::new("selfSign", Type::Bool, "Self-signed enrollment (` enrollment self`)."),
+        Field::new("enableCACheck", Type::Bool, "Accepted on create; not stored."),
+        Field::new(
+            "enableProxyLDCIssuer",
+            Type::Bool,
+            "Accepted on create; not stored.",
+        ),
+        Field::new(
+            "certText",
+            Type::OneOf(&[STRINGS, Type::Str]),
+            "A PKCS#12 to import: `-----BEGIN PKCS12-----`, base64 lines, `-----END PKCS12-----`.",
+        )
+        .write_only(),
+        Field::new("certPass", Type::Str, "The PKCS#12's passphrase.").write_only(),
+        Field::new(
+            "enrollParameters",
+            Type::Any,
+            "Self-signed enrollment: `subjectDN` (`cn`, `ou`, `o`, `l`, `st`, `c`, `ea` arrays), `fqdn`.",
+        )
+        .write_only(),
+    ],
+    kinds: &["object#IdentityCertificate"],
+    ours: false,
+};
+
+/// `GET /api/certificate/identity/{tp}/export/PEM`.
+pub static PEM_EXPORT: Object = Object {
+    name: "PemCertificate",
+    description: "The identity certificate in PEM, one line per string.",
+    fields: &[Field::new("certificate", STRINGS, "The PEM lines.").required()],
+    kinds: &[],
+    ours: false,
+};
+
+/// A key pair.
+pub static KEYPAIR: Object = Object {
+    name: "Keypair",
+    description: "A key pair (`crypto key generate`); the private key is never answered.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("name", Type::Str, "The key pair's label.").required(),
+        Field::new(
+            "type",
+            Type::Enum(&["rsa", "ecdsa", "RSA", "ECDSA"]),
+            "The algorithm.",
+        ),
+        Field::new(
+            "size",
+            Type::Int {
+                min: Some(256),
+                max: Some(4096),
+            },
+            "RSA modulus (1024, 2048, 3072, 4096) or ECDSA curve size (256, 384) in bits.",
+        ),
+        Field::new("usage", Type::Str, "`General Purpose`."),
+    ],
+    kinds: &["object#Keypair"],
+    ours: false,
+};
+
+/// A CA certificate (`crypto ca authenticate`), by trust-point.
+pub static CA_CERTIFICATE: Object = Object {
+    name: "CACertificate",
+    description: "A CA certificate held by a trust-point.",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new("trustpointName", Type::Str, "The trust-point holding it.").required(),
+        Field::new(
+            "certText",
+            Type::OneOf(&[STRINGS, Type::Str]),
+            "The certificate in PEM, one line per string.",
+        )
+        .write_only(),
+    ],
+    kinds: &["object#CACertificate"],
+    ours: false,
+};
+
+/// `GET /api/certificate/details/{tp}` (sources disagree: certbot-asa reads a top-level
+/// `validityEndDate`, Keyfactor models these fields).
+pub static CERTIFICATE_DETAILS: Object = Object {
+    name: "CertificateDetails",
+    description: "The identity certificate of a trust-point, as `show crypto ca certificates` describes it.",
+    fields: &[
+        KIND,
+        Field::new("objectId", Type::Str, "The trust-point.").read_only(),
+        Field::new("type", Type::Str, "`Certificate`."),
+        Field::new("serialNumber", Type::Str, "Serial number, hex."),
+        Field::new("status", Type::Bool, "Available."),
+        Field::new("usage", Type::Str, "`General Purpose`."),
+        Field::new(
+            "publicKeyType",
+            Type::Str,
+            "`RSA (2048 bits)`, `ECDSA (256 bits)`.",
+        ),
+        Field::new(
+            "validityStartDate",
+            Type::Str,
+            "`HH:MM:SS UTC Mon DD YYYY`.",
+        ),
+        Field::new("validityEndDate", Type::Str, "`HH:MM:SS UTC Mon DD YYYY`."),
+        Field::new("issuer", STRINGS, "Issuer name parts (`cn=...`)."),
+        Field::new("subject", STRINGS, "Subject name parts (`cn=...`)."),
+        Field::new("associatedTP", Type::Str, "The trust-point."),
+    ],
+    kinds: &["object#CertificateDetails"],
+    ours: true,
+};
 #[cfg(test)]
 mod tests {
     use super::*;

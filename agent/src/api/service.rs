@@ -214,6 +214,10 @@ pub async fn dispatch(
         Target::Nat(t) => Box::pin(handlers::nat::handle(t, &call, method, body)).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => Box::pin(super::doc::answer(&call, &page)).await,
+        // issue 15: certificates
+        Target::Certificates(t) => {
+            Box::pin(handlers::certificates::handle(t, &call, method, body)).await
+        }
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

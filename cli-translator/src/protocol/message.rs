@@ -212,6 +212,29 @@ pub enum Message {
     Prove(String),
     /// The proof was right: the connection may say `Hello`.
     Proven,
+    /// The daemon asks which certificate its HTTPS server presents (`ssl trust-point`):
+    /// answered with `HttpsIdentity` (issue 15).
+    HttpsIdentityRequest,
+    /// The certificate chain and key of the trust-point `ssl trust-point` names; `None` for
+    /// the daemon's own default certificate.
+    HttpsIdentity(Option<HttpsIdentity>),
+}
+
+/// A TLS server identity: certificates (identity first) and private key, base64 DER.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpsIdentity {
+    pub chain: Vec<String>,
+    /// PKCS#8, base64.
+    pub key: String,
+}
+
+impl std::fmt::Debug for HttpsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The private key is a secret: never print it.
+        f.debug_struct("HttpsIdentity")
+            .field("certificates", &self.chain.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Kind bytes, declared once.
@@ -235,6 +258,7 @@ kinds! {
     WATCH_AGENT = 9,
     CHALLENGE = 10,
     PROVE = 11,
+    HTTPS_IDENTITY_REQUEST = 12,
     HELLO_ACK = 129,
     AUTH_RESULT = 130,
     TOKEN_RESULT = 131,
@@ -245,6 +269,7 @@ kinds! {
     DEBUG_FILTER = 137,
     NONCE = 138,
     PROVEN = 139,
+    HTTPS_IDENTITY = 140,
     ERROR = 255,
 }
 
@@ -290,6 +315,8 @@ impl Message {
             Message::Nonce(_) => kind::NONCE,
             Message::Prove(_) => kind::PROVE,
             Message::Proven => kind::PROVEN,
+            Message::HttpsIdentityRequest => kind::HTTPS_IDENTITY_REQUEST,
+            Message::HttpsIdentity(_) => kind::HTTPS_IDENTITY,
         }
     }
 
@@ -492,6 +519,15 @@ impl Message {
             kind::NONCE => Message::Nonce(r.str("nonce")?),
             kind::PROVE => Message::Prove(r.str("proof")?),
             kind::PROVEN => Message::Proven,
+            kind::HTTPS_IDENTITY_REQUEST => Message::HttpsIdentityRequest,
+            kind::HTTPS_IDENTITY => Message::HttpsIdentity(if r.bool("present")? {
+                Some(HttpsIdentity {
+                    chain: r.strs("chain")?,
+                    key: r.str("key")?,
+                })
+            } else {
+                None
+            }),
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -541,7 +577,15 @@ impl Message {
                 w.opt_u64(e.expected_generation);
             }
             Message::Subscribe | Message::LogAck | Message::WatchAgent => {}
-            Message::Challenge | Message::Proven => {}
+            Message::Challenge | Message::Proven | Message::HttpsIdentityRequest => {}
+            Message::HttpsIdentity(identity) => match identity {
+                Some(i) => {
+                    w.bool(true);
+                    w.strs(&i.chain);
+                    w.str(&i.key);
+                }
+                None => w.bool(false),
+            },
             Message::Nonce(n) => w.str(n),
             Message::Prove(p) => w.str(p),
             Message::Log(l) => {
@@ -841,6 +885,15 @@ mod tests {
             Just(Message::Proven),
             ".*".prop_map(Message::Nonce),
             ".*".prop_map(Message::Prove),
+            Just(Message::HttpsIdentityRequest),
+            proptest::option::of(
+                (
+                    proptest::collection::vec("[A-Za-z0-9+/=]*", 0..3),
+                    "[A-Za-z0-9+/=]*"
+                )
+                    .prop_map(|(chain, key)| HttpsIdentity { chain, key })
+            )
+            .prop_map(Message::HttpsIdentity),
         ]
     }
 

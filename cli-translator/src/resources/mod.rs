@@ -26,6 +26,8 @@ pub mod setting;
 pub mod single_line;
 pub mod time_range;
 pub mod timeouts;
+// issue 15: TLS proxy
+pub mod tls_proxy;
 pub mod user_group;
 pub mod user_object;
 
@@ -217,6 +219,8 @@ resources! {
     StaticRoute: static_routes => route::StaticRoute,
     MgmtHost: mgmt_hosts => mgmt_host::MgmtHost,
     NtpServer: ntp_servers => ntp::NtpServer,
+    // issue 15: TLS proxy
+    TlsProxy: tls_proxies => tls_proxy::TlsProxy,
 }
 
 impl ResourceKind {

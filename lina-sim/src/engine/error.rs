@@ -88,6 +88,9 @@ pub enum CliError {
     NoSuchShun(String),
     /// `ssl trust-point <name> ...` (or another line) names a trust-point that is not defined.
     NoSuchTrustpoint(String),
+    /// A key or certificate operation refused (bad PKCS#12 or passphrase, no such key pair,
+    /// no certificate): the full `ERROR: ...` text (`crypto.rs`).
+    Crypto(String),
 }
 
 impl fmt::Display for CliError {
@@ -189,6 +192,7 @@ impl fmt::Display for CliError {
             CliError::NoSuchTrustpoint(name) => {
                 write!(f, "ERROR: Trustpoint {name} does not exist")
             }
+            CliError::Crypto(text) => f.write_str(text),
         }
     }
 }
@@ -255,6 +259,7 @@ impl CliError {
             | CliError::TrafficForwardNamed(hw)
             | CliError::NameifOnTrafficForward(hw)
             | CliError::TrafficForwardChannelMember(hw) => (K::Other, some(hw), None),
+            CliError::Crypto(_) => (K::Other, None, None),
         }
     }
 

@@ -117,8 +117,35 @@ impl CliFamily for Crypto {
     fn keywords(&self) -> &'static [&'static str] {
         &["crypto"]
     }
-    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
-        None
+    /// `no crypto ca trustpoint TP [noconfirm]` removes the trust-point and the certificates
+    /// of its `crypto ca certificate chain TP` (issue 15).
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let tp = match words.as_slice() {
+            ["no", "crypto", "ca", "trustpoint", tp] => *tp,
+            ["no", "crypto", "ca", "trustpoint", tp, w] if w.eq_ignore_ascii_case("noconfirm") => {
+                *tp
+            }
+            _ => return None,
+        };
+        let Some(id) = super::crypto::trustpoint_block(a.cfg, tp) else {
+            return Some(Err(CliError::NoSuchTrustpoint(tp.to_owned())));
+        };
+        // `ssl trust-point TP`, ` server|client trust-point TP` (tls-proxy) and
+        // `crypto ikev2 remote-access trustpoint TP` would be left naming nothing.
+        if super::in_use::is_referenced(a.cfg, "trust-point", tp, id)
+            || super::in_use::is_referenced(a.cfg, "trustpoint", tp, id)
+        {
+            return Some(Err(CliError::NamedItemInUse {
+                family: "trustpoint",
+                name: tp.to_owned(),
+            }));
+        }
+        a.cfg.remove(id);
+        if let Some(chain) = super::crypto::chain_block(a.cfg, tp) {
+            a.cfg.remove(chain);
+        }
+        Some(Ok(Step::Done(None)))
     }
     fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
         match head.split_whitespace().collect::<Vec<_>>().as_slice() {
@@ -149,6 +176,78 @@ impl CliFamily for Ssl {
     fn requires<'l>(&self, line: &'l str) -> Option<(&'static str, &'l str)> {
         match line.split_whitespace().collect::<Vec<_>>().as_slice() {
             ["ssl", "trust-point", name, ..] => Some(("trustpoint", name)),
+            _ => None,
+        }
+    }
+}
+
+/// `tls-proxy <name>` blocks (issue 15): defines the name `inspect ... tls-proxy <name>`
+/// refers to; its sub-commands are checked, and the trust-points they name must exist.
+struct TlsProxies;
+
+impl CliFamily for TlsProxies {
+    fn name(&self) -> &'static str {
+        "tls-proxy"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["tls-proxy"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["tls-proxy"] | ["no", "tls-proxy"] => Some(Err(CliError::Incomplete)),
+            // `tls-proxy maximum-session <n>` is a device-wide setting, not an instance.
+            ["tls-proxy", "maximum-session", ..] | ["no", "tls-proxy", "maximum-session", ..] => {
+                None
+            }
+            ["tls-proxy", _, _, ..] => Some(Err(CliError::invalid(line, word_offset(line, 2)))),
+            _ => None,
+        }
+    }
+    fn sub_command(
+        &self,
+        a: &mut Applier<'_>,
+        sub: &mut Submode,
+        _head: &str,
+        text: &str,
+        _parsed: &Result<Command, ParseError>,
+    ) -> Option<Result<Step, CliError>> {
+        let line = text.trim();
+        if !cli_translator::resources::tls_proxy::is_sub_line(line) {
+            return Some(Err(CliError::invalid(line, 0)));
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let ["server" | "client", "trust-point", tp] = words.as_slice()
+            && super::crypto::trustpoint_block(a.cfg, tp).is_none()
+        {
+            return Some(Err(CliError::NoSuchTrustpoint((*tp).to_owned())));
+        }
+        // One line per kind: a new value replaces the old one, `no` removes it.
+        let (negated, rest) = match words.split_first() {
+            Some((&"no", rest)) => (true, rest),
+            _ => (false, words.as_slice()),
+        };
+        let prefix = rest.iter().take(2).copied().collect::<Vec<_>>().join(" ");
+        a.cfg.update(sub.block, |b| {
+            b.children
+                .retain(|c| !starts_with_words(c.text.trim(), &prefix));
+        });
+        if !negated {
+            a.cfg
+                .push_child(sub.block, super::config::Entry::verbatim(line.to_owned()));
+        }
+        Some(Ok(Step::Done(None)))
+    }
+    fn check_sub(&self, _head: &str, line: &str) -> Option<Result<(), CliError>> {
+        Some(if cli_translator::resources::tls_proxy::is_sub_line(line) {
+            Ok(())
+        } else {
+            Err(CliError::invalid(line, 0))
+        })
+    }
+    fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
+        match head.split_whitespace().collect::<Vec<_>>().as_slice() {
+            ["tls-proxy", name] if *name != "maximum-session" => Some(("tls-proxy", name)),
             _ => None,
         }
     }
@@ -434,6 +533,8 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Regexes,
     &Crypto,
     &Ssl,
+    // issue 15: TLS proxy
+    &TlsProxies,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -9,7 +9,12 @@
 use super::config::{BlockId, Config};
 
 /// The families whose deletion is checked, by the first word of their defining line.
-pub const CHECKED: &[&str] = &["time-range", "regex"];
+pub const CHECKED: &[&str] = &[
+    "time-range",
+    "regex",
+    // issue 15: `inspect ... tls-proxy <name>` in a policy map.
+    "tls-proxy",
+];
 
 /// Whether `text` holds the words `keyword name` in sequence.
 fn mentions(text: &str, keyword: &str, name: &str) -> bool {

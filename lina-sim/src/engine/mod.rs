@@ -12,6 +12,7 @@ pub mod backup_file;
 pub mod checksum;
 pub mod config;
 pub mod contexts;
+pub mod crypto;
 pub mod entropy;
 pub mod error;
 pub mod families;
@@ -110,6 +111,9 @@ pub enum Effect {
     WriteFlash { name: String, bytes: Vec<u8> },
     /// A debug line from the agent: write it to the console sessions that asked for it.
     Debug(cli_translator::protocol::DebugLine),
+    /// Save the key store beside the startup configuration (`write memory`), readable only by
+    /// its owner; never printed (see `crypto.rs`).
+    WriteKeyStore(String),
 }
 
 /// Engine settings.
@@ -164,6 +168,8 @@ pub struct Engine {
     pub(crate) startup_errors: Vec<load::BootError>,
     /// The shun table (`shun`, `show shun`): exec state, never configuration.
     pub(crate) shuns: shun::Shuns,
+    /// Key pairs (`crypto key generate`, PKCS#12 imports): never configuration lines.
+    pub(crate) keys: crypto::KeyStore,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -208,6 +214,7 @@ impl Engine {
             disk0: backup::Disk0::new(opts.flash.clone()),
             startup_errors,
             shuns: shun::Shuns::default(),
+            keys: crypto::KeyStore::default(),
             print_cache: None,
         };
         if multiple {
@@ -455,6 +462,24 @@ impl Engine {
                 (Some(Message::LogAck), fx)
             }
             Message::Debug(line) => (Some(Message::LogAck), vec![Effect::Debug(line)]),
+            // The private key goes only to the daemon that serves HTTPS (on a channel that
+            // proved the per-boot secret).
+            Message::HttpsIdentityRequest
+                if conn
+                    .peer
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with("rest-daemon")) =>
+            {
+                let identity = self.https_identity().map(|(chain, key)| {
+                    use base64::Engine as _;
+                    let b64 = base64::engine::general_purpose::STANDARD;
+                    cli_translator::protocol::HttpsIdentity {
+                        chain: chain.iter().map(|c| b64.encode(c)).collect(),
+                        key: b64.encode(key),
+                    }
+                });
+                (Some(Message::HttpsIdentity(identity)), Vec::new())
+            }
             Message::WatchAgent => {
                 conn.subscribed = true;
                 conn.watches_agent = true;

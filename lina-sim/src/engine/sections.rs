@@ -70,6 +70,8 @@ static FAMILIES: &[&str] = &[
     "dynamic-access-policy-record",
     "username",
     "tunnel-group",
+    // issue 15: TLS proxy, defined before the policy maps whose inspections name it.
+    "tls-proxy",
     "class-map",
     "policy-map",
     "service-policy",

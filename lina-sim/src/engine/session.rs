@@ -47,6 +47,8 @@ pub struct Session {
     /// Multiple mode: the security context a console session works in after `changeto`
     /// (`None`: the system execution space). REST batches name theirs in the request.
     pub context: Option<String>,
+    /// Lines being pasted after `crypto ca import|authenticate`, until `quit`.
+    pub paste: Option<super::crypto::Paste>,
 }
 
 impl Session {
@@ -62,6 +64,7 @@ impl Session {
                 ExecMode::Config => Level::Config,
             },
             context: None,
+            paste: None,
         }
     }
 
@@ -74,6 +77,7 @@ impl Session {
             origin: Origin::Console,
             level: Level::UserExec,
             context: None,
+            paste: None,
         }
     }
 
@@ -151,8 +155,10 @@ enum ExecCommand {
     /// `shun ...`, `no shun ...`, `clear shun [statistics]` (see `shun.rs`).
     Shun,
     /// `crypto key generate|zeroize ...`: acts on key pairs, which are not configuration lines
-    /// (this simulator keeps no key store: accepted, never stored).
+    /// (the key store, `crypto.rs`).
     CryptoKey,
+    /// `crypto ca import|authenticate|enroll|export ...` (`crypto.rs`).
+    CryptoCa,
     /// `clear aaa local user {lockout | fail-count} ...` (lockout.rs).
     ClearAaaLocalUser,
 }
@@ -176,6 +182,9 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
             }
             Some(_) => Err(CliError::invalid(line, word_offset(line, 2))),
         });
+    }
+    if super::crypto::is_ca_command(line) {
+        return Some(Ok(ExecCommand::CryptoCa));
     }
     if cli_translator::backup::op_of(line).is_some() {
         return Some(Ok(ExecCommand::BackupRestore));
@@ -254,6 +263,16 @@ impl Engine {
         // sent in a batch is invalid input where it stands, and never reaches the configuration.
         if let Some((at, _)) = line.char_indices().find(|(_, c)| c.is_control()) {
             return LineOutcome::err(&CliError::invalid(line, at));
+        }
+        if let Some(mut paste) = session.paste.take() {
+            return match self.paste_line(&mut paste, line, now.unix) {
+                None => {
+                    session.paste = Some(paste);
+                    LineOutcome::ok("")
+                }
+                Some(Ok(out)) => LineOutcome::ok(out),
+                Some(Err(e)) => LineOutcome::err(&e),
+            };
         }
         if let Some(out) = self.context_line(session, line, indented) {
             return out;
@@ -370,9 +389,29 @@ impl Engine {
                 if session.privilege < CONFIG_PRIVILEGE {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
-                let mut out = LineOutcome::ok(crypto_key_output(line));
-                out.logs.push(executed(session, line));
-                out
+                match self.crypto_key(line, now.unix) {
+                    Ok(text) => {
+                        let mut out = LineOutcome::ok(text);
+                        out.logs.push(executed(session, line));
+                        out
+                    }
+                    Err(e) => LineOutcome::err(&e),
+                }
+            }
+            // A configuration-mode command on an ASA; the passphrase it may carry is never
+            // logged (no 111010).
+            ExecCommand::CryptoCa if !in_config => LineOutcome::err(&CliError::invalid(line, 0)),
+            ExecCommand::CryptoCa => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.crypto_ca(line, now.unix) {
+                    Ok((text, paste)) => {
+                        session.paste = paste;
+                        LineOutcome::ok(text)
+                    }
+                    Err(e) => LineOutcome::err(&e),
+                }
             }
             ExecCommand::ClearAaaLocalUser => {
                 if session.privilege < CONFIG_PRIVILEGE {
@@ -409,7 +448,10 @@ impl Engine {
             ok: true,
             output,
             logs: Vec::new(),
-            effects: vec![Effect::WriteStartup(text)],
+            effects: vec![
+                Effect::WriteStartup(text),
+                Effect::WriteKeyStore(self.key_store_text()),
+            ],
             error: None,
         }
     }
@@ -522,24 +564,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// What `crypto key generate rsa [label L] ...` prints (zeroize with `noconfirm` prints
-/// nothing).
-fn crypto_key_output(line: &str) -> String {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if !words.get(2).is_some_and(|w| abbrev(w, "generate", 1)) {
-        return String::new();
-    }
-    let label = words
-        .iter()
-        .position(|w| w.eq_ignore_ascii_case("label"))
-        .and_then(|i| words.get(i + 1))
-        .copied()
-        .unwrap_or("<Default-RSA-Key>");
-    format!(
-        "INFO: The name for the keys will be: {label}\nKeypair generation process begin. Please wait...\n"
-    )
 }
 
 /// 111010 for an executed command, secrets masked.

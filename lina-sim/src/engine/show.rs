@@ -68,6 +68,9 @@ pub fn show(
             _ => Err(CliError::invalid(line, word_offset(line, 5))),
         };
     }
+    if what.eq_ignore_ascii_case("crypto") {
+        return super::crypto::show(engine, line, rest);
+    }
     if abbrev(what, "version", 3) {
         none_after(2)?;
         return Ok(version(engine, now));

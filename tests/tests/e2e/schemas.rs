@@ -69,6 +69,14 @@ const SETUP: &[&str] = &[
     "ssh 10.5.5.0 255.255.255.0 inside",
     "ntp server 10.5.5.123 prefer",
     "dns domain-lookup inside",
+    // issue 15: TLS proxy
+    "crypto ca trustpoint PROXY_TP",
+    "enrollment self",
+    "exit",
+    "tls-proxy sip-proxy",
+    "server trust-point PROXY_TP",
+    "server cipher-suite aes128-sha1",
+    "exit",
 ];
 
 /// Settings written with PUT (each must answer 204).

@@ -5,6 +5,7 @@
 pub mod acl;
 pub mod backup;
 pub mod bulk;
+pub mod certificates;
 pub mod cli;
 pub mod interfaces;
 pub mod monitoring;

@@ -78,6 +78,13 @@ pub async fn handle(
             handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
                 .await
         }
+        // issue 15: TLS proxy
+        ResourceKind::TlsProxy => {
+            handle_typed::<cli_translator::resources::tls_proxy::TlsProxy>(
+                call, method, scope, body,
+            )
+            .await
+        }
     }
 }
 
