@@ -28,6 +28,12 @@ pub mod time_range;
 pub mod timeouts;
 pub mod user_group;
 pub mod user_object;
+// issue 15: service policy
+pub mod class_map;
+pub mod connection_limit;
+pub mod inspect_map;
+pub mod policy_map;
+pub mod service_policy;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -188,16 +194,18 @@ macro_rules! resources {
                 $( self.$field.reserve(counts.next().unwrap_or(0)); )+
             }
 
-            /// Offers one top-level block to the resource whose header it carries.
-            /// Returns whether some resource took it.
+            /// Offers one top-level block to every resource whose header it carries (a
+            /// policy-map block holds policy maps and connection limits). Returns whether
+            /// some resource took it.
             pub(crate) fn absorb_block(&mut self, text: &str, children: &[&str]) -> bool {
+                let mut taken = false;
                 $(
                     if let Some(rest) = text.strip_prefix(<$ty as Resource>::CLI_HEADER) {
                         <$ty as Resource>::absorb_block(&mut self.$field, rest, children);
-                        return true;
+                        taken = true;
                     }
                 )+
-                false
+                taken
             }
         }
     };
@@ -217,6 +225,12 @@ resources! {
     StaticRoute: static_routes => route::StaticRoute,
     MgmtHost: mgmt_hosts => mgmt_host::MgmtHost,
     NtpServer: ntp_servers => ntp::NtpServer,
+    // issue 15: service policy
+    ClassMap: class_maps => class_map::ClassMap,
+    InspectMap: inspect_maps => inspect_map::InspectMap,
+    PolicyMap: policy_maps => policy_map::PolicyMap,
+    ConnectionLimit: connection_limits => connection_limit::ConnectionLimit,
+    ServicePolicy: service_policies => service_policy::ServicePolicyBinding,
 }
 
 impl ResourceKind {

@@ -434,6 +434,8 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Regexes,
     &Crypto,
     &Ssl,
+    // issue 15: service policy and site-to-site VPN
+    &super::service_policy::ServicePolicy,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

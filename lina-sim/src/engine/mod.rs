@@ -36,6 +36,8 @@ pub mod setup;
 pub mod show;
 pub mod shun;
 pub mod tokens;
+// issue 15: service policy and site-to-site VPN
+pub mod service_policy;
 
 use std::net::{IpAddr, SocketAddr};
 
