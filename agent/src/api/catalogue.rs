@@ -525,6 +525,12 @@ impl Catalogue {
             ("Routing", ResourceKind::StaticRoute, Hash),
             ("Management access", ResourceKind::MgmtHost, Address),
             ("Device setup", ResourceKind::NtpServer, Address),
+            // issue 15: service policy
+            ("Service policy", ResourceKind::ClassMap, Name),
+            ("Service policy", ResourceKind::InspectMap, Name),
+            ("Service policy", ResourceKind::PolicyMap, Name),
+            ("Service policy", ResourceKind::ConnectionLimit, Name),
+            ("Service policy", ResourceKind::ServicePolicy, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

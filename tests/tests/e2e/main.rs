@@ -32,3 +32,5 @@ mod support;
 mod syslog_hosts;
 mod tokens;
 mod urls;
+// issue 15: service policy and site-to-site VPN
+mod service_policy;

@@ -69,6 +69,12 @@ const SETUP: &[&str] = &[
     "ssh 10.5.5.0 255.255.255.0 inside",
     "ntp server 10.5.5.123 prefer",
     "dns domain-lookup inside",
+    // issue 15: service policy and site-to-site VPN
+    "policy-map global_policy",
+    "class inspection_default",
+    "set connection conn-max 100 random-sequence-number disable",
+    "set connection timeout idle 1:00:00",
+    "exit",
 ];
 
 /// Settings written with PUT (each must answer 204).

@@ -78,6 +78,27 @@ pub async fn handle(
             handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
                 .await
         }
+        // issue 15: service policy
+        ResourceKind::ClassMap => {
+            use cli_translator::resources::class_map::ClassMap;
+            handle_typed::<ClassMap>(call, method, scope, body).await
+        }
+        ResourceKind::InspectMap => {
+            use cli_translator::resources::inspect_map::InspectMap;
+            handle_typed::<InspectMap>(call, method, scope, body).await
+        }
+        ResourceKind::PolicyMap => {
+            use cli_translator::resources::policy_map::PolicyMap;
+            handle_typed::<PolicyMap>(call, method, scope, body).await
+        }
+        ResourceKind::ConnectionLimit => {
+            use cli_translator::resources::connection_limit::ConnectionLimit;
+            handle_typed::<ConnectionLimit>(call, method, scope, body).await
+        }
+        ResourceKind::ServicePolicy => {
+            use cli_translator::resources::service_policy::ServicePolicyBinding;
+            handle_typed::<ServicePolicyBinding>(call, method, scope, body).await
+        }
     }
 }
 
