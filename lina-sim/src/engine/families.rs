@@ -436,6 +436,7 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Ssl,
     // issue 15: service policy and site-to-site VPN
     &super::service_policy::ServicePolicy,
+    &super::vpn::Vpn,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -38,6 +38,7 @@ pub mod shun;
 pub mod tokens;
 // issue 15: service policy and site-to-site VPN
 pub mod service_policy;
+pub mod vpn;
 
 use std::net::{IpAddr, SocketAddr};
 
