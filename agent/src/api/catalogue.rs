@@ -531,6 +531,15 @@ impl Catalogue {
             ("Service policy", ResourceKind::PolicyMap, Name),
             ("Service policy", ResourceKind::ConnectionLimit, Name),
             ("Service policy", ResourceKind::ServicePolicy, Name),
+            // issue 15: site-to-site VPN
+            ("Site-to-site VPN", ResourceKind::Ikev1Policy, Name),
+            ("Site-to-site VPN", ResourceKind::Ikev2Policy, Name),
+            ("Site-to-site VPN", ResourceKind::TransformSet, Name),
+            ("Site-to-site VPN", ResourceKind::IpsecProposal, Name),
+            ("Site-to-site VPN", ResourceKind::CryptoMapEntry, Name),
+            ("Site-to-site VPN", ResourceKind::CryptoMapInterface, Name),
+            ("Site-to-site VPN", ResourceKind::GroupPolicy, Name),
+            ("Site-to-site VPN", ResourceKind::TunnelGroup, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

@@ -34,6 +34,8 @@ pub mod connection_limit;
 pub mod inspect_map;
 pub mod policy_map;
 pub mod service_policy;
+// issue 15: site-to-site VPN
+pub mod vpn;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -231,6 +233,15 @@ resources! {
     PolicyMap: policy_maps => policy_map::PolicyMap,
     ConnectionLimit: connection_limits => connection_limit::ConnectionLimit,
     ServicePolicy: service_policies => service_policy::ServicePolicyBinding,
+    // issue 15: site-to-site VPN
+    Ikev1Policy: ikev1_policies => vpn::ike_policy::Ikev1Policy,
+    Ikev2Policy: ikev2_policies => vpn::ike_policy::Ikev2Policy,
+    TransformSet: transform_sets => vpn::ipsec::TransformSet,
+    IpsecProposal: ipsec_proposals => vpn::ipsec::IpsecProposal,
+    CryptoMapEntry: crypto_map_entries => vpn::crypto_map::CryptoMapEntry,
+    CryptoMapInterface: crypto_map_interfaces => vpn::crypto_map::CryptoMapInterface,
+    GroupPolicy: group_policies => vpn::group_policy::GroupPolicy,
+    TunnelGroup: tunnel_groups => vpn::tunnel_group::TunnelGroup,
 }
 
 impl ResourceKind {

@@ -743,6 +743,20 @@ impl CliFamily for Vpn {
         &["crypto", "tunnel-group", "group-policy"]
     }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        if let Some(rest) = line.strip_prefix("clear configure ") {
+            // `clear configure group-policy <name>` refuses while a tunnel group uses it.
+            if let ["group-policy", name] = rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+                let want = format!("default-group-policy {name}");
+                if let Some(by) = user_of(a.cfg, |t| t == want) {
+                    return Some(Err(CliError::MapInUse {
+                        what: "Group policy",
+                        name: (*name).to_owned(),
+                        by,
+                    }));
+                }
+            }
+            return None;
+        }
         if line.starts_with("clear ") {
             return None;
         }

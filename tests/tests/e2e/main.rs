@@ -34,3 +34,4 @@ mod tokens;
 mod urls;
 // issue 15: service policy and site-to-site VPN
 mod service_policy;
+mod vpn;

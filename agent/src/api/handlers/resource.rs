@@ -99,6 +99,39 @@ pub async fn handle(
             use cli_translator::resources::service_policy::ServicePolicyBinding;
             handle_typed::<ServicePolicyBinding>(call, method, scope, body).await
         }
+        // issue 15: site-to-site VPN
+        ResourceKind::Ikev1Policy => {
+            use cli_translator::resources::vpn::ike_policy::Ikev1Policy;
+            handle_typed::<Ikev1Policy>(call, method, scope, body).await
+        }
+        ResourceKind::Ikev2Policy => {
+            use cli_translator::resources::vpn::ike_policy::Ikev2Policy;
+            handle_typed::<Ikev2Policy>(call, method, scope, body).await
+        }
+        ResourceKind::TransformSet => {
+            use cli_translator::resources::vpn::ipsec::TransformSet;
+            handle_typed::<TransformSet>(call, method, scope, body).await
+        }
+        ResourceKind::IpsecProposal => {
+            use cli_translator::resources::vpn::ipsec::IpsecProposal;
+            handle_typed::<IpsecProposal>(call, method, scope, body).await
+        }
+        ResourceKind::CryptoMapEntry => {
+            use cli_translator::resources::vpn::crypto_map::CryptoMapEntry;
+            handle_typed::<CryptoMapEntry>(call, method, scope, body).await
+        }
+        ResourceKind::CryptoMapInterface => {
+            use cli_translator::resources::vpn::crypto_map::CryptoMapInterface;
+            handle_typed::<CryptoMapInterface>(call, method, scope, body).await
+        }
+        ResourceKind::GroupPolicy => {
+            use cli_translator::resources::vpn::group_policy::GroupPolicy;
+            handle_typed::<GroupPolicy>(call, method, scope, body).await
+        }
+        ResourceKind::TunnelGroup => {
+            use cli_translator::resources::vpn::tunnel_group::TunnelGroup;
+            handle_typed::<TunnelGroup>(call, method, scope, body).await
+        }
     }
 }
 
