@@ -777,6 +777,37 @@ pub fn is_duration(t: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// Refuses removing access list `acl` (all of it, or its last line) while a class map
+/// (`match access-list`), a crypto map entry (`match address`) or a group policy
+/// (`vpn-filter value`) uses it. `clear configure access-list` without a name clears all.
+pub fn check_acl_unused(cfg: &Config, acl: &str) -> Result<(), CliError> {
+    if acl.is_empty() {
+        return Ok(());
+    }
+    let names = |w: &[&str]| -> Option<String> {
+        match w {
+            ["match", "access-list", a] | ["vpn-filter", "value", a] => Some((*a).to_owned()),
+            ["crypto", "map", _, _, "match", "address", a] => Some((*a).to_owned()),
+            _ => None,
+        }
+    };
+    let uses = |text: &str| {
+        let w: Vec<&str> = text.split_whitespace().collect();
+        names(&w).filter(|a| a == acl)
+    };
+    for (_, b) in cfg.iter() {
+        let used = uses(&b.head.text).or_else(|| b.children.iter().find_map(|c| uses(&c.text)));
+        if let Some(name) = used {
+            return Err(CliError::MapInUse {
+                what: "access-list",
+                name,
+                by: b.head.text.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Whether an unindented `line` typed in the block `head` is its sub-command although its
 /// word is also a top-level one: `class <c>` in a policy map.
 pub fn claims_unindented(head: &str, line: &str) -> bool {
@@ -955,6 +986,36 @@ mod tests {
         assert_eq!(
             section(&run, "policy-map outside-policy"),
             "policy-map outside-policy\n class inspection_default\n  inspect dns big-dns\n"
+        );
+    }
+
+    #[test]
+    fn an_access_list_in_use_stays() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "access-list web extended permit tcp any any eq www",
+                "class-map web-class",
+                " match access-list web",
+            ],
+        );
+        let want = "ERROR: access-list web is in use by 'class-map web-class'\n";
+        assert_eq!(refused(&mut e, &["no access-list web"]), want);
+        assert_eq!(refused(&mut e, &["clear configure access-list web"]), want);
+        assert_eq!(
+            refused(
+                &mut e,
+                &["no access-list web extended permit tcp any any eq www"]
+            ),
+            want
+        );
+        ok(
+            &mut e,
+            &[
+                "no class-map web-class",
+                "no access-list web extended permit tcp any any eq www",
+            ],
         );
     }
 
