@@ -540,6 +540,10 @@ impl Catalogue {
             ("Site-to-site VPN", ResourceKind::CryptoMapInterface, Name),
             ("Site-to-site VPN", ResourceKind::GroupPolicy, Name),
             ("Site-to-site VPN", ResourceKind::TunnelGroup, Name),
+            // issue 15: IP audit
+            ("IP audit", ResourceKind::IpAuditPolicy, Name),
+            ("IP audit", ResourceKind::IpAuditInterface, Name),
+            ("IP audit", ResourceKind::IpAuditSignature, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

@@ -36,6 +36,8 @@ pub mod policy_map;
 pub mod service_policy;
 // issue 15: site-to-site VPN
 pub mod vpn;
+// issue 15: IP audit
+pub mod ip_audit;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -242,6 +244,10 @@ resources! {
     CryptoMapInterface: crypto_map_interfaces => vpn::crypto_map::CryptoMapInterface,
     GroupPolicy: group_policies => vpn::group_policy::GroupPolicy,
     TunnelGroup: tunnel_groups => vpn::tunnel_group::TunnelGroup,
+    // issue 15: IP audit
+    IpAuditPolicy: ip_audit_policies => ip_audit::AuditPolicy,
+    IpAuditInterface: ip_audit_interfaces => ip_audit::AuditInterface,
+    IpAuditSignature: ip_audit_signatures => ip_audit::DisabledSignature,
 }
 
 impl ResourceKind {

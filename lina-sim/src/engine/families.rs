@@ -437,6 +437,7 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     // issue 15: service policy and site-to-site VPN
     &super::service_policy::ServicePolicy,
     &super::vpn::Vpn,
+    &super::ip_audit::IpAudit,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

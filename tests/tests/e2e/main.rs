@@ -33,5 +33,6 @@ mod syslog_hosts;
 mod tokens;
 mod urls;
 // issue 15: service policy and site-to-site VPN
+mod ip_audit;
 mod service_policy;
 mod vpn;

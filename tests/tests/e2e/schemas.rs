@@ -104,6 +104,9 @@ const SETUP: &[&str] = &[
     "tunnel-group 192.0.2.77 ipsec-attributes",
     "ikev1 pre-shared-key Schema-key-1",
     "exit",
+    "ip audit name guard attack action alarm drop",
+    "ip audit interface outside guard",
+    "ip audit signature 6050 disable",
 ];
 
 /// Settings written with PUT (each must answer 204).

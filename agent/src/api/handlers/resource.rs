@@ -132,6 +132,19 @@ pub async fn handle(
             use cli_translator::resources::vpn::tunnel_group::TunnelGroup;
             handle_typed::<TunnelGroup>(call, method, scope, body).await
         }
+        // issue 15: IP audit
+        ResourceKind::IpAuditPolicy => {
+            use cli_translator::resources::ip_audit::AuditPolicy;
+            handle_typed::<AuditPolicy>(call, method, scope, body).await
+        }
+        ResourceKind::IpAuditInterface => {
+            use cli_translator::resources::ip_audit::AuditInterface;
+            handle_typed::<AuditInterface>(call, method, scope, body).await
+        }
+        ResourceKind::IpAuditSignature => {
+            use cli_translator::resources::ip_audit::DisabledSignature;
+            handle_typed::<DisabledSignature>(call, method, scope, body).await
+        }
     }
 }
 
