@@ -381,7 +381,25 @@ impl Catalogue {
         c.nat();
         c.settings();
         c.monitoring();
+        // issue 15: site-to-site VPN
+        c.crypto_maps_by_interface();
         c
+    }
+
+    /// issue 15: the entries of the crypto map applied to an interface, as a public client
+    /// reads them (`/api/vpn/cryptomaps/{nameif}/entries`; 404 when no map is applied).
+    fn crypto_maps_by_interface(&mut self) {
+        let kind = ResourceKind::CryptoMapEntry;
+        self.add(
+            format!("{}/{{nameif}}/entries", kind.path()),
+            Row::new(
+                "Site-to-site VPN",
+                "The entries of the crypto map applied to an interface",
+                GET,
+                collection_shape(kind.schema(), kind.collection_kind()),
+            ),
+            |p| Target::CryptoMapEntries(param(p, 0)),
+        );
     }
 
     /// Tokens, the CLI, bulk, save, backup and the documentation itself.

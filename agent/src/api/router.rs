@@ -54,6 +54,8 @@ pub enum Target {
     OpenApi,
     /// `/doc/` and the Doc-UI's assets (`/doc/<file>`); `/doc` alone redirects to `/doc/`.
     Doc(DocPage),
+    /// issue 15: `/api/vpn/cryptomaps/{nameif}/entries`, the entries of an interface's map.
+    CryptoMapEntries(String),
 }
 
 /// A page of the Doc-UI.

@@ -206,6 +206,10 @@ pub async fn dispatch(
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => super::doc::answer(&call, &page).await,
+        // issue 15: site-to-site VPN
+        Target::CryptoMapEntries(nameif) => {
+            handlers::vpn::entries_of_interface(&call, &nameif).await
+        }
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

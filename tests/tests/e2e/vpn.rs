@@ -223,6 +223,25 @@ async fn lan_to_lan_tunnel_end_to_end() {
     assert_eq!(entry["peer"], json!(["203.0.113.5", "2001:db8:5::1"]));
     assert_eq!(entry["matchingTrafficSelector"]["objectId"], "vpn-acl");
     assert_eq!(entry["sequence"], 10);
+    // The public client's view: the entries of the map applied to an interface.
+    let by_if = get(
+        &stack,
+        &mut c,
+        &admin,
+        &format!("{CRYPTO_MAPS}/management/entries"),
+    )
+    .await;
+    assert_eq!(by_if["items"][0]["sequence"], 10);
+    assert_eq!(
+        by_if["items"][0]["matchingTrafficSelector"]["objectId"],
+        "vpn-acl"
+    );
+    let r = ok(
+        &stack,
+        c.get(&format!("{CRYPTO_MAPS}/inside/entries"), &admin)
+            .await,
+    );
+    expect_not_found(&r, "entries of an interface without a map");
     let gp = get(&stack, &mut c, &admin, &format!("{GROUP_POLICIES}/site-gp")).await;
     assert_eq!(gp["attributes"]["idleTimeout"], "30");
     assert_eq!(gp["attributes"]["maxConnectTime"], 600);
