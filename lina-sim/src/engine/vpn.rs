@@ -97,8 +97,31 @@ pub const PROPOSAL_INTEGRITY: &[&str] = &["sha-512", "sha-384", "sha-256", "sha-
 /// Group-policy attribute words (first word of a line in `group-policy <n> attributes`).
 const GROUP_POLICY_WORDS: &[&str] = &[
     "address-pools",
+    "always-on-vpn",
     "anyconnect",
+    "backup-servers",
     "banner",
+    "client-access-rule",
+    "client-firewall",
+    "customization",
+    "description",
+    "gateway-fqdn",
+    "intercept-dhcp",
+    "ip-comp",
+    "ip-phone-bypass",
+    "ipsec-udp",
+    "ipsec-udp-port",
+    "ipv6-vpn-filter",
+    "leap-bypass",
+    "msie-proxy",
+    "nac-settings",
+    "nem",
+    "pfs",
+    "secure-unit-authentication",
+    "smartcard-removal-disconnect",
+    "user-authentication",
+    "user-authentication-idle-timeout",
+    "vpn-group-policy",
     "client-bypass-protocol",
     "default-domain",
     "dhcp-network-scope",
@@ -652,7 +675,10 @@ fn check_child(
                 | "trust-point"
                 | "ikev1-user-authentication"
                 | "remote-authentication"
-                | "local-authentication",
+                | "local-authentication"
+                | "pre-shared-key"
+                | "radius-sdi-xauth"
+                | "authorization-dn-attributes",
                 ..,
             ] => Ok(()),
             _ => err(0),
