@@ -246,6 +246,44 @@ async fn lan_to_lan_tunnel_end_to_end() {
     assert_eq!(gp["attributes"]["idleTimeout"], "30");
     assert_eq!(gp["attributes"]["maxConnectTime"], 600);
 
+    // Below privilege 15: the group reads without its keys, a key cannot be written, and
+    // the clear configuration is refused.
+    create_users(&mut c, &admin, &[("ro5", "Passw0rd5", 5)]).await;
+    let level5 = Auth::basic("ro5", "Passw0rd5");
+    let tg5 = get(
+        &stack,
+        &mut c,
+        &level5,
+        &format!("{TUNNEL_GROUPS}/203.0.113.5"),
+    )
+    .await;
+    assert!(!tg5.to_string().contains("Ike1-"), "{tg5}");
+    let r = ok(
+        &stack,
+        c.patch(
+            &format!("{TUNNEL_GROUPS}/203.0.113.5"),
+            json!({"ikev1PreSharedKey": "By-Level-5"}),
+            &level5,
+        )
+        .await,
+    );
+    expect_error(&r, 403, "key written at level 5");
+    let r = ok(
+        &stack,
+        c.post(
+            "/api/cli",
+            json!({"commands": ["more system:running-config"]}),
+            &level5,
+        )
+        .await,
+    );
+    let text = r.text();
+    assert!(!text.contains("Ike1-Secret"), "{text}");
+    let shown5 = cli(&mut c, &level5, &["show running-config tunnel-group"])
+        .await
+        .concat();
+    assert!(!shown5.contains("Ike1-Secret"), "{shown5}");
+
     // Updates: a PATCH without the key keeps it; a new key is written (and still masked).
     let url = format!("{TUNNEL_GROUPS}/203.0.113.5");
     let r = ok(
