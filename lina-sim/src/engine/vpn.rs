@@ -184,6 +184,19 @@ fn user_of(cfg: &Config, f: impl Fn(&str) -> bool) -> Option<String> {
         .map(|(_, b)| b.head.text.clone())
 }
 
+/// Removes every block whose header starts with the words `prefix`.
+fn remove_all(a: &mut Applier<'_>, prefix: &str) {
+    let ids: Vec<_> = a
+        .cfg
+        .iter()
+        .filter(|(_, b)| starts_with_words(&b.head.text, prefix))
+        .map(|(id, _)| id)
+        .collect();
+    for id in ids {
+        a.cfg.remove(id);
+    }
+}
+
 /// Every word of `list` is one of `allowed`, none twice; returns the index of the first bad.
 fn check_list(list: &[&str], allowed: &[&str]) -> Result<(), usize> {
     for (i, w) in list.iter().enumerate() {
@@ -440,8 +453,9 @@ impl Vpn {
             ["tunnel-group"] => Some(Err(CliError::Incomplete)),
             ["tunnel-group", name, ..] if !valid_name(name) => err(1),
             ["tunnel-group", name] if neg == 1 => {
-                let _ = name;
-                None
+                // The group goes with its attribute blocks.
+                remove_all(a, &format!("tunnel-group {name}"));
+                Some(Ok(Step::Done(None)))
             }
             ["tunnel-group", _] => Some(Err(CliError::Incomplete)),
             ["tunnel-group", _, "type", kind] => {
@@ -488,6 +502,9 @@ impl Vpn {
                             by,
                         }));
                     }
+                    // The policy goes with its attributes.
+                    remove_all(a, &format!("group-policy {name}"));
+                    return Some(Ok(Step::Done(None)));
                 }
                 None
             }
@@ -977,5 +994,17 @@ mod tests {
             refused(&mut e, &["no group-policy g internal"]),
             "ERROR: Group policy g is in use by 'tunnel-group 198.51.100.1 general-attributes'\n"
         );
+        ok(
+            &mut e,
+            &[
+                "group-policy g attributes",
+                " vpn-idle-timeout 20",
+                "no tunnel-group 198.51.100.1",
+                "no group-policy g",
+            ],
+        );
+        let run = running(&mut e);
+        assert!(!run.contains("tunnel-group 198.51.100.1"), "{run}");
+        assert!(!run.contains("group-policy g "), "{run}");
     }
 }
