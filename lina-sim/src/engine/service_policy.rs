@@ -990,6 +990,33 @@ mod tests {
     }
 
     #[test]
+    fn bindings_follow_their_interface() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "service-policy global_policy interface management",
+                "interface Management0/0",
+                " nameif mgmt",
+            ],
+        );
+        let run = running(&mut e);
+        assert!(
+            run.contains("service-policy global_policy interface mgmt\n"),
+            "{run}"
+        );
+        ok(
+            &mut e,
+            &["no mtu mgmt 1500", "no http 0.0.0.0 0.0.0.0 mgmt"],
+        );
+        let out = refused(&mut e, &["interface Management0/0", " no nameif"]);
+        assert!(
+            out.contains("service-policy global_policy interface mgmt"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn an_access_list_in_use_stays() {
         let mut e = boot();
         ok(
