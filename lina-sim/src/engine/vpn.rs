@@ -787,8 +787,36 @@ impl CliFamily for Vpn {
     }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         if let Some(rest) = line.strip_prefix("clear configure ") {
+            let words: Vec<&str> = rest.split_whitespace().collect();
+            // A crypto map applied to an interface keeps its last entry.
+            if let ["crypto", "map", map, seq @ ..] = words.as_slice()
+                && seq.len() <= 1
+            {
+                let binding = format!("crypto map {map} interface ");
+                let bound = a
+                    .cfg
+                    .iter()
+                    .find(|(_, b)| b.head.text.starts_with(&binding))
+                    .map(|(_, b)| b.head.text.clone());
+                let entry_prefix = format!("crypto map {map} ");
+                let others = a.cfg.iter().any(|(_, b)| {
+                    let t: Vec<&str> = b.head.text.split_whitespace().collect();
+                    b.head.text.starts_with(&entry_prefix)
+                        && t.get(3).is_some_and(|s| s.parse::<u32>().is_ok())
+                        && seq.first().is_some_and(|want| t.get(3) != Some(want))
+                });
+                if let Some(by) = bound
+                    && !others
+                {
+                    return Some(Err(CliError::MapInUse {
+                        what: "Crypto map",
+                        name: (*map).to_owned(),
+                        by,
+                    }));
+                }
+            }
             // `clear configure group-policy <name>` refuses while a tunnel group uses it.
-            if let ["group-policy", name] = rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+            if let ["group-policy", name] = words.as_slice() {
                 let want = format!("default-group-policy {name}");
                 if let Some(by) = user_of(a.cfg, |t| t == want) {
                     return Some(Err(CliError::MapInUse {
@@ -993,6 +1021,25 @@ mod tests {
         assert_eq!(
             refused(&mut e, &["no group-policy g internal"]),
             "ERROR: Group policy g is in use by 'tunnel-group 198.51.100.1 general-attributes'\n"
+        );
+        ok(
+            &mut e,
+            &[
+                "crypto map m interface management",
+                "crypto map m 20 set pfs group14",
+                "clear configure crypto map m 20",
+            ],
+        );
+        assert_eq!(
+            refused(&mut e, &["clear configure crypto map m 10"]),
+            "ERROR: Crypto map m is in use by 'crypto map m interface management'\n"
+        );
+        ok(
+            &mut e,
+            &[
+                "no crypto map m interface management",
+                "clear configure crypto map m 10",
+            ],
         );
         ok(
             &mut e,
