@@ -235,3 +235,126 @@ fn tls_proxy_golden_pairs() {
 fn tls_proxy_rejections() {
     check_invalid::<TlsProxy>("tls_proxy");
 }
+
+// issue 15: service policy, site-to-site VPN, IP audit
+
+#[test]
+fn class_map_golden_pairs() {
+    check_valid::<cli_translator::resources::class_map::ClassMap>("class_map");
+}
+
+#[test]
+fn class_map_rejections() {
+    check_invalid::<cli_translator::resources::class_map::ClassMap>("class_map");
+}
+
+#[test]
+fn policy_map_golden_pairs() {
+    check_valid::<cli_translator::resources::policy_map::PolicyMap>("policy_map");
+}
+
+#[test]
+fn policy_map_rejections() {
+    check_invalid::<cli_translator::resources::policy_map::PolicyMap>("policy_map");
+}
+
+#[test]
+fn inspect_map_golden_pairs() {
+    check_valid::<cli_translator::resources::inspect_map::InspectMap>("inspect_map");
+}
+
+#[test]
+fn connection_limit_golden_pairs() {
+    check_valid::<cli_translator::resources::connection_limit::ConnectionLimit>("connection_limit");
+}
+
+#[test]
+fn connection_limit_rejections() {
+    check_invalid::<cli_translator::resources::connection_limit::ConnectionLimit>(
+        "connection_limit",
+    );
+}
+
+#[test]
+fn service_policy_golden_pairs() {
+    check_valid::<cli_translator::resources::service_policy::ServicePolicyBinding>(
+        "service_policy",
+    );
+}
+
+#[test]
+fn ikev1_policy_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::ike_policy::Ikev1Policy>("ikev1_policy");
+}
+
+#[test]
+fn ikev1_policy_rejections() {
+    check_invalid::<cli_translator::resources::vpn::ike_policy::Ikev1Policy>("ikev1_policy");
+}
+
+#[test]
+fn ikev2_policy_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::ike_policy::Ikev2Policy>("ikev2_policy");
+}
+
+#[test]
+fn transform_set_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::ipsec::TransformSet>("transform_set");
+}
+
+#[test]
+fn ipsec_proposal_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::ipsec::IpsecProposal>("ipsec_proposal");
+}
+
+#[test]
+fn crypto_map_entry_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::crypto_map::CryptoMapEntry>("crypto_map_entry");
+}
+
+#[test]
+fn crypto_map_entry_rejections() {
+    check_invalid::<cli_translator::resources::vpn::crypto_map::CryptoMapEntry>("crypto_map_entry");
+}
+
+#[test]
+fn crypto_map_interface_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::crypto_map::CryptoMapInterface>(
+        "crypto_map_interface",
+    );
+}
+
+#[test]
+fn group_policy_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::group_policy::GroupPolicy>("group_policy");
+}
+
+#[test]
+fn tunnel_group_golden_pairs() {
+    check_valid::<cli_translator::resources::vpn::tunnel_group::TunnelGroup>("tunnel_group");
+}
+
+#[test]
+fn tunnel_group_rejections() {
+    check_invalid::<cli_translator::resources::vpn::tunnel_group::TunnelGroup>("tunnel_group");
+}
+
+#[test]
+fn ip_audit_policy_golden_pairs() {
+    check_valid::<cli_translator::resources::ip_audit::AuditPolicy>("ip_audit_policy");
+}
+
+#[test]
+fn ip_audit_interface_golden_pairs() {
+    check_valid::<cli_translator::resources::ip_audit::AuditInterface>("ip_audit_interface");
+}
+
+#[test]
+fn ip_audit_signature_golden_pairs() {
+    check_valid::<cli_translator::resources::ip_audit::DisabledSignature>("ip_audit_signature");
+}
+
+#[test]
+fn ip_audit_signature_rejections() {
+    check_invalid::<cli_translator::resources::ip_audit::DisabledSignature>("ip_audit_signature");
+}

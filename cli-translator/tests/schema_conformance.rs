@@ -59,6 +59,23 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "ntp_server" => table(ResourceKind::NtpServer),
         // issue 15: TLS proxy
         "tls_proxy" => table(ResourceKind::TlsProxy),
+        // issue 15: service policy, site-to-site VPN, IP audit
+        "class_map" => table(ResourceKind::ClassMap),
+        "policy_map" => table(ResourceKind::PolicyMap),
+        "inspect_map" => table(ResourceKind::InspectMap),
+        "connection_limit" => table(ResourceKind::ConnectionLimit),
+        "service_policy" => table(ResourceKind::ServicePolicy),
+        "ikev1_policy" => table(ResourceKind::Ikev1Policy),
+        "ikev2_policy" => table(ResourceKind::Ikev2Policy),
+        "transform_set" => table(ResourceKind::TransformSet),
+        "ipsec_proposal" => table(ResourceKind::IpsecProposal),
+        "crypto_map_entry" => table(ResourceKind::CryptoMapEntry),
+        "crypto_map_interface" => table(ResourceKind::CryptoMapInterface),
+        "group_policy" => table(ResourceKind::GroupPolicy),
+        "tunnel_group" => table(ResourceKind::TunnelGroup),
+        "ip_audit_policy" => table(ResourceKind::IpAuditPolicy),
+        "ip_audit_interface" => table(ResourceKind::IpAuditInterface),
+        "ip_audit_signature" => table(ResourceKind::IpAuditSignature),
         "extended_ace" => Some((&acl::json::SCHEMA, Verb::Post)),
         "nat_auto" => Some((nat_json::schema(Section::Auto), Verb::Post)),
         "nat_before" => Some((nat_json::schema(Section::Before), Verb::Post)),
@@ -158,6 +175,23 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     table::<StaticRoute>(cfg, &mut out);
     table::<MgmtHost>(cfg, &mut out);
     table::<NtpServer>(cfg, &mut out);
+    // issue 15: service policy, site-to-site VPN, IP audit
+    table::<cli_translator::resources::class_map::ClassMap>(cfg, &mut out);
+    table::<cli_translator::resources::policy_map::PolicyMap>(cfg, &mut out);
+    table::<cli_translator::resources::inspect_map::InspectMap>(cfg, &mut out);
+    table::<cli_translator::resources::connection_limit::ConnectionLimit>(cfg, &mut out);
+    table::<cli_translator::resources::service_policy::ServicePolicyBinding>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::ike_policy::Ikev1Policy>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::ike_policy::Ikev2Policy>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::ipsec::TransformSet>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::ipsec::IpsecProposal>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::crypto_map::CryptoMapEntry>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::crypto_map::CryptoMapInterface>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::group_policy::GroupPolicy>(cfg, &mut out);
+    table::<cli_translator::resources::vpn::tunnel_group::TunnelGroup>(cfg, &mut out);
+    table::<cli_translator::resources::ip_audit::AuditPolicy>(cfg, &mut out);
+    table::<cli_translator::resources::ip_audit::AuditInterface>(cfg, &mut out);
+    table::<cli_translator::resources::ip_audit::DisabledSignature>(cfg, &mut out);
     setting::<cli_translator::resources::mgmt_access::MgmtAccess>(cfg, &mut out);
     setting::<cli_translator::resources::dns::Dns>(cfg, &mut out);
     setting::<cli_translator::resources::dhcp::Dhcp>(cfg, &mut out);
@@ -505,6 +539,47 @@ fn table_resources_answer_their_golden_bodies_within_their_schemas() {
     check::<StaticRoute>("static_route", &mut failures);
     check::<MgmtHost>("mgmt_host", &mut failures);
     check::<NtpServer>("ntp_server", &mut failures);
+    // issue 15: service policy, site-to-site VPN, IP audit
+    check::<cli_translator::resources::class_map::ClassMap>("class_map", &mut failures);
+    check::<cli_translator::resources::policy_map::PolicyMap>("policy_map", &mut failures);
+    check::<cli_translator::resources::inspect_map::InspectMap>("inspect_map", &mut failures);
+    check::<cli_translator::resources::connection_limit::ConnectionLimit>(
+        "connection_limit",
+        &mut failures,
+    );
+    check::<cli_translator::resources::service_policy::ServicePolicyBinding>(
+        "service_policy",
+        &mut failures,
+    );
+    check::<cli_translator::resources::vpn::ike_policy::Ikev1Policy>("ikev1_policy", &mut failures);
+    check::<cli_translator::resources::vpn::ike_policy::Ikev2Policy>("ikev2_policy", &mut failures);
+    check::<cli_translator::resources::vpn::ipsec::TransformSet>("transform_set", &mut failures);
+    check::<cli_translator::resources::vpn::ipsec::IpsecProposal>("ipsec_proposal", &mut failures);
+    check::<cli_translator::resources::vpn::crypto_map::CryptoMapEntry>(
+        "crypto_map_entry",
+        &mut failures,
+    );
+    check::<cli_translator::resources::vpn::crypto_map::CryptoMapInterface>(
+        "crypto_map_interface",
+        &mut failures,
+    );
+    check::<cli_translator::resources::vpn::group_policy::GroupPolicy>(
+        "group_policy",
+        &mut failures,
+    );
+    check::<cli_translator::resources::vpn::tunnel_group::TunnelGroup>(
+        "tunnel_group",
+        &mut failures,
+    );
+    check::<cli_translator::resources::ip_audit::AuditPolicy>("ip_audit_policy", &mut failures);
+    check::<cli_translator::resources::ip_audit::AuditInterface>(
+        "ip_audit_interface",
+        &mut failures,
+    );
+    check::<cli_translator::resources::ip_audit::DisabledSignature>(
+        "ip_audit_signature",
+        &mut failures,
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

@@ -383,6 +383,8 @@ impl Catalogue {
         c.monitoring();
         // issue 15: certificates
         c.certificates();
+        // issue 15: site-to-site VPN
+        c.crypto_maps_by_interface();
         c
     }
 
@@ -483,6 +485,22 @@ impl Catalogue {
                 },
             ),
             |p| Target::Certificates(CertTarget::Details(param(p, 0))),
+        );
+    }
+
+    /// issue 15: the entries of the crypto map applied to an interface, as a public client
+    /// reads them (`/api/vpn/cryptomaps/{nameif}/entries`; 404 when no map is applied).
+    fn crypto_maps_by_interface(&mut self) {
+        let kind = ResourceKind::CryptoMapEntry;
+        self.add(
+            format!("{}/{{nameif}}/entries", kind.path()),
+            Row::new(
+                "Site-to-site VPN",
+                "The entries of the crypto map applied to an interface",
+                GET,
+                collection_shape(kind.schema(), kind.collection_kind()),
+            ),
+            |p| Target::CryptoMapEntries(param(p, 0)),
         );
     }
 
@@ -629,6 +647,25 @@ impl Catalogue {
             ("Device setup", ResourceKind::NtpServer, Address),
             // issue 15: TLS proxy
             ("TLS proxy", ResourceKind::TlsProxy, Name),
+            // issue 15: service policy
+            ("Service policy", ResourceKind::ClassMap, Name),
+            ("Service policy", ResourceKind::InspectMap, Name),
+            ("Service policy", ResourceKind::PolicyMap, Name),
+            ("Service policy", ResourceKind::ConnectionLimit, Name),
+            ("Service policy", ResourceKind::ServicePolicy, Name),
+            // issue 15: site-to-site VPN
+            ("Site-to-site VPN", ResourceKind::Ikev1Policy, Name),
+            ("Site-to-site VPN", ResourceKind::Ikev2Policy, Name),
+            ("Site-to-site VPN", ResourceKind::TransformSet, Name),
+            ("Site-to-site VPN", ResourceKind::IpsecProposal, Name),
+            ("Site-to-site VPN", ResourceKind::CryptoMapEntry, Name),
+            ("Site-to-site VPN", ResourceKind::CryptoMapInterface, Name),
+            ("Site-to-site VPN", ResourceKind::GroupPolicy, Name),
+            ("Site-to-site VPN", ResourceKind::TunnelGroup, Name),
+            // issue 15: IP audit
+            ("IP audit", ResourceKind::IpAuditPolicy, Name),
+            ("IP audit", ResourceKind::IpAuditInterface, Name),
+            ("IP audit", ResourceKind::IpAuditSignature, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

@@ -57,6 +57,8 @@ pub enum Target {
     // issue 15: certificates
     /// `/api/certificate/...`
     Certificates(super::handlers::certificates::CertTarget),
+    /// issue 15: `/api/vpn/cryptomaps/{nameif}/entries`, the entries of an interface's map.
+    CryptoMapEntries(String),
 }
 
 /// A page of the Doc-UI.

@@ -218,6 +218,10 @@ pub async fn dispatch(
         Target::Certificates(t) => {
             Box::pin(handlers::certificates::handle(t, &call, method, body)).await
         }
+        // issue 15: site-to-site VPN
+        Target::CryptoMapEntries(nameif) => {
+            Box::pin(handlers::vpn::entries_of_interface(&call, &nameif)).await
+        }
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

@@ -30,6 +30,16 @@ pub mod timeouts;
 pub mod tls_proxy;
 pub mod user_group;
 pub mod user_object;
+// issue 15: service policy
+pub mod class_map;
+pub mod connection_limit;
+pub mod inspect_map;
+pub mod policy_map;
+pub mod service_policy;
+// issue 15: site-to-site VPN
+pub mod vpn;
+// issue 15: IP audit
+pub mod ip_audit;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -190,16 +200,18 @@ macro_rules! resources {
                 $( self.$field.reserve(counts.next().unwrap_or(0)); )+
             }
 
-            /// Offers one top-level block to the resource whose header it carries.
-            /// Returns whether some resource took it.
+            /// Offers one top-level block to every resource whose header it carries (a
+            /// policy-map block holds policy maps and connection limits). Returns whether
+            /// some resource took it.
             pub(crate) fn absorb_block(&mut self, text: &str, children: &[&str]) -> bool {
+                let mut taken = false;
                 $(
                     if let Some(rest) = text.strip_prefix(<$ty as Resource>::CLI_HEADER) {
                         <$ty as Resource>::absorb_block(&mut self.$field, rest, children);
-                        return true;
+                        taken = true;
                     }
                 )+
-                false
+                taken
             }
         }
     };
@@ -221,6 +233,25 @@ resources! {
     NtpServer: ntp_servers => ntp::NtpServer,
     // issue 15: TLS proxy
     TlsProxy: tls_proxies => tls_proxy::TlsProxy,
+    // issue 15: service policy
+    ClassMap: class_maps => class_map::ClassMap,
+    InspectMap: inspect_maps => inspect_map::InspectMap,
+    PolicyMap: policy_maps => policy_map::PolicyMap,
+    ConnectionLimit: connection_limits => connection_limit::ConnectionLimit,
+    ServicePolicy: service_policies => service_policy::ServicePolicyBinding,
+    // issue 15: site-to-site VPN
+    Ikev1Policy: ikev1_policies => vpn::ike_policy::Ikev1Policy,
+    Ikev2Policy: ikev2_policies => vpn::ike_policy::Ikev2Policy,
+    TransformSet: transform_sets => vpn::ipsec::TransformSet,
+    IpsecProposal: ipsec_proposals => vpn::ipsec::IpsecProposal,
+    CryptoMapEntry: crypto_map_entries => vpn::crypto_map::CryptoMapEntry,
+    CryptoMapInterface: crypto_map_interfaces => vpn::crypto_map::CryptoMapInterface,
+    GroupPolicy: group_policies => vpn::group_policy::GroupPolicy,
+    TunnelGroup: tunnel_groups => vpn::tunnel_group::TunnelGroup,
+    // issue 15: IP audit
+    IpAuditPolicy: ip_audit_policies => ip_audit::AuditPolicy,
+    IpAuditInterface: ip_audit_interfaces => ip_audit::AuditInterface,
+    IpAuditSignature: ip_audit_signatures => ip_audit::DisabledSignature,
 }
 
 impl ResourceKind {

@@ -32,6 +32,10 @@ impl Applier<'_> {
     /// a list type kept verbatim), so the caller goes on as before.
     pub fn access_command(&mut self, line: &str) -> Option<Result<Step, CliError>> {
         if let Some(rest) = strip_words(line, "clear configure access-list") {
+            // issue 15: a list a class map, crypto map or group policy uses stays.
+            if let Err(e) = super::service_policy::check_acl_unused(self.cfg, rest.trim()) {
+                return Some(Err(e));
+            }
             return Some(Ok(self.clear_access_lists(rest)));
         }
         if starts_with_words(line, "access-list") {
@@ -132,6 +136,10 @@ impl Applier<'_> {
     fn remove_acl_line(&mut self, line: &str, rest: &str) -> Option<Result<Step, CliError>> {
         let words: Vec<&str> = rest.split_whitespace().collect();
         if words.len() == 1 {
+            // issue 15: a list a class map, crypto map or group policy uses stays.
+            if let Err(e) = super::service_policy::check_acl_unused(self.cfg, rest.trim()) {
+                return Some(Err(e));
+            }
             return Some(Ok(self.clear_access_lists(rest)));
         }
         let parsed = match parse_acl_line(&format!("access-list {rest}")) {
@@ -176,6 +184,12 @@ impl Applier<'_> {
         let Some(id) = target else {
             return Some(Err(CliError::invalid(line, word_offset(line, 2))));
         };
+        // issue 15: a list a class map, crypto map or group policy uses keeps its last line.
+        if lines.len() == 1
+            && let Err(e) = super::service_policy::check_acl_unused(self.cfg, &parsed.acl)
+        {
+            return Some(Err(e));
+        }
         self.cfg.remove(id);
         if lines.len() == 1 {
             self.drop_groups_of(&parsed.acl);

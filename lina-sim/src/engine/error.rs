@@ -91,6 +91,25 @@ pub enum CliError {
     /// A key or certificate operation refused (bad PKCS#12 or passphrase, no such key pair,
     /// no certificate): the full `ERROR: ...` text (`crypto.rs`).
     Crypto(String),
+    // issue 15: service policy and site-to-site VPN
+    /// A line names a class map, policy map, crypto map, tunnel group ... that does not
+    /// exist (what, name).
+    NoSuchMap {
+        what: &'static str,
+        name: String,
+    },
+    /// `no class-map|policy-map|...` of an item a line still uses (what, name, the user).
+    MapInUse {
+        what: &'static str,
+        name: String,
+        by: String,
+    },
+    /// `service-policy <p> global|interface <i>` where another policy is bound there.
+    PolicyAlreadyBound(String),
+    /// A second `match` in a class map.
+    OneMatchPerClassMap,
+    /// `inspect <proto> ...` in a class already inspecting `<proto>` otherwise.
+    InspectTypeExists,
 }
 
 impl fmt::Display for CliError {
@@ -193,6 +212,21 @@ impl fmt::Display for CliError {
                 write!(f, "ERROR: Trustpoint {name} does not exist")
             }
             CliError::Crypto(text) => f.write_str(text),
+            // issue 15: service policy and site-to-site VPN
+            CliError::NoSuchMap { what, name } => write!(f, "ERROR: {what} {name} does not exist"),
+            CliError::MapInUse { what, name, by } => {
+                write!(f, "ERROR: {what} {name} is in use by '{by}'")
+            }
+            CliError::PolicyAlreadyBound(name) => write!(
+                f,
+                "ERROR: Policy map {name} is already configured as a service policy"
+            ),
+            CliError::OneMatchPerClassMap => {
+                f.write_str("ERROR: Only one match command is allowed per class-map")
+            }
+            CliError::InspectTypeExists => f.write_str(
+                "ERROR: Inspect configuration of this type exists, first remove that configuration and then add the new configuration",
+            ),
         }
     }
 }
@@ -260,6 +294,13 @@ impl CliError {
             | CliError::NameifOnTrafficForward(hw)
             | CliError::TrafficForwardChannelMember(hw) => (K::Other, some(hw), None),
             CliError::Crypto(_) => (K::Other, None, None),
+            // issue 15: service policy and site-to-site VPN
+            CliError::NoSuchMap { name, .. } => (K::NotFound, some(name), None),
+            CliError::MapInUse { name, by, .. } => (K::InUse, some(name), some(by)),
+            CliError::PolicyAlreadyBound(name) => (K::Duplicate, some(name), None),
+            CliError::OneMatchPerClassMap | CliError::InspectTypeExists => {
+                (K::InvalidInput, None, None)
+            }
         }
     }
 

@@ -535,6 +535,10 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Ssl,
     // issue 15: TLS proxy
     &TlsProxies,
+    // issue 15: service policy and site-to-site VPN
+    &super::service_policy::ServicePolicy,
+    &super::vpn::Vpn,
+    &super::ip_audit::IpAudit,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -63,6 +63,9 @@ fn nameif_slot(words: &[&str]) -> Option<usize> {
         ["ipv6", "enforce-eui64", _] => Some(2),
         ["http" | "ssh" | "telnet", addr, .., _] if is_address_word(addr) => Some(last),
         ["icmp", "permit" | "deny", .., _] | ["dhcpd", .., _] => Some(last),
+        // issue 15: service policy, crypto map and IP audit bindings
+        ["service-policy", _, "interface", _] | ["ip", "audit", "interface", _, _] => Some(3),
+        ["crypto", "map", _, "interface", _, ..] => Some(4),
         _ => None,
     }
 }

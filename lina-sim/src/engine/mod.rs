@@ -37,6 +37,11 @@ pub mod setup;
 pub mod show;
 pub mod shun;
 pub mod tokens;
+// issue 15: service policy and site-to-site VPN
+pub mod service_policy;
+pub mod vpn;
+// issue 15: IP audit
+pub mod ip_audit;
 
 use std::net::{IpAddr, SocketAddr};
 

@@ -499,6 +499,8 @@ impl Engine {
                     }
                     || self.config.block(sub.block).is_some_and(|b| {
                         super::object_groups::claims_unindented(&b.head.text, line)
+                            // issue 15: `class <c>` in policy-map mode
+                            || super::service_policy::claims_unindented(&b.head.text, line)
                     });
                 is_sub.then(|| sub.clone())
             }

@@ -118,6 +118,10 @@ pub fn show(
         none_after(2)?;
         return Ok(nameif_table(engine));
     }
+    // issue 15: site-to-site VPN
+    if let Some(out) = super::vpn::show(line, what, rest) {
+        return out;
+    }
     if let Some(out) = super::monitor::show(engine, line, what, rest, now) {
         return out;
     }

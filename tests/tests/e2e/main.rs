@@ -34,3 +34,7 @@ mod tokens;
 mod urls;
 // issue 15: certificates
 mod certificates;
+// issue 15: service policy and site-to-site VPN
+mod ip_audit;
+mod service_policy;
+mod vpn;

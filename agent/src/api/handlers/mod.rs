@@ -14,6 +14,8 @@ pub mod resource;
 pub mod settings;
 pub mod tokens;
 pub mod writemem;
+// issue 15: site-to-site VPN
+pub mod vpn;
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -85,6 +85,73 @@ pub async fn handle(
             )
             .await
         }
+        // issue 15: service policy
+        ResourceKind::ClassMap => {
+            use cli_translator::resources::class_map::ClassMap;
+            handle_typed::<ClassMap>(call, method, scope, body).await
+        }
+        ResourceKind::InspectMap => {
+            use cli_translator::resources::inspect_map::InspectMap;
+            handle_typed::<InspectMap>(call, method, scope, body).await
+        }
+        ResourceKind::PolicyMap => {
+            use cli_translator::resources::policy_map::PolicyMap;
+            handle_typed::<PolicyMap>(call, method, scope, body).await
+        }
+        ResourceKind::ConnectionLimit => {
+            use cli_translator::resources::connection_limit::ConnectionLimit;
+            handle_typed::<ConnectionLimit>(call, method, scope, body).await
+        }
+        ResourceKind::ServicePolicy => {
+            use cli_translator::resources::service_policy::ServicePolicyBinding;
+            handle_typed::<ServicePolicyBinding>(call, method, scope, body).await
+        }
+        // issue 15: site-to-site VPN
+        ResourceKind::Ikev1Policy => {
+            use cli_translator::resources::vpn::ike_policy::Ikev1Policy;
+            handle_typed::<Ikev1Policy>(call, method, scope, body).await
+        }
+        ResourceKind::Ikev2Policy => {
+            use cli_translator::resources::vpn::ike_policy::Ikev2Policy;
+            handle_typed::<Ikev2Policy>(call, method, scope, body).await
+        }
+        ResourceKind::TransformSet => {
+            use cli_translator::resources::vpn::ipsec::TransformSet;
+            handle_typed::<TransformSet>(call, method, scope, body).await
+        }
+        ResourceKind::IpsecProposal => {
+            use cli_translator::resources::vpn::ipsec::IpsecProposal;
+            handle_typed::<IpsecProposal>(call, method, scope, body).await
+        }
+        ResourceKind::CryptoMapEntry => {
+            use cli_translator::resources::vpn::crypto_map::CryptoMapEntry;
+            handle_typed::<CryptoMapEntry>(call, method, scope, body).await
+        }
+        ResourceKind::CryptoMapInterface => {
+            use cli_translator::resources::vpn::crypto_map::CryptoMapInterface;
+            handle_typed::<CryptoMapInterface>(call, method, scope, body).await
+        }
+        ResourceKind::GroupPolicy => {
+            use cli_translator::resources::vpn::group_policy::GroupPolicy;
+            handle_typed::<GroupPolicy>(call, method, scope, body).await
+        }
+        ResourceKind::TunnelGroup => {
+            use cli_translator::resources::vpn::tunnel_group::TunnelGroup;
+            handle_typed::<TunnelGroup>(call, method, scope, body).await
+        }
+        // issue 15: IP audit
+        ResourceKind::IpAuditPolicy => {
+            use cli_translator::resources::ip_audit::AuditPolicy;
+            handle_typed::<AuditPolicy>(call, method, scope, body).await
+        }
+        ResourceKind::IpAuditInterface => {
+            use cli_translator::resources::ip_audit::AuditInterface;
+            handle_typed::<AuditInterface>(call, method, scope, body).await
+        }
+        ResourceKind::IpAuditSignature => {
+            use cli_translator::resources::ip_audit::DisabledSignature;
+            handle_typed::<DisabledSignature>(call, method, scope, body).await
+        }
     }
 }
 
