@@ -1295,6 +1295,9 @@ mod tests {
             &[
                 "policy-map global_policy",
                 " class inspection_default",
+                // The default policy inspects SIP already: an ASA wants that line removed
+                // before another SIP inspection is configured.
+                "  no inspect sip",
                 "  inspect sip tls-proxy sip",
             ],
         );

@@ -69,6 +69,10 @@ pub fn show(
         };
     }
     if what.eq_ignore_ascii_case("crypto") {
+        // `show crypto isakmp|ipsec|ikev1|ikev2 ...` (vpn.rs), else keys and certificates.
+        if let Some(out) = super::vpn::show(line, what, rest) {
+            return out;
+        }
         return super::crypto::show(engine, line, rest);
     }
     if abbrev(what, "version", 3) {
