@@ -205,6 +205,8 @@ pub async fn dispatch(
         Target::Interfaces(t) => handlers::interfaces::handle(t, &call, method, body).await,
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
+        // issue 14: logging, failover, licensing
+        Target::Platform(t) => handlers::platform::handle(t, &call, method, body).await,
         Target::Doc(page) => super::doc::answer(&call, &page).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),

@@ -28,6 +28,9 @@ pub mod time_range;
 pub mod timeouts;
 pub mod user_group;
 pub mod user_object;
+// issue 14: logging, failover, licensing
+pub mod failover;
+pub mod licensing;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};

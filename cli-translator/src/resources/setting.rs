@@ -16,6 +16,9 @@ use super::dns::Dns;
 use super::mgmt_access::MgmtAccess;
 use super::timeouts::Timeouts;
 use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
+// issue 14: logging, failover, licensing
+use super::failover::{self, FailoverSetup};
+use super::licensing::{self, SmartLicense};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,6 +27,9 @@ pub struct DeviceSettings {
     pub dns: Dns,
     pub dhcp: Dhcp,
     pub timeouts: Timeouts,
+    // issue 14: logging, failover, licensing
+    pub failover: failover::FailoverSetup,
+    pub smart_license: licensing::SmartLicense,
 }
 
 /// One auto-created settings resource.
@@ -54,6 +60,9 @@ pub enum SettingKind {
     Dns,
     Dhcp,
     Timeouts,
+    // issue 14: logging, failover, licensing
+    FailoverSetup,
+    SmartLicense,
 }
 
 impl SettingKind {
@@ -62,6 +71,9 @@ impl SettingKind {
         SettingKind::Dns,
         SettingKind::Dhcp,
         SettingKind::Timeouts,
+        // issue 14: logging, failover, licensing
+        SettingKind::FailoverSetup,
+        SettingKind::SmartLicense,
     ];
 
     pub fn path(self) -> &'static str {
@@ -70,6 +82,9 @@ impl SettingKind {
             SettingKind::Dns => Dns::PATH,
             SettingKind::Dhcp => Dhcp::PATH,
             SettingKind::Timeouts => Timeouts::PATH,
+            // issue 14: logging, failover, licensing
+            SettingKind::FailoverSetup => FailoverSetup::PATH,
+            SettingKind::SmartLicense => SmartLicense::PATH,
         }
     }
 
@@ -80,6 +95,9 @@ impl SettingKind {
             SettingKind::Dns => Dns::SCHEMA,
             SettingKind::Dhcp => Dhcp::SCHEMA,
             SettingKind::Timeouts => Timeouts::SCHEMA,
+            // issue 14: logging, failover, licensing
+            SettingKind::FailoverSetup => FailoverSetup::SCHEMA,
+            SettingKind::SmartLicense => SmartLicense::SCHEMA,
         }
     }
 
@@ -180,6 +198,52 @@ impl Setting for Timeouts {
     }
 }
 
+// issue 14: logging, failover, licensing
+impl Setting for FailoverSetup {
+    const KIND: &'static str = failover::KIND;
+    const PATH: &'static str = failover::PATH;
+    const SCHEMA: &'static Object = &failover::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.failover
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.failover
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        FailoverSetup::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        FailoverSetup::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        FailoverSetup::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        failover::check(self, cfg)
+    }
+}
+
+impl Setting for SmartLicense {
+    const KIND: &'static str = licensing::KIND;
+    const PATH: &'static str = licensing::PATH;
+    const SCHEMA: &'static Object = &licensing::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.smart_license
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.smart_license
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SmartLicense::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SmartLicense::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SmartLicense::cli_replace(old, new)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -208,6 +272,23 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "timeout" => {
             cfg.settings.timeouts.absorb(text);
+            true
+        }
+        // issue 14: logging, failover, licensing
+        "failover" | "monitor-interface" => {
+            cfg.settings.failover.absorb(text);
+            true
+        }
+        "no" if text.starts_with("no failover") || text.starts_with("no monitor-interface ") => {
+            cfg.settings.failover.absorb(text);
+            true
+        }
+        "license" => {
+            cfg.settings.smart_license.absorb_license(text, children);
+            true
+        }
+        "call-home" => {
+            cfg.settings.smart_license.absorb_call_home(children);
             true
         }
         _ => false,

@@ -88,6 +88,13 @@ pub enum CliError {
     NoSuchShun(String),
     /// `ssl trust-point <name> ...` (or another line) names a trust-point that is not defined.
     NoSuchTrustpoint(String),
+    // issue 14: logging, failover, licensing
+    /// `failover lan interface|link <n> <hw>` on an interface that carries a nameif.
+    FailoverInterfaceNamed(String),
+    /// `failover interface ip <n> ...` for a name no failover link carries.
+    NotFailoverLink(String),
+    /// A standby address outside the active address's subnet (or equal to it).
+    StandbyNotInSubnet,
 }
 
 impl fmt::Display for CliError {
@@ -189,6 +196,17 @@ impl fmt::Display for CliError {
             CliError::NoSuchTrustpoint(name) => {
                 write!(f, "ERROR: Trustpoint {name} does not exist")
             }
+            // issue 14: logging, failover, licensing (texts are ours)
+            CliError::FailoverInterfaceNamed(hw) => write!(
+                f,
+                "ERROR: Interface {hw} has a nameif; a failover link needs an interface without one"
+            ),
+            CliError::NotFailoverLink(name) => {
+                write!(f, "ERROR: {name} is not the name of a failover link")
+            }
+            CliError::StandbyNotInSubnet => f.write_str(
+                "ERROR: The standby address must differ from the active address and be in its subnet",
+            ),
         }
     }
 }
@@ -255,6 +273,10 @@ impl CliError {
             | CliError::TrafficForwardNamed(hw)
             | CliError::NameifOnTrafficForward(hw)
             | CliError::TrafficForwardChannelMember(hw) => (K::Other, some(hw), None),
+            // issue 14: logging, failover, licensing
+            CliError::FailoverInterfaceNamed(hw) => (K::InUse, some(hw), None),
+            CliError::NotFailoverLink(name) => (K::NotFound, some(name), None),
+            CliError::StandbyNotInSubnet => (K::InvalidInput, None, None),
         }
     }
 

@@ -434,6 +434,9 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Regexes,
     &Crypto,
     &Ssl,
+    // issue 14: logging, failover, licensing
+    &super::platform::Failover,
+    &super::platform::Licensing,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -36,6 +36,8 @@ pub mod setup;
 pub mod show;
 pub mod shun;
 pub mod tokens;
+// issue 14: logging, failover, licensing
+pub mod platform;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -164,6 +166,9 @@ pub struct Engine {
     pub(crate) startup_errors: Vec<load::BootError>,
     /// The shun table (`shun`, `show shun`): exec state, never configuration.
     pub(crate) shuns: shun::Shuns,
+    // issue 14: logging, failover, licensing
+    /// Smart-licensing registration (exec state, never configuration).
+    pub(crate) license: platform::LicenseState,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -208,6 +213,7 @@ impl Engine {
             disk0: backup::Disk0::new(opts.flash.clone()),
             startup_errors,
             shuns: shun::Shuns::default(),
+            license: platform::LicenseState::default(),
             print_cache: None,
         };
         if multiple {

@@ -155,6 +155,9 @@ enum ExecCommand {
     CryptoKey,
     /// `clear aaa local user {lockout | fail-count} ...` (lockout.rs).
     ClearAaaLocalUser,
+    // issue 14: logging, failover, licensing
+    /// `license smart register|deregister|renew ...` (platform.rs).
+    License,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -163,6 +166,17 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     let second = words.get(1).copied();
     if abbrev(first, "show", 2) {
         return Some(Ok(ExecCommand::Show));
+    }
+    // issue 14: logging, failover, licensing
+    if first.eq_ignore_ascii_case("license")
+        && second.is_none_or(|w| w.eq_ignore_ascii_case("smart"))
+        && words.get(2).is_some_and(|w| {
+            ["register", "deregister", "renew"]
+                .iter()
+                .any(|c| w.eq_ignore_ascii_case(c))
+        })
+    {
+        return Some(Ok(ExecCommand::License));
     }
     if super::shun::parse(line).is_some() {
         return Some(Ok(ExecCommand::Shun));
@@ -373,6 +387,16 @@ impl Engine {
                 let mut out = LineOutcome::ok(crypto_key_output(line));
                 out.logs.push(executed(session, line));
                 out
+            }
+            // issue 14: logging, failover, licensing
+            ExecCommand::License => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.license.run(line, now) {
+                    Ok(out) => LineOutcome::ok(out),
+                    Err(e) => LineOutcome::err(&e),
+                }
             }
             ExecCommand::ClearAaaLocalUser => {
                 if session.privilege < CONFIG_PRIVILEGE {

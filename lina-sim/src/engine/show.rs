@@ -93,6 +93,27 @@ pub fn show(
         engine.logging.refresh(&engine.config);
         return Ok(engine.logging.show(&hostname));
     }
+    // issue 14: logging, failover, licensing
+    if abbrev(what, "failover", 3) {
+        none_after(2)?;
+        return Ok(super::platform::show_failover(
+            &engine.config,
+            &engine.hostname(),
+        ));
+    }
+    if abbrev(what, "license", 3) {
+        return match rest {
+            [] => Ok(engine
+                .license
+                .show(&super::platform::smart_license(&engine.config), now)),
+            [w] if abbrev(w, "all", 1) || abbrev(w, "status", 2) || abbrev(w, "summary", 2) => {
+                Ok(engine
+                    .license
+                    .show(&super::platform::smart_license(&engine.config), now))
+            }
+            _ => Err(CliError::invalid(line, word_offset(line, 2))),
+        };
+    }
     if abbrev(what, "hostname", 4) {
         return match rest {
             [] => Ok(format!("{}\n", engine.hostname())),
@@ -352,8 +373,12 @@ fn version(engine: &Engine, now: Now) -> String {
             hw, i
         );
     }
-    out.push_str("\nLicense mode: Smart Licensing\n");
-    out.push_str("ASAv Platform License State: Licensed\n");
+    out.push('\n');
+    // issue 14: logging, failover, licensing
+    out.push_str(&super::platform::version_lines(
+        &engine.license,
+        &engine.config,
+    ));
     out.push_str("Licensed features for this platform:\n");
     for (feature, value) in [
         ("Maximum VLANs", "50"),

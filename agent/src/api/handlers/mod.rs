@@ -13,6 +13,8 @@ pub mod resource;
 pub mod settings;
 pub mod tokens;
 pub mod writemem;
+// issue 14: logging, failover, licensing
+pub mod platform;
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -9,6 +9,9 @@ use cli_translator::resources::dns::Dns;
 use cli_translator::resources::mgmt_access::MgmtAccess;
 use cli_translator::resources::setting::{Setting, SettingKind};
 use cli_translator::resources::timeouts::Timeouts;
+// issue 14: logging, failover, licensing
+use cli_translator::resources::failover::FailoverSetup;
+use cli_translator::resources::licensing::SmartLicense;
 use cli_translator::running::RunningConfig;
 use hyper::Method;
 use serde_json::Value;
@@ -32,6 +35,9 @@ pub async fn handle(
         SettingKind::Dns => handle_typed::<Dns>(call, method, &body).await,
         SettingKind::Dhcp => handle_typed::<Dhcp>(call, method, &body).await,
         SettingKind::Timeouts => handle_typed::<Timeouts>(call, method, &body).await,
+        // issue 14: logging, failover, licensing
+        SettingKind::FailoverSetup => handle_typed::<FailoverSetup>(call, method, &body).await,
+        SettingKind::SmartLicense => handle_typed::<SmartLicense>(call, method, &body).await,
     }
 }
 

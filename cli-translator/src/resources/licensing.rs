@@ -1,0 +1,392 @@
+//! Smart licensing of the ASAv: `/api/licensing/smart/asav` (an auto-created singleton) and
+//! the bodies of its actions (`register`, `deregister`, `renewauth`, `renewid`, `info`).
+//!
+//! ASA syntax: the `license smart` block (` feature tier standard`, ` throughput level 2G`,
+//! ` privacy hostname`, ` privacy version`) and the call-home `profile License`
+//! (`  destination address http <url>`, `  destination transport-method http`), as a real
+//! ASAv prints them. The actions are exec commands: `license smart register idtoken <token>
+//! [force]`, `license smart deregister`, `license smart renew auth|id`.
+//!
+//! JSON (go-ciscoasa `licensing.go`, terraform `license_config`): `licenseServerURL` string,
+//! `transportURL`, `privacyHostName`, `privacyVersion` booleans, `throughput`, `featureTier`
+//! strings. A PUT changes what it gives. Which CLI line carries the privacy flags is ours.
+
+use serde_json::{Map, Value};
+
+use super::{FieldError, FieldProblem, json_bool, json_str};
+use crate::schema::{Field, KIND as KIND_FIELD, Object, SELF_LINK, Type};
+
+pub const KIND: &str = "object#SmartLicenseConfig";
+pub const PATH: &str = "/api/licensing/smart/asav";
+/// The call-home profile carrying the licensing server.
+pub const PROFILE: &str = "License";
+/// Throughput levels an ASAv takes.
+pub const THROUGHPUTS: &[&str] = &["100M", "1G", "2G", "10G", "20G"];
+/// Feature tiers.
+pub const TIERS: &[&str] = &["standard"];
+
+/// What the configuration says about smart licensing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmartLicense {
+    /// Whether a `license smart` block exists.
+    pub block: bool,
+    pub feature_tier: Option<String>,
+    pub throughput: Option<String>,
+    pub privacy_hostname: bool,
+    pub privacy_version: bool,
+    /// Whether a `call-home` / `profile License` block exists.
+    pub profile: bool,
+    pub server_url: Option<String>,
+    pub transport_http: bool,
+}
+
+impl SmartLicense {
+    /// Reads the `license smart` block.
+    pub fn absorb_license(&mut self, text: &str, children: &[&str]) {
+        if text != "license smart" {
+            return;
+        }
+        self.block = true;
+        for c in children {
+            let w: Vec<&str> = c.split_whitespace().collect();
+            match w.as_slice() {
+                ["feature", "tier", t] => self.feature_tier = Some((*t).to_owned()),
+                ["throughput", "level", t] => self.throughput = Some((*t).to_owned()),
+                ["privacy", "hostname"] => self.privacy_hostname = true,
+                ["privacy", "version"] => self.privacy_version = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the `call-home` block (children arrive without their indentation, so the
+    /// profile a line belongs to is the last `profile` line above it).
+    pub fn absorb_call_home(&mut self, children: &[&str]) {
+        let mut in_profile = false;
+        for c in children {
+            if let Some(name) = c.strip_prefix("profile ") {
+                in_profile = name.trim() == PROFILE;
+                self.profile |= in_profile;
+                continue;
+            }
+            if !in_profile {
+                continue;
+            }
+            let w: Vec<&str> = c.split_whitespace().collect();
+            match w.as_slice() {
+                ["destination", "address", "http", url] => {
+                    self.server_url = Some((*url).to_owned())
+                }
+                ["destination", "transport-method", "http"] => self.transport_http = true,
+                _ => {}
+            }
+        }
+    }
+
+    pub fn to_json(&self, self_link: &str) -> Value {
+        let mut m = Map::new();
+        m.insert("kind".into(), Value::from(KIND));
+        m.insert("selfLink".into(), Value::from(self_link));
+        m.insert(
+            "licenseServerURL".into(),
+            Value::from(self.server_url.clone().unwrap_or_default()),
+        );
+        m.insert("transportURL".into(), Value::from(self.transport_http));
+        m.insert("privacyHostName".into(), Value::from(self.privacy_hostname));
+        m.insert("privacyVersion".into(), Value::from(self.privacy_version));
+        m.insert(
+            "throughput".into(),
+            Value::from(self.throughput.clone().unwrap_or_default()),
+        );
+        m.insert(
+            "featureTier".into(),
+            Value::from(self.feature_tier.clone().unwrap_or_default()),
+        );
+        Value::Object(m)
+    }
+
+    /// A PUT body applied to `current`: what it leaves out keeps its value; an empty string
+    /// removes the setting.
+    pub fn from_json(body: &Value, current: &SmartLicense) -> Result<SmartLicense, FieldError> {
+        let map = body
+            .as_object()
+            .ok_or_else(|| FieldError::new("", FieldProblem::NotObject))?;
+        let get = |k: &str| map.get(k).filter(|v| !v.is_null());
+        let mut next = current.clone();
+        let choice = |k: &str, allowed: &[&str]| -> Result<Option<Option<String>>, FieldError> {
+            let Some(v) = get(k) else { return Ok(None) };
+            let s = json_str(v, k)?.trim();
+            if s.is_empty() {
+                return Ok(Some(None));
+            }
+            allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(s))
+                .map(|a| Some(Some((*a).to_owned())))
+                .ok_or_else(|| bad(k, format!("one of {}", allowed.join(", "))))
+        };
+        if let Some(t) = choice("throughput", THROUGHPUTS)? {
+            next.throughput = t;
+        }
+        if let Some(t) = choice("featureTier", TIERS)? {
+            next.feature_tier = t;
+        }
+        if let Some(v) = get("privacyHostName") {
+            next.privacy_hostname = json_bool(v, "privacyHostName")?;
+        }
+        if let Some(v) = get("privacyVersion") {
+            next.privacy_version = json_bool(v, "privacyVersion")?;
+        }
+        if let Some(v) = get("transportURL") {
+            next.transport_http = json_bool(v, "transportURL")?;
+        }
+        if let Some(v) = get("licenseServerURL") {
+            let s = json_str(v, "licenseServerURL")?.trim();
+            next.server_url = if s.is_empty() {
+                None
+            } else if is_http_url(s) {
+                Some(s.to_owned())
+            } else {
+                return Err(bad(
+                    "licenseServerURL",
+                    "an http:// or https:// URL without spaces (at most 255 characters)",
+                ));
+            };
+        }
+        Ok(next)
+    }
+
+    /// The commands turning `old` into `new`.
+    pub fn cli_replace(old: &SmartLicense, new: &SmartLicense) -> Vec<String> {
+        let mut sub = Vec::new();
+        let mut set = |o: &Option<String>, n: &Option<String>, words: &str| {
+            if o != n {
+                match (o, n) {
+                    (_, Some(v)) => sub.push(format!(" {words} {v}")),
+                    (Some(_), None) => sub.push(format!(" no {words}")),
+                    (None, None) => {}
+                }
+            }
+        };
+        set(&old.feature_tier, &new.feature_tier, "feature tier");
+        set(&old.throughput, &new.throughput, "throughput level");
+        for (o, n, words) in [
+            (
+                old.privacy_hostname,
+                new.privacy_hostname,
+                "privacy hostname",
+            ),
+            (old.privacy_version, new.privacy_version, "privacy version"),
+        ] {
+            if o != n {
+                sub.push(if n {
+                    format!(" {words}")
+                } else {
+                    format!(" no {words}")
+                });
+            }
+        }
+        let mut out = Vec::new();
+        if !sub.is_empty() {
+            out.push("license smart".to_owned());
+            out.extend(sub);
+            out.push("exit".to_owned());
+        }
+        let mut profile = Vec::new();
+        if old.server_url != new.server_url {
+            if let Some(u) = &old.server_url {
+                profile.push(format!("  no destination address http {u}"));
+            }
+            if let Some(u) = &new.server_url {
+                profile.push(format!("  destination address http {u}"));
+            }
+        }
+        if old.transport_http != new.transport_http {
+            profile.push(if new.transport_http {
+                "  destination transport-method http".to_owned()
+            } else {
+                "  no destination transport-method http".to_owned()
+            });
+        }
+        if !profile.is_empty() {
+            out.push("call-home".to_owned());
+            out.push(format!(" profile {PROFILE}"));
+            out.extend(profile);
+            out.push("exit".to_owned());
+        }
+        out
+    }
+}
+
+fn is_http_url(s: &str) -> bool {
+    (s.starts_with("http://") || s.starts_with("https://"))
+        && s.len() <= 255
+        && s.bytes().all(|b| b.is_ascii_graphic() && b != b'"')
+}
+
+fn bad(attr: &str, why: impl Into<String>) -> FieldError {
+    FieldError::new(attr, FieldProblem::BadValue(why.into()))
+}
+
+/// The registration token as `register` takes it: printable, no spaces, at most 1024
+/// characters. Whether it is *valid* is decided later (as on an ASAv, asynchronously).
+pub fn check_token(token: &str) -> Result<(), FieldError> {
+    if token.is_empty() {
+        return Err(FieldError::new("idToken", FieldProblem::Missing));
+    }
+    if token.len() > 1024 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad(
+            "idToken",
+            "printable characters without spaces (at most 1024)",
+        ));
+    }
+    Ok(())
+}
+
+/// `object#SmartLicenseConfig`.
+pub static SCHEMA: Object = Object {
+    name: "SmartLicenseConfig",
+    description: "Smart licensing of the ASAv (`license smart`, call-home profile License).",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "licenseServerURL",
+            Type::Str,
+            "The licensing server (call-home profile License destination).",
+        ),
+        Field::new(
+            "transportURL",
+            Type::Bool,
+            "Whether the profile sends over HTTP(S) (`destination transport-method http`).",
+        ),
+        Field::new(
+            "privacyHostName",
+            Type::Bool,
+            "Hide the host name in licensing messages.",
+        ),
+        Field::new(
+            "privacyVersion",
+            Type::Bool,
+            "Hide the version in licensing messages.",
+        ),
+        Field::new(
+            "throughput",
+            Type::Str,
+            "`throughput level` (100M, 1G, 2G, 10G, 20G; \"\" when not set).",
+        ),
+        Field::new(
+            "featureTier",
+            Type::Str,
+            "`feature tier` (standard; \"\" when not set).",
+        ),
+    ],
+    kinds: &[KIND],
+    ours: false,
+};
+
+/// The body of `POST .../smart/asav/register`.
+pub static REGISTER_SCHEMA: Object = Object {
+    name: "SmartLicenseRegId",
+    description: "A smart-licensing registration: the token and whether to force it.",
+    fields: &[
+        Field::new("kind", Type::Str, "`object#SmartLicenseRegId`."),
+        Field::new("idToken", Type::Str, "The registration token.").required(),
+        Field::new(
+            "force",
+            Type::Bool,
+            "Register again even if already registered.",
+        ),
+    ],
+    kinds: &[],
+    ours: false,
+};
+
+/// The answer of `GET .../smart/asav/info`.
+pub static INFO_SCHEMA: Object = Object {
+    name: "SmartLicenseInfo",
+    description: "Registration state as `Key: value` lines (`Status: REGISTERED` once registered).",
+    fields: &[
+        Field::new("kind", Type::Str, "`object#SmartLicenseInfo`."),
+        Field::new(
+            "registration",
+            Type::Array(&Type::Str),
+            "The Registration block of `show license all`, one `Key: value` per entry.",
+        ),
+    ],
+    kinds: &[],
+    ours: true,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn terraform_body_round_trips_through_cli() {
+        let old = SmartLicense::default();
+        let body = json!({"licenseServerURL": "https://tools.cisco.com/its/service/oddce/services/DDCEService",
+            "transportURL": true, "privacyHostName": false, "privacyVersion": false,
+            "throughput": "2G", "featureTier": "standard"});
+        let new = SmartLicense::from_json(&body, &old).unwrap();
+        let lines = SmartLicense::cli_replace(&old, &new);
+        assert_eq!(
+            lines,
+            [
+                "license smart",
+                " feature tier standard",
+                " throughput level 2G",
+                "exit",
+                "call-home",
+                " profile License",
+                "  destination address http https://tools.cisco.com/its/service/oddce/services/DDCEService",
+                "  destination transport-method http",
+                "exit",
+            ]
+        );
+        let mut back = SmartLicense::default();
+        back.absorb_license(
+            "license smart",
+            &["feature tier standard", "throughput level 2G"],
+        );
+        back.absorb_call_home(&[
+            "profile CiscoTAC-1",
+            "destination address http http://x",
+            "profile License",
+            "destination address http https://tools.cisco.com/its/service/oddce/services/DDCEService",
+            "destination transport-method http",
+        ]);
+        let j = back.to_json("https://a/api/licensing/smart/asav");
+        assert_eq!(j["throughput"], "2G");
+        assert_eq!(j["transportURL"], true);
+        assert_eq!(
+            j["licenseServerURL"],
+            "https://tools.cisco.com/its/service/oddce/services/DDCEService"
+        );
+        assert!(SmartLicense::cli_replace(&back, &new).is_empty());
+    }
+
+    #[test]
+    fn refuses_unknown_levels_and_urls() {
+        let old = SmartLicense::default();
+        for (body, attr) in [
+            (json!({"throughput": "3G"}), "throughput"),
+            (json!({"featureTier": "gold"}), "featureTier"),
+            (json!({"licenseServerURL": "ftp://x"}), "licenseServerURL"),
+            (
+                json!({"licenseServerURL": "https://a b"}),
+                "licenseServerURL",
+            ),
+            (json!({"transportURL": "maybe"}), "transportURL"),
+        ] {
+            assert_eq!(
+                SmartLicense::from_json(&body, &old).unwrap_err().attribute,
+                attr
+            );
+        }
+        assert!(check_token("abc").is_ok());
+        assert!(check_token("a b").is_err());
+        assert!(check_token("").is_err());
+    }
+}
