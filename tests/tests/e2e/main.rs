@@ -32,3 +32,5 @@ mod support;
 mod syslog_hosts;
 mod tokens;
 mod urls;
+// issue 14: logging, failover, licensing
+mod failover_licensing;
