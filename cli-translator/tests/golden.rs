@@ -10,6 +10,8 @@ use cli_translator::resources::mgmt_host::MgmtHost;
 use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::network_object_group::NetworkObjectGroup;
 use cli_translator::resources::ntp::NtpServer;
+// issue 14: logging, failover, licensing
+use cli_translator::resources::logging::SyslogServer;
 use cli_translator::resources::regex::Regex;
 use cli_translator::resources::route::StaticRoute;
 use cli_translator::resources::security_group::SecurityObjectGroup;
@@ -222,4 +224,15 @@ fn ntp_server_golden_pairs() {
 #[test]
 fn ntp_server_rejections() {
     check_invalid::<NtpServer>("ntp_server");
+}
+
+// issue 14: logging, failover, licensing
+#[test]
+fn syslog_server_golden_pairs() {
+    check_valid::<SyslogServer>("syslog_server");
+}
+
+#[test]
+fn syslog_server_rejections() {
+    check_invalid::<SyslogServer>("syslog_server");
 }

@@ -527,6 +527,8 @@ impl Catalogue {
             ("Routing", ResourceKind::StaticRoute, Hash),
             ("Management access", ResourceKind::MgmtHost, Address),
             ("Device setup", ResourceKind::NtpServer, Address),
+            // issue 14: logging, failover, licensing
+            ("Logging", ResourceKind::SyslogServer, Address),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);
@@ -781,6 +783,9 @@ impl Catalogue {
                 // issue 14: logging, failover, licensing
                 SettingKind::FailoverSetup => "Failover",
                 SettingKind::SmartLicense => "Licensing",
+                SettingKind::SyslogServerSettings
+                | SettingKind::SyslogConfigSettings
+                | SettingKind::SyslogConfig => "Logging",
             };
             let item = kind.schema();
             self.add(

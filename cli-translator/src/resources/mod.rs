@@ -31,6 +31,7 @@ pub mod user_object;
 // issue 14: logging, failover, licensing
 pub mod failover;
 pub mod licensing;
+pub mod logging;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -220,6 +221,8 @@ resources! {
     StaticRoute: static_routes => route::StaticRoute,
     MgmtHost: mgmt_hosts => mgmt_host::MgmtHost,
     NtpServer: ntp_servers => ntp::NtpServer,
+    // issue 14: logging, failover, licensing
+    SyslogServer: syslog_servers => logging::SyslogServer,
 }
 
 impl ResourceKind {

@@ -19,6 +19,7 @@ use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route,
 // issue 14: logging, failover, licensing
 use super::failover::{self, FailoverSetup};
 use super::licensing::{self, SmartLicense};
+use super::logging::{self, SyslogConfig, SyslogConfigSettings, SyslogServerSettings};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -30,6 +31,9 @@ pub struct DeviceSettings {
     // issue 14: logging, failover, licensing
     pub failover: failover::FailoverSetup,
     pub smart_license: licensing::SmartLicense,
+    pub syslog_server_settings: logging::SyslogServerSettings,
+    pub syslog_config_settings: logging::SyslogConfigSettings,
+    pub syslog_config: logging::SyslogConfig,
 }
 
 /// One auto-created settings resource.
@@ -63,6 +67,9 @@ pub enum SettingKind {
     // issue 14: logging, failover, licensing
     FailoverSetup,
     SmartLicense,
+    SyslogServerSettings,
+    SyslogConfigSettings,
+    SyslogConfig,
 }
 
 impl SettingKind {
@@ -74,6 +81,9 @@ impl SettingKind {
         // issue 14: logging, failover, licensing
         SettingKind::FailoverSetup,
         SettingKind::SmartLicense,
+        SettingKind::SyslogServerSettings,
+        SettingKind::SyslogConfigSettings,
+        SettingKind::SyslogConfig,
     ];
 
     pub fn path(self) -> &'static str {
@@ -85,6 +95,9 @@ impl SettingKind {
             // issue 14: logging, failover, licensing
             SettingKind::FailoverSetup => FailoverSetup::PATH,
             SettingKind::SmartLicense => SmartLicense::PATH,
+            SettingKind::SyslogServerSettings => SyslogServerSettings::PATH,
+            SettingKind::SyslogConfigSettings => SyslogConfigSettings::PATH,
+            SettingKind::SyslogConfig => SyslogConfig::PATH,
         }
     }
 
@@ -98,6 +111,9 @@ impl SettingKind {
             // issue 14: logging, failover, licensing
             SettingKind::FailoverSetup => FailoverSetup::SCHEMA,
             SettingKind::SmartLicense => SmartLicense::SCHEMA,
+            SettingKind::SyslogServerSettings => SyslogServerSettings::SCHEMA,
+            SettingKind::SyslogConfigSettings => SyslogConfigSettings::SCHEMA,
+            SettingKind::SyslogConfig => SyslogConfig::SCHEMA,
         }
     }
 
@@ -244,6 +260,72 @@ impl Setting for SmartLicense {
     }
 }
 
+impl Setting for SyslogServerSettings {
+    const KIND: &'static str = logging::SERVER_SETTINGS_KIND;
+    const PATH: &'static str = logging::SERVER_SETTINGS_PATH;
+    const SCHEMA: &'static Object = &logging::SERVER_SETTINGS_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_server_settings
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_server_settings
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogServerSettings::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogServerSettings::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogServerSettings::cli_replace(old, new)
+    }
+}
+
+impl Setting for SyslogConfigSettings {
+    const KIND: &'static str = logging::CONFIG_SETTINGS_KIND;
+    const PATH: &'static str = logging::CONFIG_SETTINGS_PATH;
+    const SCHEMA: &'static Object = &logging::CONFIG_SETTINGS_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_config_settings
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_config_settings
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogConfigSettings::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogConfigSettings::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogConfigSettings::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        SyslogConfigSettings::check(self, cfg)
+    }
+}
+
+impl Setting for SyslogConfig {
+    const KIND: &'static str = logging::CONFIG_KIND;
+    const PATH: &'static str = logging::CONFIG_PATH;
+    const SCHEMA: &'static Object = &logging::CONFIG_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_config
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_config
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogConfig::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogConfig::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogConfig::cli_replace(old, new)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -281,6 +363,18 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "no" if text.starts_with("no failover") || text.starts_with("no monitor-interface ") => {
             cfg.settings.failover.absorb(text);
+            true
+        }
+        "logging" => {
+            let s = &mut cfg.settings;
+            s.syslog_server_settings.absorb(text);
+            s.syslog_config_settings.absorb(text);
+            s.syslog_config.absorb(text);
+            // `logging host` lines are the syslog server table's.
+            !text.starts_with("logging host ")
+        }
+        "no" if text.starts_with("no logging message ") => {
+            cfg.settings.syslog_config.absorb(text);
             true
         }
         "license" => {

@@ -52,6 +52,10 @@ pub struct LoggingSettings {
     pub facility: u8,
     device_id: DeviceId,
     pub filter: Filter,
+    /// `logging permit-hostdown`.
+    pub permit_hostdown: bool,
+    /// `logging queue <n>` (default 512; 0: no limit).
+    pub queue: u32,
 }
 
 impl Default for LoggingSettings {
@@ -67,6 +71,8 @@ impl Default for LoggingSettings {
             facility: DEFAULT_FACILITY,
             device_id: DeviceId::None,
             filter: Filter::new(),
+            permit_hostdown: false,
+            queue: 512,
         }
     }
 }
@@ -133,6 +139,12 @@ impl LoggingSettings {
                 ["logging", "facility", n] => {
                     if let Ok(n) = n.parse::<u8>() {
                         s.facility = n.min(23);
+                    }
+                }
+                ["logging", "permit-hostdown"] => s.permit_hostdown = true,
+                ["logging", "queue", n] => {
+                    if let Ok(n) = n.parse::<u32>() {
+                        s.queue = n.min(8192);
                     }
                 }
                 ["logging", "device-id", "hostname", ..] => s.device_id = DeviceId::Hostname,
@@ -300,7 +312,11 @@ impl LoggingState {
             }
             None => out.push_str("    Trap logging: disabled\n"),
         }
-        out.push_str("    Permit-hostdown logging: disabled\n");
+        let _ = writeln!(
+            out,
+            "    Permit-hostdown logging: {}",
+            onoff(s.permit_hostdown)
+        );
         out.push_str("    History logging: disabled\n");
         match s.device_id(hostname) {
             Some(d) => {

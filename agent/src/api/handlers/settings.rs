@@ -12,6 +12,9 @@ use cli_translator::resources::timeouts::Timeouts;
 // issue 14: logging, failover, licensing
 use cli_translator::resources::failover::FailoverSetup;
 use cli_translator::resources::licensing::SmartLicense;
+use cli_translator::resources::logging::{
+    SyslogConfig, SyslogConfigSettings, SyslogServerSettings,
+};
 use cli_translator::running::RunningConfig;
 use hyper::Method;
 use serde_json::Value;
@@ -38,6 +41,13 @@ pub async fn handle(
         // issue 14: logging, failover, licensing
         SettingKind::FailoverSetup => handle_typed::<FailoverSetup>(call, method, &body).await,
         SettingKind::SmartLicense => handle_typed::<SmartLicense>(call, method, &body).await,
+        SettingKind::SyslogServerSettings => {
+            handle_typed::<SyslogServerSettings>(call, method, &body).await
+        }
+        SettingKind::SyslogConfigSettings => {
+            handle_typed::<SyslogConfigSettings>(call, method, &body).await
+        }
+        SettingKind::SyslogConfig => handle_typed::<SyslogConfig>(call, method, &body).await,
     }
 }
 
