@@ -34,3 +34,4 @@ mod tokens;
 mod urls;
 // issue 14: logging, failover, licensing
 mod failover_licensing;
+mod logging;
