@@ -35,3 +35,4 @@ mod urls;
 // issue 14: logging, failover, licensing
 mod failover_licensing;
 mod logging;
+mod rsyslog;
