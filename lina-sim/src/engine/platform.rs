@@ -597,6 +597,153 @@ pub fn show_failover(cfg: &Config, hostname: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::test_support::{boot, exec, ok, refused, running};
+    use crate::engine::{Engine, EngineOptions};
+
+    const CORPUS_FAILOVER: &str = "hostname asa-failover
+interface GigabitEthernet0/2
+ description LAN Failover Interface
+!
+interface GigabitEthernet0/3
+ description STATE Failover Interface
+!
+failover
+failover lan unit primary
+failover lan interface FAILOVER GigabitEthernet0/2
+failover link REPLICATION GigabitEthernet0/3
+failover interface ip FAILOVER 172.16.1.1 255.255.255.252 standby 172.16.1.2
+";
+
+    #[test]
+    fn the_corpus_failover_configuration_boots_and_prints_back() {
+        let (mut e, _) = Engine::boot(
+            CORPUS_FAILOVER,
+            &EngineOptions::default(),
+            [1; 32],
+            Now::from_secs(1_795_353_601),
+        );
+        assert!(e.startup_errors().is_empty(), "{:?}", e.startup_errors());
+        let shown = running(&mut e);
+        for line in CORPUS_FAILOVER
+            .lines()
+            .filter(|l| l.starts_with("failover"))
+        {
+            assert!(shown.contains(&format!("{line}\n")), "{line} in\n{shown}");
+        }
+        let out = exec(&mut e, &["show failover"]);
+        let text = &out.outcomes[0].output;
+        assert!(
+            text.starts_with("Failover On\nFailover unit Primary\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Failover LAN Interface: FAILOVER GigabitEthernet0/2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn failover_lines_fill_one_slot_each_and_are_checked() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "failover lan unit secondary",
+                "failover lan interface fo GigabitEthernet0/2",
+                "failover interface ip fo 10.0.0.1 255.255.255.0 standby 10.0.0.2",
+                "failover polltime unit 2 holdtime 10",
+                "failover polltime unit msec 500 holdtime 3",
+                "failover key s3cr3t",
+                "failover",
+            ],
+        );
+        let shown = running(&mut e);
+        assert!(shown.contains("failover lan unit secondary\n"), "{shown}");
+        assert_eq!(shown.matches("failover polltime").count(), 1, "{shown}");
+        assert!(
+            shown.contains("failover polltime unit msec 500 holdtime 3\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("failover key *****\n"), "{shown}");
+        assert!(!shown.contains("no failover\n"), "{shown}");
+        ok(
+            &mut e,
+            &["no failover", "no failover polltime", "no failover key"],
+        );
+        let shown = running(&mut e);
+        assert!(shown.contains("no failover\n"), "{shown}");
+        assert!(!shown.contains("failover polltime"), "{shown}");
+        assert!(!shown.contains("failover key"), "{shown}");
+        assert!(
+            shown.contains("failover lan interface fo GigabitEthernet0/2\n"),
+            "{shown}"
+        );
+
+        // A named interface, a name that is no failover link, a standby outside the subnet.
+        let out = refused(&mut e, &["failover link st Management0/0"]);
+        assert!(out.contains("has a nameif"), "{out}");
+        let out = refused(
+            &mut e,
+            &["failover interface ip nolink 10.1.0.1 255.255.255.0 standby 10.1.0.2"],
+        );
+        assert!(out.contains("not the name of a failover link"), "{out}");
+        let out = refused(
+            &mut e,
+            &["failover interface ip fo 10.0.0.1 255.255.255.0 standby 10.9.0.2"],
+        );
+        assert!(out.contains("standby address"), "{out}");
+        let out = refused(&mut e, &["failover lan unit tertiary"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        let out = refused(&mut e, &["monitor-interface nosuch"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        ok(&mut e, &["no monitor-interface management"]);
+        assert!(running(&mut e).contains("no monitor-interface management\n"));
+    }
+
+    #[test]
+    fn license_smart_block_keeps_one_line_per_slot_and_show_version_follows_it() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "license smart",
+                " feature tier standard",
+                " throughput level 1G",
+                " throughput level 2G",
+                "exit",
+            ],
+        );
+        let shown = running(&mut e);
+        assert!(
+            shown.contains("license smart\n feature tier standard\n throughput level 2G\n"),
+            "{shown}"
+        );
+        assert!(!shown.contains("throughput level 1G"), "{shown}");
+        let out = refused(&mut e, &["license smart", " throughput level 3G"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        let version = exec(&mut e, &["show version"]).outcomes[0].output.clone();
+        assert!(
+            version.contains("ASAv Platform License State: Unlicensed\n"),
+            "{version}"
+        );
+        assert!(
+            version.contains("Active entitlement: ASAv-STD-2G, enforce mode: Evaluation\n"),
+            "{version}"
+        );
+        let r = exec(
+            &mut e,
+            &[
+                "license smart register idtoken NjY0ZjRjYjAtYTI3Ni00ZjQ4LWIwYjAtY2QwNmE5ZDM1ZjQ3LTE2OTk5",
+            ],
+        );
+        assert!(r.outcomes[0].ok, "{:?}", r.outcomes);
+        let version = exec(&mut e, &["show version"]).outcomes[0].output.clone();
+        assert!(
+            version.contains("ASAv Platform License State: Licensed\n"),
+            "{version}"
+        );
+        assert!(version.contains("enforce mode: Authorized"), "{version}");
+    }
 
     #[test]
     fn license_sub_commands_have_one_slot_each() {
