@@ -171,6 +171,8 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     setting::<cli_translator::resources::logging::SyslogServerSettings>(cfg, &mut out);
     setting::<cli_translator::resources::logging::SyslogConfigSettings>(cfg, &mut out);
     setting::<cli_translator::resources::logging::SyslogConfig>(cfg, &mut out);
+    table::<cli_translator::resources::netflow::NetFlowCollector>(cfg, &mut out);
+    setting::<cli_translator::resources::netflow::NetFlow>(cfg, &mut out);
 
     for list in cfg.access.extended() {
         let bound = cfg.access.groups.iter().any(|g| g.acl == list.name);

@@ -529,6 +529,7 @@ impl Catalogue {
             ("Device setup", ResourceKind::NtpServer, Address),
             // issue 14: logging, failover, licensing
             ("Logging", ResourceKind::SyslogServer, Address),
+            ("Logging", ResourceKind::NetFlowCollector, Address),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);
@@ -785,7 +786,8 @@ impl Catalogue {
                 SettingKind::SmartLicense => "Licensing",
                 SettingKind::SyslogServerSettings
                 | SettingKind::SyslogConfigSettings
-                | SettingKind::SyslogConfig => "Logging",
+                | SettingKind::SyslogConfig
+                | SettingKind::NetFlow => "Logging",
             };
             let item = kind.schema();
             self.add(

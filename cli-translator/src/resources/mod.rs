@@ -32,6 +32,7 @@ pub mod user_object;
 pub mod failover;
 pub mod licensing;
 pub mod logging;
+pub mod netflow;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -223,6 +224,7 @@ resources! {
     NtpServer: ntp_servers => ntp::NtpServer,
     // issue 14: logging, failover, licensing
     SyslogServer: syslog_servers => logging::SyslogServer,
+    NetFlowCollector: netflow_collectors => netflow::NetFlowCollector,
 }
 
 impl ResourceKind {

@@ -20,6 +20,7 @@ use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route,
 use super::failover::{self, FailoverSetup};
 use super::licensing::{self, SmartLicense};
 use super::logging::{self, SyslogConfig, SyslogConfigSettings, SyslogServerSettings};
+use super::netflow::{self, NetFlow};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -34,6 +35,7 @@ pub struct DeviceSettings {
     pub syslog_server_settings: logging::SyslogServerSettings,
     pub syslog_config_settings: logging::SyslogConfigSettings,
     pub syslog_config: logging::SyslogConfig,
+    pub netflow: netflow::NetFlow,
 }
 
 /// One auto-created settings resource.
@@ -70,6 +72,7 @@ pub enum SettingKind {
     SyslogServerSettings,
     SyslogConfigSettings,
     SyslogConfig,
+    NetFlow,
 }
 
 impl SettingKind {
@@ -84,6 +87,7 @@ impl SettingKind {
         SettingKind::SyslogServerSettings,
         SettingKind::SyslogConfigSettings,
         SettingKind::SyslogConfig,
+        SettingKind::NetFlow,
     ];
 
     pub fn path(self) -> &'static str {
@@ -98,6 +102,7 @@ impl SettingKind {
             SettingKind::SyslogServerSettings => SyslogServerSettings::PATH,
             SettingKind::SyslogConfigSettings => SyslogConfigSettings::PATH,
             SettingKind::SyslogConfig => SyslogConfig::PATH,
+            SettingKind::NetFlow => NetFlow::PATH,
         }
     }
 
@@ -114,6 +119,7 @@ impl SettingKind {
             SettingKind::SyslogServerSettings => SyslogServerSettings::SCHEMA,
             SettingKind::SyslogConfigSettings => SyslogConfigSettings::SCHEMA,
             SettingKind::SyslogConfig => SyslogConfig::SCHEMA,
+            SettingKind::NetFlow => NetFlow::SCHEMA,
         }
     }
 
@@ -326,6 +332,27 @@ impl Setting for SyslogConfig {
     }
 }
 
+impl Setting for NetFlow {
+    const KIND: &'static str = netflow::KIND;
+    const PATH: &'static str = netflow::PATH;
+    const SCHEMA: &'static Object = &netflow::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.netflow
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.netflow
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        NetFlow::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        NetFlow::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        NetFlow::cli_replace(old, new)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -375,6 +402,10 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "no" if text.starts_with("no logging message ") => {
             cfg.settings.syslog_config.absorb(text);
+            true
+        }
+        "flow-export" if !text.starts_with("flow-export destination ") => {
+            cfg.settings.netflow.absorb(text);
             true
         }
         "license" => {

@@ -95,6 +95,8 @@ pub enum CliError {
     NotFailoverLink(String),
     /// A standby address outside the active address's subnet (or equal to it).
     StandbyNotInSubnet,
+    /// A sixth `flow-export destination`.
+    TooManyCollectors,
 }
 
 impl fmt::Display for CliError {
@@ -207,6 +209,9 @@ impl fmt::Display for CliError {
             CliError::StandbyNotInSubnet => f.write_str(
                 "ERROR: The standby address must differ from the active address and be in its subnet",
             ),
+            CliError::TooManyCollectors => {
+                f.write_str("ERROR: A maximum of 5 flow-export destinations can be configured")
+            }
         }
     }
 }
@@ -276,7 +281,9 @@ impl CliError {
             // issue 14: logging, failover, licensing
             CliError::FailoverInterfaceNamed(hw) => (K::InUse, some(hw), None),
             CliError::NotFailoverLink(name) => (K::NotFound, some(name), None),
-            CliError::StandbyNotInSubnet => (K::InvalidInput, None, None),
+            CliError::StandbyNotInSubnet | CliError::TooManyCollectors => {
+                (K::InvalidInput, None, None)
+            }
         }
     }
 

@@ -437,6 +437,7 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     // issue 14: logging, failover, licensing
     &super::platform::Failover,
     &super::platform::Licensing,
+    &super::platform::NetFlow,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -23,6 +23,7 @@ use cli_translator::resources::failover::{
     FailoverSetup, FoLine, INTERFACE_DEFAULT, Role, UNIT_DEFAULT, parse_line,
 };
 use cli_translator::resources::licensing::{SmartLicense, THROUGHPUTS, TIERS};
+use cli_translator::resources::netflow::{MAX_COLLECTORS, parse_collector, parse_timer};
 
 use super::apply::{Applier, Step, strip_words, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
@@ -37,6 +38,23 @@ use super::{Now, SERIAL_NUMBER};
 pub(crate) struct Failover;
 /// The `license smart` block.
 pub(crate) struct Licensing;
+/// `flow-export destination|template|delay|active ...` (NetFlow).
+pub(crate) struct NetFlow;
+
+impl CliFamily for NetFlow {
+    fn name(&self) -> &'static str {
+        "flow-export"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["flow-export"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        if line.starts_with("clear ") {
+            return None;
+        }
+        Some(a.flow_export(line))
+    }
+}
 
 impl CliFamily for Failover {
     fn name(&self) -> &'static str {
@@ -289,6 +307,80 @@ impl Applier<'_> {
             return Err(CliError::FailoverInterfaceNamed(name));
         }
         Ok(name)
+    }
+
+    /// A `flow-export` line: a destination on a named interface (at most five), or a timer
+    /// (one line per timer: a new value replaces the old).
+    fn flow_export(&mut self, line: &str) -> Result<Step, CliError> {
+        let (negated, body) = match strip_words(line, "no") {
+            Some(rest) => (true, rest),
+            None => (false, line),
+        };
+        let shift = usize::from(negated);
+        let w: Vec<&str> = body.split_whitespace().collect();
+        match w.get(1).copied() {
+            Some("destination") => {
+                let c = parse_collector(body).ok_or_else(|| {
+                    let at = if w.len() < 5 { None } else { Some(2) };
+                    match at {
+                        None => CliError::Incomplete,
+                        Some(i) => CliError::invalid(line, word_offset(line, i + shift)),
+                    }
+                })?;
+                if negated {
+                    for id in self.find_all(|t| t == c.line()) {
+                        self.cfg.remove(id);
+                    }
+                    return Ok(Step::Done(None));
+                }
+                if !self.nameif_exists(&c.nameif) {
+                    return Err(CliError::invalid(line, word_offset(line, 2)));
+                }
+                if self.find_all(|t| t == c.line()).is_empty() {
+                    let count = self
+                        .find_all(|t| starts_with_words(t, "flow-export destination"))
+                        .len();
+                    if count >= MAX_COLLECTORS {
+                        return Err(CliError::TooManyCollectors);
+                    }
+                    self.cfg
+                        .insert_placed(Block::leaf(Entry::verbatim(c.line())));
+                }
+                Ok(Step::Done(None))
+            }
+            Some("template" | "delay" | "active") => {
+                let slot = w.get(..3).map(|s| s.join(" ")).unwrap_or_default();
+                if negated {
+                    for id in self.find_all(|t| starts_with_words(t, &slot)) {
+                        self.cfg.remove(id);
+                    }
+                    return Ok(Step::Done(None));
+                }
+                let (slot, _) = parse_timer(body).ok_or_else(|| {
+                    if w.len() < 4 {
+                        CliError::Incomplete
+                    } else {
+                        CliError::invalid(line, word_offset(line, w.len().min(4) - 1))
+                    }
+                })?;
+                let same = self.find_all(|t| starts_with_words(t, slot));
+                match same.split_first() {
+                    Some((first, others)) => {
+                        let entry = Entry::verbatim(body);
+                        self.cfg.update(*first, |b| b.head = entry);
+                        for id in others {
+                            self.cfg.remove(*id);
+                        }
+                    }
+                    None => {
+                        self.cfg.insert_placed(Block::leaf(Entry::verbatim(body)));
+                    }
+                }
+                Ok(Step::Done(None))
+            }
+            None => Err(CliError::Incomplete),
+            Some(_) => Err(CliError::invalid(line, word_offset(line, 1 + shift))),
+        }
     }
 
     /// One line of the `license smart` block: one child per slot.
@@ -782,5 +874,56 @@ failover interface ip FAILOVER 172.16.1.1 255.255.255.252 standby 172.16.1.2
         assert!(!st.is_registered());
         assert!(st.run("license smart renew", now).is_err());
         assert!(st.run("license smart register idtoken x y", now).is_err());
+    }
+
+    #[test]
+    fn flow_export_checks_destinations_and_keeps_one_line_per_timer() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "flow-export destination management 10.0.0.9 2055",
+                "flow-export template timeout-rate 10",
+                "flow-export template timeout-rate 20",
+            ],
+        );
+        let shown = running(&mut e);
+        assert!(
+            shown.contains("flow-export destination management 10.0.0.9 2055\n"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("flow-export template timeout-rate 20\n"),
+            "{shown}"
+        );
+        assert!(!shown.contains("timeout-rate 10"), "{shown}");
+        assert!(
+            refused(&mut e, &["flow-export destination nosuch 10.0.0.9 2055"])
+                .contains("Invalid input")
+        );
+        assert!(refused(&mut e, &["flow-export delay flow-create 999"]).contains("Invalid input"));
+        for i in 1..5 {
+            ok(
+                &mut e,
+                &[&format!(
+                    "flow-export destination management 10.0.1.{i} 2055"
+                )],
+            );
+        }
+        let out = refused(
+            &mut e,
+            &["flow-export destination management 10.0.2.1 2055"],
+        );
+        assert!(out.contains("maximum of 5"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "no flow-export destination management 10.0.0.9 2055",
+                "no flow-export template timeout-rate",
+            ],
+        );
+        let shown = running(&mut e);
+        assert!(!shown.contains("10.0.0.9"), "{shown}");
+        assert!(!shown.contains("timeout-rate"), "{shown}");
     }
 }

@@ -256,3 +256,89 @@ async fn logging_settings_reach_the_cli_and_show_logging() {
         "POST settings",
     );
 }
+
+#[tokio::test]
+async fn netflow_timers_and_collectors_reach_flow_export_lines() {
+    const NETFLOW: &str = "/api/logging/netflow";
+    const COLLECTORS: &str = "/api/logging/netflow/collectors";
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    name_inside(&mut c, &admin).await;
+
+    let got = json(&ok(&stack, c.get(NETFLOW, &admin).await));
+    assert_eq!(got["templateTimeoutRate"], 30);
+    let body = json!({"templateTimeoutRate": 10, "delayFlowCreate": 5});
+    expect_status(
+        &ok(&stack, c.put(NETFLOW, body, &admin).await),
+        204,
+        "PUT netflow",
+    );
+    let got = json(&ok(&stack, c.get(NETFLOW, &admin).await));
+    assert_eq!(got["templateTimeoutRate"], 10);
+    assert_eq!(got["delayFlowCreate"], 5);
+
+    let body = json!({"ip": {"kind": "IPv4Address", "value": "192.168.10.50"},
+        "interface": {"kind": "objectRef#Interface", "name": "inside"}, "port": 2055});
+    expect_status(
+        &ok(&stack, c.post(COLLECTORS, body, &admin).await),
+        201,
+        "POST collector",
+    );
+    let item = format!("{COLLECTORS}/192.168.10.50");
+    let got = json(&ok(&stack, c.get(&item, &admin).await));
+    assert_eq!(got["port"], 2055);
+    expect_status(
+        &ok(&stack, c.patch(&item, json!({"port": 9995}), &admin).await),
+        204,
+        "PATCH collector",
+    );
+    let running = running_config(&mut c, &admin).await;
+    for line in [
+        "flow-export destination inside 192.168.10.50 9995",
+        "flow-export template timeout-rate 10",
+        "flow-export delay flow-create 5",
+    ] {
+        assert!(
+            running.contains(&format!("{line}\n")),
+            "{line} in\n{running}"
+        );
+    }
+    assert!(!running.contains(" 2055\n"), "{running}");
+    let body = json!({"ip": {"kind": "IPv4Address", "value": "192.168.10.51"},
+        "interface": {"kind": "objectRef#Interface", "name": "nosuch"}, "port": 2055});
+    expect_error(
+        &ok(&stack, c.post(COLLECTORS, body, &admin).await),
+        400,
+        "unknown nameif",
+    );
+    expect_error(
+        &ok(
+            &stack,
+            c.put(NETFLOW, json!({"delayFlowCreate": 500}), &admin)
+                .await,
+        ),
+        400,
+        "delay out of range",
+    );
+    expect_status(
+        &ok(&stack, c.delete(&item, &admin).await),
+        204,
+        "DELETE collector",
+    );
+    expect_status(
+        &ok(
+            &stack,
+            c.put(
+                NETFLOW,
+                json!({"templateTimeoutRate": 30, "delayFlowCreate": 0}),
+                &admin,
+            )
+            .await,
+        ),
+        204,
+        "defaults",
+    );
+    let running = running_config(&mut c, &admin).await;
+    assert!(!running.contains("flow-export"), "{running}");
+}

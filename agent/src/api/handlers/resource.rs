@@ -81,6 +81,12 @@ pub async fn handle(
             )
             .await
         }
+        ResourceKind::NetFlowCollector => {
+            handle_typed::<cli_translator::resources::netflow::NetFlowCollector>(
+                call, method, scope, body,
+            )
+            .await
+        }
         ResourceKind::StaticRoute => {
             handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
                 .await

@@ -15,6 +15,7 @@ use cli_translator::resources::licensing::SmartLicense;
 use cli_translator::resources::logging::{
     SyslogConfig, SyslogConfigSettings, SyslogServerSettings,
 };
+use cli_translator::resources::netflow::NetFlow;
 use cli_translator::running::RunningConfig;
 use hyper::Method;
 use serde_json::Value;
@@ -48,6 +49,7 @@ pub async fn handle(
             handle_typed::<SyslogConfigSettings>(call, method, &body).await
         }
         SettingKind::SyslogConfig => handle_typed::<SyslogConfig>(call, method, &body).await,
+        SettingKind::NetFlow => handle_typed::<NetFlow>(call, method, &body).await,
     }
 }
 
