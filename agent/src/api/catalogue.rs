@@ -971,6 +971,18 @@ impl Catalogue {
             ),
             |_| Target::Platform(PlatformTarget::LicenseInfo),
         );
+        self.add(
+            licensing::ACTIVATION_PATH,
+            Row::new(
+                "Licensing",
+                "Permanent activation keys (PUT installs one; active after a reload)",
+                GET_PUT,
+                Shape::Singleton {
+                    item: &licensing::ACTIVATION_SCHEMA,
+                },
+            ),
+            |_| Target::Platform(PlatformTarget::Activation),
+        );
     }
 }
 

@@ -243,6 +243,62 @@ pub fn check_token(token: &str) -> Result<(), FieldError> {
     Ok(())
 }
 
+/// `0x` and 1 to 8 hexadecimal digits, five times: the key canonical (lower case, padded).
+pub fn activation_key(words: &[&str]) -> Option<String> {
+    if words.len() != 5 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for w in words {
+        let hex = w.strip_prefix("0x").or_else(|| w.strip_prefix("0X"))?;
+        if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        out.push(format!("0x{:0>8}", hex.to_ascii_lowercase()));
+    }
+    Some(out.join(" "))
+}
+
+pub const ACTIVATION_KIND: &str = "object#LicenseActivation";
+pub const ACTIVATION_PATH: &str = "/api/licensing/activation";
+
+/// `object#LicenseActivation` (ours: Cisco's document names the resource only).
+pub static ACTIVATION_SCHEMA: Object = Object {
+    name: "LicenseActivation",
+    description: "Permanent activation keys (`show activation-key`); a PUT installs one (`activation-key`), active after a reload.",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new("serialNumber", Type::Str, "The unit's serial number.").read_only(),
+        Field::new(
+            "runningPermanentKey",
+            Type::Str,
+            "The permanent activation key in use.",
+        )
+        .read_only(),
+        Field::new(
+            "flashPermanentKey",
+            Type::Str,
+            "The permanent activation key in flash (used after the next reload).",
+        )
+        .read_only(),
+        Field::new(
+            "reloadRequired",
+            Type::Bool,
+            "Whether the flash key differs from the running one.",
+        )
+        .read_only(),
+        Field::new(
+            "activationKey",
+            Type::Str,
+            "On PUT: the key to install, five `0x` words.",
+        )
+        .write_only(),
+    ],
+    kinds: &[ACTIVATION_KIND],
+    ours: true,
+};
+
 /// `object#SmartLicenseConfig`.
 pub static SCHEMA: Object = Object {
     name: "SmartLicenseConfig",

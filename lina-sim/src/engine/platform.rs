@@ -22,7 +22,7 @@ use cli_translator::parse::ParseError;
 use cli_translator::resources::failover::{
     FailoverSetup, FoLine, INTERFACE_DEFAULT, Role, UNIT_DEFAULT, parse_line,
 };
-use cli_translator::resources::licensing::{SmartLicense, THROUGHPUTS, TIERS};
+use cli_translator::resources::licensing::{SmartLicense, THROUGHPUTS, TIERS, activation_key};
 use cli_translator::resources::netflow::{MAX_COLLECTORS, parse_collector, parse_timer};
 
 use super::apply::{Applier, Step, strip_words, word_offset};
@@ -405,7 +405,13 @@ pub struct LicenseState {
     failed: Option<Now>,
     renewed_auth: Option<Now>,
     renewed_id: Option<Now>,
+    /// The permanent activation key written to flash by `activation-key` (it runs after a
+    /// reload; until then the running key stays the one the unit booted with).
+    flash_key: Option<String>,
 }
+
+/// The permanent activation key the simulated unit boots with.
+pub const BOOT_ACTIVATION_KEY: &str = "0x00000000 0x00000000 0x00000000 0x00000000 0x00000000";
 
 fn token_is_valid(token: &str) -> bool {
     token.len() >= 40
@@ -461,6 +467,43 @@ impl LicenseState {
             ["license", "smart", ..] => Err(at(2)),
             _ => Err(at(1)),
         }
+    }
+
+    /// `activation-key <key>`: the key goes to flash and runs after a reload.
+    pub fn activate(&mut self, line: &str) -> Result<String, CliError> {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let key_words = words.get(1..).unwrap_or_default();
+        if key_words.is_empty() {
+            return Err(CliError::Incomplete);
+        }
+        let key = activation_key(key_words)
+            .ok_or_else(|| CliError::invalid(line, word_offset(line, 1)))?;
+        let changed = key != BOOT_ACTIVATION_KEY;
+        self.flash_key = Some(key);
+        Ok(if changed {
+            "The requested key is a permanent key.\nThe flash permanent activation key was updated with the requested key, and will become active after the next reload.\n".to_owned()
+        } else {
+            "The requested key is the running permanent key; nothing changed.\n".to_owned()
+        })
+    }
+
+    /// `show activation-key`.
+    pub fn show_activation(&self) -> String {
+        let flash = self.flash_key.as_deref().unwrap_or(BOOT_ACTIVATION_KEY);
+        let mut out = format!(
+            "Serial Number:  {SERIAL_NUMBER}\nRunning Permanent Activation Key: {BOOT_ACTIVATION_KEY}\n\n"
+        );
+        if flash == BOOT_ACTIVATION_KEY {
+            out.push_str(
+                "The flash permanent activation key is the SAME as the running permanent key.\n",
+            );
+        } else {
+            let _ = writeln!(out, "Flash Permanent Activation Key: {flash}");
+            out.push_str(
+                "The flash permanent activation key is DIFFERENT from the running permanent key.\nThe flash permanent activation key will be used after the next reload.\n",
+            );
+        }
+        out
     }
 
     pub fn is_registered(&self) -> bool {

@@ -158,6 +158,8 @@ enum ExecCommand {
     // issue 14: logging, failover, licensing
     /// `license smart register|deregister|renew ...` (platform.rs).
     License,
+    /// `activation-key <five words>` (platform.rs).
+    ActivationKey,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -177,6 +179,9 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
         })
     {
         return Some(Ok(ExecCommand::License));
+    }
+    if first.eq_ignore_ascii_case("activation-key") {
+        return Some(Ok(ExecCommand::ActivationKey));
     }
     if super::shun::parse(line).is_some() {
         return Some(Ok(ExecCommand::Shun));
@@ -394,6 +399,15 @@ impl Engine {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 match self.license.run(line, now) {
+                    Ok(out) => LineOutcome::ok(out),
+                    Err(e) => LineOutcome::err(&e),
+                }
+            }
+            ExecCommand::ActivationKey => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.license.activate(line) {
                     Ok(out) => LineOutcome::ok(out),
                     Err(e) => LineOutcome::err(&e),
                 }

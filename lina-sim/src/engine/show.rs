@@ -101,6 +101,10 @@ pub fn show(
             &engine.hostname(),
         ));
     }
+    if abbrev(what, "activation-key", 3) {
+        none_after(2)?;
+        return Ok(engine.license.show_activation());
+    }
     if abbrev(what, "license", 3) {
         return match rest {
             [] => Ok(engine

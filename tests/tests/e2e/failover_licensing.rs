@@ -353,3 +353,52 @@ async fn smart_license_config_and_actions_follow_the_clients() {
     );
     expect_error(&r, 400, "register without idToken");
 }
+
+#[tokio::test]
+async fn activation_key_goes_to_flash_and_waits_for_a_reload() {
+    const ACTIVATION: &str = "/api/licensing/activation";
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let got = json(&ok(&stack, c.get(ACTIVATION, &admin).await));
+    assert_eq!(got["reloadRequired"], false, "{got}");
+    let running_key = got["runningPermanentKey"].clone();
+    assert!(
+        running_key.as_str().is_some_and(|k| k.starts_with("0x")),
+        "{got}"
+    );
+
+    let key = "0x1234abcd 0x0 0x00000000 0xffff 0x1";
+    let r = ok(
+        &stack,
+        c.put(ACTIVATION, json!({"activationKey": key}), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT activation key");
+    let got = json(&ok(&stack, c.get(ACTIVATION, &admin).await));
+    assert_eq!(got["reloadRequired"], true, "{got}");
+    assert_eq!(got["runningPermanentKey"], running_key);
+    assert_eq!(
+        got["flashPermanentKey"],
+        "0x1234abcd 0x00000000 0x00000000 0x0000ffff 0x00000001"
+    );
+    let shown = show(&mut c, &admin, "show activation-key").await;
+    assert!(
+        shown.contains("DIFFERENT from the running permanent key"),
+        "{shown}"
+    );
+
+    for bad in ["0x1 0x2", "0x1 0x2 0x3 0x4 0xZZ", "1 2 3 4 5"] {
+        let r = ok(
+            &stack,
+            c.put(ACTIVATION, json!({"activationKey": bad}), &admin)
+                .await,
+        );
+        expect_error(&r, 400, bad);
+    }
+    expect_error(
+        &ok(&stack, c.put(ACTIVATION, json!({}), &admin).await),
+        400,
+        "no key",
+    );
+}

@@ -19,7 +19,9 @@ use cli_translator::protocol::ExecMode;
 use cli_translator::resources::failover::{
     INTERFACES_COLLECTION_KIND, INTERFACES_PATH, interface_json, interface_put,
 };
-use cli_translator::resources::licensing::check_token;
+use cli_translator::resources::licensing::{
+    ACTIVATION_KIND, ACTIVATION_PATH, activation_key, check_token,
+};
 use cli_translator::resources::{FieldError, FieldProblem, json_bool, json_str};
 use cli_translator::running::RunningConfig;
 use hyper::{Method, StatusCode};
@@ -50,6 +52,8 @@ pub enum PlatformTarget {
     FailoverInterface(String),
     License(LicenseAction),
     LicenseInfo,
+    /// `/api/licensing/activation`: GET (`show activation-key`), PUT (`activation-key`).
+    Activation,
 }
 
 pub async fn handle(
@@ -64,6 +68,8 @@ pub async fn handle(
         (PlatformTarget::FailoverInterface(id), _) => put(call, &id, &body).await,
         (PlatformTarget::License(action), _) => license(call, action, &body).await,
         (PlatformTarget::LicenseInfo, _) => info(call).await,
+        (PlatformTarget::Activation, &Method::GET) => activation(call).await,
+        (PlatformTarget::Activation, _) => activate(call, &body).await,
     }
 }
 
@@ -247,9 +253,87 @@ async fn info(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     Ok(response::json(StatusCode::OK, &body))
 }
 
+/// Runs one exec command as the caller; its output (a refusal is LINA's error).
+async fn run_one(call: &Call<'_>, command: String, shown: &str) -> Result<String, ApiError> {
+    let result = call.exec(ExecMode::Exec, false, vec![command]).await?;
+    let outcome = result
+        .outcomes
+        .first()
+        .ok_or(ApiError::LinaAnswer("no outcome for the command"))?;
+    if !outcome.ok {
+        return Err(ApiError::Cli {
+            command: shown.to_owned(),
+            output: outcome.output.clone(),
+        });
+    }
+    Ok(outcome.output.clone())
+}
+
+/// `show activation-key` as JSON.
+pub fn activation_json(show: &str, self_link: &str) -> Value {
+    let field = |prefix: &str| {
+        show.lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(|v| v.trim().to_owned())
+    };
+    let running = field("Running Permanent Activation Key:").unwrap_or_default();
+    let flash = field("Flash Permanent Activation Key:").unwrap_or_else(|| running.clone());
+    json!({
+        "kind": ACTIVATION_KIND,
+        "selfLink": self_link,
+        "serialNumber": field("Serial Number:").unwrap_or_default(),
+        "runningPermanentKey": running,
+        "flashPermanentKey": flash,
+        "reloadRequired": flash != running,
+    })
+}
+
+async fn activation(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
+    let out = run_one(
+        call,
+        "show activation-key".to_owned(),
+        "show activation-key",
+    )
+    .await?;
+    Ok(response::json(
+        StatusCode::OK,
+        &activation_json(&out, &call.origin.url(ACTIVATION_PATH)),
+    ))
+}
+
+async fn activate(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> {
+    let map = json_body::parse_object(body)?;
+    let key = match map.get("activationKey") {
+        None | Some(Value::Null) => {
+            return Err(ApiError::Field(FieldError::new(
+                "activationKey",
+                FieldProblem::Missing,
+            )));
+        }
+        Some(v) => json_str(v, "activationKey")?,
+    };
+    let words: Vec<&str> = key.split_whitespace().collect();
+    let key = activation_key(&words).ok_or_else(|| {
+        ApiError::Field(FieldError::new(
+            "activationKey",
+            FieldProblem::BadValue("five words of 0x and 1 to 8 hexadecimal digits".into()),
+        ))
+    })?;
+    run_one(call, format!("activation-key {key}"), "activation-key").await?;
+    response::with_location(StatusCode::NO_CONTENT, &call.origin.url(ACTIVATION_PATH))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn show_activation_key_becomes_json() {
+        let show = "Serial Number:  9A1\nRunning Permanent Activation Key: 0x00000000 0x00000000 0x00000000 0x00000000 0x00000000\n\nFlash Permanent Activation Key: 0x00000001 0x00000000 0x00000000 0x00000000 0x00000000\n";
+        let j = activation_json(show, "https://a/api/licensing/activation");
+        assert_eq!(j["serialNumber"], "9A1");
+        assert_eq!(j["reloadRequired"], true);
+    }
 
     #[test]
     fn registration_block_becomes_key_value_lines() {
