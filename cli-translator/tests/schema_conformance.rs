@@ -173,6 +173,7 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     setting::<cli_translator::resources::logging::SyslogConfig>(cfg, &mut out);
     table::<cli_translator::resources::netflow::NetFlowCollector>(cfg, &mut out);
     setting::<cli_translator::resources::netflow::NetFlow>(cfg, &mut out);
+    setting::<cli_translator::resources::licensing::SharedLicense>(cfg, &mut out);
 
     for list in cfg.access.extended() {
         let bound = cfg.access.groups.iter().any(|g| g.acl == list.name);

@@ -783,7 +783,7 @@ impl Catalogue {
                 SettingKind::Dns | SettingKind::Dhcp => "Device setup",
                 // issue 14: logging, failover, licensing
                 SettingKind::FailoverSetup => "Failover",
-                SettingKind::SmartLicense => "Licensing",
+                SettingKind::SmartLicense | SettingKind::SharedLicense => "Licensing",
                 SettingKind::SyslogServerSettings
                 | SettingKind::SyslogConfigSettings
                 | SettingKind::SyslogConfig

@@ -299,6 +299,394 @@ pub static ACTIVATION_SCHEMA: Object = Object {
     ours: true,
 };
 
+pub const SHARED_KIND: &str = "object#SharedLicense";
+pub const SHARED_PATH: &str = "/api/licensing/shared";
+/// ASA default `license-server port`.
+pub const SHARED_DEFAULT_PORT: u16 = 50554;
+/// ASA default `license-server refresh-interval` (seconds).
+pub const SHARED_DEFAULT_REFRESH: u32 = 30;
+
+/// Shared licensing (`license-server ...`): this unit serves licenses (`enable` on
+/// interfaces, with a secret) or takes part (`address <ip> secret <s> [port <p>]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedLicense {
+    /// `license-server secret <s>` (as configuration prints it: possibly masked).
+    pub secret: Option<String>,
+    pub interfaces: Vec<String>,
+    pub port: Option<u16>,
+    pub refresh: Option<u32>,
+    /// `license-server address <ip> secret <s> [port <p>]`: (address, secret, port).
+    pub participant: Option<(std::net::IpAddr, String, Option<u16>)>,
+}
+
+/// A `license-server` line read: its slot and the setting it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenseServerLine {
+    Secret(String),
+    Enable(String),
+    Port(u16),
+    Refresh(u32),
+    Address(std::net::IpAddr, String, Option<u16>),
+}
+
+fn is_secret(s: &str) -> bool {
+    (4..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic())
+}
+
+/// Reads a `license-server` line; `Err(i)` names the first wrong word (`None`: too short).
+pub fn parse_license_server(text: &str) -> Result<LicenseServerLine, Option<usize>> {
+    let w: Vec<&str> = text.split_whitespace().collect();
+    let word = |i: usize| w.get(i).copied().ok_or(None);
+    let end = |n: usize| if w.len() > n { Err(Some(n)) } else { Ok(()) };
+    if word(0)? != "license-server" {
+        return Err(Some(0));
+    }
+    match word(1)? {
+        "secret" => {
+            let s = word(2)?;
+            if !is_secret(s) && s != "*****" {
+                return Err(Some(2));
+            }
+            end(3)?;
+            Ok(LicenseServerLine::Secret(s.to_owned()))
+        }
+        "enable" => {
+            let n = word(2)?;
+            if !crate::parse::is_nameif(n) {
+                return Err(Some(2));
+            }
+            end(3)?;
+            Ok(LicenseServerLine::Enable(n.to_owned()))
+        }
+        "port" => {
+            let p = word(2)?
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or(Some(2))?;
+            end(3)?;
+            Ok(LicenseServerLine::Port(p))
+        }
+        "refresh-interval" => {
+            let r = word(2)?
+                .parse::<u32>()
+                .ok()
+                .filter(|r| (10..=300).contains(r))
+                .ok_or(Some(2))?;
+            end(3)?;
+            Ok(LicenseServerLine::Refresh(r))
+        }
+        "address" => {
+            let ip = word(2)?.parse().map_err(|_| Some(2))?;
+            if word(3)? != "secret" {
+                return Err(Some(3));
+            }
+            let s = word(4)?;
+            if !is_secret(s) && s != "*****" {
+                return Err(Some(4));
+            }
+            let port = match w.get(5).copied() {
+                None => None,
+                Some("port") => Some(
+                    word(6)?
+                        .parse::<u16>()
+                        .ok()
+                        .filter(|p| *p > 0)
+                        .ok_or(Some(6))?,
+                ),
+                Some(_) => return Err(Some(5)),
+            };
+            end(if port.is_some() { 7 } else { 5 })?;
+            Ok(LicenseServerLine::Address(ip, s.to_owned(), port))
+        }
+        _ => Err(Some(1)),
+    }
+}
+
+impl LicenseServerLine {
+    /// The words a new line of the same slot replaces (`no <slot>` removes it).
+    pub fn slot(&self) -> String {
+        match self {
+            LicenseServerLine::Secret(_) => "license-server secret".into(),
+            LicenseServerLine::Enable(n) => format!("license-server enable {n}"),
+            LicenseServerLine::Port(_) => "license-server port".into(),
+            LicenseServerLine::Refresh(_) => "license-server refresh-interval".into(),
+            LicenseServerLine::Address(..) => "license-server address".into(),
+        }
+    }
+}
+
+fn address_line(ip: &std::net::IpAddr, secret: &str, port: Option<u16>) -> String {
+    match port {
+        Some(p) => format!("license-server address {ip} secret {secret} port {p}"),
+        None => format!("license-server address {ip} secret {secret}"),
+    }
+}
+
+impl SharedLicense {
+    pub fn absorb(&mut self, text: &str) {
+        match parse_license_server(text) {
+            Ok(LicenseServerLine::Secret(s)) => self.secret = Some(s),
+            Ok(LicenseServerLine::Enable(n)) => {
+                if !self.interfaces.contains(&n) {
+                    self.interfaces.push(n);
+                }
+            }
+            Ok(LicenseServerLine::Port(p)) => self.port = Some(p),
+            Ok(LicenseServerLine::Refresh(r)) => self.refresh = Some(r),
+            Ok(LicenseServerLine::Address(ip, s, p)) => self.participant = Some((ip, s, p)),
+            Err(_) => {}
+        }
+    }
+
+    fn role(&self) -> &'static str {
+        if self.participant.is_some() {
+            "participant"
+        } else if !self.interfaces.is_empty() || self.secret.is_some() {
+            "server"
+        } else {
+            "none"
+        }
+    }
+
+    pub fn to_json(&self, self_link: &str) -> Value {
+        let (address, port) = match &self.participant {
+            Some((ip, _, p)) => (ip.to_string(), p.unwrap_or(SHARED_DEFAULT_PORT)),
+            None => (String::new(), self.port.unwrap_or(SHARED_DEFAULT_PORT)),
+        };
+        serde_json::json!({
+            "kind": SHARED_KIND,
+            "selfLink": self_link,
+            "role": self.role(),
+            "serverInterfaces": self.interfaces,
+            "port": port,
+            "refreshInterval": self.refresh.unwrap_or(SHARED_DEFAULT_REFRESH),
+            "serverAddress": address,
+            "secretConfigured": self.secret.is_some() || self.participant.is_some(),
+        })
+    }
+
+    /// A PUT body: `role` (default: the current one) and that role's settings; a secret
+    /// is needed to become server or participant (the configured one is kept otherwise).
+    pub fn from_json(body: &Value, current: &SharedLicense) -> Result<SharedLicense, FieldError> {
+        let map = body
+            .as_object()
+            .ok_or_else(|| FieldError::new("", FieldProblem::NotObject))?;
+        let get = |k: &str| map.get(k).filter(|v| !v.is_null());
+        let role = match get("role") {
+            Some(v) => json_str(v, "role")?,
+            None => current.role(),
+        };
+        let secret = match get("secret") {
+            Some(v) => {
+                let s = json_str(v, "secret")?;
+                if !is_secret(s) || s == "*****" {
+                    return Err(bad(
+                        "secret",
+                        "4 to 128 printable characters without spaces",
+                    ));
+                }
+                Some(s.to_owned())
+            }
+            None => None,
+        };
+        let port = match get("port") {
+            Some(v) => Some(
+                u16::try_from(super::json_u32(v, "port")?)
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| bad("port", "1 to 65535"))?,
+            ),
+            None => None,
+        };
+        let mut next = SharedLicense::default();
+        match role {
+            "none" => {}
+            "server" => {
+                next.secret = secret.or_else(|| current.secret.clone());
+                if next.secret.is_none() {
+                    return Err(FieldError::new("secret", FieldProblem::Missing));
+                }
+                next.interfaces = match get("serverInterfaces") {
+                    Some(v) => {
+                        let list = v.as_array().ok_or_else(|| {
+                            FieldError::new(
+                                "serverInterfaces",
+                                FieldProblem::WrongType {
+                                    expected: "an array of nameifs",
+                                },
+                            )
+                        })?;
+                        let mut out = Vec::new();
+                        for n in list {
+                            let n = json_str(n, "serverInterfaces")?;
+                            if !crate::parse::is_nameif(n) {
+                                return Err(bad(
+                                    "serverInterfaces",
+                                    format!("'{n}' is not a nameif"),
+                                ));
+                            }
+                            if !out.iter().any(|o| o == n) {
+                                out.push(n.to_owned());
+                            }
+                        }
+                        out
+                    }
+                    None => current.interfaces.clone(),
+                };
+                next.port = match port {
+                    Some(p) => (p != SHARED_DEFAULT_PORT).then_some(p),
+                    None => current.port,
+                };
+                next.refresh = match get("refreshInterval") {
+                    Some(v) => {
+                        let r = super::json_u32(v, "refreshInterval")?;
+                        if !(10..=300).contains(&r) {
+                            return Err(bad("refreshInterval", "10 to 300 seconds"));
+                        }
+                        (r != SHARED_DEFAULT_REFRESH).then_some(r)
+                    }
+                    None => current.refresh,
+                };
+            }
+            "participant" => {
+                let address = match get("serverAddress") {
+                    Some(v) => {
+                        let t = json_str(v, "serverAddress")?.trim();
+                        t.parse().map_err(|_| {
+                            bad("serverAddress", format!("'{t}' is not an IP address"))
+                        })?
+                    }
+                    None => match &current.participant {
+                        Some((ip, _, _)) => *ip,
+                        None => {
+                            return Err(FieldError::new("serverAddress", FieldProblem::Missing));
+                        }
+                    },
+                };
+                let port = port.or_else(|| current.participant.as_ref().and_then(|(_, _, p)| *p));
+                let secret = match (secret, &current.participant) {
+                    (Some(s), _) => s,
+                    (None, Some((ip, s, p))) if *ip == address && *p == port => s.clone(),
+                    _ => return Err(FieldError::new("secret", FieldProblem::Missing)),
+                };
+                next.participant = Some((address, secret, port));
+            }
+            other => {
+                return Err(bad(
+                    "role",
+                    format!("'{other}' is not none, server or participant"),
+                ));
+            }
+        }
+        Ok(next)
+    }
+
+    pub fn cli_replace(old: &SharedLicense, new: &SharedLicense) -> Vec<String> {
+        let mut out = Vec::new();
+        if old.participant != new.participant && old.participant.is_some() {
+            out.push("no license-server address".to_owned());
+        }
+        for n in &old.interfaces {
+            if !new.interfaces.contains(n) {
+                out.push(format!("no license-server enable {n}"));
+            }
+        }
+        if old.secret != new.secret {
+            out.push(match &new.secret {
+                Some(s) => format!("license-server secret {s}"),
+                None => "no license-server secret".to_owned(),
+            });
+        }
+        if old.port != new.port {
+            out.push(match new.port {
+                Some(p) => format!("license-server port {p}"),
+                None => "no license-server port".to_owned(),
+            });
+        }
+        if old.refresh != new.refresh {
+            out.push(match new.refresh {
+                Some(r) => format!("license-server refresh-interval {r}"),
+                None => "no license-server refresh-interval".to_owned(),
+            });
+        }
+        for n in &new.interfaces {
+            if !old.interfaces.contains(n) {
+                out.push(format!("license-server enable {n}"));
+            }
+        }
+        if old.participant != new.participant
+            && let Some((ip, s, p)) = &new.participant
+        {
+            out.push(address_line(ip, s, *p));
+        }
+        out
+    }
+
+    /// Each enabled interface must exist.
+    pub fn check(&self, cfg: &super::RunningConfig) -> Result<(), FieldError> {
+        for n in &self.interfaces {
+            if cfg.access.hardware_of(n).is_none() {
+                return Err(bad(
+                    "serverInterfaces",
+                    format!("no interface is named '{n}'"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `object#SharedLicense` (ours).
+pub static SHARED_SCHEMA: Object = Object {
+    name: "SharedLicense",
+    description: "Shared licensing (`license-server ...`): serve licenses or take part.",
+    fields: &[
+        KIND_FIELD,
+        SELF_LINK,
+        Field::new(
+            "role",
+            Type::Enum(&["none", "server", "participant"]),
+            "What this unit is.",
+        ),
+        Field::new(
+            "serverInterfaces",
+            Type::Array(&Type::Str),
+            "Server: the nameifs it serves on (`license-server enable`).",
+        ),
+        Field::new(
+            "port",
+            Type::Int {
+                min: Some(1),
+                max: Some(65535),
+            },
+            "The server's port (default 50554).",
+        ),
+        Field::new(
+            "refreshInterval",
+            Type::Int {
+                min: Some(10),
+                max: Some(300),
+            },
+            "Server: seconds between participant refreshes (default 30).",
+        ),
+        Field::new(
+            "serverAddress",
+            Type::Str,
+            "Participant: the server's address.",
+        ),
+        Field::new("secret", Type::Str, "The shared secret (never answered).").write_only(),
+        Field::new(
+            "secretConfigured",
+            Type::Bool,
+            "Whether a secret is configured.",
+        )
+        .read_only(),
+    ],
+    kinds: &[SHARED_KIND],
+    ours: true,
+};
+
 /// `object#SmartLicenseConfig`.
 pub static SCHEMA: Object = Object {
     name: "SmartLicenseConfig",

@@ -18,7 +18,7 @@ use super::timeouts::Timeouts;
 use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
 // issue 14: logging, failover, licensing
 use super::failover::{self, FailoverSetup};
-use super::licensing::{self, SmartLicense};
+use super::licensing::{self, SharedLicense, SmartLicense};
 use super::logging::{self, SyslogConfig, SyslogConfigSettings, SyslogServerSettings};
 use super::netflow::{self, NetFlow};
 
@@ -36,6 +36,7 @@ pub struct DeviceSettings {
     pub syslog_config_settings: logging::SyslogConfigSettings,
     pub syslog_config: logging::SyslogConfig,
     pub netflow: netflow::NetFlow,
+    pub shared_license: licensing::SharedLicense,
 }
 
 /// One auto-created settings resource.
@@ -73,6 +74,7 @@ pub enum SettingKind {
     SyslogConfigSettings,
     SyslogConfig,
     NetFlow,
+    SharedLicense,
 }
 
 impl SettingKind {
@@ -88,6 +90,7 @@ impl SettingKind {
         SettingKind::SyslogConfigSettings,
         SettingKind::SyslogConfig,
         SettingKind::NetFlow,
+        SettingKind::SharedLicense,
     ];
 
     pub fn path(self) -> &'static str {
@@ -103,6 +106,7 @@ impl SettingKind {
             SettingKind::SyslogConfigSettings => SyslogConfigSettings::PATH,
             SettingKind::SyslogConfig => SyslogConfig::PATH,
             SettingKind::NetFlow => NetFlow::PATH,
+            SettingKind::SharedLicense => SharedLicense::PATH,
         }
     }
 
@@ -120,6 +124,7 @@ impl SettingKind {
             SettingKind::SyslogConfigSettings => SyslogConfigSettings::SCHEMA,
             SettingKind::SyslogConfig => SyslogConfig::SCHEMA,
             SettingKind::NetFlow => NetFlow::SCHEMA,
+            SettingKind::SharedLicense => SharedLicense::SCHEMA,
         }
     }
 
@@ -353,6 +358,30 @@ impl Setting for NetFlow {
     }
 }
 
+impl Setting for SharedLicense {
+    const KIND: &'static str = licensing::SHARED_KIND;
+    const PATH: &'static str = licensing::SHARED_PATH;
+    const SCHEMA: &'static Object = &licensing::SHARED_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.shared_license
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.shared_license
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SharedLicense::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SharedLicense::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SharedLicense::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        SharedLicense::check(self, cfg)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -406,6 +435,10 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "flow-export" if !text.starts_with("flow-export destination ") => {
             cfg.settings.netflow.absorb(text);
+            true
+        }
+        "license-server" => {
+            cfg.settings.shared_license.absorb(text);
             true
         }
         "license" => {

@@ -438,6 +438,7 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &super::platform::Failover,
     &super::platform::Licensing,
     &super::platform::NetFlow,
+    &super::platform::LicenseServer,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

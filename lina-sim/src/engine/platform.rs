@@ -22,7 +22,9 @@ use cli_translator::parse::ParseError;
 use cli_translator::resources::failover::{
     FailoverSetup, FoLine, INTERFACE_DEFAULT, Role, UNIT_DEFAULT, parse_line,
 };
-use cli_translator::resources::licensing::{SmartLicense, THROUGHPUTS, TIERS, activation_key};
+use cli_translator::resources::licensing::{
+    LicenseServerLine, SmartLicense, THROUGHPUTS, TIERS, activation_key, parse_license_server,
+};
 use cli_translator::resources::netflow::{MAX_COLLECTORS, parse_collector, parse_timer};
 
 use super::apply::{Applier, Step, strip_words, word_offset};
@@ -40,6 +42,23 @@ pub(crate) struct Failover;
 pub(crate) struct Licensing;
 /// `flow-export destination|template|delay|active ...` (NetFlow).
 pub(crate) struct NetFlow;
+/// `license-server ...` (shared licensing).
+pub(crate) struct LicenseServer;
+
+impl CliFamily for LicenseServer {
+    fn name(&self) -> &'static str {
+        "license-server"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["license-server"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        if line.starts_with("clear ") {
+            return None;
+        }
+        Some(a.license_server(line))
+    }
+}
 
 impl CliFamily for NetFlow {
     fn name(&self) -> &'static str {
@@ -381,6 +400,53 @@ impl Applier<'_> {
             None => Err(CliError::Incomplete),
             Some(_) => Err(CliError::invalid(line, word_offset(line, 1 + shift))),
         }
+    }
+
+    /// A `license-server` line: checked, one line per slot (`enable` per interface).
+    fn license_server(&mut self, line: &str) -> Result<Step, CliError> {
+        if let Some(body) = strip_words(line, "no") {
+            let w: Vec<&str> = body.split_whitespace().collect();
+            let slot = match w.as_slice() {
+                ["license-server", "enable", n, ..] => format!("license-server enable {n}"),
+                [
+                    "license-server",
+                    s @ ("secret" | "port" | "refresh-interval" | "address"),
+                    ..,
+                ] => {
+                    format!("license-server {s}")
+                }
+                ["license-server"] => return Err(CliError::Incomplete),
+                _ => return Err(CliError::invalid(line, word_offset(line, 2))),
+            };
+            for id in self.find_all(|t| starts_with_words(t, &slot)) {
+                self.cfg.remove(id);
+            }
+            return Ok(Step::Done(None));
+        }
+        let parsed = parse_license_server(line).map_err(|e| match e {
+            Some(i) => CliError::invalid(line, word_offset(line, i)),
+            None => CliError::Incomplete,
+        })?;
+        if let LicenseServerLine::Enable(n) = &parsed
+            && !self.nameif_exists(n)
+        {
+            return Err(CliError::invalid(line, word_offset(line, 2)));
+        }
+        let slot = parsed.slot();
+        let same = self.find_all(|t| starts_with_words(t, &slot));
+        match same.split_first() {
+            Some((first, others)) => {
+                let entry = Entry::verbatim(line);
+                self.cfg.update(*first, |b| b.head = entry);
+                for id in others {
+                    self.cfg.remove(*id);
+                }
+            }
+            None => {
+                self.cfg.insert_placed(Block::leaf(Entry::verbatim(line)));
+            }
+        }
+        Ok(Step::Done(None))
     }
 
     /// One line of the `license smart` block: one child per slot.

@@ -402,3 +402,111 @@ async fn activation_key_goes_to_flash_and_waits_for_a_reload() {
         "no key",
     );
 }
+
+#[tokio::test]
+async fn shared_license_server_and_participant_roles_reach_license_server_lines() {
+    const SHARED: &str = "/api/licensing/shared";
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let got = json(&ok(&stack, c.get(SHARED, &admin).await));
+    assert_eq!(got["role"], "none");
+    assert_eq!(got["port"], 50554);
+
+    // A server needs a secret.
+    expect_error(
+        &ok(
+            &stack,
+            c.put(
+                SHARED,
+                json!({"role": "server", "serverInterfaces": ["management"]}),
+                &admin,
+            )
+            .await,
+        ),
+        400,
+        "server without secret",
+    );
+    let body = json!({"role": "server", "secret": "Sh4red-Secret", "serverInterfaces": ["management"],
+        "refreshInterval": 60});
+    expect_status(
+        &ok(&stack, c.put(SHARED, body, &admin).await),
+        204,
+        "server",
+    );
+    let got = json(&ok(&stack, c.get(SHARED, &admin).await));
+    assert_eq!(got["role"], "server");
+    assert_eq!(got["serverInterfaces"], json!(["management"]));
+    assert_eq!(got["refreshInterval"], 60);
+    assert_eq!(got["secretConfigured"], true);
+    assert!(got.get("secret").is_none(), "the secret is never answered");
+    let running = running_config(&mut c, &admin).await;
+    assert!(
+        running.contains("license-server secret *****\n"),
+        "{running}"
+    );
+    assert!(
+        running.contains("license-server enable management\n"),
+        "{running}"
+    );
+    assert!(
+        running.contains("license-server refresh-interval 60\n"),
+        "{running}"
+    );
+    assert!(!running.contains("Sh4red-Secret"), "{running}");
+
+    // A PUT without the secret keeps it.
+    let body = json!({"refreshInterval": 30});
+    expect_status(
+        &ok(&stack, c.put(SHARED, body, &admin).await),
+        204,
+        "refresh only",
+    );
+    let running = running_config(&mut c, &admin).await;
+    assert!(
+        running.contains("license-server secret *****\n"),
+        "{running}"
+    );
+    assert!(!running.contains("refresh-interval"), "{running}");
+
+    let body = json!({"role": "participant", "serverAddress": "192.0.2.10", "secret": "Sh4red-Secret", "port": 50555});
+    expect_status(
+        &ok(&stack, c.put(SHARED, body, &admin).await),
+        204,
+        "participant",
+    );
+    let got = json(&ok(&stack, c.get(SHARED, &admin).await));
+    assert_eq!(got["role"], "participant");
+    assert_eq!(got["serverAddress"], "192.0.2.10");
+    assert_eq!(got["port"], 50555);
+    let running = running_config(&mut c, &admin).await;
+    assert!(
+        running.contains("license-server address 192.0.2.10 secret ***** port 50555\n"),
+        "{running}"
+    );
+    assert!(!running.contains("license-server enable"), "{running}");
+
+    expect_error(
+        &ok(
+            &stack,
+            c.put(
+                SHARED,
+                json!({"role": "server", "secret": "abcd", "serverInterfaces": ["nosuch"]}),
+                &admin,
+            )
+            .await,
+        ),
+        400,
+        "unknown nameif",
+    );
+    expect_status(
+        &ok(&stack, c.put(SHARED, json!({"role": "none"}), &admin).await),
+        204,
+        "none",
+    );
+    assert!(
+        !running_config(&mut c, &admin)
+            .await
+            .contains("license-server")
+    );
+}

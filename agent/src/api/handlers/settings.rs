@@ -11,7 +11,7 @@ use cli_translator::resources::setting::{Setting, SettingKind};
 use cli_translator::resources::timeouts::Timeouts;
 // issue 14: logging, failover, licensing
 use cli_translator::resources::failover::FailoverSetup;
-use cli_translator::resources::licensing::SmartLicense;
+use cli_translator::resources::licensing::{SharedLicense, SmartLicense};
 use cli_translator::resources::logging::{
     SyslogConfig, SyslogConfigSettings, SyslogServerSettings,
 };
@@ -50,6 +50,7 @@ pub async fn handle(
         }
         SettingKind::SyslogConfig => handle_typed::<SyslogConfig>(call, method, &body).await,
         SettingKind::NetFlow => handle_typed::<NetFlow>(call, method, &body).await,
+        SettingKind::SharedLicense => handle_typed::<SharedLicense>(call, method, &body).await,
     }
 }
 
