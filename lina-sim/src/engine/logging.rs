@@ -167,6 +167,15 @@ impl LoggingSettings {
         s
     }
 
+    /// The lines a TCP host may have waiting: `logging queue 0` is the ASA's "no limit"
+    /// (bounded here at 65536 all the same).
+    pub fn queue_len(&self) -> usize {
+        match self.queue {
+            0 => 65_536,
+            n => n as usize,
+        }
+    }
+
     fn device_id(&self, hostname: &str) -> Option<String> {
         match &self.device_id {
             DeviceId::None => None,
@@ -262,6 +271,7 @@ impl LoggingState {
                     transport: h.transport,
                     target: SocketAddr::new(h.address, h.port),
                     line: line.clone(),
+                    queue: s.queue_len(),
                 });
             }
         }
@@ -391,6 +401,7 @@ mod tests {
                 transport,
                 target,
                 line,
+                ..
             } => {
                 assert_eq!(*transport, SyslogTransport::Udp);
                 assert_eq!(target.to_string(), "10.0.0.9:514");
@@ -426,5 +437,19 @@ mod tests {
         assert!(out.contains("    Buffer logging: level debugging, 1 messages logged\n"));
         assert!(out.contains("    Trap logging: disabled\n"));
         assert!(out.ends_with("%ASA-5-111010: x\n"));
+    }
+
+    #[test]
+    fn queue_and_permit_hostdown_follow_the_configuration() {
+        let (mut st, _) = state(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap 7\nlogging queue 20\nlogging permit-hostdown\nlogging host inside 10.0.0.9 tcp/1470\n",
+        );
+        let fx = st.deliver(msg(Level::Notifications), 0, "fw");
+        assert!(matches!(&fx[0], Effect::Syslog { queue: 20, .. }), "{fx:?}");
+        assert!(st.show("fw").contains("Permit-hostdown logging: enabled\n"));
+        let (st, _) = state("logging queue 0\n");
+        assert_eq!(st.settings().queue_len(), 65_536);
+        let (st, _) = state("");
+        assert_eq!(st.settings().queue_len(), 512);
     }
 }

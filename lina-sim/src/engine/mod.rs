@@ -100,6 +100,8 @@ pub enum Effect {
         transport: SyslogTransport,
         target: SocketAddr,
         line: String,
+        /// Lines a TCP host may have waiting (`logging queue`; issue 14).
+        queue: usize,
     },
     /// The configuration generation changed: push it to subscribers.
     GenerationChanged(u64),
