@@ -920,10 +920,8 @@ impl Catalogue {
                 "Licensing",
                 "Register with a smart-licensing token (201; the token is checked later)",
                 POST,
-                Shape::Action {
-                    request: Some(Type::Object(&licensing::REGISTER_SCHEMA)),
-                    answer: None,
-                },
+                // A create-like POST: 201, the body checked as a create (`idToken` required).
+                collection_shape(&licensing::REGISTER_SCHEMA, "collection#SmartLicenseRegId"),
             ),
             |_| Target::Platform(PlatformTarget::License(LicenseAction::Register)),
         );
