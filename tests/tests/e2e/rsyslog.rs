@@ -157,12 +157,21 @@ async fn buffer(c: &mut tests::Client, admin: &tests::Auth) -> BTreeSet<String> 
     asa_set(&lines)
 }
 
-/// Waits until both files hold every message of `expected`; the files' contents.
-async fn delivered(rs: &Rsyslog, expected: &BTreeSet<String>) -> (Vec<String>, Vec<String>) {
+/// Waits until both files, past the first `skip` lines, hold every message of `expected`;
+/// those lines.
+async fn delivered(
+    rs: &Rsyslog,
+    expected: &BTreeSet<String>,
+    (skip_udp, skip_tcp): (usize, usize),
+) -> (Vec<String>, Vec<String>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let udp = rs.lines("udp.log");
-        let tcp = rs.lines("tcp.log");
+        let udp = rs
+            .lines("udp.log")
+            .split_off(skip_udp.min(rs.lines("udp.log").len()));
+        let tcp = rs
+            .lines("tcp.log")
+            .split_off(skip_tcp.min(rs.lines("tcp.log").len()));
         let done = expected.is_subset(&asa_set(&udp)) && expected.is_subset(&asa_set(&tcp));
         if done {
             return (udp, tcp);
@@ -210,9 +219,20 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
     // start both from here. What was in flight when the buffer was cleared is skipped.
     let out = cli(&mut c, &admin, &["clear logging buffer"]).await;
     assert!(out.iter().all(|o| !o.contains("ERROR")), "{out:?}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let skip_udp = rs.lines("udp.log").len();
-    let skip_tcp = rs.lines("tcp.log").len();
+    // Wait until nothing more arrives (the files stop growing for 600 ms, at most 10 s).
+    let counts = || (rs.lines("udp.log").len(), rs.lines("tcp.log").len());
+    let mut last = counts();
+    let mut still = 0;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let now = counts();
+        still = if now == last { still + 1 } else { 0 };
+        last = now;
+        if still >= 3 {
+            break;
+        }
+    }
+    let (skip_udp, skip_tcp) = last;
 
     // Something to log: a token (605005), twice.
     for _ in 0..2 {
@@ -224,11 +244,9 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
         shown.iter().any(|l| l.starts_with("%ASA-6-605005:")),
         "show logging has the token's 605005: {shown:#?}"
     );
-    let (udp, tcp) = delivered(&rs, &shown).await;
+    let (udp, tcp) = delivered(&rs, &shown, (skip_udp, skip_tcp)).await;
     // Everything rsyslog wrote is in show logging (read after the files).
     let later = buffer(&mut c, &admin).await;
-    let udp = udp.get(skip_udp..).unwrap_or_default().to_vec();
-    let tcp = tcp.get(skip_tcp..).unwrap_or_default().to_vec();
     for (name, lines) in [("udp.log", &udp), ("tcp.log", &tcp)] {
         let written = asa_set(lines);
         assert!(
@@ -257,14 +275,30 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
     );
     let r = ok(&stack, c.post("/api/tokenservices", (), &admin).await);
     expect_status(&r, 204, "token");
+    // The token's 605005 arrives in RFC 5424 framing over both transports (earlier copies
+    // of the same text came in RFC 3164).
     let shown = buffer(&mut c, &admin).await;
-    let (udp, tcp) = delivered(&rs, &shown).await;
-    for (name, lines) in [("udp.log", &udp), ("tcp.log", &tcp)] {
-        let framed_5424 = lines
-            .iter()
-            .filter(|l| l.contains("%ASA-6-605005:"))
-            .any(|l| l.starts_with("<166>1 "));
-        assert!(framed_5424, "{name}: no RFC 5424 605005 in {lines:#?}");
+    assert!(
+        shown.iter().any(|l| l.starts_with("%ASA-6-605005:")),
+        "{shown:#?}"
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    for name in ["udp.log", "tcp.log"] {
+        loop {
+            let lines = rs.lines(name);
+            let framed_5424 = lines
+                .iter()
+                .filter(|l| l.contains("%ASA-6-605005:"))
+                .any(|l| l.starts_with("<166>1 "));
+            if framed_5424 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{name}: no RFC 5424 605005 within 10 s in {lines:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     drop(rs);
 }
