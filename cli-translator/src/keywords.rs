@@ -83,6 +83,8 @@ static CONFIG_KEYWORDS: &[&str] = &[
     "jumbo-frame",
     "ldap",
     "license",
+    // issue 14: logging, failover, licensing
+    "license-server",
     "logging",
     "mac-address",
     "mac-address-table",

@@ -10,6 +10,8 @@ use cli_translator::resources::mgmt_host::MgmtHost;
 use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::network_object_group::NetworkObjectGroup;
 use cli_translator::resources::ntp::NtpServer;
+// issue 14: logging, failover, licensing
+use cli_translator::resources::logging::SyslogServer;
 use cli_translator::resources::regex::Regex;
 use cli_translator::resources::route::StaticRoute;
 use cli_translator::resources::security_group::SecurityObjectGroup;
@@ -357,4 +359,15 @@ fn ip_audit_signature_golden_pairs() {
 #[test]
 fn ip_audit_signature_rejections() {
     check_invalid::<cli_translator::resources::ip_audit::DisabledSignature>("ip_audit_signature");
+}
+
+// issue 14: logging, failover, licensing
+#[test]
+fn syslog_server_golden_pairs() {
+    check_valid::<SyslogServer>("syslog_server");
+}
+
+#[test]
+fn syslog_server_rejections() {
+    check_invalid::<SyslogServer>("syslog_server");
 }

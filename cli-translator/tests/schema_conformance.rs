@@ -19,6 +19,8 @@ use cli_translator::resources::mgmt_host::MgmtHost;
 use cli_translator::resources::network_object::NetworkObject;
 use cli_translator::resources::network_object_group::NetworkObjectGroup;
 use cli_translator::resources::ntp::NtpServer;
+// issue 14: logging, failover, licensing
+use cli_translator::resources::logging::SyslogServer;
 use cli_translator::resources::regex::Regex;
 use cli_translator::resources::route::StaticRoute;
 use cli_translator::resources::security_group::SecurityObjectGroup;
@@ -76,6 +78,8 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "ip_audit_policy" => table(ResourceKind::IpAuditPolicy),
         "ip_audit_interface" => table(ResourceKind::IpAuditInterface),
         "ip_audit_signature" => table(ResourceKind::IpAuditSignature),
+        // issue 14: logging, failover, licensing
+        "syslog_server" => table(ResourceKind::SyslogServer),
         "extended_ace" => Some((&acl::json::SCHEMA, Verb::Post)),
         "nat_auto" => Some((nat_json::schema(Section::Auto), Verb::Post)),
         "nat_before" => Some((nat_json::schema(Section::Before), Verb::Post)),
@@ -196,6 +200,16 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     setting::<cli_translator::resources::dns::Dns>(cfg, &mut out);
     setting::<cli_translator::resources::dhcp::Dhcp>(cfg, &mut out);
     setting::<cli_translator::resources::timeouts::Timeouts>(cfg, &mut out);
+    // issue 14: logging, failover, licensing
+    table::<SyslogServer>(cfg, &mut out);
+    setting::<cli_translator::resources::failover::FailoverSetup>(cfg, &mut out);
+    setting::<cli_translator::resources::licensing::SmartLicense>(cfg, &mut out);
+    setting::<cli_translator::resources::logging::SyslogServerSettings>(cfg, &mut out);
+    setting::<cli_translator::resources::logging::SyslogConfigSettings>(cfg, &mut out);
+    setting::<cli_translator::resources::logging::SyslogConfig>(cfg, &mut out);
+    table::<cli_translator::resources::netflow::NetFlowCollector>(cfg, &mut out);
+    setting::<cli_translator::resources::netflow::NetFlow>(cfg, &mut out);
+    setting::<cli_translator::resources::licensing::SharedLicense>(cfg, &mut out);
 
     for list in cfg.access.extended() {
         let bound = cfg.access.groups.iter().any(|g| g.acl == list.name);
@@ -580,6 +594,8 @@ fn table_resources_answer_their_golden_bodies_within_their_schemas() {
         "ip_audit_signature",
         &mut failures,
     );
+    // issue 14: logging, failover, licensing
+    check::<SyslogServer>("syslog_server", &mut failures);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 

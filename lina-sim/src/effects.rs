@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use syslog::{TcpSender, UdpSender};
+use syslog::{TcpConfig, TcpSender, UdpSender};
 use tokio::sync::mpsc;
 
 use crate::engine::{Effect, SyslogTransport};
@@ -39,7 +39,8 @@ fn outcome(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Resul
 /// Runs until the channel closes. Each file write is on disk (written, synced, renamed, its
 /// directory synced) before the job's `done` is told.
 pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
-    let mut senders: HashMap<(SyslogTransport, SocketAddr), Sender> = HashMap::new();
+    // Each sender with the `logging queue` it was made for: a new queue size makes a new one.
+    let mut senders: HashMap<(SyslogTransport, SocketAddr), (Sender, usize)> = HashMap::new();
     while let Some(Job { effect: fx, done }) = rx.recv().await {
         match fx {
             Effect::WriteStartup(text) => {
@@ -58,16 +59,30 @@ pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
                 transport,
                 target,
                 line,
+                queue,
             } => {
-                let sender = match senders.entry((transport, target)) {
-                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                let key = (transport, target);
+                let stale = senders
+                    .get(&key)
+                    .is_some_and(|(_, q)| transport == SyslogTransport::Tcp && *q != queue);
+                if stale {
+                    senders.remove(&key);
+                }
+                let sender = match senders.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(o) => &mut o.into_mut().0,
                     std::collections::hash_map::Entry::Vacant(v) => {
                         let made = match transport {
                             SyslogTransport::Udp => UdpSender::new(target).map(Sender::Udp),
-                            SyslogTransport::Tcp => TcpSender::new(target).map(Sender::Tcp),
+                            SyslogTransport::Tcp => {
+                                let config = TcpConfig {
+                                    queue,
+                                    ..TcpConfig::default()
+                                };
+                                TcpSender::spawn(target, config).map(Sender::Tcp)
+                            }
                         };
                         match made {
-                            Ok(s) => v.insert(s),
+                            Ok(s) => &mut v.insert((s, queue)).0,
                             Err(e) => {
                                 tracing::warn!(%target, error = %e, "syslog sender unavailable");
                                 continue;

@@ -385,6 +385,8 @@ impl Catalogue {
         c.certificates();
         // issue 15: site-to-site VPN
         c.crypto_maps_by_interface();
+        // issue 14: logging, failover, licensing
+        c.platform();
         c
     }
 
@@ -666,6 +668,9 @@ impl Catalogue {
             ("IP audit", ResourceKind::IpAuditPolicy, Name),
             ("IP audit", ResourceKind::IpAuditInterface, Name),
             ("IP audit", ResourceKind::IpAuditSignature, Name),
+            // issue 14: logging, failover, licensing
+            ("Logging", ResourceKind::SyslogServer, Address),
+            ("Logging", ResourceKind::NetFlowCollector, Address),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);
@@ -917,6 +922,13 @@ impl Catalogue {
                 SettingKind::MgmtAccess => "Management access",
                 SettingKind::Timeouts => "Firewall",
                 SettingKind::Dns | SettingKind::Dhcp => "Device setup",
+                // issue 14: logging, failover, licensing
+                SettingKind::FailoverSetup => "Failover",
+                SettingKind::SmartLicense | SettingKind::SharedLicense => "Licensing",
+                SettingKind::SyslogServerSettings
+                | SettingKind::SyslogConfigSettings
+                | SettingKind::SyslogConfig
+                | SettingKind::NetFlow => "Logging",
             };
             let item = kind.schema();
             self.add(
@@ -1007,6 +1019,109 @@ impl Catalogue {
                 make,
             );
         }
+    }
+}
+
+// issue 14: logging, failover, licensing
+impl Catalogue {
+    /// Failover interfaces and the smart-licensing actions.
+    fn platform(&mut self) {
+        use super::handlers::platform::{LicenseAction, PlatformTarget};
+        use cli_translator::resources::{failover, licensing};
+        self.add(
+            failover::INTERFACES_PATH,
+            Row::new(
+                "Failover",
+                "The failover view of the named interfaces",
+                GET,
+                collection_shape(
+                    &failover::INTERFACE_SCHEMA,
+                    failover::INTERFACES_COLLECTION_KIND,
+                ),
+            ),
+            |_| Target::Platform(PlatformTarget::FailoverInterfaces),
+        );
+        self.add(
+            format!("{}/{{objectId}}", failover::INTERFACES_PATH),
+            Row::new(
+                "Failover",
+                "One named interface's standby address and monitoring",
+                GET_PUT,
+                Shape::Item {
+                    item: &failover::INTERFACE_SCHEMA,
+                    identity: Identity::HardwareId,
+                },
+            ),
+            |p| Target::Platform(PlatformTarget::FailoverInterface(param(p, 0))),
+        );
+        let base = licensing::PATH;
+        self.add(
+            format!("{base}/register"),
+            Row::new(
+                "Licensing",
+                "Register with a smart-licensing token (201; the token is checked later)",
+                POST,
+                // A create-like POST: 201, the body checked as a create (`idToken` required).
+                collection_shape(&licensing::REGISTER_SCHEMA, "collection#SmartLicenseRegId"),
+            ),
+            |_| Target::Platform(PlatformTarget::License(LicenseAction::Register)),
+        );
+        let actions: [(&str, &str, LicenseAction); 3] = [
+            (
+                "deregister",
+                "Deregister from smart licensing (no body)",
+                LicenseAction::Deregister,
+            ),
+            (
+                "renewauth",
+                "Renew the license authorization (no body)",
+                LicenseAction::RenewAuth,
+            ),
+            (
+                "renewid",
+                "Renew the registration id certificate (no body)",
+                LicenseAction::RenewId,
+            ),
+        ];
+        for (segment, summary, action) in actions {
+            self.add(
+                format!("{base}/{segment}"),
+                Row::new(
+                    "Licensing",
+                    summary,
+                    POST,
+                    Shape::Action {
+                        request: None,
+                        answer: None,
+                    },
+                ),
+                move |_| Target::Platform(PlatformTarget::License(action)),
+            );
+        }
+        self.add(
+            format!("{base}/info"),
+            Row::new(
+                "Licensing",
+                "Smart-licensing registration state (`Key: value` lines)",
+                GET,
+                Shape::View {
+                    answer: &licensing::INFO_SCHEMA,
+                },
+            ),
+            |_| Target::Platform(PlatformTarget::LicenseInfo),
+        );
+        self.add(
+            licensing::ACTIVATION_PATH,
+            Row::new(
+                "Licensing",
+                "Permanent activation keys (PUT installs one; active after a reload)",
+                GET_PUT,
+                Shape::Singleton {
+                    item: &licensing::ACTIVATION_SCHEMA,
+                },
+            ),
+            |_| Target::Platform(PlatformTarget::Activation),
+        );
     }
 }
 

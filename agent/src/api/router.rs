@@ -52,6 +52,9 @@ pub enum Target {
     Nat(NatTarget),
     /// `/api/openapi.json`
     OpenApi,
+    // issue 14: logging, failover, licensing
+    /// Failover interfaces and smart-licensing actions.
+    Platform(super::handlers::platform::PlatformTarget),
     /// `/doc/` and the Doc-UI's assets (`/doc/<file>`); `/doc` alone redirects to `/doc/`.
     Doc(DocPage),
     // issue 15: certificates

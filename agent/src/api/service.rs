@@ -222,6 +222,8 @@ pub async fn dispatch(
         Target::CryptoMapEntries(nameif) => {
             Box::pin(handlers::vpn::entries_of_interface(&call, &nameif)).await
         }
+        // issue 14: logging, failover, licensing
+        Target::Platform(t) => Box::pin(handlers::platform::handle(t, &call, method, body)).await,
         // Answered before authentication; never reached.
         Target::Tokens | Target::Token(_) => Err(ApiError::UnknownPath(path.to_owned())),
     }

@@ -40,6 +40,11 @@ pub mod service_policy;
 pub mod vpn;
 // issue 15: IP audit
 pub mod ip_audit;
+// issue 14: logging, failover, licensing
+pub mod failover;
+pub mod licensing;
+pub mod logging;
+pub mod netflow;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -252,6 +257,9 @@ resources! {
     IpAuditPolicy: ip_audit_policies => ip_audit::AuditPolicy,
     IpAuditInterface: ip_audit_interfaces => ip_audit::AuditInterface,
     IpAuditSignature: ip_audit_signatures => ip_audit::DisabledSignature,
+    // issue 14: logging, failover, licensing
+    SyslogServer: syslog_servers => logging::SyslogServer,
+    NetFlowCollector: netflow_collectors => netflow::NetFlowCollector,
 }
 
 impl ResourceKind {

@@ -16,6 +16,11 @@ use super::dns::Dns;
 use super::mgmt_access::MgmtAccess;
 use super::timeouts::Timeouts;
 use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
+// issue 14: logging, failover, licensing
+use super::failover::{self, FailoverSetup};
+use super::licensing::{self, SharedLicense, SmartLicense};
+use super::logging::{self, SyslogConfig, SyslogConfigSettings, SyslogServerSettings};
+use super::netflow::{self, NetFlow};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,6 +29,14 @@ pub struct DeviceSettings {
     pub dns: Dns,
     pub dhcp: Dhcp,
     pub timeouts: Timeouts,
+    // issue 14: logging, failover, licensing
+    pub failover: failover::FailoverSetup,
+    pub smart_license: licensing::SmartLicense,
+    pub syslog_server_settings: logging::SyslogServerSettings,
+    pub syslog_config_settings: logging::SyslogConfigSettings,
+    pub syslog_config: logging::SyslogConfig,
+    pub netflow: netflow::NetFlow,
+    pub shared_license: licensing::SharedLicense,
 }
 
 /// One auto-created settings resource.
@@ -54,6 +67,14 @@ pub enum SettingKind {
     Dns,
     Dhcp,
     Timeouts,
+    // issue 14: logging, failover, licensing
+    FailoverSetup,
+    SmartLicense,
+    SyslogServerSettings,
+    SyslogConfigSettings,
+    SyslogConfig,
+    NetFlow,
+    SharedLicense,
 }
 
 impl SettingKind {
@@ -62,6 +83,14 @@ impl SettingKind {
         SettingKind::Dns,
         SettingKind::Dhcp,
         SettingKind::Timeouts,
+        // issue 14: logging, failover, licensing
+        SettingKind::FailoverSetup,
+        SettingKind::SmartLicense,
+        SettingKind::SyslogServerSettings,
+        SettingKind::SyslogConfigSettings,
+        SettingKind::SyslogConfig,
+        SettingKind::NetFlow,
+        SettingKind::SharedLicense,
     ];
 
     pub fn path(self) -> &'static str {
@@ -70,6 +99,14 @@ impl SettingKind {
             SettingKind::Dns => Dns::PATH,
             SettingKind::Dhcp => Dhcp::PATH,
             SettingKind::Timeouts => Timeouts::PATH,
+            // issue 14: logging, failover, licensing
+            SettingKind::FailoverSetup => FailoverSetup::PATH,
+            SettingKind::SmartLicense => SmartLicense::PATH,
+            SettingKind::SyslogServerSettings => SyslogServerSettings::PATH,
+            SettingKind::SyslogConfigSettings => SyslogConfigSettings::PATH,
+            SettingKind::SyslogConfig => SyslogConfig::PATH,
+            SettingKind::NetFlow => NetFlow::PATH,
+            SettingKind::SharedLicense => SharedLicense::PATH,
         }
     }
 
@@ -80,6 +117,14 @@ impl SettingKind {
             SettingKind::Dns => Dns::SCHEMA,
             SettingKind::Dhcp => Dhcp::SCHEMA,
             SettingKind::Timeouts => Timeouts::SCHEMA,
+            // issue 14: logging, failover, licensing
+            SettingKind::FailoverSetup => FailoverSetup::SCHEMA,
+            SettingKind::SmartLicense => SmartLicense::SCHEMA,
+            SettingKind::SyslogServerSettings => SyslogServerSettings::SCHEMA,
+            SettingKind::SyslogConfigSettings => SyslogConfigSettings::SCHEMA,
+            SettingKind::SyslogConfig => SyslogConfig::SCHEMA,
+            SettingKind::NetFlow => NetFlow::SCHEMA,
+            SettingKind::SharedLicense => SharedLicense::SCHEMA,
         }
     }
 
@@ -180,6 +225,163 @@ impl Setting for Timeouts {
     }
 }
 
+// issue 14: logging, failover, licensing
+impl Setting for FailoverSetup {
+    const KIND: &'static str = failover::KIND;
+    const PATH: &'static str = failover::PATH;
+    const SCHEMA: &'static Object = &failover::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.failover
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.failover
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        FailoverSetup::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        FailoverSetup::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        FailoverSetup::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        failover::check(self, cfg)
+    }
+}
+
+impl Setting for SmartLicense {
+    const KIND: &'static str = licensing::KIND;
+    const PATH: &'static str = licensing::PATH;
+    const SCHEMA: &'static Object = &licensing::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.smart_license
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.smart_license
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SmartLicense::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SmartLicense::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SmartLicense::cli_replace(old, new)
+    }
+}
+
+impl Setting for SyslogServerSettings {
+    const KIND: &'static str = logging::SERVER_SETTINGS_KIND;
+    const PATH: &'static str = logging::SERVER_SETTINGS_PATH;
+    const SCHEMA: &'static Object = &logging::SERVER_SETTINGS_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_server_settings
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_server_settings
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogServerSettings::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogServerSettings::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogServerSettings::cli_replace(old, new)
+    }
+}
+
+impl Setting for SyslogConfigSettings {
+    const KIND: &'static str = logging::CONFIG_SETTINGS_KIND;
+    const PATH: &'static str = logging::CONFIG_SETTINGS_PATH;
+    const SCHEMA: &'static Object = &logging::CONFIG_SETTINGS_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_config_settings
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_config_settings
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogConfigSettings::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogConfigSettings::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogConfigSettings::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        SyslogConfigSettings::check(self, cfg)
+    }
+}
+
+impl Setting for SyslogConfig {
+    const KIND: &'static str = logging::CONFIG_KIND;
+    const PATH: &'static str = logging::CONFIG_PATH;
+    const SCHEMA: &'static Object = &logging::CONFIG_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.syslog_config
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.syslog_config
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SyslogConfig::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SyslogConfig::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SyslogConfig::cli_replace(old, new)
+    }
+}
+
+impl Setting for NetFlow {
+    const KIND: &'static str = netflow::KIND;
+    const PATH: &'static str = netflow::PATH;
+    const SCHEMA: &'static Object = &netflow::SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.netflow
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.netflow
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        NetFlow::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        NetFlow::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        NetFlow::cli_replace(old, new)
+    }
+}
+
+impl Setting for SharedLicense {
+    const KIND: &'static str = licensing::SHARED_KIND;
+    const PATH: &'static str = licensing::SHARED_PATH;
+    const SCHEMA: &'static Object = &licensing::SHARED_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.shared_license
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.shared_license
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        SharedLicense::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        SharedLicense::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        SharedLicense::cli_replace(old, new)
+    }
+    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        SharedLicense::check(self, cfg)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -208,6 +410,43 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "timeout" => {
             cfg.settings.timeouts.absorb(text);
+            true
+        }
+        // issue 14: logging, failover, licensing
+        "failover" | "monitor-interface" => {
+            cfg.settings.failover.absorb(text);
+            true
+        }
+        "no" if text.starts_with("no failover") || text.starts_with("no monitor-interface ") => {
+            cfg.settings.failover.absorb(text);
+            true
+        }
+        "logging" => {
+            let s = &mut cfg.settings;
+            s.syslog_server_settings.absorb(text);
+            s.syslog_config_settings.absorb(text);
+            s.syslog_config.absorb(text);
+            // `logging host` lines are the syslog server table's.
+            !text.starts_with("logging host ")
+        }
+        "no" if text.starts_with("no logging message ") => {
+            cfg.settings.syslog_config.absorb(text);
+            true
+        }
+        "flow-export" if !text.starts_with("flow-export destination ") => {
+            cfg.settings.netflow.absorb(text);
+            true
+        }
+        "license-server" => {
+            cfg.settings.shared_license.absorb(text);
+            true
+        }
+        "license" => {
+            cfg.settings.smart_license.absorb_license(text, children);
+            true
+        }
+        "call-home" => {
+            cfg.settings.smart_license.absorb_call_home(children);
             true
         }
         _ => false,

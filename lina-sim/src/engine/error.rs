@@ -110,6 +110,15 @@ pub enum CliError {
     OneMatchPerClassMap,
     /// `inspect <proto> ...` in a class already inspecting `<proto>` otherwise.
     InspectTypeExists,
+    // issue 14: logging, failover, licensing
+    /// `failover lan interface|link <n> <hw>` on an interface that carries a nameif.
+    FailoverInterfaceNamed(String),
+    /// `failover interface ip <n> ...` for a name no failover link carries.
+    NotFailoverLink(String),
+    /// A standby address outside the active address's subnet (or equal to it).
+    StandbyNotInSubnet,
+    /// A sixth `flow-export destination`.
+    TooManyCollectors,
 }
 
 impl fmt::Display for CliError {
@@ -227,6 +236,20 @@ impl fmt::Display for CliError {
             CliError::InspectTypeExists => f.write_str(
                 "ERROR: Inspect configuration of this type exists, first remove that configuration and then add the new configuration",
             ),
+            // issue 14: logging, failover, licensing (texts are ours)
+            CliError::FailoverInterfaceNamed(hw) => write!(
+                f,
+                "ERROR: Interface {hw} has a nameif; a failover link needs an interface without one"
+            ),
+            CliError::NotFailoverLink(name) => {
+                write!(f, "ERROR: {name} is not the name of a failover link")
+            }
+            CliError::StandbyNotInSubnet => f.write_str(
+                "ERROR: The standby address must differ from the active address and be in its subnet",
+            ),
+            CliError::TooManyCollectors => {
+                f.write_str("ERROR: A maximum of 5 flow-export destinations can be configured")
+            }
         }
     }
 }
@@ -299,6 +322,12 @@ impl CliError {
             CliError::MapInUse { name, by, .. } => (K::InUse, some(name), some(by)),
             CliError::PolicyAlreadyBound(name) => (K::Duplicate, some(name), None),
             CliError::OneMatchPerClassMap | CliError::InspectTypeExists => {
+                (K::InvalidInput, None, None)
+            }
+            // issue 14: logging, failover, licensing
+            CliError::FailoverInterfaceNamed(hw) => (K::InUse, some(hw), None),
+            CliError::NotFailoverLink(name) => (K::NotFound, some(name), None),
+            CliError::StandbyNotInSubnet | CliError::TooManyCollectors => {
                 (K::InvalidInput, None, None)
             }
         }

@@ -539,6 +539,11 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &super::service_policy::ServicePolicy,
     &super::vpn::Vpn,
     &super::ip_audit::IpAudit,
+    // issue 14: logging, failover, licensing
+    &super::platform::Failover,
+    &super::platform::Licensing,
+    &super::platform::NetFlow,
+    &super::platform::LicenseServer,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -52,6 +52,10 @@ pub struct LoggingSettings {
     pub facility: u8,
     device_id: DeviceId,
     pub filter: Filter,
+    /// `logging permit-hostdown`.
+    pub permit_hostdown: bool,
+    /// `logging queue <n>` (default 512; 0: no limit).
+    pub queue: u32,
 }
 
 impl Default for LoggingSettings {
@@ -67,6 +71,8 @@ impl Default for LoggingSettings {
             facility: DEFAULT_FACILITY,
             device_id: DeviceId::None,
             filter: Filter::new(),
+            permit_hostdown: false,
+            queue: 512,
         }
     }
 }
@@ -135,6 +141,12 @@ impl LoggingSettings {
                         s.facility = n.min(23);
                     }
                 }
+                ["logging", "permit-hostdown"] => s.permit_hostdown = true,
+                ["logging", "queue", n] => {
+                    if let Ok(n) = n.parse::<u32>() {
+                        s.queue = n.min(8192);
+                    }
+                }
                 ["logging", "device-id", "hostname", ..] => s.device_id = DeviceId::Hostname,
                 ["logging", "device-id", "string", text, ..] => {
                     s.device_id = DeviceId::Text((*text).to_owned());
@@ -153,6 +165,15 @@ impl LoggingSettings {
             }
         }
         s
+    }
+
+    /// The lines a TCP host may have waiting: `logging queue 0` is the ASA's "no limit"
+    /// (bounded here at 65536 all the same).
+    pub fn queue_len(&self) -> usize {
+        match self.queue {
+            0 => 65_536,
+            n => n as usize,
+        }
     }
 
     fn device_id(&self, hostname: &str) -> Option<String> {
@@ -250,6 +271,7 @@ impl LoggingState {
                     transport: h.transport,
                     target: SocketAddr::new(h.address, h.port),
                     line: line.clone(),
+                    queue: s.queue_len(),
                 });
             }
         }
@@ -300,7 +322,11 @@ impl LoggingState {
             }
             None => out.push_str("    Trap logging: disabled\n"),
         }
-        out.push_str("    Permit-hostdown logging: disabled\n");
+        let _ = writeln!(
+            out,
+            "    Permit-hostdown logging: {}",
+            onoff(s.permit_hostdown)
+        );
         out.push_str("    History logging: disabled\n");
         match s.device_id(hostname) {
             Some(d) => {
@@ -375,6 +401,7 @@ mod tests {
                 transport,
                 target,
                 line,
+                ..
             } => {
                 assert_eq!(*transport, SyslogTransport::Udp);
                 assert_eq!(target.to_string(), "10.0.0.9:514");
@@ -410,5 +437,19 @@ mod tests {
         assert!(out.contains("    Buffer logging: level debugging, 1 messages logged\n"));
         assert!(out.contains("    Trap logging: disabled\n"));
         assert!(out.ends_with("%ASA-5-111010: x\n"));
+    }
+
+    #[test]
+    fn queue_and_permit_hostdown_follow_the_configuration() {
+        let (mut st, _) = state(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap 7\nlogging queue 20\nlogging permit-hostdown\nlogging host inside 10.0.0.9 tcp/1470\n",
+        );
+        let fx = st.deliver(msg(Level::Notifications), 0, "fw");
+        assert!(matches!(&fx[0], Effect::Syslog { queue: 20, .. }), "{fx:?}");
+        assert!(st.show("fw").contains("Permit-hostdown logging: enabled\n"));
+        let (st, _) = state("logging queue 0\n");
+        assert_eq!(st.settings().queue_len(), 65_536);
+        let (st, _) = state("");
+        assert_eq!(st.settings().queue_len(), 512);
     }
 }

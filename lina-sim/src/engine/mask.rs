@@ -19,6 +19,7 @@
 //! | `ntp authentication-key <n> <algorithm> <secret>` | the secret |
 //! | `failover key [hex] <secret>` | the secret |
 //! | `failover ipsec pre-shared-key [hex] <secret>` | the secret |
+//! | `license-server secret <secret>`, `license-server address <ip> secret <secret> ...` | the secret |
 //! | ` ospf message-digest-key <n> md5 <secret>` (interface) | the secret |
 //! | ` ospf authentication-key <secret>` (interface) | the secret |
 //!
@@ -41,6 +42,8 @@ fn may_carry_secret(first: &str) -> bool {
         8 => &["failover"],
         10 => &["aaa-server"],
         11 => &["snmp-server"],
+        // issue 14: logging, failover, licensing
+        14 => &["license-server"],
         19 => &["ldap-login-password"],
         _ => return false,
     };
@@ -124,6 +127,11 @@ fn secret_index(words: &[&str], indented: bool, parent: Option<&str>) -> Option<
         after_hex(words, 2)
     } else if is(w(0), "failover") && is(w(1), "ipsec") && is(w(2), "pre-shared-key") {
         after_hex(words, 3)
+    } else if is(w(0), "license-server") && is(w(1), "secret") {
+        // issue 14: `license-server secret <s>`, `license-server address <ip> secret <s> ...`
+        2
+    } else if is(w(0), "license-server") && is(w(1), "address") && is(w(3), "secret") {
+        4
     } else if is(w(0), "aaa-server") {
         // `aaa-server <tag> [(<nameif>)] host <address> [<key>] [timeout <s>]`
         let host = if is(w(2), "host") {

@@ -42,6 +42,8 @@ pub mod service_policy;
 pub mod vpn;
 // issue 15: IP audit
 pub mod ip_audit;
+// issue 14: logging, failover, licensing
+pub mod platform;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -104,6 +106,8 @@ pub enum Effect {
         transport: SyslogTransport,
         target: SocketAddr,
         line: String,
+        /// Lines a TCP host may have waiting (`logging queue`; issue 14).
+        queue: usize,
     },
     /// The configuration generation changed: push it to subscribers.
     GenerationChanged(u64),
@@ -175,6 +179,9 @@ pub struct Engine {
     pub(crate) shuns: shun::Shuns,
     /// Key pairs (`crypto key generate`, PKCS#12 imports): never configuration lines.
     pub(crate) keys: crypto::KeyStore,
+    // issue 14: logging, failover, licensing
+    /// Smart-licensing registration (exec state, never configuration).
+    pub(crate) license: platform::LicenseState,
     /// The printed body and its checksum, for the configuration revision they describe.
     print_cache: Option<(u64, String, Checksum)>,
 }
@@ -220,6 +227,7 @@ impl Engine {
             startup_errors,
             shuns: shun::Shuns::default(),
             keys: crypto::KeyStore::default(),
+            license: platform::LicenseState::default(),
             print_cache: None,
         };
         if multiple {

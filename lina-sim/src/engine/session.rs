@@ -161,6 +161,11 @@ enum ExecCommand {
     CryptoCa,
     /// `clear aaa local user {lockout | fail-count} ...` (lockout.rs).
     ClearAaaLocalUser,
+    // issue 14: logging, failover, licensing
+    /// `license smart register|deregister|renew ...` (platform.rs).
+    License,
+    /// `activation-key <five words>` (platform.rs).
+    ActivationKey,
 }
 
 fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
@@ -169,6 +174,20 @@ fn exec_command(line: &str) -> Option<Result<ExecCommand, CliError>> {
     let second = words.get(1).copied();
     if abbrev(first, "show", 2) {
         return Some(Ok(ExecCommand::Show));
+    }
+    // issue 14: logging, failover, licensing
+    if first.eq_ignore_ascii_case("license")
+        && second.is_none_or(|w| w.eq_ignore_ascii_case("smart"))
+        && words.get(2).is_some_and(|w| {
+            ["register", "deregister", "renew"]
+                .iter()
+                .any(|c| w.eq_ignore_ascii_case(c))
+        })
+    {
+        return Some(Ok(ExecCommand::License));
+    }
+    if first.eq_ignore_ascii_case("activation-key") {
+        return Some(Ok(ExecCommand::ActivationKey));
     }
     if super::shun::parse(line).is_some() {
         return Some(Ok(ExecCommand::Shun));
@@ -410,6 +429,25 @@ impl Engine {
                         session.paste = paste;
                         LineOutcome::ok(text)
                     }
+                    Err(e) => LineOutcome::err(&e),
+                }
+            }
+            // issue 14: logging, failover, licensing
+            ExecCommand::License => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.license.run(line, now) {
+                    Ok(out) => LineOutcome::ok(out),
+                    Err(e) => LineOutcome::err(&e),
+                }
+            }
+            ExecCommand::ActivationKey => {
+                if session.privilege < CONFIG_PRIVILEGE {
+                    return LineOutcome::err(&CliError::AuthorizationFailed);
+                }
+                match self.license.activate(line) {
+                    Ok(out) => LineOutcome::ok(out),
                     Err(e) => LineOutcome::err(&e),
                 }
             }

@@ -100,6 +100,31 @@ pub fn show(
         engine.logging.refresh(&engine.config);
         return Ok(engine.logging.show(&hostname));
     }
+    // issue 14: logging, failover, licensing
+    if abbrev(what, "failover", 3) {
+        none_after(2)?;
+        return Ok(super::platform::show_failover(
+            &engine.config,
+            &engine.hostname(),
+        ));
+    }
+    if abbrev(what, "activation-key", 3) {
+        none_after(2)?;
+        return Ok(engine.license.show_activation());
+    }
+    if abbrev(what, "license", 3) {
+        return match rest {
+            [] => Ok(engine
+                .license
+                .show(&super::platform::smart_license(&engine.config), now)),
+            [w] if abbrev(w, "all", 1) || abbrev(w, "status", 2) || abbrev(w, "summary", 2) => {
+                Ok(engine
+                    .license
+                    .show(&super::platform::smart_license(&engine.config), now))
+            }
+            _ => Err(CliError::invalid(line, word_offset(line, 2))),
+        };
+    }
     if abbrev(what, "hostname", 4) {
         return match rest {
             [] => Ok(format!("{}\n", engine.hostname())),
@@ -363,8 +388,12 @@ fn version(engine: &Engine, now: Now) -> String {
             hw, i
         );
     }
-    out.push_str("\nLicense mode: Smart Licensing\n");
-    out.push_str("ASAv Platform License State: Licensed\n");
+    out.push('\n');
+    // issue 14: logging, failover, licensing
+    out.push_str(&super::platform::version_lines(
+        &engine.license,
+        &engine.config,
+    ));
     out.push_str("Licensed features for this platform:\n");
     for (feature, value) in [
         ("Maximum VLANs", "50"),

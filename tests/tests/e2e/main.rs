@@ -38,3 +38,7 @@ mod certificates;
 mod ip_audit;
 mod service_policy;
 mod vpn;
+// issue 14: logging, failover, licensing
+mod failover_licensing;
+mod logging;
+mod rsyslog;

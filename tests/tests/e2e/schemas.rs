@@ -115,6 +115,12 @@ const SETUP: &[&str] = &[
     "ip audit name guard attack action alarm drop",
     "ip audit interface outside guard",
     "ip audit signature 6050 disable",
+    // issue 14: logging, failover, licensing
+    "logging host inside 10.5.5.99 tcp/1514",
+    "flow-export destination inside 10.5.5.98 2055",
+    "failover lan unit primary",
+    "failover lan interface folink GigabitEthernet0/3",
+    "failover interface ip folink 10.9.9.1 255.255.255.252 standby 10.9.9.2",
 ];
 
 /// Settings written with PUT (each must answer 204).
@@ -141,6 +147,19 @@ fn settings() -> Vec<(&'static str, Value)> {
         (
             "/api/firewall/timeouts",
             json!({"conn": "2:00:00", "uauthAbsolute": false}),
+        ),
+        // issue 14: logging, failover, licensing
+        (
+            "/api/logging/syslogconfigsettings",
+            json!({"loggingEnabled": true, "trapLevel": "informational", "deviceIdType": "hostname"}),
+        ),
+        (
+            "/api/logging/syslogconfig",
+            json!({"messages": [{"messageId": "605005", "level": "notifications"}]}),
+        ),
+        (
+            "/api/licensing/smart/asav",
+            json!({"throughput": "1G", "featureTier": "standard"}),
         ),
     ]
 }
@@ -365,6 +384,26 @@ async fn every_answer_passes_its_schema() {
     for &kind in SettingKind::ALL {
         let body = get(&stack, &mut c, &admin, kind.path()).await;
         conforms(kind.path(), kind.schema(), &body);
+    }
+    // issue 14: failover interfaces, licensing views.
+    {
+        use cli_translator::resources::{failover, licensing};
+        let n = check_collection(
+            &stack,
+            &mut c,
+            &admin,
+            failover::INTERFACES_PATH,
+            &failover::INTERFACE_SCHEMA,
+        )
+        .await;
+        assert!(n > 0, "{} lists nothing", failover::INTERFACES_PATH);
+        for (url, schema) in [
+            ("/api/licensing/smart/asav/info", &licensing::INFO_SCHEMA),
+            (licensing::ACTIVATION_PATH, &licensing::ACTIVATION_SCHEMA),
+        ] {
+            let body = get(&stack, &mut c, &admin, url).await;
+            conforms(url, schema, &body);
+        }
     }
     let url = "/api/interfaces/setup";
     conforms(

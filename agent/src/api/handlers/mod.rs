@@ -16,6 +16,8 @@ pub mod tokens;
 pub mod writemem;
 // issue 15: site-to-site VPN
 pub mod vpn;
+// issue 14: logging, failover, licensing
+pub mod platform;
 
 use std::net::IpAddr;
 use std::sync::Arc;

@@ -74,6 +74,19 @@ pub async fn handle(
             handle_typed::<cli_translator::resources::ntp::NtpServer>(call, method, scope, body)
                 .await
         }
+        // issue 14: logging, failover, licensing
+        ResourceKind::SyslogServer => {
+            handle_typed::<cli_translator::resources::logging::SyslogServer>(
+                call, method, scope, body,
+            )
+            .await
+        }
+        ResourceKind::NetFlowCollector => {
+            handle_typed::<cli_translator::resources::netflow::NetFlowCollector>(
+                call, method, scope, body,
+            )
+            .await
+        }
         ResourceKind::StaticRoute => {
             handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
                 .await

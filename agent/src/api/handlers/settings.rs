@@ -9,6 +9,13 @@ use cli_translator::resources::dns::Dns;
 use cli_translator::resources::mgmt_access::MgmtAccess;
 use cli_translator::resources::setting::{Setting, SettingKind};
 use cli_translator::resources::timeouts::Timeouts;
+// issue 14: logging, failover, licensing
+use cli_translator::resources::failover::FailoverSetup;
+use cli_translator::resources::licensing::{SharedLicense, SmartLicense};
+use cli_translator::resources::logging::{
+    SyslogConfig, SyslogConfigSettings, SyslogServerSettings,
+};
+use cli_translator::resources::netflow::NetFlow;
 use cli_translator::running::RunningConfig;
 use hyper::Method;
 use serde_json::Value;
@@ -32,6 +39,18 @@ pub async fn handle(
         SettingKind::Dns => handle_typed::<Dns>(call, method, &body).await,
         SettingKind::Dhcp => handle_typed::<Dhcp>(call, method, &body).await,
         SettingKind::Timeouts => handle_typed::<Timeouts>(call, method, &body).await,
+        // issue 14: logging, failover, licensing
+        SettingKind::FailoverSetup => handle_typed::<FailoverSetup>(call, method, &body).await,
+        SettingKind::SmartLicense => handle_typed::<SmartLicense>(call, method, &body).await,
+        SettingKind::SyslogServerSettings => {
+            handle_typed::<SyslogServerSettings>(call, method, &body).await
+        }
+        SettingKind::SyslogConfigSettings => {
+            handle_typed::<SyslogConfigSettings>(call, method, &body).await
+        }
+        SettingKind::SyslogConfig => handle_typed::<SyslogConfig>(call, method, &body).await,
+        SettingKind::NetFlow => handle_typed::<NetFlow>(call, method, &body).await,
+        SettingKind::SharedLicense => handle_typed::<SharedLicense>(call, method, &body).await,
     }
 }
 
