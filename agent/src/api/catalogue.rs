@@ -776,6 +776,8 @@ impl Catalogue {
                 SettingKind::MgmtAccess => "Management access",
                 SettingKind::Timeouts => "Firewall",
                 SettingKind::Dns | SettingKind::Dhcp => "Device setup",
+                // issue 14: AAA
+                SettingKind::AaaAuthentication | SettingKind::AaaAuthorization => "AAA",
             };
             let item = kind.schema();
             self.add(
@@ -795,7 +797,7 @@ impl Catalogue {
         use super::schemas as s;
         const TAG: &str = "Monitoring";
         let view = |answer: &'static Object| Shape::View { answer };
-        let rows: [MonitoringRow; 10] = [
+        let rows: [MonitoringRow; 13] = [
             (
                 "/api/monitoring/serialnumber",
                 "The device's serial number",
@@ -855,6 +857,25 @@ impl Catalogue {
                 "This agent's request statistics",
                 view(&s::API_STATISTICS),
                 |_| Target::Monitoring(MonitoringTarget::ApiStatistics),
+            ),
+            // issue 14: monitoring
+            (
+                "/api/monitoring/clock",
+                "The device clock (`show clock`)",
+                view(&s::CLOCK),
+                |_| Target::Monitoring(MonitoringTarget::Clock),
+            ),
+            (
+                "/api/monitoring/ipaddress",
+                "IPv4 addresses of the named interfaces",
+                collection_shape(&s::IP_ADDRESS_INFO, "collection#IPAddressInfo"),
+                |_| Target::Monitoring(MonitoringTarget::IpAddresses),
+            ),
+            (
+                "/api/monitoring/ipaddress/{interface}",
+                "IPv4 address of one interface (nameif)",
+                view(&s::IP_ADDRESS_INFO),
+                |p| Target::Monitoring(MonitoringTarget::IpAddress(param(p, 0))),
             ),
         ];
         for (path, summary, shape, make) in rows {

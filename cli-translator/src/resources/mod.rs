@@ -28,6 +28,8 @@ pub mod time_range;
 pub mod timeouts;
 pub mod user_group;
 pub mod user_object;
+// issue 14: AAA
+pub mod aaa;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};

@@ -15,6 +15,8 @@ use super::dhcp::Dhcp;
 use super::dns::Dns;
 use super::mgmt_access::MgmtAccess;
 use super::timeouts::Timeouts;
+// issue 14: AAA
+use super::aaa::{self, AaaAuthentication, AaaAuthorization};
 use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
 
 /// The singletons a configuration holds.
@@ -24,6 +26,9 @@ pub struct DeviceSettings {
     pub dns: Dns,
     pub dhcp: Dhcp,
     pub timeouts: Timeouts,
+    // issue 14: AAA
+    pub aaa_authentication: AaaAuthentication,
+    pub aaa_authorization: AaaAuthorization,
 }
 
 /// One auto-created settings resource.
@@ -54,6 +59,9 @@ pub enum SettingKind {
     Dns,
     Dhcp,
     Timeouts,
+    // issue 14: AAA
+    AaaAuthentication,
+    AaaAuthorization,
 }
 
 impl SettingKind {
@@ -62,6 +70,9 @@ impl SettingKind {
         SettingKind::Dns,
         SettingKind::Dhcp,
         SettingKind::Timeouts,
+        // issue 14: AAA
+        SettingKind::AaaAuthentication,
+        SettingKind::AaaAuthorization,
     ];
 
     pub fn path(self) -> &'static str {
@@ -70,6 +81,9 @@ impl SettingKind {
             SettingKind::Dns => Dns::PATH,
             SettingKind::Dhcp => Dhcp::PATH,
             SettingKind::Timeouts => Timeouts::PATH,
+            // issue 14: AAA
+            SettingKind::AaaAuthentication => AaaAuthentication::PATH,
+            SettingKind::AaaAuthorization => AaaAuthorization::PATH,
         }
     }
 
@@ -80,6 +94,9 @@ impl SettingKind {
             SettingKind::Dns => Dns::SCHEMA,
             SettingKind::Dhcp => Dhcp::SCHEMA,
             SettingKind::Timeouts => Timeouts::SCHEMA,
+            // issue 14: AAA
+            SettingKind::AaaAuthentication => AaaAuthentication::SCHEMA,
+            SettingKind::AaaAuthorization => AaaAuthorization::SCHEMA,
         }
     }
 
@@ -180,6 +197,49 @@ impl Setting for Timeouts {
     }
 }
 
+// issue 14: AAA
+impl Setting for AaaAuthentication {
+    const KIND: &'static str = "";
+    const PATH: &'static str = aaa::AUTHENTICATION_PATH;
+    const SCHEMA: &'static Object = &aaa::AUTHENTICATION_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.aaa_authentication
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.aaa_authentication
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        AaaAuthentication::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        AaaAuthentication::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        AaaAuthentication::cli_replace(old, new)
+    }
+}
+
+impl Setting for AaaAuthorization {
+    const KIND: &'static str = "";
+    const PATH: &'static str = aaa::AUTHORIZATION_PATH;
+    const SCHEMA: &'static Object = &aaa::AUTHORIZATION_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.aaa_authorization
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.aaa_authorization
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        AaaAuthorization::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        AaaAuthorization::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        AaaAuthorization::cli_replace(old, new)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -208,6 +268,15 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "timeout" => {
             cfg.settings.timeouts.absorb(text);
+            true
+        }
+        // issue 14: AAA (other `aaa` lines are left to the table and the verbatim rules)
+        "aaa" if text.starts_with("aaa authentication ") => {
+            cfg.settings.aaa_authentication.absorb(text);
+            true
+        }
+        "aaa" if text.starts_with("aaa authorization ") => {
+            cfg.settings.aaa_authorization.absorb(text);
             true
         }
         _ => false,

@@ -416,6 +416,23 @@ impl CliFamily for Logging {
     }
 }
 
+// issue 14: AAA
+/// `aaa authentication ... console`, `aaa authorization command|exec`, `privilege`
+/// (`privileges.rs`).
+struct Privileges;
+
+impl CliFamily for Privileges {
+    fn name(&self) -> &'static str {
+        "aaa"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["aaa", "privilege"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.privileges_command(line)
+    }
+}
+
 /// The families, in the order they are asked when several share a word (`ipv6 route` before
 /// `ipv6 enforce-eui64`; `clear configure interface` before `interface <hw>`).
 pub static FAMILIES: &[&dyn CliFamily] = &[
@@ -434,6 +451,8 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Regexes,
     &Crypto,
     &Ssl,
+    // issue 14: AAA
+    &Privileges,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

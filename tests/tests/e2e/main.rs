@@ -32,3 +32,5 @@ mod support;
 mod syslog_hosts;
 mod tokens;
 mod urls;
+// issue 14: AAA, DHCP, DNS, NTP, NAT, monitoring
+mod aaa;

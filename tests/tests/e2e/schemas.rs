@@ -345,6 +345,12 @@ async fn every_answer_passes_its_schema() {
         ),
         ("/api/monitoring/connections", &schemas::CONNECTION_COUNT),
         ("/api/monitoring/apistatistics", &schemas::API_STATISTICS),
+        // issue 14: monitoring
+        ("/api/monitoring/clock", &schemas::CLOCK),
+        (
+            "/api/monitoring/ipaddress/inside",
+            &schemas::IP_ADDRESS_INFO,
+        ),
     ] {
         conforms(url, schema, &get(&stack, &mut c, &admin, url).await);
     }
@@ -366,4 +372,14 @@ async fn every_answer_passes_its_schema() {
     )
     .await;
     assert!(n > 0, "the ARP table is empty");
+    // issue 14: monitoring
+    let n = check_collection(
+        &stack,
+        &mut c,
+        &admin,
+        "/api/monitoring/ipaddress",
+        &schemas::IP_ADDRESS_INFO,
+    )
+    .await;
+    assert!(n >= 2, "inside and outside at least: {n}");
 }

@@ -4,6 +4,7 @@
 //! POST, PATCH and DELETE are 405 with `Allow: GET, PUT` (the router refuses them).
 
 use bytes::Bytes;
+use cli_translator::resources::aaa::{AaaAuthentication, AaaAuthorization};
 use cli_translator::resources::dhcp::Dhcp;
 use cli_translator::resources::dns::Dns;
 use cli_translator::resources::mgmt_access::MgmtAccess;
@@ -32,6 +33,13 @@ pub async fn handle(
         SettingKind::Dns => handle_typed::<Dns>(call, method, &body).await,
         SettingKind::Dhcp => handle_typed::<Dhcp>(call, method, &body).await,
         SettingKind::Timeouts => handle_typed::<Timeouts>(call, method, &body).await,
+        // issue 14: AAA
+        SettingKind::AaaAuthentication => {
+            handle_typed::<AaaAuthentication>(call, method, &body).await
+        }
+        SettingKind::AaaAuthorization => {
+            handle_typed::<AaaAuthorization>(call, method, &body).await
+        }
     }
 }
 
