@@ -72,6 +72,8 @@ impl RunningConfig {
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);
             self.interfaces.absorb_block(hw, children);
+            // issue 14: interface-specific DHCP relay servers
+            self.settings.dhcp.absorb_interface(children);
         }
         if text.starts_with("mtu ") {
             self.interfaces.absorb_mtu(text);

@@ -38,6 +38,8 @@ const GET_DELETE: &[Method] = &[Method::GET, Method::DELETE];
 const GET_PUT: &[Method] = &[Method::GET, Method::PUT];
 const GET_PUT_PATCH: &[Method] = &[Method::GET, Method::PUT, Method::PATCH];
 const ITEM: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];
+// issue 14: DHCP
+const GET_PUT_DELETE: &[Method] = &[Method::GET, Method::PUT, Method::DELETE];
 
 /// Who may call an endpoint (Cisco: 3 for monitoring, 5 for reads, 15 for writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -381,7 +383,75 @@ impl Catalogue {
         c.nat();
         c.settings();
         c.monitoring();
+        // issue 14: DHCP
+        c.dhcp();
         c
+    }
+
+    // issue 14: DHCP
+    /// Cisco's DHCP URLs (go-ciscoasa, terraform-provider-ciscoasa).
+    fn dhcp(&mut self) {
+        use super::handlers::dhcp::DhcpTarget;
+        use cli_translator::resources::dhcp as d;
+        const TAG: &str = "DHCP";
+        self.add(
+            d::SERVERS_PATH,
+            Row::new(
+                TAG,
+                "The DHCP server of every named interface",
+                GET,
+                collection_shape(&d::SERVER_SCHEMA, d::SERVERS_COLLECTION_KIND),
+            ),
+            |_| Target::Dhcp(DhcpTarget::Servers),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::SERVERS_PATH),
+            Row::new(
+                TAG,
+                "The DHCP server of one interface (nameif); PUT replaces it",
+                GET_PUT_PATCH,
+                Shape::Item {
+                    item: &d::SERVER_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dhcp(DhcpTarget::Server(param(p, 0))),
+        );
+        self.add(
+            d::RELAY_LOCAL_PATH,
+            Row::new(
+                TAG,
+                "List or add interface-specific DHCP relay servers",
+                GET_POST,
+                collection_shape(&d::RELAY_LOCAL_SCHEMA, d::RELAY_LOCAL_COLLECTION_KIND),
+            ),
+            |_| Target::Dhcp(DhcpTarget::RelayLocal),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::RELAY_LOCAL_PATH),
+            Row::new(
+                TAG,
+                "The DHCP relay servers of one interface (nameif)",
+                GET_PUT_DELETE,
+                Shape::Item {
+                    item: &d::RELAY_LOCAL_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dhcp(DhcpTarget::RelayLocalItem(param(p, 0))),
+        );
+        self.add(
+            d::RELAY_GLOBAL_PATH,
+            Row::new(
+                TAG,
+                "DHCP relay timeouts and trust",
+                GET_PUT,
+                Shape::Singleton {
+                    item: &d::RELAY_GLOBAL_SCHEMA,
+                },
+            ),
+            |_| Target::Dhcp(DhcpTarget::RelayGlobal),
+        );
     }
 
     /// Tokens, the CLI, bulk, save, backup and the documentation itself.
@@ -775,7 +845,7 @@ impl Catalogue {
             let tag = match kind {
                 SettingKind::MgmtAccess => "Management access",
                 SettingKind::Timeouts => "Firewall",
-                SettingKind::Dns | SettingKind::Dhcp => "Device setup",
+                SettingKind::Dns => "Device setup",
                 // issue 14: AAA
                 SettingKind::AaaAuthentication | SettingKind::AaaAuthorization => "AAA",
             };

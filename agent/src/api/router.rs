@@ -54,6 +54,9 @@ pub enum Target {
     OpenApi,
     /// `/doc/` and the Doc-UI's assets (`/doc/<file>`); `/doc` alone redirects to `/doc/`.
     Doc(DocPage),
+    // issue 14: DHCP
+    /// `/api/dhcp/servers...`, `/api/dhcp/relay/servers/...`
+    Dhcp(super::handlers::dhcp::DhcpTarget),
 }
 
 /// A page of the Doc-UI.

@@ -718,6 +718,10 @@ mod tests {
             &cli_translator::acl::json::SCHEMA,
             &cli_translator::acl::group::SCHEMA,
             &if_json::SETUP_SCHEMA,
+            // issue 14
+            &cli_translator::resources::dhcp::SERVER_SCHEMA,
+            &cli_translator::resources::dhcp::RELAY_LOCAL_SCHEMA,
+            &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
         ];
         roots.extend(ResourceKind::ALL.iter().map(|k| k.schema()));
         roots.extend(SettingKind::ALL.iter().map(|k| k.schema()));

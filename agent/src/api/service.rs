@@ -204,6 +204,8 @@ pub async fn dispatch(
         Target::Setting(k) => handlers::settings::handle(k, &call, method, body).await,
         Target::Interfaces(t) => handlers::interfaces::handle(t, &call, method, body).await,
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
+        // issue 14: DHCP
+        Target::Dhcp(t) => handlers::dhcp::handle(t, &call, method, body).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => super::doc::answer(&call, &page).await,
         // Answered before authentication; never reached.

@@ -1,5 +1,5 @@
-//! Device settings (auto-created singletons: management access, DNS, DHCP, protocol
-//! timeouts) and the reading of the routing and device-setup families into the running
+//! Device settings (auto-created singletons: management access, DNS, protocol timeouts,
+//! AAA; the DHCP configuration the `/api/dhcp/...` handlers read) and the reading of the routing and device-setup families into the running
 //! configuration.
 //!
 //! These families are single lines (or small blocks) whose headers the resource table cannot
@@ -17,7 +17,7 @@ use super::mgmt_access::MgmtAccess;
 use super::timeouts::Timeouts;
 // issue 14: AAA
 use super::aaa::{self, AaaAuthentication, AaaAuthorization};
-use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
+use super::{FieldError, RunningConfig, dns, mgmt_access, mgmt_host, route, timeouts};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,7 +57,6 @@ pub trait Setting: Sized + Clone + PartialEq {
 pub enum SettingKind {
     MgmtAccess,
     Dns,
-    Dhcp,
     Timeouts,
     // issue 14: AAA
     AaaAuthentication,
@@ -68,7 +67,6 @@ impl SettingKind {
     pub const ALL: &'static [SettingKind] = &[
         SettingKind::MgmtAccess,
         SettingKind::Dns,
-        SettingKind::Dhcp,
         SettingKind::Timeouts,
         // issue 14: AAA
         SettingKind::AaaAuthentication,
@@ -79,7 +77,6 @@ impl SettingKind {
         match self {
             SettingKind::MgmtAccess => MgmtAccess::PATH,
             SettingKind::Dns => Dns::PATH,
-            SettingKind::Dhcp => Dhcp::PATH,
             SettingKind::Timeouts => Timeouts::PATH,
             // issue 14: AAA
             SettingKind::AaaAuthentication => AaaAuthentication::PATH,
@@ -92,7 +89,6 @@ impl SettingKind {
         match self {
             SettingKind::MgmtAccess => MgmtAccess::SCHEMA,
             SettingKind::Dns => Dns::SCHEMA,
-            SettingKind::Dhcp => Dhcp::SCHEMA,
             SettingKind::Timeouts => Timeouts::SCHEMA,
             // issue 14: AAA
             SettingKind::AaaAuthentication => AaaAuthentication::SCHEMA,
@@ -149,30 +145,6 @@ impl Setting for Dns {
     }
     fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
         Dns::check(self, cfg)
-    }
-}
-
-impl Setting for Dhcp {
-    const KIND: &'static str = dhcp::KIND;
-    const PATH: &'static str = dhcp::PATH;
-    const SCHEMA: &'static Object = &dhcp::SCHEMA;
-    fn get(cfg: &RunningConfig) -> &Self {
-        &cfg.settings.dhcp
-    }
-    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
-        &mut cfg.settings.dhcp
-    }
-    fn to_json(&self, self_link: &str) -> Value {
-        Dhcp::to_json(self, self_link)
-    }
-    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
-        Dhcp::from_json(body, current)
-    }
-    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
-        Dhcp::cli_replace(old, new)
-    }
-    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
-        Dhcp::check(self, cfg)
     }
 }
 
@@ -247,6 +219,11 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         "route" => {
             let access = &cfg.access;
             route::absorb_line(&mut cfg.static_routes, text, |n| access.hardware_of(n));
+            true
+        }
+        // issue 14: DHCP relay
+        "ipv6" if text.starts_with("ipv6 dhcprelay ") => {
+            cfg.settings.dhcp.absorb(text);
             true
         }
         "ipv6" if text.starts_with("ipv6 route ") => {

@@ -34,6 +34,8 @@ impl Applier<'_> {
                 self.check_nameif(line, nameif, 2)
             }
             "dhcpd" | "dhcprelay" if !negate => self.dhcp(line, body),
+            // issue 14: DHCP: `no dhcpd <key> ... [interface <nameif>]` removes that setting.
+            "dhcpd" => self.no_dhcp_scoped(body),
             "ntp" if starts_with_words(body, "ntp server") => Some(self.ntp(line, body, negate)),
             "timeout" if !negate => self.timeout(body),
             _ => None,
@@ -107,8 +109,61 @@ impl Applier<'_> {
             ["dhcpd", "enable" | "auto_config", nameif]
             | ["dhcprelay", "enable" | "setroute", nameif] => self.check_nameif(line, nameif, 2),
             ["dhcprelay", "server", _, nameif] => self.check_nameif(line, nameif, 3),
+            // issue 14: DHCP: per-interface and global settings, one line per key (and option
+            // code) and scope; a new one replaces the old.
+            ["dhcpd", key, ..] if dhcp_key(&words).is_some() => {
+                if let [.., "interface", nameif] = words.as_slice()
+                    && let Some(err) = self.check_nameif(line, nameif, words.len() - 1)
+                {
+                    return Some(err);
+                }
+                if !dhcp_syntax_ok(&words) {
+                    let at = if matches!(*key, "dns" | "wins" | "lease" | "ping_timeout") {
+                        2
+                    } else {
+                        1
+                    };
+                    return Some(Err(CliError::invalid(line, word_offset(line, at))));
+                }
+                let wanted = dhcp_key(&words);
+                let old = self.find_line(|t| {
+                    let w: Vec<&str> = t.split_whitespace().collect();
+                    dhcp_key(&w) == wanted
+                });
+                let entry = Entry::verbatim(body);
+                match old {
+                    Some(id) => {
+                        self.cfg.update(id, |b| b.head = entry);
+                    }
+                    None => {
+                        self.cfg.insert_placed(Block::leaf(entry));
+                    }
+                }
+                Some(Ok(Step::Done(None)))
+            }
             _ => None,
         }
+    }
+
+    // issue 14: DHCP
+    /// `no dhcpd <key> ...`: removes the line holding that key (and option code) in that
+    /// scope; `None` leaves other `no dhcpd` forms to the verbatim rules.
+    fn no_dhcp_scoped(&mut self, body: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let wanted = dhcp_key(&words)?;
+        let ids: Vec<BlockId> = self
+            .cfg
+            .iter()
+            .filter(|(_, b)| {
+                let w: Vec<&str> = b.head.text.split_whitespace().collect();
+                b.children.is_empty() && dhcp_key(&w).as_ref() == Some(&wanted)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for id in ids {
+            self.cfg.remove(id);
+        }
+        Some(Ok(Step::Done(None)))
     }
 
     fn find_line(&self, pred: impl Fn(&str) -> bool) -> Option<BlockId> {
@@ -214,6 +269,64 @@ fn print_timeout(pairs: &[(&str, Hms)], uauth: Option<bool>) -> String {
         }
     }
     out
+}
+
+// issue 14: DHCP
+/// The identity of a keyed `dhcpd` line: (key, option code, interface scope).
+fn dhcp_key(words: &[&str]) -> Option<(String, Option<String>, Option<String>)> {
+    let (scope, rest) = match words {
+        [rest @ .., "interface", n] => (Some((*n).to_owned()), rest),
+        _ => (None, words),
+    };
+    match rest {
+        [
+            "dhcpd",
+            key @ ("dns" | "wins" | "domain" | "lease" | "ping_timeout" | "auto_config"),
+            ..,
+        ] => Some(((*key).to_owned(), None, scope)),
+        ["dhcpd", "update", "dns", ..] => Some(("update".to_owned(), None, scope)),
+        ["dhcpd", "option", code, ..] => {
+            Some(("option".to_owned(), Some((*code).to_owned()), scope))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a keyed `dhcpd` line's values are what the ASA takes.
+fn dhcp_syntax_ok(words: &[&str]) -> bool {
+    let rest = match words {
+        [rest @ .., "interface", _] => rest,
+        _ => words,
+    };
+    let ip = |w: &&str| w.parse::<std::net::Ipv4Addr>().is_ok();
+    let num = |w: &str, lo: u32, hi: u32| w.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    match rest {
+        ["dhcpd", "dns" | "wins", list @ ..] => {
+            (1..=2).contains(&list.len()) && list.iter().all(ip)
+        }
+        ["dhcpd", "domain", d] => d.len() <= 63,
+        ["dhcpd", "lease", n] => num(n, 300, 1_048_575),
+        ["dhcpd", "ping_timeout", n] => num(n, 10, 10_000),
+        ["dhcpd", "auto_config", c] | ["dhcpd", "auto_config", c, "vpnclient-wins-override"] => {
+            cli_translator::parse::is_nameif(c)
+        }
+        ["dhcpd", "update", "dns", flags @ ..] => {
+            flags.len() <= 2 && flags.iter().all(|f| matches!(*f, "both" | "override"))
+        }
+        ["dhcpd", "option", code, kind, values @ ..] => {
+            num(code, 1, 255)
+                && match (*kind, values) {
+                    ("ascii", [_]) => true,
+                    ("hex", [h]) => {
+                        h.len().is_multiple_of(2) && h.bytes().all(|b| b.is_ascii_hexdigit())
+                    }
+                    ("ip", [a]) => ip(a),
+                    ("ip", [a, b]) => ip(a) && ip(b),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

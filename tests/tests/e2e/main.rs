@@ -34,3 +34,4 @@ mod tokens;
 mod urls;
 // issue 14: AAA, DHCP, DNS, NTP, NAT, monitoring
 mod aaa;
+mod dhcp;

@@ -81,12 +81,17 @@ fn settings() -> Vec<(&'static str, Value)> {
                    "nameServers": [{"ipAddress": "10.5.5.53", "interface": iface("inside")}],
                    "timeout": 3, "retries": 4}]}),
         ),
+        // issue 14: DHCP in Cisco's shapes (was the invented `/api/dhcp` singleton)
         (
-            "/api/dhcp",
-            json!({"servers": [{"interface": iface("inside"), "poolStartIp": "10.5.5.100",
-                   "poolEndIp": "10.5.5.200", "enabled": true}],
-                   "dnsServers": ["10.5.5.53"], "leaseLength": 7200,
-                   "relay": {"timeout": 90}}),
+            "/api/dhcp/servers/inside",
+            json!({"kind": "object#DhcpServer", "interface": iface("inside"),
+                   "poolStartIP": "10.5.5.100", "poolEndIP": "10.5.5.200", "enabled": true,
+                   "dnsIP1": "10.5.5.53", "leaseLengthInSec": "7200"}),
+        ),
+        (
+            "/api/dhcp/relay/servers/globalsettings",
+            json!({"kind": "object#DHCPRelayGlobalSettings", "ipv4Timeout": 90,
+                   "ipv6Timeout": 60, "trustedOnAllInterfaces": false}),
         ),
         (
             "/api/mgmtaccess",
@@ -347,6 +352,14 @@ async fn every_answer_passes_its_schema() {
         ("/api/monitoring/apistatistics", &schemas::API_STATISTICS),
         // issue 14: monitoring
         ("/api/monitoring/clock", &schemas::CLOCK),
+        (
+            "/api/dhcp/servers/inside",
+            &cli_translator::resources::dhcp::SERVER_SCHEMA,
+        ),
+        (
+            "/api/dhcp/relay/servers/globalsettings",
+            &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
+        ),
         (
             "/api/monitoring/ipaddress/inside",
             &schemas::IP_ADDRESS_INFO,

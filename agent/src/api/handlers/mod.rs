@@ -13,6 +13,8 @@ pub mod resource;
 pub mod settings;
 pub mod tokens;
 pub mod writemem;
+// issue 14: DHCP
+pub mod dhcp;
 
 use std::net::IpAddr;
 use std::sync::Arc;
