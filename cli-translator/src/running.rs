@@ -42,6 +42,8 @@ impl RunningConfig {
             cfg.absorb_node(h, &children);
         }
         crate::resources::service_group::settle_refs(&mut cfg);
+        // issue 14: NTP keys onto their servers
+        crate::resources::ntp::settle_keys(&mut cfg);
         crate::resources::user_object::derive(&mut cfg);
         cfg
     }

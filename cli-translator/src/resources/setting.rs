@@ -29,6 +29,8 @@ pub struct DeviceSettings {
     // issue 14: AAA
     pub aaa_authentication: AaaAuthentication,
     pub aaa_authorization: AaaAuthorization,
+    // issue 14: NTP keys
+    pub ntp_keys: super::ntp::NtpKeys,
 }
 
 /// One auto-created settings resource.
@@ -247,6 +249,8 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
             cfg.settings.timeouts.absorb(text);
             true
         }
+        // issue 14: NTP keys
+        "ntp" if cfg.settings.ntp_keys.absorb(text) => true,
         // issue 14: AAA (other `aaa` lines are left to the table and the verbatim rules)
         "aaa" if text.starts_with("aaa authentication ") => {
             cfg.settings.aaa_authentication.absorb(text);

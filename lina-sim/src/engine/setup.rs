@@ -37,6 +37,13 @@ impl Applier<'_> {
             // issue 14: DHCP: `no dhcpd <key> ... [interface <nameif>]` removes that setting.
             "dhcpd" => self.no_dhcp_scoped(body),
             "ntp" if starts_with_words(body, "ntp server") => Some(self.ntp(line, body, negate)),
+            // issue 14: NTP keys
+            "ntp" if starts_with_words(body, "ntp authentication-key") => {
+                Some(self.ntp_key(line, body, negate))
+            }
+            "ntp" if starts_with_words(body, "ntp trusted-key") => {
+                Some(self.ntp_trusted(line, body, negate))
+            }
             "timeout" if !negate => self.timeout(body),
             _ => None,
         }
@@ -215,6 +222,91 @@ impl Applier<'_> {
             None => {
                 self.cfg.insert_placed(Block::leaf(entry));
             }
+        }
+        Ok(Step::Done(None))
+    }
+
+    // issue 14: NTP keys
+    /// `ntp authentication-key <1-65535> {md5|sha1|sha256|sha512|cmac} <key>`: one line per
+    /// key number (a new one replaces it); `no ntp authentication-key <n> ...` removes it.
+    fn ntp_key(&mut self, line: &str, body: &str, negate: bool) -> Result<Step, CliError> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let skip = usize::from(negate);
+        let bad = |i: usize| CliError::invalid(line, word_offset(line, i + skip));
+        let n = match words.get(2) {
+            None => return Err(CliError::Incomplete),
+            Some(n) => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=65_535).contains(n))
+                .ok_or_else(|| bad(2))?,
+        };
+        let same = |t: &str| {
+            let w: Vec<&str> = t.split_whitespace().collect();
+            matches!(w.as_slice(), ["ntp", "authentication-key", m, ..] if m.parse::<u32>() == Ok(n))
+        };
+        if negate {
+            let ids: Vec<BlockId> = self
+                .cfg
+                .iter()
+                .filter(|(_, b)| same(&b.head.text))
+                .map(|(id, _)| id)
+                .collect();
+            for id in ids {
+                self.cfg.remove(id);
+            }
+            return Ok(Step::Done(None));
+        }
+        match words.get(3) {
+            None => return Err(CliError::Incomplete),
+            Some(a) if !matches!(*a, "md5" | "sha1" | "sha256" | "sha512" | "cmac") => {
+                return Err(bad(3));
+            }
+            Some(_) => {}
+        }
+        match words.get(4) {
+            None => return Err(CliError::Incomplete),
+            Some(k) if k.len() > 32 => return Err(bad(4)),
+            Some(_) => {}
+        }
+        if words.len() > 5 {
+            return Err(bad(5));
+        }
+        let entry = Entry::verbatim(words.join(" "));
+        match self.find_line(same) {
+            Some(id) => {
+                self.cfg.update(id, |b| b.head = entry);
+            }
+            None => {
+                self.cfg.insert_placed(Block::leaf(entry));
+            }
+        }
+        Ok(Step::Done(None))
+    }
+
+    /// `ntp trusted-key <n>`: one line per key number.
+    fn ntp_trusted(&mut self, line: &str, body: &str, negate: bool) -> Result<Step, CliError> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let skip = usize::from(negate);
+        let n = match words.as_slice() {
+            [_, _] => return Err(CliError::Incomplete),
+            [_, _, n] => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=65_535).contains(n))
+                .ok_or_else(|| CliError::invalid(line, word_offset(line, 2 + skip)))?,
+            _ => return Err(CliError::invalid(line, word_offset(line, 3 + skip))),
+        };
+        let text = format!("ntp trusted-key {n}");
+        let existing = self.find_line(|t| t == text);
+        match (existing, negate) {
+            (Some(id), true) => {
+                self.cfg.remove(id);
+            }
+            (None, false) => {
+                self.cfg.insert_placed(Block::leaf(Entry::verbatim(text)));
+            }
+            _ => {}
         }
         Ok(Step::Done(None))
     }

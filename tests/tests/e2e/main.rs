@@ -35,3 +35,4 @@ mod urls;
 // issue 14: AAA, DHCP, DNS, NTP, NAT, monitoring
 mod aaa;
 mod dhcp;
+mod ntp;
