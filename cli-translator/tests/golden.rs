@@ -223,3 +223,18 @@ fn ntp_server_golden_pairs() {
 fn ntp_server_rejections() {
     check_invalid::<NtpServer>("ntp_server");
 }
+
+// issue 14: AAA
+#[test]
+fn command_privilege_golden_pairs() {
+    check_valid::<cli_translator::resources::command_privilege::CommandPrivilege>(
+        "command_privilege",
+    );
+}
+
+#[test]
+fn command_privilege_rejections() {
+    check_invalid::<cli_translator::resources::command_privilege::CommandPrivilege>(
+        "command_privilege",
+    );
+}

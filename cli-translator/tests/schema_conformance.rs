@@ -66,6 +66,8 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "interface_vlan" => Some((if_json::schema(Family::Vlan), Verb::Post)),
         "interface_portchannel" => Some((if_json::schema(Family::PortChannel), Verb::Post)),
         "interface_redundant" => Some((if_json::schema(Family::Redundant), Verb::Post)),
+        // issue 14: AAA
+        "command_privilege" => table(ResourceKind::CommandPrivilege),
         _ => None,
     }
 }
@@ -156,6 +158,8 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     table::<StaticRoute>(cfg, &mut out);
     table::<MgmtHost>(cfg, &mut out);
     table::<NtpServer>(cfg, &mut out);
+    // issue 14: AAA
+    table::<cli_translator::resources::command_privilege::CommandPrivilege>(cfg, &mut out);
     setting::<cli_translator::resources::mgmt_access::MgmtAccess>(cfg, &mut out);
     setting::<cli_translator::resources::dns::Dns>(cfg, &mut out);
     setting::<cli_translator::resources::timeouts::Timeouts>(cfg, &mut out);
@@ -424,6 +428,7 @@ dhcprelay information trust-all
 aaa authentication ssh console LOCAL
 aaa authorization command LOCAL
 aaa authorization exec LOCAL auto-enable
+privilege show level 5 mode enable command running-config
 ntp server 10.1.1.10 key 1 source management prefer
 ntp server 2001:db8::123
 timeout xlate 3:00:00
@@ -457,6 +462,7 @@ const EXPECTED: &[&str] = &[
     "DhcpServer",
     "DHCPRelayInterfaceServer",
     "DHCPRelayGlobalSettings",
+    "CommandPrivilege",
     "ExtendedACE",
     "AccessGroup",
     "TwiceNATRule",

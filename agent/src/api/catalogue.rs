@@ -595,6 +595,8 @@ impl Catalogue {
             ("Routing", ResourceKind::StaticRoute, Hash),
             ("Management access", ResourceKind::MgmtHost, Address),
             ("Device setup", ResourceKind::NtpServer, Address),
+            // issue 14: AAA
+            ("AAA", ResourceKind::CommandPrivilege, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

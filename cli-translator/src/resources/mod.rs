@@ -30,6 +30,7 @@ pub mod user_group;
 pub mod user_object;
 // issue 14: AAA
 pub mod aaa;
+pub mod command_privilege;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -219,6 +220,8 @@ resources! {
     StaticRoute: static_routes => route::StaticRoute,
     MgmtHost: mgmt_hosts => mgmt_host::MgmtHost,
     NtpServer: ntp_servers => ntp::NtpServer,
+    // issue 14: AAA
+    CommandPrivilege: command_privileges => command_privilege::CommandPrivilege,
 }
 
 impl ResourceKind {

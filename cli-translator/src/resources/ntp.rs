@@ -47,7 +47,8 @@ pub struct NtpServer {
     pub key_value: Option<String>,
     /// Whether the key is an `ntp trusted-key`.
     pub key_trusted: bool,
-    /// The algorithm of the configured key (`md5` for a new one).
+    /// The algorithm of the configured key, set on the write path (`resolve`); `md5` for a
+    /// new one.
     pub key_algorithm: Option<String>,
 }
 
@@ -168,7 +169,6 @@ pub fn settle_keys(cfg: &mut RunningConfig) {
         };
         if let Some(n) = s.key {
             s.key_value = keys.value_of(n).map(str::to_owned);
-            s.key_algorithm = keys.algorithm_of(n).map(str::to_owned);
             s.key_trusted = keys.trusted.contains(&n);
             cfg.ntp_servers.replace(&id, s);
         }

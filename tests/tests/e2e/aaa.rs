@@ -201,3 +201,67 @@ async fn command_authorization_limits_a_level_5_user_through_the_cli() {
     let out = cli(&mut c, &ro, &["show interface"]).await;
     assert!(!out[0].contains("ERROR"), "{out:?}");
 }
+
+const PRIVS: &str = "/api/aaa/commandprivileges";
+
+/// `/api/aaa/commandprivileges` (our shape; Cisco documents the resource, not its fields)
+/// writes `privilege` lines that LINA enforces under command authorization.
+#[tokio::test]
+async fn command_privileges_resource_drives_enforcement() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    create_users(&mut c, &admin, &[("ro5", "Passw0rd5", 5)]).await;
+    let ro = Auth::basic("ro5", "Passw0rd5");
+    cli(&mut c, &admin, &["aaa authorization command LOCAL"]).await;
+    let out = cli(&mut c, &ro, &["show running-config"]).await;
+    assert_eq!(out[0].trim_end(), REFUSED, "{out:?}");
+
+    let body =
+        json!({"commandType": "show", "mode": "enable", "command": "running-config", "level": 5});
+    let r = ok(&stack, c.post(PRIVS, &body, &admin).await);
+    expect_status(&r, 201, "POST command privilege");
+    assert_eq!(r.location_id(), Some("show.enable.running-config"));
+    let item = format!("{PRIVS}/show.enable.running-config");
+    let got = json(&ok(&stack, c.get(&item, &admin).await));
+    assert_eq!(got["kind"], "object#CommandPrivilege");
+    assert_eq!(got["level"], 5);
+    let out = cli(&mut c, &ro, &["show running-config"]).await;
+    assert!(!out[0].contains("ERROR"), "{out:?}");
+    assert!(
+        out[0].contains("privilege show level 5 mode enable command running-config\n"),
+        "{out:?}"
+    );
+
+    // Raising the level takes the command away again; the line is replaced, not added.
+    let r = ok(
+        &stack,
+        c.put(&item, json!({"commandType": "show", "mode": "enable", "command": "running-config", "level": 15}), &admin)
+            .await,
+    );
+    expect_status(&r, 204, "PUT level 15");
+    let out = cli(&mut c, &ro, &["show running-config"]).await;
+    assert_eq!(out[0].trim_end(), REFUSED, "{out:?}");
+    let run = running_config(&mut c, &admin).await;
+    assert_eq!(run.matches("privilege show level").count(), 1, "{run}");
+
+    // A level-5 user may not write them; bad bodies are refused; DELETE removes the line.
+    let r = ok(&stack, c.post(PRIVS, &body, &ro).await);
+    expect_error(&r, 403, "POST at level 5");
+    let r = ok(
+        &stack,
+        c.post(
+            PRIVS,
+            json!({"commandType": "show", "command": "version", "level": 16}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "level 16");
+    let r = ok(&stack, c.delete(&item, &admin).await);
+    expect_status(&r, 204, "DELETE command privilege");
+    let run = running_config(&mut c, &admin).await;
+    assert!(!run.contains("privilege show"), "{run}");
+    let r = ok(&stack, c.get(&item, &admin).await);
+    expect_not_found(&r, "deleted privilege");
+}

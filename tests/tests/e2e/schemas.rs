@@ -109,6 +109,11 @@ fn creations() -> Vec<(&'static str, Value)> {
     let iface = |n: &str| json!({"kind": "objectRef#Interface", "name": n});
     let net = |n: &str| json!({"kind": "objectRef#NetworkObj", "objectId": n});
     vec![
+        // issue 14: AAA
+        (
+            "/api/aaa/commandprivileges",
+            json!({"commandType": "show", "mode": "enable", "command": "running-config", "level": 5}),
+        ),
         (
             "/api/access/in/inside/rules",
             json!({"sourceAddress": {"kind": "AnyIPAddress", "value": "any"},

@@ -78,6 +78,13 @@ pub async fn handle(
             handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
                 .await
         }
+        // issue 14: AAA
+        ResourceKind::CommandPrivilege => {
+            handle_typed::<cli_translator::resources::command_privilege::CommandPrivilege>(
+                call, method, scope, body,
+            )
+            .await
+        }
     }
 }
 
