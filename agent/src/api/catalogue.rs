@@ -383,9 +383,53 @@ impl Catalogue {
         c.nat();
         c.settings();
         c.monitoring();
-        // issue 14: DHCP
+        // issue 14: DHCP, DNS client
         c.dhcp();
+        c.dns_client();
         c
+    }
+
+    // issue 14: DNS client
+    /// The DNS client URLs a public client uses (Cisco dCloud automation).
+    fn dns_client(&mut self) {
+        use super::handlers::dns::DnsTarget;
+        use cli_translator::resources::dns_client as d;
+        const TAG: &str = "Device setup";
+        self.add(
+            d::CLIENT_PATH,
+            Row::new(
+                TAG,
+                "DNS lookup interfaces",
+                GET_PUT_PATCH,
+                Shape::Singleton {
+                    item: &d::CLIENT_SCHEMA,
+                },
+            ),
+            |_| Target::Dns(DnsTarget::Client),
+        );
+        self.add(
+            d::GROUPS_PATH,
+            Row::new(
+                TAG,
+                "List or add DNS server groups",
+                GET_POST,
+                collection_shape(&d::GROUP_SCHEMA, d::GROUPS_COLLECTION_KIND),
+            ),
+            |_| Target::Dns(DnsTarget::Groups),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::GROUPS_PATH),
+            Row::new(
+                TAG,
+                "One DNS server group",
+                ITEM,
+                Shape::Item {
+                    item: &d::GROUP_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dns(DnsTarget::Group(param(p, 0))),
+        );
     }
 
     // issue 14: DHCP

@@ -57,6 +57,8 @@ pub enum Target {
     // issue 14: DHCP
     /// `/api/dhcp/servers...`, `/api/dhcp/relay/servers/...`
     Dhcp(super::handlers::dhcp::DhcpTarget),
+    /// `/api/dns/client...`
+    Dns(super::handlers::dns::DnsTarget),
 }
 
 /// A page of the Doc-UI.

@@ -722,6 +722,8 @@ mod tests {
             &cli_translator::resources::dhcp::SERVER_SCHEMA,
             &cli_translator::resources::dhcp::RELAY_LOCAL_SCHEMA,
             &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
+            &cli_translator::resources::dns_client::CLIENT_SCHEMA,
+            &cli_translator::resources::dns_client::GROUP_SCHEMA,
         ];
         roots.extend(ResourceKind::ALL.iter().map(|k| k.schema()));
         roots.extend(SettingKind::ALL.iter().map(|k| k.schema()));

@@ -206,6 +206,7 @@ pub async fn dispatch(
         Target::Nat(t) => handlers::nat::handle(t, &call, method, body).await,
         // issue 14: DHCP
         Target::Dhcp(t) => handlers::dhcp::handle(t, &call, method, body).await,
+        Target::Dns(t) => handlers::dns::handle(t, &call, method, body).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => super::doc::answer(&call, &page).await,
         // Answered before authentication; never reached.

@@ -31,6 +31,8 @@ pub mod user_object;
 // issue 14: AAA
 pub mod aaa;
 pub mod command_privilege;
+// issue 14: DNS client
+pub mod dns_client;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};

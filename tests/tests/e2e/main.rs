@@ -35,4 +35,5 @@ mod urls;
 // issue 14: AAA, DHCP, DNS, NTP, NAT, monitoring
 mod aaa;
 mod dhcp;
+mod dns_client;
 mod ntp;

@@ -366,6 +366,14 @@ async fn every_answer_passes_its_schema() {
             &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
         ),
         (
+            "/api/dns/client",
+            &cli_translator::resources::dns_client::CLIENT_SCHEMA,
+        ),
+        (
+            "/api/dns/client/servergroups/DefaultDNS",
+            &cli_translator::resources::dns_client::GROUP_SCHEMA,
+        ),
+        (
             "/api/monitoring/ipaddress/inside",
             &schemas::IP_ADDRESS_INFO,
         ),

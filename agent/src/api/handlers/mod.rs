@@ -13,8 +13,9 @@ pub mod resource;
 pub mod settings;
 pub mod tokens;
 pub mod writemem;
-// issue 14: DHCP
+// issue 14: DHCP, DNS client
 pub mod dhcp;
+pub mod dns;
 
 use std::net::IpAddr;
 use std::sync::Arc;
