@@ -390,6 +390,98 @@ pub fn required_level(cfg: &Config, line: &str, config: bool) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Now;
+    use crate::engine::test_support::{T0, boot, ok, refused, running};
+    use std::net::{IpAddr, Ipv4Addr};
+
+    fn src() -> IpAddr {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    }
+
+    #[test]
+    fn one_line_per_method_and_the_refusals_carry_the_caret() {
+        let mut e = boot();
+        ok(
+            &mut e,
+            &[
+                "aaa authentication ssh console LOCAL",
+                "aaa authentication ssh console TAC LOCAL",
+                "aaa authorization command LOCAL",
+                "aaa authorization exec LOCAL",
+                "aaa authorization exec LOCAL auto-enable",
+                "privilege level 5 command filter",
+                "privilege show level 7 command filter",
+            ],
+        );
+        let run = running(&mut e);
+        assert_eq!(
+            run.matches("aaa authentication ssh console").count(),
+            1,
+            "{run}"
+        );
+        assert!(
+            run.contains("aaa authentication ssh console TAC LOCAL\n"),
+            "{run}"
+        );
+        assert_eq!(run.matches("aaa authorization exec").count(), 1, "{run}");
+        assert!(
+            run.contains("privilege show level 7 command filter\n"),
+            "{run}"
+        );
+        assert!(
+            run.contains("privilege clear level 5 command filter\n"),
+            "{run}"
+        );
+        assert!(
+            run.contains("privilege cmd level 5 command filter\n"),
+            "{run}"
+        );
+        ok(&mut e, &["no aaa authentication ssh console TAC LOCAL"]);
+        assert!(!running(&mut e).contains("aaa authentication ssh"));
+        let out = refused(&mut e, &["aaa authentication ssh konsole LOCAL"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        let out = refused(&mut e, &["aaa authorization exec NOPE"]);
+        assert!(out.contains("Invalid input"), "{out}");
+        let out = refused(&mut e, &["privilege show level 99 command filter"]);
+        assert!(out.contains("Invalid input"), "{out}");
+    }
+
+    #[test]
+    fn console_enable_and_auto_enable_follow_the_user_level() {
+        let mut e = boot();
+        ok(&mut e, &["username ops password Ops-pass-1 privilege 5"]);
+        let now = Now::from_secs(T0);
+        // Without enable authentication, only level 15 passes `enable`.
+        let (s, _) = e.console_login("ops", "Ops-pass-1", src(), now);
+        let mut s = s.unwrap();
+        assert!(!e.console_enable(&mut s, "Ops-pass-1", now).0);
+        ok(&mut e, &["aaa authentication enable console LOCAL"]);
+        assert!(e.console_enable(&mut s, "Ops-pass-1", now).0);
+        assert_eq!((s.privilege, e.prompt(&s)), (5, "ciscoasa# ".to_owned()));
+        // Level 5 cannot configure unless command authorization lowers `configure`.
+        let (out, _) = e.console_command(&mut s, "configure terminal", now);
+        assert!(out.contains("Command authorization failed"), "{out}");
+        ok(
+            &mut e,
+            &[
+                "aaa authorization command LOCAL",
+                "privilege cmd level 5 mode enable command configure",
+                "privilege cmd level 5 mode cmd command hostname",
+            ],
+        );
+        let (out, _) = e.console_command(&mut s, "configure terminal", now);
+        assert!(out.is_empty(), "{out}");
+        let (out, _) = e.console_command(&mut s, "hostname lab5", now);
+        assert!(out.is_empty(), "{out}");
+        let (out, _) = e.console_command(&mut s, "object network x", now);
+        assert!(out.contains("Command authorization failed"), "{out}");
+        // auto-enable: the login lands in privileged exec at the user's level.
+        let (s2, _) = e.console_login("ops", "Ops-pass-1", src(), now);
+        assert!(e.prompt(&s2.unwrap()).ends_with("> "));
+        ok(&mut e, &["aaa authorization exec LOCAL auto-enable"]);
+        let (s3, _) = e.console_login("ops", "Ops-pass-1", src(), now);
+        assert!(e.prompt(&s3.unwrap()).ends_with("# "));
+    }
 
     #[test]
     fn privilege_lines_parse_in_the_documented_forms() {
