@@ -41,6 +41,7 @@ static CONFIG_KEYWORDS: &[&str] = &[
     "ctl-file",
     "ctl-provider",
     "cts",
+    "ddns",
     "dhcp-client",
     "dhcpd",
     "dhcprelay",
@@ -255,6 +256,8 @@ pub fn opens_submode(line: &str) -> Option<&'static str> {
         ("profile", Some(_)) => "config-call-home-profile",
         ("policy-list", Some(_)) => "config-policy-list",
         ("license", Some("smart")) => "config-smart-lic",
+        // issue 14: dynamic DNS
+        ("ddns", Some("update")) if third == Some("method") => "DDNS-update-method",
         _ => return None,
     })
 }

@@ -238,3 +238,14 @@ fn command_privilege_rejections() {
         "command_privilege",
     );
 }
+
+// issue 14: dynamic DNS
+#[test]
+fn ddns_method_golden_pairs() {
+    check_valid::<cli_translator::resources::ddns::DdnsMethod>("ddns_method");
+}
+
+#[test]
+fn ddns_method_rejections() {
+    check_invalid::<cli_translator::resources::ddns::DdnsMethod>("ddns_method");
+}

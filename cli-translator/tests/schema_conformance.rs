@@ -68,6 +68,7 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "interface_redundant" => Some((if_json::schema(Family::Redundant), Verb::Post)),
         // issue 14: AAA
         "command_privilege" => table(ResourceKind::CommandPrivilege),
+        "ddns_method" => table(ResourceKind::DdnsMethod),
         _ => None,
     }
 }
@@ -160,6 +161,7 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     table::<NtpServer>(cfg, &mut out);
     // issue 14: AAA
     table::<cli_translator::resources::command_privilege::CommandPrivilege>(cfg, &mut out);
+    table::<cli_translator::resources::ddns::DdnsMethod>(cfg, &mut out);
     setting::<cli_translator::resources::mgmt_access::MgmtAccess>(cfg, &mut out);
     setting::<cli_translator::resources::dns::Dns>(cfg, &mut out);
     setting::<cli_translator::resources::timeouts::Timeouts>(cfg, &mut out);
@@ -429,6 +431,9 @@ aaa authentication ssh console LOCAL
 aaa authorization command LOCAL
 aaa authorization exec LOCAL auto-enable
 privilege show level 5 mode enable command running-config
+ddns update method m1
+ ddns both
+ interval maximum 0 4 0 0
 ntp server 10.1.1.10 key 1 source management prefer
 ntp server 2001:db8::123
 timeout xlate 3:00:00
@@ -463,6 +468,7 @@ const EXPECTED: &[&str] = &[
     "DHCPRelayInterfaceServer",
     "DHCPRelayGlobalSettings",
     "CommandPrivilege",
+    "DDNSUpdateMethod",
     "ExtendedACE",
     "AccessGroup",
     "TwiceNATRule",

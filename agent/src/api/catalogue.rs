@@ -641,6 +641,8 @@ impl Catalogue {
             ("Device setup", ResourceKind::NtpServer, Address),
             // issue 14: AAA
             ("AAA", ResourceKind::CommandPrivilege, Name),
+            // issue 14: dynamic DNS
+            ("Device setup", ResourceKind::DdnsMethod, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);

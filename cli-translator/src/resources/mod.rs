@@ -31,7 +31,8 @@ pub mod user_object;
 // issue 14: AAA
 pub mod aaa;
 pub mod command_privilege;
-// issue 14: DNS client
+// issue 14: DNS client, dynamic DNS
+pub mod ddns;
 pub mod dns_client;
 
 pub use collection::Collection;
@@ -224,6 +225,8 @@ resources! {
     NtpServer: ntp_servers => ntp::NtpServer,
     // issue 14: AAA
     CommandPrivilege: command_privileges => command_privilege::CommandPrivilege,
+    // issue 14: dynamic DNS
+    DdnsMethod: ddns_methods => ddns::DdnsMethod,
 }
 
 impl ResourceKind {

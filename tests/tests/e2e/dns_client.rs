@@ -99,3 +99,81 @@ async fn dcloud_dns_patches_become_lines_and_read_back() {
     }
     assert_eq!(running_config(&mut c, &admin).await, before);
 }
+
+// issue 14: dynamic DNS
+const DDNS: &str = "/api/dns/ddns/methods";
+
+/// Dynamic DNS update methods (our shape: Cisco names the feature, not its JSON): create,
+/// read, merge, delete, and the ASA's syntax checks on the console lines.
+#[tokio::test]
+async fn ddns_update_methods_round_trip() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    let body = json!({"name": "ddns-2", "updateRecords": "both",
+        "intervalMaximum": {"days": 0, "hours": 4, "minutes": 0, "seconds": 0}});
+    let r = ok(&stack, c.post(DDNS, &body, &admin).await);
+    expect_status(&r, 201, "POST ddns method");
+    assert_eq!(r.location_id(), Some("ddns-2"));
+    let run = running_config(&mut c, &admin).await;
+    assert!(
+        run.contains("ddns update method ddns-2\n ddns both\n interval maximum 0 4 0 0\n"),
+        "{run}"
+    );
+    let got = json(&ok(&stack, c.get(&format!("{DDNS}/ddns-2"), &admin).await));
+    assert_eq!(got["updateRecords"], "both");
+    assert_eq!(got["intervalMaximum"], body["intervalMaximum"]);
+    let r = ok(
+        &stack,
+        c.patch(
+            &format!("{DDNS}/ddns-2"),
+            json!({"updateRecords": "a"}),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 204, "PATCH ddns method");
+    let got = json(&ok(&stack, c.get(&format!("{DDNS}/ddns-2"), &admin).await));
+    assert_eq!(got["updateRecords"], "a", "{got}");
+    let run = running_config(&mut c, &admin).await;
+    let block: String = run
+        .split("ddns update method ddns-2\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| l.starts_with(' '))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(block.contains(" ddns\n"), "{run}");
+    assert!(block.contains(" interval maximum 0 4 0 0\n"), "{run}");
+    assert!(!block.contains(" ddns both"), "{run}");
+    let r = ok(
+        &stack,
+        c.post(
+            DDNS,
+            json!({"name": "x", "intervalMaximum": {"days": 365}}),
+            &admin,
+        )
+        .await,
+    );
+    expect_error(&r, 400, "days 365");
+    let out = cli(
+        &mut c,
+        &admin,
+        &[
+            "ddns update method m9",
+            "interval maximum 1 2",
+            "ddns sideways",
+        ],
+    )
+    .await;
+    assert!(out[0].is_empty(), "{out:?}");
+    assert!(
+        out[1].contains("ERROR") || out[1].contains("Incomplete"),
+        "{out:?}"
+    );
+    assert!(out[2].contains("Invalid input"), "{out:?}");
+    let r = ok(&stack, c.delete(&format!("{DDNS}/ddns-2"), &admin).await);
+    expect_status(&r, 204, "DELETE ddns method");
+    assert!(!running_config(&mut c, &admin).await.contains("ddns-2"));
+}

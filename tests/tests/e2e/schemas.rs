@@ -109,7 +109,11 @@ fn creations() -> Vec<(&'static str, Value)> {
     let iface = |n: &str| json!({"kind": "objectRef#Interface", "name": n});
     let net = |n: &str| json!({"kind": "objectRef#NetworkObj", "objectId": n});
     vec![
-        // issue 14: AAA
+        // issue 14: AAA, dynamic DNS
+        (
+            "/api/dns/ddns/methods",
+            json!({"name": "ddns-1", "updateRecords": "both"}),
+        ),
         (
             "/api/aaa/commandprivileges",
             json!({"commandType": "show", "mode": "enable", "command": "running-config", "level": 5}),

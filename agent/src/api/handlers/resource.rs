@@ -85,6 +85,11 @@ pub async fn handle(
             )
             .await
         }
+        // issue 14: dynamic DNS
+        ResourceKind::DdnsMethod => {
+            handle_typed::<cli_translator::resources::ddns::DdnsMethod>(call, method, scope, body)
+                .await
+        }
     }
 }
 
