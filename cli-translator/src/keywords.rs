@@ -41,6 +41,7 @@ static CONFIG_KEYWORDS: &[&str] = &[
     "ctl-file",
     "ctl-provider",
     "cts",
+    "ddns",
     "dhcp-client",
     "dhcpd",
     "dhcprelay",
@@ -259,6 +260,8 @@ pub fn opens_submode(line: &str) -> Option<&'static str> {
         ("license", Some("smart")) => "config-smart-lic",
         // issue 15: TLS proxy
         ("tls-proxy", Some(w)) if third.is_none() && w != "maximum-session" => "config-tlsp",
+        // issue 14: dynamic DNS
+        ("ddns", Some("update")) if third == Some("method") => "DDNS-update-method",
         _ => return None,
     })
 }

@@ -42,6 +42,8 @@ impl RunningConfig {
             cfg.absorb_node(h, &children);
         }
         crate::resources::service_group::settle_refs(&mut cfg);
+        // issue 14: NTP keys onto their servers
+        crate::resources::ntp::settle_keys(&mut cfg);
         crate::resources::user_object::derive(&mut cfg);
         cfg
     }
@@ -72,6 +74,8 @@ impl RunningConfig {
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);
             self.interfaces.absorb_block(hw, children);
+            // issue 14: interface-specific DHCP relay servers
+            self.settings.dhcp.absorb_interface(children);
         }
         if text.starts_with("mtu ") {
             self.interfaces.absorb_mtu(text);

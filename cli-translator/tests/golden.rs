@@ -371,3 +371,29 @@ fn syslog_server_golden_pairs() {
 fn syslog_server_rejections() {
     check_invalid::<SyslogServer>("syslog_server");
 }
+
+// issue 14: AAA
+#[test]
+fn command_privilege_golden_pairs() {
+    check_valid::<cli_translator::resources::command_privilege::CommandPrivilege>(
+        "command_privilege",
+    );
+}
+
+#[test]
+fn command_privilege_rejections() {
+    check_invalid::<cli_translator::resources::command_privilege::CommandPrivilege>(
+        "command_privilege",
+    );
+}
+
+// issue 14: dynamic DNS
+#[test]
+fn ddns_method_golden_pairs() {
+    check_valid::<cli_translator::resources::ddns::DdnsMethod>("ddns_method");
+}
+
+#[test]
+fn ddns_method_rejections() {
+    check_invalid::<cli_translator::resources::ddns::DdnsMethod>("ddns_method");
+}

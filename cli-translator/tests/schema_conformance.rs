@@ -89,6 +89,9 @@ fn request_schema(folder: &str) -> Option<(&'static Object, Verb)> {
         "interface_vlan" => Some((if_json::schema(Family::Vlan), Verb::Post)),
         "interface_portchannel" => Some((if_json::schema(Family::PortChannel), Verb::Post)),
         "interface_redundant" => Some((if_json::schema(Family::Redundant), Verb::Post)),
+        // issue 14: AAA
+        "command_privilege" => table(ResourceKind::CommandPrivilege),
+        "ddns_method" => table(ResourceKind::DdnsMethod),
         _ => None,
     }
 }
@@ -196,9 +199,11 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     table::<cli_translator::resources::ip_audit::AuditPolicy>(cfg, &mut out);
     table::<cli_translator::resources::ip_audit::AuditInterface>(cfg, &mut out);
     table::<cli_translator::resources::ip_audit::DisabledSignature>(cfg, &mut out);
+    // issue 14: AAA
+    table::<cli_translator::resources::command_privilege::CommandPrivilege>(cfg, &mut out);
+    table::<cli_translator::resources::ddns::DdnsMethod>(cfg, &mut out);
     setting::<cli_translator::resources::mgmt_access::MgmtAccess>(cfg, &mut out);
     setting::<cli_translator::resources::dns::Dns>(cfg, &mut out);
-    setting::<cli_translator::resources::dhcp::Dhcp>(cfg, &mut out);
     setting::<cli_translator::resources::timeouts::Timeouts>(cfg, &mut out);
     // issue 14: logging, failover, licensing
     table::<SyslogServer>(cfg, &mut out);
@@ -210,6 +215,32 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
     table::<cli_translator::resources::netflow::NetFlowCollector>(cfg, &mut out);
     setting::<cli_translator::resources::netflow::NetFlow>(cfg, &mut out);
     setting::<cli_translator::resources::licensing::SharedLicense>(cfg, &mut out);
+    // issue 14: AAA and DHCP in Cisco's shapes
+    setting::<cli_translator::resources::aaa::AaaAuthentication>(cfg, &mut out);
+    setting::<cli_translator::resources::aaa::AaaAuthorization>(cfg, &mut out);
+    {
+        use cli_translator::resources::dhcp as d;
+        let dhcp = &cfg.settings.dhcp;
+        for (nameif, hw) in &cfg.access.interfaces {
+            out.push(Answer {
+                what: format!("dhcp server {nameif}"),
+                json: d::server_json(dhcp, nameif, Some(hw), &link(d::SERVERS_PATH, nameif)),
+                schema: &d::SERVER_SCHEMA,
+            });
+        }
+        for (nameif, servers) in &dhcp.relay_local {
+            out.push(Answer {
+                what: format!("dhcp relay {nameif}"),
+                json: d::relay_local_json(nameif, servers, &link(d::RELAY_LOCAL_PATH, nameif)),
+                schema: &d::RELAY_LOCAL_SCHEMA,
+            });
+        }
+        out.push(Answer {
+            what: d::RELAY_GLOBAL_PATH.to_owned(),
+            json: d::relay_global_json(dhcp, "https://asa:8443/x"),
+            schema: &d::RELAY_GLOBAL_SCHEMA,
+        });
+    }
 
     for list in cfg.access.extended() {
         let bound = cfg.access.groups.iter().any(|g| g.acl == list.name);
@@ -303,6 +334,8 @@ interface GigabitEthernet0/1
  ip address 10.0.0.1 255.255.255.0 standby 10.0.0.2
  ipv6 address 2001:db8::1/64 standby 2001:db8::2
  ipv6 address fe80::1 link-local
+ dhcprelay server 10.9.0.27
+ dhcprelay server 10.9.0.191
  ipv6 nd prefix 2001:db8::/64 3600 1800 no-autoconfig
  ipv6 nd prefix default no-advertise
 !
@@ -440,9 +473,17 @@ dhcpd dns 192.0.2.53
 dhcpd domain example.com
 dhcpd lease 7200
 dhcpd enable inside
-dhcprelay server 10.9.0.53 core
-dhcprelay enable dmz
+dhcpd option 3 ip 10.0.0.1 interface inside
+dhcpd update dns both interface inside
 dhcprelay timeout 90
+dhcprelay information trust-all
+aaa authentication ssh console LOCAL
+aaa authorization command LOCAL
+aaa authorization exec LOCAL auto-enable
+privilege show level 5 mode enable command running-config
+ddns update method m1
+ ddns both
+ interval maximum 0 4 0 0
 ntp server 10.1.1.10 key 1 source management prefer
 ntp server 2001:db8::123
 timeout xlate 3:00:00
@@ -469,8 +510,15 @@ const EXPECTED: &[&str] = &[
     "NTPServer",
     "MgmtAccess",
     "DNS",
-    "DHCP",
     "Timeouts",
+    // issue 14
+    "AAAConfig",
+    "AAAConfigAuthz",
+    "DhcpServer",
+    "DHCPRelayInterfaceServer",
+    "DHCPRelayGlobalSettings",
+    "CommandPrivilege",
+    "DDNSUpdateMethod",
     "ExtendedACE",
     "AccessGroup",
     "TwiceNATRule",

@@ -38,6 +38,8 @@ const GET_DELETE: &[Method] = &[Method::GET, Method::DELETE];
 const GET_PUT: &[Method] = &[Method::GET, Method::PUT];
 const GET_PUT_PATCH: &[Method] = &[Method::GET, Method::PUT, Method::PATCH];
 const ITEM: &[Method] = &[Method::GET, Method::PUT, Method::PATCH, Method::DELETE];
+// issue 14: DHCP
+const GET_PUT_DELETE: &[Method] = &[Method::GET, Method::PUT, Method::DELETE];
 
 /// Who may call an endpoint (Cisco: 3 for monitoring, 5 for reads, 15 for writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -387,6 +389,9 @@ impl Catalogue {
         c.crypto_maps_by_interface();
         // issue 14: logging, failover, licensing
         c.platform();
+        // issue 14: DHCP, DNS client
+        c.dhcp();
+        c.dns_client();
         c
     }
 
@@ -503,6 +508,115 @@ impl Catalogue {
                 collection_shape(kind.schema(), kind.collection_kind()),
             ),
             |p| Target::CryptoMapEntries(param(p, 0)),
+        );
+    }
+
+    // issue 14: DNS client
+    /// The DNS client URLs a public client uses (Cisco dCloud automation).
+    fn dns_client(&mut self) {
+        use super::handlers::dns::DnsTarget;
+        use cli_translator::resources::dns_client as d;
+        const TAG: &str = "Device setup";
+        self.add(
+            d::CLIENT_PATH,
+            Row::new(
+                TAG,
+                "DNS lookup interfaces",
+                GET_PUT_PATCH,
+                Shape::Singleton {
+                    item: &d::CLIENT_SCHEMA,
+                },
+            ),
+            |_| Target::Dns(DnsTarget::Client),
+        );
+        self.add(
+            d::GROUPS_PATH,
+            Row::new(
+                TAG,
+                "List or add DNS server groups",
+                GET_POST,
+                collection_shape(&d::GROUP_SCHEMA, d::GROUPS_COLLECTION_KIND),
+            ),
+            |_| Target::Dns(DnsTarget::Groups),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::GROUPS_PATH),
+            Row::new(
+                TAG,
+                "One DNS server group",
+                ITEM,
+                Shape::Item {
+                    item: &d::GROUP_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dns(DnsTarget::Group(param(p, 0))),
+        );
+    }
+
+    // issue 14: DHCP
+    /// Cisco's DHCP URLs (go-ciscoasa, terraform-provider-ciscoasa).
+    fn dhcp(&mut self) {
+        use super::handlers::dhcp::DhcpTarget;
+        use cli_translator::resources::dhcp as d;
+        const TAG: &str = "DHCP";
+        self.add(
+            d::SERVERS_PATH,
+            Row::new(
+                TAG,
+                "The DHCP server of every named interface",
+                GET,
+                collection_shape(&d::SERVER_SCHEMA, d::SERVERS_COLLECTION_KIND),
+            ),
+            |_| Target::Dhcp(DhcpTarget::Servers),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::SERVERS_PATH),
+            Row::new(
+                TAG,
+                "The DHCP server of one interface (nameif); PUT replaces it",
+                GET_PUT_PATCH,
+                Shape::Item {
+                    item: &d::SERVER_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dhcp(DhcpTarget::Server(param(p, 0))),
+        );
+        self.add(
+            d::RELAY_LOCAL_PATH,
+            Row::new(
+                TAG,
+                "List or add interface-specific DHCP relay servers",
+                GET_POST,
+                collection_shape(&d::RELAY_LOCAL_SCHEMA, d::RELAY_LOCAL_COLLECTION_KIND),
+            ),
+            |_| Target::Dhcp(DhcpTarget::RelayLocal),
+        );
+        self.add(
+            format!("{}/{{objectId}}", d::RELAY_LOCAL_PATH),
+            Row::new(
+                TAG,
+                "The DHCP relay servers of one interface (nameif)",
+                GET_PUT_DELETE,
+                Shape::Item {
+                    item: &d::RELAY_LOCAL_SCHEMA,
+                    identity: Identity::Name,
+                },
+            ),
+            |p| Target::Dhcp(DhcpTarget::RelayLocalItem(param(p, 0))),
+        );
+        self.add(
+            d::RELAY_GLOBAL_PATH,
+            Row::new(
+                TAG,
+                "DHCP relay timeouts and trust",
+                GET_PUT,
+                Shape::Singleton {
+                    item: &d::RELAY_GLOBAL_SCHEMA,
+                },
+            ),
+            |_| Target::Dhcp(DhcpTarget::RelayGlobal),
         );
     }
 
@@ -671,6 +785,10 @@ impl Catalogue {
             // issue 14: logging, failover, licensing
             ("Logging", ResourceKind::SyslogServer, Address),
             ("Logging", ResourceKind::NetFlowCollector, Address),
+            // issue 14: AAA
+            ("AAA", ResourceKind::CommandPrivilege, Name),
+            // issue 14: dynamic DNS
+            ("Device setup", ResourceKind::DdnsMethod, Name),
         ];
         for (tag, kind, identity) in table {
             self.resource(tag, kind, identity);
@@ -921,7 +1039,7 @@ impl Catalogue {
             let tag = match kind {
                 SettingKind::MgmtAccess => "Management access",
                 SettingKind::Timeouts => "Firewall",
-                SettingKind::Dns | SettingKind::Dhcp => "Device setup",
+                SettingKind::Dns => "Device setup",
                 // issue 14: logging, failover, licensing
                 SettingKind::FailoverSetup => "Failover",
                 SettingKind::SmartLicense | SettingKind::SharedLicense => "Licensing",
@@ -929,6 +1047,8 @@ impl Catalogue {
                 | SettingKind::SyslogConfigSettings
                 | SettingKind::SyslogConfig
                 | SettingKind::NetFlow => "Logging",
+                // issue 14: AAA
+                SettingKind::AaaAuthentication | SettingKind::AaaAuthorization => "AAA",
             };
             let item = kind.schema();
             self.add(
@@ -948,7 +1068,7 @@ impl Catalogue {
         use super::schemas as s;
         const TAG: &str = "Monitoring";
         let view = |answer: &'static Object| Shape::View { answer };
-        let rows: [MonitoringRow; 10] = [
+        let rows: [MonitoringRow; 13] = [
             (
                 "/api/monitoring/serialnumber",
                 "The device's serial number",
@@ -1008,6 +1128,25 @@ impl Catalogue {
                 "This agent's request statistics",
                 view(&s::API_STATISTICS),
                 |_| Target::Monitoring(MonitoringTarget::ApiStatistics),
+            ),
+            // issue 14: monitoring
+            (
+                "/api/monitoring/clock",
+                "The device clock (`show clock`)",
+                view(&s::CLOCK),
+                |_| Target::Monitoring(MonitoringTarget::Clock),
+            ),
+            (
+                "/api/monitoring/ipaddress",
+                "IPv4 addresses of the named interfaces",
+                collection_shape(&s::IP_ADDRESS_INFO, "collection#IPAddressInfo"),
+                |_| Target::Monitoring(MonitoringTarget::IpAddresses),
+            ),
+            (
+                "/api/monitoring/ipaddress/{interface}",
+                "IPv4 address of one interface (nameif)",
+                view(&s::IP_ADDRESS_INFO),
+                |p| Target::Monitoring(MonitoringTarget::IpAddress(param(p, 0))),
             ),
         ];
         for (path, summary, shape, make) in rows {

@@ -62,6 +62,11 @@ pub enum Target {
     Certificates(super::handlers::certificates::CertTarget),
     /// issue 15: `/api/vpn/cryptomaps/{nameif}/entries`, the entries of an interface's map.
     CryptoMapEntries(String),
+    // issue 14: DHCP
+    /// `/api/dhcp/servers...`, `/api/dhcp/relay/servers/...`
+    Dhcp(super::handlers::dhcp::DhcpTarget),
+    /// `/api/dns/client...`
+    Dns(super::handlers::dns::DnsTarget),
 }
 
 /// A page of the Doc-UI.

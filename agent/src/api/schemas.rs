@@ -171,6 +171,18 @@ pub static MONITORING_METRIC: Object = Object {
         Field::new("inputBytes", NULLABLE_UINT, "Bytes received.").read_only(),
         Field::new("outputPackets", NULLABLE_UINT, "Packets sent.").read_only(),
         Field::new("outputBytes", NULLABLE_UINT, "Bytes sent.").read_only(),
+        Field::new(
+            "inputByteCount",
+            NULLABLE_UINT,
+            "Bytes received (the name an interface-counter client reads).",
+        )
+        .read_only(),
+        Field::new(
+            "outputByteCount",
+            NULLABLE_UINT,
+            "Bytes sent (the name an interface-counter client reads).",
+        )
+        .read_only(),
         Field::new("droppedPackets", NULLABLE_UINT, "Packets dropped.").read_only(),
         Field::new("inputErrors", NULLABLE_UINT, "Input errors.").read_only(),
         Field::new("outputErrors", NULLABLE_UINT, "Output errors.").read_only(),
@@ -223,6 +235,54 @@ pub static ARP_ENTRY: Object = Object {
 };
 
 /// `GET /api/monitoring/connections`.
+// issue 14: monitoring
+/// `GET /api/monitoring/clock` (`show clock`); clients read `date` and `time`.
+pub static CLOCK: Object = Object {
+    name: "Clock",
+    description: "The device clock (`show clock`); clients also call it to probe their token.",
+    fields: &[
+        KIND,
+        SELF_LINK,
+        Field::new("time", Type::Str, "Time of day, `hh:mm:ss.mmm`.").read_only(),
+        Field::new("timeZone", Type::Str, "Time zone name (`UTC`).").read_only(),
+        Field::new(
+            "date",
+            Type::Str,
+            "Date as `show clock` prints it, `Wed Aug 16 2017`.",
+        )
+        .read_only(),
+    ],
+    kinds: &["object#Clock"],
+    ours: true,
+};
+
+/// One interface's IPv4 address (`GET /api/monitoring/ipaddress[/{nameif}]`).
+pub static IP_ADDRESS_INFO: Object = Object {
+    name: "IPAddressInfo",
+    description: "The IPv4 address an interface has now (static or leased; `show interface`).",
+    fields: &[
+        KIND,
+        OBJECT_ID,
+        SELF_LINK,
+        Field::new(
+            "interface",
+            Type::Object(&cli_translator::schema::OBJECT_REF),
+            "`objectRef#Interface`: `objectId` is the hardware id (`_API_SLASH_`), `name` the nameif.",
+        )
+        .read_only(),
+        Field::new("ipAddress", Type::Str, "IPv4 address.").read_only(),
+        Field::new("netmask", Type::Str, "IPv4 mask.").read_only(),
+        Field::new(
+            "isClusterInterface",
+            Type::Bool,
+            "Whether it is a cluster control link (never, here).",
+        )
+        .read_only(),
+    ],
+    kinds: &["object#IPAddressInfo"],
+    ours: true,
+};
+
 pub static CONNECTION_COUNT: Object = Object {
     name: "ConnectionCount",
     description: "Connections in use and the most used (`show conn count`).",
@@ -771,6 +831,8 @@ mod tests {
             &ARP_ENTRY,
             &CONNECTION_COUNT,
             &API_STATISTICS,
+            &CLOCK,
+            &IP_ADDRESS_INFO,
             &CLI_REQUEST,
             &CLI_RESPONSE,
             &WRITEMEM_RESPONSE,
@@ -784,6 +846,12 @@ mod tests {
             &cli_translator::acl::json::SCHEMA,
             &cli_translator::acl::group::SCHEMA,
             &if_json::SETUP_SCHEMA,
+            // issue 14
+            &cli_translator::resources::dhcp::SERVER_SCHEMA,
+            &cli_translator::resources::dhcp::RELAY_LOCAL_SCHEMA,
+            &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
+            &cli_translator::resources::dns_client::CLIENT_SCHEMA,
+            &cli_translator::resources::dns_client::GROUP_SCHEMA,
         ];
         roots.extend(ResourceKind::ALL.iter().map(|k| k.schema()));
         roots.extend(SettingKind::ALL.iter().map(|k| k.schema()));

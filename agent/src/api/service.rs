@@ -212,6 +212,9 @@ pub async fn dispatch(
             Box::pin(handlers::interfaces::handle(t, &call, method, body)).await
         }
         Target::Nat(t) => Box::pin(handlers::nat::handle(t, &call, method, body)).await,
+        // issue 14: DHCP
+        Target::Dhcp(t) => Box::pin(handlers::dhcp::handle(t, &call, method, body)).await,
+        Target::Dns(t) => Box::pin(handlers::dns::handle(t, &call, method, body)).await,
         Target::OpenApi => Ok(super::openapi::answer(&call)),
         Target::Doc(page) => Box::pin(super::doc::answer(&call, &page)).await,
         // issue 15: certificates

@@ -182,6 +182,10 @@ impl Snapshot {
     }
 }
 
+// issue 14: NTP keys
+/// The NTP key lines with their secrets, read with the snapshot (the agent's own identity).
+const NTP_KEYS_COMMAND: &str = "more system:running-config | include ^ntp authentication-key";
+
 /// Reads and parses `show running-config`, timed for the metrics.
 async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
     let started = std::time::Instant::now();
@@ -200,16 +204,17 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
             context: None,
             mode: ExecMode::Exec,
             atomic: false,
-            commands: vec![command.to_owned()],
+            commands: vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()],
             expected_generation: None,
         })
         .await?;
     let generation = result.generation;
-    let outcome = result
-        .outcomes
-        .into_iter()
+    let mut outcomes = result.outcomes.into_iter();
+    let outcome = outcomes
         .next()
         .ok_or(ApiError::LinaAnswer("no output for show running-config"))?;
+    // issue 14: NTP keys in clear (`show running-config` masks them; GET answers them).
+    let ntp_keys = outcomes.next().filter(|o| o.ok).map(|o| o.output);
     if !outcome.ok {
         return Err(ApiError::Cli {
             command: command.to_owned(),
@@ -218,9 +223,18 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     }
     let text = outcome.output;
     // Parsing a large configuration takes a while: keep it off the request workers.
-    let config = tokio::task::spawn_blocking(move || RunningConfig::parse(&text))
-        .await
-        .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
+    let config = tokio::task::spawn_blocking(move || {
+        let mut config = RunningConfig::parse(&text);
+        if let Some(keys) = ntp_keys {
+            for line in keys.lines() {
+                config.settings.ntp_keys.absorb(line.trim());
+            }
+            cli_translator::resources::ntp::settle_keys(&mut config);
+        }
+        config
+    })
+    .await
+    .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
     tracing::debug!(generation, "configuration snapshot loaded");
     crate::debug::event(cli_translator::protocol::DebugCategory::Agent, || {
         format!("configuration snapshot loaded (generation {generation})")

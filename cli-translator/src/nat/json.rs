@@ -588,8 +588,6 @@ pub fn from_json(
             let d = json_str(v, "description")?;
             if d.is_empty() {
                 None
-            } else if !twice {
-                return Err(bad("description", "object NAT rules have no description"));
             } else if !is_description(d) {
                 return Err(bad(
                     "description",
@@ -599,7 +597,10 @@ pub fn from_json(
                     ),
                 ));
             } else {
-                Some(d.to_owned())
+                // An object NAT line has no description on the ASA; Cisco's clients send
+                // one anyway (terraform-provider-ciscoasa's `description`): checked, accepted,
+                // not stored.
+                twice.then(|| d.to_owned())
             }
         }
     };
@@ -934,9 +935,17 @@ fn destination_from(
     let real = present("originalDestination");
     let mapped = present("translatedDestination");
     if !twice {
+        // terraform-provider-ciscoasa always sends `originalDestination` (default
+        // `{"kind":"AnyIPAddress","value":"any"}`) for object NAT too: "any" means none.
+        let is_any = |v: &&Value| {
+            matches!(
+                v.get("kind").and_then(Value::as_str),
+                Some("AnyIPAddress" | "AnyIPv6Address")
+            )
+        };
         if let Some(attr) = [
-            ("originalDestination", real),
-            ("translatedDestination", mapped),
+            ("originalDestination", real.filter(|v| !is_any(v))),
+            ("translatedDestination", mapped.filter(|v| !is_any(v))),
         ]
         .iter()
         .find(|(_, v)| v.is_some())

@@ -45,6 +45,12 @@ pub mod failover;
 pub mod licensing;
 pub mod logging;
 pub mod netflow;
+// issue 14: AAA
+pub mod aaa;
+pub mod command_privilege;
+// issue 14: DNS client, dynamic DNS
+pub mod ddns;
+pub mod dns_client;
 
 pub use collection::Collection;
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
@@ -260,6 +266,10 @@ resources! {
     // issue 14: logging, failover, licensing
     SyslogServer: syslog_servers => logging::SyslogServer,
     NetFlowCollector: netflow_collectors => netflow::NetFlowCollector,
+    // issue 14: AAA
+    CommandPrivilege: command_privileges => command_privilege::CommandPrivilege,
+    // issue 14: dynamic DNS
+    DdnsMethod: ddns_methods => ddns::DdnsMethod,
 }
 
 impl ResourceKind {

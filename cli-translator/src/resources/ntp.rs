@@ -5,9 +5,17 @@
 //! JSON: `{"kind":"object#NTPServer","selfLink":..,"ipAddress":"10.1.1.10","isPreferred":false,
 //! "key":{"number":"1"},"interface":{"kind":"objectRef#Interface",..,"name":"management"},
 //! "objectId":"10.1.1.10"}`; `key` and `interface` only when configured. The objectId is the
-//! server address: the ASA keeps one line per server, so the address identifies it (a PUT may
-//! not change it). The authentication key's secret (`ntp authentication-key`) is not part of
-//! this resource.
+//! server address: the ASA keeps one line per server, so the address identifies it; a PUT
+//! naming another address moves the server (the new address is the new objectId, as on a real
+//! device).
+//!
+//! The key (issue 14): `key` = `{"number": "3", "value": "test3", "isTrusted": false}`
+//! (go-ciscoasa's types: the number a string). A key with a value writes
+//! `ntp authentication-key <n> md5 <value>` (the algorithm of an existing key is kept), and
+//! `isTrusted` writes or removes `ntp trusted-key <n>`: the key is applied, not only named.
+//! GET answers the value in clear, as terraform-provider-ciscoasa reads it back (its
+//! acceptance test expects the value it wrote; no capture of a real device shows it). go-ciscoasa
+//! always sends `key`, with `"number": ""` when there is none: that is no key.
 
 use std::fmt;
 use std::net::IpAddr;
@@ -34,6 +42,14 @@ pub struct NtpServer {
     pub prefer: bool,
     /// The hardware id of the source interface, when known.
     pub hardware: Option<String>,
+    // issue 14: NTP keys
+    /// The key's secret (`ntp authentication-key`), when known.
+    pub key_value: Option<String>,
+    /// Whether the key is an `ntp trusted-key`.
+    pub key_trusted: bool,
+    /// The algorithm of the configured key, set on the write path (`resolve`); `md5` for a
+    /// new one.
+    pub key_algorithm: Option<String>,
 }
 
 impl NtpServer {
@@ -45,6 +61,9 @@ impl NtpServer {
             source: None,
             prefer: false,
             hardware: None,
+            key_value: None,
+            key_trusted: false,
+            key_algorithm: None,
         }
     }
 
@@ -67,6 +86,92 @@ impl fmt::Display for NtpServer {
             f.write_str(" prefer")?;
         }
         Ok(())
+    }
+}
+
+// issue 14: NTP keys
+/// Longest key the ASA takes.
+pub const MAX_KEY_LEN: usize = 32;
+
+impl NtpServer {
+    /// The key lines this server's key needs (`old`: what the configuration had).
+    fn key_lines(&self, old: Option<&NtpServer>) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(n) = self.key else {
+            return out;
+        };
+        let same_key = old.is_some_and(|o| o.key == Some(n));
+        if let Some(v) = &self.key_value
+            && !(same_key && old.is_some_and(|o| o.key_value.as_ref() == Some(v)))
+        {
+            let alg = self.key_algorithm.as_deref().unwrap_or("md5");
+            out.push(format!("ntp authentication-key {n} {alg} {v}"));
+        }
+        let was_trusted = same_key && old.is_some_and(|o| o.key_trusted);
+        if self.key_trusted && !was_trusted {
+            out.push(format!("ntp trusted-key {n}"));
+        } else if !self.key_trusted && was_trusted {
+            out.push(format!("no ntp trusted-key {n}"));
+        }
+        out
+    }
+}
+
+/// `ntp authentication-key <n> <algorithm> <key>`, `ntp trusted-key <n>`: read into
+/// [`NtpKeys`] and onto the servers naming the key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NtpKeys {
+    /// (number, algorithm, secret as the configuration text shows it)
+    pub keys: Vec<(u32, String, String)>,
+    pub trusted: Vec<u32>,
+}
+
+impl NtpKeys {
+    /// Reads an `ntp authentication-key` or `ntp trusted-key` line; `false` for other lines.
+    pub fn absorb(&mut self, text: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            ["ntp", "authentication-key", n, alg, v] => {
+                if let Ok(n) = n.parse::<u32>() {
+                    self.keys.retain(|k| k.0 != n);
+                    self.keys.push((n, (*alg).to_owned(), (*v).to_owned()));
+                }
+                true
+            }
+            ["ntp", "trusted-key", list @ ..] => {
+                for n in list.iter().filter_map(|w| w.parse::<u32>().ok()) {
+                    if !self.trusted.contains(&n) {
+                        self.trusted.push(n);
+                    }
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn value_of(&self, n: u32) -> Option<&str> {
+        self.keys.iter().find(|k| k.0 == n).map(|k| k.2.as_str())
+    }
+
+    pub fn algorithm_of(&self, n: u32) -> Option<&str> {
+        self.keys.iter().find(|k| k.0 == n).map(|k| k.1.as_str())
+    }
+}
+
+/// Puts the keys' values and trust onto the servers naming them (after a whole parse).
+pub fn settle_keys(cfg: &mut RunningConfig) {
+    let keys = cfg.settings.ntp_keys.clone();
+    let ids: Vec<String> = cfg.ntp_servers.iter().map(|s| s.id.clone()).collect();
+    for id in ids {
+        let Some(mut s) = cfg.ntp_servers.get(&id).cloned() else {
+            continue;
+        };
+        if let Some(n) = s.key {
+            s.key_value = keys.value_of(n).map(str::to_owned);
+            s.key_trusted = keys.trusted.contains(&n);
+            cfg.ntp_servers.replace(&id, s);
+        }
     }
 }
 
@@ -100,18 +205,30 @@ fn bad(attr: &str, why: impl Into<String>) -> FieldError {
 pub static KEY_SCHEMA: Object = Object {
     name: "NTPKey",
     description: "The authentication key an NTP server uses.",
-    fields: &[Field::new(
-        "number",
-        Type::OneOf(&[
+    fields: &[
+        Field::new(
+            "number",
+            Type::OneOf(&[
+                Type::Str,
+                Type::Int {
+                    min: Some(1),
+                    max: Some(4_294_967_295),
+                },
+            ]),
+            "The key number (answered as a string).",
+        )
+        .required(),
+        Field::new(
+            "value",
             Type::Str,
-            Type::Int {
-                min: Some(1),
-                max: Some(4_294_967_295),
-            },
-        ]),
-        "The key number (answered as a string).",
-    )
-    .required()],
+            "The key's secret (`ntp authentication-key <n> md5 <value>`), up to 32 characters.",
+        ),
+        Field::new(
+            "isTrusted",
+            Type::Bool,
+            "Whether it is an `ntp trusted-key`.",
+        ),
+    ],
     kinds: &[],
     ours: false,
 };
@@ -174,7 +291,11 @@ impl Resource for NtpServer {
         m.insert("ipAddress".into(), Value::from(self.id.as_str()));
         m.insert("isPreferred".into(), Value::from(self.prefer));
         if let Some(k) = self.key {
-            m.insert("key".into(), json!({ "number": k.to_string() }));
+            let mut key = json!({ "number": k.to_string(), "isTrusted": self.key_trusted });
+            if let Some(v) = &self.key_value {
+                key["value"] = Value::from(v.as_str());
+            }
+            m.insert("key".into(), key);
         }
         if let Some(s) = &self.source {
             m.insert(
@@ -216,11 +337,6 @@ impl Resource for NtpServer {
             },
         };
         let mut server = NtpServer::new(address);
-        if let Some(id) = id
-            && server.id != id
-        {
-            return Err(FieldError::new("ipAddress", FieldProblem::Mismatch));
-        }
         server.prefer = match (get("isPreferred"), base) {
             (Some(v), _) => json_bool(v, "isPreferred")?,
             (None, Some(b)) => b.prefer,
@@ -229,11 +345,46 @@ impl Resource for NtpServer {
         server.key = match (get("key"), base) {
             (Some(v), _) => {
                 let n = v.get("number").unwrap_or(v);
-                Some(json_u32(n, "key.number")?)
+                // go-ciscoasa sends `{"number": "", "value": ""}` for no key.
+                if n.as_str().is_some_and(|s| s.trim().is_empty()) || n.is_null() {
+                    None
+                } else {
+                    Some(json_u32(n, "key.number")?)
+                }
             }
             (None, Some(b)) if !map.contains_key("key") => b.key,
             _ => None,
         };
+        let key = get("key").filter(|v| v.is_object());
+        server.key_value = match key.and_then(|k| k.get("value")).filter(|v| !v.is_null()) {
+            Some(v) => {
+                let text = json_str(v, "key.value")?;
+                if text.is_empty() {
+                    None
+                } else if text.len() > MAX_KEY_LEN || !text.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(bad(
+                        "key.value",
+                        format!("1 to {MAX_KEY_LEN} printable characters without blanks"),
+                    ));
+                } else {
+                    Some(text.to_owned())
+                }
+            }
+            None => base
+                .filter(|b| b.key == server.key)
+                .and_then(|b| b.key_value.clone()),
+        };
+        server.key_trusted = match key
+            .and_then(|k| k.get("isTrusted"))
+            .filter(|v| !v.is_null())
+        {
+            Some(v) => json_bool(v, "key.isTrusted")?,
+            None => base.is_some_and(|b| b.key == server.key && b.key_trusted),
+        };
+        if server.key.is_none() && (server.key_value.is_some() || server.key_trusted) {
+            return Err(FieldError::new("key.number", FieldProblem::Missing));
+        }
+        let _ = id;
         server.source = match (get("interface"), base) {
             (Some(v), _) => {
                 let name = v
@@ -255,15 +406,19 @@ impl Resource for NtpServer {
     }
 
     fn cli_create(&self) -> Vec<String> {
-        vec![self.line()]
+        let mut out = self.key_lines(None);
+        out.push(self.line());
+        out
     }
 
     fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
-        if old.line() == new.line() {
-            return Vec::new();
+        let mut out = new.key_lines(Some(old));
+        if old.line() != new.line() {
+            // Re-entering the server line replaces its options.
+            out.push(format!("no ntp server {}", old.address));
+            out.push(new.line());
         }
-        // Re-entering the server line replaces its options.
-        vec![format!("no ntp server {}", old.address), new.line()]
+        out
     }
 
     fn cli_delete(&self) -> Vec<String> {
@@ -285,6 +440,14 @@ impl Resource for NtpServer {
     }
 
     fn resolve(&mut self, cfg: &RunningConfig) -> Result<(), FieldError> {
+        // issue 14: NTP keys: what the body leaves out is what the configuration holds.
+        if let Some(n) = self.key {
+            let keys = &cfg.settings.ntp_keys;
+            if self.key_value.is_none() {
+                self.key_value = keys.value_of(n).map(str::to_owned);
+            }
+            self.key_algorithm = keys.algorithm_of(n).map(str::to_owned);
+        }
         let Some(source) = &self.source else {
             return Ok(());
         };
@@ -326,16 +489,17 @@ mod tests {
         assert_eq!(j["key"]["number"], "3");
         assert_eq!(j["isPreferred"], true);
         assert_eq!(NtpServer::from_json(&j, WriteMode::Create), Ok(s.clone()));
+        // A PUT naming another address moves the server (terraform's update).
         let renamed = json!({"ipAddress": "192.0.2.6"});
-        let e = NtpServer::from_json(
+        let moved = NtpServer::from_json(
             &renamed,
             WriteMode::Replace {
                 id: "192.0.2.5",
                 existing: &s,
             },
         )
-        .unwrap_err();
-        assert_eq!(e.problem, FieldProblem::Mismatch);
+        .unwrap();
+        assert_eq!(moved.object_id(), "192.0.2.6");
     }
 
     #[test]
@@ -355,6 +519,59 @@ mod tests {
             let e = NtpServer::from_json(&body, WriteMode::Create).unwrap_err();
             assert_eq!(e.attribute, attr, "{body}");
         }
+    }
+
+    #[test]
+    fn terraform_keys_are_applied_and_read_back() {
+        // go-ciscoasa's body for terraform's acceptance test.
+        let body = json!({"ipAddress": "2.2.2.2", "isPreferred": true,
+            "interface": {"kind": "objectRef#Interface", "name": "inside"},
+            "key": {"number": "3", "value": "test3"}, "kind": "object#NTPServer"});
+        let s = NtpServer::from_json(&body, WriteMode::Create).unwrap();
+        assert_eq!(
+            s.cli_create(),
+            [
+                "ntp authentication-key 3 md5 test3",
+                "ntp server 2.2.2.2 key 3 source inside prefer"
+            ]
+        );
+        let cfg = RunningConfig::parse(
+            "interface GigabitEthernet0/1\n nameif inside\n!\nntp authentication-key 3 md5 test3\nntp server 2.2.2.2 key 3 source inside prefer\n",
+        );
+        let back = cfg.ntp_servers.get("2.2.2.2").unwrap();
+        let j = back.to_json(LINK);
+        assert_eq!(
+            j["key"],
+            json!({"number": "3", "value": "test3", "isTrusted": false})
+        );
+        // The update step: a new address, key 4 trusted.
+        let upd = json!({"ipAddress": "3.3.3.3", "interface": {"name": "inside"},
+            "key": {"number": "4", "value": "test4", "isTrusted": true}, "kind": "object#NTPServer"});
+        let n = NtpServer::from_json(
+            &upd,
+            WriteMode::Replace {
+                id: "2.2.2.2",
+                existing: back,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            NtpServer::cli_replace(back, &n),
+            [
+                "ntp authentication-key 4 md5 test4",
+                "ntp trusted-key 4",
+                "no ntp server 2.2.2.2",
+                "ntp server 3.3.3.3 key 4 source inside"
+            ]
+        );
+        // No key as go-ciscoasa sends it.
+        let none = json!({"ipAddress": "2.2.2.2", "key": {"number": "", "value": ""}});
+        assert_eq!(
+            NtpServer::from_json(&none, WriteMode::Create).unwrap().key,
+            None
+        );
+        let bad = json!({"ipAddress": "2.2.2.2", "key": {"number": "3", "value": "a b"}});
+        assert!(NtpServer::from_json(&bad, WriteMode::Create).is_err());
     }
 
     proptest! {

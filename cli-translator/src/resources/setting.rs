@@ -1,5 +1,5 @@
-//! Device settings (auto-created singletons: management access, DNS, DHCP, protocol
-//! timeouts) and the reading of the routing and device-setup families into the running
+//! Device settings (auto-created singletons: management access, DNS, protocol timeouts,
+//! AAA; the DHCP configuration the `/api/dhcp/...` handlers read) and the reading of the routing and device-setup families into the running
 //! configuration.
 //!
 //! These families are single lines (or small blocks) whose headers the resource table cannot
@@ -15,12 +15,14 @@ use super::dhcp::Dhcp;
 use super::dns::Dns;
 use super::mgmt_access::MgmtAccess;
 use super::timeouts::Timeouts;
-use super::{FieldError, RunningConfig, dhcp, dns, mgmt_access, mgmt_host, route, timeouts};
 // issue 14: logging, failover, licensing
 use super::failover::{self, FailoverSetup};
 use super::licensing::{self, SharedLicense, SmartLicense};
 use super::logging::{self, SyslogConfig, SyslogConfigSettings, SyslogServerSettings};
 use super::netflow::{self, NetFlow};
+// issue 14: AAA
+use super::aaa::{self, AaaAuthentication, AaaAuthorization};
+use super::{FieldError, RunningConfig, dns, mgmt_access, mgmt_host, route, timeouts};
 
 /// The singletons a configuration holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,6 +39,11 @@ pub struct DeviceSettings {
     pub syslog_config: logging::SyslogConfig,
     pub netflow: netflow::NetFlow,
     pub shared_license: licensing::SharedLicense,
+    // issue 14: AAA
+    pub aaa_authentication: AaaAuthentication,
+    pub aaa_authorization: AaaAuthorization,
+    // issue 14: NTP keys
+    pub ntp_keys: super::ntp::NtpKeys,
 }
 
 /// One auto-created settings resource.
@@ -65,7 +72,6 @@ pub trait Setting: Sized + Clone + PartialEq {
 pub enum SettingKind {
     MgmtAccess,
     Dns,
-    Dhcp,
     Timeouts,
     // issue 14: logging, failover, licensing
     FailoverSetup,
@@ -75,13 +81,15 @@ pub enum SettingKind {
     SyslogConfig,
     NetFlow,
     SharedLicense,
+    // issue 14: AAA
+    AaaAuthentication,
+    AaaAuthorization,
 }
 
 impl SettingKind {
     pub const ALL: &'static [SettingKind] = &[
         SettingKind::MgmtAccess,
         SettingKind::Dns,
-        SettingKind::Dhcp,
         SettingKind::Timeouts,
         // issue 14: logging, failover, licensing
         SettingKind::FailoverSetup,
@@ -91,13 +99,15 @@ impl SettingKind {
         SettingKind::SyslogConfig,
         SettingKind::NetFlow,
         SettingKind::SharedLicense,
+        // issue 14: AAA
+        SettingKind::AaaAuthentication,
+        SettingKind::AaaAuthorization,
     ];
 
     pub fn path(self) -> &'static str {
         match self {
             SettingKind::MgmtAccess => MgmtAccess::PATH,
             SettingKind::Dns => Dns::PATH,
-            SettingKind::Dhcp => Dhcp::PATH,
             SettingKind::Timeouts => Timeouts::PATH,
             // issue 14: logging, failover, licensing
             SettingKind::FailoverSetup => FailoverSetup::PATH,
@@ -107,6 +117,9 @@ impl SettingKind {
             SettingKind::SyslogConfig => SyslogConfig::PATH,
             SettingKind::NetFlow => NetFlow::PATH,
             SettingKind::SharedLicense => SharedLicense::PATH,
+            // issue 14: AAA
+            SettingKind::AaaAuthentication => AaaAuthentication::PATH,
+            SettingKind::AaaAuthorization => AaaAuthorization::PATH,
         }
     }
 
@@ -115,7 +128,6 @@ impl SettingKind {
         match self {
             SettingKind::MgmtAccess => MgmtAccess::SCHEMA,
             SettingKind::Dns => Dns::SCHEMA,
-            SettingKind::Dhcp => Dhcp::SCHEMA,
             SettingKind::Timeouts => Timeouts::SCHEMA,
             // issue 14: logging, failover, licensing
             SettingKind::FailoverSetup => FailoverSetup::SCHEMA,
@@ -125,6 +137,9 @@ impl SettingKind {
             SettingKind::SyslogConfig => SyslogConfig::SCHEMA,
             SettingKind::NetFlow => NetFlow::SCHEMA,
             SettingKind::SharedLicense => SharedLicense::SCHEMA,
+            // issue 14: AAA
+            SettingKind::AaaAuthentication => AaaAuthentication::SCHEMA,
+            SettingKind::AaaAuthorization => AaaAuthorization::SCHEMA,
         }
     }
 
@@ -177,30 +192,6 @@ impl Setting for Dns {
     }
     fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
         Dns::check(self, cfg)
-    }
-}
-
-impl Setting for Dhcp {
-    const KIND: &'static str = dhcp::KIND;
-    const PATH: &'static str = dhcp::PATH;
-    const SCHEMA: &'static Object = &dhcp::SCHEMA;
-    fn get(cfg: &RunningConfig) -> &Self {
-        &cfg.settings.dhcp
-    }
-    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
-        &mut cfg.settings.dhcp
-    }
-    fn to_json(&self, self_link: &str) -> Value {
-        Dhcp::to_json(self, self_link)
-    }
-    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
-        Dhcp::from_json(body, current)
-    }
-    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
-        Dhcp::cli_replace(old, new)
-    }
-    fn check(&self, cfg: &RunningConfig) -> Result<(), FieldError> {
-        Dhcp::check(self, cfg)
     }
 }
 
@@ -382,6 +373,49 @@ impl Setting for SharedLicense {
     }
 }
 
+// issue 14: AAA
+impl Setting for AaaAuthentication {
+    const KIND: &'static str = "";
+    const PATH: &'static str = aaa::AUTHENTICATION_PATH;
+    const SCHEMA: &'static Object = &aaa::AUTHENTICATION_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.aaa_authentication
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.aaa_authentication
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        AaaAuthentication::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        AaaAuthentication::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        AaaAuthentication::cli_replace(old, new)
+    }
+}
+
+impl Setting for AaaAuthorization {
+    const KIND: &'static str = "";
+    const PATH: &'static str = aaa::AUTHORIZATION_PATH;
+    const SCHEMA: &'static Object = &aaa::AUTHORIZATION_SCHEMA;
+    fn get(cfg: &RunningConfig) -> &Self {
+        &cfg.settings.aaa_authorization
+    }
+    fn get_mut(cfg: &mut RunningConfig) -> &mut Self {
+        &mut cfg.settings.aaa_authorization
+    }
+    fn to_json(&self, self_link: &str) -> Value {
+        AaaAuthorization::to_json(self, self_link)
+    }
+    fn from_json(body: &Value, current: &Self) -> Result<Self, FieldError> {
+        AaaAuthorization::from_json(body, current)
+    }
+    fn cli_replace(old: &Self, new: &Self) -> Vec<String> {
+        AaaAuthorization::cli_replace(old, new)
+    }
+}
+
 /// Offers a top-level block to these families; `true` when one of them took it.
 pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bool {
     let first = text.split(' ').next().unwrap_or_default();
@@ -389,6 +423,11 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         "route" => {
             let access = &cfg.access;
             route::absorb_line(&mut cfg.static_routes, text, |n| access.hardware_of(n));
+            true
+        }
+        // issue 14: DHCP relay
+        "ipv6" if text.starts_with("ipv6 dhcprelay ") => {
+            cfg.settings.dhcp.absorb(text);
             true
         }
         "ipv6" if text.starts_with("ipv6 route ") => {
@@ -447,6 +486,17 @@ pub fn absorb_line(cfg: &mut RunningConfig, text: &str, children: &[&str]) -> bo
         }
         "call-home" => {
             cfg.settings.smart_license.absorb_call_home(children);
+            true
+        }
+        // issue 14: NTP keys
+        "ntp" if cfg.settings.ntp_keys.absorb(text) => true,
+        // issue 14: AAA (other `aaa` lines are left to the table and the verbatim rules)
+        "aaa" if text.starts_with("aaa authentication ") => {
+            cfg.settings.aaa_authentication.absorb(text);
+            true
+        }
+        "aaa" if text.starts_with("aaa authorization ") => {
+            cfg.settings.aaa_authorization.absorb(text);
             true
         }
         _ => false,

@@ -515,6 +515,91 @@ impl CliFamily for Logging {
     }
 }
 
+// issue 14: AAA
+/// `aaa authentication ... console`, `aaa authorization command|exec`, `privilege`
+/// (`privileges.rs`).
+struct Privileges;
+
+impl CliFamily for Privileges {
+    fn name(&self) -> &'static str {
+        "aaa"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["aaa", "privilege"]
+    }
+    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        a.privileges_command(line)
+    }
+}
+
+// issue 14: dynamic DNS
+/// `ddns update method <name>` blocks: the name is checked, the sub-commands (` ddns [both]`,
+/// ` interval maximum <d> <h> <m> <s>`) validated; the lines are kept by the verbatim rules.
+struct DdnsMethods;
+
+impl CliFamily for DdnsMethods {
+    fn name(&self) -> &'static str {
+        "ddns"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["ddns"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+        if line.starts_with("clear ") {
+            return None;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let skip = usize::from(words.first() == Some(&"no"));
+        match words.get(skip..).unwrap_or_default() {
+            ["ddns", "update", "method", name]
+                if cli_translator::validate::check_object_name(name).is_ok() =>
+            {
+                None
+            }
+            ["ddns", "update", "method"] | ["ddns", "update"] | ["ddns"] => {
+                Some(Err(CliError::Incomplete))
+            }
+            ["ddns", "update", "method", ..] => {
+                Some(Err(CliError::invalid(line, word_offset(line, 3 + skip))))
+            }
+            ["ddns", "update", ..] => {
+                Some(Err(CliError::invalid(line, word_offset(line, 2 + skip))))
+            }
+            _ => Some(Err(CliError::invalid(line, word_offset(line, 1 + skip)))),
+        }
+    }
+    fn sub_command(
+        &self,
+        _a: &mut Applier<'_>,
+        _sub: &mut Submode,
+        head: &str,
+        text: &str,
+        _parsed: &Result<Command, ParseError>,
+    ) -> Option<Result<Step, CliError>> {
+        let line = text.trim();
+        let check = self.check_sub(head, line)?;
+        // Valid lines are left to the verbatim rules (which store and replace them).
+        check.err().map(Err)
+    }
+    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+        if !starts_with_words(head, "ddns update method") {
+            return None;
+        }
+        let body = line.strip_prefix("no ").unwrap_or(line);
+        let ok = cli_translator::resources::ddns::parse_sub(body).is_some()
+            || (line.starts_with("no ")
+                && matches!(
+                    body.split_whitespace().collect::<Vec<_>>().as_slice(),
+                    ["ddns", ..] | ["interval", "maximum", ..]
+                ));
+        Some(if ok || line.starts_with('!') {
+            Ok(())
+        } else {
+            Err(CliError::invalid(line, word_offset(line, negated(line))))
+        })
+    }
+}
+
 /// The families, in the order they are asked when several share a word (`ipv6 route` before
 /// `ipv6 enforce-eui64`; `clear configure interface` before `interface <hw>`).
 pub static FAMILIES: &[&dyn CliFamily] = &[
@@ -544,6 +629,10 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &super::platform::Licensing,
     &super::platform::NetFlow,
     &super::platform::LicenseServer,
+    // issue 14: AAA
+    &Privileges,
+    // issue 14: dynamic DNS
+    &DdnsMethods,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.

@@ -394,6 +394,21 @@ impl Applier<'_> {
         let bad = |n: usize| Err(CliError::invalid(line, word_offset(line, n)));
         match words.as_slice() {
             ["no", ..] => Ok(()),
+            // issue 14: DHCP: interface-specific relay servers (not in transparent mode).
+            ["dhcprelay", "server", ip] => {
+                if ip.parse::<std::net::Ipv4Addr>().is_err() {
+                    return bad(2);
+                }
+                if self
+                    .cfg
+                    .iter()
+                    .any(|(_, b)| b.head.text == "firewall transparent")
+                {
+                    return Err(CliError::NotInTransparentMode);
+                }
+                Ok(())
+            }
+            ["dhcprelay"] | ["dhcprelay", "server"] => Err(CliError::Incomplete),
             ["speed" | "duplex" | "channel-group" | "flowcontrol", ..] if !physical => bad(0),
             ["speed"] | ["duplex"] | ["vlan"] | ["member-interface"] | ["mac-address"] => {
                 Err(CliError::Incomplete)

@@ -44,6 +44,8 @@ pub mod vpn;
 pub mod ip_audit;
 // issue 14: logging, failover, licensing
 pub mod platform;
+// issue 14: AAA
+pub mod privileges;
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -741,7 +743,12 @@ impl Engine {
         match self.login(user, password, now) {
             (Some(privilege), _) => {
                 let fx = self.log(syslog::Message::from_catalogue(113012, &[user]), now);
-                (Some(Session::console(user, privilege, source)), fx)
+                let mut session = Session::console(user, privilege, source);
+                // issue 14: AAA: `aaa authorization exec LOCAL auto-enable`.
+                if privilege >= 2 && privileges::auto_enable(&self.config) {
+                    session.level = SessionLevel::PrivExec;
+                }
+                (Some(session), fx)
             }
             (None, fx) => (None, fx),
         }
@@ -777,6 +784,18 @@ impl Engine {
             self.verify_enable_password(password).then_some(15)
         } else {
             self.verify_user(&session.user, password)
+        };
+        // issue 14: AAA: `aaa authentication enable console LOCAL` opens privileged exec at
+        // the user's own level (2 and above).
+        let verdict = match verdict {
+            Some(level)
+                if level >= 2 && !no_login && privileges::enable_authentication(&self.config) =>
+            {
+                session.privilege = level;
+                session.level = SessionLevel::PrivExec;
+                return (true, Vec::new());
+            }
+            v => v,
         };
         match verdict {
             Some(15) => {

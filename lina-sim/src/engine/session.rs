@@ -341,6 +341,14 @@ impl Engine {
             None => return LineOutcome::err(&CliError::invalid(line, 0)),
         };
         let privileged = session.level != Level::UserExec;
+        // issue 14: AAA: command authorization decides every exec command's level.
+        let needed = super::privileges::required_level(&self.config, line, in_config);
+        if let Some(level) = needed
+            && session.privilege < level
+        {
+            return LineOutcome::err(&CliError::AuthorizationFailed);
+        }
+        let config_privilege = needed.unwrap_or(CONFIG_PRIVILEGE);
         match cmd {
             ExecCommand::Show => match show::show(self, session, line, now) {
                 Ok(out) => LineOutcome::ok(out),
@@ -353,7 +361,7 @@ impl Engine {
             }
             _ if !privileged => LineOutcome::err(&CliError::invalid(line, 0)),
             ExecCommand::ConfigureTerminal => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 session.level = Level::Config;
@@ -364,7 +372,7 @@ impl Engine {
                 LineOutcome::ok(show::for_privilege(session, text))
             }
             ExecCommand::WriteMemory | ExecCommand::CopyRunStart => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 let mut out = self.write_memory();
@@ -372,20 +380,20 @@ impl Engine {
                 out
             }
             ExecCommand::ClearLogging => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 self.logging.clear_buffer();
                 LineOutcome::ok("")
             }
             ExecCommand::BackupRestore => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 self.backup_or_restore(session, line, now)
             }
             ExecCommand::Shun => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 let result = match super::shun::parse(line) {
@@ -405,7 +413,7 @@ impl Engine {
             // A configuration-mode command on an ASA.
             ExecCommand::CryptoKey if !in_config => LineOutcome::err(&CliError::invalid(line, 0)),
             ExecCommand::CryptoKey => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 match self.crypto_key(line, now.unix) {
@@ -452,7 +460,7 @@ impl Engine {
                 }
             }
             ExecCommand::ClearAaaLocalUser => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 match self.clear_aaa_local_user(line) {
@@ -461,7 +469,7 @@ impl Engine {
                 }
             }
             ExecCommand::More => {
-                if session.privilege < CONFIG_PRIVILEGE {
+                if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 match show::more(self, line) {
@@ -516,7 +524,24 @@ impl Engine {
             }
             _ => {}
         }
-        if session.privilege < CONFIG_PRIVILEGE {
+        // issue 14: AAA: under command authorization a top-level command needs its own level;
+        // a sub-mode line was authorized with the command that opened the mode.
+        // (An unindented line in a sub-mode may be either: the lower of the two levels.)
+        let own = super::privileges::required_level(&self.config, line, true);
+        let needed = match (&session.level, own) {
+            (Level::Sub(sub), Some(own)) => {
+                let opener = self
+                    .config
+                    .block(sub.block)
+                    .and_then(|b| {
+                        super::privileges::required_level(&self.config, &b.head.text, true)
+                    })
+                    .unwrap_or(own);
+                Some(if indented { opener } else { opener.min(own) })
+            }
+            (_, own) => own,
+        };
+        if session.privilege < needed.unwrap_or(CONFIG_PRIVILEGE) {
             return LineOutcome::err(&CliError::AuthorizationFailed);
         }
         if !indented && let Some(mut out) = self.rest_api_line(line) {

@@ -34,7 +34,16 @@ impl Applier<'_> {
                 self.check_nameif(line, nameif, 2)
             }
             "dhcpd" | "dhcprelay" if !negate => self.dhcp(line, body),
+            // issue 14: DHCP: `no dhcpd <key> ... [interface <nameif>]` removes that setting.
+            "dhcpd" => self.no_dhcp_scoped(body),
             "ntp" if starts_with_words(body, "ntp server") => Some(self.ntp(line, body, negate)),
+            // issue 14: NTP keys
+            "ntp" if starts_with_words(body, "ntp authentication-key") => {
+                Some(self.ntp_key(line, body, negate))
+            }
+            "ntp" if starts_with_words(body, "ntp trusted-key") => {
+                Some(self.ntp_trusted(line, body, negate))
+            }
             "timeout" if !negate => self.timeout(body),
             _ => None,
         }
@@ -107,8 +116,61 @@ impl Applier<'_> {
             ["dhcpd", "enable" | "auto_config", nameif]
             | ["dhcprelay", "enable" | "setroute", nameif] => self.check_nameif(line, nameif, 2),
             ["dhcprelay", "server", _, nameif] => self.check_nameif(line, nameif, 3),
+            // issue 14: DHCP: per-interface and global settings, one line per key (and option
+            // code) and scope; a new one replaces the old.
+            ["dhcpd", key, ..] if dhcp_key(&words).is_some() => {
+                if let [.., "interface", nameif] = words.as_slice()
+                    && let Some(err) = self.check_nameif(line, nameif, words.len() - 1)
+                {
+                    return Some(err);
+                }
+                if !dhcp_syntax_ok(&words) {
+                    let at = if matches!(*key, "dns" | "wins" | "lease" | "ping_timeout") {
+                        2
+                    } else {
+                        1
+                    };
+                    return Some(Err(CliError::invalid(line, word_offset(line, at))));
+                }
+                let wanted = dhcp_key(&words);
+                let old = self.find_line(|t| {
+                    let w: Vec<&str> = t.split_whitespace().collect();
+                    dhcp_key(&w) == wanted
+                });
+                let entry = Entry::verbatim(body);
+                match old {
+                    Some(id) => {
+                        self.cfg.update(id, |b| b.head = entry);
+                    }
+                    None => {
+                        self.cfg.insert_placed(Block::leaf(entry));
+                    }
+                }
+                Some(Ok(Step::Done(None)))
+            }
             _ => None,
         }
+    }
+
+    // issue 14: DHCP
+    /// `no dhcpd <key> ...`: removes the line holding that key (and option code) in that
+    /// scope; `None` leaves other `no dhcpd` forms to the verbatim rules.
+    fn no_dhcp_scoped(&mut self, body: &str) -> Option<Result<Step, CliError>> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let wanted = dhcp_key(&words)?;
+        let ids: Vec<BlockId> = self
+            .cfg
+            .iter()
+            .filter(|(_, b)| {
+                let w: Vec<&str> = b.head.text.split_whitespace().collect();
+                b.children.is_empty() && dhcp_key(&w).as_ref() == Some(&wanted)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for id in ids {
+            self.cfg.remove(id);
+        }
+        Some(Ok(Step::Done(None)))
     }
 
     fn find_line(&self, pred: impl Fn(&str) -> bool) -> Option<BlockId> {
@@ -164,6 +226,91 @@ impl Applier<'_> {
         Ok(Step::Done(None))
     }
 
+    // issue 14: NTP keys
+    /// `ntp authentication-key <1-65535> {md5|sha1|sha256|sha512|cmac} <key>`: one line per
+    /// key number (a new one replaces it); `no ntp authentication-key <n> ...` removes it.
+    fn ntp_key(&mut self, line: &str, body: &str, negate: bool) -> Result<Step, CliError> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let skip = usize::from(negate);
+        let bad = |i: usize| CliError::invalid(line, word_offset(line, i + skip));
+        let n = match words.get(2) {
+            None => return Err(CliError::Incomplete),
+            Some(n) => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=65_535).contains(n))
+                .ok_or_else(|| bad(2))?,
+        };
+        let same = |t: &str| {
+            let w: Vec<&str> = t.split_whitespace().collect();
+            matches!(w.as_slice(), ["ntp", "authentication-key", m, ..] if m.parse::<u32>() == Ok(n))
+        };
+        if negate {
+            let ids: Vec<BlockId> = self
+                .cfg
+                .iter()
+                .filter(|(_, b)| same(&b.head.text))
+                .map(|(id, _)| id)
+                .collect();
+            for id in ids {
+                self.cfg.remove(id);
+            }
+            return Ok(Step::Done(None));
+        }
+        match words.get(3) {
+            None => return Err(CliError::Incomplete),
+            Some(a) if !matches!(*a, "md5" | "sha1" | "sha256" | "sha512" | "cmac") => {
+                return Err(bad(3));
+            }
+            Some(_) => {}
+        }
+        match words.get(4) {
+            None => return Err(CliError::Incomplete),
+            Some(k) if k.len() > 32 => return Err(bad(4)),
+            Some(_) => {}
+        }
+        if words.len() > 5 {
+            return Err(bad(5));
+        }
+        let entry = Entry::verbatim(words.join(" "));
+        match self.find_line(same) {
+            Some(id) => {
+                self.cfg.update(id, |b| b.head = entry);
+            }
+            None => {
+                self.cfg.insert_placed(Block::leaf(entry));
+            }
+        }
+        Ok(Step::Done(None))
+    }
+
+    /// `ntp trusted-key <n>`: one line per key number.
+    fn ntp_trusted(&mut self, line: &str, body: &str, negate: bool) -> Result<Step, CliError> {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let skip = usize::from(negate);
+        let n = match words.as_slice() {
+            [_, _] => return Err(CliError::Incomplete),
+            [_, _, n] => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=65_535).contains(n))
+                .ok_or_else(|| CliError::invalid(line, word_offset(line, 2 + skip)))?,
+            _ => return Err(CliError::invalid(line, word_offset(line, 3 + skip))),
+        };
+        let text = format!("ntp trusted-key {n}");
+        let existing = self.find_line(|t| t == text);
+        match (existing, negate) {
+            (Some(id), true) => {
+                self.cfg.remove(id);
+            }
+            (None, false) => {
+                self.cfg.insert_placed(Block::leaf(Entry::verbatim(text)));
+            }
+            _ => {}
+        }
+        Ok(Step::Done(None))
+    }
+
     /// `timeout <key> <value> ...`: each value goes into the line already holding its key.
     fn timeout(&mut self, body: &str) -> Option<Result<Step, CliError>> {
         let (pairs, uauth) = parse_timeout(body)?;
@@ -214,6 +361,64 @@ fn print_timeout(pairs: &[(&str, Hms)], uauth: Option<bool>) -> String {
         }
     }
     out
+}
+
+// issue 14: DHCP
+/// The identity of a keyed `dhcpd` line: (key, option code, interface scope).
+fn dhcp_key(words: &[&str]) -> Option<(String, Option<String>, Option<String>)> {
+    let (scope, rest) = match words {
+        [rest @ .., "interface", n] => (Some((*n).to_owned()), rest),
+        _ => (None, words),
+    };
+    match rest {
+        [
+            "dhcpd",
+            key @ ("dns" | "wins" | "domain" | "lease" | "ping_timeout" | "auto_config"),
+            ..,
+        ] => Some(((*key).to_owned(), None, scope)),
+        ["dhcpd", "update", "dns", ..] => Some(("update".to_owned(), None, scope)),
+        ["dhcpd", "option", code, ..] => {
+            Some(("option".to_owned(), Some((*code).to_owned()), scope))
+        }
+        _ => None,
+    }
+}
+
+/// Whether a keyed `dhcpd` line's values are what the ASA takes.
+fn dhcp_syntax_ok(words: &[&str]) -> bool {
+    let rest = match words {
+        [rest @ .., "interface", _] => rest,
+        _ => words,
+    };
+    let ip = |w: &&str| w.parse::<std::net::Ipv4Addr>().is_ok();
+    let num = |w: &str, lo: u32, hi: u32| w.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n));
+    match rest {
+        ["dhcpd", "dns" | "wins", list @ ..] => {
+            (1..=2).contains(&list.len()) && list.iter().all(ip)
+        }
+        ["dhcpd", "domain", d] => d.len() <= 63,
+        ["dhcpd", "lease", n] => num(n, 300, 1_048_575),
+        ["dhcpd", "ping_timeout", n] => num(n, 10, 10_000),
+        ["dhcpd", "auto_config", c] | ["dhcpd", "auto_config", c, "vpnclient-wins-override"] => {
+            cli_translator::parse::is_nameif(c)
+        }
+        ["dhcpd", "update", "dns", flags @ ..] => {
+            flags.len() <= 2 && flags.iter().all(|f| matches!(*f, "both" | "override"))
+        }
+        ["dhcpd", "option", code, kind, values @ ..] => {
+            num(code, 1, 255)
+                && match (*kind, values) {
+                    ("ascii", [_]) => true,
+                    ("hex", [h]) => {
+                        h.len().is_multiple_of(2) && h.bytes().all(|b| b.is_ascii_hexdigit())
+                    }
+                    ("ip", [a]) => ip(a),
+                    ("ip", [a, b]) => ip(a) && ip(b),
+                    _ => false,
+                }
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]

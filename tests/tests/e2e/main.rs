@@ -42,3 +42,8 @@ mod vpn;
 mod failover_licensing;
 mod logging;
 mod rsyslog;
+// issue 14: AAA, DHCP, DNS, NTP, NAT, monitoring
+mod aaa;
+mod dhcp;
+mod dns_client;
+mod ntp;

@@ -280,3 +280,82 @@ async fn monitoring_answers_stay_well_formed_during_writes() {
     assert_eq!(codes.len(), 60);
     assert!(codes.iter().all(|c| *c == 201 || *c == 200), "{codes:?}");
 }
+
+// issue 14: monitoring
+/// The calls clients make first: `clock` (also their token probe: 401 = log in again),
+/// `ipaddress` matched to `/api/interfaces/physical` by the interface's `objectId`, and the
+/// per-interface byte counters by the names a counter script reads.
+#[tokio::test]
+async fn clock_ip_addresses_and_byte_counters_answer_what_clients_read() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    configure_inside(&mut c, &admin).await;
+
+    let clock = get_ok(&stack, &mut c, "/api/monitoring/clock", &admin).await;
+    assert_eq!(clock["kind"], "object#Clock", "{clock}");
+    let time = clock["time"].as_str().unwrap_or_default();
+    assert_eq!(time.len(), "12:40:33.800".len(), "{clock}");
+    assert_eq!(clock["timeZone"], "UTC");
+    let date = clock["date"].as_str().unwrap_or_default();
+    let year = date.rsplit(' ').next().unwrap_or_default();
+    assert!(year.len() == 4 && year.starts_with("20"), "{clock}");
+
+    // As a token probe: a token works, an unknown one is 401, and so is no credential.
+    let created = ok(&stack, c.post("/api/tokenservices", (), &admin).await);
+    expect_status(&created, 204, "token");
+    let token = created
+        .header("x-auth-token")
+        .unwrap_or_default()
+        .to_owned();
+    get_ok(
+        &stack,
+        &mut c,
+        "/api/monitoring/clock",
+        &Auth::token(&token),
+    )
+    .await;
+    let r = ok(
+        &stack,
+        c.get("/api/monitoring/clock", &Auth::token("expired-token"))
+            .await,
+    );
+    expect_error(&r, 401, "clock with a bad token");
+    let r = ok(&stack, c.get("/api/monitoring/clock", &Auth::None).await);
+    expect_error(&r, 401, "clock without credentials");
+
+    let list = get_ok(&stack, &mut c, "/api/monitoring/ipaddress", &admin).await;
+    assert_eq!(list["kind"], "collection#IPAddressInfo", "{list}");
+    let physical = get_ok(&stack, &mut c, "/api/interfaces/physical", &admin).await;
+    let hw = physical["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["name"] == "inside")
+        .map(|i| i["objectId"].clone())
+        .unwrap_or_default();
+    assert_eq!(hw, "GigabitEthernet0_API_SLASH_1");
+    let item = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["interface"]["objectId"] == hw)
+        .cloned()
+        .unwrap_or_else(|| panic!("no address item for {hw}: {list}"));
+    assert_eq!(item["ipAddress"], "10.5.5.1");
+    assert_eq!(item["netmask"], "255.255.255.0");
+    assert_eq!(item["isClusterInterface"], false);
+    let one = get_ok(&stack, &mut c, "/api/monitoring/ipaddress/inside", &admin).await;
+    assert_eq!(one["ipAddress"], "10.5.5.1");
+    assert_eq!(one["netmask"], "255.255.255.0");
+    let r = ok(
+        &stack,
+        c.get("/api/monitoring/ipaddress/nowhere", &admin).await,
+    );
+    expect_not_found(&r, "ipaddress of an unknown nameif");
+
+    let m = get_ok(&stack, &mut c, &format!("{INTERFACES}/inside"), &admin).await;
+    assert!(m["inputByteCount"].is_u64(), "{m}");
+    assert!(m["outputByteCount"].is_u64(), "{m}");
+    assert_eq!(m["inputByteCount"], m["inputBytes"]);
+}

@@ -513,3 +513,71 @@ async fn the_interface_as_pat_pool_and_a_pool_with_interface_fallback_round_trip
     let again = running_config(&mut c, &admin).await;
     assert_eq!(again.matches("nat (").count(), 3, "{again}");
 }
+
+// issue 14: NAT
+/// terraform-provider-ciscoasa's object NAT exactly as go-ciscoasa serialises it: it always
+/// sends `originalDestination` and `originalService` = any and a `description`; the rule is
+/// created (the ASA's object NAT line has no description: accepted, not stored).
+#[tokio::test]
+async fn object_nat_takes_the_terraform_body() {
+    let stack = start().await;
+    let admin = stack.admin();
+    let mut c = client(&stack);
+    setup(&mut c, &admin).await;
+    cli(
+        &mut c,
+        &admin,
+        &[
+            "object network inside-host",
+            "host 192.168.10.10",
+            "object network inside-host-translated",
+            "host 208.208.208.1",
+            "exit",
+        ],
+    )
+    .await;
+    let body = json!({"active": true, "description": "static auto test", "mode": "static",
+        "originalDestination": {"kind": "AnyIPAddress", "value": "any"},
+        "originalInterface": {"kind": "objectRef#Interface", "name": "inside"},
+        "originalService": {"kind": "AnyService", "value": "any"},
+        "originalSource": {"kind": "objectRef#NetworkObj", "objectId": "inside-host"},
+        "translatedInterface": {"kind": "objectRef#Interface", "name": "outside"},
+        "translatedSource": {"kind": "objectRef#NetworkObj", "objectId": "inside-host-translated"}});
+    let r = ok(&stack, c.post(AUTO, &body, &admin).await);
+    expect_status(&r, 201, "POST terraform's object NAT");
+    let location = r.header("location").unwrap_or_default().to_owned();
+    let id = location.rsplit('/').next().unwrap_or_default().to_owned();
+    let running = running_config(&mut c, &admin).await;
+    assert!(
+        running.contains(
+            "object network inside-host\n nat (inside,outside) static inside-host-translated\n"
+        ),
+        "{running}"
+    );
+    let got = json(&ok(&stack, c.get(&format!("{AUTO}/{id}"), &admin).await));
+    assert_eq!(got["originalSource"]["objectId"], "inside-host", "{got}");
+    assert_eq!(
+        got["translatedSource"]["objectId"],
+        "inside-host-translated"
+    );
+    assert_eq!(got["originalInterface"]["name"], "inside");
+    assert_eq!(got["mode"], "static");
+
+    // terraform's update: the same body with a new description is a PUT that changes nothing
+    // the ASA stores.
+    let mut update = body.clone();
+    update["description"] = json!("static auto test updated");
+    let r = ok(
+        &stack,
+        c.put(&format!("{AUTO}/{id}"), &update, &admin).await,
+    );
+    expect_status(&r, 204, "PUT terraform's update");
+
+    // A real destination is still refused for object NAT, and nothing changes.
+    let mut bad = body.clone();
+    bad["originalSource"] = json!({"kind": "objectRef#NetworkObj", "objectId": "web"});
+    bad["originalDestination"] = json!({"kind": "objectRef#NetworkObj", "objectId": "dst"});
+    let r = ok(&stack, c.post(AUTO, &bad, &admin).await);
+    expect_error(&r, 400, "object NAT with a destination");
+    assert_eq!(running_config(&mut c, &admin).await, running);
+}

@@ -133,12 +133,17 @@ fn settings() -> Vec<(&'static str, Value)> {
                    "nameServers": [{"ipAddress": "10.5.5.53", "interface": iface("inside")}],
                    "timeout": 3, "retries": 4}]}),
         ),
+        // issue 14: DHCP in Cisco's shapes (was the invented `/api/dhcp` singleton)
         (
-            "/api/dhcp",
-            json!({"servers": [{"interface": iface("inside"), "poolStartIp": "10.5.5.100",
-                   "poolEndIp": "10.5.5.200", "enabled": true}],
-                   "dnsServers": ["10.5.5.53"], "leaseLength": 7200,
-                   "relay": {"timeout": 90}}),
+            "/api/dhcp/servers/inside",
+            json!({"kind": "object#DhcpServer", "interface": iface("inside"),
+                   "poolStartIP": "10.5.5.100", "poolEndIP": "10.5.5.200", "enabled": true,
+                   "dnsIP1": "10.5.5.53", "leaseLengthInSec": "7200"}),
+        ),
+        (
+            "/api/dhcp/relay/servers/globalsettings",
+            json!({"kind": "object#DHCPRelayGlobalSettings", "ipv4Timeout": 90,
+                   "ipv6Timeout": 60, "trustedOnAllInterfaces": false}),
         ),
         (
             "/api/mgmtaccess",
@@ -169,6 +174,15 @@ fn creations() -> Vec<(&'static str, Value)> {
     let iface = |n: &str| json!({"kind": "objectRef#Interface", "name": n});
     let net = |n: &str| json!({"kind": "objectRef#NetworkObj", "objectId": n});
     vec![
+        // issue 14: AAA, dynamic DNS
+        (
+            "/api/dns/ddns/methods",
+            json!({"name": "ddns-1", "updateRecords": "both"}),
+        ),
+        (
+            "/api/aaa/commandprivileges",
+            json!({"commandType": "show", "mode": "enable", "command": "running-config", "level": 5}),
+        ),
         (
             "/api/access/in/inside/rules",
             json!({"sourceAddress": {"kind": "AnyIPAddress", "value": "any"},
@@ -430,6 +444,28 @@ async fn every_answer_passes_its_schema() {
         ),
         ("/api/monitoring/connections", &schemas::CONNECTION_COUNT),
         ("/api/monitoring/apistatistics", &schemas::API_STATISTICS),
+        // issue 14: monitoring
+        ("/api/monitoring/clock", &schemas::CLOCK),
+        (
+            "/api/dhcp/servers/inside",
+            &cli_translator::resources::dhcp::SERVER_SCHEMA,
+        ),
+        (
+            "/api/dhcp/relay/servers/globalsettings",
+            &cli_translator::resources::dhcp::RELAY_GLOBAL_SCHEMA,
+        ),
+        (
+            "/api/dns/client",
+            &cli_translator::resources::dns_client::CLIENT_SCHEMA,
+        ),
+        (
+            "/api/dns/client/servergroups/DefaultDNS",
+            &cli_translator::resources::dns_client::GROUP_SCHEMA,
+        ),
+        (
+            "/api/monitoring/ipaddress/inside",
+            &schemas::IP_ADDRESS_INFO,
+        ),
     ] {
         conforms(url, schema, &get(&stack, &mut c, &admin, url).await);
     }
@@ -451,4 +487,14 @@ async fn every_answer_passes_its_schema() {
     )
     .await;
     assert!(n > 0, "the ARP table is empty");
+    // issue 14: monitoring
+    let n = check_collection(
+        &stack,
+        &mut c,
+        &admin,
+        "/api/monitoring/ipaddress",
+        &schemas::IP_ADDRESS_INFO,
+    )
+    .await;
+    assert!(n >= 2, "inside and outside at least: {n}");
 }

@@ -18,6 +18,9 @@ pub mod writemem;
 pub mod vpn;
 // issue 14: logging, failover, licensing
 pub mod platform;
+// issue 14: DHCP, DNS client
+pub mod dhcp;
+pub mod dns;
 
 use std::net::IpAddr;
 use std::sync::Arc;

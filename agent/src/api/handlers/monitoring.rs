@@ -13,6 +13,8 @@
 //! | `arp`                                 | `collection#Arp`              | `show arp`            |
 //! | `connections`                         | `object#ConnectionCount`      | `show conn count`     |
 //! | `apistatistics`                       | `object#ApiStatistics`        | the agent's counters  |
+//! | `clock`                               | `object#Clock`                | `show clock`          |
+//! | `ipaddress[/{nameif}]`                | `object#IPAddressInfo`        | `show interface`      |
 //!
 //! The show commands run as the caller, in the context `?context=` names; no user text
 //! reaches them. Multiple-context mode without `?context=`, as Cisco says: "For resources that
@@ -43,6 +45,9 @@ pub const INTERFACES_PATH: &str = "/api/monitoring/device/interfaces";
 pub const ARP_PATH: &str = "/api/monitoring/arp";
 pub const CONNECTIONS_PATH: &str = "/api/monitoring/connections";
 pub const API_STATISTICS_PATH: &str = "/api/monitoring/apistatistics";
+// issue 14: monitoring
+pub const CLOCK_PATH: &str = "/api/monitoring/clock";
+pub const IP_ADDRESS_PATH: &str = "/api/monitoring/ipaddress";
 
 /// The system execution space, as `?context=` names it.
 pub const SYSTEM_CONTEXT: &str = "system";
@@ -69,6 +74,11 @@ pub enum MonitoringTarget {
     Arp,
     Connections,
     ApiStatistics,
+    // issue 14: monitoring
+    Clock,
+    IpAddresses,
+    /// One interface's address by nameif.
+    IpAddress(String),
 }
 
 /// `GET /api/monitoring/serialnumber` -> `{"kind":"object#QuerySerialNumber","serialNumber":"..."}`.
@@ -145,6 +155,30 @@ pub async fn handle(target: MonitoringTarget, call: &Call<'_>) -> Result<ApiResp
                 "inUse": c.in_use,
                 "mostUsed": c.most_used,
             })
+        }
+        // issue 14: monitoring
+        MonitoringTarget::Clock => {
+            let [text] = show(call, Space::Default, ["show clock"]).await?;
+            clock_json(call, &text)?
+        }
+        MonitoringTarget::IpAddresses => {
+            let [text] = show(call, Space::Default, ["show interface"]).await?;
+            let items: Vec<Value> = interface::parse(&text)
+                .iter()
+                .filter_map(|i| ip_address_json(call, i))
+                .collect();
+            let kind = "collection#IPAddressInfo";
+            return Ok(paging::page(call, kind, IP_ADDRESS_PATH, &items, |_, v| {
+                v.clone()
+            }));
+        }
+        MonitoringTarget::IpAddress(name) => {
+            let [text] = show(call, Space::Default, ["show interface"]).await?;
+            interface::parse(&text)
+                .iter()
+                .filter(|i| i.nameif == name)
+                .find_map(|i| ip_address_json(call, i))
+                .ok_or(ApiError::ObjectNotFound(name))?
         }
         MonitoringTarget::ApiStatistics => {
             let state = call.state;
@@ -298,6 +332,8 @@ fn metric_json(call: &Call<'_>, i: &interface::Interface) -> Value {
         "inputBytes": c.bytes_input,
         "outputPackets": c.packets_output,
         "outputBytes": c.bytes_output,
+        "inputByteCount": c.bytes_input,
+        "outputByteCount": c.bytes_output,
         "droppedPackets": c.packets_dropped,
         "inputErrors": i.counters.input_errors,
         "outputErrors": i.counters.output_errors,
@@ -306,6 +342,50 @@ fn metric_json(call: &Call<'_>, i: &interface::Interface) -> Value {
         "outputRatePacketsPerSecond": i.one_minute.output_pps,
         "outputRateBytesPerSecond": i.one_minute.output_bps,
     })
+}
+
+// issue 14: monitoring
+/// `show clock` (`12:40:33.800 UTC Wed Aug 16 2017`) as `time`, `timeZone`, `date`.
+fn clock_json(call: &Call<'_>, text: &str) -> Result<Value, ApiError> {
+    let (time, zone, date) =
+        split_clock(text).ok_or(ApiError::LinaAnswer("show clock not as hh:mm:ss zone date"))?;
+    Ok(json!({
+        "kind": "object#Clock",
+        "selfLink": call.origin.url(CLOCK_PATH),
+        "time": time,
+        "timeZone": zone,
+        "date": date,
+    }))
+}
+
+fn split_clock(text: &str) -> Option<(&str, &str, String)> {
+    let mut words = text.split_whitespace();
+    let time = words.next().filter(|t| t.contains(':'))?;
+    let zone = words.next()?;
+    let date: Vec<&str> = words.collect();
+    (!date.is_empty()).then(|| (time, zone, date.join(" ")))
+}
+
+/// A named interface's IPv4 address, `None` when it has none.
+fn ip_address_json(call: &Call<'_>, i: &interface::Interface) -> Option<Value> {
+    if i.nameif.is_empty() {
+        return None;
+    }
+    let (ip, mask) = (i.ip_address?, i.netmask?);
+    let origin = call.origin.url("");
+    Some(json!({
+        "kind": "object#IPAddressInfo",
+        "objectId": i.nameif,
+        "selfLink": call.origin.item_url(IP_ADDRESS_PATH, &i.nameif),
+        "interface": cli_translator::resources::route::interface_ref(
+            &i.nameif,
+            Some(&i.hardware_id),
+            &origin,
+        ),
+        "ipAddress": ip.to_string(),
+        "netmask": mask.to_string(),
+        "isClusterInterface": false,
+    }))
 }
 
 /// One ARP entry as napalm-asa reads it: `interface`, `ipAddress`, `macAddress`, `proxyArp`.
@@ -391,6 +471,30 @@ mod tests {
         assert_eq!(
             context_for(Some("admin"), Multiple, Space::Default).as_deref(),
             Some("admin")
+        );
+    }
+
+    #[test]
+    fn show_clock_splits_into_time_zone_and_date() {
+        assert_eq!(
+            split_clock("12:40:33.800 UTC Wed Aug 16 2017\n"),
+            Some(("12:40:33.800", "UTC", "Wed Aug 16 2017".to_owned()))
+        );
+        assert_eq!(split_clock("garbage"), None);
+        assert_eq!(split_clock(""), None);
+    }
+
+    #[test]
+    fn clock_and_ip_addresses_route() {
+        let r = |p: &str| route(&p.split('/').filter(|s| !s.is_empty()).collect::<Vec<_>>());
+        assert_eq!(r("/api/monitoring/clock"), Some(MonitoringTarget::Clock));
+        assert_eq!(
+            r("/api/monitoring/ipaddress"),
+            Some(MonitoringTarget::IpAddresses)
+        );
+        assert_eq!(
+            r("/api/monitoring/ipaddress/inside"),
+            Some(MonitoringTarget::IpAddress("inside".into()))
         );
     }
 

@@ -165,6 +165,18 @@ pub async fn handle(
             use cli_translator::resources::ip_audit::DisabledSignature;
             handle_typed::<DisabledSignature>(call, method, scope, body).await
         }
+        // issue 14: AAA
+        ResourceKind::CommandPrivilege => {
+            handle_typed::<cli_translator::resources::command_privilege::CommandPrivilege>(
+                call, method, scope, body,
+            )
+            .await
+        }
+        // issue 14: dynamic DNS
+        ResourceKind::DdnsMethod => {
+            handle_typed::<cli_translator::resources::ddns::DdnsMethod>(call, method, scope, body)
+                .await
+        }
     }
 }
 

@@ -1,10 +1,10 @@
-//! Auto-created settings (`/api/mgmtaccess`, `/api/dns`, `/api/dhcp`,
-//! `/api/firewall/timeouts`): GET reads the singleton from the snapshot, PUT sends the
+//! Auto-created settings (`/api/mgmtaccess`, `/api/dns`, `/api/firewall/timeouts`,
+//! `/api/aaa/authentication`, `/api/aaa/authorization`): GET reads the singleton from the snapshot, PUT sends the
 //! commands turning it into the body's settings as one atomic batch (204 with `Location`).
 //! POST, PATCH and DELETE are 405 with `Allow: GET, PUT` (the router refuses them).
 
 use bytes::Bytes;
-use cli_translator::resources::dhcp::Dhcp;
+use cli_translator::resources::aaa::{AaaAuthentication, AaaAuthorization};
 use cli_translator::resources::dns::Dns;
 use cli_translator::resources::mgmt_access::MgmtAccess;
 use cli_translator::resources::setting::{Setting, SettingKind};
@@ -37,7 +37,6 @@ pub async fn handle(
     match kind {
         SettingKind::MgmtAccess => handle_typed::<MgmtAccess>(call, method, &body).await,
         SettingKind::Dns => handle_typed::<Dns>(call, method, &body).await,
-        SettingKind::Dhcp => handle_typed::<Dhcp>(call, method, &body).await,
         SettingKind::Timeouts => handle_typed::<Timeouts>(call, method, &body).await,
         // issue 14: logging, failover, licensing
         SettingKind::FailoverSetup => handle_typed::<FailoverSetup>(call, method, &body).await,
@@ -51,6 +50,13 @@ pub async fn handle(
         SettingKind::SyslogConfig => handle_typed::<SyslogConfig>(call, method, &body).await,
         SettingKind::NetFlow => handle_typed::<NetFlow>(call, method, &body).await,
         SettingKind::SharedLicense => handle_typed::<SharedLicense>(call, method, &body).await,
+        // issue 14: AAA
+        SettingKind::AaaAuthentication => {
+            handle_typed::<AaaAuthentication>(call, method, &body).await
+        }
+        SettingKind::AaaAuthorization => {
+            handle_typed::<AaaAuthorization>(call, method, &body).await
+        }
     }
 }
 
@@ -134,7 +140,7 @@ mod tests {
         );
         assert_eq!(route(&["api", "mgmtaccess"]), Some(SettingKind::MgmtAccess));
         assert_eq!(route(&["api", "dns"]), Some(SettingKind::Dns));
-        assert_eq!(route(&["api", "dhcp"]), Some(SettingKind::Dhcp));
+        assert_eq!(route(&["api", "dhcp"]), None);
         assert_eq!(route(&["api", "mgmtaccess", "hosts"]), None);
         assert_eq!(route(&["api", "dns", "x"]), None);
     }
