@@ -124,6 +124,10 @@ pub trait Resource: Sized + Clone {
     fn is_predefined(&self) -> bool {
         false
     }
+
+    /// Removes from an answer ([`Self::to_json`]) what only privilege 15 may read (a secret
+    /// the device answers in clear to its administrators). Nothing by default.
+    fn redact_below_15(_json: &mut serde_json::Value) {}
 }
 
 /// Declares every resource once: `Variant: field => Type`.

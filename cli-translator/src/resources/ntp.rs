@@ -284,6 +284,14 @@ impl Resource for NtpServer {
         &self.id
     }
 
+    /// The key's value is a secret: answered to privilege 15 only (terraform, which reads it
+    /// back, logs in as an administrator).
+    fn redact_below_15(json: &mut Value) {
+        if let Some(key) = json.get_mut("key").and_then(Value::as_object_mut) {
+            key.remove("value");
+        }
+    }
+
     fn to_json(&self, self_link: &str) -> Value {
         let mut m = Map::new();
         m.insert("kind".into(), Value::from(Self::KIND));

@@ -86,9 +86,9 @@ async fn show_running_config_masks_and_more_system_running_config_does_not() {
     assert_clear(&clear);
 
     // The agent's snapshot reads the masked text: no resource answers with `*****` as if it
-    // were a secret. The NTP key is the one exception that answers its value (issue 14:
-    // terraform-provider-ciscoasa reads `key.value` back and compares it with what it wrote);
-    // it reads it in clear, never masked.
+    // were a secret. The NTP key is the one exception that answers its value to privilege 15
+    // (issue 14: terraform-provider-ciscoasa reads `key.value` back and compares it with what
+    // it wrote); it reads it in clear, never masked.
     let r = ok(&stack, c.get(&format!("{NTP}/192.168.1.123"), &admin).await);
     expect_status(&r, 200, "GET ntp server");
     let item = json(&r);
@@ -96,6 +96,28 @@ async fn show_running_config_masks_and_more_system_running_config_does_not() {
     assert_eq!(item["key"]["value"], Value::from("Ntp-E2e-3"), "{item}");
     let text = r.text();
     assert!(!text.contains("*****"), "{text}");
+
+    // Below privilege 15 the value is left out (no secret reaches such a user), item and
+    // collection alike; the key's number and trust still show.
+    let out = cli(
+        &mut c,
+        &admin,
+        &["username ntpreader password Ntp-Reader-Pw1 privilege 5"],
+    )
+    .await;
+    assert!(out.iter().all(|o| !o.contains("ERROR")), "{out:?}");
+    let reader = tests::Auth::basic("ntpreader", "Ntp-Reader-Pw1");
+    let r = ok(
+        &stack,
+        c.get(&format!("{NTP}/192.168.1.123"), &reader).await,
+    );
+    expect_status(&r, 200, "GET ntp server at level 5");
+    let item = json(&r);
+    assert_eq!(item["key"]["number"], Value::from("7"), "{item}");
+    assert!(item["key"].get("value").is_none(), "{item}");
+    let r = ok(&stack, c.get(NTP, &reader).await);
+    expect_status(&r, 200, "GET ntp servers at level 5");
+    assert!(!r.text().contains("Ntp-E2e-3"), "{}", r.text());
 }
 
 /// The saved startup configuration once it contains `marker` (LINA writes it just after it

@@ -224,8 +224,17 @@ async fn list<R: Resource>(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
         R::COLLECTION_KIND,
         R::PATH,
         all,
-        |_, item| item.to_json(&call.origin.item_url(R::PATH, item.object_id())),
+        |_, item| answer::<R>(call, item, &call.origin.item_url(R::PATH, item.object_id())),
     ))
+}
+
+/// An item's JSON as `call`'s user may read it: below privilege 15 without its secrets.
+fn answer<R: Resource>(call: &Call<'_>, item: &R, self_link: &str) -> serde_json::Value {
+    let mut json = item.to_json(self_link);
+    if call.session.privilege < crate::api::auth::WRITE_PRIVILEGE {
+        R::redact_below_15(&mut json);
+    }
+    json
 }
 
 /// `GET` on one object.
@@ -234,7 +243,7 @@ async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiE
     let item = R::collection(&snap.config)
         .get(id)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
-    let body = item.to_json(&call.origin.item_url(R::PATH, id));
+    let body = answer::<R>(call, item, &call.origin.item_url(R::PATH, id));
     Ok(call
         .preconditions
         .item_response(&body, &canonical_lines(item)))
