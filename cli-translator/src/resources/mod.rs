@@ -229,6 +229,35 @@ macro_rules! resources {
                 taken
             }
         }
+
+        /// Each table resource's type under its [`ResourceKind`] variant's name, for
+        /// [`with_resource_type!`](crate::with_resource_type).
+        pub mod kind_types {
+            #[allow(unused_imports)]
+            use super::*;
+            $( pub type $variant = $ty; )+
+        }
+
+        resources!(@dispatch ($) $( $variant )+);
+    };
+    // The exported macro needs `$` for its own fragments: it is passed in as a token.
+    (@dispatch ($d:tt) $( $variant:ident )+) => {
+        /// Runs `$body` with `$R` naming the resource type of `$kind` (a [`ResourceKind`]):
+        /// code generic over resources dispatches on the kind without a hand-written arm per
+        /// resource. `with_resource_type!(kind, R => handle::<R>(..))`.
+        #[macro_export]
+        macro_rules! with_resource_type {
+            ($d kind:expr, $d R:ident => $d body:expr) => {
+                match $d kind {
+                    $(
+                        $crate::resources::ResourceKind::$variant => {
+                            type $d R = $crate::resources::kind_types::$variant;
+                            $d body
+                        }
+                    )+
+                }
+            };
+        }
     };
 }
 

@@ -3,16 +3,6 @@
 //! applied by the executor as one conditional atomic batch.
 
 use bytes::Bytes;
-use cli_translator::resources::local_user::LocalUser;
-use cli_translator::resources::network_object::NetworkObject;
-use cli_translator::resources::network_object_group::NetworkObjectGroup;
-use cli_translator::resources::regex::Regex;
-use cli_translator::resources::security_group::SecurityObjectGroup;
-use cli_translator::resources::service_group::ServiceGroup;
-use cli_translator::resources::service_object::ServiceObject;
-use cli_translator::resources::time_range::TimeRange;
-use cli_translator::resources::user_group::LocalUserGroup;
-use cli_translator::resources::user_object::UserObject;
 use cli_translator::resources::{FieldError, FieldProblem, Resource, ResourceKind, WriteMode};
 use cli_translator::running::RunningConfig;
 use hyper::Method;
@@ -34,8 +24,9 @@ pub enum Scope<'a> {
     Item(&'a str),
 }
 
-/// Dispatches to the typed handler of `kind`: the one place that turns the table's runtime
-/// kind into its Rust type (one line per resource).
+/// Dispatches to the typed handler of `kind`: the table's runtime kind becomes its Rust type
+/// through `with_resource_type!`, generated from the `resources!` table (no line here per
+/// resource).
 pub async fn handle(
     kind: ResourceKind,
     call: &Call<'_>,
@@ -43,141 +34,7 @@ pub async fn handle(
     scope: Scope<'_>,
     body: Bytes,
 ) -> Result<ApiResponse, ApiError> {
-    match kind {
-        ResourceKind::NetworkObject => {
-            handle_typed::<NetworkObject>(call, method, scope, body).await
-        }
-        ResourceKind::NetworkObjectGroup => {
-            handle_typed::<NetworkObjectGroup>(call, method, scope, body).await
-        }
-        ResourceKind::ServiceObject => {
-            handle_typed::<ServiceObject>(call, method, scope, body).await
-        }
-        ResourceKind::ServiceGroup => handle_typed::<ServiceGroup>(call, method, scope, body).await,
-        ResourceKind::TimeRange => handle_typed::<TimeRange>(call, method, scope, body).await,
-        ResourceKind::LocalUser => handle_typed::<LocalUser>(call, method, scope, body).await,
-        ResourceKind::Regex => handle_typed::<Regex>(call, method, scope, body).await,
-        ResourceKind::LocalUserGroup => {
-            handle_typed::<LocalUserGroup>(call, method, scope, body).await
-        }
-        ResourceKind::SecurityObjectGroup => {
-            handle_typed::<SecurityObjectGroup>(call, method, scope, body).await
-        }
-        ResourceKind::UserObject => handle_typed::<UserObject>(call, method, scope, body).await,
-        ResourceKind::MgmtHost => {
-            handle_typed::<cli_translator::resources::mgmt_host::MgmtHost>(
-                call, method, scope, body,
-            )
-            .await
-        }
-        ResourceKind::NtpServer => {
-            handle_typed::<cli_translator::resources::ntp::NtpServer>(call, method, scope, body)
-                .await
-        }
-        // issue 14: logging, failover, licensing
-        ResourceKind::SyslogServer => {
-            handle_typed::<cli_translator::resources::logging::SyslogServer>(
-                call, method, scope, body,
-            )
-            .await
-        }
-        ResourceKind::NetFlowCollector => {
-            handle_typed::<cli_translator::resources::netflow::NetFlowCollector>(
-                call, method, scope, body,
-            )
-            .await
-        }
-        ResourceKind::StaticRoute => {
-            handle_typed::<cli_translator::resources::route::StaticRoute>(call, method, scope, body)
-                .await
-        }
-        // issue 15: TLS proxy
-        ResourceKind::TlsProxy => {
-            handle_typed::<cli_translator::resources::tls_proxy::TlsProxy>(
-                call, method, scope, body,
-            )
-            .await
-        }
-        // issue 15: service policy
-        ResourceKind::ClassMap => {
-            use cli_translator::resources::class_map::ClassMap;
-            handle_typed::<ClassMap>(call, method, scope, body).await
-        }
-        ResourceKind::InspectMap => {
-            use cli_translator::resources::inspect_map::InspectMap;
-            handle_typed::<InspectMap>(call, method, scope, body).await
-        }
-        ResourceKind::PolicyMap => {
-            use cli_translator::resources::policy_map::PolicyMap;
-            handle_typed::<PolicyMap>(call, method, scope, body).await
-        }
-        ResourceKind::ConnectionLimit => {
-            use cli_translator::resources::connection_limit::ConnectionLimit;
-            handle_typed::<ConnectionLimit>(call, method, scope, body).await
-        }
-        ResourceKind::ServicePolicy => {
-            use cli_translator::resources::service_policy::ServicePolicyBinding;
-            handle_typed::<ServicePolicyBinding>(call, method, scope, body).await
-        }
-        // issue 15: site-to-site VPN
-        ResourceKind::Ikev1Policy => {
-            use cli_translator::resources::vpn::ike_policy::Ikev1Policy;
-            handle_typed::<Ikev1Policy>(call, method, scope, body).await
-        }
-        ResourceKind::Ikev2Policy => {
-            use cli_translator::resources::vpn::ike_policy::Ikev2Policy;
-            handle_typed::<Ikev2Policy>(call, method, scope, body).await
-        }
-        ResourceKind::TransformSet => {
-            use cli_translator::resources::vpn::ipsec::TransformSet;
-            handle_typed::<TransformSet>(call, method, scope, body).await
-        }
-        ResourceKind::IpsecProposal => {
-            use cli_translator::resources::vpn::ipsec::IpsecProposal;
-            handle_typed::<IpsecProposal>(call, method, scope, body).await
-        }
-        ResourceKind::CryptoMapEntry => {
-            use cli_translator::resources::vpn::crypto_map::CryptoMapEntry;
-            handle_typed::<CryptoMapEntry>(call, method, scope, body).await
-        }
-        ResourceKind::CryptoMapInterface => {
-            use cli_translator::resources::vpn::crypto_map::CryptoMapInterface;
-            handle_typed::<CryptoMapInterface>(call, method, scope, body).await
-        }
-        ResourceKind::GroupPolicy => {
-            use cli_translator::resources::vpn::group_policy::GroupPolicy;
-            handle_typed::<GroupPolicy>(call, method, scope, body).await
-        }
-        ResourceKind::TunnelGroup => {
-            use cli_translator::resources::vpn::tunnel_group::TunnelGroup;
-            handle_typed::<TunnelGroup>(call, method, scope, body).await
-        }
-        // issue 15: IP audit
-        ResourceKind::IpAuditPolicy => {
-            use cli_translator::resources::ip_audit::AuditPolicy;
-            handle_typed::<AuditPolicy>(call, method, scope, body).await
-        }
-        ResourceKind::IpAuditInterface => {
-            use cli_translator::resources::ip_audit::AuditInterface;
-            handle_typed::<AuditInterface>(call, method, scope, body).await
-        }
-        ResourceKind::IpAuditSignature => {
-            use cli_translator::resources::ip_audit::DisabledSignature;
-            handle_typed::<DisabledSignature>(call, method, scope, body).await
-        }
-        // issue 14: AAA
-        ResourceKind::CommandPrivilege => {
-            handle_typed::<cli_translator::resources::command_privilege::CommandPrivilege>(
-                call, method, scope, body,
-            )
-            .await
-        }
-        // issue 14: dynamic DNS
-        ResourceKind::DdnsMethod => {
-            handle_typed::<cli_translator::resources::ddns::DdnsMethod>(call, method, scope, body)
-                .await
-        }
-    }
+    cli_translator::with_resource_type!(kind, R => handle_typed::<R>(call, method, scope, body).await)
 }
 
 async fn handle_typed<R: Resource + Send + 'static>(
