@@ -15,7 +15,7 @@ pub mod time;
 pub use buffer::LogBuffer;
 pub use catalogue::{CATALOGUE, MessageDef, lookup, render};
 pub use filter::{Filter, Override};
-pub use framing::{DEFAULT_FACILITY, Framing, frame};
+pub use framing::{DEFAULT_FACILITY, Framing, frame, message_class};
 pub use level::Level;
 pub use message::{FormatOptions, Message, format_asa};
 pub use sender::{LogSender, SenderError, SenderStats, TcpConfig, TcpSender, UdpSender};

@@ -29,6 +29,8 @@ pub struct LogHost {
     pub address: IpAddr,
     pub transport: SyslogTransport,
     pub port: u16,
+    /// `format emblem`: this host gets Cisco's EMBLEM form (see `syslog::Framing::Emblem`).
+    pub emblem: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,6 +86,7 @@ fn parse_host(words: &[&str]) -> Option<LogHost> {
     };
     let mut transport = SyslogTransport::Udp;
     let mut port = 514;
+    let emblem = rest.windows(2).any(|w| w == ["format", "emblem"]);
     for w in rest {
         if let Some((proto, p)) = w.split_once('/') {
             let tcp = match proto {
@@ -105,6 +108,7 @@ fn parse_host(words: &[&str]) -> Option<LogHost> {
         address,
         transport,
         port,
+        emblem,
     })
 }
 
@@ -253,24 +257,31 @@ impl LoggingState {
         let mut effects = Vec::new();
         if s.trap.is_some_and(|t| level <= t) && !s.hosts.is_empty() {
             self.trap_logged += 1;
-            let framing = if s.rfc5424 {
+            let standard = if s.rfc5424 {
                 Framing::Rfc5424
             } else {
                 Framing::Rfc3164
             };
-            let line = frame(
-                &msg,
-                framing,
-                s.facility,
-                hostname,
-                Timestamp(now),
-                device_id.as_deref(),
-            );
+            let line = |framing| {
+                frame(
+                    &msg,
+                    framing,
+                    s.facility,
+                    hostname,
+                    Timestamp(now),
+                    device_id.as_deref(),
+                )
+            };
+            let (plain, emblem) = (line(standard), line(Framing::Emblem));
             for h in &s.hosts {
                 effects.push(Effect::Syslog {
                     transport: h.transport,
                     target: SocketAddr::new(h.address, h.port),
-                    line: line.clone(),
+                    line: if h.emblem {
+                        emblem.clone()
+                    } else {
+                        plain.clone()
+                    },
                     queue: s.queue_len(),
                 });
             }
@@ -415,6 +426,29 @@ mod tests {
             Effect::Syslog { transport: SyslogTransport::Tcp, target, .. } if target.port() == 1470
         ));
         assert!(st.deliver(msg(Level::Debugging), 0, "fw").is_empty());
+    }
+
+    #[test]
+    fn format_emblem_hosts_get_the_emblem_form_others_the_standard_one() {
+        let (mut st, _) = state(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap informational\nlogging host inside 10.0.0.9 format emblem\nlogging host inside 10.0.0.10\n",
+        );
+        assert!(st.settings().hosts[0].emblem && !st.settings().hosts[1].emblem);
+        let fx = st.deliver(Message::new(605005, Level::Informational, "x"), 0, "fw");
+        let lines: Vec<&str> = fx
+            .iter()
+            .filter_map(|f| match f {
+                Effect::Syslog { line, .. } => Some(line.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                "<166>:Jan 01 00:00:00 UTC: %ASA-sys-6-605005: x",
+                "<166>Jan  1 00:00:00 fw %ASA-6-605005: x",
+            ]
+        );
     }
 
     #[test]
