@@ -18,5 +18,5 @@ pub use filter::{Filter, Override};
 pub use framing::{DEFAULT_FACILITY, Framing, frame, message_class};
 pub use level::Level;
 pub use message::{FormatOptions, Message, format_asa};
-pub use sender::{LogSender, SenderError, SenderStats, TcpConfig, TcpSender, UdpSender};
+pub use sender::{LogSender, SenderError, SenderStats, TcpConfig, TcpHealth, TcpSender, UdpSender};
 pub use time::Timestamp;
