@@ -1,8 +1,9 @@
 //! Syslog delivery into a real rsyslog: the test starts its own `rsyslogd` (Debian's
 //! `rsyslog` package; no system daemon) with `imudp` and `imtcp` on ephemeral loopback
 //! ports and one `omfile` per input, configures two syslog servers through the API (UDP
-//! and TCP, RFC 3164 framing, then RFC 5424), makes LINA log, and checks that the
-//! messages rsyslog wrote are the ones `show logging` shows.
+//! and TCP, RFC 3164 framing, then RFC 5424 timestamps, then `format emblem` on the UDP one
+//! only), makes LINA log, and checks that the messages rsyslog wrote are the ones `show
+//! logging` shows, in the form each host was configured for.
 //!
 //! rsyslogd missing is a failure, not a skip: `.ci/run` installs the package.
 
