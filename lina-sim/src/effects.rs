@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 use syslog::{TcpConfig, TcpSender, UdpSender};
 use tokio::sync::mpsc;
 
+use crate::engine::logging::SyslogHealth;
 use crate::engine::{Effect, SyslogTransport};
 use crate::shared::Job;
 use crate::state_dir::StateDir;
@@ -37,8 +38,9 @@ fn outcome(result: Result<std::io::Result<()>, tokio::task::JoinError>) -> Resul
 }
 
 /// Runs until the channel closes. Each file write is on disk (written, synced, renamed, its
-/// directory synced) before the job's `done` is told.
-pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
+/// directory synced) before the job's `done` is told. Every TCP syslog sender made is
+/// recorded in `health` for the engine to read.
+pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir, health: SyslogHealth) {
     // Each sender with the `logging queue` it was made for: a new queue size makes a new one.
     let mut senders: HashMap<(SyslogTransport, SocketAddr), (Sender, usize)> = HashMap::new();
     while let Some(Job { effect: fx, done }) = rx.recv().await {
@@ -78,7 +80,13 @@ pub async fn run(mut rx: mpsc::UnboundedReceiver<Job>, state: StateDir) {
                                     queue,
                                     ..TcpConfig::default()
                                 };
-                                TcpSender::spawn(target, config).map(Sender::Tcp)
+                                TcpSender::spawn(target, config).map(|s| {
+                                    health
+                                        .lock()
+                                        .unwrap_or_else(|e| e.into_inner())
+                                        .insert(target, s.health());
+                                    Sender::Tcp(s)
+                                })
                             }
                         };
                         match made {

@@ -273,11 +273,12 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
     let console_addr = console.as_ref().and_then(|l| l.local_addr().ok());
 
     let (fx_tx, fx_rx) = mpsc::unbounded_channel();
+    let syslog_health = engine.syslog_health();
     let shared: Shared = Arc::new(Mutex::new(Core::new(engine, fx_tx)));
     let _ = lock(&shared).dispatch(boot_effects);
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = vec![
-        tokio::spawn(effects::run(fx_rx, state)),
+        tokio::spawn(effects::run(fx_rx, state, syslog_health)),
         tokio::spawn(server::serve(
             protocol,
             shared.clone(),

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
 use std::thread::{self, JoinHandle, Thread};
 use std::time::Duration;
@@ -195,6 +195,7 @@ impl Default for TcpConfig {
 pub struct TcpSender {
     target: SocketAddr,
     queue: SyncSender<String>,
+    queue_limit: usize,
     shared: Arc<Shared>,
     worker: Option<JoinHandle<()>>,
     worker_thread: Thread,
@@ -206,6 +207,47 @@ struct Shared {
     counters: Counters,
     stop: AtomicBool,
     connected: AtomicBool,
+    /// The last connect or write failed and no line has been written since.
+    down: AtomicBool,
+    /// Lines accepted by `send` and not yet taken by the thread.
+    queued: AtomicUsize,
+    /// The most lines ever waiting at once.
+    peak: AtomicUsize,
+}
+
+/// A read-only view of a [`TcpSender`]'s state that outlives nothing and can be kept
+/// elsewhere (e.g. by whoever prints `show logging`): host down, queue figures, counters.
+#[derive(Debug, Clone)]
+pub struct TcpHealth {
+    shared: Arc<Shared>,
+    queue_limit: usize,
+}
+
+impl TcpHealth {
+    /// The host could not be reached: the last connect or write failed and nothing was
+    /// delivered since. A sender that has not tried yet is not down.
+    pub fn is_down(&self) -> bool {
+        self.shared.down.load(Ordering::Relaxed)
+    }
+
+    /// Lines waiting for the host now (the line being retried not counted).
+    pub fn queued(&self) -> usize {
+        self.shared.queued.load(Ordering::Relaxed)
+    }
+
+    /// The most lines that ever waited at once.
+    pub fn peak(&self) -> usize {
+        self.shared.peak.load(Ordering::Relaxed)
+    }
+
+    /// The queue bound the sender was made with.
+    pub fn queue_limit(&self) -> usize {
+        self.queue_limit
+    }
+
+    pub fn stats(&self) -> SenderStats {
+        self.shared.counters.snapshot()
+    }
 }
 
 impl TcpSender {
@@ -217,6 +259,7 @@ impl TcpSender {
     /// Starts the delivery thread for `target`. Nothing connects until the first line is sent.
     pub fn spawn(target: SocketAddr, config: TcpConfig) -> Result<TcpSender, SenderError> {
         let (queue, lines) = mpsc::sync_channel(config.queue);
+        let queue_limit = config.queue;
         let shared = Arc::new(Shared::default());
         let worker = Worker {
             target,
@@ -231,6 +274,7 @@ impl TcpSender {
         Ok(TcpSender {
             target,
             queue,
+            queue_limit,
             shared,
             worker_thread: handle.thread().clone(),
             worker: Some(handle),
@@ -239,11 +283,24 @@ impl TcpSender {
 
     /// Queues `line` for delivery; drops and counts it if the queue is full. Never blocks.
     pub fn send(&self, line: String) {
+        // Counted before the line can be taken, so the thread's decrement never comes first.
+        let waiting = self.shared.queued.fetch_add(1, Ordering::Relaxed) + 1;
         match self.queue.try_send(line) {
-            Ok(()) => {}
+            Ok(()) => {
+                self.shared.peak.fetch_max(waiting, Ordering::Relaxed);
+            }
             Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.shared.queued.fetch_sub(1, Ordering::Relaxed);
                 Counters::bump(&self.shared.counters.dropped)
             }
+        }
+    }
+
+    /// A view of this sender's state for others to keep (see [`TcpHealth`]).
+    pub fn health(&self) -> TcpHealth {
+        TcpHealth {
+            shared: Arc::clone(&self.shared),
+            queue_limit: self.queue_limit,
         }
     }
 
@@ -307,6 +364,11 @@ impl Worker {
         let mut backoff = self.config.backoff_initial;
         let mut frame = Vec::new();
         while let Ok(line) = self.lines.recv() {
+            // Never below zero: `send` counts a line before handing it over.
+            let _ = self
+                .shared
+                .queued
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
             frame.clear();
             frame.extend_from_slice(line.len().to_string().as_bytes());
             frame.push(b' ');
@@ -325,6 +387,7 @@ impl Worker {
                     Ok(stream) => {
                         Counters::bump(&self.shared.counters.sent);
                         self.shared.connected.store(true, Ordering::Relaxed);
+                        self.shared.down.store(false, Ordering::Relaxed);
                         conn = Some(stream);
                         backoff = self.config.backoff_initial;
                         break;
@@ -332,6 +395,7 @@ impl Worker {
                     Err(_) => {
                         Counters::bump(&self.shared.counters.errors);
                         self.shared.connected.store(false, Ordering::Relaxed);
+                        self.shared.down.store(true, Ordering::Relaxed);
                         // Woken early by `TcpSender::drop`; a spurious wake only shortens the wait.
                         thread::park_timeout(backoff);
                         backoff = backoff.saturating_mul(2).min(self.config.backoff_max);
@@ -500,6 +564,7 @@ mod tests {
         let sender = TcpSender::new(listener.local_addr().unwrap()).unwrap();
         sender.send("hello".into());
         sender.send("é x".into());
+        let health = sender.health();
         let stream = accept_within(&listener, WAIT).expect("sender connects");
         let mut reader = BufReader::new(stream);
         // "é" is two bytes, so "é x" is counted as 4.
@@ -508,6 +573,8 @@ mod tests {
         assert_eq!(raw, "5 hello4 é x".as_bytes());
         wait_until("two lines counted", || sender.stats().sent == 2);
         assert!(sender.is_connected());
+        assert!(!health.is_down());
+        assert_eq!(health.queued(), 0);
         sender.shutdown();
     }
 
@@ -561,6 +628,18 @@ mod tests {
         assert!(sender.stats().dropped >= 7, "{:?}", sender.stats());
         wait_until("a failed connect", || sender.stats().errors >= 1);
         assert!(!sender.is_connected());
+        let health = sender.health();
+        assert!(health.is_down());
+        assert_eq!(health.queue_limit(), 2);
+        // The thread holds the one line it retries; every other line is queued or dropped.
+        let (queued, dropped) = (health.queued(), health.stats().dropped);
+        assert!(queued <= 2, "{queued}");
+        assert_eq!(
+            queued as u64 + dropped + 1,
+            10,
+            "{queued} queued, {dropped} dropped"
+        );
+        assert!((1..=3).contains(&health.peak()), "{}", health.peak());
         // Shutdown interrupts the 60 s backoff.
         let stopping = Instant::now();
         sender.shutdown();

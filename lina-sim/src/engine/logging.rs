@@ -4,14 +4,30 @@
 //!
 //! Settings are read from the configuration's `logging` lines (typed or verbatim alike)
 //! whenever one of them changed.
+//!
+//! The shell's TCP senders report back through [`SyslogHealth`]: a TCP host that cannot be
+//! reached is shown down in `show logging`, its queue in `show logging queue`, and, without
+//! `logging permit-hostdown`, new connections are denied (the simulated connection count
+//! stops growing, see `monitor.rs`), as the ASA configuration guide documents for TCP syslog.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use syslog::{
-    DEFAULT_FACILITY, Filter, FormatOptions, Framing, Level, LogBuffer, Message, Timestamp,
-    format_asa, frame,
+    DEFAULT_FACILITY, Filter, FormatOptions, Framing, Level, LogBuffer, Message, TcpHealth,
+    Timestamp, format_asa, frame,
 };
+
+/// The state of the shell's TCP syslog senders, by target; written by the effect task when it
+/// makes a sender, read by the engine.
+pub type SyslogHealth = Arc<Mutex<HashMap<SocketAddr, TcpHealth>>>;
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Only plain inserts and reads happen under these locks; a poisoned one is still whole.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 use super::config::Config;
 use super::sections;
@@ -29,6 +45,8 @@ pub struct LogHost {
     pub address: IpAddr,
     pub transport: SyslogTransport,
     pub port: u16,
+    /// `format emblem`: this host gets Cisco's EMBLEM form (see `syslog::Framing::Emblem`).
+    pub emblem: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,6 +102,7 @@ fn parse_host(words: &[&str]) -> Option<LogHost> {
     };
     let mut transport = SyslogTransport::Udp;
     let mut port = 514;
+    let emblem = rest.windows(2).any(|w| w == ["format", "emblem"]);
     for w in rest {
         if let Some((proto, p)) = w.split_once('/') {
             let tcp = match proto {
@@ -105,6 +124,7 @@ fn parse_host(words: &[&str]) -> Option<LogHost> {
         address,
         transport,
         port,
+        emblem,
     })
 }
 
@@ -192,6 +212,10 @@ pub struct LoggingState {
     revision: Option<u64>,
     buffer: LogBuffer,
     trap_logged: u64,
+    health: SyslogHealth,
+    /// While new connections are denied: the fewest connections in use seen since (they
+    /// only tear down); `None` while connections are let through.
+    conn_floor: Mutex<Option<u64>>,
 }
 
 impl Default for LoggingState {
@@ -207,7 +231,75 @@ impl LoggingState {
             revision: None,
             buffer: LogBuffer::new(DEFAULT_BUFFER_SIZE),
             trap_logged: 0,
+            health: SyslogHealth::default(),
+            conn_floor: Mutex::new(None),
         }
+    }
+
+    /// The handle the shell's effect task records its TCP senders in.
+    pub fn health(&self) -> SyslogHealth {
+        Arc::clone(&self.health)
+    }
+
+    /// What the sender of a configured TCP host reports; `None` for UDP hosts and for a TCP
+    /// host nothing was sent to yet.
+    fn tcp_health(&self, h: &LogHost) -> Option<TcpHealth> {
+        if h.transport != SyslogTransport::Tcp {
+            return None;
+        }
+        locked(&self.health)
+            .get(&SocketAddr::new(h.address, h.port))
+            .cloned()
+    }
+
+    /// A configured TCP logging host is down (its sender cannot connect or write).
+    pub fn tcp_host_down(&self) -> bool {
+        let s = &self.settings;
+        s.enabled
+            && s.trap.is_some()
+            && s.hosts
+                .iter()
+                .any(|h| self.tcp_health(h).is_some_and(|t| t.is_down()))
+    }
+
+    /// The ASA stops letting new connections through while a TCP syslog host is down,
+    /// unless `logging permit-hostdown` is set.
+    pub fn new_connections_denied(&self) -> bool {
+        !self.settings.permit_hostdown && self.tcp_host_down()
+    }
+
+    /// The connections in use as the device reports them, given what the traffic model
+    /// says (`modelled`): while new connections are denied the count never grows (existing
+    /// connections still close); once they are let through again it follows the model.
+    pub fn connections_in_use(&self, modelled: u64) -> u64 {
+        let mut floor = locked(&self.conn_floor);
+        if !self.new_connections_denied() {
+            *floor = None;
+            return modelled;
+        }
+        let n = floor.map_or(modelled, |f| f.min(modelled));
+        *floor = Some(n);
+        n
+    }
+
+    /// `show logging queue`: the limit, then the queue figures summed over the TCP hosts.
+    pub fn show_queue(&self) -> String {
+        let s = &self.settings;
+        let (mut dropped, mut now, mut peak) = (0u64, 0usize, 0usize);
+        for h in &s.hosts {
+            if let Some(t) = self.tcp_health(h) {
+                dropped += t.stats().dropped;
+                now += t.queued();
+                peak = peak.max(t.peak());
+            }
+        }
+        format!(
+            "Logging Queue length limit : {} msg(s)\n\
+             {dropped} msg(s) discarded due to queue overflow\n\
+             0 msg(s) discarded due to memory allocation failure\n\
+             Current {now} msg on queue, {peak} msgs most on queue\n",
+            s.queue
+        )
     }
 
     /// Re-reads the settings if a `logging` line changed since the last read.
@@ -253,24 +345,31 @@ impl LoggingState {
         let mut effects = Vec::new();
         if s.trap.is_some_and(|t| level <= t) && !s.hosts.is_empty() {
             self.trap_logged += 1;
-            let framing = if s.rfc5424 {
+            let standard = if s.rfc5424 {
                 Framing::Rfc5424
             } else {
                 Framing::Rfc3164
             };
-            let line = frame(
-                &msg,
-                framing,
-                s.facility,
-                hostname,
-                Timestamp(now),
-                device_id.as_deref(),
-            );
+            let line = |framing| {
+                frame(
+                    &msg,
+                    framing,
+                    s.facility,
+                    hostname,
+                    Timestamp(now),
+                    device_id.as_deref(),
+                )
+            };
+            let (plain, emblem) = (line(standard), line(Framing::Emblem));
             for h in &s.hosts {
                 effects.push(Effect::Syslog {
                     transport: h.transport,
                     target: SocketAddr::new(h.address, h.port),
-                    line: line.clone(),
+                    line: if h.emblem {
+                        emblem.clone()
+                    } else {
+                        plain.clone()
+                    },
                     queue: s.queue_len(),
                 });
             }
@@ -313,9 +412,20 @@ impl LoggingState {
                         SyslogTransport::Udp => "UDP",
                         SyslogTransport::Tcp => "TCP",
                     };
+                    let state = match self.tcp_health(h) {
+                        Some(t) if t.is_down() => {
+                            if s.permit_hostdown {
+                                ", host down, new connections permitted (permit-hostdown)"
+                            } else {
+                                ", host down, new connections denied"
+                            }
+                        }
+                        Some(_) => ", connected",
+                        None => "",
+                    };
                     let _ = writeln!(
                         out,
-                        "        Logging to {} {}, {proto} port {}",
+                        "        Logging to {} {}, {proto} port {}{state}",
                         h.nameif, h.address, h.port
                     );
                 }
@@ -415,6 +525,120 @@ mod tests {
             Effect::Syslog { transport: SyslogTransport::Tcp, target, .. } if target.port() == 1470
         ));
         assert!(st.deliver(msg(Level::Debugging), 0, "fw").is_empty());
+    }
+
+    #[test]
+    fn format_emblem_hosts_get_the_emblem_form_others_the_standard_one() {
+        let (mut st, _) = state(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap informational\nlogging host inside 10.0.0.9 format emblem\nlogging host inside 10.0.0.10\n",
+        );
+        assert!(st.settings().hosts[0].emblem && !st.settings().hosts[1].emblem);
+        let fx = st.deliver(Message::new(605005, Level::Informational, "x"), 0, "fw");
+        let lines: Vec<&str> = fx
+            .iter()
+            .filter_map(|f| match f {
+                Effect::Syslog { line, .. } => Some(line.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                "<166>:Jan 01 00:00:00 UTC: %ASA-sys-6-605005: x",
+                "<166>Jan  1 00:00:00 fw %ASA-6-605005: x",
+            ]
+        );
+    }
+
+    /// A TCP sender to a port nothing listens on, after its first failed connect.
+    fn down_sender() -> (syslog::TcpSender, SocketAddr) {
+        let target = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap()
+        };
+        let config = syslog::TcpConfig {
+            queue: 3,
+            ..syslog::TcpConfig::default()
+        };
+        let sender = syslog::TcpSender::spawn(target, config).unwrap();
+        sender.send("line 0".into());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while !sender.health().is_down() {
+            assert!(std::time::Instant::now() < deadline, "never down");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        // The sender retries line 0; of nine more, the queue keeps three.
+        for i in 1..10 {
+            sender.send(format!("line {i}"));
+        }
+        (sender, target)
+    }
+
+    fn tcp_host_config(target: SocketAddr, permit: bool) -> String {
+        format!(
+            "interface G0/0\n nameif inside\nlogging enable\nlogging trap informational\nlogging queue 3\n{}logging host inside {} tcp/{}\n",
+            if permit {
+                "logging permit-hostdown\n"
+            } else {
+                ""
+            },
+            target.ip(),
+            target.port()
+        )
+    }
+
+    #[test]
+    fn a_down_tcp_host_denies_new_connections_without_permit_hostdown() {
+        let (sender, target) = down_sender();
+        let (st, _) = state(&tcp_host_config(target, false));
+        // Nothing known about the host yet: connections follow the model.
+        assert!(!st.new_connections_denied());
+        assert_eq!(st.connections_in_use(40), 40);
+        st.health().lock().unwrap().insert(target, sender.health());
+        assert!(st.tcp_host_down() && st.new_connections_denied());
+        let out = st.show("fw");
+        assert!(
+            out.contains(&format!(
+                "        Logging to inside 127.0.0.1, TCP port {}, host down, new connections denied\n",
+                target.port()
+            )),
+            "{out}"
+        );
+        // The count does not grow while denied; it may fall (connections close).
+        assert_eq!(st.connections_in_use(50), 50);
+        assert_eq!(st.connections_in_use(70), 50);
+        assert_eq!(st.connections_in_use(30), 30);
+        assert_eq!(st.connections_in_use(60), 30);
+        // The queue: 3 waiting at most, the rest of the 10 dropped (one line is in the
+        // sender's hands, being retried).
+        let q = st.show_queue();
+        assert!(
+            q.starts_with("Logging Queue length limit : 3 msg(s)\n"),
+            "{q}"
+        );
+        assert!(
+            q.contains("6 msg(s) discarded due to queue overflow\n"),
+            "{q}"
+        );
+        assert!(
+            q.contains("Current 3 msg on queue, 3 msgs most on queue\n"),
+            "{q}"
+        );
+    }
+
+    #[test]
+    fn permit_hostdown_lets_connections_through_while_the_host_is_down() {
+        let (sender, target) = down_sender();
+        let (st, _) = state(&tcp_host_config(target, true));
+        st.health().lock().unwrap().insert(target, sender.health());
+        assert!(st.tcp_host_down());
+        assert!(!st.new_connections_denied());
+        assert_eq!(st.connections_in_use(50), 50);
+        assert_eq!(st.connections_in_use(70), 70);
+        assert!(
+            st.show("fw")
+                .contains("host down, new connections permitted (permit-hostdown)\n")
+        );
     }
 
     #[test]

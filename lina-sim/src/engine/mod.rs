@@ -295,6 +295,12 @@ impl Engine {
         self.tokens.len()
     }
 
+    /// Where the shell records its TCP syslog senders, so `show logging` and the
+    /// `logging permit-hostdown` gate see their state.
+    pub fn syslog_health(&self) -> logging::SyslogHealth {
+        self.logging.health()
+    }
+
     /// Lines in the logging buffer, oldest first.
     pub fn log_buffer(&self) -> Vec<String> {
         self.logging.buffer().lines().map(str::to_owned).collect()

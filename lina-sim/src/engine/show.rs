@@ -95,9 +95,14 @@ pub fn show(
         return Ok(format!("Cryptochecksum: {}\n", engine.checksum().grouped()));
     }
     if abbrev(what, "logging", 3) {
+        engine.logging.refresh(&engine.config);
+        if let [w] = rest
+            && abbrev(w, "queue", 1)
+        {
+            return Ok(engine.logging.show_queue());
+        }
         none_after(2)?;
         let hostname = engine.hostname();
-        engine.logging.refresh(&engine.config);
         return Ok(engine.logging.show(&hostname));
     }
     // issue 14: logging, failover, licensing

@@ -1,8 +1,9 @@
 //! Syslog delivery into a real rsyslog: the test starts its own `rsyslogd` (Debian's
 //! `rsyslog` package; no system daemon) with `imudp` and `imtcp` on ephemeral loopback
 //! ports and one `omfile` per input, configures two syslog servers through the API (UDP
-//! and TCP, RFC 3164 framing, then RFC 5424), makes LINA log, and checks that the
-//! messages rsyslog wrote are the ones `show logging` shows.
+//! and TCP, RFC 3164 framing, then RFC 5424 timestamps, then `format emblem` on the UDP one
+//! only), makes LINA log, and checks that the messages rsyslog wrote are the ones `show
+//! logging` shows, in the form each host was configured for.
 //!
 //! rsyslogd missing is a failure, not a skip: `.ci/run` installs the package.
 
@@ -261,12 +262,13 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
             .unwrap_or_else(|| panic!("{name}: no 605005 in {lines:#?}"));
         assert!(token_line.starts_with("<166>"), "{name}: {token_line}");
         assert!(
-            !token_line.starts_with("<166>1 "),
-            "{name} is not RFC 5424: {token_line}"
+            token_line[5..].starts_with(|c: char| c.is_ascii_uppercase()),
+            "{name}: an RFC 3164 month, not an RFC 5424 date: {token_line}"
         );
     }
 
-    // RFC 5424 framing once `logging timestamp rfc5424` is configured.
+    // RFC 5424 timestamps once `logging timestamp rfc5424` is configured, in the ASA's
+    // header (`<166>2018-06-27T12:17:46Z asa : %ASA-...`, no RFC 5424 VERSION digit).
     let settings = json!({"timestampEnabled": true, "timestampFormat": "rfc5424"});
     expect_status(
         &ok(&stack, c.put(CONFIG_SETTINGS, settings, &admin).await),
@@ -289,7 +291,7 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
             let framed_5424 = lines
                 .iter()
                 .filter(|l| l.contains("%ASA-6-605005:"))
-                .any(|l| l.starts_with("<166>1 "));
+                .any(|l| l.starts_with("<166>20") && l.contains("Z ") && l.contains(" : %ASA-6-"));
             if framed_5424 {
                 break;
             }
@@ -299,6 +301,64 @@ async fn rsyslog_writes_the_messages_show_logging_shows() {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    // `format emblem` on the UDP server only: it gets the EMBLEM form (`<166>:Mmm dd
+    // hh:mm:ss UTC: %ASA-sys-6-605005: ...`), the TCP server keeps the standard one.
+    expect_status(
+        &ok(
+            &stack,
+            c.patch(
+                &format!("{SERVERS}/127.0.0.1"),
+                json!({"emblemEnabled": true}),
+                &admin,
+            )
+            .await,
+        ),
+        204,
+        "format emblem",
+    );
+    let running = cli(&mut c, &admin, &["show running-config"]).await;
+    assert!(
+        running.iter().any(|o| o.contains("format emblem")),
+        "{running:?}"
+    );
+    let skip = (rs.lines("udp.log").len(), rs.lines("tcp.log").len());
+    let r = ok(&stack, c.post("/api/tokenservices", (), &admin).await);
+    expect_status(&r, 204, "token");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let udp = rs
+            .lines("udp.log")
+            .split_off(skip.0.min(rs.lines("udp.log").len()));
+        let tcp = rs
+            .lines("tcp.log")
+            .split_off(skip.1.min(rs.lines("tcp.log").len()));
+        let emblem = udp
+            .iter()
+            .find(|l| l.starts_with("<166>:") && l.contains(" UTC: %ASA-sys-6-605005: "));
+        let standard = tcp
+            .iter()
+            .find(|l| l.starts_with("<166>20") && l.contains(" : %ASA-6-605005: "));
+        if let (Some(emblem), Some(_)) = (emblem, standard) {
+            // Both are the same message show logging shows.
+            let text = &emblem[emblem.find("605005: ").unwrap_or(0)..];
+            let shown = buffer(&mut c, &admin).await;
+            assert!(
+                shown.iter().any(|l| l.ends_with(text)),
+                "{text} not in {shown:#?}"
+            );
+            assert!(
+                udp.iter().all(|l| !l.contains("%ASA-6-605005")),
+                "the EMBLEM host got a standard line: {udp:#?}"
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no EMBLEM 605005 on UDP and standard one on TCP within 10 s:\nudp: {udp:#?}\ntcp: {tcp:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     drop(rs);
 }
