@@ -16,6 +16,7 @@ pub mod schema;
 pub mod show;
 pub mod tree;
 pub mod validate;
+pub mod words;
 
 #[cfg(test)]
 mod strategies;

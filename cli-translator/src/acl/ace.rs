@@ -18,6 +18,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use sha2::{Digest, Sha256};
 
 use crate::ast::Severity;
+use crate::words::{WordError, Words};
 
 /// Longest remark the ASA accepts.
 pub const MAX_REMARK: usize = 100;
@@ -261,6 +262,15 @@ impl fmt::Display for AceError {
 
 impl std::error::Error for AceError {}
 
+impl From<WordError> for AceError {
+    fn from(e: WordError) -> AceError {
+        match e {
+            WordError::Incomplete => AceError::Incomplete,
+            WordError::Invalid { word, .. } => AceError::BadWord(word),
+        }
+    }
+}
+
 // ===== printing =====
 
 impl fmt::Display for Protocol {
@@ -448,54 +458,41 @@ pub fn parse_acl_line(line: &str) -> Result<AclLine, AceError> {
     let rest = line
         .strip_prefix("access-list ")
         .ok_or(AceError::NotAccessList)?;
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let acl = *words.get(1).ok_or(AceError::Incomplete)?;
+    let mut c = Words::new(line);
+    c.skip();
+    let acl = c.word()?;
     if !is_acl_name(acl) {
-        return Err(AceError::BadWord(1));
+        return Err(c.bad().into());
     }
-    let mut at = 2;
     let mut number = None;
-    if words.get(at) == Some(&"line") {
-        let n = words
-            .get(at + 1)
-            .ok_or(AceError::Incomplete)?
+    if c.eat_exact("line") {
+        let n = c
+            .word()?
             .parse::<u32>()
             .ok()
             .filter(|n| *n > 0)
-            .ok_or(AceError::BadWord(at + 1))?;
+            .ok_or_else(|| c.bad())?;
         number = Some(n);
-        at += 2;
     }
-    match words.get(at).copied() {
-        None => Err(AceError::Incomplete),
-        Some("remark") => {
+    let body = match c.word()? {
+        "remark" => {
             // The remark keeps its inner spacing: cut the text after the keyword.
             let after = remark_text(rest).ok_or(AceError::Incomplete)?;
             if !is_remark(after) {
-                return Err(AceError::BadWord(at + 1));
+                return Err(c.bad_next().into());
             }
-            Ok(AclLine {
-                acl: acl.to_owned(),
-                line: number,
-                body: AclBody::Remark(after.to_owned()),
-            })
+            AclBody::Remark(after.to_owned())
         }
-        Some("extended") => {
-            let ace = parse_ace_words(&words, at + 1)?;
-            Ok(AclLine {
-                acl: acl.to_owned(),
-                line: number,
-                body: AclBody::Extended(ace),
-            })
-        }
-        Some("standard") => Ok(AclLine {
-            acl: acl.to_owned(),
-            line: number,
-            body: AclBody::Standard(super::standard::parse_standard(&words, at + 1)?),
-        }),
-        Some("webtype" | "ethertype" | "ethernet") => Err(AceError::NotModelled),
-        Some(_) => Err(AceError::BadWord(at)),
-    }
+        "extended" => AclBody::Extended(parse_ace_words(&mut c)?),
+        "standard" => AclBody::Standard(super::standard::parse_standard(&mut c)?),
+        "webtype" | "ethertype" | "ethernet" => return Err(AceError::NotModelled),
+        _ => return Err(c.bad().into()),
+    };
+    Ok(AclLine {
+        acl: acl.to_owned(),
+        line: number,
+        body,
+    })
 }
 
 /// The text after the `remark` keyword (trimmed at the end only).
@@ -508,62 +505,43 @@ fn remark_text(rest: &str) -> Option<&str> {
 
 /// Parses the part after `extended` (`permit tcp any any ...`).
 pub fn parse_ace(text: &str) -> Result<Ace, AceError> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let start = usize::from(words.first() == Some(&"extended"));
-    parse_ace_words(&words, start)
+    let mut c = Words::new(text);
+    c.eat_exact("extended");
+    parse_ace_words(&mut c)
 }
 
-struct Cursor<'a, 'w> {
-    words: &'w [&'a str],
-    at: usize,
-}
-
-impl<'a> Cursor<'a, '_> {
-    fn peek(&self) -> Option<&'a str> {
-        self.words.get(self.at).copied()
-    }
-
-    fn next(&mut self) -> Result<&'a str, AceError> {
-        let w = self.peek().ok_or(AceError::Incomplete)?;
-        self.at += 1;
-        Ok(w)
-    }
-
-    fn bad(&self) -> AceError {
-        AceError::BadWord(self.at.saturating_sub(1))
-    }
-
-    fn name(&mut self) -> Result<String, AceError> {
-        let w = self.next()?;
-        if is_name(w) {
-            Ok(w.to_owned())
-        } else {
-            Err(self.bad())
-        }
-    }
-
-    fn port(&mut self) -> Result<String, AceError> {
-        let w = self.next()?;
-        if is_port(w) {
-            Ok(w.to_owned())
-        } else {
-            Err(self.bad())
-        }
+/// The next word as a name.
+fn name(c: &mut Words<'_>) -> Result<String, AceError> {
+    let w = c.word()?;
+    if is_name(w) {
+        Ok(w.to_owned())
+    } else {
+        Err(c.bad().into())
     }
 }
 
-fn parse_ace_words(words: &[&str], start: usize) -> Result<Ace, AceError> {
-    let mut c = Cursor { words, at: start };
-    let permit = match c.next()? {
+/// The next word as a port.
+fn port(c: &mut Words<'_>) -> Result<String, AceError> {
+    let w = c.word()?;
+    if is_port(w) {
+        Ok(w.to_owned())
+    } else {
+        Err(c.bad().into())
+    }
+}
+
+/// Parses the entry from the cursor's word on, to the end of the line.
+fn parse_ace_words(c: &mut Words<'_>) -> Result<Ace, AceError> {
+    let permit = match c.word()? {
         "permit" => true,
         "deny" => false,
-        _ => return Err(c.bad()),
+        _ => return Err(c.bad().into()),
     };
-    let protocol = match c.next()? {
-        "object" => Protocol::Object(c.name()?),
-        "object-group" => Protocol::Group(c.name()?),
+    let protocol = match c.word()? {
+        "object" => Protocol::Object(name(c)?),
+        "object-group" => Protocol::Group(name(c)?),
         p if is_protocol(p) => Protocol::Named(p.to_owned()),
-        _ => return Err(c.bad()),
+        _ => return Err(c.bad().into()),
     };
     // A protocol group may hold tcp and udp: ports may follow it too.
     let ports = match &protocol {
@@ -572,17 +550,17 @@ fn parse_ace_words(words: &[&str], start: usize) -> Result<Ace, AceError> {
         Protocol::Object(_) => false,
     };
     let icmp = matches!(&protocol, Protocol::Named(p) if p == "icmp" || p == "icmp6");
-    let source = endpoint(&mut c)?;
+    let source = endpoint(c)?;
     let source_port = if ports {
-        port_operator(&mut c, false)?
+        port_operator(c, false)?
     } else {
         None
     };
-    let destination = endpoint(&mut c)?;
+    let destination = endpoint(c)?;
     let destination_service = if ports {
-        port_operator(&mut c, true)?.map(DestService::Port)
+        port_operator(c, true)?.map(DestService::Port)
     } else if icmp {
-        icmp_type(&mut c)?
+        icmp_type(c)?
     } else {
         None
     };
@@ -598,33 +576,33 @@ fn parse_ace_words(words: &[&str], start: usize) -> Result<Ace, AceError> {
         inactive: false,
     };
     while let Some(w) = c.peek() {
-        c.at += 1;
+        c.skip();
         match w {
-            "log" if ace.log.is_none() => ace.log = Some(log_spec(&mut c)?),
-            "time-range" if ace.time_range.is_none() => ace.time_range = Some(c.name()?),
+            "log" if ace.log.is_none() => ace.log = Some(log_spec(c)?),
+            "time-range" if ace.time_range.is_none() => ace.time_range = Some(name(c)?),
             "inactive" if !ace.inactive => ace.inactive = true,
-            _ => return Err(c.bad()),
+            _ => return Err(c.bad().into()),
         }
     }
     Ok(ace)
 }
 
-fn endpoint(c: &mut Cursor<'_, '_>) -> Result<Endpoint, AceError> {
-    let w = c.next()?;
+fn endpoint(c: &mut Words<'_>) -> Result<Endpoint, AceError> {
+    let w = c.word()?;
     Ok(match w {
         "any" => Endpoint::Any,
         "any4" => Endpoint::Any4,
         "any6" => Endpoint::Any6,
         "host" => {
-            let ip = c.next()?.parse::<IpAddr>().map_err(|_| c.bad())?;
+            let ip = c.word()?.parse::<IpAddr>().map_err(|_| c.bad())?;
             Endpoint::Host(ip)
         }
-        "object" => Endpoint::Object(c.name()?),
-        "object-group" => Endpoint::Group(c.name()?),
+        "object" => Endpoint::Object(name(c)?),
+        "object-group" => Endpoint::Group(name(c)?),
         "interface" => {
-            let n = c.next()?;
+            let n = c.word()?;
             if !crate::parse::is_nameif(n) {
-                return Err(c.bad());
+                return Err(c.bad().into());
             }
             Endpoint::Interface(n.to_owned())
         }
@@ -640,7 +618,7 @@ fn endpoint(c: &mut Cursor<'_, '_>) -> Result<Endpoint, AceError> {
             } else {
                 let network = w.parse::<Ipv4Addr>().map_err(|_| c.bad())?;
                 // Masks need not be contiguous in an access list (wildcard-style masks load).
-                let mask = c.next()?.parse::<Ipv4Addr>().map_err(|_| c.bad())?;
+                let mask = c.word()?.parse::<Ipv4Addr>().map_err(|_| c.bad())?;
                 Endpoint::Net4 { network, mask }
             }
         }
@@ -648,7 +626,7 @@ fn endpoint(c: &mut Cursor<'_, '_>) -> Result<Endpoint, AceError> {
 }
 
 /// `eq|neq|lt|gt <p>`, `range <p> <p>`, or (destination only) `object-group <n>`.
-fn port_operator(c: &mut Cursor<'_, '_>, destination: bool) -> Result<Option<PortMatch>, AceError> {
+fn port_operator(c: &mut Words<'_>, destination: bool) -> Result<Option<PortMatch>, AceError> {
     let Some(w) = c.peek() else {
         return Ok(None);
     };
@@ -657,32 +635,32 @@ fn port_operator(c: &mut Cursor<'_, '_>, destination: bool) -> Result<Option<Por
         "object-group" if destination => w,
         _ => return Ok(None),
     };
-    c.at += 1;
+    c.skip();
     Ok(Some(match op {
-        "eq" => PortMatch::Eq(c.port()?),
-        "neq" => PortMatch::Neq(c.port()?),
-        "lt" => PortMatch::Lt(c.port()?),
-        "gt" => PortMatch::Gt(c.port()?),
-        "range" => PortMatch::Range(c.port()?, c.port()?),
-        _ => PortMatch::Group(c.name()?),
+        "eq" => PortMatch::Eq(port(c)?),
+        "neq" => PortMatch::Neq(port(c)?),
+        "lt" => PortMatch::Lt(port(c)?),
+        "gt" => PortMatch::Gt(port(c)?),
+        "range" => PortMatch::Range(port(c)?, port(c)?),
+        _ => PortMatch::Group(name(c)?),
     }))
 }
 
-fn icmp_type(c: &mut Cursor<'_, '_>) -> Result<Option<DestService>, AceError> {
+fn icmp_type(c: &mut Words<'_>) -> Result<Option<DestService>, AceError> {
     let Some(w) = c.peek() else {
         return Ok(None);
     };
     if w == "object-group" {
-        c.at += 1;
-        return Ok(Some(DestService::Port(PortMatch::Group(c.name()?))));
+        c.skip();
+        return Ok(Some(DestService::Port(PortMatch::Group(name(c)?))));
     }
     if !is_icmp_type(w) {
         return Ok(None);
     }
-    c.at += 1;
+    c.skip();
     let code = match c.peek().map(str::parse::<u8>) {
         Some(Ok(code)) => {
-            c.at += 1;
+            c.skip();
             Some(code)
         }
         _ => None,
@@ -693,14 +671,14 @@ fn icmp_type(c: &mut Cursor<'_, '_>) -> Result<Option<DestService>, AceError> {
     }))
 }
 
-fn log_spec(c: &mut Cursor<'_, '_>) -> Result<LogSpec, AceError> {
+fn log_spec(c: &mut Words<'_>) -> Result<LogSpec, AceError> {
     match c.peek() {
         Some("disable") => {
-            c.at += 1;
+            c.skip();
             return Ok(LogSpec::Disable);
         }
         Some("default") => {
-            c.at += 1;
+            c.skip();
             return Ok(LogSpec::Default);
         }
         _ => {}
@@ -710,14 +688,14 @@ fn log_spec(c: &mut Cursor<'_, '_>) -> Result<LogSpec, AceError> {
         && w != "interval"
         && let Ok(l) = w.parse::<Severity>()
     {
-        c.at += 1;
+        c.skip();
         level = Some(l);
     }
     let mut interval = None;
     if c.peek() == Some("interval") {
-        c.at += 1;
+        c.skip();
         let n = c
-            .next()?
+            .word()?
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=600).contains(n))

@@ -9,6 +9,7 @@ use std::fmt;
 use std::net::Ipv4Addr;
 
 use super::ace::{AceError, name_hash};
+use crate::words::Words;
 
 /// One standard entry, after the `standard` keyword.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,35 +43,31 @@ impl fmt::Display for StandardAce {
     }
 }
 
-/// Parses the words after `standard`; `at` is the index of the action in `words`, so errors
-/// name the word of the whole line.
-pub fn parse_standard(words: &[&str], at: usize) -> Result<StandardAce, AceError> {
-    let word = |i: usize| words.get(i).copied().ok_or(AceError::Incomplete);
-    let permit = match word(at)? {
+/// Parses the words after `standard`, from the cursor's word (the action) to the end of the
+/// line; errors name the word of the whole line the cursor reads.
+pub fn parse_standard(c: &mut Words<'_>) -> Result<StandardAce, AceError> {
+    let permit = match c.word()? {
         "permit" => true,
         "deny" => false,
-        _ => return Err(AceError::BadWord(at)),
+        _ => return Err(c.bad().into()),
     };
-    let ip = |i: usize| {
-        word(i)?
-            .parse::<Ipv4Addr>()
-            .map_err(|_| AceError::BadWord(i))
+    let ip = |c: &mut Words<'_>| -> Result<Ipv4Addr, AceError> {
+        let w = c.word()?;
+        w.parse::<Ipv4Addr>().map_err(|_| c.bad().into())
     };
-    let (address, next) = match word(at + 1)? {
-        "any4" | "any" => (StandardAddress::Any4, at + 2),
-        "host" => (StandardAddress::Host(ip(at + 2)?), at + 3),
-        _ => {
-            let network = ip(at + 1)?;
-            let mask = ip(at + 2)?;
+    let address = match c.word()? {
+        "any4" | "any" => StandardAddress::Any4,
+        "host" => StandardAddress::Host(ip(c)?),
+        w => {
+            let network = w.parse::<Ipv4Addr>().map_err(|_| c.bad())?;
+            let mask = ip(c)?;
             if crate::parse::mask_prefix(mask).is_none() {
-                return Err(AceError::BadWord(at + 2));
+                return Err(c.bad().into());
             }
-            (StandardAddress::Net { network, mask }, at + 3)
+            StandardAddress::Net { network, mask }
         }
     };
-    if words.len() > next {
-        return Err(AceError::BadWord(next));
-    }
+    c.end()?;
     Ok(StandardAce { permit, address })
 }
 

@@ -26,6 +26,8 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use sha2::{Digest, Sha256};
 
+use crate::words::{WordError, Words};
+
 /// Longest NAT `description` the ASA accepts.
 pub const MAX_DESCRIPTION: usize = 200;
 
@@ -262,6 +264,15 @@ impl fmt::Display for NatError {
 
 impl std::error::Error for NatError {}
 
+impl From<WordError> for NatError {
+    fn from(e: WordError) -> NatError {
+        match e {
+            WordError::Incomplete => NatError::Incomplete,
+            WordError::Invalid { word, .. } => NatError::BadWord(word),
+        }
+    }
+}
+
 // ===== printing =====
 
 impl fmt::Display for Addr {
@@ -495,89 +506,32 @@ pub fn is_nat_name(s: &str) -> bool {
         && !s.bytes().all(|b| b.is_ascii_digit())
 }
 
-struct Cursor<'a> {
-    /// `(byte offset, word)`
-    words: Vec<(usize, &'a str)>,
-    text: &'a str,
-    at: usize,
-}
-
-impl<'a> Cursor<'a> {
-    fn new(text: &'a str) -> Cursor<'a> {
-        let mut words = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices() {
-            match (c.is_whitespace(), start) {
-                (true, Some(s)) => {
-                    words.push((s, &text[s..i]));
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            words.push((s, &text[s..]));
-        }
-        Cursor { words, text, at: 0 }
-    }
-
-    fn peek(&self) -> Option<&'a str> {
-        self.words.get(self.at).map(|(_, w)| *w)
-    }
-
-    fn next(&mut self) -> Result<&'a str, NatError> {
-        let w = self.peek().ok_or(NatError::Incomplete)?;
-        self.at += 1;
-        Ok(w)
-    }
-
-    fn eat(&mut self, word: &str) -> bool {
-        if self.peek() == Some(word) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn bad(&self) -> NatError {
-        NatError::BadWord(self.at.saturating_sub(1))
-    }
-
-    fn name(&mut self) -> Result<String, NatError> {
-        let w = self.next()?;
-        if is_name(w) {
-            Ok(w.to_owned())
-        } else {
-            Err(self.bad())
-        }
-    }
-
-    /// The rest of the line from the current word, trimmed at the end.
-    fn rest(&mut self) -> &'a str {
-        let from = self.words.get(self.at).map_or(self.text.len(), |(o, _)| *o);
-        self.at = self.words.len();
-        self.text.get(from..).unwrap_or_default().trim_end()
+/// The next word as a name.
+fn name(c: &mut Words<'_>) -> Result<String, NatError> {
+    let w = c.word()?;
+    if is_name(w) {
+        Ok(w.to_owned())
+    } else {
+        Err(c.bad().into())
     }
 }
 
 /// Parses a top-level `nat` line (twice NAT).
 pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
-    let mut c = Cursor::new(line.trim());
-    if c.next().map_err(|_| NatError::NotNat)? != "nat" {
+    let mut c = Words::new(line.trim());
+    if c.word().map_err(|_| NatError::NotNat)? != "nat" {
         return Err(NatError::NotNat);
     }
     let interfaces = interfaces(&mut c)?;
     let mut section = Section::Before;
-    if c.eat("after-auto") {
+    if c.eat_exact("after-auto") {
         section = Section::After;
     }
     let mut number = None;
     if let Some(w) = c.peek()
         && w.bytes().all(|b| b.is_ascii_digit())
     {
-        c.at += 1;
+        c.skip();
         number = Some(
             w.parse::<u32>()
                 .ok()
@@ -585,15 +539,15 @@ pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
                 .ok_or_else(|| c.bad())?,
         );
     }
-    match c.next()? {
+    match c.word()? {
         "source" => {}
-        _ => return Err(c.bad()),
+        _ => return Err(c.bad().into()),
     }
     let mode = mode(&mut c)?;
-    let real = match c.next()? {
+    let real = match c.word()? {
         "any" => Addr::Any,
         w if is_name(w) => Addr::Name(w.to_owned()),
-        _ => return Err(c.bad()),
+        _ => return Err(c.bad().into()),
     };
     let mapped = mapped(&mut c, mode, false)?;
     let mut rule = NatRule {
@@ -621,8 +575,8 @@ pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
 
 /// Parses the `nat` line of an object (the child of `object network <name>`).
 pub fn parse_object_nat(line: &str) -> Result<NatRule, NatError> {
-    let mut c = Cursor::new(line.trim());
-    if c.next().map_err(|_| NatError::NotNat)? != "nat" {
+    let mut c = Words::new(line.trim());
+    if c.word().map_err(|_| NatError::NotNat)? != "nat" {
         return Err(NatError::NotNat);
     }
     let interfaces = interfaces(&mut c)?;
@@ -647,34 +601,34 @@ pub fn parse_object_nat(line: &str) -> Result<NatRule, NatError> {
     Ok(rule)
 }
 
-fn interfaces(c: &mut Cursor<'_>) -> Result<Option<(String, String)>, NatError> {
+fn interfaces(c: &mut Words<'_>) -> Result<Option<(String, String)>, NatError> {
     let Some(w) = c.peek() else {
         return Err(NatError::Incomplete);
     };
     let Some(inner) = w.strip_prefix('(') else {
         return Ok(None);
     };
-    c.at += 1;
+    c.skip();
     let (real, mapped) = inner
         .strip_suffix(')')
         .and_then(|i| i.split_once(','))
         .ok_or_else(|| c.bad())?;
     if !crate::parse::is_nameif(real) || !crate::parse::is_nameif(mapped) {
-        return Err(c.bad());
+        return Err(c.bad().into());
     }
     Ok(Some((real.to_owned(), mapped.to_owned())))
 }
 
-fn mode(c: &mut Cursor<'_>) -> Result<Mode, NatError> {
-    match c.next()? {
+fn mode(c: &mut Words<'_>) -> Result<Mode, NatError> {
+    match c.word()? {
         "static" => Ok(Mode::Static),
         "dynamic" => Ok(Mode::Dynamic),
-        _ => Err(c.bad()),
+        _ => Err(c.bad().into()),
     }
 }
 
-fn interface_ipv6(c: &mut Cursor<'_>) -> bool {
-    c.eat("ipv6")
+fn interface_ipv6(c: &mut Words<'_>) -> bool {
+    c.eat_exact("ipv6")
 }
 
 fn inline(w: &str) -> Option<Addr> {
@@ -686,8 +640,8 @@ fn inline(w: &str) -> Option<Addr> {
     w.parse::<IpAddr>().ok().map(Addr::Host)
 }
 
-fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatError> {
-    let w = c.next()?;
+fn mapped(c: &mut Words<'_>, mode: Mode, object: bool) -> Result<Mapped, NatError> {
+    let w = c.word()?;
     let addr = match w {
         "interface" => MappedAddr::Addr(Addr::Interface {
             ipv6: interface_ipv6(c),
@@ -695,18 +649,18 @@ fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErr
         "any" => MappedAddr::Addr(Addr::Any),
         "pat-pool" if mode == Mode::Dynamic => {
             let mut options = PatOptions::default();
-            if c.eat("interface") {
+            if c.eat_exact("interface") {
                 pat_options(c, &mut options, false)?;
                 MappedAddr::InterfacePatPool { options }
             } else {
-                let pool = c.name()?;
+                let pool = name(c)?;
                 pat_options(c, &mut options, true)?;
                 MappedAddr::PatPool { pool, options }
             }
         }
         w if object && let Some(a) = inline(w) => MappedAddr::Addr(a),
         w if is_name(w) && inline(w).is_none() => MappedAddr::Addr(Addr::Name(w.to_owned())),
-        _ => return Err(c.bad()),
+        _ => return Err(c.bad().into()),
     };
     let mut addr = addr;
     let mut fallback = None;
@@ -716,7 +670,7 @@ fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErr
             MappedAddr::Addr(Addr::Interface { .. } | Addr::Any)
                 | MappedAddr::InterfacePatPool { .. }
         );
-    if fallback_allowed && c.eat("interface") {
+    if fallback_allowed && c.eat_exact("interface") {
         fallback = Some(interface_ipv6(c));
         // Pool options may also follow the fallback (`pat-pool p interface flat`).
         if let MappedAddr::PatPool { options, .. } = &mut addr {
@@ -729,7 +683,7 @@ fn mapped(c: &mut Cursor<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErr
 /// PAT pool options in any order; `extended` only when `extended_allowed` (not for the
 /// interface's own address).
 fn pat_options(
-    c: &mut Cursor<'_>,
+    c: &mut Words<'_>,
     options: &mut PatOptions,
     extended_allowed: bool,
 ) -> Result<(), NatError> {
@@ -742,45 +696,45 @@ fn pat_options(
             Some("block-allocation") => &mut options.block_allocation,
             _ => return Ok(()),
         };
-        c.at += 1;
+        c.skip();
         if *slot {
-            return Err(c.bad());
+            return Err(c.bad().into());
         }
         *slot = true;
     }
 }
 
-fn options(c: &mut Cursor<'_>, r: &mut NatRule) -> Result<(), NatError> {
+fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
     let twice = r.is_twice();
     while let Some(w) = c.peek() {
-        c.at += 1;
+        c.skip();
         match w {
             "destination" if twice && r.destination.is_none() && r.service.is_none() => {
-                if c.next()? != "static" {
-                    return Err(c.bad());
+                if c.word()? != "static" {
+                    return Err(c.bad().into());
                 }
-                let mapped = match c.next()? {
+                let mapped = match c.word()? {
                     "interface" => Addr::Interface {
                         ipv6: interface_ipv6(c),
                     },
                     "any" => Addr::Any,
                     w if is_name(w) => Addr::Name(w.to_owned()),
-                    _ => return Err(c.bad()),
+                    _ => return Err(c.bad().into()),
                 };
-                let real = match c.next()? {
+                let real = match c.word()? {
                     "any" => Addr::Any,
                     w if is_name(w) => Addr::Name(w.to_owned()),
-                    _ => return Err(c.bad()),
+                    _ => return Err(c.bad().into()),
                 };
                 r.destination = Some(Destination { mapped, real });
             }
             "service" if r.service.is_none() => {
                 r.service = Some(if twice {
-                    let svc = |c: &mut Cursor<'_>| -> Result<SvcRef, NatError> {
-                        match c.next()? {
+                    let svc = |c: &mut Words<'_>| -> Result<SvcRef, NatError> {
+                        match c.word()? {
                             "any" => Ok(SvcRef::Any),
                             w if is_name(w) => Ok(SvcRef::Name(w.to_owned())),
-                            _ => Err(c.bad()),
+                            _ => Err(c.bad().into()),
                         }
                     };
                     Service::Objects {
@@ -789,18 +743,18 @@ fn options(c: &mut Cursor<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     }
                 } else {
                     if r.mode != Mode::Static {
-                        return Err(c.bad());
+                        return Err(c.bad().into());
                     }
-                    let protocol = c.next()?;
+                    let protocol = c.word()?;
                     if !matches!(protocol, "tcp" | "udp" | "sctp") {
-                        return Err(c.bad());
+                        return Err(c.bad().into());
                     }
                     let mut port = || -> Result<String, NatError> {
-                        let p = c.next()?;
+                        let p = c.word()?;
                         if crate::acl::ace::is_port(p) {
                             Ok(p.to_owned())
                         } else {
-                            Err(c.bad())
+                            Err(c.bad().into())
                         }
                     };
                     let real = port()?;
@@ -818,7 +772,7 @@ fn options(c: &mut Cursor<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     return Err(if text.is_empty() {
                         NatError::Incomplete
                     } else {
-                        NatError::BadWord(c.words.len().saturating_sub(1))
+                        c.bad().into()
                     });
                 }
                 r.description = Some(text.to_owned());
@@ -831,10 +785,10 @@ fn options(c: &mut Cursor<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     "no-proxy-arp" => &mut r.no_proxy_arp,
                     "route-lookup" => &mut r.route_lookup,
                     "inactive" if twice => &mut r.inactive,
-                    _ => return Err(c.bad()),
+                    _ => return Err(c.bad().into()),
                 };
                 if *slot {
-                    return Err(c.bad());
+                    return Err(c.bad().into());
                 }
                 *slot = true;
             }

@@ -29,6 +29,7 @@ use super::{FieldError, FieldProblem, json_bool, json_str};
 use crate::interfaces::{Interface, Ipv4Setting, hardware_id, object_id};
 use crate::parse::{is_hardware_id, is_nameif};
 use crate::schema::{ADDRESS, Field, KIND as KIND_FIELD, OBJECT_REF, Object, SELF_LINK, Type};
+use crate::words::{WordError, Words};
 
 pub const KIND: &str = "object#FailoverSetup";
 pub const PATH: &str = "/api/failover/setup";
@@ -213,16 +214,31 @@ fn is_mask(m: Ipv4Addr) -> bool {
     v.leading_ones() + v.trailing_zeros() == 32
 }
 
-fn number(
-    word: Option<&&str>,
-    at: usize,
-    range: std::ops::RangeInclusive<u32>,
-) -> Result<u32, LineError> {
-    let w = word.ok_or(None)?;
-    w.parse::<u32>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or(Some(at))
+/// The next word as a number in `range`.
+fn number(c: &mut Words<'_>, range: std::ops::RangeInclusive<u32>) -> Result<u32, WordError> {
+    c.parse(|w| w.parse::<u32>().ok().filter(|n| range.contains(n)))
+}
+
+/// Takes `keyword`: `Incomplete` at the end of the line, `Invalid` at another word.
+fn expect(c: &mut Words<'_>, keyword: &str) -> Result<(), WordError> {
+    match c.peek() {
+        Some(w) if w == keyword => {
+            c.skip();
+            Ok(())
+        }
+        Some(_) => Err(c.bad_next()),
+        None => Err(WordError::Incomplete),
+    }
+}
+
+/// The next word as an interface name.
+fn name(c: &mut Words<'_>) -> Result<String, WordError> {
+    let n = c.word()?;
+    if is_nameif(n) {
+        Ok(n.to_owned())
+    } else {
+        Err(c.bad())
+    }
 }
 
 /// Checks a poll time (`msec` or seconds) against the ASA's ranges.
@@ -243,15 +259,10 @@ fn hold_range(unit: bool, msec: bool) -> std::ops::RangeInclusive<u32> {
     }
 }
 
-/// `[msec] <t> [holdtime [msec] <t>]` from word `at`.
-fn parse_poll(w: &[&str], at: usize, unit: bool) -> Result<Poll, LineError> {
-    let mut i = at;
-    let poll_msec = w.get(i) == Some(&"msec");
-    if poll_msec {
-        i += 1;
-    }
-    let poll = number(w.get(i), i, poll_range(unit, poll_msec))?;
-    i += 1;
+/// `[msec] <t> [holdtime [msec] <t>]` to the end of the line.
+fn parse_poll(c: &mut Words<'_>, unit: bool) -> Result<Poll, WordError> {
+    let poll_msec = c.eat_exact("msec");
+    let poll = number(c, poll_range(unit, poll_msec))?;
     let default = if unit {
         UNIT_DEFAULT
     } else {
@@ -263,139 +274,126 @@ fn parse_poll(w: &[&str], at: usize, unit: bool) -> Result<Poll, LineError> {
         hold: default.hold,
         hold_msec: false,
     };
-    match w.get(i) {
+    match c.peek() {
         None => {
             // The ASA sets the hold time to at least 3 times the poll time.
             let hold_s = if poll_msec { 1 } else { poll * 3 };
             p.hold = p.hold.max(hold_s);
             return Ok(p);
         }
-        Some(&"holdtime") => i += 1,
-        Some(_) => return Err(Some(i)),
+        Some("holdtime") => c.skip(),
+        Some(_) => return Err(c.bad_next()),
     }
-    if unit && w.get(i) == Some(&"msec") {
+    if unit && c.eat_exact("msec") {
         p.hold_msec = true;
-        i += 1;
     }
-    p.hold = number(w.get(i), i, hold_range(unit, p.hold_msec))?;
-    if w.len() > i + 1 {
-        return Err(Some(i + 1));
-    }
+    p.hold = number(c, hold_range(unit, p.hold_msec))?;
+    c.end()?;
     Ok(p)
 }
 
-fn parse_key(w: &[&str], at: usize) -> Result<Key, LineError> {
-    let (hex, i) = if w.get(at) == Some(&"hex") {
-        (true, at + 1)
-    } else {
-        (false, at)
-    };
-    let secret = w.get(i).ok_or(None)?;
-    if w.len() > i + 1 {
-        return Err(Some(i + 1));
-    }
+/// `[hex] <secret>` to the end of the line.
+fn parse_key(c: &mut Words<'_>) -> Result<Key, WordError> {
+    let hex = c.eat_exact("hex");
+    let secret = c.word()?;
+    c.end()?;
     if hex && (secret.len() != 32 || !secret.bytes().all(|b| b.is_ascii_hexdigit())) {
         // The ASA's show running-config masks keys; a masked key reads back as given.
-        if *secret != "*****" {
-            return Err(Some(i));
+        if secret != "*****" {
+            return Err(c.bad());
         }
     }
     if !hex && secret.len() > 63 {
-        return Err(Some(i));
+        return Err(c.bad());
     }
     Ok(Key {
         hex,
-        secret: (*secret).to_owned(),
+        secret: secret.to_owned(),
     })
 }
 
 /// Reads one `failover ...` or `[no] monitor-interface ...` line (the words of its
 /// positive form; `negated` for a leading `no`). Word offsets count from the positive form.
 pub fn parse_line(text: &str) -> Result<FoLine, LineError> {
-    let w: Vec<&str> = text.split_whitespace().collect();
-    let (negated, w) = match w.split_first() {
-        Some((&"no", rest)) => (true, rest.to_vec()),
-        _ => (false, w),
-    };
-    let name_at = |i: usize| -> Result<String, LineError> {
-        let n = w.get(i).ok_or(None)?;
-        if is_nameif(n) {
-            Ok((*n).to_owned())
-        } else {
-            Err(Some(i))
-        }
-    };
-    let end =
-        |n: usize| -> Result<(), LineError> { if w.len() > n { Err(Some(n)) } else { Ok(()) } };
-    match w.first() {
-        Some(&"monitor-interface") => {
-            let n = name_at(1)?;
-            end(2)?;
-            return Ok(FoLine::Monitor(n, !negated));
-        }
-        Some(&"failover") => {}
-        _ => return Err(Some(0)),
+    let mut c = Words::new(text);
+    let negated = c.eat_exact("no");
+    let shift = usize::from(negated);
+    parse_words(&mut c, negated).map_err(|e| match e {
+        WordError::Incomplete => None,
+        WordError::Invalid { word, .. } => Some(word.saturating_sub(shift)),
+    })
+}
+
+fn parse_words(c: &mut Words<'_>, negated: bool) -> Result<FoLine, WordError> {
+    if c.eat_exact("monitor-interface") {
+        let n = name(c)?;
+        c.end()?;
+        return Ok(FoLine::Monitor(n, !negated));
+    }
+    if !c.eat_exact("failover") {
+        return Err(c.bad_next());
     }
     if negated {
         // `no failover ...` names a slot; what follows the slot words is not checked.
-        return match w.get(1) {
+        return match c.peek() {
             None => Ok(FoLine::Enable(false)),
-            _ => Err(Some(1)),
+            Some(_) => Err(c.bad_next()),
         };
     }
-    let line = match w.get(1).copied() {
-        None => FoLine::Enable(true),
-        Some("lan") => match w.get(2).copied() {
-            Some("unit") => {
-                let role = match w.get(3).copied() {
-                    Some("primary") => Role::Primary,
-                    Some("secondary") => Role::Secondary,
-                    None => return Err(None),
-                    Some(_) => return Err(Some(3)),
+    let Some(keyword) = c.peek() else {
+        return Ok(FoLine::Enable(true));
+    };
+    c.skip();
+    let line = match keyword {
+        "lan" => match c.word()? {
+            "unit" => {
+                let role = match c.word()? {
+                    "primary" => Role::Primary,
+                    "secondary" => Role::Secondary,
+                    _ => return Err(c.bad()),
                 };
-                end(4)?;
+                c.end()?;
                 FoLine::Unit(role)
             }
-            Some("interface") => {
-                let n = name_at(3)?;
-                let hw = w.get(4).ok_or(None)?;
+            "interface" => {
+                let n = name(c)?;
+                let hw = c.word()?;
                 if !is_hardware_id(hw) {
-                    return Err(Some(4));
+                    return Err(c.bad());
                 }
-                end(5)?;
-                FoLine::Lan(n, (*hw).to_owned())
+                c.end()?;
+                FoLine::Lan(n, hw.to_owned())
             }
-            None => return Err(None),
-            Some(_) => return Err(Some(2)),
+            _ => return Err(c.bad()),
         },
-        Some("link") => {
-            let n = name_at(2)?;
-            let hw = match w.get(3) {
-                Some(hw) if is_hardware_id(hw) => Some((*hw).to_owned()),
-                Some(_) => return Err(Some(3)),
+        "link" => {
+            let n = name(c)?;
+            let hw = match c.peek() {
+                Some(hw) if is_hardware_id(hw) => {
+                    c.skip();
+                    Some(hw.to_owned())
+                }
+                Some(_) => return Err(c.bad_next()),
                 None => None,
             };
-            end(4)?;
+            c.end()?;
             FoLine::Link(n, hw)
         }
-        Some("interface") => {
-            if w.get(2) != Some(&"ip") {
-                return Err(if w.len() > 2 { Some(2) } else { None });
-            }
-            let n = name_at(3)?;
-            let ip = |i: usize| -> Result<Ipv4Addr, LineError> {
-                w.get(i).ok_or(None)?.parse().map_err(|_| Some(i))
+        "interface" => {
+            expect(c, "ip")?;
+            let n = name(c)?;
+            let ip = |c: &mut Words<'_>| -> Result<Ipv4Addr, WordError> {
+                let w = c.word()?;
+                w.parse().map_err(|_| c.bad())
             };
-            let active = ip(4)?;
-            let mask = ip(5)?;
+            let active = ip(c)?;
+            let mask = ip(c)?;
             if !is_mask(mask) {
-                return Err(Some(5));
+                return Err(c.bad());
             }
-            if w.get(6) != Some(&"standby") {
-                return Err(if w.len() > 6 { Some(6) } else { None });
-            }
-            let standby = ip(7)?;
-            end(8)?;
+            expect(c, "standby")?;
+            let standby = ip(c)?;
+            c.end()?;
             FoLine::Ip(
                 n,
                 LinkIp {
@@ -405,44 +403,51 @@ pub fn parse_line(text: &str) -> Result<FoLine, LineError> {
                 },
             )
         }
-        Some("key") => FoLine::Key(parse_key(&w, 2)?),
-        Some("ipsec") => {
-            if w.get(2) != Some(&"pre-shared-key") {
-                return Err(if w.len() > 2 { Some(2) } else { None });
-            }
-            FoLine::IpsecKey(parse_key(&w, 3)?)
+        "key" => FoLine::Key(parse_key(c)?),
+        "ipsec" => {
+            expect(c, "pre-shared-key")?;
+            FoLine::IpsecKey(parse_key(c)?)
         }
-        Some("replication") => match w.get(2).copied() {
-            Some("http") => {
-                end(3)?;
+        "replication" => match c.word()? {
+            "http" => {
+                c.end()?;
                 FoLine::HttpReplicate
             }
-            Some("rate") => {
-                let n = number(w.get(3), 3, 1..=1_000_000)?;
-                end(4)?;
+            "rate" => {
+                let n = number(c, 1..=1_000_000)?;
+                c.end()?;
                 FoLine::ReplicateRate(n)
             }
-            None => return Err(None),
-            Some(_) => return Err(Some(2)),
+            _ => return Err(c.bad()),
         },
-        Some("interface-policy") => {
-            let v = w.get(2).ok_or(None)?;
+        "interface-policy" => {
+            let v = c.word()?;
             let (digits, pct) = match v.strip_suffix('%') {
                 Some(d) => (d, true),
-                None => (*v, false),
+                None => (v, false),
             };
             let range = if pct { 1..=100 } else { 1..=1024 };
-            let n = number(Some(&digits), 2, range)?;
-            end(3)?;
+            let n = digits
+                .parse::<u32>()
+                .ok()
+                .filter(|n| range.contains(n))
+                .ok_or_else(|| c.bad())?;
+            c.end()?;
             FoLine::Policy(n, pct)
         }
-        Some("polltime") => match w.get(2).copied() {
-            Some("interface") => FoLine::InterfacePoll(parse_poll(&w, 3, false)?),
-            Some("unit") => FoLine::UnitPoll(parse_poll(&w, 3, true)?),
-            Some(_) => FoLine::UnitPoll(parse_poll(&w, 2, true)?),
-            None => return Err(None),
+        "polltime" => match c.peek() {
+            Some("interface") => {
+                c.skip();
+                FoLine::InterfacePoll(parse_poll(c, false)?)
+            }
+            Some("unit") => {
+                c.skip();
+                FoLine::UnitPoll(parse_poll(c, true)?)
+            }
+            Some(_) => FoLine::UnitPoll(parse_poll(c, true)?),
+            None => return Err(WordError::Incomplete),
         },
-        Some(_) => return Err(Some(1)),
+        _ => return Err(c.bad()),
     };
     Ok(line)
 }

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use super::{FieldError, FieldProblem, json_bool, json_str};
 use crate::schema::{Field, KIND as KIND_FIELD, Object, SELF_LINK, Type};
+use crate::words::{WordError, Words};
 
 pub const KIND: &str = "object#SmartLicenseConfig";
 pub const PATH: &str = "/api/licensing/smart/asav";
@@ -335,72 +336,49 @@ fn is_secret(s: &str) -> bool {
 
 /// Reads a `license-server` line; `Err(i)` names the first wrong word (`None`: too short).
 pub fn parse_license_server(text: &str) -> Result<LicenseServerLine, Option<usize>> {
-    let w: Vec<&str> = text.split_whitespace().collect();
-    let word = |i: usize| w.get(i).copied().ok_or(None);
-    let end = |n: usize| if w.len() > n { Err(Some(n)) } else { Ok(()) };
-    if word(0)? != "license-server" {
-        return Err(Some(0));
+    license_server(&mut Words::new(text)).map_err(|e| match e {
+        WordError::Incomplete => None,
+        WordError::Invalid { word, .. } => Some(word),
+    })
+}
+
+fn license_server(c: &mut Words<'_>) -> Result<LicenseServerLine, WordError> {
+    let secret = |c: &mut Words<'_>| -> Result<String, WordError> {
+        c.parse(|s| (is_secret(s) || s == "*****").then(|| s.to_owned()))
+    };
+    let port = |c: &mut Words<'_>| c.parse(|w| w.parse::<u16>().ok().filter(|p| *p > 0));
+    if c.word()? != "license-server" {
+        return Err(c.bad());
     }
-    match word(1)? {
-        "secret" => {
-            let s = word(2)?;
-            if !is_secret(s) && s != "*****" {
-                return Err(Some(2));
-            }
-            end(3)?;
-            Ok(LicenseServerLine::Secret(s.to_owned()))
-        }
-        "enable" => {
-            let n = word(2)?;
-            if !crate::parse::is_nameif(n) {
-                return Err(Some(2));
-            }
-            end(3)?;
-            Ok(LicenseServerLine::Enable(n.to_owned()))
-        }
-        "port" => {
-            let p = word(2)?
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p > 0)
-                .ok_or(Some(2))?;
-            end(3)?;
-            Ok(LicenseServerLine::Port(p))
-        }
-        "refresh-interval" => {
-            let r = word(2)?
-                .parse::<u32>()
-                .ok()
-                .filter(|r| (10..=300).contains(r))
-                .ok_or(Some(2))?;
-            end(3)?;
-            Ok(LicenseServerLine::Refresh(r))
-        }
+    let line = match c.word()? {
+        "secret" => LicenseServerLine::Secret(secret(c)?),
+        "enable" => LicenseServerLine::Enable(
+            c.parse(|n| crate::parse::is_nameif(n).then(|| n.to_owned()))?,
+        ),
+        "port" => LicenseServerLine::Port(port(c)?),
+        "refresh-interval" => LicenseServerLine::Refresh(
+            c.parse(|w| w.parse::<u32>().ok().filter(|r| (10..=300).contains(r)))?,
+        ),
         "address" => {
-            let ip = word(2)?.parse().map_err(|_| Some(2))?;
-            if word(3)? != "secret" {
-                return Err(Some(3));
+            let ip = c.parse(|w| w.parse().ok())?;
+            if c.word()? != "secret" {
+                return Err(c.bad());
             }
-            let s = word(4)?;
-            if !is_secret(s) && s != "*****" {
-                return Err(Some(4));
-            }
-            let port = match w.get(5).copied() {
+            let s = secret(c)?;
+            let port = match c.peek() {
                 None => None,
-                Some("port") => Some(
-                    word(6)?
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|p| *p > 0)
-                        .ok_or(Some(6))?,
-                ),
-                Some(_) => return Err(Some(5)),
+                Some("port") => {
+                    c.skip();
+                    Some(port(c)?)
+                }
+                Some(_) => return Err(c.bad_next()),
             };
-            end(if port.is_some() { 7 } else { 5 })?;
-            Ok(LicenseServerLine::Address(ip, s.to_owned(), port))
+            LicenseServerLine::Address(ip, s, port)
         }
-        _ => Err(Some(1)),
-    }
+        _ => return Err(c.bad()),
+    };
+    c.end()?;
+    Ok(line)
 }
 
 impl LicenseServerLine {

@@ -24,13 +24,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
-use super::member_line::{LineError, Words};
+use super::member_line::LineError;
 use super::network_object::NetworkObject;
 use super::reference::{origin_of, ref_id, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::{mask_prefix, prefix_mask};
 use crate::schema::{ADDRESS_OR_REF, Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
+use crate::words::Words;
 
 /// One `object-group network`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,6 +33,7 @@ use super::{
 };
 use crate::parse::{is_nameif, mask_prefix, prefix_mask};
 use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type};
+use crate::words::{WordError, Words};
 
 /// The black-hole interface: always present, never has a nameif.
 pub const NULL0: &str = "Null0";
@@ -162,43 +163,47 @@ impl fmt::Display for RouteParseError {
 
 impl std::error::Error for RouteParseError {}
 
+impl From<WordError> for RouteParseError {
+    fn from(e: WordError) -> RouteParseError {
+        match e {
+            WordError::Incomplete => RouteParseError::Incomplete,
+            WordError::Invalid { word, .. } => RouteParseError::BadWord(word),
+        }
+    }
+}
+
 /// Parses `route ...` or `ipv6 route ...` (without `no`).
 pub fn parse_route(line: &str) -> Result<RouteLine, RouteParseError> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let (v6, at) = match words.as_slice() {
-        ["route", ..] => (false, 1),
-        ["ipv6", "route", ..] => (true, 2),
-        _ => return Err(RouteParseError::NotRoute),
+    let mut c = Words::new(line);
+    let v6 = if c.eat_exact("route") {
+        false
+    } else if c.eat_exact("ipv6") && c.eat_exact("route") {
+        true
+    } else {
+        return Err(RouteParseError::NotRoute);
     };
-    let word = |i: usize| words.get(i).copied().ok_or(RouteParseError::Incomplete);
-    let nameif = word(at)?;
+    let nameif = c.word()?;
     if !is_nameif(nameif) {
-        return Err(RouteParseError::BadWord(at));
+        return Err(c.bad().into());
     }
-    let (destination, mut i) = if v6 {
-        let text = word(at + 1)?;
-        let (ip, len) = text
-            .split_once('/')
-            .ok_or(RouteParseError::BadWord(at + 1))?;
-        let network: Ipv6Addr = ip.parse().map_err(|_| RouteParseError::BadWord(at + 1))?;
+    let destination = if v6 {
+        let text = c.word()?;
+        let (ip, len) = text.split_once('/').ok_or_else(|| c.bad())?;
+        let network: Ipv6Addr = ip.parse().map_err(|_| c.bad())?;
         let prefix: u8 = len
             .parse()
             .ok()
             .filter(|p| *p <= 128)
-            .ok_or(RouteParseError::BadWord(at + 1))?;
-        (Destination::V6 { network, prefix }, at + 2)
+            .ok_or_else(|| c.bad())?;
+        Destination::V6 { network, prefix }
     } else {
-        let network: Ipv4Addr = word(at + 1)?
-            .parse()
-            .map_err(|_| RouteParseError::BadWord(at + 1))?;
-        let mask: Ipv4Addr = word(at + 2)?
-            .parse()
-            .map_err(|_| RouteParseError::BadWord(at + 2))?;
-        let prefix = mask_prefix(mask).ok_or(RouteParseError::BadWord(at + 2))?;
-        (Destination::V4 { network, prefix }, at + 3)
+        let network: Ipv4Addr = c.word()?.parse().map_err(|_| c.bad())?;
+        let mask: Ipv4Addr = c.word()?.parse().map_err(|_| c.bad())?;
+        let prefix = mask_prefix(mask).ok_or_else(|| c.bad())?;
+        Destination::V4 { network, prefix }
     };
     let null0 = nameif.eq_ignore_ascii_case(NULL0);
-    let gateway = match words.get(i) {
+    let gateway = match c.peek() {
         Some(w) => {
             let parsed = if v6 {
                 w.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
@@ -207,47 +212,46 @@ pub fn parse_route(line: &str) -> Result<RouteLine, RouteParseError> {
             };
             match parsed {
                 Some(ip) => {
-                    i += 1;
+                    c.skip();
                     Some(ip)
                 }
                 None if null0 => None,
-                None => return Err(RouteParseError::BadWord(i)),
+                None => return Err(c.bad_next().into()),
             }
         }
         None if null0 => None,
         None => return Err(RouteParseError::Incomplete),
     };
     let mut metric = 1u8;
-    if let Some(w) = words.get(i)
+    if let Some(w) = c.peek()
         && w.bytes().all(|b| b.is_ascii_digit())
     {
+        c.skip();
         metric = w
             .parse::<u8>()
             .ok()
             .filter(|m| *m >= 1)
-            .ok_or(RouteParseError::BadWord(i))?;
-        i += 1;
+            .ok_or_else(|| c.bad())?;
     }
-    let option = match words.get(i).copied() {
+    let option = match c.peek() {
         None => RouteOption::None,
         Some("tunneled") => {
-            i += 1;
+            c.skip();
             RouteOption::Tunneled
         }
         Some("track") if !v6 => {
-            let n = word(i + 1)?
+            c.skip();
+            let n = c
+                .word()?
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=MAX_TRACK).contains(n))
-                .ok_or(RouteParseError::BadWord(i + 1))?;
-            i += 2;
+                .ok_or_else(|| c.bad())?;
             RouteOption::Track(n)
         }
-        Some(_) => return Err(RouteParseError::BadWord(i)),
+        Some(_) => return Err(c.bad_next().into()),
     };
-    if i < words.len() {
-        return Err(RouteParseError::BadWord(i));
-    }
+    c.end()?;
     Ok(RouteLine {
         nameif: nameif.to_owned(),
         destination,

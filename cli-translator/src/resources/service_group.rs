@@ -25,7 +25,7 @@ use std::hash::{Hash, Hasher};
 
 use serde_json::{Map, Value};
 
-use super::member_line::{LineError, Words};
+use super::member_line::LineError;
 use super::network_object_group::{description_from_json, name_for, reaches};
 use super::reference::{origin_of, ref_id, ref_json};
 use super::service_object::ServiceObject;
@@ -33,6 +33,7 @@ use super::service_spec::{PortMatch, PortOp, ServiceClass, ServiceSpec, TcpUdp};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, SERVICE_OR_REF, Type};
 use crate::validate::check_object_name;
+use crate::words::Words;
 
 /// One `object-group service`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,8 @@
 
 use std::fmt;
 
-use super::member_line::{LineError, Words};
+use super::member_line::LineError;
+use crate::words::Words;
 
 /// The TCP/UDP protocol selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

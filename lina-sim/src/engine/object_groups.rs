@@ -6,11 +6,12 @@
 //! The blocks themselves are created, listed and deleted by the generic block code in
 //! `apply.rs` (which also refuses to delete a group or object still in use).
 
-use cli_translator::resources::member_line::{LineError, Words};
+use cli_translator::resources::member_line::LineError;
 use cli_translator::resources::network_object_group::{self, NetworkMember};
 use cli_translator::resources::service_group::{self, ServiceMember};
 use cli_translator::resources::service_spec::{ServiceSpec, TcpUdp};
 use cli_translator::validate::check_object_name;
+use cli_translator::words::Words;
 
 use super::apply::{Applier, Step, strip_words};
 use super::config::{BlockId, Entry, Key};

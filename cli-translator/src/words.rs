@@ -1,0 +1,220 @@
+//! The one word cursor of the hand-written grammars (ACL entries, NAT rules, static
+//! routes, object-group and service member lines): the words of a line, each with its index and byte offset,
+//! and the one error a word fails with. The error names the offending word both by index
+//! (lina-sim counts words of the line it was typed as, to put the ASA's `^` under it) and
+//! by byte offset in the text read.
+//!
+//! Words are split on Unicode whitespace, as `str::split_whitespace` splits them, so word
+//! indices agree with the ones lina-sim's `word_offset` counts.
+
+use std::fmt;
+
+/// Why the words of a line do not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordError {
+    /// The line stops where more is required.
+    Incomplete,
+    /// This word is not valid there.
+    Invalid {
+        /// Its 0-based index among the words of the text read.
+        word: usize,
+        /// Its byte offset in the text read.
+        offset: usize,
+    },
+}
+
+impl fmt::Display for WordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WordError::Incomplete => f.write_str("incomplete command"),
+            WordError::Invalid { word, offset } => {
+                write!(f, "invalid word {} (at byte {offset})", word + 1)
+            }
+        }
+    }
+}
+
+impl std::error::Error for WordError {}
+
+/// The words of a line, each with its byte offset, and a position among them.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    words: Vec<(usize, &'a str)>,
+    text: &'a str,
+    next: usize,
+}
+
+impl<'a> Words<'a> {
+    pub fn new(text: &'a str) -> Words<'a> {
+        let mut words = Vec::new();
+        let mut start = None;
+        for (i, c) in text.char_indices() {
+            match (c.is_whitespace(), start) {
+                (true, Some(s)) => {
+                    words.push((s, &text[s..i]));
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            words.push((s, &text[s..]));
+        }
+        Words {
+            words,
+            text,
+            next: 0,
+        }
+    }
+
+    /// The error for the word at this index (the end of the text past the last word).
+    pub fn invalid_at(&self, word: usize) -> WordError {
+        let offset = self.words.get(word).map_or(self.text.len(), |(o, _)| *o);
+        WordError::Invalid { word, offset }
+    }
+
+    /// The next word with its offset, or `Incomplete` at the end of the line.
+    pub fn next_word(&mut self) -> Result<(usize, &'a str), WordError> {
+        let w = self
+            .words
+            .get(self.next)
+            .copied()
+            .ok_or(WordError::Incomplete)?;
+        self.next += 1;
+        Ok(w)
+    }
+
+    /// The next word, or `Incomplete` at the end of the line.
+    pub fn word(&mut self) -> Result<&'a str, WordError> {
+        self.next_word().map(|(_, w)| w)
+    }
+
+    /// The next word without taking it.
+    pub fn peek(&self) -> Option<&'a str> {
+        self.words.get(self.next).map(|(_, w)| *w)
+    }
+
+    /// Takes the next word, whatever it is (nothing at the end).
+    pub fn skip(&mut self) {
+        if self.next < self.words.len() {
+            self.next += 1;
+        }
+    }
+
+    /// Takes the next word when it is `keyword` (any case).
+    pub fn eat(&mut self, keyword: &str) -> bool {
+        if self.peek().is_some_and(|w| w.eq_ignore_ascii_case(keyword)) {
+            self.next += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Takes the next word when it is exactly `keyword` (same case).
+    pub fn eat_exact(&mut self, keyword: &str) -> bool {
+        if self.peek() == Some(keyword) {
+            self.next += 1;
+            return true;
+        }
+        false
+    }
+
+    /// Index of the next word (the number of words taken).
+    pub fn index(&self) -> usize {
+        self.next
+    }
+
+    /// Offset of the next word (the text's length at the end).
+    pub fn offset(&self) -> usize {
+        self.words
+            .get(self.next)
+            .map_or(self.text.len(), |(o, _)| *o)
+    }
+
+    /// The error for the word last taken (the first word when none was).
+    pub fn bad(&self) -> WordError {
+        self.invalid_at(self.next.saturating_sub(1))
+    }
+
+    /// The error for the next word (the end of the text when there is none).
+    pub fn bad_next(&self) -> WordError {
+        self.invalid_at(self.next)
+    }
+
+    /// Fails at the first word left over.
+    pub fn end(&self) -> Result<(), WordError> {
+        if self.next < self.words.len() {
+            Err(self.bad_next())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The next word parsed by `f`, or `Invalid` at it.
+    pub fn parse<T>(&mut self, f: impl FnOnce(&'a str) -> Option<T>) -> Result<T, WordError> {
+        let w = self.word()?;
+        f(w).ok_or_else(|| self.bad())
+    }
+
+    /// The rest of the text from the next word, trimmed at the end; takes every word.
+    pub fn rest(&mut self) -> &'a str {
+        let from = self.offset();
+        self.next = self.words.len();
+        self.text.get(from..).unwrap_or_default().trim_end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_carry_offsets_and_errors_point_at_them() {
+        let mut w = Words::new("network-object  host 10.0.0.1");
+        assert!(w.eat("NETWORK-OBJECT"));
+        assert!(!w.eat_exact("HOST"));
+        assert_eq!(w.offset(), 16);
+        assert_eq!(w.index(), 1);
+        assert_eq!(w.next_word(), Ok((16, "host")));
+        assert_eq!(
+            w.parse(|s| s.parse::<u8>().ok()),
+            Err(WordError::Invalid {
+                word: 2,
+                offset: 21
+            })
+        );
+        assert_eq!(w.next_word(), Err(WordError::Incomplete));
+        assert_eq!(w.end(), Ok(()));
+        let w = Words::new("a b");
+        assert_eq!(w.end(), Err(WordError::Invalid { word: 0, offset: 0 }));
+        assert_eq!(w.bad(), WordError::Invalid { word: 0, offset: 0 });
+    }
+
+    #[test]
+    fn rest_takes_the_remaining_text_and_skip_stops_at_the_end() {
+        let mut w = Words::new("nat description  two  words  ");
+        w.skip();
+        w.skip();
+        assert_eq!(w.peek(), Some("two"));
+        assert_eq!(w.rest(), "two  words");
+        assert_eq!(w.peek(), None);
+        assert_eq!(
+            w.bad_next(),
+            WordError::Invalid {
+                word: 4,
+                offset: 29
+            }
+        );
+        assert_eq!(
+            w.bad(),
+            WordError::Invalid {
+                word: 3,
+                offset: 22
+            }
+        );
+        assert_eq!(w.index(), 4);
+        w.skip();
+        assert_eq!(w.index(), 4);
+    }
+}
