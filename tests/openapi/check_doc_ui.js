@@ -71,8 +71,12 @@ async function main() {
     }
     for (const tag of expectedTags) {
       if (!seenTags.has(tag)) failures.push(`tag ${tag} is not listed`);
-      const prefix = `operations-${tag.replace(/[^A-Za-z0-9]/g, "_")}-`;
-      if (![...seenOps.values()].some((id) => id.startsWith(prefix))) failures.push(`tag ${tag} lists no operation`);
+      // Swagger UI builds an operation's element id from its tag with spaces as `_` and other
+      // characters kept (`Site-to-site VPN` -> `operations-Site-to-site_VPN-...`): both sides
+      // are compared with every non-alphanumeric character folded to `_`.
+      const fold = (text) => text.replace(/[^A-Za-z0-9]/g, "_");
+      const prefix = fold(`operations-${tag}-`);
+      if (![...seenOps.values()].some((id) => fold(id).startsWith(prefix))) failures.push(`tag ${tag} lists no operation`);
     }
     const total = seenOps.size;
     if (total !== Number(operationCount)) failures.push(`the page lists ${total} operations, the document has ${operationCount}`);

@@ -185,8 +185,12 @@ pub struct Config {
     /// Counts derived from the blocks present ([`Refs`]), kept in step where a block enters
     /// or leaves a slot.
     refs: Refs,
-    /// Remembered answers of [`Config::find_cached`], each with the revision it was found at.
-    finds: std::sync::Mutex<HashMap<&'static str, (u64, Option<BlockId>)>>,
+    /// Per first word of a block's head line: the revision at which a block starting with
+    /// that word last entered, left or changed ([`Config::find_cached`] keys on it).
+    word_revisions: HashMap<String, u64>,
+    /// Remembered answers of [`Config::find_cached`], each with the word revision it was
+    /// found at.
+    finds: std::sync::Mutex<HashMap<String, (u64, Option<BlockId>)>>,
 }
 
 impl Config {
@@ -219,25 +223,33 @@ impl Config {
         self.index.get(key).copied()
     }
 
-    /// The first block (in print order) that `matches`, remembered under `name` until the
-    /// configuration changes: the settings read on every login or request (`aaa local
-    /// authentication attempts max-fail`, `rest-api image`) are found once per revision
-    /// instead of by a scan of every block each time. `name` stands for `matches`: one
-    /// predicate per name.
+    /// The first block (in print order) that `matches`, among the blocks whose head line
+    /// starts with `word`; remembered under `name` until a block starting with `word` changes.
+    /// Settings read on every login, command or change (`aaa authorization command`,
+    /// `aaa local authentication attempts max-fail`, `rest-api image`, `ssl trust-point`) are
+    /// then found by one scan per change of their own family, not one per use: a write to
+    /// the 20,000th network object does not make the next login scan again. `name` stands for
+    /// `matches` (one predicate per name), and `matches` accepts only blocks starting with
+    /// `word`.
     pub fn find_cached(
         &self,
-        name: &'static str,
+        word: &str,
+        name: &str,
         matches: impl Fn(&Block) -> bool,
     ) -> Option<BlockId> {
+        let revision = self.word_revisions.get(word).copied().unwrap_or(0);
         if let Ok(finds) = self.finds.lock()
-            && let Some(&(revision, found)) = finds.get(name)
-            && revision == self.revision
+            && let Some(&(seen, found)) = finds.get(name)
+            && seen == revision
         {
             return found;
         }
-        let found = self.iter().find(|(_, b)| matches(b)).map(|(id, _)| id);
+        let found = self
+            .iter()
+            .find(|(_, b)| first_word(&b.head.text) == word && matches(b))
+            .map(|(id, _)| id);
         if let Ok(mut finds) = self.finds.lock() {
-            finds.insert(name, (self.revision, found));
+            finds.insert(name.to_owned(), (revision, found));
         }
         found
     }
@@ -582,6 +594,18 @@ impl Config {
 
     // ----- internals -----
 
+    /// Records that a block whose head starts like `head` changed now.
+    fn bump_word(&mut self, head: &str) {
+        let word = first_word(head);
+        let revision = self.revision;
+        match self.word_revisions.get_mut(word) {
+            Some(seen) => *seen = revision,
+            None => {
+                self.word_revisions.insert(word.to_owned(), revision);
+            }
+        }
+    }
+
     fn alloc(&mut self, block: Block) -> BlockId {
         self.refs.add(&block);
         self.touched(&block);
@@ -610,6 +634,7 @@ impl Config {
     /// Records that a block's content changed (revision counters, user stamps).
     fn touched(&mut self, block: &Block) {
         self.revision += 1;
+        self.bump_word(&block.head.text);
         if block.rank() == sections::rank_of_line("logging") {
             self.logging_revision += 1;
         }
@@ -621,6 +646,9 @@ impl Config {
     /// [`Config::touched`] for a block in place (no copy of a large block).
     fn touched_id(&mut self, id: BlockId) {
         self.revision += 1;
+        let Some(block) = self.block(id) else { return };
+        let word = first_word(&block.head.text).to_owned();
+        self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
         let logging = block.rank() == sections::rank_of_line("logging");
         let user = match block.key() {
@@ -698,6 +726,11 @@ fn same_group(new: &Block, b: &Block) -> bool {
 }
 
 /// Prints a block as `show running-config` does: children indented by one space.
+/// The first word of a line (empty for a blank one).
+fn first_word(line: &str) -> &str {
+    line.split_whitespace().next().unwrap_or("")
+}
+
 pub fn print_block(block: &Block, out: &mut String) {
     out.push_str(&block.head.text);
     out.push('\n');
@@ -965,19 +998,27 @@ mod tests {
         let mut c = Config::new();
         let is_image = |b: &Block| b.head.text.starts_with("rest-api image ");
         c.push(v("hostname fw"));
-        assert_eq!(c.find_cached("image", is_image), None);
+        let find = |c: &Config| c.find_cached("rest-api", "image", is_image);
+        assert_eq!(find(&c), None);
         let first = c.push(v("rest-api image disk0:/a.pkg"));
         c.commit();
         // Found after an insert although the earlier answer (none) was remembered.
-        assert_eq!(c.find_cached("image", is_image), Some(first));
-        assert_eq!(c.find_cached("image", is_image), Some(first));
+        assert_eq!(find(&c), Some(first));
+        // A change to another family keeps the answer; a second image line comes after.
+        c.push(v("hostname fw2"));
+        assert_eq!(find(&c), Some(first));
         let m = c.mark();
         assert!(c.remove(first));
-        assert_eq!(c.find_cached("image", is_image), None);
+        assert_eq!(find(&c), None);
         c.rollback_to(m);
-        assert_eq!(c.find_cached("image", is_image), Some(first));
+        assert_eq!(find(&c), Some(first));
         assert!(c.update(first, |b| b.head = Entry::verbatim("rest-api agent")));
-        assert_eq!(c.find_cached("image", is_image), None);
+        assert_eq!(find(&c), None);
+        // A block turned into the family by an update is found too.
+        let other = c.push(v("hostname fw3"));
+        assert!(c.update(other, |b| b.head =
+            Entry::verbatim("rest-api image disk0:/b.pkg")));
+        assert_eq!(find(&c), Some(other));
     }
 
     #[test]

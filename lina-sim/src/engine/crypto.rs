@@ -444,17 +444,13 @@ pub struct ChainCert {
 /// The block `crypto ca certificate chain <tp>`.
 pub fn chain_block(cfg: &Config, tp: &str) -> Option<BlockId> {
     let head = format!("crypto ca certificate chain {tp}");
-    cfg.iter()
-        .find(|(_, b)| b.head.text == head)
-        .map(|(id, _)| id)
+    cfg.find_cached("crypto", &head, |b| b.head.text == head)
 }
 
 /// The block `crypto ca trustpoint <tp>`.
 pub fn trustpoint_block(cfg: &Config, tp: &str) -> Option<BlockId> {
     let head = format!("crypto ca trustpoint {tp}");
-    cfg.iter()
-        .find(|(_, b)| b.head.text == head)
-        .map(|(id, _)| id)
+    cfg.find_cached("crypto", &head, |b| b.head.text == head)
 }
 
 /// The certificates of a chain block, from its hex lines.
@@ -1117,15 +1113,21 @@ impl super::Engine {
     /// of the trust-point the first `ssl trust-point <tp> [<nameif>]` names, when it holds an
     /// identity certificate and its key pair exists; `None` for the default certificate.
     pub fn https_identity(&self) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
-        let tp = self.config.iter().find_map(|(_, b)| {
-            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+        // Asked after every change: the `ssl` and `crypto` lines are found once per change of
+        // their own family, not by a scan of the whole configuration each time.
+        let bound = |text: &str| -> Option<String> {
+            let words: Vec<&str> = text.split_whitespace().collect();
             match words.as_slice() {
                 ["ssl", "trust-point", tp] | ["ssl", "trust-point", tp, _] => {
                     Some((*tp).to_owned())
                 }
                 _ => None,
             }
-        })?;
+        };
+        let id = self
+            .config
+            .find_cached("ssl", "ssl trust-point", |b| bound(&b.head.text).is_some())?;
+        let tp = bound(&self.config.block(id)?.head.text)?;
         let certs = chain_certs(&self.config, &tp);
         let identity = certs.iter().find(|c| !c.ca)?;
         let label = trustpoint_keypair(&self.config, &tp)?;

@@ -32,7 +32,7 @@ impl Engine {
     fn max_fail(&self) -> Option<u32> {
         let id = self
             .config
-            .find_cached("max-fail", |b| max_fail_of(&b.head.text).is_some())?;
+            .find_cached("aaa", "max-fail", |b| max_fail_of(&b.head.text).is_some())?;
         max_fail_of(&self.config.block(id)?.head.text)
     }
 

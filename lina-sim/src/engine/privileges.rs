@@ -314,21 +314,27 @@ impl Applier<'_> {
 
 /// Whether `aaa authorization command LOCAL` is configured.
 pub fn command_authorization(cfg: &Config) -> bool {
-    cfg.iter()
-        .any(|(_, b)| parse_command_authorization(&b.head.text).is_some_and(|g| g == LOCAL))
+    // Read for every command: found once per change of the `aaa` lines, not by a scan each time.
+    cfg.find_cached("aaa", "aaa authorization command LOCAL", |b| {
+        parse_command_authorization(&b.head.text).is_some_and(|g| g == LOCAL)
+    })
+    .is_some()
 }
 
 /// Whether `aaa authentication enable console LOCAL` is configured.
 pub fn enable_authentication(cfg: &Config) -> bool {
-    cfg.iter().any(|(_, b)| {
+    cfg.find_cached("aaa", "aaa authentication enable console LOCAL", |b| {
         parse_authentication(&b.head.text).is_some_and(|(i, tail)| i == 0 && tail == LOCAL)
     })
+    .is_some()
 }
 
 /// Whether `aaa authorization exec LOCAL auto-enable` is configured.
 pub fn auto_enable(cfg: &Config) -> bool {
-    cfg.iter()
-        .any(|(_, b)| parse_exec(&b.head.text).is_some_and(|e| e.source == LOCAL && e.auto_enable))
+    cfg.find_cached("aaa", "aaa authorization exec LOCAL auto-enable", |b| {
+        parse_exec(&b.head.text).is_some_and(|e| e.source == LOCAL && e.auto_enable)
+    })
+    .is_some()
 }
 
 /// The form and main command of a line (`show running-config` -> (Show, `running-config`),

@@ -271,15 +271,15 @@ impl Engine {
     fn rest_api_image(&self) -> Option<(BlockId, String)> {
         let image_of =
             |text: &str| package_name(strip_words(text, IMAGE_PREFIX)?).map(str::to_owned);
-        let id = self
-            .config
-            .find_cached("rest-api image", |b| image_of(&b.head.text).is_some())?;
+        let id = self.config.find_cached("rest-api", "rest-api image", |b| {
+            image_of(&b.head.text).is_some()
+        })?;
         Some((id, image_of(&self.config.block(id)?.head.text)?))
     }
 
     fn rest_api_agent_line(&self) -> Option<BlockId> {
         self.config
-            .find_cached("rest-api agent", |b| b.head.text == AGENT_LINE)
+            .find_cached("rest-api", "rest-api agent", |b| b.head.text == AGENT_LINE)
     }
 
     /// Whether `rest-api agent` is configured (with an image, which it needs).
