@@ -1303,6 +1303,23 @@ mod tests {
                 "  inspect sip tls-proxy sip",
             ],
         );
+        // An undefined proxy is refused, as an undefined inspect map is.
+        let undefined = exec(
+            &mut e,
+            &[
+                "policy-map global_policy",
+                " class inspection_default",
+                "  no inspect sip tls-proxy sip",
+                "  inspect sip tls-proxy NOPE",
+            ],
+        );
+        assert!(
+            undefined.outcomes[3]
+                .output
+                .contains("TLS proxy NOPE does not exist"),
+            "{:?}",
+            undefined.outcomes
+        );
         let in_use = exec(&mut e, &["no tls-proxy sip"]);
         assert!(!in_use.applied, "{:?}", in_use.outcomes);
         ok(

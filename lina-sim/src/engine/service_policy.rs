@@ -687,6 +687,18 @@ fn check_inspect(
                 if !valid_map_name(name) {
                     return bad(i + 1);
                 }
+                // The proxy must be defined, as the inspect maps must (crypto.rs defines them).
+                let head = format!("tls-proxy {name}");
+                if !negated
+                    && cfg
+                        .find_cached("tls-proxy", &head, |b| b.head.text == head)
+                        .is_none()
+                {
+                    return Err(CliError::NoSuchMap {
+                        what: "TLS proxy",
+                        name: (*name).to_owned(),
+                    });
+                }
                 i += 2;
             }
             "dynamic-filter-snoop" if *proto == "dns" => i += 1,
