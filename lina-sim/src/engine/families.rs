@@ -63,6 +63,25 @@ pub trait CliFamily: Sync {
     }
 }
 
+/// A family whose every top-level line goes to one `Applier` method:
+/// `simple_family!(Type, "name", ["keyword", ...], method)`.
+macro_rules! simple_family {
+    ($ty:ident, $name:literal, [$($keyword:literal),+ $(,)?], $method:ident) => {
+        impl CliFamily for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn keywords(&self) -> &'static [&'static str] {
+                &[$($keyword),+]
+            }
+            fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
+                a.$method(line)
+            }
+        }
+    };
+}
+pub(crate) use simple_family;
+
 /// The second word of `line` when its first is `keyword`.
 fn name_after<'l>(line: &'l str, keyword: &str) -> Option<&'l str> {
     let mut words = line.split_whitespace();
@@ -298,74 +317,39 @@ struct Nat;
 /// (`interfaces.rs`).
 struct InterfaceSettings;
 
-impl CliFamily for AccessLists {
-    fn name(&self) -> &'static str {
-        "access-list"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["access-list", "access-group"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.access_command(line)
-    }
-}
+simple_family!(
+    AccessLists,
+    "access-list",
+    ["access-list", "access-group"],
+    access_command
+);
 
-impl CliFamily for Routes {
-    fn name(&self) -> &'static str {
-        "route"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["route", "ipv6"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.route_command(line)
-    }
-}
+simple_family!(Routes, "route", ["route", "ipv6"], route_command);
 
-impl CliFamily for DeviceSetup {
-    fn name(&self) -> &'static str {
-        "device setup"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &[
-            "http",
-            "ssh",
-            "telnet",
-            "dns",
-            "dhcpd",
-            "dhcprelay",
-            "ntp",
-            "timeout",
-        ]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.setup_command(line)
-    }
-}
+simple_family!(
+    DeviceSetup,
+    "device setup",
+    [
+        "http",
+        "ssh",
+        "telnet",
+        "dns",
+        "dhcpd",
+        "dhcprelay",
+        "ntp",
+        "timeout",
+    ],
+    setup_command
+);
 
-impl CliFamily for Nat {
-    fn name(&self) -> &'static str {
-        "nat"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["nat"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.nat_command(line)
-    }
-}
+simple_family!(Nat, "nat", ["nat"], nat_command);
 
-impl CliFamily for InterfaceSettings {
-    fn name(&self) -> &'static str {
-        "interface settings"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["mtu", "ipv6", "interface"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.interface_command(line)
-    }
-}
+simple_family!(
+    InterfaceSettings,
+    "interface settings",
+    ["mtu", "ipv6", "interface"],
+    interface_command
+);
 
 /// A family of the typed grammar (`parse_command`): applies the line when it parses as one of
 /// the family's commands, refuses it when it does not parse, and leaves the forms the grammar
@@ -520,17 +504,7 @@ impl CliFamily for Logging {
 /// (`privileges.rs`).
 struct Privileges;
 
-impl CliFamily for Privileges {
-    fn name(&self) -> &'static str {
-        "aaa"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["aaa", "privilege"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.privileges_command(line)
-    }
-}
+simple_family!(Privileges, "aaa", ["aaa", "privilege"], privileges_command);
 
 // issue 14: dynamic DNS
 /// `ddns update method <name>` blocks: the name is checked, the sub-commands (` ddns [both]`,

@@ -75,17 +75,12 @@ impl CliFamily for NetFlow {
     }
 }
 
-impl CliFamily for Failover {
-    fn name(&self) -> &'static str {
-        "failover"
-    }
-    fn keywords(&self) -> &'static [&'static str] {
-        &["failover", "monitor-interface"]
-    }
-    fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
-        a.failover_command(line)
-    }
-}
+super::families::simple_family!(
+    Failover,
+    "failover",
+    ["failover", "monitor-interface"],
+    failover_command
+);
 
 impl CliFamily for Licensing {
     fn name(&self) -> &'static str {
