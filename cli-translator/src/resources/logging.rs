@@ -241,44 +241,8 @@ impl Resource for SyslogServer {
             WriteMode::Replace { id, .. } => (Some(id), None),
             WriteMode::Patch { id, existing } => (Some(id), Some(existing)),
         };
-        let address: IpAddr = match (get("ip"), base) {
-            (Some(v), _) => {
-                let text = match v.get("value") {
-                    Some(inner) => json_str(inner, "ip.value")?,
-                    None => json_str(v, "ip")?,
-                };
-                text.trim()
-                    .parse()
-                    .map_err(|_| bad("ip.value", format!("'{text}' is not an IP address")))?
-            }
-            (None, Some(b)) => b.address,
-            (None, None) => match id.and_then(|i| i.parse().ok()) {
-                Some(a) => a,
-                None => return Err(FieldError::new("ip", FieldProblem::Missing)),
-            },
-        };
-        if let Some(id) = id
-            && address.to_string() != id
-        {
-            return Err(FieldError::new("ip", FieldProblem::Mismatch));
-        }
-        let nameif = match (get("interface"), base) {
-            (Some(v), _) => {
-                let name = v
-                    .get("name")
-                    .ok_or_else(|| FieldError::new("interface.name", FieldProblem::Missing))
-                    .and_then(|n| json_str(n, "interface.name"))?;
-                if !is_nameif(name) {
-                    return Err(bad(
-                        "interface.name",
-                        format!("'{name}' is not an interface name (nameif)"),
-                    ));
-                }
-                name.to_owned()
-            }
-            (None, Some(b)) => b.nameif.clone(),
-            (None, None) => return Err(FieldError::new("interface", FieldProblem::Missing)),
-        };
+        let (address, nameif) =
+            host_on_interface(map, id, base.map(|b| (b.address, b.nameif.as_str())))?;
         let tcp = match (get("protocol"), base) {
             (Some(v), _) => match json_str(v, "protocol")?.to_ascii_uppercase().as_str() {
                 "TCP" => true,
@@ -936,6 +900,56 @@ pub static CONFIG_SCHEMA: Object = Object {
     kinds: &[CONFIG_KIND],
     ours: true,
 };
+
+/// The `ip` (objectId) and `interface.name` of a host reached through an interface, as syslog
+/// servers and NetFlow collectors take them: from the body, else on PATCH from `base`, else
+/// the address from the objectId; a body address other than the objectId is a mismatch.
+pub(super) fn host_on_interface(
+    map: &serde_json::Map<String, Value>,
+    id: Option<&str>,
+    base: Option<(IpAddr, &str)>,
+) -> Result<(IpAddr, String), FieldError> {
+    let get = |k: &str| map.get(k).filter(|v| !v.is_null());
+    let address: IpAddr = match (get("ip"), base) {
+        (Some(v), _) => {
+            let text = match v.get("value") {
+                Some(inner) => json_str(inner, "ip.value")?,
+                None => json_str(v, "ip")?,
+            };
+            text.trim()
+                .parse()
+                .map_err(|_| bad("ip.value", format!("'{text}' is not an IP address")))?
+        }
+        (None, Some((address, _))) => address,
+        (None, None) => match id.and_then(|i| i.parse().ok()) {
+            Some(a) => a,
+            None => return Err(FieldError::new("ip", FieldProblem::Missing)),
+        },
+    };
+    if let Some(id) = id
+        && address.to_string() != id
+    {
+        return Err(FieldError::new("ip", FieldProblem::Mismatch));
+    }
+    let nameif = match (get("interface"), base) {
+        (Some(v), _) => {
+            let name = v
+                .get("name")
+                .ok_or_else(|| FieldError::new("interface.name", FieldProblem::Missing))
+                .and_then(|n| json_str(n, "interface.name"))?;
+            if !is_nameif(name) {
+                return Err(bad(
+                    "interface.name",
+                    format!("'{name}' is not an interface name (nameif)"),
+                ));
+            }
+            name.to_owned()
+        }
+        (None, Some((_, nameif))) => nameif.to_owned(),
+        (None, None) => return Err(FieldError::new("interface", FieldProblem::Missing)),
+    };
+    Ok((address, nameif))
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,11 +13,10 @@ use std::net::IpAddr;
 
 use serde_json::{Map, Value, json};
 
+use super::logging::host_on_interface;
 use super::reference::origin_of;
 use super::route::interface_ref;
-use super::{
-    Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str, json_u32,
-};
+use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_u32};
 use crate::parse::is_nameif;
 use crate::schema::{
     ADDRESS, Field, KIND as KIND_FIELD, OBJECT_ID, OBJECT_REF, Object, SELF_LINK, Type,
@@ -282,44 +281,8 @@ impl Resource for NetFlowCollector {
             WriteMode::Replace { id, .. } => (Some(id), None),
             WriteMode::Patch { id, existing } => (Some(id), Some(existing)),
         };
-        let address: IpAddr = match (get("ip"), base) {
-            (Some(v), _) => {
-                let text = match v.get("value") {
-                    Some(inner) => json_str(inner, "ip.value")?,
-                    None => json_str(v, "ip")?,
-                };
-                text.trim()
-                    .parse()
-                    .map_err(|_| bad("ip.value", format!("'{text}' is not an IP address")))?
-            }
-            (None, Some(b)) => b.address,
-            (None, None) => match id.and_then(|i| i.parse().ok()) {
-                Some(a) => a,
-                None => return Err(FieldError::new("ip", FieldProblem::Missing)),
-            },
-        };
-        if let Some(id) = id
-            && address.to_string() != id
-        {
-            return Err(FieldError::new("ip", FieldProblem::Mismatch));
-        }
-        let nameif = match (get("interface"), base) {
-            (Some(v), _) => {
-                let name = v
-                    .get("name")
-                    .ok_or_else(|| FieldError::new("interface.name", FieldProblem::Missing))
-                    .and_then(|n| json_str(n, "interface.name"))?;
-                if !is_nameif(name) {
-                    return Err(bad(
-                        "interface.name",
-                        format!("'{name}' is not an interface name (nameif)"),
-                    ));
-                }
-                name.to_owned()
-            }
-            (None, Some(b)) => b.nameif.clone(),
-            (None, None) => return Err(FieldError::new("interface", FieldProblem::Missing)),
-        };
+        let (address, nameif) =
+            host_on_interface(map, id, base.map(|b| (b.address, b.nameif.as_str())))?;
         let port = match (get("port"), base) {
             (Some(v), _) => u16::try_from(json_u32(v, "port")?)
                 .ok()
