@@ -11,6 +11,7 @@
 //! with `Allow`, 403, 400 in multiple-context mode) must be the ASA's error body. A table the
 //! agent owns gives both in one place, and the OpenAPI generator walks the same rows.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use cli_translator::acl::group::{Binding, Direction};
@@ -217,21 +218,30 @@ impl Endpoint {
         ) && self.access == Access::Standard
     }
 
-    /// Matches decoded segments; returns the parameters and how many segments were literal.
-    fn matches(&self, segs: &[&str]) -> Option<(Vec<String>, usize)> {
+    /// How many of `segs` this template names literally, if it matches them.
+    fn literal_match(&self, segs: &[&str]) -> Option<usize> {
         if segs.len() != self.segments.len() {
             return None;
         }
-        let mut params = Vec::new();
         let mut literal = 0;
         for (seg, s) in self.segments.iter().zip(segs) {
             match seg {
                 Seg::Lit(l) if l == s => literal += 1,
                 Seg::Lit(_) => return None,
-                Seg::Param => params.push((*s).to_owned()),
+                Seg::Param => {}
             }
         }
-        Some((params, literal))
+        Some(literal)
+    }
+
+    /// The segments standing for the template's parameters, in order.
+    fn params(&self, segs: &[&str]) -> Vec<String> {
+        self.segments
+            .iter()
+            .zip(segs)
+            .filter(|(seg, _)| matches!(seg, Seg::Param))
+            .map(|(_, s)| (*s).to_owned())
+            .collect()
     }
 }
 
@@ -246,6 +256,11 @@ pub struct Routed {
 #[derive(Debug, Default)]
 pub struct Catalogue {
     endpoints: Vec<Endpoint>,
+    /// Endpoint indexes by their first two segments when both are literal (every
+    /// `/api/<area>/...` template); the rest, by segment count. Built once the table is
+    /// complete, so a lookup tries a handful of templates, not the table.
+    by_prefix: HashMap<String, HashMap<String, Vec<usize>>>,
+    by_length: HashMap<usize, Vec<usize>>,
 }
 
 /// The agent's catalogue, built once.
@@ -298,18 +313,47 @@ impl Catalogue {
     /// The endpoint whose template matches decoded `segs`; the one with the most literal
     /// segments wins (`/api/access/global/rules` over `/api/access/in/{interface}`).
     pub fn find(&'static self, segs: &[&str]) -> Option<Routed> {
-        let mut best: Option<(&Endpoint, Vec<String>, usize)> = None;
-        for endpoint in &self.endpoints {
-            if let Some((params, literal)) = endpoint.matches(segs)
-                && best.as_ref().is_none_or(|(_, _, l)| literal > *l)
+        let prefixed = match segs {
+            [a, b, ..] => self.by_prefix.get(*a).and_then(|m| m.get(*b)),
+            _ => None,
+        };
+        let others = self.by_length.get(&segs.len());
+        // (index, literal segments): most literal segments wins, then declaration order.
+        let mut best: Option<(usize, usize)> = None;
+        for &i in prefixed.into_iter().chain(others).flatten() {
+            if let Some(literal) = self.endpoints[i].literal_match(segs)
+                && best.is_none_or(|(b, l)| literal > l || (literal == l && i < b))
             {
-                best = Some((endpoint, params, literal));
+                best = Some((i, literal));
             }
         }
-        best.map(|(endpoint, params, _)| Routed {
-            endpoint,
-            target: (endpoint.make)(&params),
+        best.map(|(i, _)| {
+            let endpoint = &self.endpoints[i];
+            Routed {
+                endpoint,
+                target: (endpoint.make)(&endpoint.params(segs)),
+            }
         })
+    }
+
+    /// Fills the lookup indexes; called once the table is complete.
+    fn index(&mut self) {
+        for (i, endpoint) in self.endpoints.iter().enumerate() {
+            match endpoint.segments.as_slice() {
+                [Seg::Lit(a), Seg::Lit(b), ..] => self
+                    .by_prefix
+                    .entry(a.clone())
+                    .or_default()
+                    .entry(b.clone())
+                    .or_default()
+                    .push(i),
+                _ => self
+                    .by_length
+                    .entry(endpoint.segments.len())
+                    .or_default()
+                    .push(i),
+            }
+        }
     }
 
     fn add(
@@ -392,6 +436,7 @@ impl Catalogue {
         // issue 14: DHCP, DNS client
         c.dhcp();
         c.dns_client();
+        c.index();
         c
     }
 
@@ -1286,6 +1331,56 @@ fn param(params: &[String], i: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The full scan the indexes replace: most literal segments, then declaration order.
+    fn scan(segs: &[&str]) -> Option<&'static Endpoint> {
+        let mut best: Option<(&'static Endpoint, usize)> = None;
+        for e in CATALOGUE.endpoints() {
+            if let Some(l) = e.literal_match(segs)
+                && best.is_none_or(|(_, b)| l > b)
+            {
+                best = Some((e, l));
+            }
+        }
+        best.map(|(e, _)| e)
+    }
+
+    #[test]
+    fn the_indexed_lookup_agrees_with_the_full_scan() {
+        // Every template with its parameters filled by a literal of another template, a
+        // plain word, and the template's own spelling, plus paths of no template.
+        let words = [
+            "x",
+            "global",
+            "in",
+            "rules",
+            "networkobjects",
+            "api",
+            "{objectId}",
+        ];
+        let mut checked = 0;
+        for e in CATALOGUE.endpoints() {
+            for w in words {
+                let path: Vec<&str> = e
+                    .path
+                    .trim_start_matches('/')
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { w } else { s })
+                    .collect();
+                let found = CATALOGUE.find(&path).map(|r| r.endpoint.path.as_str());
+                assert_eq!(found, scan(&path).map(|e| e.path.as_str()), "{path:?}");
+                assert!(found.is_some(), "{path:?}");
+                checked += 1;
+            }
+        }
+        for path in [&["api"][..], &["api", "nothing"], &["x", "y", "z"], &[]] {
+            assert_eq!(
+                CATALOGUE.find(path).map(|r| r.endpoint.path.as_str()),
+                scan(path).map(|e| e.path.as_str())
+            );
+        }
+        assert!(checked > 300);
+    }
 
     #[test]
     fn every_template_is_unique() {

@@ -5,6 +5,8 @@
 //! objectId is one segment, so an encoded `/` (`10.0.0.0%2F24`) belongs to the id while a
 //! literal one (`.../networkobjects/10.0.0.0/24`) makes an unknown URL: 404, never 200.
 
+use std::borrow::Cow;
+
 use cli_translator::resources::ResourceKind;
 use cli_translator::resources::setting::SettingKind;
 use percent_encoding::percent_decode_str;
@@ -84,27 +86,27 @@ pub enum DocPage {
 pub fn route(raw_path: &str) -> Result<Routed, ApiError> {
     let not_found = || ApiError::UnknownPath(raw_path.to_owned());
     let rest = raw_path.strip_prefix('/').ok_or_else(not_found)?;
+    // Borrowed unless a segment is percent-encoded: the common request allocates nothing here.
     let mut segments = rest
         .split('/')
         .map(|s| {
             percent_decode_str(s)
                 .decode_utf8()
-                .map(|c| c.into_owned())
                 .map_err(|_| ApiError::BadPathEncoding(s.to_owned()))
         })
-        .collect::<Result<Vec<String>, ApiError>>()?;
+        .collect::<Result<Vec<Cow<'_, str>>, ApiError>>()?;
     if raw_path == "/doc" {
         let mut routed = CATALOGUE.find(&["doc"]).ok_or_else(not_found)?;
         routed.target = Target::Doc(DocPage::Redirect);
         return Ok(routed);
     }
-    if segments.len() > 1 && segments.last().is_some_and(String::is_empty) {
+    if segments.len() > 1 && segments.last().is_some_and(|s| s.is_empty()) {
         segments.pop();
     }
-    if segments.iter().any(String::is_empty) {
+    if segments.iter().any(|s| s.is_empty()) {
         return Err(not_found());
     }
-    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let segs: Vec<&str> = segments.iter().map(|s| s.as_ref()).collect();
     CATALOGUE.find(&segs).ok_or_else(not_found)
 }
 

@@ -36,7 +36,7 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
         loggable_path(req.uri().path()).to_owned(),
     );
     crate::debug::request_received(&method, &path);
-    let (stats_method, started) = (req.method().clone(), std::time::Instant::now());
+    let started = std::time::Instant::now();
     async move {
         let mut refusal = None;
         // Boxed: the pipeline's future holds every handler's state (several KiB); on the heap,
@@ -57,7 +57,7 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
         tracing::info!(status = response.status().as_u16(), "answered");
         state
             .stats
-            .record(&stats_method, response.status(), started.elapsed());
+            .record(&method, response.status(), started.elapsed());
         crate::debug::request_answered(&method, &path, response.status().as_u16(), refusal);
         response
     }
