@@ -26,7 +26,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use cli_translator::ast::Command;
 use cli_translator::interfaces::model::TrafficModule;
-use cli_translator::interfaces::nd_prefix::{NdPrefix, PrefixSyntax};
+use cli_translator::interfaces::nd_prefix::NdPrefix;
 
 use super::apply::{Applier, Step, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
@@ -357,18 +357,18 @@ impl Applier<'_> {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["ipv6", "nd", "prefix", rest @ ..] => {
-                let p = NdPrefix::parse(rest).ok()?;
+                let p = NdPrefix::parse(&rest.join(" ")).ok()?;
                 self.cfg.update(id, |b| {
                     b.children.retain(|c| {
                         let w: Vec<&str> = c.text.split_whitespace().collect();
                         !matches!(w.as_slice(), ["ipv6", "nd", "prefix", r @ ..]
-                            if NdPrefix::parse(r).is_ok_and(|old| old.target == p.target))
+                            if NdPrefix::parse(&r.join(" ")).is_ok_and(|old| old.target == p.target))
                     });
                 });
                 Some(p.line())
             }
             ["no", "ipv6", "nd", "prefix", target, ..] => {
-                let p = NdPrefix::parse(&[target]).ok()?;
+                let p = NdPrefix::parse(target).ok()?;
                 Some(p.removal())
             }
             ["traffic-forward", _, "monitor-only"] => {
@@ -487,10 +487,12 @@ impl Applier<'_> {
                 (Some(_), ["monitor-only", ..]) => bad(3),
                 (Some(_), _) => bad(2),
             },
-            ["ipv6", "nd", "prefix", rest @ ..] => match NdPrefix::parse(rest) {
+            ["ipv6", "nd", "prefix", rest @ ..] => match NdPrefix::parse(&rest.join(" ")) {
                 Ok(_) => Ok(()),
-                Err(PrefixSyntax::Incomplete) => Err(CliError::Incomplete),
-                Err(PrefixSyntax::BadWord(i)) => bad(3 + i),
+                Err(e) => match e.word() {
+                    Some(i) => bad(3 + i),
+                    None => Err(CliError::Incomplete),
+                },
             },
             ["ipv6", "address", a, rest @ ..] if *a != "autoconfig" => {
                 let ok = match rest.first() {

@@ -232,7 +232,7 @@ impl Applier<'_> {
             }
             return Ok(Step::Done(None));
         }
-        let parsed = parse_line(line).map_err(|e| match e {
+        let parsed = parse_line(line).map_err(|e| match e.word() {
             Some(i) => CliError::invalid(line, word_offset(line, i)),
             None => CliError::Incomplete,
         })?;
@@ -418,7 +418,7 @@ impl Applier<'_> {
             }
             return Ok(Step::Done(None));
         }
-        let parsed = parse_license_server(line).map_err(|e| match e {
+        let parsed = parse_license_server(line).map_err(|e| match e.word() {
             Some(i) => CliError::invalid(line, word_offset(line, i)),
             None => CliError::Incomplete,
         })?;
