@@ -40,7 +40,7 @@ const DUPLEXES: &[&str] = &["auto", "full", "half"];
 const CHANNEL_MODES: &[&str] = &["active", "passive", "on"];
 
 /// Whether `s` could be the address argument of `http`, `ssh` or `telnet`.
-fn is_address_word(s: &str) -> bool {
+pub(crate) fn is_address_word(s: &str) -> bool {
     let bare = s.split('/').next().unwrap_or(s);
     bare.parse::<IpAddr>().is_ok()
 }
@@ -51,23 +51,9 @@ fn nat_pair(word: &str) -> Option<(&str, &str)> {
 }
 
 /// The index of the word of a configuration line that holds a nameif (for `nat`, the
-/// `(real,mapped)` pair), if the line's family names one.
+/// `(real,mapped)` pair), if the line's family names one (the family registry says).
 fn nameif_slot(words: &[&str]) -> Option<usize> {
-    let last = words.len().checked_sub(1)?;
-    match words {
-        ["access-group", _, "in" | "out", "interface", _, ..] => Some(4),
-        ["route", _, ..] | ["mtu", _, ..] | ["nat", _, ..] | ["monitor-interface", _] => Some(1),
-        ["ipv6", "route", _, ..] | ["logging", "host", _, ..] | ["snmp-server", "host", _, ..] => {
-            Some(2)
-        }
-        ["ipv6", "enforce-eui64", _] => Some(2),
-        ["http" | "ssh" | "telnet", addr, .., _] if is_address_word(addr) => Some(last),
-        ["icmp", "permit" | "deny", .., _] | ["dhcpd", .., _] => Some(last),
-        // issue 15: service policy, crypto map and IP audit bindings
-        ["service-policy", _, "interface", _] | ["ip", "audit", "interface", _, _] => Some(3),
-        ["crypto", "map", _, "interface", _, ..] => Some(4),
-        _ => None,
-    }
+    super::families::nameif_slot(words)
 }
 
 /// Whether `line` (or its `no` form) is a global command even though its first word is an
