@@ -9,7 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use cli_translator::acl::ace::{AceError, parse_acl_line};
+use cli_translator::acl::ace::parse_acl_line;
+use cli_translator::words::WordError;
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -78,7 +79,7 @@ fn main() -> ExitCode {
                 }
                 match parse_acl_line(&config) {
                     Ok(_) => show_ok += 1,
-                    Err(AceError::NotModelled) => other_types += 1,
+                    Err(WordError::NotModelled) => other_types += 1,
                     Err(e) => {
                         show_bad += 1;
                         println!("{}: {e}: {config}", path.display());
@@ -104,7 +105,7 @@ fn main() -> ExitCode {
                         );
                     }
                 }
-                Err(AceError::NotModelled) => other_types += 1,
+                Err(WordError::NotModelled) => other_types += 1,
                 Err(e) => {
                     config_bad += 1;
                     println!("{}: {e}: {line}", path.display());

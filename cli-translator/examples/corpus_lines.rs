@@ -31,11 +31,11 @@ use std::process::ExitCode;
 
 use cli_translator::keywords::{is_config_keyword, opens_submode};
 use cli_translator::parse::{ParseErrorKind, parse_command};
-use cli_translator::resources::member_line::LineError;
 use cli_translator::resources::service_spec::{ServiceSpec, TcpUdp};
 use cli_translator::resources::{network_object_group, service_group};
 use cli_translator::running::RunningConfig;
 use cli_translator::tree::parse_tree;
+use cli_translator::words::WordError;
 
 /// Width at which captured terminal output wrapped.
 const TERMINAL_WIDTH: usize = 80;
@@ -249,7 +249,7 @@ fn check_file(path: &Path, text: &str, totals: &mut Totals) {
                 _ => child
                     .strip_prefix("service ")
                     .map(ServiceSpec::parse_cli)
-                    .unwrap_or(Err(LineError::Invalid { offset: 0 }))
+                    .unwrap_or(Err(WordError::Invalid { word: 0, offset: 0 }))
                     .map(|spec| format!("service {spec}")),
             };
             match read {

@@ -1,17 +1,24 @@
 //! The one word cursor of the hand-written grammars (ACL entries, NAT rules, static
-//! routes, object-group and service member lines): the words of a line, each with its index and byte offset,
-//! and the one error a word fails with. The error names the offending word both by index
-//! (lina-sim counts words of the line it was typed as, to put the ASA's `^` under it) and
-//! by byte offset in the text read.
+//! routes, object-group and service member lines, IPv6 ND prefixes, failover and
+//! license-server lines): the words of a line, each with its index and byte offset, and the
+//! one error every such grammar fails with ([`WordError`]). The error names the offending
+//! word both by index (lina-sim counts words of the line it was typed as, to put the ASA's
+//! `^` under it) and by byte offset in the text read.
 //!
 //! Words are split on Unicode whitespace, as `str::split_whitespace` splits them, so word
 //! indices agree with the ones lina-sim's `word_offset` counts.
 
 use std::fmt;
 
-/// Why the words of a line do not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why the words of a line do not read: the one error of the hand-written grammars.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WordError {
+    /// Not a line of this grammar at all (its first words are another command's).
+    Foreign,
+    /// A valid ASA form this grammar does not model (`access-list ... webtype`).
+    NotModelled,
+    /// `<ip> <mask>` with host bits set: the ASA's own refusal, not a bad word.
+    MaskMismatch { address: String, mask: String },
     /// The line stops where more is required.
     Incomplete,
     /// This word is not valid there.
@@ -26,6 +33,11 @@ pub enum WordError {
 impl fmt::Display for WordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            WordError::Foreign => f.write_str("not a line of this command"),
+            WordError::NotModelled => f.write_str("a form of the command that is not modelled"),
+            WordError::MaskMismatch { address, mask } => {
+                write!(f, "IP address,mask <{address},{mask}> doesn't pair")
+            }
             WordError::Incomplete => f.write_str("incomplete command"),
             WordError::Invalid { word, offset } => {
                 write!(f, "invalid word {} (at byte {offset})", word + 1)
@@ -35,6 +47,37 @@ impl fmt::Display for WordError {
 }
 
 impl std::error::Error for WordError {}
+
+impl WordError {
+    /// The 0-based index of the offending word, or `None` when the error is not at a word.
+    pub fn word(&self) -> Option<usize> {
+        match self {
+            WordError::Invalid { word, .. } => Some(*word),
+            _ => None,
+        }
+    }
+
+    /// The byte offset of the offending word in the text read, or `None` when the error is
+    /// not at a word.
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            WordError::Invalid { offset, .. } => Some(*offset),
+            _ => None,
+        }
+    }
+
+    /// The same error with its word index moved by `by` words (a grammar reading the words
+    /// after a prefix reports indices of the whole line).
+    pub fn shifted(self, by: isize) -> WordError {
+        match self {
+            WordError::Invalid { word, offset } => WordError::Invalid {
+                word: word.saturating_add_signed(by),
+                offset,
+            },
+            e => e,
+        }
+    }
+}
 
 /// The words of a line, each with its byte offset, and a position among them.
 #[derive(Debug, Clone)]

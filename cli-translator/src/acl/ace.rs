@@ -236,41 +236,6 @@ pub enum AclBody {
     Standard(super::standard::StandardAce),
 }
 
-/// Why a line is not an extended entry or remark this grammar reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AceError {
-    /// Not an `access-list` line.
-    NotAccessList,
-    /// `webtype`, `ethertype` ...: valid ASA, not modelled.
-    NotModelled,
-    /// The line stops where more is required.
-    Incomplete,
-    /// The word at this (0-based) index is not valid there.
-    BadWord(usize),
-}
-
-impl fmt::Display for AceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AceError::NotAccessList => f.write_str("not an access-list line"),
-            AceError::NotModelled => f.write_str("an access-list type that is not modelled"),
-            AceError::Incomplete => f.write_str("incomplete access-list line"),
-            AceError::BadWord(i) => write!(f, "invalid word {} in the access-list line", i + 1),
-        }
-    }
-}
-
-impl std::error::Error for AceError {}
-
-impl From<WordError> for AceError {
-    fn from(e: WordError) -> AceError {
-        match e {
-            WordError::Incomplete => AceError::Incomplete,
-            WordError::Invalid { word, .. } => AceError::BadWord(word),
-        }
-    }
-}
-
 // ===== printing =====
 
 impl fmt::Display for Protocol {
@@ -453,16 +418,16 @@ fn is_name(s: &str) -> bool {
 const MAX_NAME: usize = crate::validate::MAX_OBJECT_NAME;
 
 /// Parses one `access-list ...` line (extended entries and remarks).
-pub fn parse_acl_line(line: &str) -> Result<AclLine, AceError> {
+pub fn parse_acl_line(line: &str) -> Result<AclLine, WordError> {
     let line = line.trim();
     let rest = line
         .strip_prefix("access-list ")
-        .ok_or(AceError::NotAccessList)?;
+        .ok_or(WordError::Foreign)?;
     let mut c = Words::new(line);
     c.skip();
     let acl = c.word()?;
     if !is_acl_name(acl) {
-        return Err(c.bad().into());
+        return Err(c.bad());
     }
     let mut number = None;
     if c.eat_exact("line") {
@@ -477,16 +442,16 @@ pub fn parse_acl_line(line: &str) -> Result<AclLine, AceError> {
     let body = match c.word()? {
         "remark" => {
             // The remark keeps its inner spacing: cut the text after the keyword.
-            let after = remark_text(rest).ok_or(AceError::Incomplete)?;
+            let after = remark_text(rest).ok_or(WordError::Incomplete)?;
             if !is_remark(after) {
-                return Err(c.bad_next().into());
+                return Err(c.bad_next());
             }
             AclBody::Remark(after.to_owned())
         }
         "extended" => AclBody::Extended(parse_ace_words(&mut c)?),
         "standard" => AclBody::Standard(super::standard::parse_standard(&mut c)?),
-        "webtype" | "ethertype" | "ethernet" => return Err(AceError::NotModelled),
-        _ => return Err(c.bad().into()),
+        "webtype" | "ethertype" | "ethernet" => return Err(WordError::NotModelled),
+        _ => return Err(c.bad()),
     };
     Ok(AclLine {
         acl: acl.to_owned(),
@@ -504,44 +469,44 @@ fn remark_text(rest: &str) -> Option<&str> {
 }
 
 /// Parses the part after `extended` (`permit tcp any any ...`).
-pub fn parse_ace(text: &str) -> Result<Ace, AceError> {
+pub fn parse_ace(text: &str) -> Result<Ace, WordError> {
     let mut c = Words::new(text);
     c.eat_exact("extended");
     parse_ace_words(&mut c)
 }
 
 /// The next word as a name.
-fn name(c: &mut Words<'_>) -> Result<String, AceError> {
+fn name(c: &mut Words<'_>) -> Result<String, WordError> {
     let w = c.word()?;
     if is_name(w) {
         Ok(w.to_owned())
     } else {
-        Err(c.bad().into())
+        Err(c.bad())
     }
 }
 
 /// The next word as a port.
-fn port(c: &mut Words<'_>) -> Result<String, AceError> {
+fn port(c: &mut Words<'_>) -> Result<String, WordError> {
     let w = c.word()?;
     if is_port(w) {
         Ok(w.to_owned())
     } else {
-        Err(c.bad().into())
+        Err(c.bad())
     }
 }
 
 /// Parses the entry from the cursor's word on, to the end of the line.
-fn parse_ace_words(c: &mut Words<'_>) -> Result<Ace, AceError> {
+fn parse_ace_words(c: &mut Words<'_>) -> Result<Ace, WordError> {
     let permit = match c.word()? {
         "permit" => true,
         "deny" => false,
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     };
     let protocol = match c.word()? {
         "object" => Protocol::Object(name(c)?),
         "object-group" => Protocol::Group(name(c)?),
         p if is_protocol(p) => Protocol::Named(p.to_owned()),
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     };
     // A protocol group may hold tcp and udp: ports may follow it too.
     let ports = match &protocol {
@@ -581,13 +546,13 @@ fn parse_ace_words(c: &mut Words<'_>) -> Result<Ace, AceError> {
             "log" if ace.log.is_none() => ace.log = Some(log_spec(c)?),
             "time-range" if ace.time_range.is_none() => ace.time_range = Some(name(c)?),
             "inactive" if !ace.inactive => ace.inactive = true,
-            _ => return Err(c.bad().into()),
+            _ => return Err(c.bad()),
         }
     }
     Ok(ace)
 }
 
-fn endpoint(c: &mut Words<'_>) -> Result<Endpoint, AceError> {
+fn endpoint(c: &mut Words<'_>) -> Result<Endpoint, WordError> {
     let w = c.word()?;
     Ok(match w {
         "any" => Endpoint::Any,
@@ -602,7 +567,7 @@ fn endpoint(c: &mut Words<'_>) -> Result<Endpoint, AceError> {
         "interface" => {
             let n = c.word()?;
             if !crate::parse::is_nameif(n) {
-                return Err(c.bad().into());
+                return Err(c.bad());
             }
             Endpoint::Interface(n.to_owned())
         }
@@ -626,7 +591,7 @@ fn endpoint(c: &mut Words<'_>) -> Result<Endpoint, AceError> {
 }
 
 /// `eq|neq|lt|gt <p>`, `range <p> <p>`, or (destination only) `object-group <n>`.
-fn port_operator(c: &mut Words<'_>, destination: bool) -> Result<Option<PortMatch>, AceError> {
+fn port_operator(c: &mut Words<'_>, destination: bool) -> Result<Option<PortMatch>, WordError> {
     let Some(w) = c.peek() else {
         return Ok(None);
     };
@@ -646,7 +611,7 @@ fn port_operator(c: &mut Words<'_>, destination: bool) -> Result<Option<PortMatc
     }))
 }
 
-fn icmp_type(c: &mut Words<'_>) -> Result<Option<DestService>, AceError> {
+fn icmp_type(c: &mut Words<'_>) -> Result<Option<DestService>, WordError> {
     let Some(w) = c.peek() else {
         return Ok(None);
     };
@@ -671,7 +636,7 @@ fn icmp_type(c: &mut Words<'_>) -> Result<Option<DestService>, AceError> {
     }))
 }
 
-fn log_spec(c: &mut Words<'_>) -> Result<LogSpec, AceError> {
+fn log_spec(c: &mut Words<'_>) -> Result<LogSpec, WordError> {
     match c.peek() {
         Some("disable") => {
             c.skip();
@@ -866,19 +831,23 @@ mod tests {
 
     #[test]
     fn rejects_bad_words_with_their_index() {
-        assert_eq!(parse_ace("permit tcp any"), Err(AceError::Incomplete));
-        assert_eq!(parse_ace("allow ip any any"), Err(AceError::BadWord(0)));
+        assert_eq!(parse_ace("permit tcp any"), Err(WordError::Incomplete));
+        assert_eq!(parse_ace("allow ip any any").unwrap_err().word(), Some(0));
         assert_eq!(
-            parse_ace("permit tcp any any eq notaport"),
-            Err(AceError::BadWord(5))
+            parse_ace("permit tcp any any eq notaport")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
-            parse_ace("permit ip 10.0.0.0 any any"),
-            Err(AceError::BadWord(3))
+            parse_ace("permit ip 10.0.0.0 any any").unwrap_err().word(),
+            Some(3)
         );
         assert_eq!(
-            parse_ace("permit ip any any inactive inactive"),
-            Err(AceError::BadWord(5))
+            parse_ace("permit ip any any inactive inactive")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
     }
 
@@ -890,11 +859,13 @@ mod tests {
         assert_eq!(l.body, AclBody::Remark("allow  web".into()));
         assert_eq!(
             parse_acl_line("access-list web webtype permit url any"),
-            Err(AceError::NotModelled)
+            Err(WordError::NotModelled)
         );
         assert_eq!(
-            parse_acl_line("access-list a line 0 extended permit ip any any"),
-            Err(AceError::BadWord(3))
+            parse_acl_line("access-list a line 0 extended permit ip any any")
+                .unwrap_err()
+                .word(),
+            Some(3)
         );
         let e = parse_acl_line("access-list a extended permit ip any any").unwrap();
         assert_eq!(e.to_string(), "access-list a extended permit ip any any");

@@ -8,7 +8,8 @@
 use std::fmt;
 use std::net::Ipv4Addr;
 
-use super::ace::{AceError, name_hash};
+use super::ace::name_hash;
+use crate::words::WordError;
 use crate::words::Words;
 
 /// One standard entry, after the `standard` keyword.
@@ -45,15 +46,15 @@ impl fmt::Display for StandardAce {
 
 /// Parses the words after `standard`, from the cursor's word (the action) to the end of the
 /// line; errors name the word of the whole line the cursor reads.
-pub fn parse_standard(c: &mut Words<'_>) -> Result<StandardAce, AceError> {
+pub fn parse_standard(c: &mut Words<'_>) -> Result<StandardAce, WordError> {
     let permit = match c.word()? {
         "permit" => true,
         "deny" => false,
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     };
-    let ip = |c: &mut Words<'_>| -> Result<Ipv4Addr, AceError> {
+    let ip = |c: &mut Words<'_>| -> Result<Ipv4Addr, WordError> {
         let w = c.word()?;
-        w.parse::<Ipv4Addr>().map_err(|_| c.bad().into())
+        w.parse::<Ipv4Addr>().map_err(|_| c.bad())
     };
     let address = match c.word()? {
         "any4" | "any" => StandardAddress::Any4,
@@ -62,7 +63,7 @@ pub fn parse_standard(c: &mut Words<'_>) -> Result<StandardAce, AceError> {
             let network = w.parse::<Ipv4Addr>().map_err(|_| c.bad())?;
             let mask = ip(c)?;
             if crate::parse::mask_prefix(mask).is_none() {
-                return Err(c.bad().into());
+                return Err(c.bad());
             }
             StandardAddress::Net { network, mask }
         }
@@ -82,7 +83,7 @@ mod tests {
     use crate::acl::{AclBody, parse_acl_line};
     use proptest::prelude::*;
 
-    fn standard(line: &str) -> Result<StandardAce, AceError> {
+    fn standard(line: &str) -> Result<StandardAce, WordError> {
         match parse_acl_line(line)?.body {
             AclBody::Standard(s) => Ok(s),
             other => panic!("not a standard entry: {other:?}"),
@@ -118,24 +119,32 @@ mod tests {
     #[test]
     fn errors_name_the_offending_word() {
         assert_eq!(
-            standard("access-list s standard allow any4"),
-            Err(AceError::BadWord(3))
+            standard("access-list s standard allow any4")
+                .unwrap_err()
+                .word(),
+            Some(3)
         );
         assert_eq!(
-            standard("access-list s standard permit host 10.0.0.256"),
-            Err(AceError::BadWord(5))
+            standard("access-list s standard permit host 10.0.0.256")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
-            standard("access-list s standard permit 10.0.0.0 255.0.255.0"),
-            Err(AceError::BadWord(5))
+            standard("access-list s standard permit 10.0.0.0 255.0.255.0")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
-            standard("access-list s standard permit any4 log"),
-            Err(AceError::BadWord(5))
+            standard("access-list s standard permit any4 log")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
             standard("access-list s standard permit host"),
-            Err(AceError::Incomplete)
+            Err(WordError::Incomplete)
         );
     }
 

@@ -472,7 +472,7 @@ impl Interface {
                 });
             }
             ["nd", "prefix", rest @ ..] => {
-                if let Ok(p) = NdPrefix::parse(rest) {
+                if let Ok(p) = NdPrefix::parse(&rest.join(" ")) {
                     match v6.nd_prefixes.iter_mut().find(|x| x.target == p.target) {
                         Some(slot) => *slot = p,
                         None => v6.nd_prefixes.push(p),

@@ -22,6 +22,7 @@ use std::net::Ipv6Addr;
 use serde_json::{Map, Value};
 
 use crate::resources::{FieldError, FieldProblem, json_bool};
+use crate::words::{WordError, Words};
 
 /// `kind` of an item of `nDiscoveryPrefixList`.
 pub const KIND: &str = "IPV6Prefix";
@@ -59,16 +60,6 @@ pub struct NdPrefix {
     pub no_autoconfig: bool,
 }
 
-/// Why the words of a prefix line are not one: the index of the offending word (counted
-/// from the prefix), or a missing prefix.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PrefixSyntax {
-    /// Nothing after `ipv6 nd prefix`.
-    Incomplete,
-    /// The word at this index (0 = the prefix) is not valid there.
-    BadWord(usize),
-}
-
 fn parse_target(word: &str) -> Option<PrefixTarget> {
     if word.eq_ignore_ascii_case("default") {
         return Some(PrefixTarget::Default);
@@ -91,37 +82,34 @@ impl NdPrefix {
         }
     }
 
-    /// Reads the words after `ipv6 nd prefix`.
-    pub fn parse(words: &[&str]) -> Result<NdPrefix, PrefixSyntax> {
-        let Some(first) = words.first() else {
-            return Err(PrefixSyntax::Incomplete);
-        };
-        let target = parse_target(first).ok_or(PrefixSyntax::BadWord(0))?;
+    /// Reads the text after `ipv6 nd prefix`; word indices of errors count from the prefix.
+    pub fn parse(text: &str) -> Result<NdPrefix, WordError> {
+        NdPrefix::read(&mut Words::new(text))
+    }
+
+    /// Reads the prefix and its options from the cursor, to the end of the line.
+    pub fn read(w: &mut Words<'_>) -> Result<NdPrefix, WordError> {
+        let target = w.parse(parse_target)?;
         let mut p = NdPrefix::new(target);
-        let mut i = 1;
-        if let Some(valid) = words.get(1).and_then(|w| w.parse::<u32>().ok()) {
-            let preferred = match words.get(2) {
-                None => return Err(PrefixSyntax::Incomplete),
-                Some(w) => w.parse::<u32>().map_err(|_| PrefixSyntax::BadWord(2))?,
-            };
+        if let Some(valid) = w.peek().and_then(|v| v.parse::<u32>().ok()) {
+            w.skip();
+            let preferred = w.parse(|v| v.parse::<u32>().ok())?;
             if preferred > valid {
-                return Err(PrefixSyntax::BadWord(2));
+                return Err(w.bad());
             }
             p.lifetimes = Some((valid, preferred));
-            i = 3;
         }
-        while let Some(w) = words.get(i) {
-            let slot = match *w {
+        while w.peek().is_some() {
+            let slot = match w.word()? {
                 "no-advertise" => &mut p.no_advertise,
                 "off-link" => &mut p.off_link,
                 "no-autoconfig" => &mut p.no_autoconfig,
-                _ => return Err(PrefixSyntax::BadWord(i)),
+                _ => return Err(w.bad()),
             };
             if *slot {
-                return Err(PrefixSyntax::BadWord(i));
+                return Err(w.bad());
             }
             *slot = true;
-            i += 1;
         }
         Ok(p)
     }
@@ -319,42 +307,39 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn words(s: &str) -> Vec<&str> {
-        s.split_whitespace().collect()
-    }
-
     #[test]
     fn parses_the_modelled_forms_and_prints_them_canonically() {
-        let p = NdPrefix::parse(&words("2001:DB8:0::/64 1000 900 off-link no-advertise")).unwrap();
+        let p = NdPrefix::parse("2001:DB8:0::/64 1000 900 off-link no-advertise").unwrap();
         assert_eq!(
             p.line(),
             "ipv6 nd prefix 2001:db8::/64 1000 900 no-advertise off-link"
         );
         assert_eq!(p.removal(), "no ipv6 nd prefix 2001:db8::/64");
-        let d = NdPrefix::parse(&words("default no-autoconfig")).unwrap();
+        let d = NdPrefix::parse("default no-autoconfig").unwrap();
         assert_eq!(d.target, PrefixTarget::Default);
         assert_eq!(d.line(), "ipv6 nd prefix default no-autoconfig");
-        assert_eq!(NdPrefix::parse(&words(&p.line()[15..])).as_ref(), Ok(&p));
+        assert_eq!(NdPrefix::parse(&p.line()[15..]).as_ref(), Ok(&p));
     }
 
     #[test]
     fn bad_words_are_located() {
         let cases = [
-            ("", Err(PrefixSyntax::Incomplete)),
-            ("2001:db8::", Err(PrefixSyntax::BadWord(0))),
-            ("2001:db8::/129", Err(PrefixSyntax::BadWord(0))),
-            ("2001:db8::/64 100", Err(PrefixSyntax::Incomplete)),
-            ("2001:db8::/64 100 200", Err(PrefixSyntax::BadWord(2))),
-            ("2001:db8::/64 100 x", Err(PrefixSyntax::BadWord(2))),
-            ("2001:db8::/64 infinite", Err(PrefixSyntax::BadWord(1))),
-            (
-                "2001:db8::/64 off-link off-link",
-                Err(PrefixSyntax::BadWord(2)),
-            ),
-            ("2001:db8::/64 99999999999 1", Err(PrefixSyntax::BadWord(1))),
+            ("", None),
+            ("2001:db8::", Some(0)),
+            ("2001:db8::/129", Some(0)),
+            ("2001:db8::/64 100", None),
+            ("2001:db8::/64 100 200", Some(2)),
+            ("2001:db8::/64 100 x", Some(2)),
+            ("2001:db8::/64 infinite", Some(1)),
+            ("2001:db8::/64 off-link off-link", Some(2)),
+            ("2001:db8::/64 99999999999 1", Some(1)),
         ];
         for (line, want) in cases {
-            assert_eq!(NdPrefix::parse(&words(line)).map(|_| ()), want, "{line}");
+            let e = NdPrefix::parse(line).expect_err(line);
+            assert_eq!(e.word(), want, "{line}");
+            if want.is_none() {
+                assert_eq!(e, WordError::Incomplete, "{line}");
+            }
         }
     }
 
@@ -433,8 +418,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn arbitrary_words_never_panic(s in "\\PC{0,40}") {
-            let w: Vec<&str> = s.split_whitespace().collect();
-            let _ = NdPrefix::parse(&w);
+            let _ = NdPrefix::parse(&s);
             let _ = from_json(&json!({"prefix": s, "validLifetime": s}));
         }
     }

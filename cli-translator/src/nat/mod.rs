@@ -8,5 +8,5 @@ pub mod rules;
 #[cfg(test)]
 pub mod strategies;
 
-pub use rule::{NatError, NatLine, NatRule, Section, parse_nat_line, parse_object_nat, rule_hash};
+pub use rule::{NatLine, NatRule, Section, parse_nat_line, parse_object_nat, rule_hash};
 pub use rules::{NatEntry, NatRules};

@@ -241,38 +241,6 @@ impl NatRule {
     }
 }
 
-/// Why a line is not a NAT rule this grammar reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NatError {
-    /// Not a `nat` line.
-    NotNat,
-    /// The line stops where more is required.
-    Incomplete,
-    /// The word at this (0-based) index is not valid there.
-    BadWord(usize),
-}
-
-impl fmt::Display for NatError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NatError::NotNat => f.write_str("not a nat line"),
-            NatError::Incomplete => f.write_str("incomplete nat line"),
-            NatError::BadWord(i) => write!(f, "invalid word {} in the nat line", i + 1),
-        }
-    }
-}
-
-impl std::error::Error for NatError {}
-
-impl From<WordError> for NatError {
-    fn from(e: WordError) -> NatError {
-        match e {
-            WordError::Incomplete => NatError::Incomplete,
-            WordError::Invalid { word, .. } => NatError::BadWord(word),
-        }
-    }
-}
-
 // ===== printing =====
 
 impl fmt::Display for Addr {
@@ -507,20 +475,20 @@ pub fn is_nat_name(s: &str) -> bool {
 }
 
 /// The next word as a name.
-fn name(c: &mut Words<'_>) -> Result<String, NatError> {
+fn name(c: &mut Words<'_>) -> Result<String, WordError> {
     let w = c.word()?;
     if is_name(w) {
         Ok(w.to_owned())
     } else {
-        Err(c.bad().into())
+        Err(c.bad())
     }
 }
 
 /// Parses a top-level `nat` line (twice NAT).
-pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
+pub fn parse_nat_line(line: &str) -> Result<NatLine, WordError> {
     let mut c = Words::new(line.trim());
-    if c.word().map_err(|_| NatError::NotNat)? != "nat" {
-        return Err(NatError::NotNat);
+    if c.word().map_err(|_| WordError::Foreign)? != "nat" {
+        return Err(WordError::Foreign);
     }
     let interfaces = interfaces(&mut c)?;
     let mut section = Section::Before;
@@ -541,13 +509,13 @@ pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
     }
     match c.word()? {
         "source" => {}
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     }
     let mode = mode(&mut c)?;
     let real = match c.word()? {
         "any" => Addr::Any,
         w if is_name(w) => Addr::Name(w.to_owned()),
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     };
     let mapped = mapped(&mut c, mode, false)?;
     let mut rule = NatRule {
@@ -574,10 +542,10 @@ pub fn parse_nat_line(line: &str) -> Result<NatLine, NatError> {
 }
 
 /// Parses the `nat` line of an object (the child of `object network <name>`).
-pub fn parse_object_nat(line: &str) -> Result<NatRule, NatError> {
+pub fn parse_object_nat(line: &str) -> Result<NatRule, WordError> {
     let mut c = Words::new(line.trim());
-    if c.word().map_err(|_| NatError::NotNat)? != "nat" {
-        return Err(NatError::NotNat);
+    if c.word().map_err(|_| WordError::Foreign)? != "nat" {
+        return Err(WordError::Foreign);
     }
     let interfaces = interfaces(&mut c)?;
     let mode = mode(&mut c)?;
@@ -601,9 +569,9 @@ pub fn parse_object_nat(line: &str) -> Result<NatRule, NatError> {
     Ok(rule)
 }
 
-fn interfaces(c: &mut Words<'_>) -> Result<Option<(String, String)>, NatError> {
+fn interfaces(c: &mut Words<'_>) -> Result<Option<(String, String)>, WordError> {
     let Some(w) = c.peek() else {
-        return Err(NatError::Incomplete);
+        return Err(WordError::Incomplete);
     };
     let Some(inner) = w.strip_prefix('(') else {
         return Ok(None);
@@ -614,16 +582,16 @@ fn interfaces(c: &mut Words<'_>) -> Result<Option<(String, String)>, NatError> {
         .and_then(|i| i.split_once(','))
         .ok_or_else(|| c.bad())?;
     if !crate::parse::is_nameif(real) || !crate::parse::is_nameif(mapped) {
-        return Err(c.bad().into());
+        return Err(c.bad());
     }
     Ok(Some((real.to_owned(), mapped.to_owned())))
 }
 
-fn mode(c: &mut Words<'_>) -> Result<Mode, NatError> {
+fn mode(c: &mut Words<'_>) -> Result<Mode, WordError> {
     match c.word()? {
         "static" => Ok(Mode::Static),
         "dynamic" => Ok(Mode::Dynamic),
-        _ => Err(c.bad().into()),
+        _ => Err(c.bad()),
     }
 }
 
@@ -640,7 +608,7 @@ fn inline(w: &str) -> Option<Addr> {
     w.parse::<IpAddr>().ok().map(Addr::Host)
 }
 
-fn mapped(c: &mut Words<'_>, mode: Mode, object: bool) -> Result<Mapped, NatError> {
+fn mapped(c: &mut Words<'_>, mode: Mode, object: bool) -> Result<Mapped, WordError> {
     let w = c.word()?;
     let addr = match w {
         "interface" => MappedAddr::Addr(Addr::Interface {
@@ -660,7 +628,7 @@ fn mapped(c: &mut Words<'_>, mode: Mode, object: bool) -> Result<Mapped, NatErro
         }
         w if object && let Some(a) = inline(w) => MappedAddr::Addr(a),
         w if is_name(w) && inline(w).is_none() => MappedAddr::Addr(Addr::Name(w.to_owned())),
-        _ => return Err(c.bad().into()),
+        _ => return Err(c.bad()),
     };
     let mut addr = addr;
     let mut fallback = None;
@@ -686,7 +654,7 @@ fn pat_options(
     c: &mut Words<'_>,
     options: &mut PatOptions,
     extended_allowed: bool,
-) -> Result<(), NatError> {
+) -> Result<(), WordError> {
     loop {
         let slot = match c.peek() {
             Some("round-robin") => &mut options.round_robin,
@@ -698,20 +666,20 @@ fn pat_options(
         };
         c.skip();
         if *slot {
-            return Err(c.bad().into());
+            return Err(c.bad());
         }
         *slot = true;
     }
 }
 
-fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
+fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), WordError> {
     let twice = r.is_twice();
     while let Some(w) = c.peek() {
         c.skip();
         match w {
             "destination" if twice && r.destination.is_none() && r.service.is_none() => {
                 if c.word()? != "static" {
-                    return Err(c.bad().into());
+                    return Err(c.bad());
                 }
                 let mapped = match c.word()? {
                     "interface" => Addr::Interface {
@@ -719,22 +687,22 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     },
                     "any" => Addr::Any,
                     w if is_name(w) => Addr::Name(w.to_owned()),
-                    _ => return Err(c.bad().into()),
+                    _ => return Err(c.bad()),
                 };
                 let real = match c.word()? {
                     "any" => Addr::Any,
                     w if is_name(w) => Addr::Name(w.to_owned()),
-                    _ => return Err(c.bad().into()),
+                    _ => return Err(c.bad()),
                 };
                 r.destination = Some(Destination { mapped, real });
             }
             "service" if r.service.is_none() => {
                 r.service = Some(if twice {
-                    let svc = |c: &mut Words<'_>| -> Result<SvcRef, NatError> {
+                    let svc = |c: &mut Words<'_>| -> Result<SvcRef, WordError> {
                         match c.word()? {
                             "any" => Ok(SvcRef::Any),
                             w if is_name(w) => Ok(SvcRef::Name(w.to_owned())),
-                            _ => Err(c.bad().into()),
+                            _ => Err(c.bad()),
                         }
                     };
                     Service::Objects {
@@ -743,18 +711,18 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     }
                 } else {
                     if r.mode != Mode::Static {
-                        return Err(c.bad().into());
+                        return Err(c.bad());
                     }
                     let protocol = c.word()?;
                     if !matches!(protocol, "tcp" | "udp" | "sctp") {
-                        return Err(c.bad().into());
+                        return Err(c.bad());
                     }
-                    let mut port = || -> Result<String, NatError> {
+                    let mut port = || -> Result<String, WordError> {
                         let p = c.word()?;
                         if crate::acl::ace::is_port(p) {
                             Ok(p.to_owned())
                         } else {
-                            Err(c.bad().into())
+                            Err(c.bad())
                         }
                     };
                     let real = port()?;
@@ -770,9 +738,9 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
                 let text = c.rest();
                 if !is_description(text) {
                     return Err(if text.is_empty() {
-                        NatError::Incomplete
+                        WordError::Incomplete
                     } else {
-                        c.bad().into()
+                        c.bad()
                     });
                 }
                 r.description = Some(text.to_owned());
@@ -785,10 +753,10 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), NatError> {
                     "no-proxy-arp" => &mut r.no_proxy_arp,
                     "route-lookup" => &mut r.route_lookup,
                     "inactive" if twice => &mut r.inactive,
-                    _ => return Err(c.bad().into()),
+                    _ => return Err(c.bad()),
                 };
                 if *slot {
-                    return Err(c.bad().into());
+                    return Err(c.bad());
                 }
                 *slot = true;
             }
@@ -943,50 +911,66 @@ mod tests {
     fn the_interface_pat_pool_takes_no_extended_no_fallback_and_no_static() {
         // Words: nat (a,b) source dynamic r pat-pool interface <7>
         assert_eq!(
-            parse_nat_line("nat (a,b) source dynamic r pat-pool interface extended"),
-            Err(NatError::BadWord(7))
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface extended")
+                .unwrap_err()
+                .word(),
+            Some(7)
         );
         assert_eq!(
-            parse_nat_line("nat (a,b) source dynamic r pat-pool interface interface"),
-            Err(NatError::BadWord(7))
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface interface")
+                .unwrap_err()
+                .word(),
+            Some(7)
         );
         assert_eq!(
-            parse_nat_line("nat (a,b) source dynamic r pat-pool interface ipv6"),
-            Err(NatError::BadWord(7))
+            parse_nat_line("nat (a,b) source dynamic r pat-pool interface ipv6")
+                .unwrap_err()
+                .word(),
+            Some(7)
         );
         assert_eq!(
-            parse_object_nat("nat (a,b) static pat-pool interface"),
-            Err(NatError::BadWord(3))
+            parse_object_nat("nat (a,b) static pat-pool interface")
+                .unwrap_err()
+                .word(),
+            Some(3)
         );
         assert_eq!(
             parse_object_nat("nat (a,b) dynamic pat-pool"),
-            Err(NatError::Incomplete)
+            Err(WordError::Incomplete)
         );
     }
 
     #[test]
     fn rejects_bad_words_with_their_index() {
-        assert_eq!(parse_nat_line("nat"), Err(NatError::Incomplete));
-        assert_eq!(parse_nat_line("natx"), Err(NatError::NotNat));
+        assert_eq!(parse_nat_line("nat"), Err(WordError::Incomplete));
+        assert_eq!(parse_nat_line("natx"), Err(WordError::Foreign));
         assert_eq!(
             parse_nat_line("nat (inside,outside) source static a"),
-            Err(NatError::Incomplete)
+            Err(WordError::Incomplete)
         );
         assert_eq!(
-            parse_nat_line("nat (inside,outside) source static a b dns dns"),
-            Err(NatError::BadWord(7))
+            parse_nat_line("nat (inside,outside) source static a b dns dns")
+                .unwrap_err()
+                .word(),
+            Some(7)
         );
         assert_eq!(
-            parse_nat_line("nat (inside outside) source static a b"),
-            Err(NatError::BadWord(1))
+            parse_nat_line("nat (inside outside) source static a b")
+                .unwrap_err()
+                .word(),
+            Some(1)
         );
         assert_eq!(
-            parse_object_nat("nat (inside,outside) static 1.1.1.1 inactive"),
-            Err(NatError::BadWord(4))
+            parse_object_nat("nat (inside,outside) static 1.1.1.1 inactive")
+                .unwrap_err()
+                .word(),
+            Some(4)
         );
         assert_eq!(
-            parse_nat_line("nat (a,b) 0 source static a b"),
-            Err(NatError::BadWord(2))
+            parse_nat_line("nat (a,b) 0 source static a b")
+                .unwrap_err()
+                .word(),
+            Some(2)
         );
     }
 

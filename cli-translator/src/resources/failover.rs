@@ -205,10 +205,6 @@ impl fmt::Display for FoLine {
     }
 }
 
-/// Why a line of the family is refused: the index of the first word that is wrong, or
-/// `None` when the line stops too early.
-pub type LineError = Option<usize>;
-
 fn is_mask(m: Ipv4Addr) -> bool {
     let v = u32::from(m);
     v.leading_ones() + v.trailing_zeros() == 32
@@ -313,15 +309,11 @@ fn parse_key(c: &mut Words<'_>) -> Result<Key, WordError> {
 }
 
 /// Reads one `failover ...` or `[no] monitor-interface ...` line (the words of its
-/// positive form; `negated` for a leading `no`). Word offsets count from the positive form.
-pub fn parse_line(text: &str) -> Result<FoLine, LineError> {
+/// positive form; `negated` for a leading `no`). Word indices count from the positive form.
+pub fn parse_line(text: &str) -> Result<FoLine, WordError> {
     let mut c = Words::new(text);
     let negated = c.eat_exact("no");
-    let shift = usize::from(negated);
-    parse_words(&mut c, negated).map_err(|e| match e {
-        WordError::Incomplete => None,
-        WordError::Invalid { word, .. } => Some(word.saturating_sub(shift)),
-    })
+    parse_words(&mut c, negated).map_err(|e| e.shifted(-isize::from(negated)))
 }
 
 fn parse_words(c: &mut Words<'_>, negated: bool) -> Result<FoLine, WordError> {
@@ -1319,13 +1311,24 @@ mod tests {
         ] {
             assert_eq!(parse_line(l).unwrap().to_string(), l);
         }
-        assert_eq!(parse_line("failover lan unit tertiary"), Err(Some(3)));
         assert_eq!(
-            parse_line("failover interface ip fo 10.0.0.1 255.0.255.0 standby 10.0.0.2"),
-            Err(Some(5))
+            parse_line("failover lan unit tertiary").unwrap_err().word(),
+            Some(3)
         );
-        assert_eq!(parse_line("failover lan interface"), Err(None));
-        assert_eq!(parse_line("failover polltime unit 99"), Err(Some(3)));
+        assert_eq!(
+            parse_line("failover interface ip fo 10.0.0.1 255.0.255.0 standby 10.0.0.2")
+                .unwrap_err()
+                .word(),
+            Some(5)
+        );
+        assert_eq!(
+            parse_line("failover lan interface").unwrap_err().word(),
+            None
+        );
+        assert_eq!(
+            parse_line("failover polltime unit 99").unwrap_err().word(),
+            Some(3)
+        );
     }
 
     #[test]

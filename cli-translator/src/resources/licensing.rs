@@ -334,12 +334,9 @@ fn is_secret(s: &str) -> bool {
     (4..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Reads a `license-server` line; `Err(i)` names the first wrong word (`None`: too short).
-pub fn parse_license_server(text: &str) -> Result<LicenseServerLine, Option<usize>> {
-    license_server(&mut Words::new(text)).map_err(|e| match e {
-        WordError::Incomplete => None,
-        WordError::Invalid { word, .. } => Some(word),
-    })
+/// Reads a `license-server` line; the error names the first wrong word.
+pub fn parse_license_server(text: &str) -> Result<LicenseServerLine, WordError> {
+    license_server(&mut Words::new(text))
 }
 
 fn license_server(c: &mut Words<'_>) -> Result<LicenseServerLine, WordError> {

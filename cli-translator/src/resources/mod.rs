@@ -9,7 +9,6 @@ pub mod dns;
 pub mod field;
 pub mod local_user;
 pub mod member_group;
-pub mod member_line;
 pub mod mgmt_access;
 pub mod mgmt_host;
 pub mod network_object;

@@ -24,13 +24,13 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
-use super::member_line::LineError;
 use super::network_object::NetworkObject;
 use super::reference::{origin_of, ref_id, ref_json};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::parse::{mask_prefix, prefix_mask};
 use crate::schema::{ADDRESS_OR_REF, Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
+use crate::words::WordError;
 use crate::words::Words;
 
 /// One `object-group network`.
@@ -75,7 +75,7 @@ impl fmt::Display for NetworkMember {
 
 /// Reads one member line (`network-object ...` or `group-object ...`), accepting every
 /// form the ASA accepts and normalising hosts written as /32 or /128 networks.
-pub fn parse_member(line: &str) -> Result<NetworkMember, LineError> {
+pub fn parse_member(line: &str) -> Result<NetworkMember, WordError> {
     let mut w = Words::new(line);
     let member = if w.eat("group-object") {
         NetworkMember::Group(w.parse(name)?)
@@ -85,34 +85,31 @@ pub fn parse_member(line: &str) -> Result<NetworkMember, LineError> {
         } else if w.eat("host") {
             NetworkMember::Host(w.parse(|s| s.parse::<IpAddr>().ok())?)
         } else {
-            let at = w.offset();
+            let at = w.index();
             let (_, first) = w.next_word()?;
             if let Some((ip, len)) = first.split_once('/') {
-                let network: Ipv6Addr =
-                    ip.parse().map_err(|_| LineError::Invalid { offset: at })?;
+                let network: Ipv6Addr = ip.parse().map_err(|_| w.invalid_at(at))?;
                 let prefix: u8 = len
                     .parse()
                     .ok()
                     .filter(|p| *p <= 128)
-                    .ok_or(LineError::Invalid { offset: at })?;
-                subnet6(network, prefix).ok_or(LineError::Invalid { offset: at })?
+                    .ok_or_else(|| w.invalid_at(at))?;
+                subnet6(network, prefix).ok_or_else(|| w.invalid_at(at))?
             } else {
-                let network: Ipv4Addr = first
-                    .parse()
-                    .map_err(|_| LineError::Invalid { offset: at })?;
+                let network: Ipv4Addr = first.parse().map_err(|_| w.invalid_at(at))?;
                 let mask: Ipv4Addr = w.parse(|s| {
                     s.parse::<Ipv4Addr>()
                         .ok()
                         .filter(|m| mask_prefix(*m).is_some())
                 })?;
-                subnet4(network, mask).ok_or_else(|| LineError::MaskMismatch {
+                subnet4(network, mask).ok_or_else(|| WordError::MaskMismatch {
                     address: network.to_string(),
                     mask: mask.to_string(),
                 })?
             }
         }
     } else {
-        return Err(LineError::Invalid { offset: w.offset() });
+        return Err(w.bad_next());
     };
     w.end()?;
     Ok(member)
@@ -651,31 +648,35 @@ mod tests {
     #[test]
     fn member_line_errors_point_at_the_token() {
         assert_eq!(
-            parse_member("network-object host 10.0.0.300"),
-            Err(LineError::Invalid { offset: 20 })
+            parse_member("network-object host 10.0.0.300")
+                .unwrap_err()
+                .offset(),
+            Some(20)
         );
         assert_eq!(
             parse_member("network-object 10.0.0.1 255.255.255.0"),
-            Err(LineError::MaskMismatch {
+            Err(WordError::MaskMismatch {
                 address: "10.0.0.1".into(),
                 mask: "255.255.255.0".into()
             })
         );
         assert_eq!(
-            parse_member("network-object 10.0.0.0 255.0.255.0"),
-            Err(LineError::Invalid { offset: 24 })
+            parse_member("network-object 10.0.0.0 255.0.255.0")
+                .unwrap_err()
+                .offset(),
+            Some(24)
         );
         assert_eq!(
             parse_member("network-object host"),
-            Err(LineError::Incomplete)
+            Err(WordError::Incomplete)
         );
         assert_eq!(
-            parse_member("group-object a b"),
-            Err(LineError::Invalid { offset: 15 })
+            parse_member("group-object a b").unwrap_err().offset(),
+            Some(15)
         );
         assert_eq!(
-            parse_member("port-object eq 80"),
-            Err(LineError::Invalid { offset: 0 })
+            parse_member("port-object eq 80").unwrap_err().offset(),
+            Some(0)
         );
     }
 

@@ -140,51 +140,19 @@ impl fmt::Display for RouteLine {
     }
 }
 
-/// Why a `route` line does not parse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RouteParseError {
-    /// Not a `route` / `ipv6 route` line at all.
-    NotRoute,
-    /// The line stops before a required word.
-    Incomplete,
-    /// The word at this index (0-based, counting `route` or `ipv6`) is wrong.
-    BadWord(usize),
-}
-
-impl fmt::Display for RouteParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            RouteParseError::NotRoute => f.write_str("not a route line"),
-            RouteParseError::Incomplete => f.write_str("incomplete route line"),
-            RouteParseError::BadWord(i) => write!(f, "invalid word {i} in route line"),
-        }
-    }
-}
-
-impl std::error::Error for RouteParseError {}
-
-impl From<WordError> for RouteParseError {
-    fn from(e: WordError) -> RouteParseError {
-        match e {
-            WordError::Incomplete => RouteParseError::Incomplete,
-            WordError::Invalid { word, .. } => RouteParseError::BadWord(word),
-        }
-    }
-}
-
 /// Parses `route ...` or `ipv6 route ...` (without `no`).
-pub fn parse_route(line: &str) -> Result<RouteLine, RouteParseError> {
+pub fn parse_route(line: &str) -> Result<RouteLine, WordError> {
     let mut c = Words::new(line);
     let v6 = if c.eat_exact("route") {
         false
     } else if c.eat_exact("ipv6") && c.eat_exact("route") {
         true
     } else {
-        return Err(RouteParseError::NotRoute);
+        return Err(WordError::Foreign);
     };
     let nameif = c.word()?;
     if !is_nameif(nameif) {
-        return Err(c.bad().into());
+        return Err(c.bad());
     }
     let destination = if v6 {
         let text = c.word()?;
@@ -216,11 +184,11 @@ pub fn parse_route(line: &str) -> Result<RouteLine, RouteParseError> {
                     Some(ip)
                 }
                 None if null0 => None,
-                None => return Err(c.bad_next().into()),
+                None => return Err(c.bad_next()),
             }
         }
         None if null0 => None,
-        None => return Err(RouteParseError::Incomplete),
+        None => return Err(WordError::Incomplete),
     };
     let mut metric = 1u8;
     if let Some(w) = c.peek()
@@ -249,7 +217,7 @@ pub fn parse_route(line: &str) -> Result<RouteLine, RouteParseError> {
                 .ok_or_else(|| c.bad())?;
             RouteOption::Track(n)
         }
-        Some(_) => return Err(c.bad_next().into()),
+        Some(_) => return Err(c.bad_next()),
     };
     c.end()?;
     Ok(RouteLine {
@@ -745,30 +713,40 @@ mod tests {
 
     #[test]
     fn rejects_malformed_lines_naming_the_word() {
-        assert_eq!(parse_route("hostname x"), Err(RouteParseError::NotRoute));
+        assert_eq!(parse_route("hostname x"), Err(WordError::Foreign));
         assert_eq!(
             parse_route("route inside 10.0.0.0 255.0.0.0"),
-            Err(RouteParseError::Incomplete)
+            Err(WordError::Incomplete)
         );
         assert_eq!(
-            parse_route("route inside 10.0.0.0 255.0.255.0 1.1.1.1"),
-            Err(RouteParseError::BadWord(3))
+            parse_route("route inside 10.0.0.0 255.0.255.0 1.1.1.1")
+                .unwrap_err()
+                .word(),
+            Some(3)
         );
         assert_eq!(
-            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 0"),
-            Err(RouteParseError::BadWord(5))
+            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 0")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
-            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 256"),
-            Err(RouteParseError::BadWord(5))
+            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 256")
+                .unwrap_err()
+                .word(),
+            Some(5)
         );
         assert_eq!(
-            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 1 extra"),
-            Err(RouteParseError::BadWord(6))
+            parse_route("route inside 10.0.0.0 255.0.0.0 1.1.1.1 1 extra")
+                .unwrap_err()
+                .word(),
+            Some(6)
         );
         assert_eq!(
-            parse_route("ipv6 route inside 2001:db8::/32 10.0.0.1"),
-            Err(RouteParseError::BadWord(4))
+            parse_route("ipv6 route inside 2001:db8::/32 10.0.0.1")
+                .unwrap_err()
+                .word(),
+            Some(4)
         );
     }
 

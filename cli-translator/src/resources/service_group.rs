@@ -25,7 +25,6 @@ use std::hash::{Hash, Hasher};
 
 use serde_json::{Map, Value};
 
-use super::member_line::LineError;
 use super::network_object_group::{description_from_json, name_for, reaches};
 use super::reference::{origin_of, ref_id, ref_json};
 use super::service_object::ServiceObject;
@@ -33,6 +32,7 @@ use super::service_spec::{PortMatch, PortOp, ServiceClass, ServiceSpec, TcpUdp};
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, SERVICE_OR_REF, Type};
 use crate::validate::check_object_name;
+use crate::words::WordError;
 use crate::words::Words;
 
 /// One `object-group service`.
@@ -189,16 +189,16 @@ impl ServiceMember {
 }
 
 /// Reads one member line of a group with `protocol`.
-pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMember, LineError> {
+pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMember, WordError> {
     let mut w = Words::new(line);
     let member = if w.eat("group-object") {
         ServiceMember::Group(w.parse(name)?)
     } else if let Some(protocol) = protocol {
         if !w.eat("port-object") {
-            return Err(LineError::Invalid { offset: w.offset() });
+            return Err(w.bad_next());
         }
         // `port-object eq 80` reads as `tcp destination eq 80` for a tcp group.
-        let at = w.offset();
+        let at = w.index();
         let m = PortMatch::from_words(&mut w, protocol)?;
         w.end()?;
         let spec = ServiceSpec::TcpUdp {
@@ -207,7 +207,7 @@ pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMembe
             destination: Some(m),
         };
         if port_object(&spec).is_none() {
-            return Err(LineError::Invalid { offset: at });
+            return Err(w.invalid_at(at));
         }
         return Ok(ServiceMember::Service(spec));
     } else if w.eat("service-object") {
@@ -217,7 +217,7 @@ pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMembe
             ServiceMember::Service(ServiceSpec::from_words(&mut w)?)
         }
     } else {
-        return Err(LineError::Invalid { offset: w.offset() });
+        return Err(w.bad_next());
     };
     w.end()?;
     Ok(member)
@@ -642,16 +642,22 @@ mod tests {
             );
         }
         assert_eq!(
-            parse_member("port-object eq 80", None),
-            Err(LineError::Invalid { offset: 0 })
+            parse_member("port-object eq 80", None)
+                .unwrap_err()
+                .offset(),
+            Some(0)
         );
         assert_eq!(
-            parse_member("port-object eq bogus", Some(TcpUdp::Tcp)),
-            Err(LineError::Invalid { offset: 15 })
+            parse_member("port-object eq bogus", Some(TcpUdp::Tcp))
+                .unwrap_err()
+                .offset(),
+            Some(15)
         );
         assert_eq!(
-            parse_member("port-object lt 80", Some(TcpUdp::Tcp)),
-            Err(LineError::Invalid { offset: 12 })
+            parse_member("port-object lt 80", Some(TcpUdp::Tcp))
+                .unwrap_err()
+                .offset(),
+            Some(12)
         );
     }
 

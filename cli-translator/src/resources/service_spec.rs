@@ -16,7 +16,7 @@
 
 use std::fmt;
 
-use super::member_line::LineError;
+use crate::words::WordError;
 use crate::words::Words;
 
 /// The TCP/UDP protocol selector.
@@ -304,7 +304,7 @@ impl PortMatch {
     }
 
     /// Reads `eq|lt|gt|neq <port>` or `range <a> <b>` from CLI words.
-    pub fn from_words(w: &mut Words<'_>, protocol: TcpUdp) -> Result<PortMatch, LineError> {
+    pub fn from_words(w: &mut Words<'_>, protocol: TcpUdp) -> Result<PortMatch, WordError> {
         if w.eat("range") {
             let a = w.parse(|s| Port::parse(s, protocol))?;
             let b = w.parse(|s| Port::parse(s, protocol))?;
@@ -467,8 +467,8 @@ impl ServiceSpec {
 
     /// Reads the CLI form (the words after `service` / `service-object`); the caller checks
     /// the end of the line.
-    pub fn from_words(w: &mut Words<'_>) -> Result<ServiceSpec, LineError> {
-        let at = w.offset();
+    pub fn from_words(w: &mut Words<'_>) -> Result<ServiceSpec, WordError> {
+        let at = w.index();
         let (_, first) = w.next_word()?;
         let lower = first.to_ascii_lowercase();
         if let Some(protocol) = TcpUdp::from_word(&lower) {
@@ -509,11 +509,11 @@ impl ServiceSpec {
         }
         protocol(&lower)
             .map(ServiceSpec::Protocol)
-            .ok_or(LineError::Invalid { offset: at })
+            .ok_or_else(|| w.invalid_at(at))
     }
 
     /// Reads a whole CLI spec (`tcp destination eq 80`).
-    pub fn parse_cli(text: &str) -> Result<ServiceSpec, LineError> {
+    pub fn parse_cli(text: &str) -> Result<ServiceSpec, WordError> {
         let mut w = Words::new(text);
         let spec = ServiceSpec::from_words(&mut w)?;
         w.end()?;
@@ -721,20 +721,24 @@ pub(crate) mod tests {
     #[test]
     fn cli_errors_point_at_the_bad_token() {
         assert_eq!(
-            ServiceSpec::parse_cli("tcp destination eq bogus"),
-            Err(LineError::Invalid { offset: 19 })
+            ServiceSpec::parse_cli("tcp destination eq bogus")
+                .unwrap_err()
+                .offset(),
+            Some(19)
         );
         assert_eq!(
             ServiceSpec::parse_cli("tcp destination"),
-            Err(LineError::Incomplete)
+            Err(WordError::Incomplete)
         );
         assert_eq!(
-            ServiceSpec::parse_cli("bogus"),
-            Err(LineError::Invalid { offset: 0 })
+            ServiceSpec::parse_cli("bogus").unwrap_err().offset(),
+            Some(0)
         );
         assert_eq!(
-            ServiceSpec::parse_cli("icmp echo 0 1"),
-            Err(LineError::Invalid { offset: 12 })
+            ServiceSpec::parse_cli("icmp echo 0 1")
+                .unwrap_err()
+                .offset(),
+            Some(12)
         );
     }
 

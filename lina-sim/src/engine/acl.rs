@@ -12,12 +12,13 @@
 use std::fmt::Write as _;
 
 use cli_translator::acl::ace::{
-    Ace, AceError, AclBody, DestService, Endpoint, LogSpec, PortMatch, Protocol, RefKind,
-    name_hash, parse_ace, parse_acl_line, references, rule_hash,
+    Ace, AclBody, DestService, Endpoint, LogSpec, PortMatch, Protocol, RefKind, name_hash,
+    parse_ace, parse_acl_line, references, rule_hash,
 };
 use cli_translator::acl::group::{AccessGroup, parse_access_group};
 use cli_translator::acl::standard::standard_hash;
 use cli_translator::ast::{Command, NetworkAddress, Severity};
+use cli_translator::words::WordError;
 
 use super::apply::{Applier, Step, strip_words, word_offset};
 use super::config::{Block, BlockId, Config, Entry, Key};
@@ -41,11 +42,11 @@ impl Applier<'_> {
         if starts_with_words(line, "access-list") {
             return match parse_acl_line(line) {
                 Ok(parsed) => Some(self.add_acl_line(parsed)),
-                Err(AceError::NotModelled | AceError::NotAccessList) => None,
-                Err(AceError::Incomplete) => Some(Err(CliError::Incomplete)),
-                Err(AceError::BadWord(i)) => {
-                    Some(Err(CliError::invalid(line, word_offset(line, i))))
-                }
+                Err(WordError::NotModelled | WordError::Foreign) => None,
+                Err(e) => Some(Err(match e.word() {
+                    Some(i) => CliError::invalid(line, word_offset(line, i)),
+                    None => CliError::Incomplete,
+                })),
             };
         }
         if let Some(rest) = strip_words(line, "no access-list") {
@@ -144,10 +145,12 @@ impl Applier<'_> {
         }
         let parsed = match parse_acl_line(&format!("access-list {rest}")) {
             Ok(p) => p,
-            Err(AceError::NotModelled | AceError::NotAccessList) => return None,
-            Err(AceError::Incomplete) => return Some(Err(CliError::Incomplete)),
-            Err(AceError::BadWord(i)) => {
-                return Some(Err(CliError::invalid(line, word_offset(line, i + 1))));
+            Err(WordError::NotModelled | WordError::Foreign) => return None,
+            Err(e) => {
+                return Some(Err(match e.word() {
+                    Some(i) => CliError::invalid(line, word_offset(line, i + 1)),
+                    None => CliError::Incomplete,
+                }));
             }
         };
         let list = format!("access-list {}", parsed.acl);

@@ -191,7 +191,7 @@ impl Engine {
             asa_version: ASA_VERSION.to_owned(),
             created: now.unix,
             running_config: self.running_config(),
-            startup_config: self.startup.clone(),
+            startup_config: self.ctx.startup.clone(),
         };
         if let Some(back) = back {
             self.enter_context(&back);
@@ -243,7 +243,7 @@ impl Engine {
                 }
             })?;
         let loaded = load::load(&contents.running_config, &mut self.rng);
-        replace_config(&mut self.config, &loaded);
+        replace_config(&mut self.ctx.config, &loaded);
         let output = format!(
             "\nBegin restore from {location} (backup of ASA {}) ...\n\
              Restoring [Running Config] ... Done!\n\

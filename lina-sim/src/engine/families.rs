@@ -8,9 +8,17 @@
 //! typed outside their mode (refused), then the verbatim rules for the other words of
 //! `cli_translator::keywords` (the documented list of known families).
 //!
-//! Still outside the registry (issue 11): which unindented line belongs to an open block
-//! (`modes.rs`), print order
-//! (`sections.rs`), in-use checks (`in_use.rs`, `refs.rs`) and secrets (`mask.rs`).
+//! Besides applying its lines, a family says what the rest of the engine asks about them:
+//! which word of a line names an interface ([`CliFamily::nameif_slot`], for renames and
+//! in-use checks of a nameif), which word is a secret ([`CliFamily::secret_index`], masked
+//! by `show running-config`), what a line defines and requires, whether deleting what it
+//! defines is refused while it is referenced ([`CliFamily::refuses_deletion_in_use`]), and
+//! which unindented words its sub-mode takes ([`CliFamily::sub_words`]). Each has a default
+//! (nothing), so a family says only what it has.
+//!
+//! Still outside the registry: the print order of `show running-config` (`sections.rs`, the
+//! ASA's order of about 70 top-level words, most of them lines no family models) and the
+//! object/group reference counts (`refs.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -61,12 +69,45 @@ pub trait CliFamily: Sync {
     fn requires<'l>(&self, _line: &'l str) -> Option<(&'static str, &'l str)> {
         None
     }
+    /// Whether deleting an item a line of this family [defines](CliFamily::defines) is
+    /// refused while another line names it (`no time-range work` while an ACL uses it).
+    fn refuses_deletion_in_use(&self) -> bool {
+        false
+    }
+    /// The index of the word of one of its stored lines (`words`, starting with one of its
+    /// keywords; a sub-command's words without indentation) that holds a nameif (for `nat`,
+    /// the `(real,mapped)` pair); `None` when the line names no interface.
+    fn nameif_slot(&self, _words: &[&str]) -> Option<usize> {
+        None
+    }
+    /// The first words (lowercase) of the lines, top-level or sub-commands of its blocks,
+    /// that may carry a secret: only these are asked [`CliFamily::secret_index`].
+    fn secret_words(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The index of the secret word of a line whose first word is one of its
+    /// [`CliFamily::secret_words`] (keywords match in any case): `indented` for a sub-command,
+    /// `parent` the top-level line above it when known.
+    fn secret_index(
+        &self,
+        _words: &[&str],
+        _indented: bool,
+        _parent: Option<&str>,
+    ) -> Option<usize> {
+        None
+    }
+    /// The words (lowercase) an unindented line typed in its sub-mode may start with and
+    /// still be a sub-command (`nameif` in interface mode), besides the typed ones.
+    fn sub_words(&self) -> &'static [&'static str] {
+        &[]
+    }
 }
 
 /// A family whose every top-level line goes to one `Applier` method:
 /// `simple_family!(Type, "name", ["keyword", ...], method)`.
+/// What else the family says follows in braces: `simple_family!(T, "n", [...], m, { fn ... })`.
 macro_rules! simple_family {
-    ($ty:ident, $name:literal, [$($keyword:literal),+ $(,)?], $method:ident) => {
+    ($ty:ident, $name:literal, [$($keyword:literal),+ $(,)?], $method:ident $(, { $($more:tt)* })?) => {
         impl CliFamily for $ty {
             fn name(&self) -> &'static str {
                 $name
@@ -77,6 +118,7 @@ macro_rules! simple_family {
             fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
                 a.$method(line)
             }
+            $($($more)*)?
         }
     };
 }
@@ -112,6 +154,9 @@ impl CliFamily for TimeRanges {
     fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
         Some(("time-range", name_after(head, "time-range")?))
     }
+    fn refuses_deletion_in_use(&self) -> bool {
+        true
+    }
 }
 
 impl CliFamily for Regexes {
@@ -126,6 +171,9 @@ impl CliFamily for Regexes {
     }
     fn defines<'l>(&self, head: &'l str) -> Option<(&'static str, &'l str)> {
         Some(("regex", name_after(head, "regex")?))
+    }
+    fn refuses_deletion_in_use(&self) -> bool {
+        true
     }
 }
 
@@ -270,6 +318,10 @@ impl CliFamily for TlsProxies {
             _ => None,
         }
     }
+    /// `inspect ... tls-proxy <name>` in a policy map keeps the proxy (issue 15).
+    fn refuses_deletion_in_use(&self) -> bool {
+        true
+    }
 }
 
 /// `object-group network|service|protocol|icmp-type` and `object service` blocks: the
@@ -321,10 +373,23 @@ simple_family!(
     AccessLists,
     "access-list",
     ["access-list", "access-group"],
-    access_command
+    access_command,
+    {
+        fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+            matches!(words, ["access-group", _, "in" | "out", "interface", _, ..]).then_some(4)
+        }
+    }
 );
 
-simple_family!(Routes, "route", ["route", "ipv6"], route_command);
+simple_family!(Routes, "route", ["route", "ipv6"], route_command, {
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        match words {
+            ["route", _, ..] => Some(1),
+            ["ipv6", "route", _, ..] => Some(2),
+            _ => None,
+        }
+    }
+});
 
 simple_family!(
     DeviceSetup,
@@ -339,17 +404,160 @@ simple_family!(
         "ntp",
         "timeout",
     ],
-    setup_command
+    setup_command,
+    {
+        /// `http|ssh|telnet <address> <mask> <nameif>`, `dhcpd ... <nameif>`.
+        fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+            let last = words.len().checked_sub(1)?;
+            match words {
+                ["http" | "ssh" | "telnet", addr, .., _]
+                    if super::interfaces::is_address_word(addr) =>
+                {
+                    Some(last)
+                }
+                ["dhcpd", .., _] => Some(last),
+                _ => None,
+            }
+        }
+        fn secret_words(&self) -> &'static [&'static str] {
+            &["ntp"]
+        }
+        /// `ntp authentication-key <n> <algorithm> <secret>`.
+        fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+            let w = |i: usize| words.get(i).copied();
+            (!indented && is(w(0), "ntp") && is(w(1), "authentication-key")).then_some(4)
+        }
+    }
 );
 
-simple_family!(Nat, "nat", ["nat"], nat_command);
+simple_family!(Nat, "nat", ["nat"], nat_command, {
+    /// The `(real,mapped)` pair (also of an object's ` nat` line).
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["nat", _, ..]).then_some(1)
+    }
+});
 
 simple_family!(
     InterfaceSettings,
     "interface settings",
     ["mtu", "ipv6", "interface"],
-    interface_command
+    interface_command,
+    {
+        fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+            match words {
+                ["mtu", _, ..] => Some(1),
+                ["ipv6", "enforce-eui64", _] => Some(2),
+                _ => None,
+            }
+        }
+    }
 );
+
+/// `icmp permit|deny ... <nameif>`: kept verbatim; names an interface.
+struct Icmp;
+
+impl CliFamily for Icmp {
+    fn name(&self) -> &'static str {
+        "icmp"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["icmp"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        let last = words.len().checked_sub(1)?;
+        matches!(words, ["icmp", "permit" | "deny", .., _]).then_some(last)
+    }
+}
+
+/// `snmp-server ...`: kept verbatim; its communities are secrets, its hosts name an
+/// interface.
+struct SnmpServer;
+
+impl CliFamily for SnmpServer {
+    fn name(&self) -> &'static str {
+        "snmp-server"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["snmp-server"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["snmp-server", "host", _, ..]).then_some(2)
+    }
+    fn secret_words(&self) -> &'static [&'static str] {
+        &["snmp-server"]
+    }
+    /// `snmp-server community <secret> ...`,
+    /// `snmp-server host <nameif> <address> [poll|trap] community <secret> [version ...]`.
+    fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+        let w = |i: usize| words.get(i).copied();
+        if indented || !is(w(0), "snmp-server") {
+            return None;
+        }
+        if is(w(1), "community") {
+            Some(2)
+        } else if is(w(1), "host") {
+            let at = words
+                .iter()
+                .skip(4)
+                .position(|x| x.eq_ignore_ascii_case("community"))?;
+            Some(at + 5)
+        } else {
+            None
+        }
+    }
+}
+
+/// `aaa-server <tag> ...` blocks: kept verbatim; the key of a host (on its line or as
+/// ` key`) and its ` ldap-login-password` are secrets.
+struct AaaServers;
+
+impl CliFamily for AaaServers {
+    fn name(&self) -> &'static str {
+        "aaa-server"
+    }
+    fn keywords(&self) -> &'static [&'static str] {
+        &["aaa-server"]
+    }
+    fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
+        None
+    }
+    fn secret_words(&self) -> &'static [&'static str] {
+        &["aaa-server", "key", "ldap-login-password"]
+    }
+    fn secret_index(&self, words: &[&str], indented: bool, parent: Option<&str>) -> Option<usize> {
+        let w = |i: usize| words.get(i).copied();
+        if indented {
+            // ` key <secret>` belongs to an aaa-server host (a `key chain`'s ` key <id>` is
+            // no secret); a sub-command whose parent is not known is taken for one.
+            let in_aaa_server = parent.is_none_or(|p| {
+                p.split_ascii_whitespace()
+                    .next()
+                    .is_some_and(|f| f.eq_ignore_ascii_case("aaa-server"))
+            });
+            return ((is(w(0), "key") && in_aaa_server) || is(w(0), "ldap-login-password"))
+                .then_some(1);
+        }
+        if !is(w(0), "aaa-server") {
+            return None;
+        }
+        // `aaa-server <tag> [(<nameif>)] host <address> [<key>] [timeout <s>]`
+        let host = if is(w(2), "host") {
+            2
+        } else if w(2).is_some_and(|i| i.starts_with('(')) && is(w(3), "host") {
+            3
+        } else {
+            return None;
+        };
+        let at = host + 2;
+        (!is(w(at), "timeout")).then_some(at)
+    }
+}
 
 /// A family of the typed grammar (`parse_command`): applies the line when it parses as one of
 /// the family's commands, refuses it when it does not parse, and leaves the forms the grammar
@@ -374,11 +582,11 @@ fn typed(
 /// `hostname <name>`.
 struct Hostname;
 /// `interface <hw>`: enters (or creates) the interface block.
-struct Interfaces;
+pub(crate) struct Interfaces;
 /// `username <name> password ...`, `no username <name>`.
 struct Users;
 /// `object network <name>`, `no object network <name>`.
-struct NetworkObjects;
+pub(crate) struct NetworkObjects;
 /// `logging enable|timestamp|buffered|trap|host`, and their `no` forms.
 struct Logging;
 
@@ -429,6 +637,65 @@ impl CliFamily for Interfaces {
                 word_offset(line, negated(line)),
             )))
         }
+    }
+    fn secret_words(&self) -> &'static [&'static str] {
+        &["ospf"]
+    }
+    /// ` ospf message-digest-key <n> md5 <secret>`, ` ospf authentication-key <secret>`.
+    fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+        let w = |i: usize| words.get(i).copied();
+        if !indented || !is(w(0), "ospf") {
+            None
+        } else if is(w(1), "message-digest-key") && is(w(3), "md5") {
+            Some(4)
+        } else if is(w(1), "authentication-key") {
+            Some(2)
+        } else {
+            None
+        }
+    }
+    /// The sub-commands of interface mode (some are also top-level keywords: `ip address`
+    /// vs `ip local pool`). A line of another word is refused in interface mode, as on an ASA.
+    fn sub_words(&self) -> &'static [&'static str] {
+        &[
+            "authentication",
+            "bfd",
+            "bridge-group",
+            "channel-group",
+            "ddns",
+            "delay",
+            "description",
+            "dhcp",
+            "dhcprelay",
+            "duplex",
+            "flowcontrol",
+            "forward",
+            "hello-interval",
+            "igmp",
+            "ip",
+            "ipv6",
+            "lacp",
+            "mac-address",
+            "management-only",
+            "member-interface",
+            "multicast",
+            "nameif",
+            "nve-only",
+            "ospf",
+            "pim",
+            "policy-route",
+            "port-channel",
+            "pppoe",
+            "redundant-interface",
+            "rip",
+            "security-level",
+            "shutdown",
+            "speed",
+            "switchport",
+            "traffic-forward",
+            "vlan",
+            "zone-member",
+        ]
     }
 }
 
@@ -483,6 +750,9 @@ impl CliFamily for NetworkObjects {
             Err(CliError::invalid(line, word_offset(line, 0)))
         })
     }
+    fn sub_words(&self) -> &'static [&'static str] {
+        &["description", "fqdn", "host", "nat", "range", "subnet"]
+    }
 }
 
 impl CliFamily for Logging {
@@ -496,6 +766,9 @@ impl CliFamily for Logging {
         typed(a, line, |c| {
             matches!(c, Command::Logging(_) | Command::NoLogging(_))
         })
+    }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["logging", "host", _, ..]).then_some(2)
     }
 }
 
@@ -607,6 +880,10 @@ pub static FAMILIES: &[&dyn CliFamily] = &[
     &Privileges,
     // issue 14: dynamic DNS
     &DdnsMethods,
+    // issue 11: verbatim families that name interfaces or carry secrets
+    &Icmp,
+    &SnmpServer,
+    &AaaServers,
 ];
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.
@@ -664,12 +941,96 @@ pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
     candidates(head).iter().find_map(|f| f.defines(head))
 }
 
+/// The item a defining line names, when its family refuses to delete it while referenced.
+pub fn checked_defined_name(head: &str) -> Option<(&'static str, &str)> {
+    if head.starts_with(' ') || head.starts_with("no ") {
+        return None;
+    }
+    candidates(head)
+        .iter()
+        .filter(|f| f.refuses_deletion_in_use())
+        .find_map(|f| f.defines(head))
+}
+
 /// The item a top-level line needs defined, as (kind, name), by its family.
 pub fn required_name(line: &str) -> Option<(&'static str, &str)> {
     if line.starts_with("no ") {
         return None;
     }
     candidates(line).iter().find_map(|f| f.requires(line))
+}
+
+/// The index of the word of a stored line that holds a nameif, by its family.
+pub fn nameif_slot(words: &[&str]) -> Option<usize> {
+    index()
+        .get(words.first()?)?
+        .iter()
+        .find_map(|f| f.nameif_slot(words))
+}
+
+/// The families by the (lowercase) first words of their lines that may carry a secret, and
+/// the set of those words' lengths (one bit per length: most lines are ruled out by it).
+struct Secrets {
+    by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>>,
+    lengths: u64,
+}
+
+fn secrets() -> &'static Secrets {
+    static SECRETS: OnceLock<Secrets> = OnceLock::new();
+    SECRETS.get_or_init(|| {
+        let mut by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>> = HashMap::new();
+        let mut lengths = 0u64;
+        for family in FAMILIES {
+            for word in family.secret_words() {
+                by_word.entry(word).or_default().push(*family);
+                lengths |= 1u64.checked_shl(word.len() as u32).unwrap_or(0);
+            }
+        }
+        Secrets { by_word, lengths }
+    })
+}
+
+/// The families that may find a secret in a line whose first word is `first` (any case).
+fn secret_owners(first: &str) -> &'static [&'static dyn CliFamily] {
+    let s = secrets();
+    if first.len() >= 64 || s.lengths & (1u64 << first.len()) == 0 {
+        return &[];
+    }
+    let owners = if first.bytes().any(|b| b.is_ascii_uppercase()) {
+        s.by_word.get(first.to_ascii_lowercase().as_str())
+    } else {
+        s.by_word.get(first)
+    };
+    owners.map_or(&[], Vec::as_slice)
+}
+
+/// Whether a line opening with `first` may carry a secret (the fast path of masking).
+pub fn may_carry_secret(first: &str) -> bool {
+    !secret_owners(first).is_empty()
+}
+
+/// The index of the secret word of a line (`indented` for a sub-command, `parent` the
+/// top-level line above it when known), by the family whose secret words the line opens with.
+pub fn secret_index(words: &[&str], indented: bool, parent: Option<&str>) -> Option<usize> {
+    secret_owners(words.first()?)
+        .iter()
+        .find_map(|f| f.secret_index(words, indented, parent))
+        .filter(|at| *at < words.len())
+}
+
+/// Whether `word` is `keyword`, in any case.
+pub(crate) fn is(word: Option<&str>, keyword: &str) -> bool {
+    word.is_some_and(|w| w.eq_ignore_ascii_case(keyword))
+}
+
+/// The index of the word after an optional `hex`: `hex <secret>` masks the secret, a lone
+/// `hex` (nothing after it) is itself the secret.
+pub(crate) fn after_hex(words: &[&str], at: usize) -> usize {
+    if is(words.get(at).copied(), "hex") && words.get(at + 1).is_some() {
+        at + 1
+    } else {
+        at
+    }
 }
 
 /// The families a top-level line may belong to, in table order.
@@ -763,6 +1124,70 @@ mod tests {
         );
         assert_eq!(required_name("no ssl trust-point TP outside"), None);
         assert_eq!(required_name("ssl server-version tlsv1.2"), None);
+    }
+
+    #[test]
+    fn families_say_which_word_names_an_interface() {
+        let slot = |line: &str| nameif_slot(&line.split_whitespace().collect::<Vec<_>>());
+        for (line, want) in [
+            ("access-group a in interface inside", Some(4)),
+            ("route outside 0.0.0.0 0.0.0.0 1.1.1.1 1", Some(1)),
+            ("ipv6 route outside ::/0 fe80::1", Some(2)),
+            ("ipv6 enforce-eui64 inside", Some(2)),
+            ("mtu inside 1500", Some(1)),
+            ("nat (inside,outside) source static a b", Some(1)),
+            ("monitor-interface inside", Some(1)),
+            ("logging host inside 10.0.0.1", Some(2)),
+            ("snmp-server host inside 10.0.0.1 community c", Some(2)),
+            ("http 10.0.0.0 255.0.0.0 inside", Some(3)),
+            ("http server enable", None),
+            ("dhcpd enable inside", Some(2)),
+            ("icmp permit any inside", Some(3)),
+            ("service-policy p interface inside", Some(3)),
+            ("ip audit interface inside p", Some(3)),
+            ("crypto map m interface outside", Some(4)),
+            ("crypto ca trustpoint TP", None),
+            ("hostname fw", None),
+            ("no route outside 0.0.0.0 0.0.0.0 1.1.1.1", None),
+        ] {
+            assert_eq!(slot(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn families_say_which_word_is_a_secret() {
+        let at = |line: &str, parent: Option<&str>| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            secret_index(&words, line.starts_with(' '), parent)
+        };
+        assert_eq!(at("ntp authentication-key 1 md5 s", None), Some(4));
+        assert_eq!(at("FAILOVER KEY hex s", None), Some(3));
+        assert_eq!(at("license-server address 1.1.1.1 secret s", None), Some(4));
+        assert_eq!(at("snmp-server community c", None), Some(2));
+        assert_eq!(at("aaa-server R (inside) host 10.0.0.1 k", None), Some(5));
+        assert_eq!(at(" key k", Some("aaa-server R host 1.1.1.1")), Some(1));
+        assert_eq!(at(" key 1", Some("key chain c")), None);
+        assert_eq!(at(" ikev1 pre-shared-key s", None), Some(2));
+        assert_eq!(at(" ospf authentication-key s", None), Some(2));
+        // Top-level forms are not sub-commands, and the other way round.
+        assert_eq!(at(" ntp authentication-key 1 md5 s", None), None);
+        assert_eq!(at("ospf authentication-key s", None), None);
+        assert!(!may_carry_secret("hostname"));
+        assert!(may_carry_secret("Snmp-Server"));
+    }
+
+    #[test]
+    fn families_say_which_deletions_are_refused_in_use() {
+        assert_eq!(
+            checked_defined_name("time-range work"),
+            Some(("time-range", "work"))
+        );
+        assert_eq!(
+            checked_defined_name("tls-proxy p"),
+            Some(("tls-proxy", "p"))
+        );
+        // Trust-points are defined, but their deletion is the crypto family's own check.
+        assert_eq!(checked_defined_name("crypto ca trustpoint TP"), None);
     }
 
     #[test]

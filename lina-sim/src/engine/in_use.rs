@@ -8,14 +8,6 @@
 
 use super::config::{BlockId, Config};
 
-/// The families whose deletion is checked, by the first word of their defining line.
-pub const CHECKED: &[&str] = &[
-    "time-range",
-    "regex",
-    // issue 15: `inspect ... tls-proxy <name>` in a policy map.
-    "tls-proxy",
-];
-
 /// Whether `text` holds the words `keyword name` in sequence.
 fn mentions(text: &str, keyword: &str, name: &str) -> bool {
     if !text.contains(name) {
@@ -32,9 +24,9 @@ fn mentions(text: &str, keyword: &str, name: &str) -> bool {
 }
 
 /// The name a defining line gives its item (`time-range work` -> `time-range`, `work`), when
-/// its family is checked (the family registry says what a line defines).
+/// its family refuses the deletion of a referenced item (the family registry says both).
 pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
-    super::families::defined_name(head).filter(|(kind, _)| CHECKED.contains(kind))
+    super::families::checked_defined_name(head)
 }
 
 /// Whether any block other than `except` refers to `name` of `family`.

@@ -26,7 +26,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 use cli_translator::ast::Command;
 use cli_translator::interfaces::model::TrafficModule;
-use cli_translator::interfaces::nd_prefix::{NdPrefix, PrefixSyntax};
+use cli_translator::interfaces::nd_prefix::NdPrefix;
 
 use super::apply::{Applier, Step, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
@@ -40,7 +40,7 @@ const DUPLEXES: &[&str] = &["auto", "full", "half"];
 const CHANNEL_MODES: &[&str] = &["active", "passive", "on"];
 
 /// Whether `s` could be the address argument of `http`, `ssh` or `telnet`.
-fn is_address_word(s: &str) -> bool {
+pub(crate) fn is_address_word(s: &str) -> bool {
     let bare = s.split('/').next().unwrap_or(s);
     bare.parse::<IpAddr>().is_ok()
 }
@@ -51,23 +51,9 @@ fn nat_pair(word: &str) -> Option<(&str, &str)> {
 }
 
 /// The index of the word of a configuration line that holds a nameif (for `nat`, the
-/// `(real,mapped)` pair), if the line's family names one.
+/// `(real,mapped)` pair), if the line's family names one (the family registry says).
 fn nameif_slot(words: &[&str]) -> Option<usize> {
-    let last = words.len().checked_sub(1)?;
-    match words {
-        ["access-group", _, "in" | "out", "interface", _, ..] => Some(4),
-        ["route", _, ..] | ["mtu", _, ..] | ["nat", _, ..] | ["monitor-interface", _] => Some(1),
-        ["ipv6", "route", _, ..] | ["logging", "host", _, ..] | ["snmp-server", "host", _, ..] => {
-            Some(2)
-        }
-        ["ipv6", "enforce-eui64", _] => Some(2),
-        ["http" | "ssh" | "telnet", addr, .., _] if is_address_word(addr) => Some(last),
-        ["icmp", "permit" | "deny", .., _] | ["dhcpd", .., _] => Some(last),
-        // issue 15: service policy, crypto map and IP audit bindings
-        ["service-policy", _, "interface", _] | ["ip", "audit", "interface", _, _] => Some(3),
-        ["crypto", "map", _, "interface", _, ..] => Some(4),
-        _ => None,
-    }
+    super::families::nameif_slot(words)
 }
 
 /// Whether `line` (or its `no` form) is a global command even though its first word is an
@@ -357,18 +343,18 @@ impl Applier<'_> {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["ipv6", "nd", "prefix", rest @ ..] => {
-                let p = NdPrefix::parse(rest).ok()?;
+                let p = NdPrefix::parse(&rest.join(" ")).ok()?;
                 self.cfg.update(id, |b| {
                     b.children.retain(|c| {
                         let w: Vec<&str> = c.text.split_whitespace().collect();
                         !matches!(w.as_slice(), ["ipv6", "nd", "prefix", r @ ..]
-                            if NdPrefix::parse(r).is_ok_and(|old| old.target == p.target))
+                            if NdPrefix::parse(&r.join(" ")).is_ok_and(|old| old.target == p.target))
                     });
                 });
                 Some(p.line())
             }
             ["no", "ipv6", "nd", "prefix", target, ..] => {
-                let p = NdPrefix::parse(&[target]).ok()?;
+                let p = NdPrefix::parse(target).ok()?;
                 Some(p.removal())
             }
             ["traffic-forward", _, "monitor-only"] => {
@@ -487,10 +473,12 @@ impl Applier<'_> {
                 (Some(_), ["monitor-only", ..]) => bad(3),
                 (Some(_), _) => bad(2),
             },
-            ["ipv6", "nd", "prefix", rest @ ..] => match NdPrefix::parse(rest) {
+            ["ipv6", "nd", "prefix", rest @ ..] => match NdPrefix::parse(&rest.join(" ")) {
                 Ok(_) => Ok(()),
-                Err(PrefixSyntax::Incomplete) => Err(CliError::Incomplete),
-                Err(PrefixSyntax::BadWord(i)) => bad(3 + i),
+                Err(e) => match e.word() {
+                    Some(i) => bad(3 + i),
+                    None => Err(CliError::Incomplete),
+                },
             },
             ["ipv6", "address", a, rest @ ..] if *a != "autoconfig" => {
                 let ok = match rest.first() {

@@ -40,6 +40,9 @@ impl CliFamily for IpAudit {
     fn keywords(&self) -> &'static [&'static str] {
         &["ip"]
     }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["ip", "audit", "interface", _, _]).then_some(3)
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let neg = usize::from(words.first() == Some(&"no"));

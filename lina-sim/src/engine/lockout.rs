@@ -31,9 +31,10 @@ impl Engine {
     /// The configured `max-fail`, if any.
     fn max_fail(&self) -> Option<u32> {
         let id = self
+            .ctx
             .config
             .find_cached("aaa", "max-fail", |b| max_fail_of(&b.head.text).is_some())?;
-        max_fail_of(&self.config.block(id)?.head.text)
+        max_fail_of(&self.ctx.config.block(id)?.head.text)
     }
 
     fn locked(&self, user: &str, max: Option<u32>) -> bool {

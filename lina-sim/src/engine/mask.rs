@@ -33,21 +33,9 @@ use std::borrow::Cow;
 pub const MASK: &str = "*****";
 
 /// Whether a line opening with `first` may carry a secret: the fast path (one length test for
-/// most lines) skips every other line.
+/// most lines) skips every other line. The families say which words (`secret_words`).
 fn may_carry_secret(first: &str) -> bool {
-    let candidates: &[&str] = match first.len() {
-        3 => &["key", "ntp"],
-        4 => &["ospf"],
-        5 => &["ikev1", "ikev2"],
-        8 => &["failover"],
-        10 => &["aaa-server"],
-        11 => &["snmp-server"],
-        // issue 14: logging, failover, licensing
-        14 => &["license-server"],
-        19 => &["ldap-login-password"],
-        _ => return false,
-    };
-    candidates.iter().any(|k| first.eq_ignore_ascii_case(k))
+    super::families::may_carry_secret(first)
 }
 
 /// The byte ranges of a line's words (separated by ASCII white space, which never splits a
@@ -71,85 +59,10 @@ fn word_spans(line: &str) -> Vec<(usize, usize)> {
     spans
 }
 
-fn is(word: Option<&str>, keyword: &str) -> bool {
-    word.is_some_and(|w| w.eq_ignore_ascii_case(keyword))
-}
-
-/// The index of the word after an optional `hex`: `hex <secret>` masks the secret, a lone
-/// `hex` (nothing after it) is itself the secret.
-fn after_hex(words: &[&str], at: usize) -> usize {
-    if is(words.get(at).copied(), "hex") && words.get(at + 1).is_some() {
-        at + 1
-    } else {
-        at
-    }
-}
-
-/// The index of the secret word, if the line carries one. `parent` is the top-level line a
-/// sub-command belongs to, when known.
+/// The index of the secret word, if the line carries one (by the family whose secret words
+/// the line opens with). `parent` is the top-level line a sub-command belongs to, when known.
 fn secret_index(words: &[&str], indented: bool, parent: Option<&str>) -> Option<usize> {
-    let w = |i: usize| words.get(i).copied();
-    let at = if indented {
-        // ` key <secret>` belongs to an aaa-server host (a `key chain`'s ` key <id>` is no secret).
-        let in_aaa_server = parent.is_none_or(|p| {
-            p.split_ascii_whitespace()
-                .next()
-                .is_some_and(|f| f.eq_ignore_ascii_case("aaa-server"))
-        });
-        if (is(w(0), "key") && in_aaa_server) || is(w(0), "ldap-login-password") {
-            1
-        } else if is(w(0), "ikev1") && is(w(1), "pre-shared-key") {
-            2
-        } else if is(w(0), "ikev2")
-            && (is(w(1), "local-authentication") || is(w(1), "remote-authentication"))
-            && is(w(2), "pre-shared-key")
-        {
-            after_hex(words, 3)
-        } else if is(w(0), "ospf") && is(w(1), "message-digest-key") && is(w(3), "md5") {
-            4
-        } else if is(w(0), "ospf") && is(w(1), "authentication-key") {
-            2
-        } else {
-            return None;
-        }
-    } else if is(w(0), "snmp-server") && is(w(1), "community") {
-        2
-    } else if is(w(0), "snmp-server") && is(w(1), "host") {
-        // `snmp-server host <nameif> <address> [poll|trap] community <secret> [version ...]`
-        let at = words
-            .iter()
-            .skip(4)
-            .position(|x| x.eq_ignore_ascii_case("community"))?;
-        at + 5
-    } else if is(w(0), "ntp") && is(w(1), "authentication-key") {
-        4
-    } else if is(w(0), "failover") && is(w(1), "key") {
-        after_hex(words, 2)
-    } else if is(w(0), "failover") && is(w(1), "ipsec") && is(w(2), "pre-shared-key") {
-        after_hex(words, 3)
-    } else if is(w(0), "license-server") && is(w(1), "secret") {
-        // issue 14: `license-server secret <s>`, `license-server address <ip> secret <s> ...`
-        2
-    } else if is(w(0), "license-server") && is(w(1), "address") && is(w(3), "secret") {
-        4
-    } else if is(w(0), "aaa-server") {
-        // `aaa-server <tag> [(<nameif>)] host <address> [<key>] [timeout <s>]`
-        let host = if is(w(2), "host") {
-            2
-        } else if w(2).is_some_and(|i| i.starts_with('(')) && is(w(3), "host") {
-            3
-        } else {
-            return None;
-        };
-        let at = host + 2;
-        if is(w(at), "timeout") {
-            return None;
-        }
-        at
-    } else {
-        return None;
-    };
-    (at < words.len()).then_some(at)
+    super::families::secret_index(words, indented, parent)
 }
 
 /// One configuration line (top-level or sub-command, indentation kept) as

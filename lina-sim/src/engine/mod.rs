@@ -59,9 +59,8 @@ use syslog::Level;
 
 use self::aaa::{AUTH_CACHE_CAPACITY, AuthCache};
 use self::checksum::Checksum;
-use self::config::{Config, Key};
+use self::config::Key;
 use self::entropy::Entropy;
-use self::logging::LoggingState;
 use self::session::{Level as SessionLevel, LineOutcome, Session};
 use self::tokens::{DEFAULT_IDLE_TIMEOUT_SECS, Tokens};
 
@@ -158,16 +157,14 @@ pub struct ConnState {
 /// The engine: configuration, users, tokens, logging.
 #[derive(Debug)]
 pub struct Engine {
-    pub(crate) config: Config,
-    pub(crate) generation: u64,
-    pub(crate) startup: String,
+    /// The state of the context commands run in: the device's in single mode, the resident
+    /// context's in multiple mode (the others are parked in `modes`).
+    pub(crate) ctx: contexts::ContextState,
     pub(crate) boot_time: i64,
-    pub(crate) last_change: Option<(String, Now)>,
     pub(crate) tokens: Tokens,
     pub(crate) auth_cache: AuthCache,
     /// Failed-login counters (`aaa local authentication attempts max-fail`).
     pub(crate) lockout: lockout::Lockout,
-    pub(crate) logging: LoggingState,
     pub(crate) rng: Entropy,
     /// Single or multiple context mode, and the contexts parked while another is resident.
     pub(crate) modes: contexts::ModeState,
@@ -184,8 +181,6 @@ pub struct Engine {
     // issue 14: logging, failover, licensing
     /// Smart-licensing registration (exec state, never configuration).
     pub(crate) license: platform::LicenseState,
-    /// The printed body and its checksum, for the configuration revision they describe.
-    print_cache: Option<(u64, String, Checksum)>,
 }
 
 fn rejected(code: ProtocolErrorCode, detail: &str) -> Message {
@@ -213,15 +208,11 @@ impl Engine {
             load::load_reporting(text, &mut rng)
         };
         let mut engine = Engine {
-            config,
-            generation: 1,
-            startup: String::new(),
+            ctx: contexts::ContextState::new(config, 1),
             boot_time: now.unix,
-            last_change: None,
             tokens: Tokens::new(opts.token_idle_timeout_secs),
             auth_cache: AuthCache::new(cache_salt, AUTH_CACHE_CAPACITY),
             lockout: lockout::Lockout::default(),
-            logging: LoggingState::new(),
             rng,
             modes: contexts::ModeState::default(),
             rest_api: restapi::RestApi::new(opts.flash.clone()),
@@ -230,12 +221,11 @@ impl Engine {
             shuns: shun::Shuns::default(),
             keys: crypto::KeyStore::default(),
             license: platform::LicenseState::default(),
-            print_cache: None,
         };
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
-        engine.startup = engine.running_config();
+        engine.ctx.startup = engine.running_config();
         let mut effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
         effects.extend(engine.boot_rest_api(now));
         (engine, effects)
@@ -244,9 +234,10 @@ impl Engine {
     // ===== facts =====
 
     pub fn hostname(&self) -> String {
-        self.config
+        self.ctx
+            .config
             .lookup(&Key::Hostname)
-            .and_then(|id| self.config.block(id))
+            .and_then(|id| self.ctx.config.block(id))
             .and_then(|b| match b.head.command() {
                 Some(Command::Hostname(h)) => Some(h.clone()),
                 _ => None,
@@ -267,11 +258,11 @@ impl Engine {
     }
 
     pub fn generation(&self) -> u64 {
-        self.generation
+        self.ctx.generation
     }
 
     pub fn startup_config(&self) -> &str {
-        &self.startup
+        &self.ctx.startup
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -298,27 +289,32 @@ impl Engine {
     /// Where the shell records its TCP syslog senders, so `show logging` and the
     /// `logging permit-hostdown` gate see their state.
     pub fn syslog_health(&self) -> logging::SyslogHealth {
-        self.logging.health()
+        self.ctx.logging.health()
     }
 
     /// Lines in the logging buffer, oldest first.
     pub fn log_buffer(&self) -> Vec<String> {
-        self.logging.buffer().lines().map(str::to_owned).collect()
+        self.ctx
+            .logging
+            .buffer()
+            .lines()
+            .map(str::to_owned)
+            .collect()
     }
 
     // ===== printing =====
 
     fn body(&mut self) -> (String, Checksum) {
-        let rev = self.config.revision();
-        if let Some((r, body, sum)) = &self.print_cache
+        let rev = self.ctx.config.revision();
+        if let Some((r, body, sum)) = &self.ctx.print_cache
             && *r == rev
         {
             return (body.clone(), *sum);
         }
-        let mut body = String::with_capacity(64 * self.config.len() + 64);
-        self.config.print_body(&self.version_line(), &mut body);
+        let mut body = String::with_capacity(64 * self.ctx.config.len() + 64);
+        self.ctx.config.print_body(&self.version_line(), &mut body);
         let sum = Checksum::of(&body);
-        self.print_cache = Some((rev, body.clone(), sum));
+        self.ctx.print_cache = Some((rev, body.clone(), sum));
         (body, sum)
     }
 
@@ -357,9 +353,9 @@ impl Engine {
         let Some(msg) = msg else {
             return Vec::new();
         };
-        self.logging.refresh(&self.config);
+        self.ctx.logging.refresh(&self.ctx.config);
         let hostname = self.hostname();
-        self.logging.deliver(msg, now.unix, &hostname)
+        self.ctx.logging.deliver(msg, now.unix, &hostname)
     }
 
     fn log_all(&mut self, msgs: Vec<syslog::Message>, now: Now) -> Vec<Effect> {
@@ -390,9 +386,10 @@ impl Engine {
             return verdict;
         }
         let stored_user = self
+            .ctx
             .config
             .lookup(&Key::User(user.to_owned()))
-            .and_then(|id| self.config.block(id))
+            .and_then(|id| self.ctx.config.block(id))
             .and_then(|b| b.head.command());
         let Some(Command::Username {
             password: stored,
@@ -405,7 +402,7 @@ impl Engine {
             return None;
         };
         let privilege = privilege.unwrap_or(2);
-        let stamp = self.config.user_stamp(user);
+        let stamp = self.ctx.config.user_stamp(user);
         if let Some(p) = self.auth_cache.get(user, password, stamp) {
             return Some(p);
         }
@@ -657,7 +654,7 @@ impl Engine {
     /// true, so they are delivered.
     fn exec_batch(&mut self, e: &Exec, now: Now) -> (ExecResult, Vec<Effect>) {
         let mut session = Session::api(&e.user, e.privilege, e.source, e.mode);
-        let mark = self.config.mark();
+        let mark = self.ctx.config.mark();
         let mut outcomes = Vec::with_capacity(e.commands.len());
         let mut logs = Vec::new();
         let mut effects = Vec::new();
@@ -683,14 +680,14 @@ impl Engine {
             effects.extend(fx);
         }
         if let Some(failure_logs) = failure_logs {
-            self.config.rollback_to(mark);
-            self.config.commit();
+            self.ctx.config.rollback_to(mark);
+            self.ctx.config.commit();
             let fx = self.log_all(failure_logs, now);
             return (
                 ExecResult {
                     outcomes,
                     applied: false,
-                    generation: self.generation,
+                    generation: self.ctx.generation,
                     refusal,
                 },
                 fx,
@@ -701,7 +698,7 @@ impl Engine {
             ExecResult {
                 outcomes,
                 applied: true,
-                generation: self.generation,
+                generation: self.ctx.generation,
                 // A non-atomic batch applies what it can; its first refusal is still typed.
                 refusal,
             },
@@ -719,17 +716,17 @@ impl Engine {
         logs: Vec<syslog::Message>,
         now: Now,
     ) -> Vec<Effect> {
-        let changed = self.config.changed_since(mark);
-        self.config.commit();
+        let changed = self.ctx.config.changed_since(mark);
+        self.ctx.config.commit();
         for fx in &effects {
             if let Effect::WriteStartup(text) = fx {
-                self.startup.clone_from(text);
+                self.ctx.startup.clone_from(text);
             }
         }
         if changed {
-            self.generation += 1;
-            self.last_change = Some((user.to_owned(), now));
-            effects.push(Effect::GenerationChanged(self.generation));
+            self.ctx.generation += 1;
+            self.ctx.last_change = Some((user.to_owned(), now));
+            effects.push(Effect::GenerationChanged(self.ctx.generation));
         }
         effects.extend(self.log_all(logs, now));
         effects.extend(self.after_commit(changed, now));
@@ -751,7 +748,7 @@ impl Engine {
                 let fx = self.log(syslog::Message::from_catalogue(113012, &[user]), now);
                 let mut session = Session::console(user, privilege, source);
                 // issue 14: AAA: `aaa authorization exec LOCAL auto-enable`.
-                if privilege >= 2 && privileges::auto_enable(&self.config) {
+                if privilege >= 2 && privileges::auto_enable(&self.ctx.config) {
                     session.level = SessionLevel::PrivExec;
                 }
                 (Some(session), fx)
@@ -795,7 +792,9 @@ impl Engine {
         // the user's own level (2 and above).
         let verdict = match verdict {
             Some(level)
-                if level >= 2 && !no_login && privileges::enable_authentication(&self.config) =>
+                if level >= 2
+                    && !no_login
+                    && privileges::enable_authentication(&self.ctx.config) =>
             {
                 session.privilege = level;
                 session.level = SessionLevel::PrivExec;
@@ -847,7 +846,7 @@ impl Engine {
         if let Some(done) = self.console_in_context(session, line, now) {
             return done;
         }
-        let mark = self.config.mark();
+        let mark = self.ctx.config.mark();
         let out = self.run_line(session, line, now);
         let user = session.user.clone();
         let fx = self.commit(mark, &user, out.effects, out.logs, now);

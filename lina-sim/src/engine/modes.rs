@@ -5,6 +5,7 @@ use cli_translator::ast::Command;
 use cli_translator::keywords;
 
 use super::config::BlockId;
+use super::families::CliFamily;
 
 /// What kind of block a sub-mode edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,54 +29,20 @@ pub struct Submode {
     pub last_child: Option<String>,
 }
 
-/// The sub-commands of interface mode (some are also top-level keywords: `ip address` vs
-/// `ip local pool`). A line of another word is refused in interface mode, as on an ASA.
-const INTERFACE_WORDS: &[&str] = &[
-    "authentication",
-    "bfd",
-    "bridge-group",
-    "channel-group",
-    "ddns",
-    "delay",
-    "description",
-    "dhcp",
-    "dhcprelay",
-    "duplex",
-    "flowcontrol",
-    "forward",
-    "hello-interval",
-    "igmp",
-    "ip",
-    "ipv6",
-    "lacp",
-    "mac-address",
-    "management-only",
-    "member-interface",
-    "multicast",
-    "nameif",
-    "nve-only",
-    "ospf",
-    "pim",
-    "policy-route",
-    "port-channel",
-    "pppoe",
-    "redundant-interface",
-    "rip",
-    "security-level",
-    "shutdown",
-    "speed",
-    "switchport",
-    "traffic-forward",
-    "vlan",
-    "zone-member",
-];
+/// The unindented words interface mode takes (the interface family's).
+fn interface_words() -> &'static [&'static str] {
+    super::families::Interfaces.sub_words()
+}
 
-const OBJECT_WORDS: &[&str] = &["description", "fqdn", "host", "nat", "range", "subnet"];
+/// The unindented words `object network` mode takes (the network object family's).
+fn object_words() -> &'static [&'static str] {
+    super::families::NetworkObjects.sub_words()
+}
 
 /// Whether `line` (or its `no` form) starts with a sub-command word of interface mode.
 pub fn is_interface_word(line: &str) -> bool {
     let word = key_word(line).to_ascii_lowercase();
-    INTERFACE_WORDS.contains(&word.as_str())
+    interface_words().contains(&word.as_str())
 }
 
 /// Whether a typed command is a sub-command of interface mode.
@@ -133,7 +100,7 @@ pub fn is_unindented_sub(kind: &SubKind, line: &str, parsed: Option<&Command>) -
         SubKind::Interface if super::interfaces::is_global_line(line) => false,
         SubKind::Interface => {
             parsed.is_some_and(is_interface_sub)
-                || INTERFACE_WORDS.contains(&word.as_str())
+                || interface_words().contains(&word.as_str())
                 || !is_top_level_word(line)
         }
         // A twice NAT line (`nat (a,b) [after-auto] source ...`) is not the object's rule: the
@@ -141,7 +108,7 @@ pub fn is_unindented_sub(kind: &SubKind, line: &str, parsed: Option<&Command>) -
         // object NAT blocks, so a saved configuration holds them there).
         SubKind::Object(_) if word == "nat" && is_twice_nat(line) => false,
         SubKind::Object(_) => {
-            parsed.is_some_and(is_object_sub) || OBJECT_WORDS.contains(&word.as_str())
+            parsed.is_some_and(is_object_sub) || object_words().contains(&word.as_str())
         }
         SubKind::Verbatim => !is_top_level_word(line),
     }

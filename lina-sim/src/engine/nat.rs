@@ -13,9 +13,9 @@ use std::fmt::Write as _;
 
 use cli_translator::ast::Command;
 use cli_translator::nat::rule::{
-    MappedAddr, NatError, NatRule, Section, Service, SvcRef, parse_nat_line, parse_object_nat,
-    twice_line,
+    MappedAddr, NatRule, Section, Service, SvcRef, parse_nat_line, parse_object_nat, twice_line,
 };
+use cli_translator::words::WordError;
 
 use super::apply::{Applier, Step, strip_words, word_offset};
 use super::config::{Block, BlockId, Config, Entry, Key};
@@ -328,11 +328,11 @@ fn line_reference(text: &str) -> Option<LineRef> {
     (words.len() == at + 1).then_some((interfaces, section, n))
 }
 
-fn nat_error(line: &str, e: NatError, shift: usize) -> CliError {
+fn nat_error(line: &str, e: WordError, shift: usize) -> CliError {
     match e {
-        NatError::Incomplete => CliError::Incomplete,
-        NatError::NotNat => CliError::invalid(line, 0),
-        NatError::BadWord(i) => CliError::invalid(line, word_offset(line, i + shift)),
+        WordError::Invalid { word, .. } => CliError::invalid(line, word_offset(line, word + shift)),
+        WordError::Foreign | WordError::NotModelled => CliError::invalid(line, 0),
+        WordError::Incomplete | WordError::MaskMismatch { .. } => CliError::Incomplete,
     }
 }
 

@@ -6,11 +6,11 @@
 //! The blocks themselves are created, listed and deleted by the generic block code in
 //! `apply.rs` (which also refuses to delete a group or object still in use).
 
-use cli_translator::resources::member_line::LineError;
 use cli_translator::resources::network_object_group::{self, NetworkMember};
 use cli_translator::resources::service_group::{self, ServiceMember};
 use cli_translator::resources::service_spec::{ServiceSpec, TcpUdp};
 use cli_translator::validate::check_object_name;
+use cli_translator::words::WordError;
 use cli_translator::words::Words;
 
 use super::apply::{Applier, Step, strip_words};
@@ -78,15 +78,15 @@ pub fn claims_unindented(head: &str, line: &str) -> bool {
 
 /// The CLI error of a member line that does not read; `part` is the end of `line` that was
 /// read (error offsets count from its start).
-fn line_error(line: &str, part: &str, e: LineError) -> CliError {
+fn line_error(line: &str, part: &str, e: WordError) -> CliError {
     match e {
-        LineError::Invalid { offset } => {
+        WordError::Invalid { offset, .. } => {
             CliError::invalid(line, line.len().saturating_sub(part.len()) + offset)
         }
-        LineError::Incomplete => CliError::Incomplete,
-        LineError::MaskMismatch { address, mask } => {
+        WordError::MaskMismatch { address, mask } => {
             CliError::AddressMaskMismatch { address, mask }
         }
+        WordError::Incomplete | WordError::Foreign | WordError::NotModelled => CliError::Incomplete,
     }
 }
 
@@ -102,7 +102,7 @@ enum Member {
 }
 
 /// Reads a member line of a protocol (`icmp` false) or ICMP-type group.
-fn simple_member(line: &str, icmp: bool) -> Result<Member, LineError> {
+fn simple_member(line: &str, icmp: bool) -> Result<Member, WordError> {
     let mut w = Words::new(line);
     if w.eat("group-object") {
         let name = w.parse(|s| check_object_name(s).ok().map(|()| s.to_owned()))?;
@@ -115,12 +115,12 @@ fn simple_member(line: &str, icmp: bool) -> Result<Member, LineError> {
         "protocol-object"
     };
     if !w.eat(keyword) {
-        return Err(LineError::Invalid { offset: w.offset() });
+        return Err(w.bad_next());
     }
-    let at = w.offset();
+    let at = w.index();
     let (_, word) = w.next_word()?;
     w.end()?;
-    let invalid = LineError::Invalid { offset: at };
+    let invalid = w.invalid_at(at);
     if icmp {
         return match ServiceSpec::parse_cli(&format!("icmp {word}")) {
             Ok(ServiceSpec::Icmp {

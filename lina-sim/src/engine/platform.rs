@@ -58,6 +58,23 @@ impl CliFamily for LicenseServer {
         }
         Some(a.license_server(line))
     }
+    fn secret_words(&self) -> &'static [&'static str] {
+        &["license-server"]
+    }
+    /// `license-server secret <s>`, `license-server address <ip> secret <s> ...`.
+    fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+        use super::families::is;
+        let w = |i: usize| words.get(i).copied();
+        if indented || !is(w(0), "license-server") {
+            None
+        } else if is(w(1), "secret") {
+            Some(2)
+        } else if is(w(1), "address") && is(w(3), "secret") {
+            Some(4)
+        } else {
+            None
+        }
+    }
 }
 
 impl CliFamily for NetFlow {
@@ -79,7 +96,29 @@ super::families::simple_family!(
     Failover,
     "failover",
     ["failover", "monitor-interface"],
-    failover_command
+    failover_command,
+    {
+        fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+            matches!(words, ["monitor-interface", _]).then_some(1)
+        }
+        fn secret_words(&self) -> &'static [&'static str] {
+            &["failover"]
+        }
+        /// `failover key [hex] <secret>`, `failover ipsec pre-shared-key [hex] <secret>`.
+        fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+            use super::families::{after_hex, is};
+            let w = |i: usize| words.get(i).copied();
+            if indented || !is(w(0), "failover") {
+                None
+            } else if is(w(1), "key") {
+                Some(after_hex(words, 2))
+            } else if is(w(1), "ipsec") && is(w(2), "pre-shared-key") {
+                Some(after_hex(words, 3))
+            } else {
+                None
+            }
+        }
+    }
 );
 
 impl CliFamily for Licensing {
@@ -232,7 +271,7 @@ impl Applier<'_> {
             }
             return Ok(Step::Done(None));
         }
-        let parsed = parse_line(line).map_err(|e| match e {
+        let parsed = parse_line(line).map_err(|e| match e.word() {
             Some(i) => CliError::invalid(line, word_offset(line, i)),
             None => CliError::Incomplete,
         })?;
@@ -418,7 +457,7 @@ impl Applier<'_> {
             }
             return Ok(Step::Done(None));
         }
-        let parsed = parse_license_server(line).map_err(|e| match e {
+        let parsed = parse_license_server(line).map_err(|e| match e.word() {
             Some(i) => CliError::invalid(line, word_offset(line, i)),
             None => CliError::Incomplete,
         })?;

@@ -271,14 +271,18 @@ impl Engine {
     fn rest_api_image(&self) -> Option<(BlockId, String)> {
         let image_of =
             |text: &str| package_name(strip_words(text, IMAGE_PREFIX)?).map(str::to_owned);
-        let id = self.config.find_cached("rest-api", "rest-api image", |b| {
-            image_of(&b.head.text).is_some()
-        })?;
-        Some((id, image_of(&self.config.block(id)?.head.text)?))
+        let id = self
+            .ctx
+            .config
+            .find_cached("rest-api", "rest-api image", |b| {
+                image_of(&b.head.text).is_some()
+            })?;
+        Some((id, image_of(&self.ctx.config.block(id)?.head.text)?))
     }
 
     fn rest_api_agent_line(&self) -> Option<BlockId> {
-        self.config
+        self.ctx
+            .config
             .find_cached("rest-api", "rest-api agent", |b| b.head.text == AGENT_LINE)
     }
 
@@ -328,16 +332,16 @@ impl Engine {
                 Ok(_) => logs.push(catalogued(342005, &[])),
                 Err(reason) => {
                     logs.push(catalogued(342006, &[&reason.to_string()]));
-                    self.config.remove(id);
+                    self.ctx.config.remove(id);
                 }
             }
         }
         if self.rest_api_image().is_none()
             && let Some(id) = self.rest_api_agent_line()
         {
-            self.config.remove(id);
+            self.ctx.config.remove(id);
         }
-        self.config.commit();
+        self.ctx.config.commit();
         self.log_all(logs, now)
     }
 
@@ -407,7 +411,8 @@ impl Engine {
         if self.rest_api_agent_line().is_some() {
             return outcome(Ok(None), Vec::new(), Vec::new());
         }
-        self.config
+        self.ctx
+            .config
             .insert_placed(Block::leaf(Entry::verbatim(AGENT_LINE)));
         self.rest_api.status = AgentStatus::Starting;
         outcome(
@@ -420,7 +425,7 @@ impl Engine {
     fn disable_agent(&mut self) -> LineOutcome {
         match self.rest_api_agent_line() {
             Some(id) => {
-                self.config.remove(id);
+                self.ctx.config.remove(id);
                 outcome(
                     Ok(None),
                     Vec::new(),
@@ -450,7 +455,7 @@ impl Engine {
                         Vec::new(),
                     );
                 }
-                self.config.remove(id);
+                self.ctx.config.remove(id);
                 logs.push(catalogued(342007, &[]));
                 self.insert_image_line(name);
             }
@@ -461,7 +466,8 @@ impl Engine {
     }
 
     fn insert_image_line(&mut self, name: &str) {
-        self.config
+        self.ctx
+            .config
             .insert_placed(Block::leaf(Entry::verbatim(format!(
                 "{IMAGE_PREFIX} disk0:/{name}"
             ))));
@@ -488,7 +494,7 @@ impl Engine {
                 Vec::new(),
             );
         }
-        self.config.remove(id);
+        self.ctx.config.remove(id);
         outcome(Ok(None), vec![catalogued(342007, &[])], Vec::new())
     }
 

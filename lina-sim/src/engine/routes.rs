@@ -10,9 +10,8 @@
 //! Every operation is one linear scan of the configuration.
 
 use cli_translator::parse::prefix_mask;
-use cli_translator::resources::route::{
-    Destination, RouteLine, RouteOption, RouteParseError, parse_route,
-};
+use cli_translator::resources::route::{Destination, RouteLine, RouteOption, parse_route};
+use cli_translator::words::WordError;
 
 use super::apply::{Applier, Step, strip_words, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
@@ -32,10 +31,12 @@ impl Applier<'_> {
         let shift = usize::from(negate);
         let parsed = match parse_route(body) {
             Ok(r) => r,
-            Err(RouteParseError::NotRoute) => return None,
-            Err(RouteParseError::Incomplete) => return Some(Err(CliError::Incomplete)),
-            Err(RouteParseError::BadWord(i)) => {
-                return Some(Err(CliError::invalid(line, word_offset(line, i + shift))));
+            Err(WordError::Foreign) => return None,
+            Err(e) => {
+                return Some(Err(match e.word() {
+                    Some(i) => CliError::invalid(line, word_offset(line, i + shift)),
+                    None => CliError::Incomplete,
+                }));
             }
         };
         let nameif_word = shift + if parsed.destination.is_v6() { 2 } else { 1 };

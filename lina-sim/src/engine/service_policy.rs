@@ -851,6 +851,9 @@ impl super::families::CliFamily for ServicePolicy {
     fn keywords(&self) -> &'static [&'static str] {
         &["class-map", "policy-map", "service-policy"]
     }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["service-policy", _, "interface", _]).then_some(3)
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         if line.starts_with("clear ") {
             return None;

@@ -39,8 +39,8 @@ pub fn show(
     }
     if abbrev(what, "access-list", 8) {
         return match rest {
-            [] => super::acl::show_access_list(&engine.config, None),
-            [name] => super::acl::show_access_list(&engine.config, Some(name)),
+            [] => super::acl::show_access_list(&engine.ctx.config, None),
+            [name] => super::acl::show_access_list(&engine.ctx.config, Some(name)),
             _ => Err(CliError::invalid(line, word_offset(line, 3))),
         };
     }
@@ -53,7 +53,7 @@ pub fn show(
         none_after(2)?;
         return Ok(for_privilege(
             session,
-            mask::mask_config(engine.startup.clone()),
+            mask::mask_config(engine.ctx.startup.clone()),
         ));
     }
     if what.eq_ignore_ascii_case("aaa")
@@ -95,21 +95,21 @@ pub fn show(
         return Ok(format!("Cryptochecksum: {}\n", engine.checksum().grouped()));
     }
     if abbrev(what, "logging", 3) {
-        engine.logging.refresh(&engine.config);
+        engine.ctx.logging.refresh(&engine.ctx.config);
         if let [w] = rest
             && abbrev(w, "queue", 1)
         {
-            return Ok(engine.logging.show_queue());
+            return Ok(engine.ctx.logging.show_queue());
         }
         none_after(2)?;
         let hostname = engine.hostname();
-        return Ok(engine.logging.show(&hostname));
+        return Ok(engine.ctx.logging.show(&hostname));
     }
     // issue 14: logging, failover, licensing
     if abbrev(what, "failover", 3) {
         none_after(2)?;
         return Ok(super::platform::show_failover(
-            &engine.config,
+            &engine.ctx.config,
             &engine.hostname(),
         ));
     }
@@ -121,11 +121,11 @@ pub fn show(
         return match rest {
             [] => Ok(engine
                 .license
-                .show(&super::platform::smart_license(&engine.config), now)),
+                .show(&super::platform::smart_license(&engine.ctx.config), now)),
             [w] if abbrev(w, "all", 1) || abbrev(w, "status", 2) || abbrev(w, "summary", 2) => {
                 Ok(engine
                     .license
-                    .show(&super::platform::smart_license(&engine.config), now))
+                    .show(&super::platform::smart_license(&engine.ctx.config), now))
             }
             _ => Err(CliError::invalid(line, word_offset(line, 2))),
         };
@@ -139,14 +139,14 @@ pub fn show(
     }
     if abbrev(what, "nat", 3) {
         none_after(2)?;
-        return Ok(super::nat::show_nat(&engine.config));
+        return Ok(super::nat::show_nat(&engine.ctx.config));
     }
     if abbrev(what, "ssl", 3) {
         none_after(2)?;
         return Ok(ssl(engine));
     }
     if abbrev(what, "shun", 4) {
-        return engine.shuns.show(&engine.config, line, rest, now.unix);
+        return engine.shuns.show(&engine.ctx.config, line, rest, now.unix);
     }
     if abbrev(what, "nameif", 4) {
         none_after(2)?;
@@ -211,7 +211,7 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
     let nat_rank = sections::rank_of_line("nat");
     let want_nat = filter == "nat";
     let mut out = String::new();
-    for (_, b) in engine.config.iter() {
+    for (_, b) in engine.ctx.config.iter() {
         if b.is_separator() || b.is_version() {
             continue;
         }
@@ -254,7 +254,7 @@ fn ssl(engine: &Engine) -> String {
          SSL ECDH Group: group19 (256-bit EC)\n\n\
          SSL trust-points:\n  Self-signed (RSA 2048 bits RSA-SHA256) certificate available\n",
     );
-    for (_, b) in engine.config.iter() {
+    for (_, b) in engine.ctx.config.iter() {
         let words: Vec<&str> = b.head.text.split_whitespace().collect();
         match words.as_slice() {
             ["ssl", "trust-point", tp] => {
@@ -275,7 +275,7 @@ fn ssl(engine: &Engine) -> String {
 
 fn fqdn(engine: &Engine) -> String {
     let host = engine.hostname();
-    let domain = engine.config.iter().find_map(|(_, b)| {
+    let domain = engine.ctx.config.iter().find_map(|(_, b)| {
         let rest = b.head.text.strip_prefix("domain-name ")?;
         Some(rest.trim().to_owned())
     });
@@ -342,6 +342,7 @@ pub fn uptime(secs: i64) -> String {
 /// Physical interfaces (not sub-interfaces or logical ones), in configuration order.
 fn physical_interfaces(engine: &Engine) -> Vec<String> {
     engine
+        .ctx
         .config
         .iter()
         .filter_map(|(_, b)| match b.head.command() {
@@ -397,7 +398,7 @@ fn version(engine: &Engine, now: Now) -> String {
     // issue 14: logging, failover, licensing
     out.push_str(&super::platform::version_lines(
         &engine.license,
-        &engine.config,
+        &engine.ctx.config,
     ));
     out.push_str("Licensed features for this platform:\n");
     for (feature, value) in [
@@ -425,7 +426,7 @@ fn version(engine: &Engine, now: Now) -> String {
     let _ = writeln!(out, "\nSerial Number: {SERIAL_NUMBER}\n");
     out.push_str("Image type          : Release\n");
     out.push_str("Key version         : A\n\n");
-    match &engine.last_change {
+    match &engine.ctx.last_change {
         Some((user, at)) => {
             let _ = writeln!(
                 out,
@@ -440,7 +441,7 @@ fn version(engine: &Engine, now: Now) -> String {
 
 fn nameif_table(engine: &Engine) -> String {
     let mut out = format!("{:<25}{:<25}{}\n", "Interface", "Name", "Security");
-    for (_, b) in engine.config.iter() {
+    for (_, b) in engine.ctx.config.iter() {
         let Some(Command::Interface(hw)) = b.head.command() else {
             continue;
         };

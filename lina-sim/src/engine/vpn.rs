@@ -785,6 +785,30 @@ impl CliFamily for Vpn {
     fn keywords(&self) -> &'static [&'static str] {
         &["crypto", "tunnel-group", "group-policy"]
     }
+    fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
+        matches!(words, ["crypto", "map", _, "interface", _, ..]).then_some(4)
+    }
+    fn secret_words(&self) -> &'static [&'static str] {
+        &["ikev1", "ikev2"]
+    }
+    /// ` ikev1 pre-shared-key <secret>`, ` ikev2 local-authentication|remote-authentication
+    /// pre-shared-key [hex] <secret>` (tunnel-group ipsec-attributes).
+    fn secret_index(&self, words: &[&str], indented: bool, _: Option<&str>) -> Option<usize> {
+        use super::families::{after_hex, is};
+        let w = |i: usize| words.get(i).copied();
+        if !indented {
+            None
+        } else if is(w(0), "ikev1") && is(w(1), "pre-shared-key") {
+            Some(2)
+        } else if is(w(0), "ikev2")
+            && (is(w(1), "local-authentication") || is(w(1), "remote-authentication"))
+            && is(w(2), "pre-shared-key")
+        {
+            Some(after_hex(words, 3))
+        } else {
+            None
+        }
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         if let Some(rest) = line.strip_prefix("clear configure ") {
             let words: Vec<&str> = rest.split_whitespace().collect();
