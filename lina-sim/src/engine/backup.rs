@@ -74,7 +74,7 @@ pub enum BackupError {
     /// `context` naming no security context.
     NoSuchContext(String),
     /// `restore context` of a context other than the one the command runs in.
-    NotResident(String),
+    NotSelected(String),
     /// The file does not exist (or cannot be read).
     Open { location: String, reason: String },
     /// The file is not a readable backup.
@@ -98,7 +98,7 @@ impl std::fmt::Display for BackupError {
                 f.write_str("ERROR: The context keyword is only valid in multiple context mode")
             }
             BackupError::NoSuchContext(name) => write!(f, "ERROR: Context {name} does not exist"),
-            BackupError::NotResident(name) => write!(
+            BackupError::NotSelected(name) => write!(
                 f,
                 "ERROR: Restore context {name} from within that context (changeto context {name})"
             ),
@@ -151,15 +151,15 @@ impl Engine {
             }
         };
         if let Some(context) = &command.context {
-            if self.resident_context().is_none() {
+            if self.selected_context().is_none() {
                 return BackupError::SingleMode.outcome();
             }
             if !self.context_exists(context) {
                 return BackupError::NoSuchContext(context.clone()).outcome();
             }
             // A restore replaces the configuration this batch is changing: only there.
-            if command.op == Op::Restore && self.resident_context() != Some(context.as_str()) {
-                return BackupError::NotResident(context.clone()).outcome();
+            if command.op == Op::Restore && self.selected_context() != Some(context.as_str()) {
+                return BackupError::NotSelected(context.clone()).outcome();
             }
         }
         let result = match command.op {
@@ -182,20 +182,18 @@ impl Engine {
                 user,
             });
         }
-        // Multiple mode: the named context's configurations (made resident for the read).
-        let back = self.resident_context().map(str::to_owned);
+        // Multiple mode: the named context's configurations (selected for the read).
+        let back = self.selected;
         if let Some(context) = &command.context {
-            self.enter_context(context);
+            self.select_context(context);
         }
         let contents = Contents {
             asa_version: ASA_VERSION.to_owned(),
             created: now.unix,
             running_config: self.running_config(),
-            startup_config: self.ctx.startup.clone(),
+            startup_config: self.contexts[self.selected].startup.clone(),
         };
-        if let Some(back) = back {
-            self.enter_context(&back);
-        }
+        self.selected = back;
         let seal = command.passphrase.as_deref().map(|passphrase| Seal {
             passphrase,
             salt: self.rng.bytes(),
@@ -243,7 +241,7 @@ impl Engine {
                 }
             })?;
         let loaded = load::load(&contents.running_config, &mut self.rng);
-        replace_config(&mut self.ctx.config, &loaded);
+        replace_config(&mut self.contexts[self.selected].config, &loaded);
         let output = format!(
             "\nBegin restore from {location} (backup of ASA {}) ...\n\
              Restoring [Running Config] ... Done!\n\
@@ -604,7 +602,7 @@ mod tests {
             ..EngineOptions::default()
         };
         let mut e = Engine::boot(system, &opts, [3; 32], Now::from_secs(T0)).0;
-        let resident = e.resident_context().map(str::to_owned);
+        let selected = e.selected_context().map(str::to_owned);
         let (r, fx) = run(
             &mut e,
             ExecMode::Exec,
@@ -612,7 +610,7 @@ mod tests {
             &["backup /noconfirm context cust location disk0:/cust.bak"],
         );
         assert!(r.outcomes[0].ok, "{}", r.outcomes[0].output);
-        assert_eq!(e.resident_context().map(str::to_owned), resident);
+        assert_eq!(e.selected_context().map(str::to_owned), selected);
         let bytes = fx
             .iter()
             .find_map(|f| match f {

@@ -3,23 +3,23 @@
 //! `changeto`, `show context`, `show mode`, and which context a request or a console session
 //! works in.
 //!
-//! What a context has of its own is one value, [`ContextState`] (configuration, generation,
-//! startup text, last change, printed form, logging). The engine holds ONE at a time in
-//! `Engine::ctx`, the *resident* context's; the others are parked in [`ModeState`]. Between
-//! calls the system context is resident. Work for a context swaps its value in
-//! ([`Engine::enter_context`], one move) and the system's back afterwards, so every command
-//! path (apply, show, session) works unchanged on "the" configuration. (Issue 11 asks for no
-//! swap at all: commands taking the selected context by reference. Not done yet.)
+//! What a context has of its own is one value, [`ContextState`] (name, configuration,
+//! generation, startup text, last change, printed form, logging). The engine holds every
+//! context's value in `Engine::contexts` (the single-mode device is the one entry; in multiple
+//! mode the system execution space comes first) and selects the one commands run in with
+//! `Engine::selected`. Command code takes the selected context by reference
+//! (`&mut self.contexts[self.selected].config`), so switching context (`changeto`, a request's
+//! `context`, [`Engine::with_admin`]) changes the selection only: no state moves. Between calls
+//! the system is selected.
 //!
 //! Context definitions live in the system configuration as the ASA prints them
 //! (`admin-context admin`, `context ctx1` with `allocate-interface`, `config-url`,
 //! `description` sub-commands), kept by the verbatim machinery; [`Engine::sync_contexts`] makes
-//! the parked states follow them after each committed change in the system context.
+//! the contexts' states follow them after each committed change in the system context.
 //!
 //! Credentials live in the admin context (management access in multiple mode goes through it),
 //! and a token made there works for every context, as Cisco documents.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use cli_translator::ast::Command;
@@ -46,11 +46,13 @@ const SYSTEM_MARKER: &str = "<system>";
 /// The marker the ASA prints after the version in a context's configuration.
 const CONTEXT_MARKER: &str = "<context>";
 
-/// What each security context (and the device in single mode) has of its own: its running
-/// configuration, generation, startup text, last change, printed form and logging. The
-/// engine holds the resident one in `Engine::ctx`, the others are parked in [`ModeState`].
+/// What each security context (and the device in single mode) has of its own: its name,
+/// running configuration, generation, startup text, last change, printed form and logging.
+/// The engine holds every one in `Engine::contexts` and selects one with `Engine::selected`.
 #[derive(Debug)]
 pub struct ContextState {
+    /// `system`, a security context's name, or empty for the single-mode device.
+    pub(crate) name: String,
     pub(crate) config: Config,
     pub(crate) generation: u64,
     pub(crate) startup: String,
@@ -61,8 +63,9 @@ pub struct ContextState {
 }
 
 impl ContextState {
-    pub(crate) fn new(config: Config, generation: u64) -> ContextState {
+    pub(crate) fn new(name: String, config: Config, generation: u64) -> ContextState {
         ContextState {
+            name,
             config,
             generation,
             startup: String::new(),
@@ -73,18 +76,11 @@ impl ContextState {
     }
 }
 
-#[derive(Debug)]
-struct Contexts {
-    /// The context whose state is in the engine's own fields.
-    resident: String,
-    /// Every other context (the system included when it is not resident).
-    parked: HashMap<String, ContextState>,
-}
-
-/// The engine's context-mode state: single mode holds nothing.
+/// The engine's context mode (the contexts themselves are `Engine::contexts`).
 #[derive(Debug, Default)]
 pub struct ModeState {
-    multi: Option<Contexts>,
+    /// Multiple context mode: `Engine::contexts` holds the system and the security contexts.
+    multi: bool,
     /// A `mode` command accepted in the current unit of change; performed when it commits.
     pending: Option<ContextMode>,
 }
@@ -353,26 +349,36 @@ impl Engine {
     // ===== mode and contexts =====
 
     pub fn context_mode(&self) -> ContextMode {
-        if self.modes.multi.is_some() {
+        if self.modes.multi {
             ContextMode::Multiple
         } else {
             ContextMode::Single
         }
     }
 
-    /// The context whose configuration the engine's fields hold now (`None` in single mode).
-    pub fn resident_context(&self) -> Option<&str> {
-        self.modes.multi.as_ref().map(|m| m.resident.as_str())
+    /// The selected context, the one commands run in (`None` in single mode).
+    pub fn selected_context(&self) -> Option<&str> {
+        self.modes
+            .multi
+            .then(|| self.contexts[self.selected].name.as_str())
+    }
+
+    /// Where the state of context `name` is in `Engine::contexts` (multiple mode only).
+    fn context_index(&self, name: &str) -> Option<usize> {
+        if !self.modes.multi {
+            return None;
+        }
+        self.contexts.iter().position(|c| c.name == name)
     }
 
     /// Boot-time switch to multiple mode: the loaded configuration is the system's; each
     /// context's configuration is read from its `config-url` file on disk0: when there is one.
     pub(crate) fn boot_multiple(&mut self, flash: &dyn Flash) {
-        self.modes.multi = Some(Contexts {
-            resident: SYSTEM.to_owned(),
-            parked: HashMap::new(),
-        });
-        self.ctx.print_cache = None;
+        self.modes.multi = true;
+        self.contexts.truncate(1);
+        self.selected = 0;
+        self.contexts[0].name = SYSTEM.to_owned();
+        self.contexts[0].print_cache = None;
         self.sync_contexts();
         for (name, file) in self.context_files() {
             if let Ok(bytes) = flash.read(&file) {
@@ -384,7 +390,7 @@ impl Engine {
     /// After a unit of change committed: the contexts follow a changed system configuration,
     /// then an accepted `mode` command is performed.
     pub(crate) fn after_commit(&mut self, changed: bool, now: Now) -> Vec<Effect> {
-        if changed && self.resident_context() == Some(SYSTEM) {
+        if changed && self.selected_context() == Some(SYSTEM) {
             self.sync_contexts();
         }
         self.finish_mode_switch(now)
@@ -396,12 +402,7 @@ impl Engine {
     }
 
     fn system_config(&self) -> Option<&Config> {
-        let multi = self.modes.multi.as_ref()?;
-        if multi.resident == SYSTEM {
-            Some(&self.ctx.config)
-        } else {
-            multi.parked.get(SYSTEM).map(|s| &s.config)
-        }
+        Some(&self.contexts[self.context_index(SYSTEM)?].config)
     }
 
     /// The contexts the system configuration defines (empty in single mode).
@@ -417,114 +418,90 @@ impl Engine {
 
     /// Whether `name` is the system or a defined context (multiple mode only).
     pub fn context_exists(&self, name: &str) -> bool {
-        self.modes
-            .multi
-            .as_ref()
-            .is_some_and(|m| name == SYSTEM || m.resident == name || m.parked.contains_key(name))
+        self.modes.multi && (name == SYSTEM || self.context_index(name).is_some())
     }
 
-    /// The generation of a context, resident or parked.
+    /// The generation of a context.
     pub fn context_generation(&self, name: &str) -> Option<u64> {
-        let multi = self.modes.multi.as_ref()?;
-        if multi.resident == name {
-            Some(self.ctx.generation)
-        } else {
-            multi.parked.get(name).map(|s| s.generation)
-        }
+        Some(self.contexts[self.context_index(name)?].generation)
     }
 
     /// The running configuration of a context (multiple mode), secrets in clear, as
     /// `more system:running-config` prints it there.
     pub fn context_running_config(&mut self, name: &str) -> Option<String> {
-        let back = self.resident_context()?.to_owned();
-        if !self.enter_context(name) {
+        let back = self.selected;
+        if !self.select_context(name) {
             return None;
         }
         let text = self.running_config();
-        self.enter_context(&back);
+        self.selected = back;
         Some(text)
     }
 
     /// The generation the API sees: the admin context's in multiple mode (the agent's
     /// snapshot is of the admin context), the device's in single mode.
     pub fn api_generation(&self) -> u64 {
-        match self.modes.multi.as_ref() {
-            None => self.ctx.generation,
-            Some(_) => self
+        match self.modes.multi {
+            false => self.contexts[self.selected].generation,
+            true => self
                 .admin_context()
                 .and_then(|a| self.context_generation(&a))
                 .or_else(|| self.context_generation(SYSTEM))
-                .unwrap_or(self.ctx.generation),
+                .unwrap_or(self.contexts[self.selected].generation),
         }
     }
 
-    /// The `ASA Version` line for the resident configuration.
+    /// The `ASA Version` line for the selected configuration.
     pub(crate) fn version_line(&self) -> String {
-        match self.resident_context() {
+        match self.selected_context() {
             None => format!("ASA Version {ASA_VERSION} "),
             Some(SYSTEM) => format!("ASA Version {ASA_VERSION} {SYSTEM_MARKER}"),
             Some(_) => format!("ASA Version {ASA_VERSION} {CONTEXT_MARKER}"),
         }
     }
 
-    fn swap_with(&mut self, st: &mut ContextState) {
-        std::mem::swap(&mut self.ctx, st);
-    }
-
-    /// Makes `name` resident. False in single mode or when no such context exists.
-    pub fn enter_context(&mut self, name: &str) -> bool {
-        let Some(multi) = self.modes.multi.as_mut() else {
-            return false;
-        };
-        if multi.resident == name {
-            return true;
+    /// Selects context `name`: commands run in it from now on. False in single mode or when
+    /// no such context exists (the selection is then unchanged).
+    pub fn select_context(&mut self, name: &str) -> bool {
+        match self.context_index(name) {
+            Some(i) => {
+                self.selected = i;
+                true
+            }
+            None => false,
         }
-        let Some(mut st) = multi.parked.remove(name) else {
-            return false;
-        };
-        let previous = std::mem::replace(&mut multi.resident, name.to_owned());
-        self.swap_with(&mut st);
-        if let Some(multi) = self.modes.multi.as_mut() {
-            multi.parked.insert(previous, st);
-        }
-        true
     }
 
-    /// Makes the system resident again (no-op in single mode).
-    pub fn leave_context(&mut self) {
-        self.enter_context(SYSTEM);
+    /// Selects the system execution space again (no-op in single mode).
+    pub fn select_system(&mut self) {
+        self.select_context(SYSTEM);
     }
 
-    /// Runs `f` with the admin context resident, when multiple mode has one and it is not
-    /// resident already; `None` means "run it where you are".
+    /// Runs `f` with the admin context selected, when multiple mode has one and it is not
+    /// selected already; `None` means "run it where you are".
     pub(crate) fn with_admin<R>(&mut self, f: impl FnOnce(&mut Engine) -> R) -> Option<R> {
         let admin = self.admin_context()?;
-        let back = self.resident_context()?.to_owned();
-        if back == admin || !self.enter_context(&admin) {
+        let back = self.selected;
+        if self.selected_context()? == admin || !self.select_context(&admin) {
             return None;
         }
         let r = f(self);
-        self.enter_context(&back);
+        self.selected = back;
         Some(r)
     }
 
     /// The configuration that holds the users: the admin context's in multiple mode.
     pub(crate) fn aaa_config(&self) -> &Config {
-        let parked = self.modes.multi.as_ref().and_then(|m| {
-            let admin = self.admin_context()?;
-            if m.resident == admin {
-                None
-            } else {
-                m.parked.get(&admin).map(|s| &s.config)
-            }
-        });
-        parked.unwrap_or(&self.ctx.config)
+        let admin = self
+            .admin_context()
+            .and_then(|admin| self.context_index(&admin));
+        &self.contexts[admin.unwrap_or(self.selected)].config
     }
 
     /// Checks the context a request names: single mode takes none; multiple mode takes the
     /// system, a defined context, or none (the admin context, which must exist).
     pub(crate) fn check_request_context(&self, requested: Option<&str>) -> Result<(), AuthFailure> {
-        match (self.modes.multi.is_some(), requested) {
+        match (self.modes.multi, requested) {
             (false, None) => Ok(()),
             (false, Some(_)) => Err(AuthFailure::NoSuchContext),
             (true, None) => self
@@ -543,7 +520,7 @@ impl Engine {
         requested: Option<&str>,
     ) -> Result<Option<String>, AuthFailure> {
         self.check_request_context(requested)?;
-        if self.modes.multi.is_none() {
+        if !self.modes.multi {
             return Ok(None);
         }
         match requested {
@@ -561,7 +538,7 @@ impl Engine {
     /// system execution space names it (the agent does so for the monitoring resources that
     /// only the system context has, such as CPU usage).
     pub fn exec_target(&self, requested: Option<&str>) -> Result<String, ContextError> {
-        if self.modes.multi.is_none() {
+        if !self.modes.multi {
             return Err(ContextError::SingleMode);
         }
         match requested {
@@ -574,10 +551,13 @@ impl Engine {
     /// Runs an `Exec` in the context it targets (multiple mode), or as before (single mode).
     pub(crate) fn exec_routed(&mut self, e: &Exec, now: Now) -> (ExecResult, Vec<Effect>) {
         self.modes.pending = None;
-        if self.modes.multi.is_none() {
+        if !self.modes.multi {
             if e.context.is_some() {
                 return (
-                    refused_result(&ContextError::SingleMode, self.ctx.generation),
+                    refused_result(
+                        &ContextError::SingleMode,
+                        self.contexts[self.selected].generation,
+                    ),
                     Vec::new(),
                 );
             }
@@ -591,22 +571,22 @@ impl Engine {
             Ok(t) => t,
             Err(err) => return (refused_result(&err, self.api_generation()), Vec::new()),
         };
-        self.enter_context(&target);
+        self.select_context(&target);
         let (mut result, fx) = self.exec_batch(e, now);
         if !result.applied {
             self.modes.pending = None;
         }
         let fx = self.context_effects(&target, fx);
-        self.leave_context();
+        self.select_system();
         result.generation = self.api_generation();
         (result, fx)
     }
 
-    /// Adjusts the effects of work done in `target` while it is still resident: only the admin
+    /// Adjusts the effects of work done in `target` while it is still selected: only the admin
     /// context's generation is pushed (it is what the agent's snapshot follows), and a
     /// context's `write memory` goes to its `config-url` file rather than the startup file.
     pub(crate) fn context_effects(&self, target: &str, fx: Vec<Effect>) -> Vec<Effect> {
-        if self.modes.multi.is_none() || (target == SYSTEM && self.admin_context().is_none()) {
+        if !self.modes.multi || (target == SYSTEM && self.admin_context().is_none()) {
             return fx;
         }
         let admin = self.admin_context();
@@ -629,15 +609,15 @@ impl Engine {
 
     /// Loads a context's configuration text (its `config-url` file, read by the shell at boot).
     pub fn load_context(&mut self, name: &str, text: &str) -> bool {
-        if name == SYSTEM || !self.enter_context(name) {
+        if name == SYSTEM || !self.select_context(name) {
             return false;
         }
-        self.ctx.config = load::load(text, &mut self.rng);
-        self.ctx.print_cache = None;
-        self.ctx.logging = LoggingState::new();
+        self.contexts[self.selected].config = load::load(text, &mut self.rng);
+        self.contexts[self.selected].print_cache = None;
+        self.contexts[self.selected].logging = LoggingState::new();
         self.allocate_interfaces(name);
-        self.ctx.startup = self.running_config();
-        self.leave_context();
+        self.contexts[self.selected].startup = self.running_config();
+        self.select_system();
         true
     }
 
@@ -652,61 +632,54 @@ impl Engine {
             .collect()
     }
 
-    /// Makes the parked contexts follow the system configuration: a state for each new
-    /// context (its allocated interfaces added), removed ones dropped with their tokens.
+    /// Makes the contexts follow the system configuration: a state for each new context (its
+    /// allocated interfaces added), removed ones dropped with their tokens. The selected
+    /// context stays selected.
     pub(crate) fn sync_contexts(&mut self) {
         let Some(system) = self.system_config() else {
             return;
         };
         let defs = defs_of(system);
-        let Some(multi) = self.modes.multi.as_mut() else {
-            return;
-        };
+        let selected = self.contexts[self.selected].name.clone();
         let mut gone = Vec::new();
-        multi.parked.retain(|name, _| {
-            let keep = name == SYSTEM || defs.iter().any(|d| &d.name == name);
+        self.contexts.retain(|c| {
+            let keep =
+                c.name == SYSTEM || c.name == selected || defs.iter().any(|d| d.name == c.name);
             if !keep {
-                gone.push(name.clone());
+                gone.push(c.name.clone());
             }
             keep
         });
-        let resident = multi.resident.clone();
+        self.select_context(&selected);
         for name in gone {
             self.tokens.remove_context(&name);
         }
+        let back = self.selected;
         for d in &defs {
-            if !valid_name(&d.name) || d.name == resident {
+            if !valid_name(&d.name) || d.name == selected {
                 continue;
             }
-            let fresh = self
-                .modes
-                .multi
-                .as_ref()
-                .is_some_and(|m| !m.parked.contains_key(&d.name));
+            let fresh = self.context_index(&d.name).is_none();
             if fresh {
                 let text = format!("ASA Version {ASA_VERSION} {CONTEXT_MARKER}\n!\n");
                 let config = load::load(&text, &mut self.rng);
-                if let Some(multi) = self.modes.multi.as_mut() {
-                    multi
-                        .parked
-                        .insert(d.name.clone(), ContextState::new(config, 1));
-                }
+                self.contexts
+                    .push(ContextState::new(d.name.clone(), config, 1));
             }
-            let back = resident.clone();
-            if self.enter_context(&d.name) {
-                let before = self.ctx.config.revision();
+            if self.select_context(&d.name) {
+                let before = self.contexts[self.selected].config.revision();
                 self.allocate_interfaces(&d.name);
                 if fresh {
-                    self.ctx.startup = self.running_config();
-                } else if self.ctx.config.revision() != before {
-                    self.ctx.generation += 1;
+                    self.contexts[self.selected].startup = self.running_config();
+                } else if self.contexts[self.selected].config.revision() != before {
+                    self.contexts[self.selected].generation += 1;
                 }
-                self.enter_context(&back);
+                self.selected = back;
             }
         }
     }
 
-    /// Adds to the resident context an `interface` block for each interface the system
+    /// Adds to the selected context an `interface` block for each interface the system
     /// allocates to `name` and the context does not show yet.
     fn allocate_interfaces(&mut self, name: &str) {
         let wanted = self
@@ -717,8 +690,7 @@ impl Engine {
             .unwrap_or_default();
         let mut changed = false;
         for hw in wanted {
-            if self
-                .ctx
+            if self.contexts[self.selected]
                 .config
                 .lookup(&Key::Interface(hw.clone()))
                 .is_some()
@@ -730,13 +702,13 @@ impl Engine {
                 Entry::typed(Command::NoSecurityLevel),
                 Entry::typed(Command::NoIpAddress),
             ];
-            self.ctx
+            self.contexts[self.selected]
                 .config
                 .insert_placed(Block::new(Entry::typed(Command::Interface(hw)), children));
             changed = true;
         }
         if changed {
-            self.ctx.config.commit();
+            self.contexts[self.selected].config.commit();
         }
     }
 
@@ -747,10 +719,8 @@ impl Engine {
     /// restarted (tokens end with it).
     pub(crate) fn finish_mode_switch(&mut self, now: Now) -> Vec<Effect> {
         match self.modes.pending.take() {
-            Some(ContextMode::Multiple) if self.modes.multi.is_none() => {
-                self.convert_to_multiple(now)
-            }
-            Some(ContextMode::Single) if self.resident_context() == Some(SYSTEM) => {
+            Some(ContextMode::Multiple) if !self.modes.multi => self.convert_to_multiple(now),
+            Some(ContextMode::Single) if self.selected_context() == Some(SYSTEM) => {
                 self.convert_to_single(now)
             }
             _ => Vec::new(),
@@ -761,8 +731,7 @@ impl Engine {
     /// (`disk0:/admin.cfg`); the system configuration allocates every interface to it.
     fn convert_to_multiple(&mut self, now: Now) -> Vec<Effect> {
         let hostname = self.hostname();
-        let interfaces: Vec<String> = self
-            .ctx
+        let interfaces: Vec<String> = self.contexts[self.selected]
             .config
             .iter()
             .filter_map(|(_, b)| match b.head.command() {
@@ -786,41 +755,34 @@ impl Engine {
             text.push_str(&line);
             text.push('\n');
         }
-        for (_, b) in self.ctx.config.iter() {
+        for (_, b) in self.contexts[self.selected].config.iter() {
             if b.head.text.starts_with("logging ") {
                 text.push_str(&b.head.text);
                 text.push('\n');
             }
         }
         let system = load::load(&text, &mut self.rng);
-        let generation = self.ctx.generation + 1;
-        let admin = ContextState {
-            config: std::mem::replace(&mut self.ctx.config, system),
-            generation,
-            startup: String::new(),
-            last_change: self.ctx.last_change.take(),
-            print_cache: None,
-            logging: std::mem::take(&mut self.ctx.logging),
-        };
-        let mut parked = HashMap::new();
-        parked.insert("admin".to_owned(), admin);
-        self.modes.multi = Some(Contexts {
-            resident: SYSTEM.to_owned(),
-            parked,
-        });
-        self.ctx.generation = 1;
-        self.ctx.print_cache = None;
-        self.ctx.startup = self.running_config();
+        // The device's state becomes the admin context's, in place; the system's is new.
+        let device = &mut self.contexts[self.selected];
+        device.name = "admin".to_owned();
+        device.generation += 1;
+        device.startup = String::new();
+        device.print_cache = None;
+        let generation = device.generation;
+        self.contexts
+            .insert(0, ContextState::new(SYSTEM.to_owned(), system, 1));
+        self.selected = 0;
+        self.modes.multi = true;
+        self.contexts[self.selected].startup = self.running_config();
         self.sync_contexts();
         let admin_text = self.context_running_config("admin").unwrap_or_default();
-        if self.enter_context("admin") {
-            self.ctx.startup.clone_from(&admin_text);
-            self.leave_context();
+        if let Some(i) = self.context_index("admin") {
+            self.contexts[i].startup.clone_from(&admin_text);
         }
         self.tokens.clear();
-        self.ctx.last_change = Some(("mode".to_owned(), now));
+        self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.ctx.startup.clone()),
+            Effect::WriteStartup(self.contexts[self.selected].startup.clone()),
             Effect::WriteDisk {
                 file: "admin.cfg".to_owned(),
                 text: admin_text,
@@ -838,49 +800,54 @@ impl Engine {
             return Vec::new();
         };
         let pushed = self.api_generation();
-        let Some(mut multi) = self.modes.multi.take() else {
-            return Vec::new();
-        };
-        let Some(mut st) = multi.parked.remove(&admin) else {
-            self.modes.multi = Some(multi);
+        let Some(i) = self.context_index(&admin).filter(|&i| i != self.selected) else {
             return Vec::new();
         };
         let rest_api = self.take_rest_api_lines();
-        self.swap_with(&mut st);
+        // The admin context's state becomes the device's; every other context's is dropped.
+        let mut device = self.contexts.swap_remove(i);
+        device.name = String::new();
+        self.contexts = vec![device];
+        self.selected = 0;
+        self.modes.multi = false;
         for line in rest_api {
-            if !self.ctx.config.iter().any(|(_, b)| b.head.text == line) {
-                self.ctx
+            if !self.contexts[self.selected]
+                .config
+                .iter()
+                .any(|(_, b)| b.head.text == line)
+            {
+                self.contexts[self.selected]
                     .config
                     .insert_placed(Block::leaf(Entry::verbatim(line)));
             }
         }
-        self.ctx.config.commit();
-        self.ctx.print_cache = None;
-        self.ctx.generation = self.ctx.generation.max(pushed) + 1;
-        self.ctx.startup = self.running_config();
+        self.contexts[self.selected].config.commit();
+        self.contexts[self.selected].print_cache = None;
+        self.contexts[self.selected].generation =
+            self.contexts[self.selected].generation.max(pushed) + 1;
+        self.contexts[self.selected].startup = self.running_config();
         self.tokens.clear();
-        self.ctx.last_change = Some(("mode".to_owned(), now));
+        self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.ctx.startup.clone()),
-            Effect::GenerationChanged(self.ctx.generation),
+            Effect::WriteStartup(self.contexts[self.selected].startup.clone()),
+            Effect::GenerationChanged(self.contexts[self.selected].generation),
         ];
         fx.extend(self.restart_agent());
         fx
     }
 
-    /// Removes the `rest-api ...` lines from the resident configuration and returns them.
+    /// Removes the `rest-api ...` lines from the selected configuration and returns them.
     fn take_rest_api_lines(&mut self) -> Vec<String> {
-        let found: Vec<(super::config::BlockId, String)> = self
-            .ctx
+        let found: Vec<(super::config::BlockId, String)> = self.contexts[self.selected]
             .config
             .iter()
             .filter(|(_, b)| b.head.text.starts_with("rest-api "))
             .map(|(id, b)| (id, b.head.text.clone()))
             .collect();
         for (id, _) in &found {
-            self.ctx.config.remove(*id);
+            self.contexts[self.selected].config.remove(*id);
         }
-        self.ctx.config.commit();
+        self.contexts[self.selected].config.commit();
         found.into_iter().map(|(_, text)| text).collect()
     }
 
@@ -895,7 +862,7 @@ impl Engine {
         line: &str,
         indented: bool,
     ) -> Option<LineOutcome> {
-        let multi = self.modes.multi.is_some();
+        let multi = self.modes.multi;
         let first = line.split_whitespace().next()?;
         // Single mode knows only `mode` and `show mode`: every other line leaves at once.
         if !multi && !first.eq_ignore_ascii_case("mode") && !abbrev(first, "show", 2) {
@@ -904,7 +871,7 @@ impl Engine {
         let first = first.to_ascii_lowercase();
         let words: Vec<&str> = line.split_whitespace().collect();
         let in_sub = matches!(session.level, Level::Sub(_));
-        let in_system = self.resident_context() == Some(SYSTEM);
+        let in_system = self.selected_context() == Some(SYSTEM);
         if !indented && !in_sub && first == "mode" {
             return Some(self.mode_command(session, line, &words));
         }
@@ -966,8 +933,7 @@ impl Engine {
         let Level::Sub(sub) = &session.level else {
             return None;
         };
-        let in_context_block = self
-            .ctx
+        let in_context_block = self.contexts[self.selected]
             .config
             .block(sub.block)
             .is_some_and(|b| b.head.text.starts_with("context "));
@@ -975,7 +941,7 @@ impl Engine {
             return None;
         }
         let hw = words.get(1)?;
-        let known = self.ctx.config.iter().any(|(_, b)| {
+        let known = self.contexts[self.selected].config.iter().any(|(_, b)| {
             matches!(b.head.command(), Some(Command::Interface(i)) if i.eq_ignore_ascii_case(hw))
         });
         if known {
@@ -989,7 +955,7 @@ impl Engine {
         if session.level == Level::UserExec {
             return invalid(line, 0);
         }
-        if self.modes.multi.is_some() && self.resident_context() != Some(SYSTEM) {
+        if self.modes.multi && self.selected_context() != Some(SYSTEM) {
             return ContextError::SystemOnly.outcome();
         }
         let target = match words.get(1).map(|w| w.to_ascii_lowercase()) {
@@ -1077,10 +1043,10 @@ impl Engine {
     }
 
     fn show_context(&self, line: &str, words: &[&str]) -> LineOutcome {
-        let resident = self.resident_context().unwrap_or(SYSTEM).to_owned();
+        let selected = self.selected_context().unwrap_or(SYSTEM).to_owned();
         let mut defs = self.context_defs();
-        if resident != SYSTEM {
-            defs.retain(|d| d.name == resident);
+        if selected != SYSTEM {
+            defs.retain(|d| d.name == selected);
         }
         let admin = self.admin_context();
         let output = match words.get(2).map(|w| w.to_ascii_lowercase()) {
@@ -1108,8 +1074,8 @@ impl Engine {
 
     /// The console prompt's context part: `/ctx1` while a session works in a context.
     pub(crate) fn context_prompt(&self, session: &Session) -> String {
-        match (&self.modes.multi, &session.context) {
-            (Some(_), Some(name)) => format!("/{name}"),
+        match (self.modes.multi, &session.context) {
+            (true, Some(name)) => format!("/{name}"),
             _ => String::new(),
         }
     }
@@ -1121,7 +1087,9 @@ impl Engine {
         line: &str,
         now: Now,
     ) -> Option<(String, Vec<Effect>)> {
-        self.modes.multi.as_ref()?;
+        if !self.modes.multi {
+            return None;
+        }
         let target = match &session.context {
             Some(name) if self.context_exists(name) => name.clone(),
             Some(name) => {
@@ -1133,13 +1101,13 @@ impl Engine {
             }
             None => SYSTEM.to_owned(),
         };
-        self.enter_context(&target);
-        let mark = self.ctx.config.mark();
+        self.select_context(&target);
+        let mark = self.contexts[self.selected].config.mark();
         let out = self.run_line(session, line, now);
         let user = session.user.clone();
         let fx = self.commit(mark, &user, out.effects, out.logs, now);
         let fx = self.context_effects(&target, fx);
-        self.leave_context();
+        self.select_system();
         Some((out.output, fx))
     }
 }
@@ -1669,10 +1637,10 @@ context ctx1
             let cmds: Vec<&str> = lines.iter().map(String::as_str).collect();
             let (r, _) = run(&mut e, context.as_deref(), &cmds);
             proptest::prop_assert!(r.outcomes.len() <= cmds.len().max(1));
-            // Whatever ran, the system is resident again and the mode is consistent.
+            // Whatever ran, the system is selected again and the mode is consistent.
             match e.context_mode() {
-                ContextMode::Multiple => proptest::prop_assert_eq!(e.resident_context(), Some(SYSTEM)),
-                ContextMode::Single => proptest::prop_assert_eq!(e.resident_context(), None),
+                ContextMode::Multiple => proptest::prop_assert_eq!(e.selected_context(), Some(SYSTEM)),
+                ContextMode::Single => proptest::prop_assert_eq!(e.selected_context(), None),
             }
         }
     }

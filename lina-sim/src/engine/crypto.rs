@@ -904,7 +904,7 @@ impl super::Engine {
                 }),
             )),
             CaCommand::Authenticate { tp } => {
-                if trustpoint_block(&self.ctx.config, &tp).is_none() {
+                if trustpoint_block(&self.contexts[self.selected].config, &tp).is_none() {
                     return Err(CliError::NoSuchTrustpoint(tp));
                 }
                 Ok((
@@ -929,11 +929,11 @@ impl super::Engine {
                 ))
             }
             CaCommand::ExportPkcs12 { tp, passphrase } => {
-                let certs = chain_certs(&self.ctx.config, &tp);
+                let certs = chain_certs(&self.contexts[self.selected].config, &tp);
                 if !certs.iter().any(|c| !c.ca) {
                     return Err(self.no_identity(&tp));
                 }
-                let label = trustpoint_keypair(&self.ctx.config, &tp).unwrap_or_default();
+                let label = trustpoint_keypair(&self.contexts[self.selected].config, &tp).unwrap_or_default();
                 let pair = self.keys.get(&label).ok_or_else(|| {
                     CliError::Crypto(format!("ERROR: The keypair {label} does not exist"))
                 })?;
@@ -950,7 +950,7 @@ impl super::Engine {
     }
 
     fn no_identity(&self, tp: &str) -> CliError {
-        if trustpoint_block(&self.ctx.config, tp).is_none() {
+        if trustpoint_block(&self.contexts[self.selected].config, tp).is_none() {
             CliError::NoSuchTrustpoint(tp.to_owned())
         } else {
             CliError::Crypto(format!(
@@ -961,7 +961,7 @@ impl super::Engine {
 
     /// The identity certificate of a trust-point, DER.
     pub fn identity_cert(&self, tp: &str) -> Result<Vec<u8>, CliError> {
-        chain_certs(&self.ctx.config, tp)
+        chain_certs(&self.contexts[self.selected].config, tp)
             .into_iter()
             .find(|c| !c.ca)
             .map(|c| c.der)
@@ -1004,16 +1004,19 @@ impl super::Engine {
         let der = decode_pasted_base64(text).ok_or_else(failed)?;
         let (pkcs8, certs) = read_pkcs12(&der, passphrase).map_err(|_| failed())?;
         let pair = KeyPair::from_pkcs8(&pkcs8, now).ok_or_else(failed)?;
-        if chain_certs(&self.ctx.config, tp).iter().any(|c| !c.ca) {
+        if chain_certs(&self.contexts[self.selected].config, tp)
+            .iter()
+            .any(|c| !c.ca)
+        {
             return Err(CliError::Crypto(format!(
                 "ERROR: Trustpoint {tp} already has an identity certificate; remove the trustpoint first"
             )));
         }
         // The trust-point's own ` keypair` when it names one; otherwise the key pair takes the
         // trust-point's name (never the default key's).
-        let existing = trustpoint_block(&self.ctx.config, tp);
+        let existing = trustpoint_block(&self.contexts[self.selected].config, tp);
         let named = existing
-            .and_then(|id| self.ctx.config.block(id))
+            .and_then(|id| self.contexts[self.selected].config.block(id))
             .and_then(|b| {
                 b.children
                     .iter()
@@ -1022,13 +1025,13 @@ impl super::Engine {
         let label = named.clone().unwrap_or_else(|| tp.to_owned());
         self.keys.insert(&label, pair);
         if let (Some(id), None) = (existing, named) {
-            self.ctx.config.push_child(
+            self.contexts[self.selected].config.push_child(
                 id,
                 super::config::Entry::verbatim(format!("keypair {label}")),
             );
         }
         let mut a = Applier {
-            cfg: &mut self.ctx.config,
+            cfg: &mut self.contexts[self.selected].config,
             rng: &mut self.rng,
         };
         ensure_trustpoint(&mut a, tp, &label);
@@ -1042,11 +1045,11 @@ impl super::Engine {
             || CliError::Crypto("ERROR: Failed to parse or verify imported certificate".to_owned());
         let der = decode_pasted_base64(text).ok_or_else(failed)?;
         x509_parser::certificate::X509Certificate::from_der(&der).map_err(|_| failed())?;
-        let mut certs = chain_certs(&self.ctx.config, tp);
+        let mut certs = chain_certs(&self.contexts[self.selected].config, tp);
         certs.retain(|c| c.der != der);
         certs.push(ChainCert { ca: true, der });
         let mut a = Applier {
-            cfg: &mut self.ctx.config,
+            cfg: &mut self.contexts[self.selected].config,
             rng: &mut self.rng,
         };
         set_chain(&mut a, tp, &certs);
@@ -1054,16 +1057,16 @@ impl super::Engine {
     }
 
     fn enroll_self(&mut self, tp: &str, now: i64) -> Result<String, CliError> {
-        if trustpoint_block(&self.ctx.config, tp).is_none() {
+        if trustpoint_block(&self.contexts[self.selected].config, tp).is_none() {
             return Err(CliError::NoSuchTrustpoint(tp.to_owned()));
         }
-        if !enrolls_self(&self.ctx.config, tp) {
+        if !enrolls_self(&self.contexts[self.selected].config, tp) {
             return Err(CliError::Crypto(format!(
                 "ERROR: Trustpoint {tp} is not configured for self-signed enrollment"
             )));
         }
-        let label =
-            trustpoint_keypair(&self.ctx.config, tp).unwrap_or_else(|| DEFAULT_RSA_KEY.to_owned());
+        let label = trustpoint_keypair(&self.contexts[self.selected].config, tp)
+            .unwrap_or_else(|| DEFAULT_RSA_KEY.to_owned());
         if self.keys.get(&label).is_none() {
             let pair = generate_rsa(&mut self.rng, 2048, now)
                 .ok_or_else(|| CliError::Crypto("ERROR: Key pair generation failed".to_owned()))?;
@@ -1072,8 +1075,8 @@ impl super::Engine {
         let pair = self.keys.get(&label).cloned().ok_or_else(|| {
             CliError::Crypto(format!("ERROR: The keypair {label} does not exist"))
         })?;
-        let children: Vec<String> = trustpoint_block(&self.ctx.config, tp)
-            .and_then(|id| self.ctx.config.block(id))
+        let children: Vec<String> = trustpoint_block(&self.contexts[self.selected].config, tp)
+            .and_then(|id| self.contexts[self.selected].config.block(id))
             .map(|b| {
                 b.children
                     .iter()
@@ -1095,13 +1098,13 @@ impl super::Engine {
         let der = self_signed(&pair, &subject, fqdn.as_deref(), serial, now).ok_or_else(|| {
             CliError::Crypto("ERROR: Failed to create the self-signed certificate".to_owned())
         })?;
-        let mut certs: Vec<ChainCert> = chain_certs(&self.ctx.config, tp)
+        let mut certs: Vec<ChainCert> = chain_certs(&self.contexts[self.selected].config, tp)
             .into_iter()
             .filter(|c| c.ca)
             .collect();
         certs.insert(0, ChainCert { ca: false, der });
         let mut a = Applier {
-            cfg: &mut self.ctx.config,
+            cfg: &mut self.contexts[self.selected].config,
             rng: &mut self.rng,
         };
         set_chain(&mut a, tp, &certs);
@@ -1126,14 +1129,14 @@ impl super::Engine {
                 _ => None,
             }
         };
-        let id = self
-            .ctx
-            .config
-            .find_cached("ssl", "ssl trust-point", |b| bound(&b.head.text).is_some())?;
-        let tp = bound(&self.ctx.config.block(id)?.head.text)?;
-        let certs = chain_certs(&self.ctx.config, &tp);
+        let id =
+            self.contexts[self.selected]
+                .config
+                .find_cached("ssl", "ssl trust-point", |b| bound(&b.head.text).is_some())?;
+        let tp = bound(&self.contexts[self.selected].config.block(id)?.head.text)?;
+        let certs = chain_certs(&self.contexts[self.selected].config, &tp);
         let identity = certs.iter().find(|c| !c.ca)?;
-        let label = trustpoint_keypair(&self.ctx.config, &tp)?;
+        let label = trustpoint_keypair(&self.contexts[self.selected].config, &tp)?;
         let pair = self.keys.get(&label)?;
         let mut chain = vec![identity.der.clone()];
         chain.extend(certs.iter().filter(|c| c.ca).map(|c| c.der.clone()));
@@ -1156,8 +1159,14 @@ pub fn show(engine: &super::Engine, line: &str, rest: &[&str]) -> Result<String,
         }
         [ca, c, tp @ ..] if ca.eq_ignore_ascii_case("ca") && abbrev(c, "certificates", 3) => {
             match tp {
-                [] => Ok(show_certificates(&engine.ctx.config, None)),
-                [tp] => Ok(show_certificates(&engine.ctx.config, Some(tp))),
+                [] => Ok(show_certificates(
+                    &engine.contexts[engine.selected].config,
+                    None,
+                )),
+                [tp] => Ok(show_certificates(
+                    &engine.contexts[engine.selected].config,
+                    Some(tp),
+                )),
                 _ => Err(CliError::invalid(line, word_offset(line, 5))),
             }
         }

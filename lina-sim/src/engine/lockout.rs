@@ -30,11 +30,10 @@ fn max_fail_of(line: &str) -> Option<u32> {
 impl Engine {
     /// The configured `max-fail`, if any.
     fn max_fail(&self) -> Option<u32> {
-        let id = self
-            .ctx
+        let id = self.contexts[self.selected]
             .config
             .find_cached("aaa", "max-fail", |b| max_fail_of(&b.head.text).is_some())?;
-        max_fail_of(&self.ctx.config.block(id)?.head.text)
+        max_fail_of(&self.contexts[self.selected].config.block(id)?.head.text)
     }
 
     fn locked(&self, user: &str, max: Option<u32>) -> bool {

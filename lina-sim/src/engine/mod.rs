@@ -157,16 +157,19 @@ pub struct ConnState {
 /// The engine: configuration, users, tokens, logging.
 #[derive(Debug)]
 pub struct Engine {
-    /// The state of the context commands run in: the device's in single mode, the resident
-    /// context's in multiple mode (the others are parked in `modes`).
-    pub(crate) ctx: contexts::ContextState,
+    /// Every context's own state, each its own value: the device's alone in single mode; in
+    /// multiple mode the system execution space's first, then each security context's.
+    pub(crate) contexts: Vec<contexts::ContextState>,
+    /// Which of `contexts` commands run in (always a valid index): switching context changes
+    /// this selection only, no state moves.
+    pub(crate) selected: usize,
     pub(crate) boot_time: i64,
     pub(crate) tokens: Tokens,
     pub(crate) auth_cache: AuthCache,
     /// Failed-login counters (`aaa local authentication attempts max-fail`).
     pub(crate) lockout: lockout::Lockout,
     pub(crate) rng: Entropy,
-    /// Single or multiple context mode, and the contexts parked while another is resident.
+    /// Single or multiple context mode, and a `mode` command waiting for its commit.
     pub(crate) modes: contexts::ModeState,
     pub(crate) rest_api: restapi::RestApi,
     /// disk0: as `backup` and `restore` see it.
@@ -208,7 +211,8 @@ impl Engine {
             load::load_reporting(text, &mut rng)
         };
         let mut engine = Engine {
-            ctx: contexts::ContextState::new(config, 1),
+            contexts: vec![contexts::ContextState::new(String::new(), config, 1)],
+            selected: 0,
             boot_time: now.unix,
             tokens: Tokens::new(opts.token_idle_timeout_secs),
             auth_cache: AuthCache::new(cache_salt, AUTH_CACHE_CAPACITY),
@@ -225,7 +229,7 @@ impl Engine {
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
-        engine.ctx.startup = engine.running_config();
+        engine.contexts[engine.selected].startup = engine.running_config();
         let mut effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
         effects.extend(engine.boot_rest_api(now));
         (engine, effects)
@@ -234,10 +238,10 @@ impl Engine {
     // ===== facts =====
 
     pub fn hostname(&self) -> String {
-        self.ctx
+        self.contexts[self.selected]
             .config
             .lookup(&Key::Hostname)
-            .and_then(|id| self.ctx.config.block(id))
+            .and_then(|id| self.contexts[self.selected].config.block(id))
             .and_then(|b| match b.head.command() {
                 Some(Command::Hostname(h)) => Some(h.clone()),
                 _ => None,
@@ -258,11 +262,11 @@ impl Engine {
     }
 
     pub fn generation(&self) -> u64 {
-        self.ctx.generation
+        self.contexts[self.selected].generation
     }
 
     pub fn startup_config(&self) -> &str {
-        &self.ctx.startup
+        &self.contexts[self.selected].startup
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -289,12 +293,12 @@ impl Engine {
     /// Where the shell records its TCP syslog senders, so `show logging` and the
     /// `logging permit-hostdown` gate see their state.
     pub fn syslog_health(&self) -> logging::SyslogHealth {
-        self.ctx.logging.health()
+        self.contexts[self.selected].logging.health()
     }
 
     /// Lines in the logging buffer, oldest first.
     pub fn log_buffer(&self) -> Vec<String> {
-        self.ctx
+        self.contexts[self.selected]
             .logging
             .buffer()
             .lines()
@@ -305,16 +309,18 @@ impl Engine {
     // ===== printing =====
 
     fn body(&mut self) -> (String, Checksum) {
-        let rev = self.ctx.config.revision();
-        if let Some((r, body, sum)) = &self.ctx.print_cache
+        let rev = self.contexts[self.selected].config.revision();
+        if let Some((r, body, sum)) = &self.contexts[self.selected].print_cache
             && *r == rev
         {
             return (body.clone(), *sum);
         }
-        let mut body = String::with_capacity(64 * self.ctx.config.len() + 64);
-        self.ctx.config.print_body(&self.version_line(), &mut body);
+        let mut body = String::with_capacity(64 * self.contexts[self.selected].config.len() + 64);
+        self.contexts[self.selected]
+            .config
+            .print_body(&self.version_line(), &mut body);
         let sum = Checksum::of(&body);
-        self.ctx.print_cache = Some((rev, body.clone(), sum));
+        self.contexts[self.selected].print_cache = Some((rev, body.clone(), sum));
         (body, sum)
     }
 
@@ -353,9 +359,12 @@ impl Engine {
         let Some(msg) = msg else {
             return Vec::new();
         };
-        self.ctx.logging.refresh(&self.ctx.config);
+        let ctx = &mut self.contexts[self.selected];
+        ctx.logging.refresh(&ctx.config);
         let hostname = self.hostname();
-        self.ctx.logging.deliver(msg, now.unix, &hostname)
+        self.contexts[self.selected]
+            .logging
+            .deliver(msg, now.unix, &hostname)
     }
 
     fn log_all(&mut self, msgs: Vec<syslog::Message>, now: Now) -> Vec<Effect> {
@@ -385,11 +394,10 @@ impl Engine {
         if let Some(verdict) = self.with_admin(|e| e.verify_user(user, password)) {
             return verdict;
         }
-        let stored_user = self
-            .ctx
+        let stored_user = self.contexts[self.selected]
             .config
             .lookup(&Key::User(user.to_owned()))
-            .and_then(|id| self.ctx.config.block(id))
+            .and_then(|id| self.contexts[self.selected].config.block(id))
             .and_then(|b| b.head.command());
         let Some(Command::Username {
             password: stored,
@@ -402,7 +410,7 @@ impl Engine {
             return None;
         };
         let privilege = privilege.unwrap_or(2);
-        let stamp = self.ctx.config.user_stamp(user);
+        let stamp = self.contexts[self.selected].config.user_stamp(user);
         if let Some(p) = self.auth_cache.get(user, password, stamp) {
             return Some(p);
         }
@@ -654,7 +662,7 @@ impl Engine {
     /// true, so they are delivered.
     fn exec_batch(&mut self, e: &Exec, now: Now) -> (ExecResult, Vec<Effect>) {
         let mut session = Session::api(&e.user, e.privilege, e.source, e.mode);
-        let mark = self.ctx.config.mark();
+        let mark = self.contexts[self.selected].config.mark();
         let mut outcomes = Vec::with_capacity(e.commands.len());
         let mut logs = Vec::new();
         let mut effects = Vec::new();
@@ -680,14 +688,14 @@ impl Engine {
             effects.extend(fx);
         }
         if let Some(failure_logs) = failure_logs {
-            self.ctx.config.rollback_to(mark);
-            self.ctx.config.commit();
+            self.contexts[self.selected].config.rollback_to(mark);
+            self.contexts[self.selected].config.commit();
             let fx = self.log_all(failure_logs, now);
             return (
                 ExecResult {
                     outcomes,
                     applied: false,
-                    generation: self.ctx.generation,
+                    generation: self.contexts[self.selected].generation,
                     refusal,
                 },
                 fx,
@@ -698,7 +706,7 @@ impl Engine {
             ExecResult {
                 outcomes,
                 applied: true,
-                generation: self.ctx.generation,
+                generation: self.contexts[self.selected].generation,
                 // A non-atomic batch applies what it can; its first refusal is still typed.
                 refusal,
             },
@@ -716,17 +724,19 @@ impl Engine {
         logs: Vec<syslog::Message>,
         now: Now,
     ) -> Vec<Effect> {
-        let changed = self.ctx.config.changed_since(mark);
-        self.ctx.config.commit();
+        let changed = self.contexts[self.selected].config.changed_since(mark);
+        self.contexts[self.selected].config.commit();
         for fx in &effects {
             if let Effect::WriteStartup(text) = fx {
-                self.ctx.startup.clone_from(text);
+                self.contexts[self.selected].startup.clone_from(text);
             }
         }
         if changed {
-            self.ctx.generation += 1;
-            self.ctx.last_change = Some((user.to_owned(), now));
-            effects.push(Effect::GenerationChanged(self.ctx.generation));
+            self.contexts[self.selected].generation += 1;
+            self.contexts[self.selected].last_change = Some((user.to_owned(), now));
+            effects.push(Effect::GenerationChanged(
+                self.contexts[self.selected].generation,
+            ));
         }
         effects.extend(self.log_all(logs, now));
         effects.extend(self.after_commit(changed, now));
@@ -748,7 +758,7 @@ impl Engine {
                 let fx = self.log(syslog::Message::from_catalogue(113012, &[user]), now);
                 let mut session = Session::console(user, privilege, source);
                 // issue 14: AAA: `aaa authorization exec LOCAL auto-enable`.
-                if privilege >= 2 && privileges::auto_enable(&self.ctx.config) {
+                if privilege >= 2 && privileges::auto_enable(&self.contexts[self.selected].config) {
                     session.level = SessionLevel::PrivExec;
                 }
                 (Some(session), fx)
@@ -794,7 +804,7 @@ impl Engine {
             Some(level)
                 if level >= 2
                     && !no_login
-                    && privileges::enable_authentication(&self.ctx.config) =>
+                    && privileges::enable_authentication(&self.contexts[self.selected].config) =>
             {
                 session.privilege = level;
                 session.level = SessionLevel::PrivExec;
@@ -846,7 +856,7 @@ impl Engine {
         if let Some(done) = self.console_in_context(session, line, now) {
             return done;
         }
-        let mark = self.ctx.config.mark();
+        let mark = self.contexts[self.selected].config.mark();
         let out = self.run_line(session, line, now);
         let user = session.user.clone();
         let fx = self.commit(mark, &user, out.effects, out.logs, now);

@@ -56,7 +56,7 @@ impl Intf {
 fn interfaces(engine: &Engine) -> Vec<Intf> {
     let mut mtus: Vec<(String, u32)> = Vec::new();
     let mut out = Vec::new();
-    for (_, b) in engine.ctx.config.iter() {
+    for (_, b) in engine.contexts[engine.selected].config.iter() {
         let head = b.head.text.trim();
         if let Some(rest) = head.strip_prefix("mtu ") {
             if let [name, n] = rest.split_whitespace().collect::<Vec<_>>().as_slice()
@@ -363,10 +363,10 @@ fn tenths(n: u64) -> String {
     format!("{}.{}", n / 10, n % 10)
 }
 
-/// The percentage of the device's CPU the resident execution space accounts for: all of it
+/// The percentage of the device's CPU the selected execution space accounts for: all of it
 /// in single mode and in the system execution space, 25-75% in a security context.
 fn cpu_share(engine: &Engine) -> u64 {
-    match engine.resident_context() {
+    match engine.selected_context() {
         Some(name) if name != SYSTEM => {
             let seed = name
                 .bytes()
@@ -436,7 +436,7 @@ const TOTAL_MEMORY: u64 = 2048 * 1024 * 1024;
 
 /// `show memory`: used memory grows with the configuration and wobbles with time.
 fn show_memory(engine: &Engine, now: Now) -> String {
-    let config = u64::try_from(engine.ctx.config.len()).unwrap_or(0);
+    let config = u64::try_from(engine.contexts[engine.selected].config.len()).unwrap_or(0);
     let wobble = mix(u64::try_from(now.unix.div_euclid(10)).unwrap_or(0)) % (16 * 1024 * 1024);
     let used = (700 * 1024 * 1024 + config * 2048 + wobble).min(TOTAL_MEMORY);
     let free = TOTAL_MEMORY - used;
@@ -456,7 +456,9 @@ fn show_memory(engine: &Engine, now: Now) -> String {
 /// the count does not grow (see `logging.rs`).
 fn show_conn_count(engine: &Engine, now: Now) -> String {
     let modelled = 5 + mix(u64::try_from(now.unix.div_euclid(2)).unwrap_or(0)) % 95;
-    let in_use = engine.ctx.logging.connections_in_use(modelled);
+    let in_use = engine.contexts[engine.selected]
+        .logging
+        .connections_in_use(modelled);
     let hours = uptime_ms(engine, now) / 3_600_000;
     format!("{in_use} in use, {} most used\n", 100 + hours)
 }

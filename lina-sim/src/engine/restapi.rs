@@ -271,17 +271,20 @@ impl Engine {
     fn rest_api_image(&self) -> Option<(BlockId, String)> {
         let image_of =
             |text: &str| package_name(strip_words(text, IMAGE_PREFIX)?).map(str::to_owned);
-        let id = self
-            .ctx
-            .config
-            .find_cached("rest-api", "rest-api image", |b| {
-                image_of(&b.head.text).is_some()
-            })?;
-        Some((id, image_of(&self.ctx.config.block(id)?.head.text)?))
+        let id =
+            self.contexts[self.selected]
+                .config
+                .find_cached("rest-api", "rest-api image", |b| {
+                    image_of(&b.head.text).is_some()
+                })?;
+        Some((
+            id,
+            image_of(&self.contexts[self.selected].config.block(id)?.head.text)?,
+        ))
     }
 
     fn rest_api_agent_line(&self) -> Option<BlockId> {
-        self.ctx
+        self.contexts[self.selected]
             .config
             .find_cached("rest-api", "rest-api agent", |b| b.head.text == AGENT_LINE)
     }
@@ -332,16 +335,16 @@ impl Engine {
                 Ok(_) => logs.push(catalogued(342005, &[])),
                 Err(reason) => {
                     logs.push(catalogued(342006, &[&reason.to_string()]));
-                    self.ctx.config.remove(id);
+                    self.contexts[self.selected].config.remove(id);
                 }
             }
         }
         if self.rest_api_image().is_none()
             && let Some(id) = self.rest_api_agent_line()
         {
-            self.ctx.config.remove(id);
+            self.contexts[self.selected].config.remove(id);
         }
-        self.ctx.config.commit();
+        self.contexts[self.selected].config.commit();
         self.log_all(logs, now)
     }
 
@@ -411,7 +414,7 @@ impl Engine {
         if self.rest_api_agent_line().is_some() {
             return outcome(Ok(None), Vec::new(), Vec::new());
         }
-        self.ctx
+        self.contexts[self.selected]
             .config
             .insert_placed(Block::leaf(Entry::verbatim(AGENT_LINE)));
         self.rest_api.status = AgentStatus::Starting;
@@ -425,7 +428,7 @@ impl Engine {
     fn disable_agent(&mut self) -> LineOutcome {
         match self.rest_api_agent_line() {
             Some(id) => {
-                self.ctx.config.remove(id);
+                self.contexts[self.selected].config.remove(id);
                 outcome(
                     Ok(None),
                     Vec::new(),
@@ -455,7 +458,7 @@ impl Engine {
                         Vec::new(),
                     );
                 }
-                self.ctx.config.remove(id);
+                self.contexts[self.selected].config.remove(id);
                 logs.push(catalogued(342007, &[]));
                 self.insert_image_line(name);
             }
@@ -466,7 +469,7 @@ impl Engine {
     }
 
     fn insert_image_line(&mut self, name: &str) {
-        self.ctx
+        self.contexts[self.selected]
             .config
             .insert_placed(Block::leaf(Entry::verbatim(format!(
                 "{IMAGE_PREFIX} disk0:/{name}"
@@ -494,7 +497,7 @@ impl Engine {
                 Vec::new(),
             );
         }
-        self.ctx.config.remove(id);
+        self.contexts[self.selected].config.remove(id);
         outcome(Ok(None), vec![catalogued(342007, &[])], Vec::new())
     }
 

@@ -342,7 +342,11 @@ impl Engine {
         };
         let privileged = session.level != Level::UserExec;
         // issue 14: AAA: command authorization decides every exec command's level.
-        let needed = super::privileges::required_level(&self.ctx.config, line, in_config);
+        let needed = super::privileges::required_level(
+            &self.contexts[self.selected].config,
+            line,
+            in_config,
+        );
         if let Some(level) = needed
             && session.privilege < level
         {
@@ -383,7 +387,7 @@ impl Engine {
                 if session.privilege < config_privilege {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
-                self.ctx.logging.clear_buffer();
+                self.contexts[self.selected].logging.clear_buffer();
                 LineOutcome::ok("")
             }
             ExecCommand::BackupRestore => {
@@ -397,7 +401,10 @@ impl Engine {
                     return LineOutcome::err(&CliError::AuthorizationFailed);
                 }
                 let result = match super::shun::parse(line) {
-                    Some(Ok(cmd)) => self.shuns.run(&self.ctx.config, cmd, now.unix),
+                    Some(Ok(cmd)) => {
+                        self.shuns
+                            .run(&self.contexts[self.selected].config, cmd, now.unix)
+                    }
                     Some(Err(e)) => Err(e),
                     None => Err(CliError::invalid(line, 0)),
                 };
@@ -527,15 +534,19 @@ impl Engine {
         // issue 14: AAA: under command authorization a top-level command needs its own level;
         // a sub-mode line was authorized with the command that opened the mode.
         // (An unindented line in a sub-mode may be either: the lower of the two levels.)
-        let own = super::privileges::required_level(&self.ctx.config, line, true);
+        let own =
+            super::privileges::required_level(&self.contexts[self.selected].config, line, true);
         let needed = match (&session.level, own) {
             (Level::Sub(sub), Some(own)) => {
-                let opener = self
-                    .ctx
+                let opener = self.contexts[self.selected]
                     .config
                     .block(sub.block)
                     .and_then(|b| {
-                        super::privileges::required_level(&self.ctx.config, &b.head.text, true)
+                        super::privileges::required_level(
+                            &self.contexts[self.selected].config,
+                            &b.head.text,
+                            true,
+                        )
                     })
                     .unwrap_or(own);
                 Some(if indented { opener } else { opener.min(own) })
@@ -561,18 +572,21 @@ impl Engine {
                         let parsed = parse_command(line).ok();
                         modes::is_unindented_sub(&sub.kind, line, parsed.as_ref())
                     }
-                    || self.ctx.config.block(sub.block).is_some_and(|b| {
-                        super::object_groups::claims_unindented(&b.head.text, line)
+                    || self.contexts[self.selected]
+                        .config
+                        .block(sub.block)
+                        .is_some_and(|b| {
+                            super::object_groups::claims_unindented(&b.head.text, line)
                             // issue 15: `class <c>` in policy-map mode
                             || super::service_policy::claims_unindented(&b.head.text, line)
-                    });
+                        });
                 is_sub.then(|| sub.clone())
             }
             _ => None,
         };
-        let mark = self.ctx.config.mark();
+        let mark = self.contexts[self.selected].config.mark();
         let mut applier = Applier {
-            cfg: &mut self.ctx.config,
+            cfg: &mut self.contexts[self.selected].config,
             rng: &mut self.rng,
         };
         let result = match sub {
@@ -625,7 +639,7 @@ impl Engine {
                 out
             }
             Err(e) => {
-                self.ctx.config.rollback_to(mark);
+                self.contexts[self.selected].config.rollback_to(mark);
                 LineOutcome::err(&e)
             }
         }

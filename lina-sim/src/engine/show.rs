@@ -39,8 +39,10 @@ pub fn show(
     }
     if abbrev(what, "access-list", 8) {
         return match rest {
-            [] => super::acl::show_access_list(&engine.ctx.config, None),
-            [name] => super::acl::show_access_list(&engine.ctx.config, Some(name)),
+            [] => super::acl::show_access_list(&engine.contexts[engine.selected].config, None),
+            [name] => {
+                super::acl::show_access_list(&engine.contexts[engine.selected].config, Some(name))
+            }
             _ => Err(CliError::invalid(line, word_offset(line, 3))),
         };
     }
@@ -53,7 +55,7 @@ pub fn show(
         none_after(2)?;
         return Ok(for_privilege(
             session,
-            mask::mask_config(engine.ctx.startup.clone()),
+            mask::mask_config(engine.contexts[engine.selected].startup.clone()),
         ));
     }
     if what.eq_ignore_ascii_case("aaa")
@@ -95,21 +97,22 @@ pub fn show(
         return Ok(format!("Cryptochecksum: {}\n", engine.checksum().grouped()));
     }
     if abbrev(what, "logging", 3) {
-        engine.ctx.logging.refresh(&engine.ctx.config);
+        let ctx = &mut engine.contexts[engine.selected];
+        ctx.logging.refresh(&ctx.config);
         if let [w] = rest
             && abbrev(w, "queue", 1)
         {
-            return Ok(engine.ctx.logging.show_queue());
+            return Ok(engine.contexts[engine.selected].logging.show_queue());
         }
         none_after(2)?;
         let hostname = engine.hostname();
-        return Ok(engine.ctx.logging.show(&hostname));
+        return Ok(engine.contexts[engine.selected].logging.show(&hostname));
     }
     // issue 14: logging, failover, licensing
     if abbrev(what, "failover", 3) {
         none_after(2)?;
         return Ok(super::platform::show_failover(
-            &engine.ctx.config,
+            &engine.contexts[engine.selected].config,
             &engine.hostname(),
         ));
     }
@@ -119,13 +122,15 @@ pub fn show(
     }
     if abbrev(what, "license", 3) {
         return match rest {
-            [] => Ok(engine
-                .license
-                .show(&super::platform::smart_license(&engine.ctx.config), now)),
+            [] => Ok(engine.license.show(
+                &super::platform::smart_license(&engine.contexts[engine.selected].config),
+                now,
+            )),
             [w] if abbrev(w, "all", 1) || abbrev(w, "status", 2) || abbrev(w, "summary", 2) => {
-                Ok(engine
-                    .license
-                    .show(&super::platform::smart_license(&engine.ctx.config), now))
+                Ok(engine.license.show(
+                    &super::platform::smart_license(&engine.contexts[engine.selected].config),
+                    now,
+                ))
             }
             _ => Err(CliError::invalid(line, word_offset(line, 2))),
         };
@@ -139,14 +144,21 @@ pub fn show(
     }
     if abbrev(what, "nat", 3) {
         none_after(2)?;
-        return Ok(super::nat::show_nat(&engine.ctx.config));
+        return Ok(super::nat::show_nat(
+            &engine.contexts[engine.selected].config,
+        ));
     }
     if abbrev(what, "ssl", 3) {
         none_after(2)?;
         return Ok(ssl(engine));
     }
     if abbrev(what, "shun", 4) {
-        return engine.shuns.show(&engine.ctx.config, line, rest, now.unix);
+        return engine.shuns.show(
+            &engine.contexts[engine.selected].config,
+            line,
+            rest,
+            now.unix,
+        );
     }
     if abbrev(what, "nameif", 4) {
         none_after(2)?;
@@ -211,7 +223,7 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
     let nat_rank = sections::rank_of_line("nat");
     let want_nat = filter == "nat";
     let mut out = String::new();
-    for (_, b) in engine.ctx.config.iter() {
+    for (_, b) in engine.contexts[engine.selected].config.iter() {
         if b.is_separator() || b.is_version() {
             continue;
         }
@@ -254,7 +266,7 @@ fn ssl(engine: &Engine) -> String {
          SSL ECDH Group: group19 (256-bit EC)\n\n\
          SSL trust-points:\n  Self-signed (RSA 2048 bits RSA-SHA256) certificate available\n",
     );
-    for (_, b) in engine.ctx.config.iter() {
+    for (_, b) in engine.contexts[engine.selected].config.iter() {
         let words: Vec<&str> = b.head.text.split_whitespace().collect();
         match words.as_slice() {
             ["ssl", "trust-point", tp] => {
@@ -275,10 +287,13 @@ fn ssl(engine: &Engine) -> String {
 
 fn fqdn(engine: &Engine) -> String {
     let host = engine.hostname();
-    let domain = engine.ctx.config.iter().find_map(|(_, b)| {
-        let rest = b.head.text.strip_prefix("domain-name ")?;
-        Some(rest.trim().to_owned())
-    });
+    let domain = engine.contexts[engine.selected]
+        .config
+        .iter()
+        .find_map(|(_, b)| {
+            let rest = b.head.text.strip_prefix("domain-name ")?;
+            Some(rest.trim().to_owned())
+        });
     match domain {
         Some(d) if !d.is_empty() => format!("{host}.{d}"),
         _ => host,
@@ -341,8 +356,7 @@ pub fn uptime(secs: i64) -> String {
 
 /// Physical interfaces (not sub-interfaces or logical ones), in configuration order.
 fn physical_interfaces(engine: &Engine) -> Vec<String> {
-    engine
-        .ctx
+    engine.contexts[engine.selected]
         .config
         .iter()
         .filter_map(|(_, b)| match b.head.command() {
@@ -398,7 +412,7 @@ fn version(engine: &Engine, now: Now) -> String {
     // issue 14: logging, failover, licensing
     out.push_str(&super::platform::version_lines(
         &engine.license,
-        &engine.ctx.config,
+        &engine.contexts[engine.selected].config,
     ));
     out.push_str("Licensed features for this platform:\n");
     for (feature, value) in [
@@ -426,7 +440,7 @@ fn version(engine: &Engine, now: Now) -> String {
     let _ = writeln!(out, "\nSerial Number: {SERIAL_NUMBER}\n");
     out.push_str("Image type          : Release\n");
     out.push_str("Key version         : A\n\n");
-    match &engine.ctx.last_change {
+    match &engine.contexts[engine.selected].last_change {
         Some((user, at)) => {
             let _ = writeln!(
                 out,
@@ -441,7 +455,7 @@ fn version(engine: &Engine, now: Now) -> String {
 
 fn nameif_table(engine: &Engine) -> String {
     let mut out = format!("{:<25}{:<25}{}\n", "Interface", "Name", "Security");
-    for (_, b) in engine.ctx.config.iter() {
+    for (_, b) in engine.contexts[engine.selected].config.iter() {
         let Some(Command::Interface(hw)) = b.head.command() else {
             continue;
         };
