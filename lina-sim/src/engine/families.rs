@@ -30,7 +30,7 @@ use super::apply::{Applier, Step, negated, parse_error, word_offset};
 use super::error::CliError;
 use super::modes::{self, SubKind, Submode};
 use super::object_groups;
-use super::sections::starts_with_words;
+use super::sections::{Section, starts_with_words};
 
 /// One CLI family: the words its lines start with and how such a line is applied.
 pub trait CliFamily: Sync {
@@ -101,6 +101,12 @@ pub trait CliFamily: Sync {
     fn sub_words(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The sections of `show running-config` its top-level lines print in, each with the
+    /// word prefix of the lines it holds (`("ipv6 route", Section::Ipv6Route)`; a line ranks
+    /// by its longest matching prefix, see `sections.rs`).
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[]
+    }
 }
 
 /// A family whose every top-level line goes to one `Applier` method:
@@ -148,6 +154,9 @@ impl CliFamily for TimeRanges {
     fn keywords(&self) -> &'static [&'static str] {
         &["time-range"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("time-range", Section::TimeRange)]
+    }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
     }
@@ -166,6 +175,9 @@ impl CliFamily for Regexes {
     fn keywords(&self) -> &'static [&'static str] {
         &["regex"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("regex", Section::Regex)]
+    }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
     }
@@ -183,6 +195,9 @@ impl CliFamily for Crypto {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["crypto"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("crypto", Section::Crypto)]
     }
     /// `no crypto ca trustpoint TP [noconfirm]` removes the trust-point and the certificates
     /// of its `crypto ca certificate chain TP` (issue 15).
@@ -237,6 +252,9 @@ impl CliFamily for Ssl {
     fn keywords(&self) -> &'static [&'static str] {
         &["ssl"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("ssl", Section::Ssl)]
+    }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
     }
@@ -258,6 +276,9 @@ impl CliFamily for TlsProxies {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["tls-proxy"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("tls-proxy", Section::TlsProxy)]
     }
     fn apply(&self, _a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -336,6 +357,12 @@ impl CliFamily for ObjectGroups {
     fn keywords(&self) -> &'static [&'static str] {
         &["object-group", "object"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[
+            ("object service", Section::ObjectService),
+            ("object-group", Section::ObjectGroup),
+        ]
+    }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
     }
@@ -375,6 +402,13 @@ simple_family!(
     ["access-list", "access-group"],
     access_command,
     {
+        fn sections(&self) -> &'static [(&'static str, Section)] {
+            &[
+                ("access-list", Section::AccessList),
+                ("access-group", Section::AccessGroup),
+            ]
+        }
+
         fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
             matches!(words, ["access-group", _, "in" | "out", "interface", _, ..]).then_some(4)
         }
@@ -382,6 +416,13 @@ simple_family!(
 );
 
 simple_family!(Routes, "route", ["route", "ipv6"], route_command, {
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[
+            ("route", Section::Route),
+            ("ipv6 route", Section::Ipv6Route),
+        ]
+    }
+
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         match words {
             ["route", _, ..] => Some(1),
@@ -406,6 +447,19 @@ simple_family!(
     ],
     setup_command,
     {
+        fn sections(&self) -> &'static [(&'static str, Section)] {
+            &[
+                ("dns", Section::Dns),
+                ("timeout", Section::Timeout),
+                ("http", Section::Http),
+                ("telnet", Section::Telnet),
+                ("ssh", Section::Ssh),
+                ("dhcpd", Section::Dhcpd),
+                ("dhcprelay", Section::Dhcprelay),
+                ("ntp", Section::Ntp),
+            ]
+        }
+
         /// `http|ssh|telnet <address> <mask> <nameif>`, `dhcpd ... <nameif>`.
         fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
             let last = words.len().checked_sub(1)?;
@@ -431,6 +485,10 @@ simple_family!(
 );
 
 simple_family!(Nat, "nat", ["nat"], nat_command, {
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("nat", Section::Nat)]
+    }
+
     /// The `(real,mapped)` pair (also of an object's ` nat` line).
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["nat", _, ..]).then_some(1)
@@ -443,6 +501,10 @@ simple_family!(
     ["mtu", "ipv6", "interface"],
     interface_command,
     {
+        fn sections(&self) -> &'static [(&'static str, Section)] {
+            &[("mtu", Section::Mtu), ("ipv6", Section::Ipv6)]
+        }
+
         fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
             match words {
                 ["mtu", _, ..] => Some(1),
@@ -463,6 +525,9 @@ impl CliFamily for Icmp {
     fn keywords(&self) -> &'static [&'static str] {
         &["icmp"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("icmp", Section::Icmp)]
+    }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
     }
@@ -482,6 +547,9 @@ impl CliFamily for SnmpServer {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["snmp-server"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("snmp-server", Section::SnmpServer)]
     }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
@@ -523,6 +591,9 @@ impl CliFamily for AaaServers {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["aaa-server"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("aaa-server", Section::AaaServer)]
     }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None
@@ -597,6 +668,9 @@ impl CliFamily for Hostname {
     fn keywords(&self) -> &'static [&'static str] {
         &["hostname"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("hostname", Section::Hostname)]
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| matches!(c, Command::Hostname(_)))
     }
@@ -608,6 +682,9 @@ impl CliFamily for Interfaces {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["interface"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("interface", Section::Interface)]
     }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| matches!(c, Command::Interface(_)))
@@ -706,6 +783,9 @@ impl CliFamily for Users {
     fn keywords(&self) -> &'static [&'static str] {
         &["username"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("username", Section::Username)]
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| {
             matches!(c, Command::Username { .. } | Command::NoUsername(_))
@@ -719,6 +799,9 @@ impl CliFamily for NetworkObjects {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["object"]
+    }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("object network", Section::ObjectNetwork)]
     }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| {
@@ -762,6 +845,9 @@ impl CliFamily for Logging {
     fn keywords(&self) -> &'static [&'static str] {
         &["logging"]
     }
+    fn sections(&self) -> &'static [(&'static str, Section)] {
+        &[("logging", Section::Logging)]
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         typed(a, line, |c| {
             matches!(c, Command::Logging(_) | Command::NoLogging(_))
@@ -777,7 +863,17 @@ impl CliFamily for Logging {
 /// (`privileges.rs`).
 struct Privileges;
 
-simple_family!(Privileges, "aaa", ["aaa", "privilege"], privileges_command);
+simple_family!(
+    Privileges,
+    "aaa",
+    ["aaa", "privilege"],
+    privileges_command,
+    {
+        fn sections(&self) -> &'static [(&'static str, Section)] {
+            &[("aaa", Section::Aaa)]
+        }
+    }
+);
 
 // issue 14: dynamic DNS
 /// `ddns update method <name>` blocks: the name is checked, the sub-commands (` ddns [both]`,

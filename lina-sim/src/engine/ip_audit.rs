@@ -40,6 +40,9 @@ impl CliFamily for IpAudit {
     fn keywords(&self) -> &'static [&'static str] {
         &["ip"]
     }
+    fn sections(&self) -> &'static [(&'static str, super::sections::Section)] {
+        &[("ip", super::sections::Section::Ip)]
+    }
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["ip", "audit", "interface", _, _]).then_some(3)
     }

@@ -98,6 +98,16 @@ super::families::simple_family!(
     ["failover", "monitor-interface"],
     failover_command,
     {
+        fn sections(&self) -> &'static [(&'static str, super::sections::Section)] {
+            &[
+                ("failover", super::sections::Section::Failover),
+                (
+                    "monitor-interface",
+                    super::sections::Section::MonitorInterface,
+                ),
+            ]
+        }
+
         fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
             matches!(words, ["monitor-interface", _]).then_some(1)
         }

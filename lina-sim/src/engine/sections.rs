@@ -1,82 +1,133 @@
-//! Where a new block goes: the ASA prints its configuration in a fixed order of families
-//! (hostname, interfaces, objects, access lists, ... service-policy, prompt). A family's rank
-//! is its position in one static table.
+//! Where a new block goes: the ASA prints its configuration in a fixed order of sections
+//! (hostname, interfaces, objects, access lists, ... service-policy, prompt), [`Section`]. A
+//! line's rank is the section its longest matching word prefix names. Each family of
+//! [`FAMILIES`] says which prefixes are its sections ([`CliFamily::sections`]); this module
+//! keeps only the prefixes of the known families no `CliFamily` models ([`VERBATIM`]).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The families in the order `show running-config` prints them. Longest prefix wins.
-static FAMILIES: &[&str] = &[
-    "terminal",
-    "hostname",
-    "domain-name",
-    "enable",
-    "service-module",
-    "xlate",
-    "passwd",
-    "names",
-    "name",
-    "mac-address",
-    "ip local pool",
-    "ipv6 local pool",
-    "interface",
-    "banner",
-    "boot",
-    "ftp",
-    "clock",
-    "dns",
-    "regex",
-    "same-security-traffic",
-    "object network",
-    "object service",
-    "object-group",
-    "time-range",
-    "access-list",
-    "pager",
-    "logging",
-    "mtu",
-    "ip",
-    "ipv6",
-    "failover",
-    "monitor-interface",
-    "icmp",
-    "asdm",
-    "arp",
-    "nat",
-    "access-group",
-    "ipv6 route",
-    "route",
-    "router",
-    "timeout",
-    "user-identity",
-    "aaa-server",
-    "aaa",
-    "http",
-    "snmp-server",
-    "sysopt",
-    "service",
-    "crypto",
-    "telnet",
-    "ssh",
-    "console",
-    "vpdn",
-    "threat-detection",
-    "dhcpd",
-    "dhcprelay",
-    "ntp",
-    "ssl",
-    "webvpn",
-    "group-policy",
-    "dynamic-access-policy-record",
-    "username",
-    "tunnel-group",
+#[cfg(doc)]
+use super::families::CliFamily;
+use super::families::FAMILIES;
+
+/// The sections of `show running-config`, in the order the ASA prints them (the order of
+/// the variants is the order of the sections: a line's rank is its section's discriminant).
+/// A section holds the lines starting with one word prefix; the families of [`FAMILIES`]
+/// claim theirs ([`CliFamily::sections`]), [`VERBATIM`] lists the others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u16)]
+pub enum Section {
+    Terminal,
+    Hostname,
+    DomainName,
+    Enable,
+    ServiceModule,
+    Xlate,
+    Passwd,
+    Names,
+    Name,
+    MacAddress,
+    IpLocalPool,
+    Ipv6LocalPool,
+    Interface,
+    Banner,
+    Boot,
+    Ftp,
+    Clock,
+    Dns,
+    Regex,
+    SameSecurityTraffic,
+    ObjectNetwork,
+    ObjectService,
+    ObjectGroup,
+    TimeRange,
+    AccessList,
+    Pager,
+    Logging,
+    Mtu,
+    Ip,
+    Ipv6,
+    Failover,
+    MonitorInterface,
+    Icmp,
+    Asdm,
+    Arp,
+    Nat,
+    AccessGroup,
+    Ipv6Route,
+    Route,
+    Router,
+    Timeout,
+    UserIdentity,
+    AaaServer,
+    Aaa,
+    Http,
+    SnmpServer,
+    Sysopt,
+    Service,
+    Crypto,
+    Telnet,
+    Ssh,
+    Console,
+    Vpdn,
+    ThreatDetection,
+    Dhcpd,
+    Dhcprelay,
+    Ntp,
+    Ssl,
+    Webvpn,
+    GroupPolicy,
+    DynamicAccessPolicyRecord,
+    Username,
+    TunnelGroup,
     // issue 15: TLS proxy, defined before the policy maps whose inspections name it.
-    "tls-proxy",
-    "class-map",
-    "policy-map",
-    "service-policy",
-    "prompt",
-    "call-home",
+    TlsProxy,
+    ClassMap,
+    PolicyMap,
+    ServicePolicy,
+    Prompt,
+    CallHome,
+}
+
+/// The sections of the known families no [`CliFamily`] models: their lines load verbatim,
+/// in place (the documented list is `cli_translator::keywords`; `corpus_roundtrip` checks that
+/// the corpus prints back whole). Every other section is claimed by its family
+/// ([`CliFamily::sections`]).
+pub static VERBATIM: &[(&str, Section)] = &[
+    ("terminal", Section::Terminal),
+    ("domain-name", Section::DomainName),
+    ("enable", Section::Enable),
+    ("service-module", Section::ServiceModule),
+    ("xlate", Section::Xlate),
+    ("passwd", Section::Passwd),
+    ("names", Section::Names),
+    ("name", Section::Name),
+    ("mac-address", Section::MacAddress),
+    ("ip local pool", Section::IpLocalPool),
+    ("ipv6 local pool", Section::Ipv6LocalPool),
+    ("banner", Section::Banner),
+    ("boot", Section::Boot),
+    ("ftp", Section::Ftp),
+    ("clock", Section::Clock),
+    ("same-security-traffic", Section::SameSecurityTraffic),
+    ("pager", Section::Pager),
+    ("asdm", Section::Asdm),
+    ("arp", Section::Arp),
+    ("router", Section::Router),
+    ("user-identity", Section::UserIdentity),
+    ("sysopt", Section::Sysopt),
+    ("service", Section::Service),
+    ("console", Section::Console),
+    ("vpdn", Section::Vpdn),
+    ("threat-detection", Section::ThreatDetection),
+    ("webvpn", Section::Webvpn),
+    (
+        "dynamic-access-policy-record",
+        Section::DynamicAccessPolicyRecord,
+    ),
+    ("prompt", Section::Prompt),
+    ("call-home", Section::CallHome),
 ];
 
 /// The order of lines within the `logging` family.
@@ -133,31 +184,38 @@ pub fn rank_of_line(head: &str) -> u16 {
     }
     let head = head.strip_prefix("no ").unwrap_or(head);
     let first = head.split(' ').next().unwrap_or(head);
-    // Every family's prefix starts with its first word: only those sharing the line's first
-    // word can match, longest first.
+    // Every section's prefix starts with its first word: only those sharing the line's first
+    // word can match, longest first (`ip local pool`, verbatim, before `ip`, IP audit's).
     by_first_word()
         .get(first)
         .and_then(|candidates| {
             candidates
                 .iter()
-                .find(|(_, family)| starts_with_words(head, family))
+                .find(|(_, prefix)| starts_with_words(head, prefix))
         })
-        .map_or(UNKNOWN, |(i, _)| *i)
+        .map_or(UNKNOWN, |(rank, _)| *rank)
 }
 
-/// The families by their first word, each list longest prefix first (boot ranks every
-/// line: a lookup, not a scan of the table).
+/// Every section prefix with its section: those the families claim, then the verbatim ones.
+fn all_prefixes() -> impl Iterator<Item = (&'static str, Section)> {
+    FAMILIES
+        .iter()
+        .flat_map(|f| f.sections().iter().copied())
+        .chain(VERBATIM.iter().copied())
+}
+
+/// The section prefixes by their first word, each list longest prefix first (boot ranks
+/// every line: a lookup, not a scan).
 fn by_first_word() -> &'static HashMap<&'static str, Vec<(u16, &'static str)>> {
     static INDEX: OnceLock<HashMap<&'static str, Vec<(u16, &'static str)>>> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut map: HashMap<&'static str, Vec<(u16, &'static str)>> = HashMap::new();
-        for (i, family) in FAMILIES.iter().enumerate() {
-            let first = family.split(' ').next().unwrap_or(family);
-            let rank = u16::try_from(i).unwrap_or(UNKNOWN);
-            map.entry(first).or_default().push((rank, family));
+        for (prefix, section) in all_prefixes() {
+            let first = prefix.split(' ').next().unwrap_or(prefix);
+            map.entry(first).or_default().push((section as u16, prefix));
         }
         for candidates in map.values_mut() {
-            candidates.sort_by_key(|(_, family)| std::cmp::Reverse(family.len()));
+            candidates.sort_by_key(|(_, prefix)| std::cmp::Reverse(prefix.len()));
         }
         map
     })
@@ -251,16 +309,16 @@ mod tests {
     fn the_lookup_agrees_with_a_scan_of_the_table() {
         let scan = |head: &str| -> u16 {
             let head = head.strip_prefix("no ").unwrap_or(head);
-            let mut best: Option<(usize, usize)> = None;
-            for (i, family) in FAMILIES.iter().enumerate() {
-                if starts_with_words(head, family) && best.is_none_or(|(_, l)| family.len() > l) {
-                    best = Some((i, family.len()));
+            let mut best: Option<(u16, usize)> = None;
+            for (prefix, section) in all_prefixes() {
+                if starts_with_words(head, prefix) && best.is_none_or(|(_, l)| prefix.len() > l) {
+                    best = Some((section as u16, prefix.len()));
                 }
             }
-            best.map_or(UNKNOWN, |(i, _)| i as u16)
+            best.map_or(UNKNOWN, |(rank, _)| rank)
         };
-        let mut lines: Vec<String> = FAMILIES.iter().map(|f| format!("{f} x")).collect();
-        lines.extend(FAMILIES.iter().map(|f| format!("no {f}")));
+        let mut lines: Vec<String> = all_prefixes().map(|(p, _)| format!("{p} x")).collect();
+        lines.extend(all_prefixes().map(|(p, _)| format!("no {p}")));
         lines.extend(
             [
                 "ip local pool p 1.1.1.1-1.1.1.9",
@@ -279,6 +337,53 @@ mod tests {
         );
         for line in &lines {
             assert_eq!(rank_of_line(line), scan(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn every_section_has_one_prefix_claimed_once() {
+        let mut prefixes: Vec<&str> = all_prefixes().map(|(p, _)| p).collect();
+        let mut sections: Vec<u16> = all_prefixes().map(|(_, s)| s as u16).collect();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        sections.sort_unstable();
+        sections.dedup();
+        assert_eq!(
+            prefixes.len(),
+            all_prefixes().count(),
+            "a prefix claimed twice"
+        );
+        assert_eq!(
+            sections.len(),
+            all_prefixes().count(),
+            "a section claimed twice"
+        );
+        let last = Section::CallHome as u16;
+        assert_eq!(
+            sections,
+            (0..=last).collect::<Vec<u16>>(),
+            "a section unclaimed"
+        );
+    }
+
+    #[test]
+    fn a_family_claims_sections_of_its_own_keywords_only() {
+        for family in FAMILIES {
+            for (prefix, _) in family.sections() {
+                let first = prefix.split(' ').next().unwrap_or(prefix);
+                assert!(
+                    family.keywords().contains(&first),
+                    "{} claims {prefix}",
+                    family.name()
+                );
+            }
+        }
+        for (prefix, _) in VERBATIM {
+            let first = prefix.split(' ').next().unwrap_or(prefix);
+            assert!(
+                cli_translator::keywords::is_config_keyword(first),
+                "{prefix} is not a known family"
+            );
         }
     }
 

@@ -851,6 +851,13 @@ impl super::families::CliFamily for ServicePolicy {
     fn keywords(&self) -> &'static [&'static str] {
         &["class-map", "policy-map", "service-policy"]
     }
+    fn sections(&self) -> &'static [(&'static str, super::sections::Section)] {
+        &[
+            ("class-map", super::sections::Section::ClassMap),
+            ("policy-map", super::sections::Section::PolicyMap),
+            ("service-policy", super::sections::Section::ServicePolicy),
+        ]
+    }
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["service-policy", _, "interface", _]).then_some(3)
     }

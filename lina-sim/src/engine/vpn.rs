@@ -785,6 +785,12 @@ impl CliFamily for Vpn {
     fn keywords(&self) -> &'static [&'static str] {
         &["crypto", "tunnel-group", "group-policy"]
     }
+    fn sections(&self) -> &'static [(&'static str, super::sections::Section)] {
+        &[
+            ("group-policy", super::sections::Section::GroupPolicy),
+            ("tunnel-group", super::sections::Section::TunnelGroup),
+        ]
+    }
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["crypto", "map", _, "interface", _, ..]).then_some(4)
     }
