@@ -107,6 +107,12 @@ pub trait CliFamily: Sync {
     fn sections(&self) -> &'static [(&'static str, Section)] {
         &[]
     }
+    /// Whether any word of its lines may name an object or group (`nat`: its grammar names
+    /// objects in bare slots), rather than only the word after `object`, `object-group` or
+    /// `group-object`; `refs.rs` counts these words to guard its in-use scans.
+    fn names_objects_in_any_word(&self) -> bool {
+        false
+    }
 }
 
 /// A family whose every top-level line goes to one `Applier` method:
@@ -485,6 +491,9 @@ simple_family!(
 );
 
 simple_family!(Nat, "nat", ["nat"], nat_command, {
+    fn names_objects_in_any_word(&self) -> bool {
+        true
+    }
     fn sections(&self) -> &'static [(&'static str, Section)] {
         &[("nat", Section::Nat)]
     }
@@ -1056,6 +1065,22 @@ pub fn required_name(line: &str) -> Option<(&'static str, &str)> {
     candidates(line).iter().find_map(|f| f.requires(line))
 }
 
+/// Whether any word of a line starting with `first` may name an object or group, by its
+/// family ([`CliFamily::names_objects_in_any_word`]). Asked for every line counted: the
+/// words are gathered once, and are few.
+pub fn any_word_names_objects(first: &str) -> bool {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            FAMILIES
+                .iter()
+                .filter(|f| f.names_objects_in_any_word())
+                .flat_map(|f| f.keywords().iter().copied())
+                .collect()
+        })
+        .contains(&first)
+}
+
 /// The index of the word of a stored line that holds a nameif, by its family.
 pub fn nameif_slot(words: &[&str]) -> Option<usize> {
     index()
@@ -1171,6 +1196,14 @@ mod tests {
         assert_eq!(names("no ntp server 10.0.0.1"), ["device setup"]);
         assert!(names("pager lines 24").is_empty());
         assert!(names("").is_empty());
+    }
+
+    #[test]
+    fn only_nat_lines_name_objects_in_any_word() {
+        assert!(any_word_names_objects("nat"));
+        for word in ["access-list", "object", "object-group", "route", "natx", ""] {
+            assert!(!any_word_names_objects(word), "{word}");
+        }
     }
 
     #[test]

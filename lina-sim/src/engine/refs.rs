@@ -188,12 +188,14 @@ fn counted_lines(block: &Block) -> impl Iterator<Item = &str> {
     )
 }
 
-/// The words of a line that may name an object or group: every word of a `nat` line (its
-/// grammar names objects in bare slots), else the word after `object`, `object-group` or
-/// `group-object`.
+/// The words of a line that may name an object or group: every word of a line whose family
+/// says so (`nat`: its grammar names objects in bare slots), else the word after `object`,
+/// `object-group` or `group-object`.
 pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
     let mut words = text.split_whitespace().peekable();
-    let nat = words.peek() == Some(&"nat");
+    let nat = words
+        .peek()
+        .is_some_and(|w| super::families::any_word_names_objects(w));
     let mut prev = "";
     words.filter(move |w| {
         let hit = nat || matches!(prev, "object" | "object-group" | "group-object");
