@@ -236,6 +236,8 @@ impl Engine {
             engine.boot_multiple(opts.flash.as_ref());
         }
         engine.startup = engine.running_config();
+        // issue 13: change journal: complete as of the first generation.
+        engine.config.start_changes(engine.generation);
         let mut effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
         effects.extend(engine.boot_rest_api(now));
         (engine, effects)
@@ -506,6 +508,10 @@ impl Engine {
                 conn.watches_agent = true;
                 (Some(Message::Control(self.agent_control())), Vec::new())
             }
+            // issue 13: change journal
+            Message::ChangesSince(c) => {
+                (Some(Message::Changes(self.changes_since(&c))), Vec::new())
+            }
             other => (
                 Some(rejected(
                     ProtocolErrorCode::UnexpectedMessage,
@@ -685,6 +691,9 @@ impl Engine {
         if let Some(failure_logs) = failure_logs {
             self.config.rollback_to(mark);
             self.config.commit();
+            // issue 13: change journal: what an undone batch committed on its way is no
+            // generation's.
+            self.config.seal_changes(None);
             let fx = self.log_all(failure_logs, now);
             return (
                 ExecResult {
@@ -731,6 +740,8 @@ impl Engine {
             self.last_change = Some((user.to_owned(), now));
             effects.push(Effect::GenerationChanged(self.generation));
         }
+        // issue 13: change journal
+        self.config.seal_changes(changed.then_some(self.generation));
         effects.extend(self.log_all(logs, now));
         effects.extend(self.after_commit(changed, now));
         effects
