@@ -587,4 +587,161 @@ mod tests {
             }
         }
     }
+
+    // ----- the agent's patch (cli_translator::running_patch) against a full parse -----
+
+    /// Commands on the families the agent patches, with neighbours of every kind.
+    const PATCH_POOL: &[&str] = &[
+        "object network web",
+        " host 10.0.0.1",
+        " host 10.0.0.2",
+        " description front end",
+        "no object network web",
+        "object network db",
+        " subnet 10.1.0.0 255.255.0.0",
+        "no object network db",
+        "object network app",
+        " range 10.3.0.1 10.3.0.9",
+        "no object network app",
+        "object-group network grp",
+        " network-object object web",
+        " network-object host 10.9.9.9",
+        " no network-object host 10.9.9.9",
+        " description servers",
+        "no object-group network grp",
+        "object-group network grp2",
+        " network-object 10.8.0.0 255.255.0.0",
+        "no object-group network grp2",
+        "object service https8443",
+        " service tcp destination eq 8443",
+        " service udp destination eq 8443",
+        "no object service https8443",
+        "object service dns",
+        " service udp destination eq domain",
+        "no object service dns",
+        "object-group service svc",
+        " service-object object https8443",
+        " service-object tcp destination eq www",
+        "no object-group service svc",
+        "object-group service ports tcp",
+        " port-object eq 8080",
+        "no object-group service ports tcp",
+        "access-list acl extended permit ip any any",
+        "access-list acl extended deny tcp any any eq 23",
+        "access-list acl line 1 extended permit udp any any eq 53",
+        "access-list acl line 2 extended deny ip host 10.0.0.5 any",
+        "no access-list acl extended deny tcp any any eq 23",
+        "no access-list acl extended permit ip any any",
+        "access-list other extended permit icmp any any",
+        "no access-list other extended permit icmp any any",
+        "access-list acl remark the first",
+        "route outside 10.2.0.0 255.255.0.0 192.168.1.254 1",
+        "route outside 10.4.0.0 255.255.0.0 192.168.1.254 1",
+        "no route outside 10.2.0.0 255.255.0.0 192.168.1.254 1",
+        "route inside 10.5.0.0 255.255.0.0 10.10.10.254 1",
+        "no route inside 10.5.0.0 255.255.0.0 10.10.10.254 1",
+        "hostname fw-a",
+        "hostname fw-b",
+        "logging enable",
+        "exit",
+    ];
+
+    /// The snapshot a full read gives.
+    fn parsed(e: &mut crate::engine::Engine) -> cli_translator::running::RunningConfig {
+        cli_translator::running::RunningConfig::parse(&crate::engine::test_support::running(e))
+    }
+
+    /// Follows the engine's generations as the agent does: patches, or reads everything
+    /// when a change is not patched. Returns the generations patched and read.
+    fn follow(
+        e: &mut crate::engine::Engine,
+        snapshot: &mut cli_translator::running::RunningConfig,
+        since: u64,
+    ) -> (u64, u64) {
+        let now = e.generation();
+        let answer = e.changes_since(&ChangesSince {
+            context: None,
+            since,
+        });
+        let ChangesAnswer::Changes { entries, .. } = answer else {
+            *snapshot = parsed(e);
+            return (0, 1);
+        };
+        let mut patched = 0;
+        for entry in &entries {
+            if snapshot.patch(entry).is_err() {
+                *snapshot = parsed(e);
+                return (patched, 1);
+            }
+            patched += 1;
+        }
+        assert_eq!(patched, now - since);
+        (patched, 0)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// The agent's snapshot patched with each generation's changes equals the full parse of
+        /// the new `show running-config`, whatever the sequence of batches.
+        #[test]
+        fn the_patched_snapshot_equals_a_full_parse(
+            batches in proptest::collection::vec(
+                proptest::collection::vec(0usize..PATCH_POOL.len(), 1..5), 1..16),
+        ) {
+            use crate::engine::test_support::{boot, exec, ok};
+            let mut e = boot();
+            ok(&mut e, &[
+                "interface GigabitEthernet0/1",
+                " nameif outside",
+                " ip address 192.168.1.1 255.255.255.0",
+                "interface GigabitEthernet0/2",
+                " nameif inside",
+                " ip address 10.10.10.1 255.255.255.0",
+            ]);
+            let mut snapshot = parsed(&mut e);
+            let mut generation = e.generation();
+            for batch in batches {
+                let cmds: Vec<&str> = batch.iter().map(|i| PATCH_POOL[*i]).collect();
+                let _ = exec(&mut e, &cmds);
+                follow(&mut e, &mut snapshot, generation);
+                generation = e.generation();
+                let want = parsed(&mut e);
+                proptest::prop_assert_eq!(&snapshot, &want, "after {:?}", cmds);
+            }
+        }
+    }
+
+    #[test]
+    fn one_line_changes_of_the_patched_families_are_patched() {
+        use crate::engine::test_support::{boot, ok};
+        let mut e = boot();
+        ok(&mut e, &["interface GigabitEthernet0/1", " nameif outside"]);
+        let mut snapshot = parsed(&mut e);
+        let steps: &[&[&str]] = &[
+            &["object network web", " host 10.0.0.1"],
+            &["object network web2", " host 10.0.0.2"],
+            &["object network web", " description front"],
+            &["object-group network g", " network-object object web"],
+            &["object-group network g", " network-object object web2"],
+            &["object service s", " service tcp destination eq 8443"],
+            &["object-group service sg", " service-object object s"],
+            &["object service s", " service udp destination eq 8443"],
+            &["access-list a extended permit ip any any"],
+            &["access-list a line 1 extended deny ip host 10.0.0.9 any"],
+            &["access-list a extended deny ip any host 10.0.0.9"],
+            &["no access-list a extended permit ip any any"],
+            &["route outside 10.2.0.0 255.255.0.0 10.0.0.254 1"],
+            &["no route outside 10.2.0.0 255.255.0.0 10.0.0.254 1"],
+            &["no object-group service sg"],
+            &["hostname edge"],
+            &["no object-group network g"],
+            &["no object network web2"],
+        ];
+        for cmds in steps {
+            let since = e.generation();
+            ok(&mut e, cmds);
+            assert_eq!(follow(&mut e, &mut snapshot, since), (1, 0), "{cmds:?}");
+            assert_eq!(snapshot, parsed(&mut e), "{cmds:?}");
+        }
+    }
 }
