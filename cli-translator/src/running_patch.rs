@@ -13,10 +13,12 @@
 //!
 //! Patched: separators, `hostname`, network objects (not object NAT), network object
 //! groups, service objects, service groups, static routes (IPv4 and IPv6), extended ACEs
-//! (added and removed; not remarks).
+//! (added and removed; not remarks), twice NAT lines and object NAT blocks.
 
 use crate::acl::ace::{AclBody, parse_acl_line, rule_hash};
 use crate::acl::lists::AclEntry;
+use crate::nat::rule::{Section, parse_nat_line, parse_object_nat};
+use crate::nat::rules::NatEntry;
 use crate::protocol::{BlockChange, ChangeOp, GenerationChanges};
 use crate::resources::network_object::NetworkObject;
 use crate::resources::network_object_group::NetworkObjectGroup;
@@ -80,6 +82,10 @@ enum Family {
     ServiceGroup,
     Route,
     Ace,
+    /// A top-level `nat` line (twice NAT, before or after the object rules).
+    Nat,
+    /// An `object network` block holding only `nat` lines (object NAT).
+    ObjectNat,
 }
 
 fn family(b: &Lines<'_>) -> Result<Family, Unpatched> {
@@ -91,10 +97,15 @@ fn family(b: &Lines<'_>) -> Result<Family, Unpatched> {
         return Ok(Family::Hostname);
     }
     if head.starts_with(NetworkObject::CLI_HEADER) {
-        if b.children.iter().any(|c| c.starts_with("nat ")) {
-            return Err(unpatched("object NAT"));
-        }
-        return Ok(Family::NetworkObject);
+        let nat = b.children.iter().filter(|c| is_nat(c)).count();
+        return match nat {
+            0 => Ok(Family::NetworkObject),
+            n if n == b.children.len() => Ok(Family::ObjectNat),
+            _ => Err(unpatched("object NAT")),
+        };
+    }
+    if head.starts_with("nat ") {
+        return Ok(Family::Nat);
     }
     if head.starts_with(NetworkObjectGroup::CLI_HEADER) {
         return Ok(Family::NetworkGroup);
@@ -135,8 +146,12 @@ fn name_after(b: &Lines<'_>, header: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+fn is_nat(line: &str) -> bool {
+    line.starts_with("nat ") || line == "nat"
+}
+
 fn network_object_key(b: &Lines<'_>) -> Option<String> {
-    if b.children.first().is_some_and(|c| c.starts_with("nat ")) {
+    if b.children.first().is_some_and(|c| is_nat(c)) {
         return None;
     }
     name_after(b, NetworkObject::CLI_HEADER)
@@ -268,6 +283,15 @@ impl RunningConfig {
                 }
             }
             Family::Ace => self.remove_ace(b.head)?,
+            Family::Nat => {
+                let (section, entry) = twice_nat(b.head)?;
+                let i = unique_nat(self.nat.section(section), entry.id)?;
+                self.nat.section_mut(section).remove(i);
+            }
+            Family::ObjectNat => {
+                let (name, _) = object_nat(b)?;
+                self.nat.remove_object(&name);
+            }
         }
         Ok(false)
     }
@@ -314,6 +338,50 @@ impl RunningConfig {
                 }
             }
             Family::Ace => self.add_ace(b.head, c)?,
+            Family::Nat => {
+                let (section, entry) = twice_nat(b.head)?;
+                let rules = self.nat.section(section);
+                let neighbour = |g: &Option<String>| {
+                    g.as_deref()
+                        .and_then(|t| lines(t).ok())
+                        .and_then(|l| twice_nat(l.head).ok())
+                        .filter(|(s, _)| *s == section)
+                        .map(|(_, e)| e.id)
+                };
+                let at = if let Some(id) = neighbour(&c.before) {
+                    unique_nat(rules, id)? + 1
+                } else if let Some(id) = neighbour(&c.after) {
+                    unique_nat(rules, id)?
+                } else if rules.is_empty() {
+                    0
+                } else {
+                    return Err(unpatched("nat"));
+                };
+                self.nat.insert(section, at, entry);
+            }
+            Family::ObjectNat => {
+                let (name, entry) = object_nat(b)?;
+                if self.nat.of_object(&name).is_some() {
+                    return Err(unpatched("object NAT"));
+                }
+                let neighbour = |g: &Option<String>| {
+                    g.as_deref()
+                        .and_then(|t| lines(t).ok())
+                        .filter(|l| l.children.first().is_some_and(|c| is_nat(c)))
+                        .and_then(|l| name_after(&l, NetworkObject::CLI_HEADER))
+                };
+                let at = if let Some(p) = neighbour(&c.before).and_then(|n| self.nat.of_object(&n))
+                {
+                    p + 1
+                } else if let Some(p) = neighbour(&c.after).and_then(|n| self.nat.of_object(&n)) {
+                    p
+                } else if self.nat.auto.is_empty() {
+                    0
+                } else {
+                    return Err(unpatched("object NAT"));
+                };
+                self.nat.insert(crate::nat::rule::Section::Auto, at, entry);
+            }
         }
         Ok(false)
     }
@@ -363,6 +431,17 @@ impl RunningConfig {
             (Family::ServiceGroup, Family::ServiceGroup) if same(service_group_key) => {
                 replace_in(&mut self.service_groups, old, new, c, service_group_key)?;
                 Ok(true)
+            }
+            (Family::ObjectNat, Family::ObjectNat) if same(object_nat_key) => {
+                let (name, entry) = object_nat(new)?;
+                let i = self
+                    .nat
+                    .of_object(&name)
+                    .ok_or_else(|| unpatched("object NAT"))?;
+                if let Some(slot) = self.nat.auto.get_mut(i) {
+                    *slot = entry;
+                }
+                Ok(false)
             }
             (Family::Ace, _) | (_, Family::Ace) => Err(unpatched("access-list")),
             _ => {
@@ -461,6 +540,45 @@ impl RunningConfig {
         }
         self.access.drop_if_empty(&acl);
         Ok(())
+    }
+}
+
+fn object_nat_key(b: &Lines<'_>) -> Option<String> {
+    name_after(b, NetworkObject::CLI_HEADER)
+}
+
+/// A top-level `nat` line as the parse reads it (one that does not read is not patched: the
+/// parse keeps it apart, in order).
+fn twice_nat(head: &str) -> Result<(Section, NatEntry), Unpatched> {
+    let l = parse_nat_line(head).map_err(|_| unpatched("nat"))?;
+    Ok((l.section, NatEntry::new(l.section, None, l.rule)))
+}
+
+/// An object NAT block: the object and its rule (the last `nat` line, as the parse keeps it).
+fn object_nat(b: &Lines<'_>) -> Result<(String, NatEntry), Unpatched> {
+    let name = b
+        .head
+        .strip_prefix(NetworkObject::CLI_HEADER)
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| unpatched("object NAT"))?;
+    let mut rule = None;
+    for child in &b.children {
+        rule = Some(parse_object_nat(child).map_err(|_| unpatched("object NAT"))?);
+    }
+    let rule = rule.ok_or_else(|| unpatched("object NAT"))?;
+    Ok((
+        name.to_owned(),
+        NatEntry::new(Section::Auto, Some(name.to_owned()), rule),
+    ))
+}
+
+/// The index of the one rule with id `id` in a section.
+fn unique_nat(rules: &[NatEntry], id: u32) -> Result<usize, Unpatched> {
+    let mut found = rules.iter().enumerate().filter(|(_, e)| e.id == id);
+    match (found.next(), found.next()) {
+        (Some((i, _)), None) => Ok(i),
+        _ => Err(unpatched("nat")),
     }
 }
 

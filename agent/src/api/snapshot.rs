@@ -169,8 +169,7 @@ impl Snapshot {
         // Refuse before copying or changing anything.
         for entry in &entries {
             if let Err(u) = RunningConfig::patchable(entry) {
-                tracing::debug!(family = %u.0, "change not patched: reloading");
-                crate::metrics::worker().snapshot_patch_fallback(&u.0);
+                fallback(&u);
                 return false;
             }
         }
@@ -190,17 +189,41 @@ impl Snapshot {
         }
         let count = todo.len() as u64;
         if count > 0 {
-            let loaded = Arc::make_mut(&mut cur.loaded);
-            for entry in todo {
-                if let Err(u) = loaded.config.patch(entry) {
-                    // Half patched: nobody may read it before the reload replaces it.
-                    cur.stale = true;
-                    cur.broken = true;
-                    tracing::debug!(family = %u.0, "change not patched: reloading");
-                    crate::metrics::worker().snapshot_patch_fallback(&u.0);
-                    return false;
+            match Arc::get_mut(&mut cur.loaded) {
+                // Nobody reads this snapshot: patched in place, under the lock (small).
+                Some(loaded) => {
+                    for entry in todo {
+                        if let Err(u) = loaded.config.patch(entry) {
+                            // Half patched: nobody may read it before a reload replaces it.
+                            cur.stale = true;
+                            cur.broken = true;
+                            fallback(&u);
+                            return false;
+                        }
+                        loaded.generation = entry.generation;
+                    }
                 }
-                loaded.generation = entry.generation;
+                // A request still reads it: patch a copy without holding the lock, so no
+                // request waits for the copy.
+                None => {
+                    let shared = cur.loaded.clone();
+                    drop(cur);
+                    let mut copy = (*shared).clone();
+                    drop(shared);
+                    for entry in todo {
+                        if let Err(u) = copy.config.patch(entry) {
+                            fallback(&u);
+                            return false;
+                        }
+                        copy.generation = entry.generation;
+                    }
+                    cur = self.lock();
+                    if cur.broken || cur.loaded.generation != from {
+                        // Moved meanwhile (the agent's own write): the next round sees it.
+                        return true;
+                    }
+                    cur.loaded = Arc::new(copy);
+                }
             }
         }
         cur.stale = false;
@@ -289,6 +312,13 @@ impl Snapshot {
             }
         }
     }
+}
+
+// issue 13: change journal
+/// Counts a full reload taken because a change could not be patched.
+fn fallback(u: &cli_translator::running_patch::Unpatched) {
+    tracing::debug!(family = %u.0, "change not patched: reloading");
+    crate::metrics::worker().snapshot_patch_fallback(&u.0);
 }
 
 // issue 14: NTP keys

@@ -252,10 +252,18 @@ impl Config {
                 .filter_map(|id| self.position(*id).map(|p| (*id, p)))
                 .collect();
         }
+        // One walk of the order with a flag per slot (ids are slot numbers): no hashing per
+        // block of a large configuration.
+        let mut wanted = vec![false; self.slots.len()];
+        for id in touched.keys() {
+            if let Some(w) = wanted.get_mut(id.0 as usize) {
+                *w = true;
+            }
+        }
         self.order
             .iter()
             .enumerate()
-            .filter(|(_, id)| touched.contains_key(id))
+            .filter(|(_, id)| wanted.get(id.0 as usize).copied().unwrap_or(false))
             .map(|(p, id)| (*id, p))
             .collect()
     }
@@ -643,6 +651,16 @@ mod tests {
         "hostname fw-a",
         "hostname fw-b",
         "logging enable",
+        "nat (inside,outside) source dynamic any interface",
+        "nat (inside,outside) 1 source static web web",
+        "nat (inside,outside) after-auto source dynamic any interface",
+        "no nat (inside,outside) source dynamic any interface",
+        "no nat (inside,outside) after-auto source dynamic any interface",
+        "object network web",
+        " nat (inside,outside) static 192.0.2.10",
+        "object network db",
+        " nat (inside,outside) dynamic interface",
+        " no nat (inside,outside) dynamic interface",
         "exit",
     ];
 
@@ -715,7 +733,15 @@ mod tests {
     fn one_line_changes_of_the_patched_families_are_patched() {
         use crate::engine::test_support::{boot, ok};
         let mut e = boot();
-        ok(&mut e, &["interface GigabitEthernet0/1", " nameif outside"]);
+        ok(
+            &mut e,
+            &[
+                "interface GigabitEthernet0/1",
+                " nameif outside",
+                "interface GigabitEthernet0/2",
+                " nameif inside",
+            ],
+        );
         let mut snapshot = parsed(&mut e);
         let steps: &[&[&str]] = &[
             &["object network web", " host 10.0.0.1"],
@@ -735,6 +761,21 @@ mod tests {
             &["no object-group service sg"],
             &["hostname edge"],
             &["no object-group network g"],
+            &["nat (inside,outside) source dynamic any interface"],
+            &["nat (inside,outside) 1 source static web web"],
+            &[
+                "object network web2",
+                " nat (inside,outside) dynamic interface",
+            ],
+            &[
+                "object network web",
+                " nat (inside,outside) static 192.0.2.10",
+            ],
+            &[
+                "object network web2",
+                " nat (inside,outside) static 192.0.2.11",
+            ],
+            &["no nat (inside,outside) source dynamic any interface"],
             &["no object network web2"],
         ];
         for cmds in steps {
