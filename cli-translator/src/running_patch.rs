@@ -13,7 +13,8 @@
 //!
 //! Patched: separators, `hostname`, network objects (not object NAT), network object
 //! groups, service objects, service groups, static routes (IPv4 and IPv6), extended ACEs
-//! (added and removed; not remarks), twice NAT lines and object NAT blocks.
+//! (added and removed; not remarks), twice NAT lines and object NAT blocks, interface blocks
+//! changed in place (same `nameif`, same DHCP relay servers).
 
 use crate::acl::ace::{AclBody, parse_acl_line, rule_hash};
 use crate::acl::lists::AclEntry;
@@ -86,6 +87,9 @@ enum Family {
     Nat,
     /// An `object network` block holding only `nat` lines (object NAT).
     ObjectNat,
+    /// An `interface` block (patched when it changes in place, keeping its `nameif` and
+    /// DHCP relay servers).
+    Interface,
 }
 
 fn family(b: &Lines<'_>) -> Result<Family, Unpatched> {
@@ -106,6 +110,9 @@ fn family(b: &Lines<'_>) -> Result<Family, Unpatched> {
     }
     if head.starts_with("nat ") {
         return Ok(Family::Nat);
+    }
+    if head.starts_with("interface ") {
+        return Ok(Family::Interface);
     }
     if head.starts_with(NetworkObjectGroup::CLI_HEADER) {
         return Ok(Family::NetworkGroup);
@@ -292,6 +299,7 @@ impl RunningConfig {
                 let (name, _) = object_nat(b)?;
                 self.nat.remove_object(&name);
             }
+            Family::Interface => return Err(unpatched("interface")),
         }
         Ok(false)
     }
@@ -382,6 +390,7 @@ impl RunningConfig {
                 };
                 self.nat.insert(crate::nat::rule::Section::Auto, at, entry);
             }
+            Family::Interface => return Err(unpatched("interface")),
         }
         Ok(false)
     }
@@ -440,6 +449,22 @@ impl RunningConfig {
                     .ok_or_else(|| unpatched("object NAT"))?;
                 if let Some(slot) = self.nat.auto.get_mut(i) {
                     *slot = entry;
+                }
+                Ok(false)
+            }
+            (Family::Interface, Family::Interface) => {
+                // What other tables read of an interface: its name (access lists' interface
+                // names, routes' and hosts' hardware) and its DHCP relay servers.
+                let kept = |prefix: &str| (pick(old, prefix), pick(new, prefix));
+                let (old_name, new_name) = kept("nameif ");
+                let (old_relay, new_relay) = kept("dhcprelay server ");
+                let hardware = new.head.strip_prefix("interface ").unwrap_or_default();
+                if old.head != new.head
+                    || old_name != new_name
+                    || old_relay != new_relay
+                    || !self.interfaces.reread_block(hardware, &new.children)
+                {
+                    return Err(unpatched("interface"));
                 }
                 Ok(false)
             }
@@ -541,6 +566,15 @@ impl RunningConfig {
         self.access.drop_if_empty(&acl);
         Ok(())
     }
+}
+
+/// The sub-command lines of a block that start with `prefix`.
+fn pick<'a>(b: &Lines<'a>, prefix: &str) -> Vec<&'a str> {
+    b.children
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(prefix))
+        .collect()
 }
 
 fn object_nat_key(b: &Lines<'_>) -> Option<String> {

@@ -14,6 +14,7 @@ const STATISTICS: &str = "/api/monitoring/apistatistics";
 const GROUPS: &str = "/api/objects/networkobjectgroups";
 const SERVICES: &str = "/api/objects/networkservices";
 const ROUTES: &str = "/api/routing/static";
+const INTERFACES: &str = "/api/interfaces/physical";
 
 async fn reloads(stack: &tests::Stack, c: &mut Client, auth: &tests::Auth) -> u64 {
     let r = ok(stack, c.get(STATISTICS, auth).await);
@@ -25,7 +26,7 @@ async fn reloads(stack: &tests::Stack, c: &mut Client, auth: &tests::Auth) -> u6
 
 async fn collections(stack: &tests::Stack, c: &mut Client, auth: &tests::Auth) -> Vec<Value> {
     let mut out = Vec::new();
-    for path in [NETWORK_OBJECTS, GROUPS, SERVICES, ROUTES] {
+    for path in [NETWORK_OBJECTS, GROUPS, SERVICES, ROUTES, INTERFACES] {
         let r = ok(stack, c.get(&format!("{path}?limit=1000"), auth).await);
         expect_status(&r, 200, path);
         out.push(json(&r));
@@ -47,7 +48,7 @@ async fn console_changes_are_patched_in_exactly_without_a_reload() {
     let mut c = client(&stack);
     let pw = stack.options().admin_password.clone();
     let warm = collections(&stack, &mut c, &admin).await;
-    assert_eq!(warm.len(), 4);
+    assert_eq!(warm.len(), 5);
     let before = reloads(&stack, &mut c, &admin).await;
 
     let mut console = ok(
@@ -94,7 +95,26 @@ async fn console_changes_are_patched_in_exactly_without_a_reload() {
             "object network j1",
             "description changed on the console",
             "exit",
+            "interface GigabitEthernet0/1",
+            "description patched in place",
+            "no shutdown",
+            "exit",
         ],
+    );
+    let r = ok(
+        &stack,
+        c.get(
+            &format!("{INTERFACES}/GigabitEthernet0_API_SLASH_1"),
+            &admin,
+        )
+        .await,
+    );
+    expect_status(&r, 200, "GET the interface the console changed");
+    assert_eq!(
+        json(&r)["interfaceDesc"],
+        "patched in place",
+        "{}",
+        json(&r)
     );
     let r = ok(&stack, c.get(&format!("{GROUPS}/jg"), &admin).await);
     expect_status(&r, 200, "GET jg");

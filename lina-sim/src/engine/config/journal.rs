@@ -661,6 +661,17 @@ mod tests {
         "object network db",
         " nat (inside,outside) dynamic interface",
         " no nat (inside,outside) dynamic interface",
+        "interface GigabitEthernet0/2",
+        " description the inside",
+        " security-level 50",
+        " ip address 10.10.10.2 255.255.255.0",
+        " shutdown",
+        " no shutdown",
+        " nameif lan",
+        " nameif inside",
+        " dhcprelay server 10.10.10.9",
+        "interface GigabitEthernet0/3",
+        " description spare",
         "exit",
     ];
 
@@ -777,6 +788,13 @@ mod tests {
             ],
             &["no nat (inside,outside) source dynamic any interface"],
             &["no object network web2"],
+            &["interface GigabitEthernet0/2", " description the inside"],
+            &[
+                "interface GigabitEthernet0/2",
+                " ip address 10.0.0.1 255.255.255.0",
+            ],
+            &["interface GigabitEthernet0/2", " security-level 60"],
+            &["interface GigabitEthernet0/3", " no shutdown"],
         ];
         for cmds in steps {
             let since = e.generation();
