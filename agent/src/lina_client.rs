@@ -247,6 +247,23 @@ impl LinaClient {
         }
     }
 
+    // issue 13: change journal
+    /// What changed after generation `since` (the admin context's, or the device's), from
+    /// LINA's change journal.
+    pub async fn changes_since(
+        &self,
+        since: u64,
+    ) -> Result<cli_translator::protocol::ChangesAnswer, LinaError> {
+        let ask = cli_translator::protocol::ChangesSince {
+            context: None,
+            since,
+        };
+        match self.request(Message::ChangesSince(ask)).await? {
+            Message::Changes(answer) => Ok(answer),
+            other => Err(unexpected(other, "Changes")),
+        }
+    }
+
     /// Sends a debug line for the consoles that asked for it.
     pub async fn debug(&self, line: DebugLine) -> Result<(), LinaError> {
         match self.request(Message::Debug(line)).await? {

@@ -60,6 +60,12 @@ struct ContextLabels {
     context: String,
 }
 
+// issue 13: change journal
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PatchLabels {
+    family: String,
+}
+
 type Histograms<L> = Family<L, Histogram, fn() -> Histogram>;
 
 /// Latency buckets from 1 ms to about 16 s.
@@ -288,6 +294,9 @@ pub struct WorkerMetrics {
     snapshot_reload_seconds: Histogram,
     tokens: Family<ContextLabels, Gauge>,
     process: ProcessGauges,
+    // issue 13: change journal
+    snapshot_patches: Counter,
+    snapshot_patch_fallbacks: Family<PatchLabels, Counter>,
 }
 
 /// The agent process's metrics.
@@ -332,6 +341,20 @@ impl WorkerMetrics {
         );
         let process = ProcessGauges::default();
         process.register(&mut registry);
+        // issue 13: change journal
+        let snapshot_patches = Counter::default();
+        registry.register(
+            "snapshot_patches",
+            "Generations patched into the snapshot from LINA's change journal (no reload)",
+            snapshot_patches.clone(),
+        );
+        let snapshot_patch_fallbacks = Family::<PatchLabels, Counter>::default();
+        registry.register(
+            "snapshot_patch_fallbacks",
+            "Full reloads taken instead of a journal patch, by the family that could not be \
+             patched (`journal` when the journal did not reach back)",
+            snapshot_patch_fallbacks.clone(),
+        );
         WorkerMetrics {
             registry,
             lina_round_trips,
@@ -340,6 +363,8 @@ impl WorkerMetrics {
             snapshot_reload_seconds,
             tokens,
             process,
+            snapshot_patches,
+            snapshot_patch_fallbacks,
         }
     }
 
@@ -351,6 +376,21 @@ impl WorkerMetrics {
     pub fn snapshot_reload(&self, elapsed: Duration) {
         self.snapshot_reloads.inc();
         self.snapshot_reload_seconds.observe(seconds(elapsed));
+    }
+
+    // issue 13: change journal
+    /// Generations patched from the change journal.
+    pub fn snapshot_patched(&self, generations: u64) {
+        self.snapshot_patches.inc_by(generations);
+    }
+
+    /// A full reload instead of a journal patch, because of `family`.
+    pub fn snapshot_patch_fallback(&self, family: &str) {
+        self.snapshot_patch_fallbacks
+            .get_or_create(&PatchLabels {
+                family: family.to_owned(),
+            })
+            .inc();
     }
 
     /// A token created (`+1`) or gone (`-1`) in `context` (`None`: single mode or the admin context).

@@ -12,6 +12,8 @@ pub mod print;
 pub mod protocol;
 pub mod resources;
 pub mod running;
+// issue 13: change journal
+pub mod running_patch;
 pub mod schema;
 pub mod show;
 pub mod tree;

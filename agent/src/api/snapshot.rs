@@ -1,17 +1,25 @@
 //! The agent's parsed snapshot of the running configuration and the generation it reflects.
 //!
 //! Reads are served from the snapshot when the generation LINA reported with the request's
-//! authentication is not newer; otherwise the snapshot is reloaded first (`show
-//! running-config`, run as the agent's own identity), with concurrent requests waiting for one
-//! reload. A write that LINA applied as exactly the next generation after the one it was
-//! planned on, while the snapshot still reflects that one, is patched in place instead of
-//! reloading; any other write marks the snapshot stale.
+//! authentication is not newer; otherwise the snapshot catches up first, with concurrent
+//! requests waiting for one catch-up (single flight). Issue 13: catching up asks LINA's change
+//! journal what each generation since the snapshot's changed and patches the parsed
+//! configuration with it (`cli_translator::running_patch`), at the cost of the change; only
+//! when the journal no longer reaches back, or a change falls in a family the patch does not
+//! cover (counted per family in the `snapshot_patch_fallbacks` metric), is the whole
+//! configuration read again (`show running-config`, run as the agent's own identity).
+//!
+//! A write that LINA applied as exactly the next generation after the one it was planned on,
+//! while the snapshot still reflects that one, is patched in place by its plan; any other
+//! write marks the snapshot stale, which only means "catch up from your generation": the
+//! snapshot still reflects its own generation exactly, so the journal brings it forward and
+//! the agent's own writes never cause a reload.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use cli_translator::protocol::{Exec, ExecMode};
+use cli_translator::protocol::{ChangesAnswer, Exec, ExecMode, GenerationChanges};
 use cli_translator::resources::service_object;
 use cli_translator::running::RunningConfig;
 
@@ -20,9 +28,12 @@ use crate::lina_client::LinaClient;
 
 /// The identity the agent reads the configuration with.
 pub const AGENT_USER: &str = "enable_15";
-/// How long the background watcher waits after a push before reloading, so that the
-/// agent's own writes (patched in place) do not cause a reload.
+/// How long the background watcher waits after a push before catching up, so that the
+/// agent's own writes (patched in place by their plans) need no journal round trip.
 const PUSH_SETTLE: Duration = Duration::from_millis(100);
+// issue 13: change journal
+/// Journal catch-ups tried by one request before it reads the whole configuration.
+const CATCH_UP_ROUNDS: usize = 3;
 
 /// A parsed configuration at one generation. Shared read-only by requests.
 #[derive(Debug, Clone)]
@@ -34,8 +45,12 @@ pub struct Loaded {
 #[derive(Debug)]
 struct Current {
     loaded: Arc<Loaded>,
-    /// Set when a write's effect could not be patched in: reload before the next use.
+    /// Set when a write's effect could not be patched in, or a journal patch failed half way:
+    /// catch up (or reload) before the next use.
     stale: bool,
+    // issue 13: change journal
+    /// A journal patch failed half way: only a full reload may bring it back.
+    broken: bool,
 }
 
 /// The shared snapshot.
@@ -48,6 +63,9 @@ pub struct Snapshot {
     reload: tokio::sync::Mutex<()>,
     /// Reloads since the first load (the agent's statistics).
     reloads: std::sync::atomic::AtomicU64,
+    // issue 13: change journal
+    /// Generations patched from LINA's change journal.
+    patched: std::sync::atomic::AtomicU64,
 }
 
 impl Snapshot {
@@ -59,9 +77,11 @@ impl Snapshot {
             current: Mutex::new(Current {
                 loaded: Arc::new(loaded),
                 stale: false,
+                broken: false,
             }),
             reload: tokio::sync::Mutex::new(()),
             reloads: std::sync::atomic::AtomicU64::new(0),
+            patched: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -73,6 +93,11 @@ impl Snapshot {
     /// How many times the snapshot was reloaded after its first load.
     pub fn reloads(&self) -> u64 {
         self.reloads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many generations were patched in from LINA's change journal.
+    pub fn patched(&self) -> u64 {
+        self.patched.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The generation the snapshot reflects now.
@@ -90,6 +115,16 @@ impl Snapshot {
         if let Some(loaded) = self.fresh(generation) {
             return Ok(loaded);
         }
+        // issue 13: change journal. A change landing between the answer and the check is
+        // caught by the next round.
+        for _ in 0..CATCH_UP_ROUNDS {
+            if !self.catch_up().await {
+                break;
+            }
+            if let Some(loaded) = self.fresh(generation) {
+                return Ok(loaded);
+            }
+        }
         let mut fetched = fetch(&self.lina).await?;
         self.reloads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -99,8 +134,104 @@ impl Snapshot {
         if cur.stale || loaded.generation >= cur.loaded.generation {
             cur.loaded = loaded;
             cur.stale = false;
+            cur.broken = false;
         }
         Ok(cur.loaded.clone())
+    }
+
+    // issue 13: change journal
+    /// Patches the snapshot with what LINA's change journal says changed since its
+    /// generation. False when it could not (the journal does not reach back, a change outside
+    /// the patched families, LINA did not answer): the caller reads the whole configuration.
+    async fn catch_up(&self) -> bool {
+        let base = {
+            let cur = self.lock();
+            if cur.broken {
+                return false;
+            }
+            cur.loaded.generation
+        };
+        let answer = match self.lina.changes_since(base).await {
+            Ok(answer) => answer,
+            Err(e) => {
+                tracing::debug!(error = %e, "change journal unavailable");
+                crate::metrics::worker().snapshot_patch_fallback("journal");
+                return false;
+            }
+        };
+        let entries = match answer {
+            ChangesAnswer::Changes { entries, .. } => entries,
+            ChangesAnswer::TooOld { .. } => {
+                crate::metrics::worker().snapshot_patch_fallback("journal");
+                return false;
+            }
+        };
+        // Refuse before copying or changing anything.
+        for entry in &entries {
+            if let Err(u) = RunningConfig::patchable(entry) {
+                fallback(&u);
+                return false;
+            }
+        }
+        let mut cur = self.lock();
+        if cur.broken {
+            return false;
+        }
+        // The agent's own writes may have been patched in meanwhile.
+        let from = cur.loaded.generation;
+        let todo: Vec<&GenerationChanges> =
+            entries.iter().filter(|e| e.generation > from).collect();
+        if todo
+            .first()
+            .is_some_and(|e| Some(e.generation) != from.checked_add(1))
+        {
+            return false;
+        }
+        let count = todo.len() as u64;
+        if count > 0 {
+            match Arc::get_mut(&mut cur.loaded) {
+                // Nobody reads this snapshot: patched in place, under the lock (small).
+                Some(loaded) => {
+                    for entry in todo {
+                        if let Err(u) = loaded.config.patch(entry) {
+                            // Half patched: nobody may read it before a reload replaces it.
+                            cur.stale = true;
+                            cur.broken = true;
+                            fallback(&u);
+                            return false;
+                        }
+                        loaded.generation = entry.generation;
+                    }
+                }
+                // A request still reads it: patch a copy without holding the lock, so no
+                // request waits for the copy.
+                None => {
+                    let shared = cur.loaded.clone();
+                    drop(cur);
+                    let mut copy = (*shared).clone();
+                    drop(shared);
+                    for entry in todo {
+                        if let Err(u) = copy.config.patch(entry) {
+                            fallback(&u);
+                            return false;
+                        }
+                        copy.generation = entry.generation;
+                    }
+                    cur = self.lock();
+                    if cur.broken || cur.loaded.generation != from {
+                        // Moved meanwhile (the agent's own write): the next round sees it.
+                        return true;
+                    }
+                    cur.loaded = Arc::new(copy);
+                }
+            }
+        }
+        cur.stale = false;
+        drop(cur);
+        self.patched
+            .fetch_add(count, std::sync::atomic::Ordering::Relaxed);
+        crate::metrics::worker().snapshot_patched(count);
+        true
     }
 
     fn fresh(&self, generation: u64) -> Option<Arc<Loaded>> {
@@ -150,8 +281,9 @@ impl Snapshot {
         self.lock().stale = true;
     }
 
-    /// Follows LINA's generation pushes and reloads in the background, so the request after an
-    /// out-of-band change usually finds the snapshot current. Ends when the connection does.
+    /// Follows LINA's generation pushes and catches up in the background, so the request
+    /// after an out-of-band change usually finds the snapshot current. Ends when the
+    /// connection does.
     pub async fn watch(self: Arc<Self>) {
         let mut rx = match self.lina.subscribe().await {
             Ok(rx) => rx,
@@ -180,6 +312,13 @@ impl Snapshot {
             }
         }
     }
+}
+
+// issue 13: change journal
+/// Counts a full reload taken because a change could not be patched.
+fn fallback(u: &cli_translator::running_patch::Unpatched) {
+    tracing::debug!(family = %u.0, "change not patched: reloading");
+    crate::metrics::worker().snapshot_patch_fallback(&u.0);
 }
 
 // issue 14: NTP keys

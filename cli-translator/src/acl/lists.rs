@@ -207,6 +207,35 @@ impl AccessLists {
     }
 }
 
+// issue 13: change journal
+impl AccessLists {
+    /// Whether any list (extended entries or remarks) exists.
+    pub fn has_lists(&self) -> bool {
+        !self.lists.is_empty()
+    }
+
+    /// Drops list `name` when it holds neither entries nor remarks (its last line went).
+    pub fn drop_if_empty(&mut self, name: &str) {
+        let Some(&i) = self.index.get(name) else {
+            return;
+        };
+        if self
+            .lists
+            .get(i)
+            .is_none_or(|l| !l.entries.is_empty() || !l.trailing_remarks.is_empty())
+        {
+            return;
+        }
+        self.index.remove(name);
+        self.lists.remove(i);
+        for (j, l) in self.lists.iter().enumerate().skip(i) {
+            if let Some(slot) = self.index.get_mut(&l.name) {
+                *slot = j;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,6 +204,23 @@ impl Interfaces {
     }
 }
 
+// issue 13: change journal
+impl Interfaces {
+    /// Re-reads the block of an interface already held (same place; the global
+    /// `ipv6 enforce-eui64` flag kept, as it comes from another line). False when the
+    /// interface is not there.
+    pub fn reread_block(&mut self, hardware: &str, children: &[&str]) -> bool {
+        let hardware: String = hardware.split_whitespace().collect();
+        let Some(slot) = self.items.iter_mut().find(|i| i.hardware_id == hardware) else {
+            return false;
+        };
+        let mut iface = Interface::from_block(&hardware, children);
+        iface.ipv6.enforce_eui64 = slot.ipv6.enforce_eui64;
+        *slot = iface;
+        true
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

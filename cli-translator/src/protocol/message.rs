@@ -218,6 +218,11 @@ pub enum Message {
     /// The certificate chain and key of the trust-point `ssl trust-point` names; `None` for
     /// the daemon's own default certificate.
     HttpsIdentity(Option<HttpsIdentity>),
+    // issue 13: change journal
+    /// What changed after a generation: answered with `Changes`.
+    ChangesSince(super::changes::ChangesSince),
+    /// The blocks each later generation added, removed or replaced, or "too old".
+    Changes(super::changes::ChangesAnswer),
 }
 
 /// A TLS server identity: certificates (identity first) and private key, base64 DER.
@@ -270,6 +275,9 @@ kinds! {
     NONCE = 138,
     PROVEN = 139,
     HTTPS_IDENTITY = 140,
+    // issue 13: change journal (kinds apart from the other additions)
+    CHANGES_SINCE = 30,
+    CHANGES = 158,
     ERROR = 255,
 }
 
@@ -317,6 +325,9 @@ impl Message {
             Message::Proven => kind::PROVEN,
             Message::HttpsIdentityRequest => kind::HTTPS_IDENTITY_REQUEST,
             Message::HttpsIdentity(_) => kind::HTTPS_IDENTITY,
+            // issue 13: change journal
+            Message::ChangesSince(_) => kind::CHANGES_SINCE,
+            Message::Changes(_) => kind::CHANGES,
         }
     }
 
@@ -528,6 +539,9 @@ impl Message {
             } else {
                 None
             }),
+            // issue 13: change journal
+            kind::CHANGES_SINCE => Message::ChangesSince(super::changes::read_since(&mut r)?),
+            kind::CHANGES => Message::Changes(super::changes::read_answer(&mut r)?),
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -657,6 +671,9 @@ impl Message {
                 });
                 w.str(&e.detail);
             }
+            // issue 13: change journal
+            Message::ChangesSince(c) => super::changes::write_since(w, c),
+            Message::Changes(a) => super::changes::write_answer(w, a),
         }
     }
 }
@@ -734,6 +751,46 @@ mod tests {
                     by,
                 }),
         ])
+    }
+
+    // issue 13: change journal
+    fn changes_answer() -> impl Strategy<Value = crate::protocol::ChangesAnswer> {
+        use crate::protocol::changes::*;
+        let block = (
+            0u8..3,
+            any::<u32>(),
+            ".*",
+            proptest::option::of(".*"),
+            proptest::option::of(".*"),
+            proptest::option::of(".*"),
+            proptest::option::of(".*"),
+        )
+            .prop_map(
+                |(op, position, text, old, before, after, clear)| BlockChange {
+                    op: match op {
+                        0 => ChangeOp::Added,
+                        1 => ChangeOp::Removed,
+                        _ => ChangeOp::Replaced,
+                    },
+                    position,
+                    text,
+                    old,
+                    before,
+                    after,
+                    clear,
+                },
+            );
+        let entry = (any::<u64>(), proptest::collection::vec(block, 0..3))
+            .prop_map(|(generation, blocks)| GenerationChanges { generation, blocks });
+        prop_oneof![
+            (any::<u64>(), proptest::collection::vec(entry, 0..3)).prop_map(
+                |(generation, entries)| ChangesAnswer::Changes {
+                    generation,
+                    entries
+                }
+            ),
+            any::<u64>().prop_map(|generation| ChangesAnswer::TooOld { generation }),
+        ]
     }
 
     fn message() -> impl Strategy<Value = Message> {
@@ -894,6 +951,11 @@ mod tests {
                     .prop_map(|(chain, key)| HttpsIdentity { chain, key })
             )
             .prop_map(Message::HttpsIdentity),
+            // issue 13: change journal
+            (proptest::option::of("[a-z]{0,8}"), any::<u64>()).prop_map(|(context, since)| {
+                Message::ChangesSince(crate::protocol::changes::ChangesSince { context, since })
+            }),
+            changes_answer().prop_map(Message::Changes),
         ]
     }
 

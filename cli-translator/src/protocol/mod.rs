@@ -4,6 +4,8 @@
 //! `docs/lina-protocol.md` at the repository root describes it message by message.
 
 pub mod auth;
+// issue 13: change journal
+pub mod changes;
 pub mod codec;
 pub mod control;
 pub mod frame;
@@ -11,6 +13,7 @@ pub mod message;
 pub mod refusal;
 
 pub use auth::ChannelSecret;
+pub use changes::{BlockChange, ChangeOp, ChangesAnswer, ChangesSince, GenerationChanges};
 pub use codec::DecodeError;
 pub use control::{AgentControl, DebugCategory, DebugLevel, DebugLine, DebugSet};
 pub use frame::{Frame, FrameError, MAX_PAYLOAD, PROTOCOL_VERSION};

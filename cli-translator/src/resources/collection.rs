@@ -122,6 +122,31 @@ impl<R: Resource> Collection<R> {
     }
 }
 
+// issue 13: change journal
+impl<R: Resource> Collection<R> {
+    /// The place of item `id` in the order.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    /// Inserts `item` at `pos` (clamped to the end); the items after it shift up one place.
+    /// False, changing nothing, when its id is already there.
+    pub fn insert_at(&mut self, pos: usize, item: R) -> bool {
+        if self.index.contains_key(item.object_id()) {
+            return false;
+        }
+        let pos = pos.min(self.items.len());
+        self.index.insert(item.object_id().to_owned(), pos);
+        self.items.insert(pos, item);
+        for (j, item) in self.items.iter().enumerate().skip(pos + 1) {
+            if let Some(slot) = self.index.get_mut(item.object_id()) {
+                *slot = j;
+            }
+        }
+        true
+    }
+}
+
 impl<'a, R> IntoIterator for &'a Collection<R> {
     type Item = &'a R;
     type IntoIter = std::slice::Iter<'a, R>;

@@ -13,6 +13,9 @@ use cli_translator::ast::{Command, Line};
 use super::refs::Refs;
 use super::sections::{self, NONE, UNKNOWN};
 
+// issue 13: change journal
+mod journal;
+
 /// Stable identity of a block while it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BlockId(u32);
@@ -191,6 +194,9 @@ pub struct Config {
     /// Remembered answers of [`Config::find_cached`], each with the word revision it was
     /// found at.
     finds: std::sync::Mutex<HashMap<String, (u64, Option<BlockId>)>>,
+    // issue 13: change journal
+    /// What each generation changed (`journal.rs`), derived from `journal` at every commit.
+    changes: journal::Journal,
 }
 
 impl Config {
@@ -281,6 +287,7 @@ impl Config {
     // ----- transactions -----
 
     pub fn mark(&self) -> Mark {
+        self.note_mark();
         Mark(self.journal.len())
     }
 
@@ -353,6 +360,7 @@ impl Config {
 
     /// Forgets the journal: changes so far can no longer be undone.
     pub fn commit(&mut self) {
+        self.note_changes();
         self.journal.clear();
     }
 

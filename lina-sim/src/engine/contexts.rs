@@ -364,7 +364,7 @@ impl Engine {
     }
 
     /// Where the state of context `name` is in `Engine::contexts` (multiple mode only).
-    fn context_index(&self, name: &str) -> Option<usize> {
+    pub(crate) fn context_index(&self, name: &str) -> Option<usize> {
         if !self.modes.multi {
             return None;
         }

@@ -230,6 +230,9 @@ impl Engine {
             engine.boot_multiple(opts.flash.as_ref());
         }
         engine.contexts[engine.selected].startup = engine.running_config();
+        // issue 13: change journal: complete as of the first generation.
+        let ctx = &mut engine.contexts[engine.selected];
+        ctx.config.start_changes(ctx.generation);
         let mut effects = engine.log(syslog::Message::from_catalogue(199002, &[]), now);
         effects.extend(engine.boot_rest_api(now));
         (engine, effects)
@@ -511,6 +514,10 @@ impl Engine {
                 conn.watches_agent = true;
                 (Some(Message::Control(self.agent_control())), Vec::new())
             }
+            // issue 13: change journal
+            Message::ChangesSince(c) => {
+                (Some(Message::Changes(self.changes_since(&c))), Vec::new())
+            }
             other => (
                 Some(rejected(
                     ProtocolErrorCode::UnexpectedMessage,
@@ -690,6 +697,9 @@ impl Engine {
         if let Some(failure_logs) = failure_logs {
             self.contexts[self.selected].config.rollback_to(mark);
             self.contexts[self.selected].config.commit();
+            // issue 13: change journal: what an undone batch committed on its way is no
+            // generation's.
+            self.contexts[self.selected].config.seal_changes(None);
             let fx = self.log_all(failure_logs, now);
             return (
                 ExecResult {
@@ -738,6 +748,9 @@ impl Engine {
                 self.contexts[self.selected].generation,
             ));
         }
+        // issue 13: change journal
+        let ctx = &mut self.contexts[self.selected];
+        ctx.config.seal_changes(changed.then_some(ctx.generation));
         effects.extend(self.log_all(logs, now));
         effects.extend(self.after_commit(changed, now));
         effects

@@ -47,3 +47,5 @@ mod aaa;
 mod dhcp;
 mod dns_client;
 mod ntp;
+// issue 13: change journal
+mod journal;
