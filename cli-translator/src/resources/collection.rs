@@ -125,14 +125,22 @@ impl<R: Resource> Collection<R> {
 
     /// Appends `item`; an item with the same id is replaced in place instead.
     pub fn insert(&mut self, item: R) {
-        if let Some(existing) = self.get_mut(item.object_id()) {
+        // One lookup of the index (reading a large configuration inserts every item).
+        let seq = match self.index.entry(item.object_id().to_owned()) {
+            imbl::hashmap::Entry::Occupied(slot) => *slot.get(),
+            imbl::hashmap::Entry::Vacant(slot) => {
+                let seq = self.next;
+                slot.insert(seq);
+                self.next += 1;
+                self.items.push_back((seq, item));
+                return;
+            }
+        };
+        if let Some(i) = self.position(seq)
+            && let Some((_, existing)) = self.items.get_mut(i)
+        {
             *existing = item;
-            return;
         }
-        let seq = self.next;
-        self.next += 1;
-        self.index.insert(item.object_id().to_owned(), seq);
-        self.items.push_back((seq, item));
     }
 
     /// Replaces the item `id` by `item` (which may carry a new id), keeping its position.

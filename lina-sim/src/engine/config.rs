@@ -24,7 +24,8 @@ pub struct BlockId(u32);
 /// One line: what it means (typed or verbatim) and how it prints.
 ///
 /// Loaded lines print exactly as they were read; lines the engine creates print in the
-/// grammar's canonical form.
+/// grammar's canonical form. The text is kept once, in `text`: a verbatim line's
+/// `Line::Verbatim` holds an empty string (its text twice was a copy of every unmodelled line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub line: Line,
@@ -40,15 +41,18 @@ impl Entry {
     }
 
     pub fn verbatim(text: impl Into<String>) -> Entry {
-        let text = text.into();
         Entry {
-            line: Line::Verbatim(text.clone()),
-            text,
+            line: Line::Verbatim(String::new()),
+            text: text.into(),
         }
     }
 
     /// A loaded line: typed meaning, original spelling.
     pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
+        let line = match line {
+            Line::Verbatim(_) => Line::Verbatim(String::new()),
+            typed => typed,
+        };
         Entry {
             line,
             text: text.into(),
