@@ -4,8 +4,9 @@
 //! The agent copies its snapshot for every bulk request (the entries are staged on a copy) and
 //! whenever a write patches the snapshot while a reader still holds it. Both structures make
 //! that copy cost what the write touches, not the size of the configuration: a
-//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and HAMT for the index:
-//! a clone shares every node, a change copies the O(log n) nodes on its path), and a
+//! [`Collection`] is persistent (`imbl`'s B-tree for the items, RRB vector for positions and
+//! HAMT for the index: a clone shares every node, a change copies the O(log n) nodes on its
+//! path), and a
 //! [`Shared`] part is copied whole only when it is changed.
 
 use std::fmt;
@@ -16,11 +17,14 @@ use super::Resource;
 
 /// Items in insertion order (the order of `show running-config`) plus an index by id.
 ///
-/// Each item carries a sequence number that grows with insertion (a replacement keeps it), so
-/// the order is also the order of the numbers, and an id's position is found by a binary
-/// search of the order: O(log² n) without rewriting any index entry when an item is removed.
+/// Each item carries a sequence number that grows with insertion (a replacement keeps it):
+/// the items live in a persistent B-tree keyed by it, whose order is therefore the
+/// collection's order, and a persistent vector of the numbers answers positions (pages). An
+/// id's item is two lookups; removing one is O(log n) and moves only numbers (removing from a
+/// vector of whole items moved kilobytes per level of the tree).
 pub struct Collection<R: Clone> {
-    items: imbl::Vector<(u64, R)>,
+    items: imbl::OrdMap<u64, R>,
+    order: imbl::Vector<u64>,
     index: imbl::HashMap<String, u64>,
     next: u64,
 }
@@ -29,6 +33,7 @@ impl<R: Clone> Clone for Collection<R> {
     fn clone(&self) -> Self {
         Collection {
             items: self.items.clone(),
+            order: self.order.clone(),
             index: self.index.clone(),
             next: self.next,
         }
@@ -37,16 +42,15 @@ impl<R: Clone> Clone for Collection<R> {
 
 impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list()
-            .entries(self.items.iter().map(|(_, r)| r))
-            .finish()
+        f.debug_list().entries(self.items.values()).finish()
     }
 }
 
 impl<R: Clone> Default for Collection<R> {
     fn default() -> Self {
         Collection {
-            items: imbl::Vector::new(),
+            items: imbl::OrdMap::new(),
+            order: imbl::Vector::new(),
             index: imbl::HashMap::new(),
             next: 0,
         }
@@ -58,9 +62,9 @@ impl<R: Clone + PartialEq> PartialEq for Collection<R> {
         self.items.len() == other.items.len()
             && self
                 .items
-                .iter()
-                .zip(other.items.iter())
-                .all(|((_, a), (_, b))| a == b)
+                .values()
+                .zip(other.items.values())
+                .all(|(a, b)| a == b)
     }
 }
 
@@ -74,23 +78,13 @@ impl<R: Resource> Collection<R> {
     /// Makes room for `additional` more items (persistent nodes are allocated as they fill).
     pub fn reserve(&mut self, _additional: usize) {}
 
-    /// The position of the item numbered `seq`.
-    fn position(&self, seq: u64) -> Option<usize> {
-        self.items.binary_search_by(|(s, _)| s.cmp(&seq)).ok()
-    }
-
-    fn position_of(&self, id: &str) -> Option<usize> {
-        self.position(*self.index.get(id)?)
-    }
-
     pub fn get(&self, id: &str) -> Option<&R> {
-        let i = self.position_of(id)?;
-        self.items.get(i).map(|(_, r)| r)
+        self.items.get(self.index.get(id)?)
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut R> {
-        let i = self.position_of(id)?;
-        self.items.get_mut(i).map(|(_, r)| r)
+        let seq = *self.index.get(id)?;
+        self.items.get_mut(&seq)
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -98,7 +92,10 @@ impl<R: Resource> Collection<R> {
     }
 
     pub fn iter(&self) -> Iter<'_, R> {
-        Iter(self.items.iter())
+        Iter {
+            inner: Inner::All(self.items.values()),
+            items: &self.items,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -118,28 +115,29 @@ impl<R: Resource> Collection<R> {
 
     /// The items at positions `range` (clamped to the collection).
     pub fn range(&self, range: Range<usize>) -> Iter<'_, R> {
-        let end = range.end.min(self.items.len());
+        let end = range.end.min(self.order.len());
         let start = range.start.min(end);
-        Iter(self.items.focus().narrow(start..end).into_iter())
+        Iter {
+            inner: Inner::Range(self.order.focus().narrow(start..end).into_iter()),
+            items: &self.items,
+        }
     }
 
     /// Appends `item`; an item with the same id is replaced in place instead.
     pub fn insert(&mut self, item: R) {
         // One lookup of the index (reading a large configuration inserts every item).
-        let seq = match self.index.entry(item.object_id().to_owned()) {
-            imbl::hashmap::Entry::Occupied(slot) => *slot.get(),
+        match self.index.entry(item.object_id().to_owned()) {
+            imbl::hashmap::Entry::Occupied(slot) => {
+                let seq = *slot.get();
+                self.items.insert(seq, item);
+            }
             imbl::hashmap::Entry::Vacant(slot) => {
                 let seq = self.next;
                 slot.insert(seq);
                 self.next += 1;
-                self.items.push_back((seq, item));
-                return;
+                self.items.insert(seq, item);
+                self.order.push_back(seq);
             }
-        };
-        if let Some(i) = self.position(seq)
-            && let Some((_, existing)) = self.items.get_mut(i)
-        {
-            *existing = item;
         }
     }
 
@@ -148,7 +146,6 @@ impl<R: Resource> Collection<R> {
     /// id already names another item.
     pub fn replace(&mut self, id: &str, item: R) -> Option<R> {
         let seq = *self.index.get(id)?;
-        let i = self.position(seq)?;
         let new_id = item.object_id();
         if new_id != id {
             if self.index.contains_key(new_id) {
@@ -158,20 +155,30 @@ impl<R: Resource> Collection<R> {
             self.index.insert(new_id.to_owned(), seq);
         }
         self.items
-            .get_mut(i)
-            .map(|(_, slot)| std::mem::replace(slot, item))
+            .get_mut(&seq)
+            .map(|slot| std::mem::replace(slot, item))
     }
 
     /// Removes the item `id`: O(log n), whatever its position.
     pub fn remove(&mut self, id: &str) -> Option<R> {
         let seq = self.index.remove(id)?;
-        let i = self.position(seq)?;
-        Some(self.items.remove(i).1)
+        if let Ok(i) = self.order.binary_search(&seq) {
+            self.order.remove(i);
+        }
+        self.items.remove(&seq)
     }
 }
 
 /// The items of a [`Collection`] in order.
-pub struct Iter<'a, R: Clone>(imbl::vector::Iter<'a, (u64, R), imbl::shared_ptr::DefaultSharedPtr>);
+pub struct Iter<'a, R: Clone> {
+    inner: Inner<'a, R>,
+    items: &'a imbl::OrdMap<u64, R>,
+}
+
+enum Inner<'a, R: Clone> {
+    All(imbl::ordmap::Values<'a, u64, R, imbl::shared_ptr::DefaultSharedPtr>),
+    Range(imbl::vector::Iter<'a, u64, imbl::shared_ptr::DefaultSharedPtr>),
+}
 
 impl<R: Clone> fmt::Debug for Iter<'_, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -183,17 +190,32 @@ impl<'a, R: Clone> Iterator for Iter<'a, R> {
     type Item = &'a R;
 
     fn next(&mut self) -> Option<&'a R> {
-        self.0.next().map(|(_, r)| r)
+        match &mut self.inner {
+            Inner::All(values) => values.next(),
+            Inner::Range(seqs) => {
+                let items = self.items;
+                seqs.next().and_then(|seq| items.get(seq))
+            }
+        }
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        match &self.inner {
+            Inner::All(values) => values.size_hint(),
+            Inner::Range(seqs) => seqs.size_hint(),
+        }
     }
 }
 
 impl<R: Clone> DoubleEndedIterator for Iter<'_, R> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(_, r)| r)
+        match &mut self.inner {
+            Inner::All(values) => values.next_back(),
+            Inner::Range(seqs) => {
+                let items = self.items;
+                seqs.next_back().and_then(|seq| items.get(seq))
+            }
+        }
     }
 }
 
