@@ -65,7 +65,6 @@ fn snapshot(c: &mut Criterion) {
             let items: Vec<serde_json::Value> = cfg
                 .static_routes
                 .page(ROUTES - 100, 100)
-                .iter()
                 .map(|r| r.to_json(&format!("https://asa/api/routing/static/{}", r.id)))
                 .collect();
             serde_json::to_vec(&serde_json::json!({"items": items})).unwrap_or_default()

@@ -69,14 +69,31 @@ pub fn page<T>(
     kind: &str,
     path: &str,
     all: &[T],
+    item: impl FnMut(usize, &T) -> Value,
+) -> ApiResponse {
+    page_of(
+        call,
+        kind,
+        path,
+        all.len(),
+        |range| all.get(range).unwrap_or_default().iter(),
+        item,
+    )
+}
+
+/// [`page`] of a collection of `total` elements that answers the elements of a range itself
+/// (a persistent collection has no slice).
+pub fn page_of<'a, T: 'a, I: Iterator<Item = &'a T>>(
+    call: &Call<'_>,
+    kind: &str,
+    path: &str,
+    total: usize,
+    range_of: impl FnOnce(Range<usize>) -> I,
     mut item: impl FnMut(usize, &T) -> Value,
 ) -> ApiResponse {
-    let (range, range_info) = window(all.len(), call.query.offset, call.query.limit);
+    let (range, range_info) = window(total, call.query.offset, call.query.limit);
     let start = range.start;
-    let items: Vec<Value> = all
-        .get(range)
-        .unwrap_or_default()
-        .iter()
+    let items: Vec<Value> = range_of(range)
         .enumerate()
         .map(|(k, x)| item(start + k + 1, x))
         .collect();

@@ -1,59 +1,105 @@
-//! An insertion-ordered collection of resources with O(1) lookup by id.
+//! An insertion-ordered collection of resources with lookup by id, and [`Shared`], a part of
+//! the snapshot shared between copies until one of them changes it.
+//!
+//! The agent copies its snapshot for every bulk request (the entries are staged on a copy) and
+//! whenever a write patches the snapshot while a reader still holds it. Both structures make
+//! that copy cost what the write touches, not the size of the configuration: a
+//! [`Collection`] is persistent (`imbl`'s B-tree for the items, RRB vector for positions and
+//! HAMT for the index: a clone shares every node, a change copies the O(log n) nodes on its
+//! path), and a
+//! [`Shared`] part is copied whole only when it is changed.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
+use std::fmt;
+use std::ops::{Deref, DerefMut, Range};
+use std::sync::Arc;
 
 use super::Resource;
 
+/// The gap left between the numbers of appended items, so that an item can be placed between
+/// two others ([`Collection::insert_at`], the change journal's patches) without renumbering.
+const SPACING: u64 = 1 << 20;
+
 /// Items in insertion order (the order of `show running-config`) plus an index by id.
-#[derive(Debug, Clone)]
-pub struct Collection<R> {
-    items: Vec<R>,
-    index: HashMap<String, usize>,
+///
+/// Each item carries a sequence number that grows with insertion (a replacement keeps it):
+/// the items live in a persistent B-tree keyed by it, whose order is therefore the
+/// collection's order, and a persistent vector of the numbers answers positions (pages). An
+/// id's item is two lookups; removing one is O(log n) and moves only numbers (removing from a
+/// vector of whole items moved kilobytes per level of the tree).
+pub struct Collection<R: Clone> {
+    items: imbl::OrdMap<u64, R>,
+    order: imbl::Vector<u64>,
+    index: imbl::HashMap<String, u64>,
+    next: u64,
 }
 
-impl<R> Default for Collection<R> {
-    fn default() -> Self {
+impl<R: Clone> Clone for Collection<R> {
+    fn clone(&self) -> Self {
         Collection {
-            items: Vec::new(),
-            index: HashMap::new(),
+            items: self.items.clone(),
+            order: self.order.clone(),
+            index: self.index.clone(),
+            next: self.next,
         }
     }
 }
 
-impl<R: PartialEq> PartialEq for Collection<R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.items == other.items
+impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.items.values()).finish()
     }
 }
 
-impl<R: Eq> Eq for Collection<R> {}
+impl<R: Clone> Default for Collection<R> {
+    fn default() -> Self {
+        Collection {
+            items: imbl::OrdMap::new(),
+            order: imbl::Vector::new(),
+            index: imbl::HashMap::new(),
+            next: SPACING,
+        }
+    }
+}
+
+impl<R: Clone + PartialEq> PartialEq for Collection<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.items.len() == other.items.len()
+            && self
+                .items
+                .values()
+                .zip(other.items.values())
+                .all(|(a, b)| a == b)
+    }
+}
+
+impl<R: Clone + Eq> Eq for Collection<R> {}
 
 impl<R: Resource> Collection<R> {
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Makes room for `additional` more items.
-    pub fn reserve(&mut self, additional: usize) {
-        self.items.reserve(additional);
-        self.index.reserve(additional);
-    }
+    /// Makes room for `additional` more items (persistent nodes are allocated as they fill).
+    pub fn reserve(&mut self, _additional: usize) {}
 
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.index.get(id).and_then(|&i| self.items.get(i))
+        self.items.get(self.index.get(id)?)
     }
 
     pub fn get_mut(&mut self, id: &str) -> Option<&mut R> {
-        self.index.get(id).and_then(|&i| self.items.get_mut(i))
+        let seq = *self.index.get(id)?;
+        self.items.get_mut(&seq)
     }
 
     pub fn contains(&self, id: &str) -> bool {
         self.index.contains_key(id)
     }
 
-    pub fn iter(&self) -> std::slice::Iter<'_, R> {
-        self.items.iter()
+    pub fn iter(&self) -> Iter<'_, R> {
+        Iter {
+            inner: Inner::All(self.items.values()),
+            items: &self.items,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -65,24 +111,36 @@ impl<R: Resource> Collection<R> {
     }
 
     /// Up to `limit` items starting at `offset` (empty past the end).
-    pub fn page(&self, offset: usize, limit: usize) -> &[R] {
+    pub fn page(&self, offset: usize, limit: usize) -> Iter<'_, R> {
         let start = offset.min(self.items.len());
         let end = start.saturating_add(limit).min(self.items.len());
-        &self.items[start..end]
+        self.range(start..end)
+    }
+
+    /// The items at positions `range` (clamped to the collection).
+    pub fn range(&self, range: Range<usize>) -> Iter<'_, R> {
+        let end = range.end.min(self.order.len());
+        let start = range.start.min(end);
+        Iter {
+            inner: Inner::Range(self.order.focus().narrow(start..end).into_iter()),
+            items: &self.items,
+        }
     }
 
     /// Appends `item`; an item with the same id is replaced in place instead.
     pub fn insert(&mut self, item: R) {
-        // One hash lookup; the key is allocated even when the id exists (a rare case).
+        // One lookup of the index (reading a large configuration inserts every item).
         match self.index.entry(item.object_id().to_owned()) {
-            Entry::Occupied(slot) => {
-                if let Some(existing) = self.items.get_mut(*slot.get()) {
-                    *existing = item;
-                }
+            imbl::hashmap::Entry::Occupied(slot) => {
+                let seq = *slot.get();
+                self.items.insert(seq, item);
             }
-            Entry::Vacant(slot) => {
-                slot.insert(self.items.len());
-                self.items.push(item);
+            imbl::hashmap::Entry::Vacant(slot) => {
+                let seq = self.next;
+                slot.insert(seq);
+                self.next = self.next.saturating_add(SPACING);
+                self.items.insert(seq, item);
+                self.order.push_back(seq);
             }
         }
     }
@@ -91,34 +149,27 @@ impl<R: Resource> Collection<R> {
     /// Returns the old item, or `None` (and changes nothing) when `id` is unknown or the new
     /// id already names another item.
     pub fn replace(&mut self, id: &str, item: R) -> Option<R> {
-        let i = *self.index.get(id)?;
+        let seq = *self.index.get(id)?;
         let new_id = item.object_id();
         if new_id != id {
             if self.index.contains_key(new_id) {
                 return None;
             }
             self.index.remove(id);
-            self.index.insert(new_id.to_owned(), i);
+            self.index.insert(new_id.to_owned(), seq);
         }
         self.items
-            .get_mut(i)
+            .get_mut(&seq)
             .map(|slot| std::mem::replace(slot, item))
     }
 
-    /// Removes the item `id`. The items after it shift down one place, and only their
-    /// index entries are rewritten: removing the newest of 20,000 items touches one.
+    /// Removes the item `id`: O(log n), whatever its position.
     pub fn remove(&mut self, id: &str) -> Option<R> {
-        let i = self.index.remove(id)?;
-        if i >= self.items.len() {
-            return None;
+        let seq = self.index.remove(id)?;
+        if let Ok(i) = self.order.binary_search(&seq) {
+            self.order.remove(i);
         }
-        let removed = self.items.remove(i);
-        for (j, item) in self.items.iter().enumerate().skip(i) {
-            if let Some(slot) = self.index.get_mut(item.object_id()) {
-                *slot = j;
-            }
-        }
-        Some(removed)
+        self.items.remove(&seq)
     }
 }
 
@@ -126,7 +177,8 @@ impl<R: Resource> Collection<R> {
 impl<R: Resource> Collection<R> {
     /// The place of item `id` in the order.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.index.get(id).copied()
+        let seq = self.index.get(id)?;
+        self.order.binary_search(seq).ok()
     }
 
     /// Inserts `item` at `pos` (clamped to the end); the items after it shift up one place.
@@ -135,24 +187,157 @@ impl<R: Resource> Collection<R> {
         if self.index.contains_key(item.object_id()) {
             return false;
         }
-        let pos = pos.min(self.items.len());
-        self.index.insert(item.object_id().to_owned(), pos);
-        self.items.insert(pos, item);
-        for (j, item) in self.items.iter().enumerate().skip(pos + 1) {
-            if let Some(slot) = self.index.get_mut(item.object_id()) {
-                *slot = j;
-            }
+        if pos >= self.order.len() {
+            self.insert(item);
+            return true;
         }
+        let seq = match self.between(pos) {
+            Some(seq) => seq,
+            None => {
+                self.renumber();
+                match self.between(pos) {
+                    Some(seq) => seq,
+                    // Unreachable after renumbering (gaps of SPACING); append rather than fail.
+                    None => {
+                        self.insert(item);
+                        return true;
+                    }
+                }
+            }
+        };
+        self.index.insert(item.object_id().to_owned(), seq);
+        self.items.insert(seq, item);
+        self.order.insert(pos, seq);
         true
+    }
+
+    /// A free number strictly between the items at `pos - 1` and `pos` (`pos` < len).
+    fn between(&self, pos: usize) -> Option<u64> {
+        let after = *self.order.get(pos)?;
+        let before = match pos.checked_sub(1) {
+            Some(p) => *self.order.get(p)?,
+            None => 0,
+        };
+        (after.checked_sub(before)? >= 2).then(|| before + (after - before) / 2)
+    }
+
+    /// Gives the items evenly spaced numbers again, in order (O(n); only when some gap has
+    /// been split down to nothing).
+    fn renumber(&mut self) {
+        let mut items = imbl::OrdMap::new();
+        let mut order = imbl::Vector::new();
+        let mut index = imbl::HashMap::new();
+        let mut seq = SPACING;
+        for item in self.items.values() {
+            index.insert(item.object_id().to_owned(), seq);
+            items.insert(seq, item.clone());
+            order.push_back(seq);
+            seq = seq.saturating_add(SPACING);
+        }
+        *self = Collection {
+            items,
+            order,
+            index,
+            next: seq,
+        };
     }
 }
 
-impl<'a, R> IntoIterator for &'a Collection<R> {
+/// The items of a [`Collection`] in order.
+pub struct Iter<'a, R: Clone> {
+    inner: Inner<'a, R>,
+    items: &'a imbl::OrdMap<u64, R>,
+}
+
+enum Inner<'a, R: Clone> {
+    All(imbl::ordmap::Values<'a, u64, R, imbl::shared_ptr::DefaultSharedPtr>),
+    Range(imbl::vector::Iter<'a, u64, imbl::shared_ptr::DefaultSharedPtr>),
+}
+
+impl<R: Clone> fmt::Debug for Iter<'_, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Iter").finish_non_exhaustive()
+    }
+}
+
+impl<'a, R: Clone> Iterator for Iter<'a, R> {
     type Item = &'a R;
-    type IntoIter = std::slice::Iter<'a, R>;
+
+    fn next(&mut self) -> Option<&'a R> {
+        match &mut self.inner {
+            Inner::All(values) => values.next(),
+            Inner::Range(seqs) => {
+                let items = self.items;
+                seqs.next().and_then(|seq| items.get(seq))
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.inner {
+            Inner::All(values) => values.size_hint(),
+            Inner::Range(seqs) => seqs.size_hint(),
+        }
+    }
+}
+
+impl<R: Clone> DoubleEndedIterator for Iter<'_, R> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::All(values) => values.next_back(),
+            Inner::Range(seqs) => {
+                let items = self.items;
+                seqs.next_back().and_then(|seq| items.get(seq))
+            }
+        }
+    }
+}
+
+impl<R: Clone> ExactSizeIterator for Iter<'_, R> {}
+
+impl<'a, R: Resource> IntoIterator for &'a Collection<R> {
+    type Item = &'a R;
+    type IntoIter = Iter<'a, R>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.items.iter()
+        self.iter()
+    }
+}
+
+/// A part of the snapshot behind an [`Arc`]: a clone shares it, and the first change through
+/// a clone copies this part only (`Arc::make_mut`), so a patch copies what it touches.
+#[derive(Default, PartialEq, Eq)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared(Arc::new(value))
     }
 }
 
@@ -235,6 +420,96 @@ mod tests {
         assert_eq!(names(&c), ["a", "x", "c"]);
     }
 
+    proptest::proptest! {
+        /// Inserts, replacements (renaming too) and removals agree with a `Vec` doing the
+        /// same, and a clone taken before them is unchanged.
+        #[test]
+        fn agrees_with_a_vec_and_clones_stay_apart(
+            ops in proptest::collection::vec((0u8..4, 0usize..12, 0usize..12), 0..60),
+        ) {
+            let mut c = Collection::new();
+            let mut model: Vec<NetworkObject> = Vec::new();
+            let mut clones = Vec::new();
+            for (op, a, b) in ops {
+                let (na, nb) = (format!("o{a}"), format!("o{b}"));
+                match op {
+                    0 => {
+                        let mut o = obj(&na);
+                        o.description = Some(nb.clone());
+                        match model.iter_mut().find(|m| m.name == na) {
+                            Some(m) => *m = o.clone(),
+                            None => model.push(o.clone()),
+                        }
+                        c.insert(o);
+                    }
+                    1 => {
+                        let at = model.iter().position(|m| m.name == na);
+                        let clash = na != nb && model.iter().any(|m| m.name == nb);
+                        let expect = match at {
+                            Some(i) if !clash => Some(std::mem::replace(&mut model[i], obj(&nb))),
+                            _ => None,
+                        };
+                        proptest::prop_assert_eq!(c.replace(&na, obj(&nb)), expect);
+                    }
+                    // The change journal's placed insert, in front of the item at `b`.
+                    2 => {
+                        let fresh = !model.iter().any(|m| m.name == na);
+                        if fresh {
+                            model.insert(b.min(model.len()), obj(&na));
+                        }
+                        proptest::prop_assert_eq!(c.insert_at(b, obj(&na)), fresh);
+                    }
+                    _ => {
+                        let expect = model.iter().position(|m| m.name == na).map(|i| model.remove(i));
+                        proptest::prop_assert_eq!(c.remove(&na), expect);
+                    }
+                }
+                clones.push((c.clone(), model.clone()));
+                proptest::prop_assert_eq!(c.iter().cloned().collect::<Vec<_>>(), model.clone());
+                for (i, m) in model.iter().enumerate() {
+                    proptest::prop_assert_eq!(c.get(&m.name), Some(m));
+                    proptest::prop_assert_eq!(c.position(&m.name), Some(i));
+                }
+                proptest::prop_assert_eq!(c.len(), model.len());
+                proptest::prop_assert_eq!(
+                    c.page(b, a).cloned().collect::<Vec<_>>(),
+                    model.iter().skip(b).take(a).cloned().collect::<Vec<_>>()
+                );
+            }
+            for (clone, then) in clones {
+                proptest::prop_assert_eq!(clone.iter().cloned().collect::<Vec<_>>(), then);
+            }
+        }
+    }
+
+    #[test]
+    fn placing_between_neighbours_renumbers_when_a_gap_is_used_up() {
+        let mut c = Collection::new();
+        c.insert(obj("first"));
+        c.insert(obj("last"));
+        // Each insert in front of "last" halves the gap; 25 of them exhaust 2^20.
+        for i in 0..25 {
+            assert!(c.insert_at(c.len() - 1, obj(&format!("m{i}"))));
+        }
+        let names: Vec<String> = c.iter().map(|o| o.name.clone()).collect();
+        let mut expect = vec!["first".to_owned()];
+        expect.extend((0..25).map(|i| format!("m{i}")));
+        expect.push("last".to_owned());
+        assert_eq!(names, expect);
+        assert_eq!(c.position("last"), Some(26));
+        assert!(!c.insert_at(0, obj("last")));
+    }
+
+    #[test]
+    fn a_shared_part_is_copied_only_when_changed() {
+        let a: Shared<Vec<u32>> = vec![1, 2].into();
+        let mut b = a.clone();
+        assert!(std::ptr::eq(&*a, &*b));
+        b.push(3);
+        assert_eq!(*a, vec![1, 2]);
+        assert_eq!(*b, vec![1, 2, 3]);
+    }
+
     #[test]
     fn pages_clamp_to_the_end() {
         let mut c = Collection::new();
@@ -242,6 +517,10 @@ mod tests {
             c.insert(obj(&format!("o{i}")));
         }
         assert_eq!(c.page(0, 2).len(), 2);
+        assert_eq!(
+            c.page(1, 2).map(|o| o.name.as_str()).collect::<Vec<_>>(),
+            ["o1", "o2"]
+        );
         assert_eq!(c.page(4, 100).len(), 1);
         assert_eq!(c.page(5, 100).len(), 0);
         assert_eq!(c.page(usize::MAX, usize::MAX).len(), 0);

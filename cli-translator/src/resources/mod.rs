@@ -51,7 +51,7 @@ pub mod command_privilege;
 pub mod ddns;
 pub mod dns_client;
 
-pub use collection::Collection;
+pub use collection::{Collection, Shared};
 pub use field::{FieldError, FieldProblem, json_bool, json_str, json_u32};
 
 /// How a JSON body is being applied.
@@ -138,13 +138,14 @@ macro_rules! resources {
             /// `hostname <name>`, when the configuration has one.
             pub hostname: Option<String>,
             /// Access lists, access groups and interface names (not a table resource).
-            pub access: crate::acl::AccessLists,
+            /// Each part is [`Shared`]: a copy of the snapshot shares it until it changes.
+            pub access: Shared<crate::acl::AccessLists>,
             /// Device settings singletons: management access, DNS, DHCP, timeouts.
-            pub settings: crate::resources::setting::DeviceSettings,
+            pub settings: Shared<crate::resources::setting::DeviceSettings>,
             /// Interface blocks and `mtu` lines (not a table resource).
-            pub interfaces: crate::interfaces::Interfaces,
+            pub interfaces: Shared<crate::interfaces::Interfaces>,
             /// NAT rules of the three sections (not a table resource).
-            pub nat: crate::nat::NatRules,
+            pub nat: Shared<crate::nat::NatRules>,
             $( pub $field: Collection<$ty>, )+
         }
 

@@ -15,6 +15,9 @@ use super::sections::{self, NONE, UNKNOWN};
 
 // issue 13: change journal
 mod journal;
+mod order;
+
+use order::Order;
 
 /// Stable identity of a block while it exists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,7 +26,8 @@ pub struct BlockId(u32);
 /// One line: what it means (typed or verbatim) and how it prints.
 ///
 /// Loaded lines print exactly as they were read; lines the engine creates print in the
-/// grammar's canonical form.
+/// grammar's canonical form. The text is kept once, in `text`: a verbatim line's
+/// `Line::Verbatim` holds an empty string (its text twice was a copy of every unmodelled line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub line: Line,
@@ -39,15 +43,18 @@ impl Entry {
     }
 
     pub fn verbatim(text: impl Into<String>) -> Entry {
-        let text = text.into();
         Entry {
-            line: Line::Verbatim(text.clone()),
-            text,
+            line: Line::Verbatim(String::new()),
+            text: text.into(),
         }
     }
 
     /// A loaded line: typed meaning, original spelling.
     pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
+        let line = match line {
+            Line::Verbatim(_) => Line::Verbatim(String::new()),
+            typed => typed,
+        };
         Entry {
             line,
             text: text.into(),
@@ -147,6 +154,7 @@ fn has_key(head: &Entry, key: &Key) -> bool {
 enum Undo {
     Inserted {
         id: BlockId,
+        /// Its print position when inserted (read by the change journal).
         pos: usize,
     },
     Removed {
@@ -168,6 +176,61 @@ enum Undo {
     },
 }
 
+/// A family of blocks (same rank; for unknown families, the same first word) or a group of
+/// one (the same first two words): a new block goes after the last block of its group, else of
+/// its family ([`Config::placement`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct PlaceKey {
+    rank: u16,
+    group: bool,
+    words: Box<str>,
+}
+
+impl PlaceKey {
+    /// Whether `b` is of this family or group.
+    fn holds(&self, b: &Block) -> bool {
+        b.rank() == self.rank
+            && if self.group {
+                sections::first_words(&b.head.text, 2) == &*self.words
+            } else {
+                self.rank != UNKNOWN || sections::first_words(&b.head.text, 1) == &*self.words
+            }
+    }
+}
+
+/// The family and the group of a block; none for separators.
+fn place_keys(b: &Block) -> Option<[PlaceKey; 2]> {
+    let rank = b.rank();
+    if rank == NONE {
+        return None;
+    }
+    let head = b.head.text.as_str();
+    let family = if rank == UNKNOWN {
+        sections::first_words(head, 1)
+    } else {
+        ""
+    };
+    Some([
+        PlaceKey {
+            rank,
+            group: false,
+            words: family.into(),
+        },
+        PlaceKey {
+            rank,
+            group: true,
+            words: sections::first_words(head, 2).into(),
+        },
+    ])
+}
+
+/// How many blocks a family or group has, and which of them prints last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    count: u32,
+    last: BlockId,
+}
+
 /// A point in the journal to roll back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark(usize);
@@ -176,7 +239,12 @@ pub struct Mark(usize);
 pub struct Config {
     slots: Vec<Option<Block>>,
     free: Vec<u32>,
-    order: Vec<BlockId>,
+    /// The slots in print order (insert, remove, position and lookup by position in O(log n)).
+    order: Order,
+    /// Per family and group: its size and its last block in print order, kept in step where
+    /// a block enters or leaves the order or changes family, so that placing a new block
+    /// reads no other block (it walked back past every ACL and NAT block).
+    places: HashMap<PlaceKey, Place>,
     index: HashMap<Key, BlockId>,
     journal: Vec<Undo>,
     revision: u64,
@@ -222,7 +290,7 @@ impl Config {
     pub fn iter(&self) -> impl Iterator<Item = (BlockId, &Block)> {
         self.order
             .iter()
-            .filter_map(|id| self.block(*id).map(|b| (*id, b)))
+            .filter_map(|i| self.block(BlockId(i)).map(|b| (BlockId(i), b)))
     }
 
     pub fn lookup(&self, key: &Key) -> Option<BlockId> {
@@ -266,7 +334,7 @@ impl Config {
     }
 
     pub fn position(&self, id: BlockId) -> Option<usize> {
-        self.order.iter().position(|x| *x == id)
+        self.order.position(id.0)
     }
 
     /// Grows on every change (and every undo); caches key on it.
@@ -303,8 +371,8 @@ impl Config {
                 break;
             };
             match undo {
-                Undo::Inserted { id, pos } => {
-                    self.unlink(id, pos);
+                Undo::Inserted { id, .. } => {
+                    self.unlink(id);
                     let old = self.slots.get_mut(id.0 as usize).and_then(Option::take);
                     if let Some(old) = old {
                         self.refs.remove(&old);
@@ -319,11 +387,14 @@ impl Config {
                         *slot = Some(block);
                     }
                     self.free.retain(|f| *f != id.0);
-                    let pos = pos.min(self.order.len());
-                    self.order.insert(pos, id);
+                    self.link(pos, id);
                 }
                 Undo::Replaced { id, old } => {
                     self.touched(&old);
+                    let keys = self.block(id).map(|b| (place_keys(b), place_keys(&old)));
+                    if let Some((from, to)) = keys {
+                        self.place_change(id, from, to);
+                    }
                     let newer = match self.slots.get_mut(id.0 as usize) {
                         Some(Some(slot)) => Some(std::mem::replace(slot, old)),
                         _ => None,
@@ -336,13 +407,21 @@ impl Config {
                     }
                 }
                 Undo::ChildPushed { id } => {
+                    let mut moved = None;
                     if let Some(Some(block)) = self.slots.get_mut(id.0 as usize) {
                         let before = block.rank();
+                        let from = place_keys(block);
                         if let Some(child) = block.children.pop() {
                             block.rerank();
                             self.refs
                                 .child(&block.head, &child, (before, block.rank()), false);
                         }
+                        if block.rank() != before {
+                            moved = Some((from, place_keys(block)));
+                        }
+                    }
+                    if let Some((from, to)) = moved {
+                        self.place_change(id, from, to);
                     }
                     self.touched_id(id);
                 }
@@ -369,7 +448,7 @@ impl Config {
     /// Appends a block without journaling (loading).
     pub fn push(&mut self, block: Block) -> BlockId {
         let id = self.alloc(block);
-        self.order.push(id);
+        self.link(usize::MAX, id);
         self.index_added(id, false);
         id
     }
@@ -378,7 +457,7 @@ impl Config {
     pub fn insert_at(&mut self, pos: usize, block: Block) -> BlockId {
         let pos = pos.min(self.order.len());
         let id = self.alloc(block);
-        self.order.insert(pos, id);
+        self.link(pos, id);
         self.journal.push(Undo::Inserted { id, pos });
         self.index_added(id, true);
         id
@@ -413,7 +492,7 @@ impl Config {
         let Some(pos) = self.position(id) else {
             return false;
         };
-        self.order.remove(pos);
+        self.unlink(id);
         self.index_removed(id);
         let Some(block) = self.slots.get_mut(id.0 as usize).and_then(Option::take) else {
             return false;
@@ -429,8 +508,13 @@ impl Config {
     pub fn replace(&mut self, id: BlockId, mut block: Block) -> bool {
         self.child_texts = None;
         block.rerank();
+        let from = match self.block(id) {
+            Some(old) if *old == block => return true,
+            Some(old) => place_keys(old),
+            None => return false,
+        };
+        self.place_change(id, from, place_keys(&block));
         let old = match self.slots.get_mut(id.0 as usize) {
-            Some(Some(slot)) if *slot == block => return true,
             Some(Some(slot)) => std::mem::replace(slot, block),
             _ => return false,
         };
@@ -463,11 +547,16 @@ impl Config {
             texts.insert(entry.text.clone());
         }
         let before = block.rank();
+        let from = place_keys(block);
         block.children.push(entry);
         block.rerank();
         if let Some(child) = block.children.last() {
             self.refs
                 .child(&block.head, child, (before, block.rank()), true);
+        }
+        let moved = (block.rank() != before).then(|| (from, place_keys(block)));
+        if let Some((from, to)) = moved {
+            self.place_change(id, from, to);
         }
         self.journal.push(Undo::ChildPushed { id });
         self.touched_id(id);
@@ -508,21 +597,18 @@ impl Config {
         if sections::sub_rank(head).is_some() || rank == NONE {
             return self.placement_scan(block);
         }
-        // The answer is the last block of the group, or else of the family: scanning from the
-        // end finds it after the few blocks of later sections, instead of walking a
-        // 20,000-object section on every insert. Same answer as `placement_scan`.
-        let mut last_family = None;
-        for (pos, id) in self.order.iter().enumerate().rev() {
-            let Some(b) = self.block(*id) else { continue };
-            if !same_family(block, b) {
-                continue;
-            }
-            if same_group(block, b) {
-                return (pos + 1, false);
-            }
-            last_family.get_or_insert(pos);
-        }
-        match last_family {
+        // The answer is the last block of the group, or else of the family, which the index
+        // of places knows: O(log n) instead of a walk back past every later block. Same
+        // answer as `placement_scan`.
+        let Some([family, group]) = place_keys(block) else {
+            return self.placement_scan(block);
+        };
+        let last = self
+            .places
+            .get(&group)
+            .or_else(|| self.places.get(&family))
+            .and_then(|p| self.position(p.last));
+        match last {
             Some(p) => (p + 1, false),
             None => self.placement_scan(block),
         }
@@ -538,8 +624,7 @@ impl Config {
         // Families with an inner order: after the last member not ordered after this one.
         let mut last_not_after = None;
         let mut first_after = None;
-        for (pos, id) in self.order.iter().enumerate() {
-            let Some(b) = self.block(*id) else { continue };
+        for (pos, (_, b)) in self.iter().enumerate() {
             let r = b.rank();
             if r == NONE {
                 continue;
@@ -580,7 +665,7 @@ impl Config {
 
     /// The block printed at `pos`.
     fn at(&self, pos: usize) -> Option<&Block> {
-        self.order.get(pos).and_then(|id| self.block(*id))
+        self.order.get(pos).and_then(|i| self.block(BlockId(i)))
     }
 
     // ----- printing -----
@@ -631,11 +716,93 @@ impl Config {
         }
     }
 
-    fn unlink(&mut self, id: BlockId, pos: usize) {
-        if self.order.get(pos) == Some(&id) {
-            self.order.remove(pos);
-        } else if let Some(p) = self.position(id) {
-            self.order.remove(p);
+    /// Puts the block of slot `id` into the print order at `pos` (clamped).
+    fn link(&mut self, pos: usize, id: BlockId) {
+        self.order.insert(pos, id.0);
+        if let Some(keys) = self.block(id).and_then(place_keys) {
+            self.place_enter(id, keys);
+        }
+    }
+
+    /// Takes the block of slot `id` out of the print order.
+    fn unlink(&mut self, id: BlockId) {
+        if let Some(keys) = self.block(id).and_then(place_keys) {
+            self.place_leave(id, keys);
+        }
+        self.order.remove(id.0);
+    }
+
+    /// Block `id`, in the order, enters families or groups.
+    fn place_enter(&mut self, id: BlockId, keys: [PlaceKey; 2]) {
+        for key in keys {
+            let later = match self.places.get(&key) {
+                None => true,
+                Some(place) => self.position(id) > self.position(place.last),
+            };
+            let place = self
+                .places
+                .entry(key)
+                .or_insert(Place { count: 0, last: id });
+            place.count += 1;
+            if later {
+                place.last = id;
+            }
+        }
+    }
+
+    /// Block `id`, still in the order, leaves families or groups. When it was the last of
+    /// one, the one before it is found by walking back from it: members of a group print
+    /// together, so that walk is short.
+    fn place_leave(&mut self, id: BlockId, keys: [PlaceKey; 2]) {
+        for key in keys {
+            let Some(place) = self.places.get_mut(&key) else {
+                continue;
+            };
+            place.count = place.count.saturating_sub(1);
+            if place.count == 0 {
+                self.places.remove(&key);
+                continue;
+            }
+            if place.last != id {
+                continue;
+            }
+            let mut cur = self.order.prev(id.0);
+            let before = loop {
+                let Some(i) = cur else { break None };
+                if self.block(BlockId(i)).is_some_and(|b| key.holds(b)) {
+                    break Some(BlockId(i));
+                }
+                cur = self.order.prev(i);
+            };
+            match before {
+                Some(b) => {
+                    if let Some(place) = self.places.get_mut(&key) {
+                        place.last = b;
+                    }
+                }
+                // Counts out of step: forget the key (placement then scans).
+                None => {
+                    self.places.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// Block `id`, in the order, moves from the families and groups `from` to `to`.
+    fn place_change(
+        &mut self,
+        id: BlockId,
+        from: Option<[PlaceKey; 2]>,
+        to: Option<[PlaceKey; 2]>,
+    ) {
+        if from == to {
+            return;
+        }
+        if let Some(from) = from {
+            self.place_leave(id, from);
+        }
+        if let Some(to) = to {
+            self.place_enter(id, to);
         }
     }
 
@@ -698,10 +865,9 @@ impl Config {
         // Only read the blocks when another one carries the key (an object's NAT block).
         let held = u32::from(self.block(id).is_some_and(|b| has_key(&b.head, key)));
         let other = if self.refs.key(key) > held {
-            self.order
-                .iter()
-                .copied()
-                .find(|o| *o != id && self.block(*o).is_some_and(|b| has_key(&b.head, key)))
+            self.iter()
+                .find(|(o, b)| *o != id && has_key(&b.head, key))
+                .map(|(o, _)| o)
         } else {
             None
         };
@@ -785,6 +951,99 @@ mod tests {
             }
             let block = v(HEADS[new]);
             proptest::prop_assert_eq!(c.placement(&block), c.placement_scan(&block));
+            proptest::prop_assert_eq!(c.placement(&block), placement_walk(&c, &block));
+        }
+    }
+
+    proptest::proptest! {
+        /// The index of places follows insertions, removals, replacements, appended children
+        /// and rollbacks: `placement` keeps agreeing with the full scan, and the index with a
+        /// recount.
+        #[test]
+        fn placement_follows_every_change_and_undo(
+            heads in proptest::collection::vec(0usize..HEADS.len(), 0..30),
+            ops in proptest::collection::vec((0u8..6, 0usize..64, 0usize..64), 0..40),
+        ) {
+            let mut c = Config::new();
+            for h in heads {
+                c.push(v(HEADS[h]));
+            }
+            c.commit();
+            let mut marks = Vec::new();
+            for (op, a, b) in ops {
+                let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied();
+                match op {
+                    0 => {
+                        c.insert_placed(v(HEADS[a % HEADS.len()]));
+                    }
+                    1 => {
+                        c.insert_at(b, v(HEADS[a % HEADS.len()]));
+                    }
+                    2 => {
+                        if let Some(id) = pick(a) {
+                            c.remove(id);
+                        }
+                    }
+                    3 => {
+                        if let Some(id) = pick(a) {
+                            c.replace(id, ref_block(b, a));
+                        }
+                    }
+                    4 => {
+                        if let Some(id) = pick(a) {
+                            c.push_child(id, Entry::verbatim(REF_CHILDREN[b % REF_CHILDREN.len()]));
+                        }
+                        marks.push(c.mark());
+                    }
+                    _ => match marks.pop() {
+                        Some(m) if b % 2 == 0 => c.rollback_to(m),
+                        _ => marks.push(c.mark()),
+                    },
+                }
+                proptest::prop_assert_eq!(&c.places, &recount_places(&c));
+                for h in HEADS.iter().chain(REF_HEADS) {
+                    let block = v(h);
+                    proptest::prop_assert_eq!(c.placement(&block), c.placement_scan(&block), "{}", h);
+                }
+            }
+        }
+    }
+
+    /// The index of places from scratch.
+    fn recount_places(c: &Config) -> HashMap<PlaceKey, Place> {
+        let mut places: HashMap<PlaceKey, Place> = HashMap::new();
+        for (id, b) in c.iter() {
+            for key in place_keys(b).into_iter().flatten() {
+                let place = places.entry(key).or_insert(Place { count: 0, last: id });
+                place.count += 1;
+                place.last = id;
+            }
+        }
+        places
+    }
+
+    /// `placement`'s answer as it was found before the index: walking back from the end.
+    fn placement_walk(c: &Config, block: &Block) -> (usize, bool) {
+        let rank = block.rank();
+        if sections::sub_rank(&block.head.text).is_some() || rank == NONE {
+            return c.placement_scan(block);
+        }
+        let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();
+        let mut last_family = None;
+        for (pos, id) in ids.iter().enumerate().rev() {
+            let Some(b) = c.block(*id) else { continue };
+            if !same_family(block, b) {
+                continue;
+            }
+            if same_group(block, b) {
+                return (pos + 1, false);
+            }
+            last_family.get_or_insert(pos);
+        }
+        match last_family {
+            Some(p) => (p + 1, false),
+            None => c.placement_scan(block),
         }
     }
 

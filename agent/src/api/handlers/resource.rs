@@ -75,12 +75,12 @@ async fn handle_typed<R: Resource + Send + 'static>(
 async fn list<R: Resource>(call: &Call<'_>) -> Result<ApiResponse, ApiError> {
     let snap = call.snapshot().await?;
     let collection = R::collection(&snap.config);
-    let all = collection.page(0, collection.len());
-    Ok(paging::page(
+    Ok(paging::page_of(
         call,
         R::COLLECTION_KIND,
         R::PATH,
-        all,
+        collection.len(),
+        |range| collection.range(range),
         |_, item| answer::<R>(call, item, &call.origin.item_url(R::PATH, item.object_id())),
     ))
 }

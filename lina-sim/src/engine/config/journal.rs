@@ -263,8 +263,8 @@ impl Config {
         self.order
             .iter()
             .enumerate()
-            .filter(|(_, id)| wanted.get(id.0 as usize).copied().unwrap_or(false))
-            .map(|(p, id)| (*id, p))
+            .filter(|(_, slot)| wanted.get(*slot as usize).copied().unwrap_or(false))
+            .map(|(p, slot)| (BlockId(slot), p))
             .collect()
     }
 
