@@ -10,5 +10,7 @@ pub mod report;
 pub mod settings;
 pub mod stack;
 pub mod stats;
+// issue 13: the scale benchmark's configuration generator.
+pub mod scale_gen;
 
 pub use r#gen::{BENCH_OBJECTS, config_with_objects, config_with_objects_and_admin, object_name};
