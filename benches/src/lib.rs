@@ -12,5 +12,7 @@ pub mod stack;
 pub mod stats;
 // issue 13: the scale benchmark's configuration generator.
 pub mod scale_gen;
+// issue 13: the operator console the scale benchmark makes its out-of-band changes on.
+pub mod console;
 
 pub use r#gen::{BENCH_OBJECTS, config_with_objects, config_with_objects_and_admin, object_name};

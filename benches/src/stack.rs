@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 /// What stdout prints once the front-end listens.
 const LISTENING: &str = "REST API listening on https://";
+/// What stdout prints for the operator console.
+const CONSOLE_LISTENING: &str = "LINA console listening on ";
 
 /// Why the stack could not be started, measured or stopped.
 #[derive(Debug)]
@@ -64,7 +66,8 @@ pub struct StackOptions {
     /// A fresh directory: the state directory and the startup configuration go in it.
     pub dir: PathBuf,
     pub admin_password: String,
-    /// The startup configuration text, written to `<dir>/big.cfg`.
+    /// The startup configuration text, written to `<dir>/big.cfg`; empty: none is given, and
+    /// LINA boots its factory configuration (whose admin has `admin_password`).
     pub startup_config: String,
     /// How long to wait for the listening line.
     pub listen_timeout: Duration,
@@ -75,7 +78,11 @@ pub struct StackOptions {
 pub struct Stack {
     child: Child,
     pub api_addr: SocketAddr,
+    /// The operator console (`--console 127.0.0.1:0`), when the daemon announced it.
+    pub console_addr: Option<SocketAddr>,
     pub state_dir: PathBuf,
+    /// When the daemon was spawned.
+    pub started: Instant,
     /// From spawn to the listening line.
     pub time_to_listen: Duration,
     /// The daemon's stderr (logs), kept in a file for when something goes wrong.
@@ -88,13 +95,16 @@ impl Stack {
         let state_dir = options.dir.join("state");
         std::fs::create_dir_all(&state_dir).map_err(StackError::Files)?;
         let config_path = options.dir.join("big.cfg");
-        // The agent runs only where the configuration says so (`rest-api agent`, with the
-        // package the daemon provisions on disk0:).
-        let config = format!(
-            "{}\nrest-api image disk0:/asa-restapi-7161-lfbff-k8.SPA\nrest-api agent\n",
-            options.startup_config.trim_end()
-        );
-        std::fs::write(&config_path, config).map_err(StackError::Files)?;
+        let factory = options.startup_config.is_empty();
+        if !factory {
+            // The agent runs only where the configuration says so (`rest-api agent`, with the
+            // package the daemon provisions on disk0:).
+            let mut config = options.startup_config.trim_end().to_owned();
+            config.push_str(
+                "\nrest-api image disk0:/asa-restapi-7161-lfbff-k8.SPA\nrest-api agent\n",
+            );
+            std::fs::write(&config_path, config).map_err(StackError::Files)?;
+        }
         let log_path = options.dir.join("daemon.log");
         let log = std::fs::File::create(&log_path).map_err(StackError::Files)?;
 
@@ -108,9 +118,11 @@ impl Stack {
             .arg("--state-dir")
             .arg(&state_dir)
             .arg("--admin-password")
-            .arg(&options.admin_password)
-            .arg("--startup-config")
-            .arg(&config_path)
+            .arg(&options.admin_password);
+        if !factory {
+            command.arg("--startup-config").arg(&config_path);
+        }
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log));
@@ -139,7 +151,10 @@ impl Stack {
             Ok(api_addr) => Ok(Stack {
                 child,
                 api_addr,
+                // The LINA lines follow the listening line at once.
+                console_addr: wait_for_console(&received),
                 state_dir,
+                started,
                 time_to_listen: started.elapsed(),
                 log_path,
             }),
@@ -218,6 +233,19 @@ fn wait_for_listening(
             Err(mpsc::RecvTimeoutError::Disconnected) => return Err(StackError::ExitedEarly),
         }
     }
+}
+
+/// The console address from the lines that follow the listening line, up to the protocol line.
+fn wait_for_console(lines: &mpsc::Receiver<String>) -> Option<SocketAddr> {
+    while let Ok(line) = lines.recv_timeout(Duration::from_secs(5)) {
+        if let Some(addr) = line.trim().strip_prefix(CONSOLE_LISTENING) {
+            return addr.parse().ok();
+        }
+        if line.starts_with("LINA protocol listening") {
+            return None;
+        }
+    }
+    None
 }
 
 /// `Some(address)` for the listening line, `None` for any other line.

@@ -1,0 +1,532 @@
+//! Scale (issue 13): for each configuration size, boots the daemon (`asa-bench-stack`, release)
+//! with a generated startup configuration of that size (`benches::scale_gen`) and prints one row:
+//! start to the first 200 (a GET of one network object), resident memory of the daemon (which
+//! embeds LINA) and of the agent process after boot, the extra time a one-line change made on the
+//! operator console adds to the next GET (median of the GETs that follow a change, minus the
+//! median of plain GETs), a bulk of 1000 network-object creations, sequential writes a second,
+//! and the memory again after 100 console changes and after the bulk. Then the idle figures: the
+//! factory configuration (no startup configuration), first 200 and both processes' memory.
+//! Nothing is asserted: the figures are for reading, beside the issue's targets.
+//!
+//! Knobs: `SCALE_SIZES` (MB, comma-separated, default `1,20,100,200`), `SCALE_CHANGES` (console
+//! changes timed, default 20), `SCALE_MEMORY_CHANGES` (console changes in all before the second
+//! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3);
+//! `RUST_LOG` for the daemon (default `warn`).
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use benches::client::{Auth, Connection, tls_config};
+use benches::console::Console;
+use benches::scale_gen::{scale_config, scale_object_name};
+use benches::stack::{Stack, StackOptions, rss_kib};
+use benches::stats::{Latencies, millis};
+use bytes::Bytes;
+use hyper::{Method, StatusCode};
+use rustls::ClientConfig;
+use serde_json::{Value, json};
+use tokio::runtime::Runtime;
+
+const ADMIN: &str = "admin";
+const PASSWORD: &str = "Scale-Admin-Pw-7";
+/// How long a daemon may take to serve its first 200 (a 200 MB boot before any fix included).
+const STARTUP_LIMIT: Duration = Duration::from_secs(900);
+/// Plain GETs whose median is the reference.
+const PLAIN_GETS: usize = 50;
+const BULK_ENTRIES: usize = 1000;
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scale bench failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct Knobs {
+    sizes_mb: Vec<usize>,
+    changes: usize,
+    /// Console changes in all before the second memory reading (the timed ones included).
+    memory_changes: usize,
+    write_seconds: f64,
+    bulk_rounds: usize,
+}
+
+fn knobs() -> Result<Knobs, Box<dyn Error>> {
+    let var = |name: &str| std::env::var(name).ok();
+    let sizes_mb = match var("SCALE_SIZES") {
+        Some(list) => list
+            .split(',')
+            .map(|s| s.trim().parse::<usize>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| format!("SCALE_SIZES={list}: expected MB, comma-separated"))?,
+        None => vec![1, 20, 100, 200],
+    };
+    let number = |name: &str, default: f64| -> Result<f64, Box<dyn Error>> {
+        match var(name) {
+            Some(v) => Ok(v.parse().map_err(|_| format!("{name}={v}: not a number"))?),
+            None => Ok(default),
+        }
+    };
+    Ok(Knobs {
+        sizes_mb,
+        changes: number("SCALE_CHANGES", 20.0)? as usize,
+        memory_changes: number("SCALE_MEMORY_CHANGES", 100.0)? as usize,
+        write_seconds: number("SCALE_WRITE_SECONDS", 3.0)?,
+        bulk_rounds: (number("SCALE_BULK_ROUNDS", 3.0)? as usize).max(1),
+    })
+}
+
+/// One size's figures.
+struct Row {
+    size_mb: usize,
+    bytes: usize,
+    first_200: Duration,
+    boot: Memory,
+    get_ms: f64,
+    change_extra_ms: f64,
+    after_changes: Memory,
+    writes_per_s: f64,
+    bulk_ms: f64,
+    after_bulk: Memory,
+}
+
+/// Resident memory of the daemon and of the agent process, in bytes.
+#[derive(Clone, Copy)]
+struct Memory {
+    daemon: f64,
+    agent: f64,
+}
+
+impl Memory {
+    fn read(stack: &Stack) -> Result<Memory, Box<dyn Error>> {
+        let daemon = rss_kib(stack.daemon_pid())? as f64 * 1024.0;
+        let agent = rss_kib(stack.agent_pid()?)? as f64 * 1024.0;
+        Ok(Memory { daemon, agent })
+    }
+
+    fn cell(self, size: usize) -> String {
+        let size = size as f64;
+        format!(
+            "{:.0} / {:.0} ({:.1}x / {:.1}x)",
+            self.daemon / MIB,
+            self.agent / MIB,
+            self.daemon / size,
+            self.agent / size
+        )
+    }
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let knobs = knobs()?;
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    println!(
+        "scale bench: sizes {:?} MB, {} timed console changes, writes for {} s, {} bulk rounds; {cores} cores, load {}",
+        knobs.sizes_mb,
+        knobs.changes,
+        knobs.write_seconds,
+        knobs.bulk_rounds,
+        load_average()
+    );
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let tls = tls_config()?;
+    let mut rows = Vec::new();
+    for &size_mb in &knobs.sizes_mb {
+        let row = bench_size(&knobs, size_mb, &rt, &tls)?;
+        print_header();
+        print_row(&row);
+        rows.push(row);
+    }
+    let idle = bench_idle(&rt, &tls)?;
+
+    println!();
+    println!("== scale (RSS in MiB: daemon / agent process, and each divided by the size)");
+    print_header();
+    for row in &rows {
+        print_row(row);
+    }
+    println!();
+    println!(
+        "== idle (factory configuration): first 200 after {:.1} ms, RSS daemon + agent {:.1} + {:.1} = {:.1} MiB (targets: 50 ms, 20 MiB)",
+        millis(idle.0),
+        idle.1.daemon / MIB,
+        idle.1.agent / MIB,
+        (idle.1.daemon + idle.1.agent) / MIB
+    );
+    println!("load average at the end: {}", load_average());
+    Ok(())
+}
+
+fn print_header() {
+    println!(
+        "| size | bytes | start -> first 200 | RSS after boot | GET ms | console change: extra ms on next GET | bulk of 1000 ms | writes/s | RSS after the console changes | RSS after bulk |"
+    );
+    println!("|---|---:|---:|---|---:|---:|---:|---:|---|---|");
+}
+
+fn print_row(row: &Row) {
+    println!(
+        "| {} MB | {} | {:.2} s | {} | {:.2} | {:.1} | {:.0} | {:.0} | {} | {} |",
+        row.size_mb,
+        row.bytes,
+        row.first_200.as_secs_f64(),
+        row.boot.cell(row.bytes),
+        row.get_ms,
+        row.change_extra_ms,
+        row.bulk_ms,
+        row.writes_per_s,
+        row.after_changes.cell(row.bytes),
+        row.after_bulk.cell(row.bytes),
+    );
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_owned())
+}
+
+fn scratch_dir(tag: &str) -> Result<PathBuf, Box<dyn Error>> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!(
+        "asa-scale-bench-{tag}-{}-{stamp}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn start(config: String, dir: &std::path::Path) -> Result<Stack, Box<dyn Error>> {
+    Ok(Stack::start(&StackOptions {
+        program: PathBuf::from(env!("CARGO_BIN_EXE_asa-bench-stack")),
+        dir: dir.to_path_buf(),
+        admin_password: PASSWORD.to_owned(),
+        startup_config: config,
+        listen_timeout: STARTUP_LIMIT,
+    })?)
+}
+
+fn bench_size(
+    knobs: &Knobs,
+    size_mb: usize,
+    rt: &Runtime,
+    tls: &Arc<ClientConfig>,
+) -> Result<Row, Box<dyn Error>> {
+    let config = scale_config(size_mb * 1_000_000, ADMIN, PASSWORD);
+    let bytes = config.len();
+    println!();
+    println!(
+        "-- {size_mb} MB: {bytes} bytes, {} lines",
+        config.lines().count()
+    );
+    let dir = scratch_dir(&format!("{size_mb}mb"))?;
+    let mut stack = start(config, &dir)?;
+    let outcome = measure_size(knobs, &stack, rt, tls).map(|partial| Row {
+        size_mb,
+        bytes,
+        ..partial
+    });
+    stack.stop(Duration::from_secs(10));
+    match &outcome {
+        Ok(_) => {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Err(_) => eprintln!("daemon files kept in {}", dir.display()),
+    }
+    outcome
+}
+
+fn measure_size(
+    knobs: &Knobs,
+    stack: &Stack,
+    rt: &Runtime,
+    tls: &Arc<ClientConfig>,
+) -> Result<Row, Box<dyn Error>> {
+    let object = format!("/api/objects/networkobjects/{}", scale_object_name(0));
+    let first_200 = rt.block_on(first_200(stack, tls.clone(), &object))?;
+    println!("first 200 after {:.2} s", first_200.as_secs_f64());
+    let boot = Memory::read(stack)?;
+    println!(
+        "RSS after boot: daemon {:.0} MiB, agent {:.0} MiB",
+        boot.daemon / MIB,
+        boot.agent / MIB
+    );
+
+    let console_addr = stack
+        .console_addr
+        .ok_or("the daemon announced no console")?;
+    let mut console = Console::login_config(console_addr, ADMIN, PASSWORD)?;
+    let (auth, mut connection) = rt.block_on(token_connection(stack.api_addr, tls.clone()))?;
+
+    // Plain GETs: the reference.
+    let mut plain = Latencies::default();
+    for _ in 0..PLAIN_GETS {
+        plain.push(rt.block_on(timed_get(&mut connection, &auth, &object))?);
+    }
+    let get_ms = plain.quantile(0.5).map_or(f64::NAN, millis);
+
+    // Console changes, each followed at once by one GET.
+    let mut after_change = Latencies::default();
+    for k in 0..knobs.memory_changes.max(knobs.changes) {
+        let line = format!(
+            "route inside 12.{}.{}.{} 255.255.255.255 10.255.0.254 1",
+            (k >> 16) & 0xff,
+            (k >> 8) & 0xff,
+            k & 0xff
+        );
+        let (output, _) = console.command(&line)?;
+        if output.contains("ERROR") || output.contains('%') {
+            return Err(format!("console refused {line:?}: {output}").into());
+        }
+        let took = rt.block_on(timed_get(&mut connection, &auth, &object))?;
+        if k < knobs.changes {
+            after_change.push(took);
+        }
+    }
+    let change_extra_ms = after_change.quantile(0.5).map_or(f64::NAN, millis) - get_ms;
+    println!(
+        "GET median {get_ms:.2} ms; after a console change {:.2} ms (p90 {:.2} ms)",
+        get_ms + change_extra_ms,
+        after_change.quantile(0.9).map_or(f64::NAN, millis)
+    );
+    // Let the agent settle any work the last change started before reading memory.
+    rt.block_on(timed_get(&mut connection, &auth, &object))?;
+    let after_changes = Memory::read(stack)?;
+
+    let writes_per_s = rt.block_on(sequential_writes(
+        &mut connection,
+        &auth,
+        Duration::from_secs_f64(knobs.write_seconds),
+    ))?;
+    println!("sequential writes: {writes_per_s:.0}/s");
+
+    let mut bulk = Latencies::default();
+    for round in 0..knobs.bulk_rounds {
+        let last = round + 1 == knobs.bulk_rounds;
+        bulk.push(rt.block_on(bulk_round(&mut connection, &auth, round, !last))?);
+    }
+    let bulk_ms = bulk.quantile(0.5).map_or(f64::NAN, millis);
+    println!(
+        "bulk of {BULK_ENTRIES} creations: median {bulk_ms:.0} ms, best {:.0} ms",
+        bulk.quantile(0.0).map_or(f64::NAN, millis)
+    );
+    let after_bulk = Memory::read(stack)?;
+    drop(console);
+    Ok(Row {
+        size_mb: 0,
+        bytes: 0,
+        first_200,
+        boot,
+        get_ms,
+        change_extra_ms,
+        after_changes,
+        writes_per_s,
+        bulk_ms,
+        after_bulk,
+    })
+}
+
+/// From the spawn to the first 200 answered to `path` (Basic credentials), polling.
+async fn first_200(
+    stack: &Stack,
+    tls: Arc<ClientConfig>,
+    path: &str,
+) -> Result<Duration, Box<dyn Error>> {
+    let basic = Auth::basic(ADMIN, PASSWORD);
+    let deadline = stack.started + STARTUP_LIMIT;
+    let mut last = String::from("no answer");
+    while Instant::now() < deadline {
+        match Connection::open(stack.api_addr, tls.clone()).await {
+            Ok(mut connection) => match connection.request(Method::GET, path, &basic, None).await {
+                Ok(reply) if reply.status == StatusCode::OK => {
+                    return Ok(stack.started.elapsed());
+                }
+                Ok(reply) => last = reply.status.to_string(),
+                Err(e) => last = e.to_string(),
+            },
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Err(format!("no 200 within {STARTUP_LIMIT:?}: last answer {last}").into())
+}
+
+async fn token_connection(
+    addr: SocketAddr,
+    tls: Arc<ClientConfig>,
+) -> Result<(Auth, Connection), Box<dyn Error>> {
+    let mut connection = Connection::open(addr, tls).await?;
+    let reply = connection
+        .request(
+            Method::POST,
+            "/api/tokenservices",
+            &Auth::basic(ADMIN, PASSWORD),
+            None,
+        )
+        .await?;
+    match (reply.status, reply.auth_token) {
+        (StatusCode::NO_CONTENT, Some(token)) => Ok((Auth::Token(token), connection)),
+        (status, _) => Err(format!("token service answered {status}").into()),
+    }
+}
+
+async fn timed_get(
+    connection: &mut Connection,
+    auth: &Auth,
+    path: &str,
+) -> Result<Duration, Box<dyn Error>> {
+    let started = Instant::now();
+    let reply = connection.request(Method::GET, path, auth, None).await?;
+    let took = started.elapsed();
+    if reply.status != StatusCode::OK {
+        return Err(format!("GET {path} answered {}", reply.status).into());
+    }
+    Ok(took)
+}
+
+/// POST then DELETE of one network object, over and over for `period`: writes (each POST and
+/// each DELETE counts once) a second.
+async fn sequential_writes(
+    connection: &mut Connection,
+    auth: &Auth,
+    period: Duration,
+) -> Result<f64, Box<dyn Error>> {
+    let started = Instant::now();
+    let mut writes = 0u64;
+    let mut k = 0usize;
+    while started.elapsed() < period {
+        let name = format!("seq-{k}");
+        let body = json!({
+            "kind": "object#NetworkObj",
+            "name": name,
+            "host": {"kind": "IPv4Address", "value": format!("192.168.{}.{}", (k >> 8) & 0xff, k & 0xff)},
+        });
+        let reply = connection
+            .request(
+                Method::POST,
+                "/api/objects/networkobjects",
+                auth,
+                Some(Bytes::from(serde_json::to_vec(&body)?)),
+            )
+            .await?;
+        if reply.status != StatusCode::CREATED {
+            return Err(format!("POST answered {}", reply.status).into());
+        }
+        let reply = connection
+            .request(
+                Method::DELETE,
+                &format!("/api/objects/networkobjects/{name}"),
+                auth,
+                None,
+            )
+            .await?;
+        if reply.status != StatusCode::NO_CONTENT {
+            return Err(format!("DELETE answered {}", reply.status).into());
+        }
+        writes += 2;
+        k += 1;
+    }
+    Ok(writes as f64 / started.elapsed().as_secs_f64())
+}
+
+/// One bulk of creations (timed), then, when `remove`, the bulk deleting them again (untimed).
+async fn bulk_round(
+    connection: &mut Connection,
+    auth: &Auth,
+    round: usize,
+    remove: bool,
+) -> Result<Duration, Box<dyn Error>> {
+    let names: Vec<String> = (0..BULK_ENTRIES)
+        .map(|i| format!("bulk-{round}-{i}"))
+        .collect();
+    let posts: Vec<Value> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            json!({
+                "method": "POST",
+                "resourceUri": "/api/objects/networkobjects",
+                "data": {
+                    "kind": "object#NetworkObj",
+                    "name": name,
+                    "host": {"kind": "IPv4Address", "value": format!("192.0.{}.{}", 100 + round % 100, i % 256)},
+                },
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let reply = connection
+        .request(
+            Method::POST,
+            "/api",
+            auth,
+            Some(Bytes::from(serde_json::to_vec(&posts)?)),
+        )
+        .await?;
+    let took = started.elapsed();
+    check_bulk(&reply)?;
+    if remove {
+        let deletes: Vec<Value> = names
+            .iter()
+            .map(|name| json!({"method": "DELETE", "resourceUri": format!("/api/objects/networkobjects/{name}")}))
+            .collect();
+        let reply = connection
+            .request(
+                Method::POST,
+                "/api",
+                auth,
+                Some(Bytes::from(serde_json::to_vec(&deletes)?)),
+            )
+            .await?;
+        check_bulk(&reply)?;
+    }
+    Ok(took)
+}
+
+fn check_bulk(reply: &benches::client::Reply) -> Result<(), Box<dyn Error>> {
+    if reply.status == StatusCode::OK {
+        return Ok(());
+    }
+    Err(format!(
+        "bulk answered {}: {}",
+        reply.status,
+        String::from_utf8_lossy(&reply.body)
+            .chars()
+            .take(300)
+            .collect::<String>()
+    )
+    .into())
+}
+
+/// The factory configuration: first 200 (the network-object list) and both processes' RSS.
+fn bench_idle(rt: &Runtime, tls: &Arc<ClientConfig>) -> Result<(Duration, Memory), Box<dyn Error>> {
+    let dir = scratch_dir("idle")?;
+    let mut stack = start(String::new(), &dir)?;
+    let outcome = rt
+        .block_on(first_200(
+            &stack,
+            tls.clone(),
+            "/api/objects/networkobjects",
+        ))
+        .and_then(|first| {
+            // The processes settle (allocator, lazy tables) in the first moments.
+            std::thread::sleep(Duration::from_millis(500));
+            Ok((first, Memory::read(&stack)?))
+        });
+    stack.stop(Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&dir);
+    outcome
+}
