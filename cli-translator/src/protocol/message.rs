@@ -218,6 +218,10 @@ pub enum Message {
     /// The certificate chain and key of the trust-point `ssl trust-point` names; `None` for
     /// the daemon's own default certificate.
     HttpsIdentity(Option<HttpsIdentity>),
+    // issue 13: streamed output
+    /// A piece of one command's output of the `Exec` with the same request id, sent before
+    /// its `ExecResult` when the output is larger than one piece ([`super::stream`]).
+    ExecOutput(super::stream::ExecOutput),
 }
 
 /// A TLS server identity: certificates (identity first) and private key, base64 DER.
@@ -270,6 +274,8 @@ kinds! {
     NONCE = 138,
     PROVEN = 139,
     HTTPS_IDENTITY = 140,
+    // issue 13: streamed output
+    EXEC_OUTPUT = 141,
     ERROR = 255,
 }
 
@@ -317,6 +323,8 @@ impl Message {
             Message::Proven => kind::PROVEN,
             Message::HttpsIdentityRequest => kind::HTTPS_IDENTITY_REQUEST,
             Message::HttpsIdentity(_) => kind::HTTPS_IDENTITY,
+            // issue 13: streamed output
+            Message::ExecOutput(_) => kind::EXEC_OUTPUT,
         }
     }
 
@@ -528,6 +536,11 @@ impl Message {
             } else {
                 None
             }),
+            // issue 13: streamed output
+            kind::EXEC_OUTPUT => {
+                let piece = super::stream::ExecOutputRef::decode(&frame.payload)?;
+                return Ok(Message::ExecOutput(piece.to_owned()));
+            }
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -656,6 +669,10 @@ impl Message {
                     ProtocolErrorCode::Unauthenticated => 4,
                 });
                 w.str(&e.detail);
+            }
+            // issue 13: streamed output
+            Message::ExecOutput(piece) => {
+                super::stream::ExecOutput::encode(piece.index, piece.total, &piece.text, w);
             }
         }
     }
@@ -894,6 +911,14 @@ mod tests {
                     .prop_map(|(chain, key)| HttpsIdentity { chain, key })
             )
             .prop_map(Message::HttpsIdentity),
+            // issue 13: streamed output
+            (any::<u32>(), ".{1,20}", 0u64..1000).prop_map(|(index, text, extra)| {
+                Message::ExecOutput(crate::protocol::ExecOutput {
+                    index,
+                    total: text.len() as u64 + extra,
+                    text,
+                })
+            }),
         ]
     }
 
