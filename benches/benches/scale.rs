@@ -10,7 +10,10 @@
 //!
 //! Knobs: `SCALE_SIZES` (MB, comma-separated, default `1,20,100,200`), `SCALE_CHANGES` (console
 //! changes timed, default 20), `SCALE_MEMORY_CHANGES` (console changes in all before the second
-//! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3);
+//! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3),
+//! `SCALE_PHASES=1` (first time the boot's phases in this process: LINA's load, its print, the
+//! agent's parse whole and in pieces; `only`: nothing else), `SCALE_KEEP=1` (keep each size's directory: the
+//! configuration and the daemon's log);
 //! `RUST_LOG` for the daemon (default `warn`).
 
 use std::error::Error;
@@ -57,6 +60,10 @@ struct Knobs {
     memory_changes: usize,
     write_seconds: f64,
     bulk_rounds: usize,
+    phases: bool,
+    /// Time the phases only (`SCALE_PHASES=only`): no daemon.
+    phases_only: bool,
+    keep: bool,
 }
 
 fn knobs() -> Result<Knobs, Box<dyn Error>> {
@@ -81,6 +88,9 @@ fn knobs() -> Result<Knobs, Box<dyn Error>> {
         memory_changes: number("SCALE_MEMORY_CHANGES", 100.0)? as usize,
         write_seconds: number("SCALE_WRITE_SECONDS", 3.0)?,
         bulk_rounds: (number("SCALE_BULK_ROUNDS", 3.0)? as usize).max(1),
+        phases: var("SCALE_PHASES").is_some_and(|v| v == "1" || v == "only"),
+        phases_only: var("SCALE_PHASES").is_some_and(|v| v == "only"),
+        keep: var("SCALE_KEEP").is_some_and(|v| v == "1"),
     })
 }
 
@@ -232,6 +242,12 @@ fn bench_size(
         "-- {size_mb} MB: {bytes} bytes, {} lines",
         config.lines().count()
     );
+    if knobs.phases {
+        phases(&config);
+    }
+    if knobs.phases_only {
+        return Err("SCALE_PHASES=only: no daemon started".into());
+    }
     let dir = scratch_dir(&format!("{size_mb}mb"))?;
     let mut stack = start(config, &dir)?;
     let outcome = measure_size(knobs, &stack, rt, tls).map(|partial| Row {
@@ -241,12 +257,50 @@ fn bench_size(
     });
     stack.stop(Duration::from_secs(10));
     match &outcome {
-        Ok(_) => {
+        Ok(_) if !knobs.keep => {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        Err(_) => eprintln!("daemon files kept in {}", dir.display()),
+        _ => eprintln!("daemon files kept in {}", dir.display()),
     }
     outcome
+}
+
+/// The boot's phases, timed one by one in this process (release build, one core each).
+fn phases(config: &str) {
+    use cli_translator::running::{Parser, RunningConfig};
+    use lina_sim::engine::{Engine, EngineOptions, Now};
+    let started = Instant::now();
+    let (mut engine, _) = Engine::boot(
+        config,
+        &EngineOptions::default(),
+        [7; 32],
+        Now::from_secs(0),
+    );
+    let boot = started.elapsed();
+    let started = Instant::now();
+    let shown = engine.shown_running_config();
+    let show = started.elapsed();
+    let started = Instant::now();
+    let whole = RunningConfig::parse(&shown);
+    let parse = started.elapsed();
+    drop(whole);
+    let started = Instant::now();
+    let mut parser = Parser::new();
+    for piece in
+        cli_translator::protocol::stream::pieces(&shown, cli_translator::protocol::OUTPUT_CHUNK)
+    {
+        parser.feed(piece);
+    }
+    let in_pieces = parser.finish();
+    let pieces = started.elapsed();
+    println!(
+        "phases: Engine::boot (load, first print) {:.0} ms, show running-config (printed before) {:.0} ms, RunningConfig::parse {:.0} ms, in 1 MiB pieces {:.0} ms ({} network objects)",
+        millis(boot),
+        millis(show),
+        millis(parse),
+        millis(pieces),
+        in_pieces.network_objects.len()
+    );
 }
 
 fn measure_size(

@@ -17,6 +17,7 @@ pub use crate::resources::RunningConfig;
 #[derive(Debug)]
 pub struct Parser {
     cfg: RunningConfig,
+    state: ReadState,
     /// The beginning of a block the pieces so far left open.
     carry: String,
 }
@@ -33,6 +34,7 @@ impl Parser {
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         Parser {
             cfg,
+            state: ReadState::default(),
             carry: String::new(),
         }
     }
@@ -47,7 +49,7 @@ impl Parser {
                     self.carry.push_str(&rest[..at]);
                     rest = &rest[at..];
                     let carried = std::mem::take(&mut self.carry);
-                    self.cfg.absorb_text(&carried);
+                    self.cfg.absorb_text(&carried, &mut self.state);
                     // Keep the allocation for the next open block.
                     self.carry = carried;
                     self.carry.clear();
@@ -63,7 +65,7 @@ impl Parser {
         let (whole, open) = rest.split_at(last);
         if !whole.is_empty() {
             self.cfg.reserve_for(whole);
-            self.cfg.absorb_text(whole);
+            self.cfg.absorb_text(whole, &mut self.state);
         }
         self.carry.push_str(open);
     }
@@ -71,10 +73,17 @@ impl Parser {
     /// Reads the block left open and settles what is derived from the whole configuration.
     pub fn finish(mut self) -> RunningConfig {
         let carried = std::mem::take(&mut self.carry);
-        self.cfg.absorb_text(&carried);
+        self.cfg.absorb_text(&carried, &mut self.state);
         self.cfg.settle();
         self.cfg
     }
+}
+
+/// What reading one configuration remembers from block to block.
+#[derive(Debug, Default)]
+struct ReadState {
+    /// Where each object's NAT rule is in `nat.auto` (issue 13: boot).
+    object_nat: std::collections::HashMap<String, usize>,
 }
 
 /// Where the first line of `text` that begins a top-level block starts (a line that starts
@@ -122,14 +131,14 @@ impl RunningConfig {
         let mut cfg = RunningConfig::default();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         cfg.reserve_for(text);
-        cfg.absorb_text(text);
+        cfg.absorb_text(text, &mut ReadState::default());
         cfg.settle();
         cfg
     }
 
     /// Absorbs every block of `text`, which must begin at a top-level line (or be the start of
     /// the configuration) and end with a whole block.
-    fn absorb_text(&mut self, text: &str) {
+    fn absorb_text(&mut self, text: &str, state: &mut ReadState) {
         let mut children: Vec<&str> = Vec::new();
         let mut header: Option<&str> = None;
         for raw in text.lines() {
@@ -143,13 +152,13 @@ impl RunningConfig {
                 continue;
             }
             if let Some(h) = header.take() {
-                self.absorb_node(h, &children);
+                self.absorb_node(h, &children, state);
             }
             children.clear();
             header = Some(content);
         }
         if let Some(h) = header {
-            self.absorb_node(h, &children);
+            self.absorb_node(h, &children, state);
         }
     }
 
@@ -161,7 +170,7 @@ impl RunningConfig {
         crate::resources::user_object::derive(self);
     }
 
-    fn absorb_node(&mut self, text: &str, children: &[&str]) {
+    fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState) {
         if text.starts_with("hostname ") {
             if let Ok(Command::Hostname(name)) = parse_command(text) {
                 self.hostname = Some(name);
@@ -182,7 +191,8 @@ impl RunningConfig {
         if let Some(name) = text.strip_prefix("object network ")
             && children.iter().any(|c| c.starts_with("nat "))
         {
-            self.nat.absorb_object(name.trim(), children);
+            self.nat
+                .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
         }
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);
