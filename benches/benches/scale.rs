@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use benches::client::{Auth, Connection, tls_config};
 use benches::console::Console;
 use benches::scale_gen::{scale_config, scale_object_name};
-use benches::stack::{Stack, StackOptions, rss_kib};
+use benches::stack::{Stack, StackOptions, pss_kib, rss_kib};
 use benches::stats::{Latencies, millis};
 use bytes::Bytes;
 use hyper::{Method, StatusCode};
@@ -108,18 +108,22 @@ struct Row {
     after_bulk: Memory,
 }
 
-/// Resident memory of the daemon and of the agent process, in bytes.
+/// Resident memory of the daemon and of the agent process, in bytes (and proportional: the
+/// executable both run counted once).
 #[derive(Clone, Copy)]
 struct Memory {
     daemon: f64,
     agent: f64,
+    pss: f64,
 }
 
 impl Memory {
     fn read(stack: &Stack) -> Result<Memory, Box<dyn Error>> {
+        let agent_pid = stack.agent_pid()?;
         let daemon = rss_kib(stack.daemon_pid())? as f64 * 1024.0;
-        let agent = rss_kib(stack.agent_pid()?)? as f64 * 1024.0;
-        Ok(Memory { daemon, agent })
+        let agent = rss_kib(agent_pid)? as f64 * 1024.0;
+        let pss = (pss_kib(stack.daemon_pid())? + pss_kib(agent_pid)?) as f64 * 1024.0;
+        Ok(Memory { daemon, agent, pss })
     }
 
     fn cell(self, size: usize) -> String {
@@ -167,11 +171,12 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!(
-        "== idle (factory configuration): first 200 after {:.1} ms, RSS daemon + agent {:.1} + {:.1} = {:.1} MiB (targets: 50 ms, 20 MiB)",
+        "== idle (factory configuration): first 200 after {:.1} ms, RSS daemon + agent {:.1} + {:.1} = {:.1} MiB, PSS together {:.1} MiB (targets: 50 ms, 20 MiB)",
         millis(idle.0),
         idle.1.daemon / MIB,
         idle.1.agent / MIB,
-        (idle.1.daemon + idle.1.agent) / MIB
+        (idle.1.daemon + idle.1.agent) / MIB,
+        idle.1.pss / MIB
     );
     println!("load average at the end: {}", load_average());
     Ok(())
