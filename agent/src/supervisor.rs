@@ -1,5 +1,6 @@
-//! The supervisor of the agent process: spawns it, waits for its `READY` line, restarts it when it
-//! dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
+//! The supervisor of the agent process: spawns it, waits for its `READY` line (each `LOADING` line
+//! the process prints while it reads a large configuration starts the ready timeout again),
+//! restarts it when it dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
 //! It obeys LINA's controls ([`follow_lina`]): `Stop` (`no rest-api agent`) kills the process and
 //! leaves it `Disabled`, `Start` (`rest-api agent`) starts it again, `Restart` does both.
 //!
