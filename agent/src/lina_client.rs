@@ -15,9 +15,10 @@ use std::sync::{Arc, Mutex};
 use bytes::BytesMut;
 use cli_translator::protocol::frame::{self, FrameError};
 use cli_translator::protocol::{
-    AgentControl, AuthFailure, Authenticate, ChannelSecret, DebugLine, DebugSet, DecodeError,
-    DeviceFacts, Exec, ExecResult, LogEvent, Message, PROTOCOL_VERSION, ProtocolError, Session,
-    TokenCreate, TokenDelete, TokenResult,
+    AgentControl, Assembly, AuthFailure, Authenticate, ChannelSecret, DebugLine, DebugSet,
+    DecodeError, DeviceFacts, Exec, ExecOutput, ExecOutputRef, ExecResult, LogEvent, Message,
+    PROTOCOL_VERSION, ProtocolError, Session, StreamCheck, StreamError, TokenCreate, TokenDelete,
+    TokenResult, kind,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -79,7 +80,66 @@ impl fmt::Display for LinaAddr {
 const COALESCE_LIMIT: usize = 64 * 1024;
 
 /// Requests waiting for their answer, by request id. A std mutex: never held across `.await`.
-type Pending = Arc<Mutex<HashMap<u32, oneshot::Sender<Message>>>>;
+type Pending = Arc<Mutex<HashMap<u32, Waiter>>>;
+
+/// A request waiting for its answer, and where the output pieces LINA streams before it go
+/// (issue 13: streamed output).
+struct Waiter {
+    answer: oneshot::Sender<Message>,
+    output: OutputSink,
+}
+
+enum OutputSink {
+    /// Joined into the result's outputs (each byte copied once, from the frame).
+    Join(Assembly),
+    /// Checked and handed on as they arrive, for a consumer that reads the output while the
+    /// rest is still on its way (the snapshot's parser).
+    Forward(StreamCheck, mpsc::UnboundedSender<ExecOutput>),
+}
+
+impl Waiter {
+    /// One streamed piece, borrowed from its frame.
+    fn piece(&mut self, piece: ExecOutputRef<'_>) -> Result<(), StreamError> {
+        match &mut self.output {
+            OutputSink::Join(assembly) => assembly.add(piece),
+            OutputSink::Forward(check, pieces) => {
+                check.add(piece)?;
+                // A consumer that went away no longer wants the output; the answer still counts.
+                let _ = pieces.send(piece.to_owned());
+                Ok(())
+            }
+        }
+    }
+
+    /// The final answer, with the streamed outputs put in place (or checked, when forwarded).
+    fn answer(self, msg: Message) {
+        let msg = match (msg, self.output) {
+            (Message::ExecResult(mut result), OutputSink::Join(assembly)) => {
+                match assembly.finish(&mut result) {
+                    Ok(()) => Message::ExecResult(result),
+                    Err(e) => stream_refused(&e),
+                }
+            }
+            (Message::ExecResult(result), OutputSink::Forward(check, _pieces)) => {
+                match check.finish(&result) {
+                    Ok(()) => Message::ExecResult(result),
+                    Err(e) => stream_refused(&e),
+                }
+            }
+            (other, _) => other,
+        };
+        let _ = self.answer.send(msg);
+    }
+}
+
+/// The answer a request gets when LINA's pieces of output do not add up.
+fn stream_refused(e: &StreamError) -> Message {
+    tracing::warn!(error = %e, "LINA streamed a bad output");
+    Message::Error(ProtocolError {
+        code: cli_translator::protocol::ProtocolErrorCode::Malformed,
+        detail: e.to_string(),
+    })
+}
 
 struct Shared {
     next_id: AtomicU32,
@@ -200,9 +260,24 @@ impl LinaClient {
         }
     }
 
-    /// Runs a command batch.
+    /// Runs a command batch; outputs LINA streams in pieces are joined into the result.
     pub async fn exec(&self, e: Exec) -> Result<ExecResult, LinaError> {
         match self.request(Message::Exec(e)).await? {
+            Message::ExecResult(r) => Ok(r),
+            other => Err(unexpected(other, "ExecResult")),
+        }
+    }
+
+    /// Runs a command batch, handing the pieces of every output LINA streams (those larger than
+    /// one piece, issue 13) to `pieces` as they arrive, in order; those outputs are empty in
+    /// the result, the others are in it. `pieces` is dropped once the answer is in.
+    pub async fn exec_streamed(
+        &self,
+        e: Exec,
+        pieces: mpsc::UnboundedSender<ExecOutput>,
+    ) -> Result<ExecResult, LinaError> {
+        let sink = OutputSink::Forward(StreamCheck::default(), pieces);
+        match self.request_into(Message::Exec(e), sink).await? {
             Message::ExecResult(r) => Ok(r),
             other => Err(unexpected(other, "ExecResult")),
         }
@@ -301,6 +376,11 @@ impl LinaClient {
     }
 
     async fn request(&self, msg: Message) -> Result<Message, LinaError> {
+        self.request_into(msg, OutputSink::Join(Assembly::default()))
+            .await
+    }
+
+    async fn request_into(&self, msg: Message, output: OutputSink) -> Result<Message, LinaError> {
         if self.is_closed() {
             return Err(LinaError::Closed);
         }
@@ -317,7 +397,7 @@ impl LinaClient {
         frame::encode(&frame, &mut wire);
         let (tx, rx) = oneshot::channel();
         let started = std::time::Instant::now();
-        lock(&self.shared.pending).insert(id, tx);
+        lock(&self.shared.pending).insert(id, Waiter { answer: tx, output });
         if self.shared.outbox.send(wire).await.is_err() {
             lock(&self.shared.pending).remove(&id);
             return Err(LinaError::Closed);
@@ -332,7 +412,7 @@ impl LinaClient {
     }
 }
 
-fn lock(p: &Pending) -> std::sync::MutexGuard<'_, HashMap<u32, oneshot::Sender<Message>>> {
+fn lock(p: &Pending) -> std::sync::MutexGuard<'_, HashMap<u32, Waiter>> {
     // A poisoned map only means a task panicked while inserting; the map itself is still usable.
     p.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -389,6 +469,30 @@ async fn read_loop(
         loop {
             match frame::decode(&mut buf) {
                 Ok(Some(f)) => {
+                    // issue 13: streamed output, read in place (no copy before its destination).
+                    if f.kind == kind::EXEC_OUTPUT {
+                        match ExecOutputRef::decode(&f.payload) {
+                            Ok(piece) => {
+                                let mut pending = lock(&pending);
+                                let refused = match pending.get_mut(&f.request_id) {
+                                    Some(waiter) => waiter.piece(piece).err(),
+                                    None => None,
+                                };
+                                // A bad stream fails its request only; later pieces of it
+                                // and its result find no one waiting and are dropped.
+                                if let Some(e) = refused
+                                    && let Some(waiter) = pending.remove(&f.request_id)
+                                {
+                                    let _ = waiter.answer.send(stream_refused(&e));
+                                }
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "undecodable output piece from LINA");
+                                break 'conn;
+                            }
+                        }
+                        continue;
+                    }
                     let msg = match Message::from_frame(&f) {
                         Ok(m) => m,
                         Err(e) => {
@@ -410,8 +514,9 @@ async fn read_loop(
                         }
                         continue;
                     }
-                    if let Some(tx) = lock(&pending).remove(&f.request_id) {
-                        let _ = tx.send(msg);
+                    let waiter = lock(&pending).remove(&f.request_id);
+                    if let Some(waiter) = waiter {
+                        waiter.answer(msg);
                     }
                 }
                 Ok(None) => break,
@@ -605,6 +710,121 @@ mod tests {
         assert!(matches!(
             LinaClient::connect(addr, "rest-agent/test", None).await,
             Err(LinaError::Closed)
+        ));
+    }
+
+    // issue 13: streamed output
+    /// A fake LINA that answers every `Exec` with `frames(request_id)`, after the hello.
+    async fn streaming_lina(frames: fn(u32) -> Vec<frame::Frame>) -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut sock, _) = listener.accept().await.unwrap();
+            let mut buf = BytesMut::new();
+            loop {
+                while let Some(f) = frame::decode(&mut buf).unwrap() {
+                    let mut out = BytesMut::new();
+                    match Message::from_frame(&f).unwrap() {
+                        Message::Hello { .. } => frame::encode(
+                            &Message::HelloAck(facts()).to_frame(f.request_id).unwrap(),
+                            &mut out,
+                        ),
+                        _ => {
+                            for answer in frames(f.request_id) {
+                                frame::encode(&answer, &mut out);
+                            }
+                        }
+                    }
+                    sock.write_all(&out).await.unwrap();
+                }
+                if sock.read_buf(&mut buf).await.unwrap() == 0 {
+                    return;
+                }
+            }
+        });
+        addr
+    }
+
+    fn big_result() -> ExecResult {
+        use cli_translator::protocol::CommandOutcome;
+        ExecResult {
+            outcomes: vec![
+                CommandOutcome {
+                    ok: true,
+                    output: "object network a\n host 10.0.0.1\n".repeat(100_000),
+                },
+                CommandOutcome {
+                    ok: true,
+                    output: "small\n".into(),
+                },
+            ],
+            applied: true,
+            generation: 3,
+            refusal: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn joins_or_forwards_an_output_streamed_in_pieces() {
+        use cli_translator::protocol::{OUTPUT_CHUNK, stream::StreamFrames};
+        let addr =
+            streaming_lina(|id| StreamFrames::new(big_result(), id, OUTPUT_CHUNK).collect()).await;
+        let (client, _) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
+        // Joined: the result as LINA had it, though no frame held the whole output.
+        assert_eq!(client.exec(exec()).await.unwrap(), big_result());
+        // Forwarded: the pieces arrive in order, the result keeps the small output only.
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let result = client.exec_streamed(exec(), tx).await.unwrap();
+        let mut joined = String::new();
+        let mut pieces = 0;
+        while let Some(piece) = rx.recv().await {
+            assert_eq!(piece.index, 0);
+            assert!(piece.text.len() <= OUTPUT_CHUNK);
+            joined.push_str(&piece.text);
+            pieces += 1;
+        }
+        assert!(pieces >= 3, "{pieces} pieces");
+        assert_eq!(joined, big_result().outcomes[0].output);
+        assert_eq!(result.outcomes[0].output, "");
+        assert_eq!(result.outcomes[1].output, "small\n");
+    }
+
+    #[tokio::test]
+    async fn a_stream_that_does_not_add_up_fails_its_request_only() {
+        use cli_translator::protocol::stream::piece_frame;
+        // Two pieces that overrun their total, then a result.
+        let addr = streaming_lina(|id| {
+            vec![
+                piece_frame(id, 0, 4, "abc"),
+                piece_frame(id, 0, 4, "de"),
+                Message::ExecResult(ExecResult {
+                    outcomes: vec![cli_translator::protocol::CommandOutcome {
+                        ok: true,
+                        output: String::new(),
+                    }],
+                    applied: true,
+                    generation: 1,
+                    refusal: None,
+                })
+                .to_frame(id)
+                .unwrap(),
+            ]
+        })
+        .await;
+        let (client, _) = LinaClient::connect(addr, "rest-agent/test", None)
+            .await
+            .unwrap();
+        assert!(matches!(
+            client.exec(exec()).await,
+            Err(LinaError::Protocol(_))
+        ));
+        // The connection is still there for the next request.
+        assert!(!client.is_closed());
+        assert!(matches!(
+            client.exec(exec()).await,
+            Err(LinaError::Protocol(_))
         ));
     }
 }

@@ -1,5 +1,6 @@
-//! The supervisor of the agent process: spawns it, waits for its `READY` line, restarts it when it
-//! dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
+//! The supervisor of the agent process: spawns it, waits for its `READY` line (each `LOADING` line
+//! the process prints while it reads a large configuration starts the ready timeout again),
+//! restarts it when it dies, gives up after five failed starts in a row, and reports each step as syslog 342001-342004.
 //! It obeys LINA's controls ([`follow_lina`]): `Stop` (`no rest-api agent`) kills the process and
 //! leaves it `Disabled`, `Start` (`rest-api agent`) starts it again, `Restart` does both.
 //!
@@ -467,7 +468,7 @@ async fn start_once(
         return Start::Failed("the process has no stdout".to_owned());
     };
     let mut lines = BufReader::new(stdout).lines();
-    let deadline = Instant::now() + options.ready_timeout;
+    let mut deadline = Instant::now() + options.ready_timeout;
     let mut stdout_open = true;
     loop {
         let event = tokio::select! {
@@ -497,6 +498,11 @@ async fn start_once(
                     }
                     Err(_) => "the process announced an unreadable address".to_owned(),
                 },
+                // issue 13: no ceiling. Still loading a large configuration: a new deadline.
+                None if line.trim() == crate::api::LOADING_LINE => {
+                    deadline = Instant::now() + options.ready_timeout;
+                    continue;
+                }
                 None => {
                     tracing::debug!("agent process stdout: {line}");
                     continue;
@@ -951,6 +957,23 @@ mod tests {
         assert_eq!(sink.ids(), [STARTED, RESTARTING, STARTED]);
         let new_pid = std::fs::read_to_string(dir.join("agent.pid")).unwrap();
         assert_ne!(pid, new_pid);
+        supervisor.shutdown().await;
+    }
+
+    // issue 13: no ceiling
+    #[tokio::test]
+    async fn a_process_still_loading_gets_more_time() {
+        let sink = Arc::new(FakeSink::default());
+        // Ready after 0.6 s, twice the timeout, saying LOADING every 0.1 s meanwhile.
+        let mut options = fast(sh(
+            "for i in 1 2 3 4 5 6; do echo LOADING; sleep 0.1; done; echo READY 127.0.0.1:4; exec sleep 60",
+        ));
+        options.ready_timeout = Duration::from_millis(300);
+        options.max_failed_starts = 1;
+        let supervisor = Supervisor::start(options, sink.clone());
+        let mut state = supervisor.state();
+        wait_for(&mut state, is_ready).await;
+        assert_eq!(sink.ids(), [STARTED]);
         supervisor.shutdown().await;
     }
 

@@ -10,7 +10,10 @@
 //!
 //! Knobs: `SCALE_SIZES` (MB, comma-separated, default `1,20,100,200`), `SCALE_CHANGES` (console
 //! changes timed, default 20), `SCALE_MEMORY_CHANGES` (console changes in all before the second
-//! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3);
+//! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3),
+//! `SCALE_PHASES=1` (first time the boot's phases in this process: LINA's load, its print, the
+//! agent's parse whole and in pieces; `only`: nothing else), `SCALE_KEEP=1` (keep each size's directory: the
+//! configuration and the daemon's log);
 //! `RUST_LOG` for the daemon (default `warn`).
 
 use std::error::Error;
@@ -23,7 +26,7 @@ use std::time::{Duration, Instant};
 use benches::client::{Auth, Connection, tls_config};
 use benches::console::Console;
 use benches::scale_gen::{scale_config, scale_object_name};
-use benches::stack::{Stack, StackOptions, rss_kib};
+use benches::stack::{Stack, StackOptions, pss_kib, rss_kib};
 use benches::stats::{Latencies, millis};
 use bytes::Bytes;
 use hyper::{Method, StatusCode};
@@ -57,6 +60,10 @@ struct Knobs {
     memory_changes: usize,
     write_seconds: f64,
     bulk_rounds: usize,
+    phases: bool,
+    /// Time the phases only (`SCALE_PHASES=only`): no daemon.
+    phases_only: bool,
+    keep: bool,
 }
 
 fn knobs() -> Result<Knobs, Box<dyn Error>> {
@@ -81,6 +88,9 @@ fn knobs() -> Result<Knobs, Box<dyn Error>> {
         memory_changes: number("SCALE_MEMORY_CHANGES", 100.0)? as usize,
         write_seconds: number("SCALE_WRITE_SECONDS", 3.0)?,
         bulk_rounds: (number("SCALE_BULK_ROUNDS", 3.0)? as usize).max(1),
+        phases: var("SCALE_PHASES").is_some_and(|v| v == "1" || v == "only"),
+        phases_only: var("SCALE_PHASES").is_some_and(|v| v == "only"),
+        keep: var("SCALE_KEEP").is_some_and(|v| v == "1"),
     })
 }
 
@@ -98,18 +108,22 @@ struct Row {
     after_bulk: Memory,
 }
 
-/// Resident memory of the daemon and of the agent process, in bytes.
+/// Resident memory of the daemon and of the agent process, in bytes (and proportional: the
+/// executable both run counted once).
 #[derive(Clone, Copy)]
 struct Memory {
     daemon: f64,
     agent: f64,
+    pss: f64,
 }
 
 impl Memory {
     fn read(stack: &Stack) -> Result<Memory, Box<dyn Error>> {
+        let agent_pid = stack.agent_pid()?;
         let daemon = rss_kib(stack.daemon_pid())? as f64 * 1024.0;
-        let agent = rss_kib(stack.agent_pid()?)? as f64 * 1024.0;
-        Ok(Memory { daemon, agent })
+        let agent = rss_kib(agent_pid)? as f64 * 1024.0;
+        let pss = (pss_kib(stack.daemon_pid())? + pss_kib(agent_pid)?) as f64 * 1024.0;
+        Ok(Memory { daemon, agent, pss })
     }
 
     fn cell(self, size: usize) -> String {
@@ -157,11 +171,12 @@ fn run() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!(
-        "== idle (factory configuration): first 200 after {:.1} ms, RSS daemon + agent {:.1} + {:.1} = {:.1} MiB (targets: 50 ms, 20 MiB)",
+        "== idle (factory configuration): first 200 after {:.1} ms, RSS daemon + agent {:.1} + {:.1} = {:.1} MiB, PSS together {:.1} MiB (targets: 50 ms, 20 MiB)",
         millis(idle.0),
         idle.1.daemon / MIB,
         idle.1.agent / MIB,
-        (idle.1.daemon + idle.1.agent) / MIB
+        (idle.1.daemon + idle.1.agent) / MIB,
+        idle.1.pss / MIB
     );
     println!("load average at the end: {}", load_average());
     Ok(())
@@ -232,6 +247,12 @@ fn bench_size(
         "-- {size_mb} MB: {bytes} bytes, {} lines",
         config.lines().count()
     );
+    if knobs.phases {
+        phases(&config);
+    }
+    if knobs.phases_only {
+        return Err("SCALE_PHASES=only: no daemon started".into());
+    }
     let dir = scratch_dir(&format!("{size_mb}mb"))?;
     let mut stack = start(config, &dir)?;
     let outcome = measure_size(knobs, &stack, rt, tls).map(|partial| Row {
@@ -241,12 +262,50 @@ fn bench_size(
     });
     stack.stop(Duration::from_secs(10));
     match &outcome {
-        Ok(_) => {
+        Ok(_) if !knobs.keep => {
             let _ = std::fs::remove_dir_all(&dir);
         }
-        Err(_) => eprintln!("daemon files kept in {}", dir.display()),
+        _ => eprintln!("daemon files kept in {}", dir.display()),
     }
     outcome
+}
+
+/// The boot's phases, timed one by one in this process (release build, one core each).
+fn phases(config: &str) {
+    use cli_translator::running::{Parser, RunningConfig};
+    use lina_sim::engine::{Engine, EngineOptions, Now};
+    let started = Instant::now();
+    let (mut engine, _) = Engine::boot(
+        config,
+        &EngineOptions::default(),
+        [7; 32],
+        Now::from_secs(0),
+    );
+    let boot = started.elapsed();
+    let started = Instant::now();
+    let shown = engine.shown_running_config();
+    let show = started.elapsed();
+    let started = Instant::now();
+    let whole = RunningConfig::parse(&shown);
+    let parse = started.elapsed();
+    drop(whole);
+    let started = Instant::now();
+    let mut parser = Parser::new();
+    for piece in
+        cli_translator::protocol::stream::pieces(&shown, cli_translator::protocol::OUTPUT_CHUNK)
+    {
+        parser.feed(piece);
+    }
+    let in_pieces = parser.finish();
+    let pieces = started.elapsed();
+    println!(
+        "phases: Engine::boot (load, first print) {:.0} ms, show running-config (printed before) {:.0} ms, RunningConfig::parse {:.0} ms, in 1 MiB pieces {:.0} ms ({} network objects)",
+        millis(boot),
+        millis(show),
+        millis(parse),
+        millis(pieces),
+        in_pieces.network_objects.len()
+    );
 }
 
 fn measure_size(

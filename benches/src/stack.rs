@@ -264,6 +264,22 @@ pub fn rss_kib(pid: u32) -> Result<u64, StackError> {
     status_field_kib(pid, "VmRSS:")
 }
 
+/// Proportional resident memory of a process, in KiB (`Pss` of `/proc/<pid>/smaps_rollup`):
+/// pages shared with other processes (the executable the daemon and the agent process both
+/// run) count by share, so the sum over processes counts each page once.
+pub fn pss_kib(pid: u32) -> Result<u64, StackError> {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).map_err(|e| {
+        StackError::Memory {
+            pid,
+            reason: e.to_string(),
+        }
+    })?;
+    parse_status_kib(&rollup, "Pss:").ok_or_else(|| StackError::Memory {
+        pid,
+        reason: "no Pss line".to_owned(),
+    })
+}
+
 /// Peak resident memory of a process, in KiB (`VmHWM`).
 pub fn peak_rss_kib(pid: u32) -> Result<u64, StackError> {
     status_field_kib(pid, "VmHWM:")
@@ -373,6 +389,13 @@ mod tests {
             std::hint::black_box(0u64);
         }
         assert!(cpu_time(std::process::id()).expect("own stat") > Duration::ZERO);
+    }
+
+    #[test]
+    fn own_process_has_a_proportional_size_no_larger_than_its_resident_size() {
+        let pss = pss_kib(std::process::id()).expect("own smaps_rollup");
+        assert!(pss > 0);
+        assert!(pss <= rss_kib(std::process::id()).expect("own status") + 64);
     }
 
     #[test]

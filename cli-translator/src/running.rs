@@ -10,6 +10,117 @@ use crate::tree::is_separator;
 
 pub use crate::resources::RunningConfig;
 
+// issue 13: streamed output
+/// Reads a configuration in pieces as they arrive (LINA streams a large `show running-config`),
+/// giving what [`RunningConfig::parse`] gives for the whole text. Each piece's complete blocks
+/// are read in place; only the block a piece leaves open is copied, to be finished by the next.
+#[derive(Debug)]
+pub struct Parser {
+    cfg: RunningConfig,
+    state: ReadState,
+    /// The beginning of a block the pieces so far left open.
+    carry: String,
+}
+
+impl Default for Parser {
+    fn default() -> Parser {
+        Parser::new()
+    }
+}
+
+impl Parser {
+    pub fn new() -> Parser {
+        let mut cfg = RunningConfig::default();
+        crate::resources::service_object::add_predefined(&mut cfg.service_objects);
+        Parser {
+            cfg,
+            state: ReadState::default(),
+            carry: String::new(),
+        }
+    }
+
+    /// Reads the next piece of the text (pieces may be cut anywhere between characters).
+    pub fn feed(&mut self, piece: &str) {
+        let mut rest = piece;
+        if !self.carry.is_empty() {
+            // The open block goes on up to the first top-level line of the piece.
+            match top_level_start(rest, self.carry.ends_with('\n')) {
+                Some(at) => {
+                    self.carry.push_str(&rest[..at]);
+                    rest = &rest[at..];
+                    let carried = std::mem::take(&mut self.carry);
+                    self.cfg.absorb_text(&carried, &mut self.state);
+                    // Keep the allocation for the next open block.
+                    self.carry = carried;
+                    self.carry.clear();
+                }
+                None => {
+                    self.carry.push_str(rest);
+                    return;
+                }
+            }
+        }
+        // The last top-level line may still get children from the next piece.
+        let last = last_top_level_start(rest);
+        let (whole, open) = rest.split_at(last);
+        if !whole.is_empty() {
+            self.cfg.reserve_for(whole);
+            self.cfg.absorb_text(whole, &mut self.state);
+        }
+        self.carry.push_str(open);
+    }
+
+    /// Reads the block left open and settles what is derived from the whole configuration.
+    pub fn finish(mut self) -> RunningConfig {
+        let carried = std::mem::take(&mut self.carry);
+        self.cfg.absorb_text(&carried, &mut self.state);
+        self.cfg.settle();
+        self.cfg
+    }
+}
+
+/// What reading one configuration remembers from block to block.
+#[derive(Debug, Default)]
+struct ReadState {
+    /// Where each object's NAT rule is in `nat.auto` (issue 13: boot).
+    object_nat: std::collections::HashMap<String, usize>,
+}
+
+/// Where the first line of `text` that begins a top-level block starts (a line that starts
+/// with neither white space nor a newline); `text` begins a line when `at_line_start`, else
+/// its text up to the first newline ends a line begun before.
+fn top_level_start(text: &str, at_line_start: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = if at_line_start {
+        0
+    } else {
+        bytes.iter().position(|&b| b == b'\n')? + 1
+    };
+    loop {
+        let b = *bytes.get(i)?;
+        if !matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            return Some(i);
+        }
+        i += bytes.get(i..)?.iter().position(|&b| b == b'\n')? + 1;
+    }
+}
+
+/// Where the last top-level line of `text` starts; 0 when none follows a newline.
+fn last_top_level_start(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    while let Some(newline) = bytes[..end].iter().rposition(|&b| b == b'\n') {
+        if bytes
+            .get(newline + 1)
+            .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            return newline + 1;
+        }
+        end = newline;
+    }
+    0
+}
+
 impl RunningConfig {
     /// Reads a configuration (`show running-config` text).
     ///
@@ -20,6 +131,14 @@ impl RunningConfig {
         let mut cfg = RunningConfig::default();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         cfg.reserve_for(text);
+        cfg.absorb_text(text, &mut ReadState::default());
+        cfg.settle();
+        cfg
+    }
+
+    /// Absorbs every block of `text`, which must begin at a top-level line (or be the start of
+    /// the configuration) and end with a whole block.
+    fn absorb_text(&mut self, text: &str, state: &mut ReadState) {
         let mut children: Vec<&str> = Vec::new();
         let mut header: Option<&str> = None;
         for raw in text.lines() {
@@ -33,22 +152,25 @@ impl RunningConfig {
                 continue;
             }
             if let Some(h) = header.take() {
-                cfg.absorb_node(h, &children);
+                self.absorb_node(h, &children, state);
             }
             children.clear();
             header = Some(content);
         }
         if let Some(h) = header {
-            cfg.absorb_node(h, &children);
+            self.absorb_node(h, &children, state);
         }
-        crate::resources::service_group::settle_refs(&mut cfg);
-        // issue 14: NTP keys onto their servers
-        crate::resources::ntp::settle_keys(&mut cfg);
-        crate::resources::user_object::derive(&mut cfg);
-        cfg
     }
 
-    fn absorb_node(&mut self, text: &str, children: &[&str]) {
+    /// What is derived once every block is in.
+    fn settle(&mut self) {
+        crate::resources::service_group::settle_refs(self);
+        // issue 14: NTP keys onto their servers
+        crate::resources::ntp::settle_keys(self);
+        crate::resources::user_object::derive(self);
+    }
+
+    fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState) {
         if text.starts_with("hostname ") {
             if let Ok(Command::Hostname(name)) = parse_command(text) {
                 self.hostname = Some(name);
@@ -69,7 +191,8 @@ impl RunningConfig {
         if let Some(name) = text.strip_prefix("object network ")
             && children.iter().any(|c| c.starts_with("nat "))
         {
-            self.nat.absorb_object(name.trim(), children);
+            self.nat
+                .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
         }
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);
@@ -179,5 +302,45 @@ object network natonly
         let cfg = RunningConfig::parse("garbage\n\u{0}\n  indented\nobject network\n");
         assert!(cfg.network_objects.is_empty());
         assert_eq!(cfg.hostname, None);
+    }
+
+    // issue 13: streamed output
+    /// Feeds `text` to a [`Parser`] in pieces of `size` bytes (moved to character boundaries).
+    fn parse_in_pieces(text: &str, size: usize) -> RunningConfig {
+        let mut parser = Parser::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut end = size.min(rest.len());
+            while !rest.is_char_boundary(end) {
+                end += 1;
+            }
+            let (piece, tail) = rest.split_at(end);
+            parser.feed(piece);
+            rest = tail;
+        }
+        parser.finish()
+    }
+
+    #[test]
+    fn pieces_cut_anywhere_read_as_the_whole_text() {
+        let whole = RunningConfig::parse(CONFIG);
+        for size in 1..=CONFIG.len() {
+            assert_eq!(parse_in_pieces(CONFIG, size), whole, "pieces of {size}");
+        }
+        // Blocks cut after their newline, at a separator, at the text's end.
+        let text = "object network a\n host 10.0.0.1\n!\n indented\nhostname h\n";
+        for size in 1..=text.len() {
+            assert_eq!(parse_in_pieces(text, size), RunningConfig::parse(text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_in_pieces_reads_as_a_whole(
+            s in "(object network a|object network b|hostname h| host 10.0.0.1| subnet 10.0.0.0 255.0.0.0|!| |\r|\n|\\PC{0,5})*",
+            size in 1usize..40,
+        ) {
+            proptest::prop_assert_eq!(parse_in_pieces(&s, size), RunningConfig::parse(&s));
+        }
     }
 }

@@ -21,7 +21,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use cli_translator::protocol::frame;
 use cli_translator::protocol::{
-    ChannelSecret, Message, ProtocolError, ProtocolErrorCode, auth::NONCE_LEN,
+    ChannelSecret, Message, OUTPUT_CHUNK, ProtocolError, ProtocolErrorCode, auth::NONCE_LEN, stream,
 };
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::tcp::OwnedWriteHalf;
@@ -366,17 +366,30 @@ async fn connection(
 }
 
 /// Writes queued frames in order. A `Generation` answer never reports less than a push
-/// already written (a push may overtake the answer to `Subscribe`).
+/// already written (a push may overtake the answer to `Subscribe`). A large command output
+/// leaves in pieces (issue 13: streamed output), written as they are built.
 async fn write_loop(mut writer: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>) {
     let mut out = BytesMut::new();
     let mut highest_pushed = 0u64;
-    while let Some(first) = rx.recv().await {
+    'write: while let Some(first) = rx.recv().await {
         out.clear();
-        encode_outgoing(first, &mut highest_pushed, &mut out);
+        if write_outgoing(first, &mut highest_pushed, &mut out, &mut writer)
+            .await
+            .is_err()
+        {
+            break;
+        }
         // Answers queued meanwhile go out in the same write: one system call for many.
         while out.len() < COALESCE_LIMIT {
             match rx.try_recv() {
-                Ok(next) => encode_outgoing(next, &mut highest_pushed, &mut out),
+                Ok(next) => {
+                    if write_outgoing(next, &mut highest_pushed, &mut out, &mut writer)
+                        .await
+                        .is_err()
+                    {
+                        break 'write;
+                    }
+                }
                 Err(_) => break,
             }
         }
@@ -385,6 +398,38 @@ async fn write_loop(mut writer: OwnedWriteHalf, mut rx: mpsc::Receiver<Outgoing>
         }
     }
     let _ = writer.shutdown().await;
+}
+
+/// Appends one outgoing message to `out`; an `ExecResult` with an output larger than one piece
+/// becomes its `ExecOutput` pieces and the result (issue 13: streamed output), `out` being
+/// written whenever it holds [`COALESCE_LIMIT`] bytes, so no more than about one piece is held
+/// encoded.
+async fn write_outgoing(
+    outgoing: Outgoing,
+    highest_pushed: &mut u64,
+    out: &mut BytesMut,
+    writer: &mut OwnedWriteHalf,
+) -> std::io::Result<()> {
+    match outgoing.message {
+        Message::ExecResult(result) if stream::needs_streaming(&result) => {
+            for frame in stream::StreamFrames::new(result, outgoing.request_id, OUTPUT_CHUNK) {
+                frame::encode(&frame, out);
+                if out.len() >= COALESCE_LIMIT {
+                    writer.write_all(out).await?;
+                    out.clear();
+                }
+            }
+        }
+        message => encode_outgoing(
+            Outgoing {
+                request_id: outgoing.request_id,
+                message,
+            },
+            highest_pushed,
+            out,
+        ),
+    }
+    Ok(())
 }
 
 /// Queued answers are joined into one write up to this many bytes.
@@ -787,5 +832,62 @@ mod tests {
         for id in 10..20 {
             assert_eq!(c.recv().await.unwrap().0, id);
         }
+    }
+
+    // issue 13: streamed output
+    #[tokio::test]
+    async fn a_running_configuration_larger_than_a_piece_is_streamed_in_capped_frames() {
+        let (addr, shared, _stop) = start().await;
+        // About 3 MiB of objects, added as an operator would.
+        let lines: Vec<String> = (0..60_000)
+            .flat_map(|i| {
+                [
+                    format!("object network streamed-object-{i:06}"),
+                    format!(" host 10.{}.{}.{}", i >> 16, (i >> 8) & 0xff, i & 0xff),
+                ]
+            })
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let mut c = Client::connect(addr).await;
+        c.hello().await;
+        c.send(2, exec("enable_15", &lines)).await;
+        let (_, applied) = c.recv().await.unwrap();
+        assert!(matches!(applied, Message::ExecResult(r) if r.applied));
+        let expected = lock(&shared).engine.shown_running_config();
+        assert!(
+            expected.len() > 2 * OUTPUT_CHUNK,
+            "{} bytes",
+            expected.len()
+        );
+
+        let mut show = exec("enable_15", &["show running-config", "show version"]);
+        if let Message::Exec(e) = &mut show {
+            e.mode = ExecMode::Exec;
+            e.atomic = false;
+        }
+        c.send(3, show).await;
+        let mut joined = String::new();
+        let mut pieces = 0;
+        let result = loop {
+            match c.recv().await.unwrap() {
+                (3, Message::ExecOutput(piece)) => {
+                    assert_eq!(piece.index, 0);
+                    assert_eq!(piece.total, expected.len() as u64);
+                    assert!(piece.text.len() <= OUTPUT_CHUNK);
+                    joined.push_str(&piece.text);
+                    pieces += 1;
+                }
+                (3, Message::ExecResult(result)) => break result,
+                other => panic!("unexpected {other:?}"),
+            }
+        };
+        assert!(pieces >= 3, "{pieces} pieces");
+        assert_eq!(joined, expected);
+        assert_eq!(result.outcomes[0].output, "");
+        assert!(
+            result.outcomes[1]
+                .output
+                .contains("Cisco Adaptive Security Appliance")
+        );
     }
 }

@@ -118,17 +118,34 @@ impl ApiServer {
     }
 }
 
+/// What the agent process prints while it loads its first snapshot (issue 13: no ceiling).
+pub const LOADING_LINE: &str = "LOADING";
+/// How often it prints it.
+const LOADING_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Connects to LINA, loads the snapshot, binds, and serves in the background.
 pub async fn serve(cfg: ApiConfig) -> Result<ApiServer, ServeError> {
     let peer = format!("rest-agent/{}", env!("CARGO_PKG_VERSION"));
     let (lina, facts) = LinaClient::connect(cfg.lina, &peer, cfg.lina_secret.as_ref())
         .await
         .map_err(ServeError::Lina)?;
-    let snapshot = Arc::new(
-        Snapshot::load(lina.clone())
-            .await
-            .map_err(ServeError::Snapshot)?,
-    );
+    // issue 13: no ceiling. Loading a configuration of hundreds of MB takes longer than the
+    // supervisor's ready timeout: say `LOADING` on stdout every few seconds meanwhile, and the
+    // supervisor extends its deadline (a process that stops saying it is still given up on).
+    let loading = Snapshot::load(lina.clone());
+    tokio::pin!(loading);
+    let mut heartbeat = tokio::time::interval(LOADING_HEARTBEAT);
+    heartbeat.tick().await;
+    let loaded = loop {
+        tokio::select! {
+            loaded = &mut loading => break loaded,
+            _ = heartbeat.tick() => {
+                let mut out = std::io::stdout().lock();
+                let _ = writeln!(out, "{LOADING_LINE}").and_then(|()| out.flush());
+            }
+        }
+    };
+    let snapshot = Arc::new(loaded.map_err(ServeError::Snapshot)?);
     tokio::spawn(snapshot.clone().watch());
     let listener = TcpListener::bind(cfg.listen)
         .await

@@ -19,9 +19,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use cli_translator::protocol::{ChangesAnswer, Exec, ExecMode, GenerationChanges};
+use cli_translator::protocol::{ChangesAnswer, Exec, ExecMode, ExecOutput, GenerationChanges};
 use cli_translator::resources::service_object;
-use cli_translator::running::RunningConfig;
+use cli_translator::running::{Parser, RunningConfig};
 
 use super::error::ApiError;
 use crate::lina_client::LinaClient;
@@ -335,35 +335,67 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
 
 async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     let command = "show running-config";
+    // issue 13: streamed output. A large configuration arrives in pieces: a blocking thread
+    // parses each as it comes, while LINA is still printing and sending the rest (so no copy of
+    // the whole text is ever held, and the parse overlaps the transfer on the other core).
+    let (pieces, mut received) = tokio::sync::mpsc::unbounded_channel::<ExecOutput>();
+    let parsing = tokio::task::spawn_blocking(move || {
+        let mut parser = Parser::new();
+        // The pieces of the NTP key lines, should they ever need more than one frame.
+        let mut keys = String::new();
+        while let Some(piece) = received.blocking_recv() {
+            match piece.index {
+                0 => parser.feed(&piece.text),
+                _ => keys.push_str(&piece.text),
+            }
+        }
+        (parser, keys)
+    });
     let result = lina
-        .exec(Exec {
-            user: AGENT_USER.to_owned(),
-            privilege: 15,
-            source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            context: None,
-            mode: ExecMode::Exec,
-            atomic: false,
-            commands: vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()],
-            expected_generation: None,
-        })
-        .await?;
+        .exec_streamed(
+            Exec {
+                user: AGENT_USER.to_owned(),
+                privilege: 15,
+                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                context: None,
+                mode: ExecMode::Exec,
+                atomic: false,
+                commands: vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()],
+                expected_generation: None,
+            },
+            pieces,
+        )
+        .await;
+    // The answer (or the failure) dropped the sender: the parser has had every piece.
+    let parsed = parsing.await;
+    let result = result?;
+    let (mut parser, streamed_keys) = parsed
+        .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
     let generation = result.generation;
     let mut outcomes = result.outcomes.into_iter();
     let outcome = outcomes
         .next()
         .ok_or(ApiError::LinaAnswer("no output for show running-config"))?;
     // issue 14: NTP keys in clear (`show running-config` masks them; GET answers them).
-    let ntp_keys = outcomes.next().filter(|o| o.ok).map(|o| o.output);
+    let ntp_keys = outcomes.next().filter(|o| o.ok).map(|o| {
+        if o.output.is_empty() {
+            streamed_keys
+        } else {
+            o.output
+        }
+    });
     if !outcome.ok {
         return Err(ApiError::Cli {
             command: command.to_owned(),
             output: outcome.output,
         });
     }
+    // A configuration small enough for one frame came in the answer itself.
     let text = outcome.output;
-    // Parsing a large configuration takes a while: keep it off the request workers.
     let config = tokio::task::spawn_blocking(move || {
-        let mut config = RunningConfig::parse(&text);
+        parser.feed(&text);
+        drop(text);
+        let mut config = parser.finish();
         if let Some(keys) = ntp_keys {
             for line in keys.lines() {
                 config.settings.ntp_keys.absorb(line.trim());

@@ -98,6 +98,37 @@ impl NatRules {
         }
     }
 
+    // issue 13: boot
+    /// [`NatRules::absorb_object`] for a configuration read in one pass: `seen` remembers
+    /// where each object's rule is in `auto`, so a block costs a lookup, not a scan of every
+    /// object rule before it (which made reading 100,000 object NAT rules quadratic). `auto`
+    /// must only grow while `seen` is in use.
+    pub fn absorb_object_indexed(
+        &mut self,
+        name: &str,
+        children: &[&str],
+        seen: &mut std::collections::HashMap<String, usize>,
+    ) {
+        for child in children {
+            if !(child.starts_with("nat ") || *child == "nat") {
+                continue;
+            }
+            match parse_object_nat(child) {
+                Ok(rule) => {
+                    let entry = NatEntry::new(Section::Auto, Some(name.to_owned()), rule);
+                    match seen.get(name).and_then(|&i| self.auto.get_mut(i)) {
+                        Some(slot) => *slot = entry,
+                        None => {
+                            seen.insert(name.to_owned(), self.auto.len());
+                            self.auto.push(entry);
+                        }
+                    }
+                }
+                Err(_) => self.unmodelled.push(format!("{name}: {child}")),
+            }
+        }
+    }
+
     /// Sets (or replaces) the object rule of `name`.
     pub fn set_object_rule(&mut self, name: &str, rule: NatRule) {
         let entry = NatEntry::new(Section::Auto, Some(name.to_owned()), rule);
@@ -162,6 +193,28 @@ mod tests {
         assert_eq!(n.find(Section::Auto, &id), Some(0));
         assert_eq!(n.find(Section::Auto, "web"), Some(0));
         assert_eq!(n.find(Section::Before, "web"), None);
+    }
+
+    // issue 13: boot
+    #[test]
+    fn reading_with_an_index_gives_what_reading_by_scan_gives() {
+        let blocks: [(&str, &[&str]); 5] = [
+            ("web", &["nat (inside,outside) static 192.0.2.1"]),
+            ("db", &["host 10.0.0.2"]),
+            ("db", &["nat (inside,outside) static 192.0.2.2"]),
+            ("web", &["nat (inside,outside) dynamic interface"]),
+            ("app", &["nat (inside,outside) static nonsense extra"]),
+        ];
+        let mut scanned = NatRules::default();
+        let mut indexed = NatRules::default();
+        let mut seen = std::collections::HashMap::new();
+        for (name, children) in blocks {
+            scanned.absorb_object(name, children);
+            indexed.absorb_object_indexed(name, children, &mut seen);
+        }
+        assert_eq!(indexed, scanned);
+        assert_eq!(indexed.auto.len(), 2);
+        assert_eq!(indexed.auto[0].rule.mode, crate::nat::rule::Mode::Dynamic);
     }
 
     #[test]

@@ -164,6 +164,12 @@ impl<'a> Reader<'a> {
             .map(str::to_owned)
             .map_err(|_| DecodeError::NotUtf8(field))
     }
+    /// A `str` borrowed from the payload (no copy).
+    pub fn str_ref(&mut self, field: &'static str) -> Result<&'a str, DecodeError> {
+        let len = self.u32(field)? as usize;
+        let bytes = self.take(len, field)?;
+        std::str::from_utf8(bytes).map_err(|_| DecodeError::NotUtf8(field))
+    }
     pub fn opt_str(&mut self, field: &'static str) -> Result<Option<String>, DecodeError> {
         if self.bool(field)? {
             Ok(Some(self.str(field)?))

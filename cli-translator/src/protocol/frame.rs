@@ -23,7 +23,8 @@ pub const MAGIC: [u8; 2] = *b"LN";
 pub const PROTOCOL_VERSION: u8 = 1;
 /// Size of the fixed frame header.
 pub const HEADER_LEN: usize = 12;
-/// Largest payload accepted: a 64 MiB running configuration is far beyond any real ASA.
+/// Largest payload accepted. Command outputs larger than 1 MiB (a running configuration of
+/// any size) travel in pieces ([`super::stream`]), so no frame comes near it.
 pub const MAX_PAYLOAD: usize = 64 * 1024 * 1024;
 
 /// One frame: the header fields that matter plus the raw payload.

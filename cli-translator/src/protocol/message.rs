@@ -223,6 +223,10 @@ pub enum Message {
     ChangesSince(super::changes::ChangesSince),
     /// The blocks each later generation added, removed or replaced, or "too old".
     Changes(super::changes::ChangesAnswer),
+    // issue 13: streamed output
+    /// A piece of one command's output of the `Exec` with the same request id, sent before
+    /// its `ExecResult` when the output is larger than one piece ([`super::stream`]).
+    ExecOutput(super::stream::ExecOutput),
 }
 
 /// A TLS server identity: certificates (identity first) and private key, base64 DER.
@@ -278,6 +282,8 @@ kinds! {
     // issue 13: change journal (kinds apart from the other additions)
     CHANGES_SINCE = 30,
     CHANGES = 158,
+    // issue 13: streamed output
+    EXEC_OUTPUT = 141,
     ERROR = 255,
 }
 
@@ -328,6 +334,8 @@ impl Message {
             // issue 13: change journal
             Message::ChangesSince(_) => kind::CHANGES_SINCE,
             Message::Changes(_) => kind::CHANGES,
+            // issue 13: streamed output
+            Message::ExecOutput(_) => kind::EXEC_OUTPUT,
         }
     }
 
@@ -542,6 +550,11 @@ impl Message {
             // issue 13: change journal
             kind::CHANGES_SINCE => Message::ChangesSince(super::changes::read_since(&mut r)?),
             kind::CHANGES => Message::Changes(super::changes::read_answer(&mut r)?),
+            // issue 13: streamed output
+            kind::EXEC_OUTPUT => {
+                let piece = super::stream::ExecOutputRef::decode(&frame.payload)?;
+                return Ok(Message::ExecOutput(piece.to_owned()));
+            }
             other => return Err(DecodeError::UnknownKind(other)),
         };
         r.finish()?;
@@ -674,6 +687,10 @@ impl Message {
             // issue 13: change journal
             Message::ChangesSince(c) => super::changes::write_since(w, c),
             Message::Changes(a) => super::changes::write_answer(w, a),
+            // issue 13: streamed output
+            Message::ExecOutput(piece) => {
+                super::stream::ExecOutput::encode(piece.index, piece.total, &piece.text, w);
+            }
         }
     }
 }
@@ -956,6 +973,14 @@ mod tests {
                 Message::ChangesSince(crate::protocol::changes::ChangesSince { context, since })
             }),
             changes_answer().prop_map(Message::Changes),
+            // issue 13: streamed output
+            (any::<u32>(), ".{1,20}", 0u64..1000).prop_map(|(index, text, extra)| {
+                Message::ExecOutput(crate::protocol::ExecOutput {
+                    index,
+                    total: text.len() as u64 + extra,
+                    text,
+                })
+            }),
         ]
     }
 

@@ -11,6 +11,8 @@ pub mod control;
 pub mod frame;
 pub mod message;
 pub mod refusal;
+// issue 13: streamed output
+pub mod stream;
 
 pub use auth::ChannelSecret;
 pub use changes::{BlockChange, ChangeOp, ChangesAnswer, ChangesSince, GenerationChanges};
@@ -19,3 +21,5 @@ pub use control::{AgentControl, DebugCategory, DebugLevel, DebugLine, DebugSet};
 pub use frame::{Frame, FrameError, MAX_PAYLOAD, PROTOCOL_VERSION};
 pub use message::*;
 pub use refusal::{Refusal, RefusalKind};
+// issue 13: streamed output
+pub use stream::{Assembly, ExecOutput, ExecOutputRef, OUTPUT_CHUNK, StreamCheck, StreamError};

@@ -14,7 +14,7 @@
 use bytes::Bytes;
 use cli_translator::protocol::ExecMode;
 use hyper::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Call;
 use crate::api::auth;
@@ -79,13 +79,19 @@ pub async fn run(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiError>
             outputs.next().unwrap_or_default()
         };
         if let Some(slot) = response.get_mut(line.entry) {
-            slot.push_str(&output);
+            // issue 13: a large output (a whole configuration) is moved, not copied.
+            if slot.is_empty() {
+                *slot = output;
+            } else {
+                slot.push_str(&output);
+            }
         }
     }
-    Ok(response::json(
-        StatusCode::OK,
-        &json!({ "response": response }),
-    ))
+    // Serialised straight from the outputs: the body is the only other copy of them.
+    let body = serde_json::to_vec(&std::collections::BTreeMap::from([("response", &response)]))
+        .map_err(|_| ApiError::LinaAnswer("an output that does not serialise"))?;
+    drop(response);
+    Ok(response::json_bytes(StatusCode::OK, Bytes::from(body)))
 }
 
 /// Reads `{"commands":[...]}`: 1 to [`MAX_COMMANDS`] strings. Newlines inside a string
@@ -164,6 +170,7 @@ pub fn is_debug(command: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn reads_the_command_list() {
