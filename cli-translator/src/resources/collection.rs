@@ -48,7 +48,9 @@ impl<R: Clone> Clone for Collection<R> {
 
 impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.items.values().map(|r| &**r)).finish()
+        f.debug_list()
+            .entries(self.items.values().map(|r| &**r))
+            .finish()
     }
 }
 
@@ -294,7 +296,9 @@ impl<R: Clone> DoubleEndedIterator for Iter<'_, R> {
             Inner::All(values) => values.next_back().map(|r| &**r),
             Inner::Range(seqs) => {
                 let items = self.items;
-                seqs.next_back().and_then(|seq| items.get(seq)).map(|r| &**r)
+                seqs.next_back()
+                    .and_then(|seq| items.get(seq))
+                    .map(|r| &**r)
             }
         }
     }
