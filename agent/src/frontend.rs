@@ -249,7 +249,10 @@ async fn http<S>(
         .header_read_timeout(config.header_timeout);
     let conn = builder.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
+    // Biased, the connection first: it is what wakes this task nearly every time, and the
+    // three watchers below are then polled only when it is pending.
     let result = tokio::select! {
+        biased;
         result = conn.as_mut() => result,
         _ = shutting_down(&mut shutdown) => {
             conn.as_mut().graceful_shutdown();

@@ -50,14 +50,30 @@ const STOP_DRAIN: Duration = Duration::from_millis(500);
 pub struct ReadyAgent {
     pub addr: SocketAddr,
     secret: Arc<str>,
+    /// The forms each forwarded request carries, built once per process rather than per
+    /// request: `None` only if the secret is no header value (it is hex: never).
+    secret_header: Option<hyper::header::HeaderValue>,
+    authority: Option<hyper::http::uri::Authority>,
 }
 
 impl ReadyAgent {
     pub fn new(addr: SocketAddr, secret: String) -> ReadyAgent {
         ReadyAgent {
             addr,
+            secret_header: hyper::header::HeaderValue::from_str(&secret).ok(),
+            authority: addr.to_string().parse().ok(),
             secret: secret.into(),
         }
+    }
+
+    /// `x-asa-channel-secret`'s value, ready to insert.
+    pub fn secret_header(&self) -> Option<&hyper::header::HeaderValue> {
+        self.secret_header.as_ref()
+    }
+
+    /// `addr` as a URI authority.
+    pub fn authority(&self) -> Option<&hyper::http::uri::Authority> {
+        self.authority.as_ref()
     }
 
     /// The value of `x-asa-channel-secret` for this process.

@@ -16,7 +16,18 @@ pub type ApiResponse = Response<Body>;
 
 /// A response with a JSON body (`content-type: application/json`).
 pub fn json(status: StatusCode, value: &serde_json::Value) -> ApiResponse {
-    json_bytes(status, Bytes::from(value.to_string()))
+    json_bytes(status, Bytes::from(to_json_vec(value)))
+}
+
+/// `value` serialised straight into bytes: `serde_json`'s writer, not `Display` (which goes
+/// through `fmt::Write` a piece at a time), into a buffer sized for a typical item.
+pub fn to_json_vec(value: &serde_json::Value) -> Vec<u8> {
+    let mut out = Vec::with_capacity(512);
+    match serde_json::to_writer(&mut out, value) {
+        Ok(()) => out,
+        // A `Value` always serialises (its keys are strings); kept as a fallback, not a panic.
+        Err(_) => value.to_string().into_bytes(),
+    }
 }
 
 /// A response whose JSON body is already serialised.

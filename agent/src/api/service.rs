@@ -31,13 +31,12 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
         path = %loggable_path(req.uri().path()),
         user = tracing::field::Empty,
     );
-    let (method, path) = (
-        req.method().clone(),
-        loggable_path(req.uri().path()).to_owned(),
-    );
-    crate::debug::request_received(&method, &path);
+    // A clone of the URI shares its bytes (no copy of the path per request).
+    let (method, uri) = (req.method().clone(), req.uri().clone());
+    crate::debug::request_received(&method, loggable_path(uri.path()));
     let started = std::time::Instant::now();
     async move {
+        let path = loggable_path(uri.path());
         let mut refusal = None;
         // Boxed: the pipeline's future holds every handler's state (several KiB); on the heap,
         // the wrappers around it (span, task-local user, hyper's service) move a pointer, not
@@ -58,7 +57,7 @@ pub async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> ApiResponse
         state
             .stats
             .record(&method, response.status(), started.elapsed());
-        crate::debug::request_answered(&method, &path, response.status().as_u16(), refusal);
+        crate::debug::request_answered(&method, path, response.status().as_u16(), refusal);
         response
     }
     .instrument(span)

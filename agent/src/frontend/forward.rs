@@ -82,14 +82,19 @@ pub fn rewrite(
     agent: &ReadyAgent,
     origin: Origin,
 ) -> Result<Request<Full<Bytes>>, RewriteError> {
-    let path_and_query = parts
-        .uri
-        .path_and_query()
-        .map_or("/", |pq| pq.as_str())
-        .to_owned();
-    let uri: Uri = format!("http://{}{}", agent.addr, path_and_query)
-        .parse()
-        .map_err(|_| RewriteError)?;
+    // Built from parts: the path and query keep their bytes (shared, not copied or parsed
+    // again), the authority is the agent's, made once.
+    let mut target = hyper::http::uri::Parts::default();
+    target.scheme = Some(hyper::http::uri::Scheme::HTTP);
+    target.authority = Some(agent.authority().ok_or(RewriteError)?.clone());
+    target.path_and_query = Some(
+        parts
+            .uri
+            .path_and_query()
+            .cloned()
+            .unwrap_or_else(|| hyper::http::uri::PathAndQuery::from_static("/")),
+    );
+    let uri = Uri::from_parts(target).map_err(|_| RewriteError)?;
 
     let headers = &mut parts.headers;
     remove_hop_by_hop(headers);
@@ -113,7 +118,7 @@ pub fn rewrite(
     }
     headers.insert(
         HeaderName::from_static(CHANNEL_SECRET),
-        HeaderValue::from_str(agent.secret()).map_err(|_| RewriteError)?,
+        agent.secret_header().ok_or(RewriteError)?.clone(),
     );
     headers.insert(
         HeaderName::from_static(CLIENT),
@@ -147,6 +152,10 @@ pub fn relay(response: Response<Incoming>) -> Response<ResponseBody> {
 /// Removes the headers that describe one connection rather than the message (RFC 9110 7.6.1),
 /// including those the `Connection` header names.
 fn remove_hop_by_hop(headers: &mut HeaderMap) {
+    // Most messages carry none: one pass over the names instead of nine removals.
+    if !headers.keys().any(is_hop_by_hop) {
+        return;
+    }
     let named: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
         .iter()
@@ -157,19 +166,26 @@ fn remove_hop_by_hop(headers: &mut HeaderMap) {
     for name in named {
         headers.remove(&name);
     }
-    for name in [
-        header::CONNECTION,
-        header::TE,
-        header::TRAILER,
-        header::TRANSFER_ENCODING,
-        header::UPGRADE,
-        header::PROXY_AUTHORIZATION,
-        header::PROXY_AUTHENTICATE,
-        HeaderName::from_static("keep-alive"),
-        HeaderName::from_static("proxy-connection"),
-    ] {
+    for name in HOP_BY_HOP {
         headers.remove(name);
     }
+}
+
+/// The hop-by-hop headers removed whatever `Connection` says.
+const HOP_BY_HOP: [&str; 9] = [
+    "connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "keep-alive",
+    "proxy-connection",
+];
+
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    HOP_BY_HOP.contains(&name.as_str())
 }
 
 #[cfg(test)]

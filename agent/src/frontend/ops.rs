@@ -79,8 +79,10 @@ pub async fn handle(
     // The route template costs a catalogue lookup: taken only when a log line, the metrics or
     // the API log (below, for errors) will use it.
     let wants_route = shared.ops.metrics.is_some() || tracing::enabled!(tracing::Level::INFO);
-    let path = request.uri().path().to_owned();
-    let mut route = wants_route.then(|| metrics::route_template(&path));
+    // A clone of the URI shares its bytes: the path is copied only if a route is wanted.
+    let uri = request.uri().clone();
+    let path = uri.path();
+    let mut route = wants_route.then(|| metrics::route_template(path));
     let verdict = shared.ops.cors.check(&method, request.headers());
     let mut response = if health::is_health(request.uri().path()) {
         let agent = shared.agent.borrow().clone();
@@ -105,7 +107,7 @@ pub async fn handle(
     let elapsed = started.elapsed();
     let user = user.as_deref().unwrap_or("-");
     if route.is_none() && status >= 400 {
-        route = Some(metrics::route_template(&path));
+        route = Some(metrics::route_template(path));
     }
     let route = route.unwrap_or_default();
     tracing::info!(
