@@ -16,9 +16,14 @@
 //! which unindented words its sub-mode takes ([`CliFamily::sub_words`]). Each has a default
 //! (nothing), so a family says only what it has.
 //!
+//! For the reference counts of in-use checks (`refs.rs`), a family says which of its blocks
+//! define an object or a group ([`CliFamily::defines_referable`]), which lines of its blocks
+//! may name one ([`CliFamily::counts_head`], [`CliFamily::counts_child`]) and after which
+//! words a line names one of its items ([`CliFamily::names_follow`]), or that any word of its
+//! lines may ([`CliFamily::names_objects_in_any_word`]).
+//!
 //! Still outside the registry: the print order of `show running-config` (`sections.rs`, the
-//! ASA's order of about 70 top-level words, most of them lines no family models) and the
-//! object/group reference counts (`refs.rs`).
+//! ASA's order of about 70 top-level words, most of them lines no family models).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -27,9 +32,11 @@ use cli_translator::ast::Command;
 use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
 
 use super::apply::{Applier, Step, negated, parse_error, word_offset};
+use super::config::Entry;
 use super::error::CliError;
 use super::modes::{self, SubKind, Submode};
 use super::object_groups;
+use super::refs::Namespace;
 use super::sections::{Section, starts_with_words};
 
 /// One CLI family: the words its lines start with and how such a line is applied.
@@ -108,9 +115,35 @@ pub trait CliFamily: Sync {
         &[]
     }
     /// Whether any word of its lines may name an object or group (`nat`: its grammar names
-    /// objects in bare slots), rather than only the word after `object`, `object-group` or
-    /// `group-object`; `refs.rs` counts these words to guard its in-use scans.
+    /// objects in bare slots), rather than only the words after the
+    /// [`CliFamily::names_follow`] words of the families; `refs.rs` counts these words to
+    /// guard its in-use scans.
     fn names_objects_in_any_word(&self) -> bool {
+        false
+    }
+    /// The words after which a line of any family names one of the objects or groups its
+    /// blocks [define](CliFamily::defines_referable) (`object`, `object-group`,
+    /// `group-object`): `refs.rs` counts the word that follows each.
+    fn names_follow(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The object or group a block whose header `head` is one of its lines defines, for
+    /// `refs.rs`'s counts and the name checks: its namespace and name. `rank` is the block's
+    /// (`sections.rs`; a block ranks by its header, except an object whose lines are all its
+    /// NAT rule, which ranks with `nat` and defines nothing).
+    fn defines_referable<'l>(&self, _head: &'l str, _rank: u16) -> Option<(Namespace, &'l str)> {
+        None
+    }
+    /// Whether the header `head` (one of its lines) of a block may name objects or groups
+    /// (`refs.rs` counts its words); `false` also leaves its sub-commands uncounted, except
+    /// those [`CliFamily::counts_child`] keeps.
+    fn counts_head(&self, _head: &Entry) -> bool {
+        true
+    }
+    /// Whether the sub-command `child` of a block headed by `head` (one of its lines) may name
+    /// objects or groups although the header does not [count](CliFamily::counts_head)
+    /// (a network object's NAT rule).
+    fn counts_child(&self, _head: &Entry, _child: &str) -> bool {
         false
     }
 }
@@ -386,6 +419,18 @@ impl CliFamily for ObjectGroups {
     fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
         object_groups::family_of(head)?;
         Some(object_groups::check_member_syntax(head, line))
+    }
+    fn names_follow(&self) -> &'static [&'static str] {
+        &["object", "object-group", "group-object"]
+    }
+    fn defines_referable<'l>(&self, head: &'l str, rank: u16) -> Option<(Namespace, &'l str)> {
+        if rank == Section::ObjectGroup as u16 {
+            Some((Namespace::Group, object_groups::group_name(head)?))
+        } else if rank == Section::ObjectService as u16 {
+            Some((Namespace::Object, object_groups::object_name(head)?))
+        } else {
+            None
+        }
     }
 }
 
@@ -845,6 +890,23 @@ impl CliFamily for NetworkObjects {
     fn sub_words(&self) -> &'static [&'static str] {
         &["description", "fqdn", "host", "nat", "range", "subnet"]
     }
+    fn names_follow(&self) -> &'static [&'static str] {
+        &["object"]
+    }
+    fn defines_referable<'l>(&self, head: &'l str, rank: u16) -> Option<(Namespace, &'l str)> {
+        if rank != Section::ObjectNetwork as u16 {
+            return None;
+        }
+        Some((Namespace::Object, object_groups::object_name(head)?))
+    }
+    /// An object's own lines name no other object...
+    fn counts_head(&self, head: &Entry) -> bool {
+        !matches!(head.command(), Some(Command::ObjectNetwork(_)))
+    }
+    /// ... except its NAT rule.
+    fn counts_child(&self, _head: &Entry, child: &str) -> bool {
+        child.trim_start_matches(' ').starts_with("nat ")
+    }
 }
 
 impl CliFamily for Logging {
@@ -1081,6 +1143,47 @@ pub fn any_word_names_objects(first: &str) -> bool {
         .contains(&first)
 }
 
+/// The words after which a line names an object or group, by the families defining them
+/// ([`CliFamily::names_follow`]), gathered once (asked for every word of every line counted).
+pub fn names_follow() -> &'static [&'static str] {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words: Vec<&'static str> = Vec::new();
+        for word in FAMILIES.iter().flat_map(|f| f.names_follow()) {
+            if !words.contains(word) {
+                words.push(word);
+            }
+        }
+        words
+    })
+}
+
+/// The families of a stored line by its significant word in any case, without allocating
+/// (boot keeps `OBJECT network x` with its spelling, typed: its family answers for it).
+pub fn of_line(line: &str) -> &'static [&'static dyn CliFamily] {
+    of_word(significant_word(line))
+}
+
+/// The families whose keywords include `word`, in any case, without allocating.
+pub fn of_word(word: &str) -> &'static [&'static dyn CliFamily] {
+    let mut buf = [0u8; 32];
+    let word = if word.bytes().any(|b| b.is_ascii_uppercase()) {
+        // Longer than every keyword: no family.
+        let Some(lower) = buf.get_mut(..word.len()) else {
+            return &[];
+        };
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        match std::str::from_utf8(lower) {
+            Ok(w) => w,
+            Err(_) => return &[],
+        }
+    } else {
+        word
+    };
+    index().get(word).map_or(&[], Vec::as_slice)
+}
+
 /// The index of the word of a stored line that holds a nameif, by its family.
 pub fn nameif_slot(words: &[&str]) -> Option<usize> {
     index()
@@ -1204,6 +1307,41 @@ mod tests {
         for word in ["access-list", "object", "object-group", "route", "natx", ""] {
             assert!(!any_word_names_objects(word), "{word}");
         }
+    }
+
+    #[test]
+    fn object_families_define_by_the_rank_of_their_block() {
+        // The families compare ranks with their sections' values: the same as the ranks.
+        for (line, section) in [
+            ("object network", Section::ObjectNetwork),
+            ("object service", Section::ObjectService),
+            ("object-group", Section::ObjectGroup),
+        ] {
+            assert_eq!(super::super::sections::rank_of_line(line), section as u16);
+        }
+        fn defines(head: &str, rank: Section) -> Option<(Namespace, &str)> {
+            candidates(head)
+                .iter()
+                .find_map(|f| f.defines_referable(head, rank as u16))
+        }
+        assert_eq!(
+            defines("object network web", Section::ObjectNetwork),
+            Some((Namespace::Object, "web"))
+        );
+        assert_eq!(
+            defines("object service http", Section::ObjectService),
+            Some((Namespace::Object, "http"))
+        );
+        assert_eq!(
+            defines("object-group service sg tcp", Section::ObjectGroup),
+            Some((Namespace::Group, "sg"))
+        );
+        // An object whose lines are all its NAT rule ranks with `nat`: it defines nothing.
+        assert_eq!(defines("object network web", Section::Nat), None);
+        assert_eq!(
+            defines("no object network web", Section::ObjectNetwork),
+            None
+        );
     }
 
     #[test]
