@@ -8,7 +8,6 @@
 //! previous value, and `no <line>` removes the line it names.
 
 use cli_translator::ast::{Command, Logging, NetworkAddress};
-use cli_translator::keywords;
 use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
 
 use super::aaa::hash_password;
@@ -325,7 +324,7 @@ impl Applier<'_> {
         Ok(Step::Enter(Submode {
             kind: SubKind::Interface,
             block: id,
-            prompt: "config-if",
+            prompt: families::Interfaces::PROMPT,
             last_child: None,
         }))
     }
@@ -455,7 +454,7 @@ impl Applier<'_> {
         Ok(Step::Enter(Submode {
             kind: SubKind::Object(name),
             block: id,
-            prompt: "config-network-object",
+            prompt: families::NetworkObjects::PROMPT,
             last_child: None,
         }))
     }
@@ -621,7 +620,7 @@ impl Applier<'_> {
         }
         self.check_required_name(line)?;
         let line = self.protect_secrets(line);
-        if let Some(prompt) = keywords::opens_submode(&line) {
+        if let Some((_, prompt)) = modes::submode_of(&line, None) {
             let existing = self.find_head(&line);
             let id = match existing {
                 Some(id) => id,

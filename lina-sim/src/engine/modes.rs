@@ -1,5 +1,7 @@
 //! CLI sub-modes: which block a sub-command belongs to, and whether an unindented line in a
 //! sub-mode is one of its sub-commands (as the ASA CLI decides) or a new top-level command.
+//! The sub-mode a line opens (kind and prompt) is its family's to declare
+//! ([`CliFamily::submode`]).
 
 use cli_translator::ast::Command;
 use cli_translator::keywords;
@@ -125,15 +127,10 @@ fn is_twice_nat(line: &str) -> bool {
         == Some("source")
 }
 
-/// The sub-mode a top-level line opens, if any.
+/// The sub-mode a top-level line opens, if any, as the family of its first word declares it
+/// ([`CliFamily::submode`]); `parsed` is the line's typed reading when it has one.
 pub fn submode_of(head: &str, parsed: Option<&Command>) -> Option<(SubKind, &'static str)> {
-    match parsed {
-        Some(Command::Interface(_)) => Some((SubKind::Interface, "config-if")),
-        Some(Command::ObjectNetwork(name)) => {
-            Some((SubKind::Object(name.clone()), "config-network-object"))
-        }
-        _ => keywords::opens_submode(head).map(|p| (SubKind::Verbatim, p)),
-    }
+    super::families::submode_of(head, parsed)
 }
 
 #[cfg(test)]

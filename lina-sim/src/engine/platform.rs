@@ -111,6 +111,15 @@ super::families::simple_family!(
         fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
             matches!(words, ["monitor-interface", _]).then_some(1)
         }
+        /// `failover group <n>`.
+        fn submode(
+            &self,
+            head: &super::families::Head<'_>,
+            _: Option<&Command>,
+        ) -> Option<(super::modes::SubKind, &'static str)> {
+            (head.is(0, "failover") && head.is(1, "group"))
+                .then_some((super::modes::SubKind::Verbatim, "config-fover-group"))
+        }
         fn secret_words(&self) -> &'static [&'static str] {
             &["failover"]
         }
@@ -137,6 +146,15 @@ impl CliFamily for Licensing {
     }
     fn keywords(&self) -> &'static [&'static str] {
         &["license"]
+    }
+    /// The `license smart` block.
+    fn submode(
+        &self,
+        head: &super::families::Head<'_>,
+        _: Option<&Command>,
+    ) -> Option<(super::modes::SubKind, &'static str)> {
+        head.is(1, "smart")
+            .then_some((super::modes::SubKind::Verbatim, "config-smart-lic"))
     }
     fn apply(&self, _a: &mut Applier<'_>, _line: &str) -> Option<Result<Step, CliError>> {
         None

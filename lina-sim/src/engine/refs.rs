@@ -9,15 +9,31 @@
 //!
 //! The word count guards a scan and is a superset: a counted word is not necessarily a
 //! reference (the caller then reads the lines), but an uncounted word never is one.
+//!
+//! What counts is the families' to say ([`CliFamily`]), asked through the registry's lookup
+//! of a block's header: which blocks define an object or a group
+//! ([`CliFamily::defines_referable`]), which lines of a block may name one
+//! ([`CliFamily::counts_head`], [`CliFamily::counts_child`]: a network object's own lines do
+//! not, except its NAT rule), and which words of a line do (the word after one of the
+//! families' [`CliFamily::names_follow`] words, or every word of a line whose family
+//! [names objects in any word](CliFamily::names_objects_in_any_word)).
 
 use std::collections::HashMap;
 use std::hash::Hash;
 
-use cli_translator::ast::Command;
-
 use super::config::{Block, Entry, Key};
-use super::object_groups::{group_name, object_name};
-use super::sections;
+use super::families::{self, CliFamily};
+
+/// The namespace of a defined name: objects (`object network|service`) or groups
+/// (`object-group`); a name is checked against both, but counted in its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Namespace {
+    Object,
+    Group,
+}
+
+/// The families of a block's header, which say what of the block counts.
+type Families = &'static [&'static dyn CliFamily];
 
 /// The derived counts. Equal to [`Refs::of`] the blocks present, whatever changed them.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -71,8 +87,9 @@ impl Refs {
     /// A child line was appended to (`up`) or dropped from the block `head`, whose rank went
     /// from `before` to `after`.
     pub fn child(&mut self, head: &Entry, child: &Entry, ranks: (u16, u16), up: bool) {
-        self.child_words(head, child, up);
-        self.rank_changed(&head.text, ranks);
+        let families = families::of_line(&head.text);
+        self.child_words(families, head, child, up);
+        self.rank_changed(families, &head.text, ranks);
     }
 
     /// The block `old` became `new` in place. With the same head only the children that
@@ -97,32 +114,37 @@ impl Refs {
             .zip(n.iter().rev())
             .take_while(|(a, b)| a.text == b.text)
             .count();
+        let families = families::of_line(&new.head.text);
         for c in &o[..o.len() - suffix] {
-            self.child_words(&old.head, c, false);
+            self.child_words(families, &old.head, c, false);
         }
         for c in &n[..n.len() - suffix] {
-            self.child_words(&new.head, c, true);
+            self.child_words(families, &new.head, c, true);
         }
-        self.rank_changed(&old.head.text, (old.rank(), new.rank()));
+        self.rank_changed(families, &old.head.text, (old.rank(), new.rank()));
     }
 
-    fn child_words(&mut self, head: &Entry, child: &Entry, up: bool) {
-        if counts_child(head, &child.text) {
+    fn child_words(&mut self, families: Families, head: &Entry, child: &Entry, up: bool) {
+        if counts_child(families, head, &child.text) {
             for w in line_words(&child.text) {
                 bump(&mut self.words, w, up);
             }
         }
     }
 
-    fn rank_changed(&mut self, head: &str, (before, after): (u16, u16)) {
+    fn rank_changed(&mut self, families: Families, head: &str, (before, after): (u16, u16)) {
         if before != after {
-            self.names(head, before, false);
-            self.names(head, after, true);
+            self.names(families, head, before, false);
+            self.names(families, head, after, true);
         }
     }
 
     fn block(&mut self, block: &Block, up: bool) {
-        for line in counted_lines(block) {
+        self.block_of(families::of_line(&block.head.text), block, up);
+    }
+
+    fn block_of(&mut self, families: Families, block: &Block, up: bool) {
+        for line in counted_lines(families, block) {
             for w in line_words(line) {
                 bump(&mut self.words, w, up);
             }
@@ -130,27 +152,22 @@ impl Refs {
         if let Some(key) = block.key() {
             bump(&mut self.keys, &key, up);
         }
-        self.names(&block.head.text, block.rank(), up);
+        self.names(families, &block.head.text, block.rank(), up);
     }
 
-    /// Definitions count by the rank of their block, as the name check reads them: an
-    /// object's NAT block defines nothing.
-    fn names(&mut self, head: &str, rank: u16, up: bool) {
-        if !head.starts_with("object") {
+    /// Definitions count by the rank of their block, as the name check reads them (an
+    /// object's NAT block defines nothing), and are unindented.
+    fn names(&mut self, families: Families, head: &str, rank: u16, up: bool) {
+        if head.starts_with(char::is_whitespace) {
             return;
         }
-        let is_object = || {
-            rank == sections::rank_of_line("object network")
-                || rank == sections::rank_of_line("object service")
-        };
-        if rank == sections::rank_of_line("object-group") {
-            if let Some(name) = group_name(head) {
-                bump(&mut self.groups, name, up);
-            }
-        } else if is_object()
-            && let Some(name) = object_name(head)
+        match families
+            .iter()
+            .find_map(|f| f.defines_referable(head, rank))
         {
-            bump(&mut self.objects, name, up);
+            Some((Namespace::Object, name)) => bump(&mut self.objects, name, up),
+            Some((Namespace::Group, name)) => bump(&mut self.groups, name, up),
+            None => {}
         }
     }
 }
@@ -158,7 +175,7 @@ impl Refs {
 /// How often `name` appears among the counted words of `block`.
 pub fn count_in(block: &Block, name: &str) -> u32 {
     let mut n = 0;
-    for line in counted_lines(block) {
+    for line in counted_lines(families::of_line(&block.head.text), block) {
         if line.contains(name) {
             n += line_words(line).filter(|w| *w == name).count() as u32;
         }
@@ -166,39 +183,41 @@ pub fn count_in(block: &Block, name: &str) -> u32 {
     n
 }
 
-/// Whether `head` defines a network object: its own lines name no other object, except
-/// its NAT rule.
-fn is_object_network(head: &Entry) -> bool {
-    matches!(head.command(), Some(Command::ObjectNetwork(_)))
+/// The family of the block headed by `head` that says its header names nothing, if any: then
+/// only the sub-commands it keeps count.
+fn uncounted_head(families: Families, head: &Entry) -> Option<&'static dyn CliFamily> {
+    families.iter().find(|f| !f.counts_head(head)).copied()
 }
 
-fn counts_child(head: &Entry, child: &str) -> bool {
-    !is_object_network(head) || child.trim_start_matches(' ').starts_with("nat ")
+fn counts_child(families: Families, head: &Entry, child: &str) -> bool {
+    uncounted_head(families, head).is_none_or(|f| f.counts_child(head, child))
 }
 
-/// The lines of `block` whose words count.
-fn counted_lines(block: &Block) -> impl Iterator<Item = &str> {
-    let head = (!is_object_network(&block.head)).then_some(block.head.text.as_str());
+/// The lines of `block` whose words count; `families` are its header's.
+fn counted_lines(families: Families, block: &Block) -> impl Iterator<Item = &str> {
+    let owner = uncounted_head(families, &block.head);
+    let head = owner.is_none().then_some(block.head.text.as_str());
     head.into_iter().chain(
         block
             .children
             .iter()
-            .filter(|c| counts_child(&block.head, &c.text))
+            .filter(move |c| owner.is_none_or(|f| f.counts_child(&block.head, &c.text)))
             .map(|c| c.text.as_str()),
     )
 }
 
 /// The words of a line that may name an object or group: every word of a line whose family
-/// says so (`nat`: its grammar names objects in bare slots), else the word after `object`,
-/// `object-group` or `group-object`.
+/// says so (`nat`: its grammar names objects in bare slots), else the word after one of the
+/// families' [`CliFamily::names_follow`] words (`object`, `object-group`, `group-object`).
 pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
     let mut words = text.split_whitespace().peekable();
-    let nat = words
+    let every = words
         .peek()
-        .is_some_and(|w| super::families::any_word_names_objects(w));
+        .is_some_and(|w| families::any_word_names_objects(w));
+    let follow = families::names_follow();
     let mut prev = "";
     words.filter(move |w| {
-        let hit = nat || matches!(prev, "object" | "object-group" | "group-object");
+        let hit = every || follow.contains(&prev);
         prev = w;
         hit
     })
@@ -243,6 +262,92 @@ mod tests {
             entry(head),
             children.iter().map(|c| Entry::verbatim(*c)).collect(),
         )
+    }
+
+    /// A family of blocks `probe <name>` that define a group, whose header names nothing and
+    /// whose ` uses ...` sub-commands alone count.
+    struct Probe;
+
+    impl CliFamily for Probe {
+        fn name(&self) -> &'static str {
+            "probe"
+        }
+        fn keywords(&self) -> &'static [&'static str] {
+            &["probe"]
+        }
+        fn apply(
+            &self,
+            _a: &mut super::super::apply::Applier<'_>,
+            _line: &str,
+        ) -> Option<Result<super::super::apply::Step, super::super::error::CliError>> {
+            None
+        }
+        fn defines_referable<'l>(&self, head: &'l str, rank: u16) -> Option<(Namespace, &'l str)> {
+            let name = head.strip_prefix("probe ")?;
+            (rank == 7).then_some((Namespace::Group, name))
+        }
+        fn counts_head(&self, _head: &Entry) -> bool {
+            false
+        }
+        fn counts_child(&self, _head: &Entry, child: &str) -> bool {
+            child.trim_start().starts_with("uses ")
+        }
+    }
+
+    static PROBE: Families = &[&Probe];
+
+    #[test]
+    fn a_familys_declarations_drive_the_counts() {
+        let b = block(
+            "probe object-group g",
+            &[" uses object o", " skips object p", " uses group-object q"],
+        );
+        assert_eq!(
+            counted_lines(PROBE, &b).collect::<Vec<_>>(),
+            [" uses object o", " uses group-object q"]
+        );
+        // Words count after the families' `names_follow` words, in the lines the family keeps.
+        let mut refs = Refs::default();
+        refs.block_of(PROBE, &b, true);
+        assert_eq!((refs.word("o"), refs.word("p"), refs.word("q")), (1, 0, 1));
+        assert_eq!(refs.word("g"), 0, "the header is not counted");
+        // The definition counts by the block's rank, in the family's namespace.
+        assert!(refs.groups.is_empty() && refs.objects.is_empty());
+        refs.names(PROBE, "probe object-group g", 7, true);
+        assert!(refs.group_named("object-group g") && !refs.object_named("object-group g"));
+        refs.names(PROBE, "  probe x", 7, true);
+        assert!(!refs.group_named("x"), "definitions are unindented");
+        // Without the family, the header counts and every line does.
+        let mut plain = Refs::default();
+        plain.block_of(&[], &b, true);
+        assert_eq!((plain.word("g"), plain.word("p")), (1, 1));
+    }
+
+    #[test]
+    fn the_object_families_declare_what_refs_counts() {
+        let object = entry("object network web");
+        let families = families::of_line(&object.text);
+        assert!(families.iter().any(|f| !f.counts_head(&object)));
+        assert!(counts_child(families, &object, " nat (in,out) static pool"));
+        assert!(!counts_child(families, &object, " host 10.0.0.1"));
+        // A header loaded in capitals is the same typed object: its family still answers.
+        let upper = entry("OBJECT network web");
+        assert!(upper.command().is_some());
+        assert!(!counts_child(
+            families::of_line(&upper.text),
+            &upper,
+            " host 1.1.1.1"
+        ));
+        let group = entry("object-group network g");
+        assert!(counts_child(
+            families::of_line(&group.text),
+            &group,
+            " group-object h"
+        ));
+        assert_eq!(
+            families::names_follow(),
+            ["object", "object-group", "group-object"]
+        );
     }
 
     #[test]

@@ -861,6 +861,19 @@ impl super::families::CliFamily for ServicePolicy {
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["service-policy", _, "interface", _]).then_some(3)
     }
+    /// `policy-map ...` and `class-map ...` blocks.
+    fn submode(
+        &self,
+        head: &super::families::Head<'_>,
+        _: Option<&cli_translator::ast::Command>,
+    ) -> Option<(super::modes::SubKind, &'static str)> {
+        let prompt = head.pick(
+            0,
+            &[("policy-map", "config-pmap"), ("class-map", "config-cmap")],
+        )?;
+        head.has(1)
+            .then_some((super::modes::SubKind::Verbatim, prompt))
+    }
     fn apply(&self, a: &mut Applier<'_>, line: &str) -> Option<Result<Step, CliError>> {
         if line.starts_with("clear ") {
             return None;

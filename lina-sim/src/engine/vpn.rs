@@ -794,6 +794,43 @@ impl CliFamily for Vpn {
     fn nameif_slot(&self, words: &[&str]) -> Option<usize> {
         matches!(words, ["crypto", "map", _, "interface", _, ..]).then_some(4)
     }
+    /// `group-policy <name> attributes`, `tunnel-group <name> <kind>-attributes`,
+    /// `crypto ikev1|ikev2 policy <n>`, `crypto ipsec ikev2 ipsec-proposal <name>`,
+    /// `crypto ipsec profile <name>` (the crypto family has `crypto ca ...`).
+    fn submode(
+        &self,
+        head: &super::families::Head<'_>,
+        _: Option<&Command>,
+    ) -> Option<(super::modes::SubKind, &'static str)> {
+        let prompt = if head.is(0, "group-policy") {
+            (head.has(1) && head.last_is("attributes")).then_some("config-group-policy")?
+        } else if head.is(0, "tunnel-group") {
+            head.pick(
+                2,
+                &[
+                    ("general-attributes", "config-tunnel-general"),
+                    ("ipsec-attributes", "config-tunnel-ipsec"),
+                    ("webvpn-attributes", "config-tunnel-webvpn"),
+                    ("ppp-attributes", "config-ppp"),
+                ],
+            )?
+        } else if head.is(1, "ikev1") && head.is(2, "policy") {
+            "config-ikev1-policy"
+        } else if head.is(1, "ikev2") && head.is(2, "policy") {
+            "config-ikev2-policy"
+        } else if head.is(1, "ipsec") {
+            head.pick(
+                2,
+                &[
+                    ("ikev2", "config-ipsec-proposal"),
+                    ("profile", "config-ipsec-profile"),
+                ],
+            )?
+        } else {
+            return None;
+        };
+        Some((super::modes::SubKind::Verbatim, prompt))
+    }
     fn secret_words(&self) -> &'static [&'static str] {
         &["ikev1", "ikev2"]
     }
