@@ -867,8 +867,9 @@ impl Config {
         if block.rank() == logging_rank() {
             self.logging_revision += 1;
         }
-        if let Some(Key::User(name)) = block.key() {
-            self.user_stamps.insert(name, self.revision);
+        // The user's name only (`block.key()` copied every object's name at boot).
+        if let Some(Command::Username { name, .. }) = block.head.command() {
+            self.user_stamps.insert(name.clone(), self.revision);
         }
     }
 
@@ -880,8 +881,8 @@ impl Config {
         self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
         let logging = block.rank() == logging_rank();
-        let user = match block.key() {
-            Some(Key::User(name)) => Some(name),
+        let user = match block.head.command() {
+            Some(Command::Username { name, .. }) => Some(name.clone()),
             _ => None,
         };
         if logging {
