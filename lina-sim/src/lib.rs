@@ -187,7 +187,7 @@ fn boot_text(opts: &SimOptions, state: &StateDir) -> Result<(String, Option<Path
             path: path.clone(),
             source,
         })?;
-        return Ok((String::from_utf8_lossy(&bytes).into_owned(), None));
+        return Ok((state_dir::text_of(bytes), None));
     }
     let (password, file) = match &opts.default_admin_password {
         Some(pw) => (pw.clone(), None),

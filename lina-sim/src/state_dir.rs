@@ -43,7 +43,7 @@ impl StateDir {
     /// The saved startup configuration, if there is one.
     pub fn read_startup(&self) -> io::Result<Option<String>> {
         match fs::read(self.startup_path()) {
-            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            Ok(bytes) => Ok(Some(text_of(bytes))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
@@ -103,6 +103,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8], private: bool) -> io::Result<()> 
     #[cfg(unix)]
     fs::File::open(dir)?.sync_all()?;
     Ok(())
+}
+
+/// A file's bytes as text, invalid UTF-8 replaced; valid text is taken as it is, without a
+/// copy (a startup configuration may be hundreds of MB).
+pub fn text_of(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

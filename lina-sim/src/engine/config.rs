@@ -8,6 +8,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// The engine's tables hash with foldhash (issue 13: SipHash was a fifth of a large boot):
+/// several times faster, and still seeded at random per table, so names chosen by a client
+/// cannot be made to collide on purpose.
+pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub type Set<K> = HashSet<K, foldhash::fast::RandomState>;
+
 use cli_translator::ast::{Command, Line};
 
 use super::refs::Refs;
@@ -26,11 +32,12 @@ pub struct BlockId(u32);
 /// One line: what it means (typed or verbatim) and how it prints.
 ///
 /// Loaded lines print exactly as they were read; lines the engine creates print in the
-/// grammar's canonical form. The text is kept once, in `text`: a verbatim line's
-/// `Line::Verbatim` holds an empty string (its text twice was a copy of every unmodelled line).
+/// grammar's canonical form. The text is kept once, in `text`; the typed meaning, which few
+/// lines have, is boxed (issue 13: an inline `Line` made every entry, verbatim ones too, as
+/// large as the largest command: about 60 bytes more per line than their text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub line: Line,
+    cmd: Option<Box<Command>>,
     pub text: String,
 }
 
@@ -38,34 +45,30 @@ impl Entry {
     pub fn typed(cmd: Command) -> Entry {
         Entry {
             text: cmd.to_string(),
-            line: Line::Typed(cmd),
+            cmd: Some(Box::new(cmd)),
         }
     }
 
     pub fn verbatim(text: impl Into<String>) -> Entry {
         Entry {
-            line: Line::Verbatim(String::new()),
+            cmd: None,
             text: text.into(),
         }
     }
 
     /// A loaded line: typed meaning, original spelling.
     pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
-        let line = match line {
-            Line::Verbatim(_) => Line::Verbatim(String::new()),
-            typed => typed,
-        };
         Entry {
-            line,
+            cmd: match line {
+                Line::Typed(cmd) => Some(Box::new(cmd)),
+                Line::Verbatim(_) => None,
+            },
             text: text.into(),
         }
     }
 
     pub fn command(&self) -> Option<&Command> {
-        match &self.line {
-            Line::Typed(c) => Some(c),
-            Line::Verbatim(_) => None,
-        }
+        self.cmd.as_deref()
     }
 }
 
@@ -135,6 +138,29 @@ pub fn key_of(head: &Entry) -> Option<Key> {
         Command::Interface(hw) => Some(Key::Interface(hw.clone())),
         Command::ObjectNetwork(name) => Some(Key::Object(name.clone())),
         Command::Username { name, .. } => Some(Key::User(name.clone())),
+        _ => None,
+    }
+}
+
+impl Key {
+    /// The key's kind and name (what [`key_parts`] reads from a head line).
+    pub fn parts(&self) -> (u8, &str) {
+        match self {
+            Key::Hostname => (0, ""),
+            Key::Interface(hw) => (1, hw),
+            Key::Object(name) => (2, name),
+            Key::User(name) => (3, name),
+        }
+    }
+}
+
+/// `key_of(head).map(|k| k.parts())`, without a copy of the name.
+pub fn key_parts(head: &Entry) -> Option<(u8, &str)> {
+    match head.command()? {
+        Command::Hostname(_) => Some((0, "")),
+        Command::Interface(hw) => Some((1, hw)),
+        Command::ObjectNetwork(name) => Some((2, name)),
+        Command::Username { name, .. } => Some((3, name)),
         _ => None,
     }
 }
@@ -244,24 +270,24 @@ pub struct Config {
     /// Per family and group: its size and its last block in print order, kept in step where
     /// a block enters or leaves the order or changes family, so that placing a new block
     /// reads no other block (it walked back past every ACL and NAT block).
-    places: HashMap<PlaceKey, Place>,
-    index: HashMap<Key, BlockId>,
+    places: Map<PlaceKey, Place>,
+    index: Map<Key, BlockId>,
     journal: Vec<Undo>,
     revision: u64,
     logging_revision: u64,
-    user_stamps: HashMap<String, u64>,
+    user_stamps: Map<String, u64>,
     /// The child texts of one block, kept while only [`Config::push_child`] changes it, so a
     /// large object group finds duplicates in O(1). Dropped on any other change.
-    child_texts: Option<(BlockId, HashSet<String>)>,
+    child_texts: Option<(BlockId, Set<String>)>,
     /// Counts derived from the blocks present ([`Refs`]), kept in step where a block enters
     /// or leaves a slot.
     refs: Refs,
     /// Per first word of a block's head line: the revision at which a block starting with
     /// that word last entered, left or changed ([`Config::find_cached`] keys on it).
-    word_revisions: HashMap<String, u64>,
+    word_revisions: Map<String, u64>,
     /// Remembered answers of [`Config::find_cached`], each with the word revision it was
     /// found at.
-    finds: std::sync::Mutex<HashMap<String, (u64, Option<BlockId>)>>,
+    finds: std::sync::Mutex<Map<String, (u64, Option<BlockId>)>>,
     // issue 13: change journal
     /// What each generation changed (`journal.rs`), derived from `journal` at every commit.
     changes: journal::Journal,
@@ -444,6 +470,34 @@ impl Config {
     }
 
     // ----- changing -----
+
+    /// The configuration of `blocks` in this order, as [`Config::push`] of each one would
+    /// make it (loading). The derived counts ([`Refs`], a third of a large boot) are taken on
+    /// the other core meanwhile (issue 13: boot).
+    pub fn of_blocks(blocks: Vec<Block>) -> Config {
+        let mut config = Config::new();
+        let refs = std::thread::scope(|scope| {
+            let counting = scope.spawn(|| Refs::of(blocks.iter()));
+            config.order.reserve(blocks.len());
+            for (i, block) in blocks.iter().enumerate() {
+                let Ok(slot) = u32::try_from(i) else { break };
+                let id = BlockId(slot);
+                // `alloc`, `link` and `index_added` of `push`, the block read where it is.
+                config.touched(block);
+                config.order.insert(usize::MAX, slot);
+                if let Some(keys) = place_keys(block) {
+                    config.place_enter(id, keys);
+                }
+                if let Some(key) = block.key() {
+                    config.index.entry(key).or_insert(id);
+                }
+            }
+            counting.join().ok()
+        });
+        config.refs = refs.unwrap_or_else(|| Refs::of(blocks.iter()));
+        config.slots = blocks.into_iter().map(Some).collect();
+        config
+    }
 
     /// Appends a block without journaling (loading).
     pub fn push(&mut self, block: Block) -> BlockId {
@@ -810,11 +864,12 @@ impl Config {
     fn touched(&mut self, block: &Block) {
         self.revision += 1;
         self.bump_word(&block.head.text);
-        if block.rank() == sections::rank_of_line("logging") {
+        if block.rank() == logging_rank() {
             self.logging_revision += 1;
         }
-        if let Some(Key::User(name)) = block.key() {
-            self.user_stamps.insert(name, self.revision);
+        // The user's name only (`block.key()` copied every object's name at boot).
+        if let Some(Command::Username { name, .. }) = block.head.command() {
+            self.user_stamps.insert(name.clone(), self.revision);
         }
     }
 
@@ -825,9 +880,9 @@ impl Config {
         let word = first_word(&block.head.text).to_owned();
         self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
-        let logging = block.rank() == sections::rank_of_line("logging");
-        let user = match block.key() {
-            Some(Key::User(name)) => Some(name),
+        let logging = block.rank() == logging_rank();
+        let user = match block.head.command() {
+            Some(Command::Username { name, .. }) => Some(name.clone()),
             _ => None,
         };
         if logging {
@@ -882,6 +937,12 @@ impl Config {
     }
 }
 
+/// The rank of `logging` blocks (asked for every block that changes).
+fn logging_rank() -> u16 {
+    static RANK: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+    *RANK.get_or_init(|| sections::rank_of_line("logging"))
+}
+
 /// Whether `b` belongs to the family of the new block `new` (same rank; for unknown
 /// families, the same first word).
 fn same_family(new: &Block, b: &Block) -> bool {
@@ -929,6 +990,45 @@ mod tests {
 
     fn typed(c: Command) -> Block {
         Block::leaf(Entry::typed(c))
+    }
+
+    #[test]
+    fn of_blocks_is_push_of_each_block() {
+        let text = "ASA Version 9.16(4) \nhostname fw\ninterface G0/0\n nameif in\n!\n\
+            object network a\n host 1.1.1.1\n description object b\nobject network b\n \
+            subnet 10.0.0.0 255.0.0.0\nobject-group network g\n network-object object a\n \
+            group-object h\nobject-group network h\n network-object host 2.2.2.2\n\
+            access-list x extended permit ip object a object-group g\n\
+            access-list y extended deny ip any any\nlogging enable\nlogging buffered 7\n\
+            nat (in,out) source static a b\nobject network a\n nat (in,out) dynamic interface\n\
+            route in 1.1.1.0 255.255.255.0 2.2.2.2 1\nusername u password p privilege 15\n\
+            hostname again\nfoo bar\n";
+        let loaded = super::super::load::load(
+            text,
+            &mut super::super::entropy::Entropy::from_seed([1; 32]),
+        );
+        let blocks: Vec<Block> = loaded.iter().map(|(_, b)| b.clone()).collect();
+        let mut pushed = Config::new();
+        for b in blocks.clone() {
+            pushed.push(b);
+        }
+        let built = Config::of_blocks(blocks);
+        assert_eq!(body(&built), body(&pushed));
+        assert_eq!(
+            built.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            pushed.iter().map(|(id, _)| id).collect::<Vec<_>>()
+        );
+        assert_eq!(built.refs, pushed.refs);
+        assert_eq!(built.refs, Refs::of(built.iter().map(|(_, b)| b)));
+        assert_eq!(built.places, pushed.places);
+        assert_eq!(built.places, recount_places(&built));
+        assert_eq!(built.index, pushed.index);
+        assert_eq!(built.revision, pushed.revision);
+        assert_eq!(built.logging_revision, pushed.logging_revision);
+        assert_eq!(built.word_revisions, pushed.word_revisions);
+        assert_eq!(built.user_stamps, pushed.user_stamps);
+        assert!(built.lookup(&Key::Object("a".into())).is_some());
+        assert_eq!(built.refs.key(&Key::Object("a".into())), 2);
     }
 
     fn body(c: &Config) -> String {
@@ -1011,8 +1111,8 @@ mod tests {
     }
 
     /// The index of places from scratch.
-    fn recount_places(c: &Config) -> HashMap<PlaceKey, Place> {
-        let mut places: HashMap<PlaceKey, Place> = HashMap::new();
+    fn recount_places(c: &Config) -> Map<PlaceKey, Place> {
+        let mut places: Map<PlaceKey, Place> = Map::default();
         for (id, b) in c.iter() {
             for key in place_keys(b).into_iter().flatten() {
                 let place = places.entry(key).or_insert(Place { count: 0, last: id });

@@ -21,6 +21,7 @@
 //! and a token made there works for every context, as Cisco documents.
 
 use std::fmt;
+use std::sync::Arc;
 
 use cli_translator::ast::Command;
 use cli_translator::protocol::{
@@ -55,10 +56,11 @@ pub struct ContextState {
     pub(crate) name: String,
     pub(crate) config: Config,
     pub(crate) generation: u64,
-    pub(crate) startup: String,
+    /// Shared with the print cache while the two are the same text.
+    pub(crate) startup: Arc<String>,
     pub(crate) last_change: Option<(String, Now)>,
     /// The printed body and its checksum, for the configuration revision they describe.
-    pub(crate) print_cache: Option<(u64, String, Checksum)>,
+    pub(crate) print_cache: Option<(u64, Arc<String>, Checksum)>,
     pub(crate) logging: LoggingState,
 }
 
@@ -68,7 +70,7 @@ impl ContextState {
             name,
             config,
             generation,
-            startup: String::new(),
+            startup: Arc::default(),
             last_change: None,
             print_cache: None,
             logging: LoggingState::new(),
@@ -616,7 +618,7 @@ impl Engine {
         self.contexts[self.selected].print_cache = None;
         self.contexts[self.selected].logging = LoggingState::new();
         self.allocate_interfaces(name);
-        self.contexts[self.selected].startup = self.running_config();
+        self.contexts[self.selected].startup = self.running_config_shared();
         self.select_system();
         true
     }
@@ -670,7 +672,7 @@ impl Engine {
                 let before = self.contexts[self.selected].config.revision();
                 self.allocate_interfaces(&d.name);
                 if fresh {
-                    self.contexts[self.selected].startup = self.running_config();
+                    self.contexts[self.selected].startup = self.running_config_shared();
                 } else if self.contexts[self.selected].config.revision() != before {
                     self.contexts[self.selected].generation += 1;
                 }
@@ -766,23 +768,23 @@ impl Engine {
         let device = &mut self.contexts[self.selected];
         device.name = "admin".to_owned();
         device.generation += 1;
-        device.startup = String::new();
+        device.startup = Arc::default();
         device.print_cache = None;
         let generation = device.generation;
         self.contexts
             .insert(0, ContextState::new(SYSTEM.to_owned(), system, 1));
         self.selected = 0;
         self.modes.multi = true;
-        self.contexts[self.selected].startup = self.running_config();
+        self.contexts[self.selected].startup = self.running_config_shared();
         self.sync_contexts();
         let admin_text = self.context_running_config("admin").unwrap_or_default();
         if let Some(i) = self.context_index("admin") {
-            self.contexts[i].startup.clone_from(&admin_text);
+            self.contexts[i].startup = Arc::new(admin_text.clone());
         }
         self.tokens.clear();
         self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.contexts[self.selected].startup.clone()),
+            Effect::WriteStartup(self.contexts[self.selected].startup.as_str().to_owned()),
             Effect::WriteDisk {
                 file: "admin.cfg".to_owned(),
                 text: admin_text,
@@ -825,11 +827,11 @@ impl Engine {
         self.contexts[self.selected].print_cache = None;
         self.contexts[self.selected].generation =
             self.contexts[self.selected].generation.max(pushed) + 1;
-        self.contexts[self.selected].startup = self.running_config();
+        self.contexts[self.selected].startup = self.running_config_shared();
         self.tokens.clear();
         self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.contexts[self.selected].startup.clone()),
+            Effect::WriteStartup(self.contexts[self.selected].startup.as_str().to_owned()),
             Effect::GenerationChanged(self.contexts[self.selected].generation),
         ];
         fx.extend(self.restart_agent());

@@ -8,7 +8,6 @@
 //! `show startup-config errors` prints and the daemon counts in its boot report. A repeated
 //! block header (`object-group network X` twice) merges into the first block, as on an ASA.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use cli_translator::ast::{Command, HashScheme, Line, Password};
@@ -16,7 +15,7 @@ use cli_translator::parse::parse_command;
 
 use super::aaa::hash_password;
 use super::apply::{negated, word_offset};
-use super::config::{Block, Config, Entry};
+use super::config::{Block, Config, Entry, Map};
 use super::entropy::Entropy;
 use super::error::CliError;
 use super::families;
@@ -81,21 +80,27 @@ pub fn harden(cmd: Command, rng: &mut Entropy) -> Command {
     }
 }
 
-/// A top-level line as the configuration keeps it.
-fn top_entry(text: &str, rng: &mut Entropy) -> (Entry, Option<Command>) {
-    match parse_command(text) {
-        Ok(cmd) if is_top_level_command(&cmd) => {
-            let parsed = cmd.clone();
-            let hardened = harden(cmd, rng);
-            if hardened == parsed {
-                (Entry::loaded(Line::Typed(hardened), text), Some(parsed))
-            } else {
-                (Entry::typed(hardened), Some(parsed))
-            }
-        }
-        Ok(cmd) => (Entry::verbatim(text), Some(cmd)),
-        Err(_) => (Entry::verbatim(text), None),
-    }
+/// A top-level line as the configuration keeps it, and the sub-mode it opens. `parsed` is the
+/// line's parse when the caller already has it.
+fn top_entry(
+    text: &str,
+    parsed: Option<Option<Command>>,
+    rng: &mut Entropy,
+) -> (Entry, Option<SubKind>) {
+    let parsed = parsed.unwrap_or_else(|| parse_command(text).ok());
+    let mode = modes::submode_of(text, parsed.as_ref()).map(|(k, _)| k);
+    let entry = match parsed {
+        // A clear password is hashed: the line is the grammar's, no longer as written.
+        Some(
+            cmd @ Command::Username {
+                password: Password::Clear(_) | Password::ClearMschap(_),
+                ..
+            },
+        ) => Entry::typed(harden(cmd, rng)),
+        Some(cmd) if is_top_level_command(&cmd) => Entry::loaded(Line::Typed(cmd), text),
+        _ => Entry::verbatim(text),
+    };
+    (entry, mode)
 }
 
 /// Typed commands that stand on their own as configuration lines.
@@ -139,7 +144,7 @@ struct Loader<'r> {
     /// The block sub-commands go to (the last block, or the first block of a repeated header).
     current: Option<usize>,
     /// Sub-mode headers seen so far, and their block: a repeated one merges into the first.
-    headers: HashMap<String, usize>,
+    headers: Map<String, usize>,
     /// The last top-level line was refused: its sub-commands are refused with it.
     refused_block: bool,
     /// The number of the line being read (1-based).
@@ -192,9 +197,8 @@ impl Loader<'_> {
         let head = self
             .current
             .and_then(|i| self.blocks.get(i))
-            .map(|b| b.head.text.clone())
-            .unwrap_or_default();
-        if let Some(e) = child_error(self.mode.as_ref(), &head, &child) {
+            .map_or("", |b| b.head.text.as_str());
+        if let Some(e) = child_error(self.mode.as_ref(), head, &child) {
             self.refuse(text, e);
             return;
         }
@@ -208,7 +212,8 @@ impl Loader<'_> {
         }
     }
 
-    fn push_top(&mut self, text: &str) {
+    /// A top-level line; `parsed` is its parse when the caller already has it.
+    fn push_top(&mut self, text: &str, parsed: Option<Option<Command>>) {
         self.child_indent = None;
         self.refused_block = false;
         if text.starts_with('!') {
@@ -228,8 +233,7 @@ impl Loader<'_> {
             self.refused_block = true;
             return;
         }
-        let (entry, parsed) = top_entry(text, self.rng);
-        let mode = modes::submode_of(text, parsed.as_ref()).map(|(k, _)| k);
+        let (entry, mode) = top_entry(text, parsed, self.rng);
         if mode == Some(SubKind::Verbatim)
             && let Some(&first) = self.headers.get(text)
         {
@@ -277,21 +281,25 @@ impl Loader<'_> {
             if self.can_take_children() {
                 self.push_child(indent, text);
             } else {
-                self.push_top(text);
+                self.push_top(text, None);
             }
             return;
         }
+        let mut parsed = None;
         let is_sub = match &self.mode {
             Some(kind) if self.can_take_children() && !text.starts_with('!') => {
-                let parsed = parse_command(text).ok();
-                modes::is_unindented_sub(kind, text, parsed.as_ref())
+                let cmd = parse_command(text).ok();
+                let sub = modes::is_unindented_sub(kind, text, cmd.as_ref());
+                parsed = Some(cmd);
+                sub
             }
             _ => false,
         };
         if is_sub {
             self.push_child(0, text);
         } else {
-            self.push_top(text);
+            // The line was parsed already: a top-level line after a block is not parsed twice.
+            self.push_top(text, parsed);
         }
     }
 }
@@ -307,7 +315,7 @@ pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>)
     let mut loader = Loader {
         blocks: Vec::new(),
         current: None,
-        headers: HashMap::new(),
+        headers: Map::default(),
         refused_block: false,
         line_no: 0,
         errors: Vec::new(),
@@ -325,12 +333,17 @@ pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>)
     if !blocks.iter().any(Block::is_version) {
         blocks.insert(0, Block::leaf(Entry::verbatim("ASA Version")));
     }
-    let mut config = Config::new();
-    for mut b in blocks {
-        // Re-rank now that the children are known (object NAT blocks).
-        let children = std::mem::take(&mut b.children);
-        config.push(Block::new(b.head, children));
-    }
+    let blocks = blocks
+        .into_iter()
+        .map(|mut b| {
+            // Re-rank now that the children are known (object NAT blocks). The children's
+            // vector loses the room it grew into (most blocks have one or two children).
+            let mut children = std::mem::take(&mut b.children);
+            children.shrink_to_fit();
+            Block::new(b.head, children)
+        })
+        .collect();
+    let mut config = Config::of_blocks(blocks);
     config.commit();
     (config, errors)
 }

@@ -48,6 +48,7 @@ pub mod platform;
 pub mod privileges;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 use cli_translator::ast::Command;
 use cli_translator::protocol::{
@@ -229,7 +230,7 @@ impl Engine {
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
-        engine.contexts[engine.selected].startup = engine.running_config();
+        engine.contexts[engine.selected].startup = engine.running_config_shared();
         // issue 13: change journal: complete as of the first generation.
         let ctx = &mut engine.contexts[engine.selected];
         ctx.config.start_changes(ctx.generation);
@@ -269,7 +270,7 @@ impl Engine {
     }
 
     pub fn startup_config(&self) -> &str {
-        &self.contexts[self.selected].startup
+        self.contexts[self.selected].startup.as_str()
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -311,24 +312,40 @@ impl Engine {
 
     // ===== printing =====
 
-    fn body(&mut self) -> (String, Checksum) {
-        let rev = self.contexts[self.selected].config.revision();
-        if let Some((r, body, sum)) = &self.contexts[self.selected].print_cache
+    /// The running configuration as `more system:running-config` prints it (header, body,
+    /// checksum, trailer), printed again only when the configuration changed. One text serves
+    /// the print cache, the startup configuration it was saved to and every print of it
+    /// (issue 13: the cache, its copy for each print and the startup copy each held the whole
+    /// configuration).
+    fn printed(&mut self) -> (Arc<String>, Checksum) {
+        let ctx = &self.contexts[self.selected];
+        let rev = ctx.config.revision();
+        if let Some((r, text, sum)) = &ctx.print_cache
             && *r == rev
         {
-            return (body.clone(), *sum);
+            return (text.clone(), *sum);
         }
-        let mut body = String::with_capacity(64 * self.contexts[self.selected].config.len() + 64);
-        self.contexts[self.selected]
-            .config
-            .print_body(&self.version_line(), &mut body);
-        let sum = Checksum::of(&body);
-        self.contexts[self.selected].print_cache = Some((rev, body.clone(), sum));
-        (body, sum)
+        let mut out = String::with_capacity(64 * ctx.config.len() + 512);
+        out.push_str(": Saved\n:\n");
+        out.push_str(": Serial Number: ");
+        out.push_str(SERIAL_NUMBER);
+        out.push_str(
+            "\n: Hardware:   ASAv, 2048 MB RAM, CPU Xeon 4100/6100/8100 series 2200 MHz\n:\n",
+        );
+        let start = out.len();
+        ctx.config.print_body(&self.version_line(), &mut out);
+        let sum = Checksum::of(out.get(start..).unwrap_or(""));
+        out.push_str("Cryptochecksum:");
+        out.push_str(&sum.to_string());
+        out.push_str("\n: end\n");
+        out.shrink_to_fit();
+        let text = Arc::new(out);
+        self.contexts[self.selected].print_cache = Some((rev, text.clone(), sum));
+        (text, sum)
     }
 
     pub fn checksum(&mut self) -> Checksum {
-        self.body().1
+        self.printed().1
     }
 
     /// `show running-config`: [`Engine::running_config`] with its secrets masked
@@ -340,19 +357,12 @@ impl Engine {
     /// `more system:running-config`: header, body, checksum, trailer, secrets in clear (what
     /// `write memory`, `backup` and a context's `config-url` save).
     pub fn running_config(&mut self) -> String {
-        let (body, sum) = self.body();
-        let mut out = String::with_capacity(body.len() + 256);
-        out.push_str(": Saved\n:\n");
-        out.push_str(": Serial Number: ");
-        out.push_str(SERIAL_NUMBER);
-        out.push_str(
-            "\n: Hardware:   ASAv, 2048 MB RAM, CPU Xeon 4100/6100/8100 series 2200 MHz\n:\n",
-        );
-        out.push_str(&body);
-        out.push_str("Cryptochecksum:");
-        out.push_str(&sum.to_string());
-        out.push_str("\n: end\n");
-        out
+        self.printed().0.as_str().to_owned()
+    }
+
+    /// [`Engine::running_config`] without a copy of it (the startup configuration keeps it).
+    pub(crate) fn running_config_shared(&mut self) -> Arc<String> {
+        self.printed().0
     }
 
     // ===== syslog =====
@@ -738,7 +748,10 @@ impl Engine {
         self.contexts[self.selected].config.commit();
         for fx in &effects {
             if let Effect::WriteStartup(text) = fx {
-                self.contexts[self.selected].startup.clone_from(text);
+                let startup = &mut self.contexts[self.selected].startup;
+                if startup.as_str() != text.as_str() {
+                    *startup = Arc::new(text.clone());
+                }
             }
         }
         if changed {

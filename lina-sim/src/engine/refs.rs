@@ -18,10 +18,9 @@
 //! families' [`CliFamily::names_follow`] words, or every word of a line whose family
 //! [names objects in any word](CliFamily::names_objects_in_any_word)).
 
-use std::collections::HashMap;
 use std::hash::Hash;
 
-use super::config::{Block, Entry, Key};
+use super::config::{Block, Entry, Key, Map, key_parts};
 use super::families::{self, CliFamily};
 
 /// The namespace of a defined name: objects (`object network|service`) or groups
@@ -36,12 +35,36 @@ pub enum Namespace {
 type Families = &'static [&'static dyn CliFamily];
 
 /// The derived counts. Equal to [`Refs::of`] the blocks present, whatever changed them.
+///
+/// Words and keys are counted by a 64-bit hash of them, not kept as text (issue 13: each name
+/// was kept once more per map): both counts only guard a scan, and two words sharing a hash
+/// only add to each other's count, which makes the caller read the lines, as a count
+/// may. The hash is seeded at random per process, so names cannot be chosen to collide.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Refs {
-    words: HashMap<String, u32>,
-    keys: HashMap<Key, u32>,
-    objects: HashMap<String, u32>,
-    groups: HashMap<String, u32>,
+    words: Map<u64, u32>,
+    keys: Map<u64, u32>,
+    objects: Map<String, u32>,
+    groups: Map<String, u32>,
+}
+
+/// The seeded hash words and keys are counted by (the same for every [`Refs`] of the process,
+/// so that counts kept in step and counts from scratch compare equal).
+fn hashed(tag: u8, text: &str) -> u64 {
+    use std::hash::BuildHasher;
+    static STATE: std::sync::OnceLock<foldhash::fast::SeedableRandomState> =
+        std::sync::OnceLock::new();
+    STATE
+        .get_or_init(foldhash::fast::SeedableRandomState::random)
+        .hash_one((tag, text))
+}
+
+fn word_hash(word: &str) -> u64 {
+    hashed(0, word)
+}
+
+fn key_hash((kind, name): (u8, &str)) -> u64 {
+    hashed(kind + 1, name)
 }
 
 impl Refs {
@@ -56,12 +79,12 @@ impl Refs {
 
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
-        self.words.get(word).copied().unwrap_or(0)
+        self.words.get(&word_hash(word)).copied().unwrap_or(0)
     }
 
     /// How many blocks carry `key`.
     pub fn key(&self, key: &Key) -> u32 {
-        self.keys.get(key).copied().unwrap_or(0)
+        self.keys.get(&key_hash(key.parts())).copied().unwrap_or(0)
     }
 
     /// Whether an `object network|service <name>` definition exists.
@@ -127,7 +150,7 @@ impl Refs {
     fn child_words(&mut self, families: Families, head: &Entry, child: &Entry, up: bool) {
         if counts_child(families, head, &child.text) {
             for w in line_words(&child.text) {
-                bump(&mut self.words, w, up);
+                bump(&mut self.words, &word_hash(w), up);
             }
         }
     }
@@ -146,11 +169,11 @@ impl Refs {
     fn block_of(&mut self, families: Families, block: &Block, up: bool) {
         for line in counted_lines(families, block) {
             for w in line_words(line) {
-                bump(&mut self.words, w, up);
+                bump(&mut self.words, &word_hash(w), up);
             }
         }
-        if let Some(key) = block.key() {
-            bump(&mut self.keys, &key, up);
+        if let Some(key) = key_parts(&block.head) {
+            bump(&mut self.keys, &key_hash(key), up);
         }
         self.names(families, &block.head.text, block.rank(), up);
     }
@@ -223,7 +246,7 @@ pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-fn bump<K, Q>(map: &mut HashMap<K, u32>, key: &Q, up: bool)
+fn bump<K, Q>(map: &mut Map<K, u32>, key: &Q, up: bool)
 where
     K: std::borrow::Borrow<Q> + Hash + Eq,
     Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,

@@ -4,7 +4,7 @@
 //! [`FAMILIES`] says which prefixes are its sections ([`CliFamily::sections`]); this module
 //! keeps only the prefixes of the known families no `CliFamily` models ([`VERBATIM`]).
 
-use std::collections::HashMap;
+use super::config::Map;
 use std::sync::OnceLock;
 
 #[cfg(doc)]
@@ -206,10 +206,10 @@ fn all_prefixes() -> impl Iterator<Item = (&'static str, Section)> {
 
 /// The section prefixes by their first word, each list longest prefix first (boot ranks
 /// every line: a lookup, not a scan).
-fn by_first_word() -> &'static HashMap<&'static str, Vec<(u16, &'static str)>> {
-    static INDEX: OnceLock<HashMap<&'static str, Vec<(u16, &'static str)>>> = OnceLock::new();
+fn by_first_word() -> &'static Map<&'static str, Vec<(u16, &'static str)>> {
+    static INDEX: OnceLock<Map<&'static str, Vec<(u16, &'static str)>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<(u16, &'static str)>> = HashMap::new();
+        let mut map: Map<&'static str, Vec<(u16, &'static str)>> = Map::default();
         for (prefix, section) in all_prefixes() {
             let first = prefix.split(' ').next().unwrap_or(prefix);
             map.entry(first).or_default().push((section as u16, prefix));

@@ -107,6 +107,11 @@ impl Order {
     }
 
     /// Inserts `slot` (not in the sequence) so that it is at `pos` (clamped to the end).
+    /// Makes room for `slots` more slots.
+    pub fn reserve(&mut self, slots: usize) {
+        self.nodes.reserve_exact(slots);
+    }
+
     pub fn insert(&mut self, pos: usize, slot: u32) {
         if self.contains(slot) || slot == NIL {
             return;
