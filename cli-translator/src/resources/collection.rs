@@ -111,9 +111,6 @@ impl<R: Resource> Collection<R> {
         Self::default()
     }
 
-    /// Makes room for `additional` more items (persistent nodes are allocated as they fill).
-    pub fn reserve(&mut self, _additional: usize) {}
-
     /// The item `id`: one probe of the index.
     pub fn get(&self, id: &str) -> Option<&R> {
         self.index.get_key_value(id).map(|(k, _)| &*k.0)
