@@ -64,7 +64,6 @@ impl Parser {
         let last = last_top_level_start(rest);
         let (whole, open) = rest.split_at(last);
         if !whole.is_empty() {
-            self.cfg.reserve_for(whole);
             self.cfg.absorb_text(whole, &mut self.state);
         }
         self.carry.push_str(open);
@@ -130,7 +129,6 @@ impl RunningConfig {
     pub fn parse(text: &str) -> RunningConfig {
         let mut cfg = RunningConfig::default();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
-        cfg.reserve_for(text);
         cfg.absorb_text(text, &mut ReadState::default());
         cfg.settle();
         cfg

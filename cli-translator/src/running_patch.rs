@@ -430,10 +430,9 @@ impl RunningConfig {
                 replace_in(&mut self.service_objects, old, new, c, service_object_key)?;
                 // As a reload keeps it: the value last written, while the service is unchanged.
                 if let (Some((spec, w)), Some(k)) = (written, service_object_key(new))
-                    && let Some(o) = self.service_objects.get_mut(&k)
-                    && o.spec == spec
+                    && self.service_objects.get(&k).is_some_and(|o| o.spec == spec)
                 {
-                    o.written = Some(w);
+                    self.service_objects.update(&k, |o| o.written = Some(w));
                 }
                 Ok(true)
             }

@@ -4,12 +4,13 @@
 //! The agent copies its snapshot for every bulk request (the entries are staged on a copy) and
 //! whenever a write patches the snapshot while a reader still holds it. Both structures make
 //! that copy cost what the write touches, not the size of the configuration: a
-//! [`Collection`] is persistent (`imbl`'s B-tree for the items, RRB vector for positions and
-//! HAMT for the index: a clone shares every node, a change copies the O(log n) nodes on its
-//! path), and a
+//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and HAMT for the index by
+//! id: a clone shares every node, a change copies the O(log n) nodes on its path), and a
 //! [`Shared`] part is copied whole only when it is changed.
 
+use std::borrow::Borrow;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::ops::{Deref, DerefMut, Range};
 use std::sync::Arc;
 
@@ -21,24 +22,52 @@ const SPACING: u64 = 1 << 20;
 
 /// Items in insertion order (the order of `show running-config`) plus an index by id.
 ///
-/// Each item carries a sequence number that grows with insertion (a replacement keeps it):
-/// the items live in a persistent B-tree keyed by it, whose order is therefore the
-/// collection's order, and a persistent vector of the numbers answers positions (pages). An
-/// id's item is two lookups; removing one is O(log n) and moves only numbers (removing from a
-/// vector of whole items moved kilobytes per level of the tree).
+/// Each item lives once, behind an `Arc` that two persistent structures share: a vector of
+/// `(sequence number, item)` in order (the numbers grow with insertion, a replacement keeps
+/// its number, so the vector is sorted by them and an item's position is a binary search),
+/// and a hash index from the item itself, hashed and compared by its id, to its number. An
+/// id's item is one probe of the index (the key is the item: its id is not stored twice);
+/// listing and pages walk the vector; removing or placing an item is O(log n).
 pub struct Collection<R: Clone> {
-    /// Items behind their own `Arc`: a tree node holds 64 small entries, so a lookup's
-    /// binary search reads a few cache lines, not 64 whole items.
-    items: imbl::OrdMap<u64, Arc<R>>,
-    order: imbl::Vector<u64>,
-    index: imbl::HashMap<String, u64>,
+    order: imbl::Vector<(u64, Arc<R>)>,
+    index: imbl::HashMap<ById<R>, u64>,
     next: u64,
+}
+
+/// An item as a key of the index: hashed and compared by its id, so that the index can be
+/// probed with a `&str` ([`Borrow`]) and needs no copy of the id.
+struct ById<R>(Arc<R>);
+
+impl<R> Clone for ById<R> {
+    fn clone(&self) -> Self {
+        ById(Arc::clone(&self.0))
+    }
+}
+
+impl<R: Resource> Hash for ById<R> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // As `str` hashes: `Borrow<str>` requires the same hash.
+        self.0.object_id().hash(state);
+    }
+}
+
+impl<R: Resource> PartialEq for ById<R> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.object_id() == other.0.object_id()
+    }
+}
+
+impl<R: Resource> Eq for ById<R> {}
+
+impl<R: Resource> Borrow<str> for ById<R> {
+    fn borrow(&self) -> &str {
+        self.0.object_id()
+    }
 }
 
 impl<R: Clone> Clone for Collection<R> {
     fn clone(&self) -> Self {
         Collection {
-            items: self.items.clone(),
             order: self.order.clone(),
             index: self.index.clone(),
             next: self.next,
@@ -49,7 +78,7 @@ impl<R: Clone> Clone for Collection<R> {
 impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.items.values().map(|r| &**r))
+            .entries(self.order.iter().map(|(_, r)| &**r))
             .finish()
     }
 }
@@ -57,7 +86,6 @@ impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
 impl<R: Clone> Default for Collection<R> {
     fn default() -> Self {
         Collection {
-            items: imbl::OrdMap::new(),
             order: imbl::Vector::new(),
             index: imbl::HashMap::new(),
             next: SPACING,
@@ -67,12 +95,12 @@ impl<R: Clone> Default for Collection<R> {
 
 impl<R: Clone + PartialEq> PartialEq for Collection<R> {
     fn eq(&self, other: &Self) -> bool {
-        self.items.len() == other.items.len()
+        self.order.len() == other.order.len()
             && self
-                .items
-                .values()
-                .zip(other.items.values())
-                .all(|(a, b)| a == b)
+                .order
+                .iter()
+                .zip(other.order.iter())
+                .all(|((_, a), (_, b))| a == b)
     }
 }
 
@@ -83,16 +111,27 @@ impl<R: Resource> Collection<R> {
         Self::default()
     }
 
-    /// Makes room for `additional` more items (persistent nodes are allocated as they fill).
-    pub fn reserve(&mut self, _additional: usize) {}
-
+    /// The item `id`: one probe of the index.
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.items.get(self.index.get(id)?).map(|r| &**r)
+        self.index.get_key_value(id).map(|(k, _)| &*k.0)
     }
 
-    pub fn get_mut(&mut self, id: &str) -> Option<&mut R> {
-        let seq = *self.index.get(id)?;
-        self.items.get_mut(&seq).map(Arc::make_mut)
+    /// Changes the item `id` through `f`, keeping its place; `None` (and `f` is not called)
+    /// when `id` is unknown. `f` must keep the id (use [`Collection::replace`] to rename).
+    /// The item is copied, changed and put back in both structures (O(log n)).
+    pub fn update<T>(&mut self, id: &str, f: impl FnOnce(&mut R) -> T) -> Option<T> {
+        let (key, &seq) = self.index.get_key_value(id)?;
+        let mut item = (*key.0).clone();
+        let pos = self.pos_of(seq)?;
+        let out = f(&mut item);
+        let item = Arc::new(item);
+        self.order.set(pos, (seq, Arc::clone(&item)));
+        if item.object_id() != id {
+            // Kept consistent even when `f` renamed it.
+            self.index.remove(id);
+        }
+        self.index.insert(ById(item), seq);
+        Some(out)
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -101,23 +140,22 @@ impl<R: Resource> Collection<R> {
 
     pub fn iter(&self) -> Iter<'_, R> {
         Iter {
-            inner: Inner::All(self.items.values()),
-            items: &self.items,
+            inner: self.order.iter(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.order.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.order.is_empty()
     }
 
     /// Up to `limit` items starting at `offset` (empty past the end).
     pub fn page(&self, offset: usize, limit: usize) -> Iter<'_, R> {
-        let start = offset.min(self.items.len());
-        let end = start.saturating_add(limit).min(self.items.len());
+        let start = offset.min(self.order.len());
+        let end = start.saturating_add(limit).min(self.order.len());
         self.range(start..end)
     }
 
@@ -126,25 +164,30 @@ impl<R: Resource> Collection<R> {
         let end = range.end.min(self.order.len());
         let start = range.start.min(end);
         Iter {
-            inner: Inner::Range(self.order.focus().narrow(start..end).into_iter()),
-            items: &self.items,
+            inner: self.order.focus().narrow(start..end).into_iter(),
         }
+    }
+
+    /// Where the item numbered `seq` is in the order.
+    fn pos_of(&self, seq: u64) -> Option<usize> {
+        self.order.binary_search_by_key(&seq, |(s, _)| *s).ok()
     }
 
     /// Appends `item`; an item with the same id is replaced in place instead.
     pub fn insert(&mut self, item: R) {
-        // One lookup of the index (reading a large configuration inserts every item).
-        match self.index.entry(item.object_id().to_owned()) {
-            imbl::hashmap::Entry::Occupied(slot) => {
-                let seq = *slot.get();
-                self.items.insert(seq, Arc::new(item));
-            }
-            imbl::hashmap::Entry::Vacant(slot) => {
-                let seq = self.next;
-                slot.insert(seq);
+        let item = Arc::new(item);
+        // One probe of the index (reading a large configuration inserts every item).
+        match self.index.insert(ById(Arc::clone(&item)), self.next) {
+            None => {
+                self.order.push_back((self.next, item));
                 self.next = self.next.saturating_add(SPACING);
-                self.items.insert(seq, Arc::new(item));
-                self.order.push_back(seq);
+            }
+            Some(seq) => {
+                // Keep the old number and place.
+                self.index.insert(ById(Arc::clone(&item)), seq);
+                if let Some(pos) = self.pos_of(seq) {
+                    self.order.set(pos, (seq, item));
+                }
             }
         }
     }
@@ -160,20 +203,21 @@ impl<R: Resource> Collection<R> {
                 return None;
             }
             self.index.remove(id);
-            self.index.insert(new_id.to_owned(), seq);
         }
-        self.items
-            .get_mut(&seq)
-            .map(|slot| unwrap_or_clone(std::mem::replace(slot, Arc::new(item))))
+        let pos = self.pos_of(seq)?;
+        let item = Arc::new(item);
+        self.index.insert(ById(Arc::clone(&item)), seq);
+        let (_, old) = self.order.set(pos, (seq, item));
+        Some(unwrap_or_clone(old))
     }
 
     /// Removes the item `id`: O(log n), whatever its position.
     pub fn remove(&mut self, id: &str) -> Option<R> {
-        let seq = self.index.remove(id)?;
-        if let Ok(i) = self.order.binary_search(&seq) {
-            self.order.remove(i);
-        }
-        self.items.remove(&seq).map(unwrap_or_clone)
+        let (key, seq) = self.index.remove_with_key(id)?;
+        drop(key);
+        let pos = self.pos_of(seq)?;
+        let (_, item) = self.order.remove(pos);
+        Some(unwrap_or_clone(item))
     }
 }
 
@@ -181,8 +225,7 @@ impl<R: Resource> Collection<R> {
 impl<R: Resource> Collection<R> {
     /// The place of item `id` in the order.
     pub fn position(&self, id: &str) -> Option<usize> {
-        let seq = self.index.get(id)?;
-        self.order.binary_search(seq).ok()
+        self.pos_of(*self.index.get(id)?)
     }
 
     /// Inserts `item` at `pos` (clamped to the end); the items after it shift up one place.
@@ -209,17 +252,17 @@ impl<R: Resource> Collection<R> {
                 }
             }
         };
-        self.index.insert(item.object_id().to_owned(), seq);
-        self.items.insert(seq, Arc::new(item));
-        self.order.insert(pos, seq);
+        let item = Arc::new(item);
+        self.index.insert(ById(Arc::clone(&item)), seq);
+        self.order.insert(pos, (seq, item));
         true
     }
 
     /// A free number strictly between the items at `pos - 1` and `pos` (`pos` < len).
     fn between(&self, pos: usize) -> Option<u64> {
-        let after = *self.order.get(pos)?;
+        let after = self.order.get(pos)?.0;
         let before = match pos.checked_sub(1) {
-            Some(p) => *self.order.get(p)?,
+            Some(p) => self.order.get(p)?.0,
             None => 0,
         };
         (after.checked_sub(before)? >= 2).then(|| before + (after - before) / 2)
@@ -228,18 +271,15 @@ impl<R: Resource> Collection<R> {
     /// Gives the items evenly spaced numbers again, in order (O(n); only when some gap has
     /// been split down to nothing).
     fn renumber(&mut self) {
-        let mut items = imbl::OrdMap::new();
         let mut order = imbl::Vector::new();
         let mut index = imbl::HashMap::new();
         let mut seq = SPACING;
-        for item in self.items.values() {
-            index.insert(item.object_id().to_owned(), seq);
-            items.insert(seq, item.clone());
-            order.push_back(seq);
+        for (_, item) in self.order.iter() {
+            index.insert(ById(Arc::clone(item)), seq);
+            order.push_back((seq, Arc::clone(item)));
             seq = seq.saturating_add(SPACING);
         }
         *self = Collection {
-            items,
             order,
             index,
             next: seq,
@@ -254,13 +294,7 @@ fn unwrap_or_clone<R: Clone>(r: Arc<R>) -> R {
 
 /// The items of a [`Collection`] in order.
 pub struct Iter<'a, R: Clone> {
-    inner: Inner<'a, R>,
-    items: &'a imbl::OrdMap<u64, Arc<R>>,
-}
-
-enum Inner<'a, R: Clone> {
-    All(imbl::ordmap::Values<'a, u64, Arc<R>, imbl::shared_ptr::DefaultSharedPtr>),
-    Range(imbl::vector::Iter<'a, u64, imbl::shared_ptr::DefaultSharedPtr>),
+    inner: imbl::vector::Iter<'a, (u64, Arc<R>), imbl::shared_ptr::DefaultSharedPtr>,
 }
 
 impl<R: Clone> fmt::Debug for Iter<'_, R> {
@@ -273,34 +307,17 @@ impl<'a, R: Clone> Iterator for Iter<'a, R> {
     type Item = &'a R;
 
     fn next(&mut self) -> Option<&'a R> {
-        match &mut self.inner {
-            Inner::All(values) => values.next().map(|r| &**r),
-            Inner::Range(seqs) => {
-                let items = self.items;
-                seqs.next().and_then(|seq| items.get(seq)).map(|r| &**r)
-            }
-        }
+        self.inner.next().map(|(_, r)| &**r)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        match &self.inner {
-            Inner::All(values) => values.size_hint(),
-            Inner::Range(seqs) => seqs.size_hint(),
-        }
+        self.inner.size_hint()
     }
 }
 
 impl<R: Clone> DoubleEndedIterator for Iter<'_, R> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        match &mut self.inner {
-            Inner::All(values) => values.next_back().map(|r| &**r),
-            Inner::Range(seqs) => {
-                let items = self.items;
-                seqs.next_back()
-                    .and_then(|seq| items.get(seq))
-                    .map(|r| &**r)
-            }
-        }
+        self.inner.next_back().map(|(_, r)| &**r)
     }
 }
 
@@ -432,11 +449,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Inserts, replacements (renaming too) and removals agree with a `Vec` doing the
-        /// same, and a clone taken before them is unchanged.
+        /// Inserts, replacements (renaming too), changes in place and removals agree with a
+        /// `Vec` doing the same, and a clone taken before them is unchanged.
         #[test]
         fn agrees_with_a_vec_and_clones_stay_apart(
-            ops in proptest::collection::vec((0u8..4, 0usize..12, 0usize..12), 0..60),
+            ops in proptest::collection::vec((0u8..5, 0usize..12, 0usize..12), 0..60),
         ) {
             let mut c = Collection::new();
             let mut model: Vec<NetworkObject> = Vec::new();
@@ -469,6 +486,18 @@ mod tests {
                             model.insert(b.min(model.len()), obj(&na));
                         }
                         proptest::prop_assert_eq!(c.insert_at(b, obj(&na)), fresh);
+                    }
+                    // A change in place through `update`.
+                    3 => {
+                        let expect = model.iter_mut().find(|m| m.name == na).map(|m| {
+                            m.description = Some(nb.clone());
+                            m.name.clone()
+                        });
+                        let got = c.update(&na, |o| {
+                            o.description = Some(nb.clone());
+                            o.name.clone()
+                        });
+                        proptest::prop_assert_eq!(got, expect);
                     }
                     _ => {
                         let expect = model.iter().position(|m| m.name == na).map(|i| model.remove(i));

@@ -193,13 +193,13 @@ impl Resource for AuditPolicy {
                 attack: None,
             });
         }
-        if let Some(p) = collection.get_mut(name) {
+        collection.update(name, |p| {
             if kind == "info" {
                 p.info = Some(actions);
             } else {
                 p.attack = Some(actions);
             }
-        }
+        });
     }
 
     fn collection(cfg: &RunningConfig) -> &Collection<Self> {
@@ -333,16 +333,17 @@ impl Resource for AuditInterface {
         if !is_nameif(nameif) || !is_name(policy) {
             return;
         }
-        match collection.get_mut(nameif) {
-            Some(i) => {
+        if collection.contains(nameif) {
+            collection.update(nameif, |i| {
                 if !i.policies.iter().any(|p| p == policy) {
                     i.policies.push((*policy).to_owned());
                 }
-            }
-            None => collection.insert(AuditInterface {
+            });
+        } else {
+            collection.insert(AuditInterface {
                 interface: (*nameif).to_owned(),
                 policies: vec![(*policy).to_owned()],
-            }),
+            });
         }
     }
 

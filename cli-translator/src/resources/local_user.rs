@@ -347,9 +347,7 @@ impl Resource for LocalUser {
                 c.strip_prefix("service-type ")
                     .and_then(|w| ServiceType::from_cli(w.trim()))
             });
-            if let Some(user) = collection.get_mut(name) {
-                user.service_type = service;
-            }
+            collection.update(name, |user| user.service_type = service);
             return;
         }
         let line = format!("username {rest}");

@@ -195,26 +195,6 @@ macro_rules! resources {
         }
 
         impl RunningConfig {
-            /// Sizes each collection for the blocks `text` holds (an upper bound: object NAT
-            /// blocks re-open names), so reading never rehashes a growing index.
-            /// One pass over the top-level lines, whatever the number of resource types.
-            pub(crate) fn reserve_for(&mut self, text: &str) {
-                let headers = [$( <$ty as Resource>::CLI_HEADER ),+];
-                let mut counts = vec![0usize; headers.len()];
-                for line in text.lines() {
-                    if line.starts_with(char::is_whitespace) {
-                        continue;
-                    }
-                    for (header, count) in headers.iter().zip(counts.iter_mut()) {
-                        if line.starts_with(header) {
-                            *count += 1;
-                        }
-                    }
-                }
-                let mut counts = counts.into_iter();
-                $( self.$field.reserve(counts.next().unwrap_or(0)); )+
-            }
-
             /// Offers one top-level block to every resource whose header it carries (a
             /// policy-map block holds policy maps and connection limits). Returns whether
             /// some resource took it.

@@ -212,12 +212,17 @@ impl Resource for NetworkObject {
                 _ => {}
             }
         }
-        if let Some(existing) = collection.get_mut(name) {
-            if address.is_some() {
-                existing.address = address;
-            }
-            if description.is_some() {
-                existing.description = description;
+        if collection.contains(name) {
+            // An object NAT block re-opens the object: nothing to change, nothing copied.
+            if address.is_some() || description.is_some() {
+                collection.update(name, |existing| {
+                    if address.is_some() {
+                        existing.address = address;
+                    }
+                    if description.is_some() {
+                        existing.description = description;
+                    }
+                });
             }
         } else if defines {
             collection.insert(NetworkObject {

@@ -278,13 +278,19 @@ pub fn settle_refs(cfg: &mut RunningConfig) {
             }
         }
     }
-    for (group, i, class) in changes {
-        if let Some(ServiceMember::Object(_, c)) = service_groups
-            .get_mut(&group)
-            .and_then(|g| g.members.get_mut(i))
-        {
-            *c = RefClass(Some(class));
-        }
+    // One copy per group, whatever its number of members.
+    let mut rest = changes.as_slice();
+    while let Some((group, ..)) = rest.first() {
+        let same = rest.iter().take_while(|(g, ..)| g == group).count();
+        let (these, after) = rest.split_at(same);
+        service_groups.update(group, |g| {
+            for (_, i, class) in these {
+                if let Some(ServiceMember::Object(_, c)) = g.members.get_mut(*i) {
+                    *c = RefClass(Some(*class));
+                }
+            }
+        });
+        rest = after;
     }
 }
 

@@ -85,11 +85,13 @@ pub fn add_predefined(collection: &mut Collection<ServiceObject>) {
 /// unchanged keeps the `value` the agent last wrote for it.
 pub fn keep_written(old: &RunningConfig, new: &mut RunningConfig) {
     for o in old.service_objects.iter().filter(|o| o.written.is_some()) {
-        if let Some(n) = new.service_objects.get_mut(&o.name)
-            && n.spec == o.spec
-            && n.written.is_none()
+        if new
+            .service_objects
+            .get(&o.name)
+            .is_some_and(|n| n.spec == o.spec && n.written.is_none())
         {
-            n.written = o.written.clone();
+            new.service_objects
+                .update(&o.name, |n| n.written = o.written.clone());
         }
     }
 }
@@ -370,9 +372,8 @@ mod tests {
             "object service a\n service tcp destination eq 443\nobject service b\n service udp\n";
         let mut old = RunningConfig::parse(text);
         for (name, written) in [("a", "tcp/443"), ("b", "udp")] {
-            if let Some(o) = old.service_objects.get_mut(name) {
-                o.written = Some(written.to_uppercase());
-            }
+            old.service_objects
+                .update(name, |o| o.written = Some(written.to_uppercase()));
         }
         let mut new = RunningConfig::parse(
             "object service a\n service tcp destination eq 443\nobject service b\n service tcp\n",

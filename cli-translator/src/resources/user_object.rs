@@ -24,7 +24,6 @@ pub struct UserObject {
 /// Fills the user objects from the local users (call after reading a configuration).
 pub fn derive(cfg: &mut RunningConfig) {
     let mut objects = Collection::new();
-    objects.reserve(cfg.local_users.len());
     for user in cfg.local_users.iter() {
         objects.insert(UserObject {
             name: user.name.clone(),

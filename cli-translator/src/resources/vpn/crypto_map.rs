@@ -376,9 +376,7 @@ impl Resource for CryptoMapEntry {
         if !collection.contains(&id) {
             collection.insert(CryptoMapEntry::new(map, sequence));
         }
-        if let Some(e) = collection.get_mut(&id) {
-            e.absorb(setting);
-        }
+        collection.update(&id, |e| e.absorb(setting));
     }
 
     fn collection(cfg: &RunningConfig) -> &Collection<Self> {

@@ -318,7 +318,7 @@ impl Resource for GroupPolicy {
                 });
             }
             ["attributes"] => {
-                if let Some(g) = collection.get_mut(name) {
+                collection.update(name, |g| {
                     for c in children {
                         let w: Vec<&str> = c.split_whitespace().collect();
                         let a = &mut g.attributes;
@@ -332,7 +332,7 @@ impl Resource for GroupPolicy {
                             _ => {}
                         }
                     }
-                }
+                });
             }
             _ => {}
         }

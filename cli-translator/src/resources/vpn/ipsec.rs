@@ -229,9 +229,7 @@ impl Resource for TransformSet {
         }
         match tail {
             ["mode", m @ ("transport" | "tunnel")] => {
-                if let Some(t) = collection.get_mut(name) {
-                    t.transport = *m == "transport";
-                }
+                collection.update(name, |t| t.transport = *m == "transport");
             }
             [enc, auth @ ..] if ESP_ENCRYPTION.contains(enc) => {
                 let authentication = match auth {

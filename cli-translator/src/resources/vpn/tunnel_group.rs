@@ -283,16 +283,16 @@ impl Resource for TunnelGroup {
                 });
             }
             ["general-attributes"] => {
-                if let Some(t) = collection.get_mut(name) {
+                collection.update(name, |t| {
                     for c in children {
                         if let Some(g) = c.strip_prefix("default-group-policy ") {
                             t.group_policy = Some(g.trim().to_owned());
                         }
                     }
-                }
+                });
             }
             ["ipsec-attributes"] => {
-                if let Some(t) = collection.get_mut(name) {
+                collection.update(name, |t| {
                     for c in children {
                         for (slot, (_, _, kw)) in KEYS.iter().enumerate() {
                             if c.starts_with(kw) {
@@ -300,7 +300,7 @@ impl Resource for TunnelGroup {
                             }
                         }
                     }
-                }
+                });
             }
             _ => {}
         }
