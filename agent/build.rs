@@ -24,6 +24,8 @@ const ORDER_FILE: &str = "link/startup-order.txt";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    // A new list relinks (it changes where code lies, never what it does).
+    println!("cargo:rerun-if-changed={ORDER_FILE}");
     println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
     if !default_lld() {
         return;

@@ -3,7 +3,7 @@
 # from exec to serving requests, in the order they are first touched, for the linker to place
 # first (see agent/build.rs). Needs perf, curl and python3; run from the workspace root:
 #   agent/link/startup-order.sh [ROUNDS] [PACKAGE BINARY]
-# (default: agent agent; `benches asa-bench-stack` adds the names of the bench stack's build, whose
+# (default: agent agent; ORDER_PROFILE=bench for the bench profile's build; `benches asa-bench-stack` adds the names of the bench stack's build, whose
 # agent library has other features and so other symbol hashes; names of both builds can share
 # the list, each link ignores the other's).
 # Each round runs the release daemon (factory configuration, embedded LINA) under
@@ -16,6 +16,9 @@ set -euo pipefail
 rounds=${1:-8}
 package=${2:-agent}
 name=${3:-agent}
+# `ORDER_PROFILE=bench` for the binary `cargo bench` links (its symbol hashes differ from the
+# release build's); both profiles write to target/release.
+profile=${ORDER_PROFILE:-release}
 order=agent/link/startup-order.txt
 target=${CARGO_TARGET_DIR:-target}
 bin=$target/release/$name
@@ -24,7 +27,13 @@ trap 'rm -rf "$work"' EXIT
 touch "$order"
 for round in $(seq 1 "$rounds"); do
   touch agent/src/main.rs benches/src/bin/asa-bench-stack.rs
-  cargo build -q --release -p "$package" --bin "$name"
+  if [ "$profile" = bench ]; then
+    # As `cargo bench` builds it: with the package's dev-dependencies, whose features change
+    # the symbol hashes again.
+    cargo bench -q -p "$package" --no-run 2>/dev/null
+  else
+    cargo build -q --profile "$profile" -p "$package" --bin "$name"
+  fi
   port=$((20000 + RANDOM % 20000))
   perf record -q -e page-faults -c 1 -d -o "$work/pf.data" -- "$bin" --listen 127.0.0.1:$port \
     --console 127.0.0.1:$((port + 1)) --state-dir "$work/state" --admin-password Order-pw1 \
