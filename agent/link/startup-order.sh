@@ -26,7 +26,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 touch "$order"
 for round in $(seq 1 "$rounds"); do
-  touch agent/src/main.rs benches/src/bin/asa-bench-stack.rs
   if [ "$profile" = bench ]; then
     # As `cargo bench` builds it: with the package's dev-dependencies, whose features change
     # the symbol hashes again.
@@ -92,4 +91,3 @@ open(order, "w").write("".join(n + "\n" for n in known + new))
 print(f"{len(new)} new functions, {len(known) + len(new)} in all", file=sys.stderr)
 ' "$order" "$name"
 done
-touch agent/src/main.rs benches/src/bin/asa-bench-stack.rs
