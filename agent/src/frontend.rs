@@ -2,7 +2,8 @@
 //! one task per connection under connection limits ([`admission`]: idle connections make room
 //! for newcomers), checks each request and forwards it to the agent process; on shutdown stops
 //! accepting and lets in-flight requests finish, bounded. Timeouts: TLS handshake, request
-//! headers (also between keep-alive requests), and keep-alive idle.
+//! headers (from the connection's start, then from the first bytes of each later request), and
+//! keep-alive idle between requests.
 
 pub mod admission;
 pub mod canonical;
@@ -12,6 +13,7 @@ pub mod handler;
 pub mod health;
 pub mod ops;
 pub mod rejection;
+pub mod stream;
 pub mod user_agent;
 
 use std::convert::Infallible;
@@ -47,13 +49,14 @@ pub struct FrontendConfig {
     pub max_connections: usize,
     /// Connections kept at once from one client address (64); likewise.
     pub max_connections_per_client: usize,
-    /// How long a connection may stay without a request in flight (30 s).
+    /// How long a kept-alive connection may wait for its next request, nothing arriving (30 s).
     pub idle_timeout: Duration,
     /// Only `REST API Agent`, `ASDM` and `CSM` user agents (off).
     pub user_agent_policy: bool,
     /// How long in-flight requests may take to finish after shutdown is asked (5 s).
     pub shutdown_grace: Duration,
-    /// How long a client may take to send its request headers (10 s).
+    /// How long a client may take to send a request's headers: the first request's from the
+    /// connection's start, a later one's from its first bytes (10 s).
     pub header_timeout: Duration,
     /// How long a TLS handshake may take (10 s).
     pub handshake_timeout: Duration,
@@ -205,18 +208,49 @@ async fn connection(
     }
 }
 
-/// Resolves once the connection has had no request in flight for `idle` (checked every
-/// second, so a busy connection pays nothing).
-async fn idle_for(track: &admission::Track, idle: Duration) {
-    let tick = Duration::from_secs(1).min(idle);
-    let mut idle_since = tokio::time::Instant::now();
+/// Why the front-end closes a connection on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lapse {
+    /// A request head took longer than the header timeout (counted from the connection's start
+    /// for its first request, from the head's first bytes for later ones): slowloris or silent.
+    Header,
+    /// Kept alive between requests, with nothing arriving, for the idle timeout.
+    Idle,
+}
+
+/// Resolves when the connection has outstayed one of its two timeouts. Between requests only
+/// the idle timeout runs, so a kept-alive connection lasts `idle` (hyper's own header timeout
+/// would also count the wait between requests, and close kept-alive connections early); once
+/// the next request's bytes arrive ([`admission::Track::bytes_read`], called by [`stream::Watched`]) only the header timeout
+/// does, so a request that has begun to arrive is never cut as idle. Checked every quarter of
+/// the shorter timeout (at most every second): a busy connection pays nothing.
+async fn lapse(track: &admission::Track, header: Duration, idle: Duration) -> Lapse {
+    let tick = (header.min(idle) / 4).clamp(Duration::from_millis(10), Duration::from_secs(1));
+    let opened = tokio::time::Instant::now();
+    let mut idle_since = opened;
+    let mut head_since = None;
+    let mut served = 0;
     loop {
         tokio::time::sleep(tick).await;
         let now = tokio::time::Instant::now();
-        if !track.idle() {
+        // Busy now, or answered a request since the last look (however briefly busy).
+        if !track.idle() || track.served() != served {
+            served = track.served();
             idle_since = now;
+            head_since = None;
+            continue;
+        }
+        if served == 0 || track.head_pending() {
+            let since = if served == 0 {
+                opened
+            } else {
+                *head_since.get_or_insert(now)
+            };
+            if now.duration_since(since) >= header {
+                return Lapse::Header;
+            }
         } else if now.duration_since(idle_since) >= idle {
-            return;
+            return Lapse::Idle;
         }
     }
 }
@@ -243,12 +277,14 @@ async fn http<S>(
         }
     });
     let mut builder = http1::Builder::new();
+    // The header and idle timeouts are [`lapse`]'s: hyper's header timeout would also run
+    // between requests and close kept-alive connections after 10 s instead of 30.
     builder
         .keep_alive(true)
         .timer(TokioTimer::new())
-        .header_read_timeout(config.header_timeout);
-    let conn = builder.serve_connection(TokioIo::new(stream), service);
-    tokio::pin!(conn);
+        .header_read_timeout(None);
+    let (stream, returned) = stream::Watched::new(stream, ticket.track.clone());
+    let mut conn = Box::pin(builder.serve_connection(TokioIo::new(stream), service));
     // Biased, the connection first: it is what wakes this task nearly every time, and the
     // three watchers below are then polled only when it is pending.
     let result = tokio::select! {
@@ -263,13 +299,23 @@ async fn http<S>(
             tracing::debug!(%client, "idle connection closed for a newer one");
             Ok(())
         }
-        _ = idle_for(&ticket.track, config.idle_timeout) => {
-            tracing::debug!(%client, "idle connection closed");
+        lapse = lapse(&ticket.track, config.header_timeout, config.idle_timeout) => {
+            tracing::debug!(%client, ?lapse, "connection closed on a timeout");
             Ok(())
         }
     };
+    drop(conn);
     if let Err(e) = result {
         tracing::debug!(%client, "connection ended: {e}");
+        // A request HTTP parsing refused: answered, but its body may still be on the way.
+        if e.is_parse()
+            && let Ok(stream) = returned.await
+        {
+            stream::linger(stream, async {
+                let _ = (&mut ticket.evicted).await;
+            })
+            .await;
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::oneshot;
@@ -23,11 +23,14 @@ use tokio::sync::oneshot;
 pub struct Track {
     in_flight: AtomicUsize,
     served: AtomicU64,
+    /// Bytes of a request arrived while none was in flight: its head is being read.
+    head_pending: AtomicBool,
 }
 
 impl Track {
-    /// A request started on this connection.
+    /// A request started on this connection (its head is complete).
     pub fn begin(&self) {
+        self.head_pending.store(false, Ordering::Release);
         self.in_flight.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -37,11 +40,25 @@ impl Track {
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
     }
 
+    /// Bytes arrived from the client: with no request in flight, they begin the next one.
+    pub fn bytes_read(&self) {
+        if self.idle() && !self.head_pending.load(Ordering::Acquire) {
+            self.head_pending.store(true, Ordering::Release);
+        }
+    }
+
+    /// No request in flight (the connection may still be receiving the next one's head).
     pub fn idle(&self) -> bool {
         self.in_flight.load(Ordering::Acquire) == 0
     }
 
-    fn served(&self) -> u64 {
+    /// Whether a request's head has begun to arrive and is not complete yet.
+    pub fn head_pending(&self) -> bool {
+        self.head_pending.load(Ordering::Acquire)
+    }
+
+    /// Requests answered on this connection.
+    pub fn served(&self) -> u64 {
         self.served.load(Ordering::Acquire)
     }
 }
@@ -141,8 +158,10 @@ impl Admission {
     }
 }
 
-/// Closes one idle connection (of `ip`, if given): the oldest that never completed a request,
-/// else the oldest idle one. Whether one was closed.
+/// Closes one idle connection (of `ip`, if given): the oldest that never completed a request
+/// (silent, slowloris), else the oldest kept-alive one between requests, else the oldest one
+/// whose next request is arriving (closing that one would lose the request). Whether one was
+/// closed.
 fn evict_one(inner: &mut Inner, ip: Option<IpAddr>) -> bool {
     let candidates = || {
         inner
@@ -153,6 +172,7 @@ fn evict_one(inner: &mut Inner, ip: Option<IpAddr>) -> bool {
     };
     let victim = candidates()
         .find(|(_, e)| e.track.served() == 0)
+        .or_else(|| candidates().find(|(_, e)| !e.track.head_pending()))
         .or_else(|| candidates().next())
         .map(|(id, _)| *id);
     let Some(id) = victim else {
@@ -201,6 +221,31 @@ mod tests {
         let _new = admission.admit(ip(3)).unwrap();
         assert!(!closed(&mut client));
         assert!(closed(&mut silent[0]));
+    }
+
+    #[test]
+    fn a_kept_alive_connection_whose_next_request_is_arriving_is_closed_last() {
+        let admission = Admission::new(2, 2);
+        let served = |t: &Ticket| {
+            t.track.begin();
+            t.track.end();
+        };
+        let mut arriving = admission.admit(ip(1)).unwrap();
+        let mut between = admission.admit(ip(1)).unwrap();
+        served(&arriving);
+        served(&between);
+        // The older connection has the head of its next request on the way; the younger is quiet.
+        arriving.track.bytes_read();
+        assert!(arriving.track.head_pending() && arriving.track.idle());
+        let _new = admission.admit(ip(2)).unwrap();
+        assert!(!closed(&mut arriving));
+        assert!(closed(&mut between));
+        // The head completes: the request is in flight and the flag is gone.
+        arriving.track.begin();
+        assert!(!arriving.track.head_pending());
+        // Bytes read while a request is in flight (a body) begin no new head.
+        arriving.track.bytes_read();
+        assert!(!arriving.track.head_pending());
     }
 
     #[test]

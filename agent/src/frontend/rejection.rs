@@ -59,6 +59,13 @@ pub enum Rejection {
     /// The client stopped sending the body half-way.
     BodyIncomplete,
     AgentUnavailable(Unavailable),
+    /// The request line or a header line is not HTTP/1.1 (a control character in a header
+    /// value, a bad method or version): refused before any routing.
+    MalformedRequest,
+    /// The request headers are larger than the front-end reads.
+    HeadersTooLarge,
+    /// The request URL is longer than the front-end reads.
+    UrlTooLong,
 }
 
 impl Rejection {
@@ -66,7 +73,10 @@ impl Rejection {
         match self {
             Rejection::InvalidUrl(_)
             | Rejection::UserAgentNotAllowed
-            | Rejection::BodyIncomplete => StatusCode::BAD_REQUEST,
+            | Rejection::BodyIncomplete
+            | Rejection::MalformedRequest => StatusCode::BAD_REQUEST,
+            Rejection::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Rejection::UrlTooLong => StatusCode::URI_TOO_LONG,
             Rejection::NotFound { .. } => StatusCode::NOT_FOUND,
             Rejection::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Rejection::AgentUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -81,6 +91,9 @@ impl Rejection {
             Rejection::PayloadTooLarge { .. } => "PAYLOAD-TOO-LARGE",
             Rejection::BodyIncomplete => "INVALID-INPUT",
             Rejection::AgentUnavailable(_) => "AGENT-UNAVAILABLE",
+            Rejection::MalformedRequest => "INVALID-INPUT",
+            Rejection::HeadersTooLarge => "INVALID-INPUT",
+            Rejection::UrlTooLong => "INVALID-URL",
         }
     }
 
@@ -130,8 +143,28 @@ impl fmt::Display for Rejection {
             }
             Rejection::BodyIncomplete => f.write_str("The request body could not be read"),
             Rejection::AgentUnavailable(why) => why.fmt(f),
+            Rejection::MalformedRequest => f.write_str(
+                "The request is not valid HTTP/1.1 (request line, or a header name or value \
+                 with a character HTTP does not allow)",
+            ),
+            Rejection::HeadersTooLarge => f.write_str("The request headers are too large"),
+            Rejection::UrlTooLong => f.write_str("The request URL is too long"),
         }
     }
+}
+
+/// The whole answer, as bytes on the wire, to a request that never reached the front-end's
+/// handler because HTTP parsing refused it; the connection closes after it.
+pub fn raw_response(rejection: &Rejection) -> Vec<u8> {
+    let body = rejection.body();
+    let status = rejection.status();
+    format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len(),
+    )
+    .into_bytes()
 }
 
 /// A complete in-memory body.

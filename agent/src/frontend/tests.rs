@@ -519,6 +519,139 @@ async fn connection_close_is_honoured() {
     assert!(reply.json()["headers"].get("connection").is_none());
 }
 
+fn short_timeouts() -> FrontendConfig {
+    FrontendConfig {
+        header_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_millis(1500),
+        ..FrontendConfig::default()
+    }
+}
+
+/// Sends one keep-alive request on `stream` and reads its whole answer (Content-Length framed).
+async fn one_request(stream: &mut TcpStream, path: &str) -> u16 {
+    let head = format!("GET {path} HTTP/1.1\r\nHost: asa.example\r\n\r\n");
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = timeout(Duration::from_secs(5), stream.read(&mut chunk))
+            .await
+            .expect("no answer in time")
+            .unwrap();
+        assert!(n > 0, "closed before the answer was complete");
+        raw.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap())
+                })
+                .expect("a Content-Length");
+            if raw.len() >= end + 4 + length {
+                return parse_reply(&raw).status;
+            }
+        }
+    }
+}
+
+/// How long until the server closes `stream` (reading and discarding whatever it sends).
+async fn closed_after(stream: &mut TcpStream) -> Duration {
+    let started = std::time::Instant::now();
+    let mut sink = Vec::new();
+    timeout(Duration::from_secs(10), stream.read_to_end(&mut sink))
+        .await
+        .expect("the server kept the connection open")
+        .ok();
+    started.elapsed()
+}
+
+#[tokio::test]
+async fn a_kept_alive_connection_outlives_the_header_timeout_between_requests() {
+    let agent = FakeAgent::start().await;
+    let front = start(short_timeouts(), agent.ready()).await;
+    let mut stream = TcpStream::connect(front.addr).await.unwrap();
+    assert_eq!(one_request(&mut stream, "/api/first").await, 200);
+    // Three header timeouts of quiet between requests: still the same connection.
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    assert_eq!(one_request(&mut stream, "/api/second").await, 200);
+    assert_eq!(agent.hits(), 2);
+    // Then quiet past the idle timeout: closed.
+    let waited = closed_after(&mut stream).await;
+    assert!(
+        waited >= Duration::from_millis(1200),
+        "closed after {waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_head_that_stalls_is_cut_at_the_header_timeout() {
+    let agent = FakeAgent::start().await;
+    let front = start(short_timeouts(), agent.ready()).await;
+    let mut stream = TcpStream::connect(front.addr).await.unwrap();
+    assert_eq!(one_request(&mut stream, "/api/first").await, 200);
+    // The next request's head begins and stops (slowloris on a kept-alive connection): it is
+    // cut at the header timeout, well before the idle timeout.
+    stream
+        .write_all(b"GET /api/x HTTP/1.1\r\nHo")
+        .await
+        .unwrap();
+    let waited = closed_after(&mut stream).await;
+    assert!(
+        waited < Duration::from_millis(1200),
+        "closed after {waited:?}"
+    );
+    assert_eq!(agent.hits(), 1);
+}
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_at_the_header_timeout() {
+    let agent = FakeAgent::start().await;
+    let front = start(short_timeouts(), agent.ready()).await;
+    let mut stream = TcpStream::connect(front.addr).await.unwrap();
+    let waited = closed_after(&mut stream).await;
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_millis(1200),
+        "closed after {waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_header_http_refuses_gets_an_error_body_and_the_client_can_read_it_after_its_body() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    // A control character in a header value: HTTP parsing refuses the head before any handler
+    // runs. The client sends a large body as well and reads the answer only afterwards, as
+    // most clients do; closing with that body unread would reset the connection.
+    let body = vec![b'x'; 6 * 1024 * 1024];
+    let head = format!(
+        "PUT /api/objects/networkobjects/a HTTP/1.1\r\nHost: asa.example\r\nIf-Match: \"a\x01b\"\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(front.addr).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(&body).await.unwrap();
+    let reply = read_reply(&mut stream).await;
+    assert_eq!(reply.status, 400);
+    assert_eq!(reply.error_code(), "INVALID-INPUT");
+    assert_eq!(reply.header("connection"), Some("close"));
+    assert_eq!(agent.hits(), 0);
+}
+
+#[tokio::test]
+async fn a_url_too_long_for_http_parsing_gets_a_414_in_the_error_format() {
+    let agent = FakeAgent::start().await;
+    let front = start(FrontendConfig::default(), agent.ready()).await;
+    let path = format!("/api/objects/networkobjects/{}", "a".repeat(70_000));
+    let reply = exchange(front.addr, get(&path)).await;
+    assert_eq!(reply.status, 414);
+    assert_eq!(reply.error_code(), "INVALID-URL");
+    assert_eq!(agent.hits(), 0);
+}
+
 #[tokio::test]
 async fn at_the_connection_cap_an_idle_connection_makes_room_for_a_newcomer() {
     let agent = FakeAgent::start().await;
