@@ -25,6 +25,15 @@ pub struct Track {
     served: AtomicU64,
     /// Bytes of a request arrived while none was in flight: its head is being read.
     head_pending: AtomicBool,
+    /// When a request last began or ended, or bytes last began one ([`now_ms`]).
+    last_active: AtomicU64,
+}
+
+/// Milliseconds since the first call in this process: a cheap, monotonic stamp.
+fn now_ms() -> u64 {
+    static BASE: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let elapsed = BASE.get_or_init(std::time::Instant::now).elapsed();
+    u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
 }
 
 impl Track {
@@ -32,19 +41,26 @@ impl Track {
     pub fn begin(&self) {
         self.head_pending.store(false, Ordering::Release);
         self.in_flight.fetch_add(1, Ordering::AcqRel);
+        self.last_active.store(now_ms(), Ordering::Release);
     }
 
     /// A request's response is ready.
     pub fn end(&self) {
         self.served.fetch_add(1, Ordering::AcqRel);
         self.in_flight.fetch_sub(1, Ordering::AcqRel);
+        self.last_active.store(now_ms(), Ordering::Release);
     }
 
     /// Bytes arrived from the client: with no request in flight, they begin the next one.
     pub fn bytes_read(&self) {
         if self.idle() && !self.head_pending.load(Ordering::Acquire) {
             self.head_pending.store(true, Ordering::Release);
+            self.last_active.store(now_ms(), Ordering::Release);
         }
+    }
+
+    fn last_active(&self) -> u64 {
+        self.last_active.load(Ordering::Acquire)
     }
 
     /// No request in flight (the connection may still be receiving the next one's head).
@@ -159,9 +175,9 @@ impl Admission {
 }
 
 /// Closes one idle connection (of `ip`, if given): the oldest that never completed a request
-/// (silent, slowloris), else the oldest kept-alive one between requests, else the oldest one
-/// whose next request is arriving (closing that one would lose the request). Whether one was
-/// closed.
+/// (silent, slowloris), else the kept-alive one quiet the longest (a client that left it in its
+/// pool, rather than one that is between two requests), else the oldest one whose next request
+/// is arriving (closing that one would lose the request). Whether one was closed.
 fn evict_one(inner: &mut Inner, ip: Option<IpAddr>) -> bool {
     let candidates = || {
         inner
@@ -172,7 +188,11 @@ fn evict_one(inner: &mut Inner, ip: Option<IpAddr>) -> bool {
     };
     let victim = candidates()
         .find(|(_, e)| e.track.served() == 0)
-        .or_else(|| candidates().find(|(_, e)| !e.track.head_pending()))
+        .or_else(|| {
+            candidates()
+                .filter(|(_, e)| !e.track.head_pending())
+                .min_by_key(|(_, e)| e.track.last_active())
+        })
         .or_else(|| candidates().next())
         .map(|(id, _)| *id);
     let Some(id) = victim else {
@@ -246,6 +266,27 @@ mod tests {
         // Bytes read while a request is in flight (a body) begin no new head.
         arriving.track.bytes_read();
         assert!(!arriving.track.head_pending());
+    }
+
+    #[test]
+    fn of_kept_alive_connections_the_one_quiet_the_longest_is_closed() {
+        let admission = Admission::new(3, 3);
+        let served = |t: &Ticket| {
+            t.track.begin();
+            t.track.end();
+        };
+        let mut oldest = admission.admit(ip(1)).unwrap();
+        let mut middle = admission.admit(ip(1)).unwrap();
+        let mut youngest = admission.admit(ip(1)).unwrap();
+        served(&middle);
+        served(&youngest);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        // The oldest connection is the one in use: it served a request a moment ago.
+        served(&oldest);
+        let _new = admission.admit(ip(1)).unwrap();
+        assert!(!closed(&mut oldest));
+        assert!(closed(&mut middle));
+        assert!(!closed(&mut youngest));
     }
 
     #[test]
