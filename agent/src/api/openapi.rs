@@ -358,13 +358,20 @@ fn success(
                 envelope(item, collection_kind, components),
             ),
         ),
-        // issue 15: a PKCS#12 import answers 201 with a messages body (wire-format page, 0).
+        // issue 15: a PKCS#12 import answers 201 with a messages body (wire-format page, 0); a
+        // self-signed enrolment answers 201 with none, so the body is described, not typed (a
+        // typed body would say every 201 has one).
         (Shape::Collection { item, .. }, _)
             if std::ptr::eq(item, &super::schemas::IDENTITY_CERTIFICATE) =>
         {
-            let mut created = location("Created; a PKCS#12 import also answers its messages.");
-            created["content"] = json!({"application/json": {"schema": cli_translator::schema::MESSAGES.schema_ref(components)}});
-            put("201", created);
+            put(
+                "201",
+                location(
+                    "Created. A PKCS#12 import also answers its messages (`application/json`, \
+                     `{\"messages\":[{\"level\":\"Warning\",\"code\":\"\",\"details\":\"Import PKCS12 \
+                     operation completed successfully.\"}]}`); a self-signed enrolment answers no body.",
+                ),
+            );
         }
         (Shape::Collection { .. }, _) => put("201", location("Created.")),
         (Shape::Item { item, .. }, "GET") if endpoint.access == Access::Standard => {

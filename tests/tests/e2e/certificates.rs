@@ -368,10 +368,36 @@ async fn key_pairs_and_self_signed_enrollment() {
         (Some("ecdsa"), Some(256))
     );
     conforms(&schemas::KEYPAIR, &k);
+    // The key pair `crypto key generate rsa` makes without a label is `<Default-RSA-Key>`.
+    cli(
+        &mut c,
+        &admin,
+        &["crypto key generate rsa modulus 2048 noconfirm"],
+    )
+    .await;
     let keys = json(&ok(&stack, c.get(KEYPAIR, &admin).await));
     for k in keys["items"].as_array().unwrap() {
         conforms(&schemas::KEYPAIR, k);
     }
+    // The default key's label has '<' and '>': its selfLink is a URI, the label percent-encoded,
+    // and it leads back to the key.
+    let default = keys["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "<Default-RSA-Key>")
+        .expect("the default key pair is listed");
+    let link = default["selfLink"].as_str().unwrap();
+    assert!(
+        link.ends_with("/api/certificate/keypair/%3CDefault-RSA-Key%3E"),
+        "{link}"
+    );
+    let again = json(&ok(
+        &stack,
+        c.get(&format!("{KEYPAIR}/%3CDefault-RSA-Key%3E"), &admin)
+            .await,
+    ));
+    assert_eq!(again["selfLink"].as_str(), Some(link));
     let bad = json!({"name":"bad key","type":"rsa"});
     let r = ok(&stack, c.post(KEYPAIR, bad.clone(), &admin).await);
     expect_error(&r, 400, "name with a blank");

@@ -149,7 +149,7 @@ pub async fn handle(
                 |_, tp| {
                     json!({
                         "kind": "object#CACertificate",
-                        "selfLink": call.origin.url(&format!("{CA_PATH}/{tp}")),
+                        "selfLink": call.origin.item_url(CA_PATH, &tp),
                         "objectId": tp,
                         "trustpointName": tp,
                     })
@@ -229,7 +229,7 @@ async fn create_identity(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, A
     if trustpoints(call).await?.iter().any(|t| t.name == name) {
         return Err(ApiError::Duplicate(name.to_owned()));
     }
-    let url = call.origin.url(&format!("{IDENTITY_PATH}/{name}"));
+    let url = call.origin.item_url(IDENTITY_PATH, name);
     if let Some(cert_text) = body.get("certText") {
         let pass = str_field(&body, "certPass").ok_or(ApiError::JsonType {
             context: "certPass".to_owned(),
@@ -365,7 +365,7 @@ async fn create_keypair(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, Ap
     run_config(call, vec![line]).await?;
     response::with_location(
         StatusCode::CREATED,
-        &call.origin.url(&format!("{KEYPAIR_PATH}/{name}")),
+        &call.origin.item_url(KEYPAIR_PATH, name),
     )
 }
 
@@ -401,16 +401,13 @@ async fn create_ca(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiErro
     commands.push("quit".to_owned());
     run_config(call, commands).await?;
     call.invalidate();
-    response::with_location(
-        StatusCode::CREATED,
-        &call.origin.url(&format!("{CA_PATH}/{name}")),
-    )
+    response::with_location(StatusCode::CREATED, &call.origin.item_url(CA_PATH, name))
 }
 
 fn ca_json(call: &Call<'_>, tp: &str) -> Value {
     json!({
         "kind": "object#CACertificate",
-        "selfLink": call.origin.url(&format!("{CA_PATH}/{tp}")),
+        "selfLink": call.origin.item_url(CA_PATH, &tp),
         "objectId": tp,
         "trustpointName": tp,
     })
@@ -571,7 +568,7 @@ async fn find_trustpoint(call: &Call<'_>, name: &str) -> Result<Trustpoint, ApiE
 fn identity_json(call: &Call<'_>, t: &Trustpoint) -> Value {
     json!({
         "kind": "object#IdentityCertificate",
-        "selfLink": call.origin.url(&format!("{IDENTITY_PATH}/{}", t.name)),
+        "selfLink": call.origin.item_url(IDENTITY_PATH, &t.name),
         "name": t.name,
         "objectId": t.name,
         "keyPair": t.keypair.clone().unwrap_or_else(|| "<Default-RSA-Key>".to_owned()),
@@ -670,7 +667,7 @@ async fn find_keypair(call: &Call<'_>, name: &str) -> Result<KeyPairInfo, ApiErr
 fn keypair_json(call: &Call<'_>, k: &KeyPairInfo) -> Value {
     json!({
         "kind": "object#Keypair",
-        "selfLink": call.origin.url(&format!("{KEYPAIR_PATH}/{}", k.name)),
+        "selfLink": call.origin.item_url(KEYPAIR_PATH, &k.name),
         "name": k.name,
         "objectId": k.name,
         "type": k.kind,
