@@ -149,7 +149,7 @@ pub async fn handle(
                 |_, tp| {
                     json!({
                         "kind": "object#CACertificate",
-                        "selfLink": call.origin.item_url(CA_PATH, &tp),
+                        "selfLink": call.origin.item_url(CA_PATH, tp),
                         "objectId": tp,
                         "trustpointName": tp,
                     })
@@ -407,7 +407,7 @@ async fn create_ca(call: &Call<'_>, body: &Bytes) -> Result<ApiResponse, ApiErro
 fn ca_json(call: &Call<'_>, tp: &str) -> Value {
     json!({
         "kind": "object#CACertificate",
-        "selfLink": call.origin.item_url(CA_PATH, &tp),
+        "selfLink": call.origin.item_url(CA_PATH, tp),
         "objectId": tp,
         "trustpointName": tp,
     })
