@@ -427,7 +427,7 @@ impl Engine {
         if let Some(p) = self.auth_cache.get(user, password, stamp) {
             return Some(p);
         }
-        if aaa::verify(stored, password) {
+        if aaa::verify(&stored, password) {
             self.auth_cache.insert(user, password, privilege, stamp);
             Some(privilege)
         } else {
@@ -800,7 +800,7 @@ impl Engine {
     pub fn console_needs_login(&self) -> bool {
         let cfg = self.aaa_config();
         cfg.iter().any(|(_, b)| {
-            matches!(b.head.command(), Some(Command::Username { .. }))
+            b.head.is_typed_as("username")
                 || sections::starts_with_words(&b.head.text, "aaa authentication serial console")
         })
     }
