@@ -30,98 +30,136 @@ use order::Order;
 pub struct BlockId(u32);
 
 /// A line's text, kept once and without spare room (issue 13: a `String` per line carried
-/// 8 bytes more, and often the capacity it had grown into).
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// 8 bytes more, and often the capacity it had grown into), followed by one byte saying
+/// whether the grammar types the line (a separate flag padded every line by 8 bytes more).
+/// It reads as the text alone: deref, comparison, hash and display leave the byte out.
+#[derive(Clone)]
 pub struct Text(Box<str>);
 
+const VERBATIM_MARK: char = '\u{0}';
+const TYPED_MARK: char = '\u{1}';
+
 impl Text {
+    fn new(text: &str, typed: bool) -> Text {
+        let mut s = String::with_capacity(text.len() + 1);
+        s.push_str(text);
+        s.push(if typed { TYPED_MARK } else { VERBATIM_MARK });
+        Text(s.into_boxed_str())
+    }
+
     pub fn as_str(&self) -> &str {
-        &self.0
+        // The mark is one ASCII byte: the text ends on a character boundary before it.
+        let len = self.0.len().saturating_sub(1);
+        self.0.get(..len).unwrap_or("")
+    }
+
+    fn typed(&self) -> bool {
+        self.0.ends_with(TYPED_MARK)
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::new("", false)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for Text {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Text {
-        Text(s.into_boxed_str())
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Text {
-        Text(s.into())
+        f.write_str(self.as_str())
     }
 }
 
 impl From<Text> for String {
     fn from(t: Text) -> String {
-        t.0.into()
+        t.as_str().to_owned()
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == other.as_str()
     }
 }
 
 impl PartialEq<Text> for str {
     fn eq(&self, other: &Text) -> bool {
-        *self == *other.0
+        self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for &str {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        *self == other.as_str()
     }
 }
 
 impl PartialEq<Text> for String {
     fn eq(&self, other: &Text) -> bool {
-        **self == *other.0
+        self.as_str() == other.as_str()
     }
 }
 
@@ -133,38 +171,42 @@ impl PartialEq<Text> for String {
 /// about 90 bytes each, more than the lines themselves). The few questions asked of every
 /// block (its key, whether it is a network object) read the text ([`key_parts`],
 /// [`Entry::typed_as`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub text: Text,
-    typed: bool,
 }
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.text == other.text && self.is_typed() == other.is_typed()
+    }
+}
+
+impl Eq for Entry {}
 
 impl Entry {
     pub fn typed(cmd: Command) -> Entry {
         Entry {
-            text: cmd.to_string().into(),
-            typed: true,
+            text: Text::new(&cmd.to_string(), true),
         }
     }
 
-    pub fn verbatim(text: impl Into<String>) -> Entry {
+    pub fn verbatim(text: impl AsRef<str>) -> Entry {
         Entry {
-            text: text.into().into(),
-            typed: false,
+            text: Text::new(text.as_ref(), false),
         }
     }
 
     /// A loaded line: typed meaning, original spelling.
-    pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
+    pub fn loaded(line: Line, text: impl AsRef<str>) -> Entry {
         Entry {
-            typed: matches!(line, Line::Typed(_)),
-            text: text.into().into(),
+            text: Text::new(text.as_ref(), matches!(line, Line::Typed(_))),
         }
     }
 
     /// The line's typed meaning, when the grammar types it (parsed from its text).
     pub fn command(&self) -> Option<Command> {
-        if !self.typed {
+        if !self.is_typed() {
             return None;
         }
         cli_translator::parse::parse_command(&self.text).ok()
@@ -172,7 +214,7 @@ impl Entry {
 
     /// Whether the line is typed.
     pub fn is_typed(&self) -> bool {
-        self.typed
+        self.text.typed()
     }
 
     /// [`Entry::command`] when the line is typed and its first word is `word` (in any case):
@@ -187,7 +229,7 @@ impl Entry {
 
     /// Whether the line is typed and its first word is `word` (in any case).
     pub fn is_typed_as(&self, word: &str) -> bool {
-        self.typed
+        self.is_typed()
             && self
                 .text
                 .split([' ', '\t'])
@@ -290,7 +332,7 @@ impl Key {
 /// first word says which, and the name is the word the grammar reads (an interface written
 /// `interface GigabitEthernet 0/1` joins its two words: the grammar says how).
 pub fn key_parts(head: &Entry) -> Option<(u8, std::borrow::Cow<'_, str>)> {
-    if !head.typed {
+    if !head.is_typed() {
         return None;
     }
     let mut words = head.text.split([' ', '\t']).filter(|w| !w.is_empty());
@@ -1587,6 +1629,26 @@ mod tests {
         );
         c.rollback_to(m);
         assert_eq!(body(&c), before);
+    }
+
+    #[test]
+    fn a_line_is_its_text_and_a_mark() {
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Block>>(), 48);
+        let v = Entry::verbatim("object network a");
+        let t = Entry::typed(Command::ObjectNetwork("a".into()));
+        assert_eq!(v.text, t.text);
+        assert_eq!(v.text, "object network a");
+        assert_eq!(t.text.to_string(), "object network a");
+        assert_eq!(String::from(t.text.clone()), "object network a");
+        assert_ne!(v, t);
+        assert!(t.is_typed() && !v.is_typed());
+        assert_eq!(t.command(), Some(Command::ObjectNetwork("a".into())));
+        assert_eq!(v.command(), None);
+        assert_eq!(Entry::verbatim("").text.len(), 0);
+        let mut set: Set<Text> = Set::default();
+        set.insert(t.text.clone());
+        assert!(set.contains("object network a"));
     }
 
     #[test]
