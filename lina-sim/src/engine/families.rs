@@ -442,7 +442,7 @@ impl CliFamily for TlsProxies {
         });
         if !negated {
             a.cfg
-                .push_child(sub.block, super::config::Entry::verbatim(line.to_owned()));
+                .push_child(sub.block, super::config::Entry::verbatim(line));
         }
         Some(Ok(Step::Done(None)))
     }
