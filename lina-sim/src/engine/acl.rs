@@ -638,7 +638,7 @@ fn expand_object(cfg: &Config, name: &str, out: &mut Vec<Endpoint>) {
     };
     for child in &block.children {
         if let Some(Command::Address(a)) = child.command()
-            && let Some(e) = address_endpoint(a)
+            && let Some(e) = address_endpoint(&a)
         {
             out.push(e);
         }
@@ -714,7 +714,7 @@ mod tests {
     fn acl_lines(cfg: &Config) -> Vec<String> {
         cfg.iter()
             .filter(|(_, b)| b.head.text.starts_with("access-"))
-            .map(|(_, b)| b.head.text.clone())
+            .map(|(_, b)| b.head.text.to_string())
             .collect()
     }
 

@@ -250,13 +250,13 @@ impl Applier<'_> {
             return None;
         }
         let alpha = alpha.to_ascii_lowercase();
-        let mut found: Option<(BlockId, &str)> = None;
+        let mut found: Option<(BlockId, String)> = None;
         for (id, b) in self.cfg.iter() {
-            if let Some(Command::Interface(hw)) = b.head.command() {
-                let (ha, hr) = split_alpha(hw);
+            if let Some(Command::Interface(hw)) = b.head.typed_as("interface") {
+                let (ha, hr) = split_alpha(&hw);
                 if hr.eq_ignore_ascii_case(rest) && ha.to_ascii_lowercase().starts_with(&alpha) {
                     match found {
-                        Some((_, other)) if other != hw => return None,
+                        Some((_, ref other)) if *other != hw => return None,
                         Some(_) => {}
                         None => found = Some((id, hw)),
                     }
@@ -268,7 +268,7 @@ impl Applier<'_> {
 
     fn interface_name(&self, id: BlockId) -> Option<String> {
         match self.cfg.block(id)?.head.command()? {
-            Command::Interface(hw) => Some(hw.clone()),
+            Command::Interface(hw) => Some(hw),
             _ => None,
         }
     }
@@ -341,7 +341,7 @@ impl Applier<'_> {
                 .iter()
                 .any(|c| matches!(c.command(), Some(Command::Nameif(n)) if n == nameif));
             if named && let Some(Command::Interface(hw)) = b.head.command() {
-                return Some(hw.clone());
+                return Some(hw);
             }
         }
         None
@@ -470,9 +470,9 @@ impl Applier<'_> {
         }
         self.cfg
             .iter()
-            .filter(
-                |(_, b)| matches!(b.head.command(), Some(Command::ObjectNetwork(n)) if n == name),
-            )
+            .filter(|(_, b)| {
+                super::config::key_parts(&b.head).is_some_and(|(k, n)| k == 2 && n == name)
+            })
             .map(|(id, _)| id)
             .collect()
     }
@@ -494,7 +494,7 @@ impl Applier<'_> {
             if except.contains(&id) {
                 return false;
             }
-            if matches!(b.head.command(), Some(Command::ObjectNetwork(_))) {
+            if b.head.is_typed_as("object") {
                 // An object's own lines name no other object, except its NAT rule: skipping
                 // the rest keeps deleting one of 20,000 objects from reading all of them.
                 return b.children.iter().any(|c| {
@@ -543,7 +543,7 @@ impl Applier<'_> {
                 let matches_current = self.cfg.block(id).is_some_and(|b| {
                     b.children
                         .iter()
-                        .any(|c| matches!(c.command(), Some(Command::Address(x)) if *x == a))
+                        .any(|c| matches!(c.command(), Some(Command::Address(x)) if x == a))
                 });
                 if matches_current {
                     remove_slot(self.cfg, id, 0, ChildOrder::Object);
@@ -573,7 +573,7 @@ impl Applier<'_> {
             .find(|(_, b)| {
                 b.rank() == logging_rank
                     && match b.head.command() {
-                        Some(Command::Logging(x)) => same_logging_slot(x, l),
+                        Some(Command::Logging(x)) => same_logging_slot(&x, l),
                         _ => host_prefix
                             .as_deref()
                             .is_some_and(|p| starts_with_words(&b.head.text, p)),
@@ -806,7 +806,7 @@ impl Applier<'_> {
             let head = self
                 .cfg
                 .block(id)
-                .map(|b| b.head.text.clone())
+                .map(|b| b.head.text.to_string())
                 .unwrap_or_default();
             if starts_with_words(&head, "object-group") {
                 let name = head.split_whitespace().nth(2).unwrap_or_default();
@@ -910,7 +910,7 @@ impl Applier<'_> {
         let head = self
             .cfg
             .block(sub.block)
-            .map(|b| b.head.text.clone())
+            .map(|b| b.head.text.to_string())
             .unwrap_or_default();
         if let Some(step) = families::sub_command(self, sub, &head, text, parsed) {
             return step;

@@ -16,7 +16,7 @@ pub type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 use cli_translator::ast::{Command, Line};
 
-use super::refs::Refs;
+use super::refs::{self, Namespace, Refs};
 use super::sections::{self, NONE, UNKNOWN};
 
 // issue 13: change journal
@@ -29,46 +29,212 @@ use order::Order;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct BlockId(u32);
 
-/// One line: what it means (typed or verbatim) and how it prints.
+/// A line's text, kept once and without spare room (issue 13: a `String` per line carried
+/// 8 bytes more, and often the capacity it had grown into), followed by one byte saying
+/// whether the grammar types the line (a separate flag padded every line by 8 bytes more).
+/// It reads as the text alone: deref, comparison, hash and display leave the byte out.
+#[derive(Clone)]
+pub struct Text(Box<str>);
+
+const VERBATIM_MARK: char = '\u{0}';
+const TYPED_MARK: char = '\u{1}';
+
+impl Text {
+    fn new(text: &str, typed: bool) -> Text {
+        let mut s = String::with_capacity(text.len() + 1);
+        s.push_str(text);
+        s.push(if typed { TYPED_MARK } else { VERBATIM_MARK });
+        Text(s.into_boxed_str())
+    }
+
+    pub fn as_str(&self) -> &str {
+        // The mark is one ASCII byte: the text ends on a character boundary before it.
+        let len = self.0.len().saturating_sub(1);
+        self.0.get(..len).unwrap_or("")
+    }
+
+    fn typed(&self) -> bool {
+        self.0.ends_with(TYPED_MARK)
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text::new("", false)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        t.as_str().to_owned()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<Text> for String {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+/// One line: whether the grammar types it, and how it prints.
 ///
 /// Loaded lines print exactly as they were read; lines the engine creates print in the
-/// grammar's canonical form. The text is kept once, in `text`; the typed meaning, which few
-/// lines have, is boxed (issue 13: an inline `Line` made every entry, verbatim ones too, as
-/// large as the largest command: about 60 bytes more per line than their text).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// grammar's canonical form. The text is kept once, in `text`; the typed meaning is parsed
+/// from it when asked (issue 13: a boxed command beside each network object's two lines was
+/// about 90 bytes each, more than the lines themselves). The few questions asked of every
+/// block (its key, whether it is a network object) read the text ([`key_parts`],
+/// [`Entry::typed_as`]).
+#[derive(Debug, Clone)]
 pub struct Entry {
-    cmd: Option<Box<Command>>,
-    pub text: String,
+    pub text: Text,
 }
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.text == other.text && self.is_typed() == other.is_typed()
+    }
+}
+
+impl Eq for Entry {}
 
 impl Entry {
     pub fn typed(cmd: Command) -> Entry {
         Entry {
-            text: cmd.to_string(),
-            cmd: Some(Box::new(cmd)),
+            text: Text::new(&cmd.to_string(), true),
         }
     }
 
-    pub fn verbatim(text: impl Into<String>) -> Entry {
+    pub fn verbatim(text: impl AsRef<str>) -> Entry {
         Entry {
-            cmd: None,
-            text: text.into(),
+            text: Text::new(text.as_ref(), false),
         }
     }
 
     /// A loaded line: typed meaning, original spelling.
-    pub fn loaded(line: Line, text: impl Into<String>) -> Entry {
+    pub fn loaded(line: Line, text: impl AsRef<str>) -> Entry {
         Entry {
-            cmd: match line {
-                Line::Typed(cmd) => Some(Box::new(cmd)),
-                Line::Verbatim(_) => None,
-            },
-            text: text.into(),
+            text: Text::new(text.as_ref(), matches!(line, Line::Typed(_))),
         }
     }
 
-    pub fn command(&self) -> Option<&Command> {
-        self.cmd.as_deref()
+    /// The line's typed meaning, when the grammar types it (parsed from its text).
+    pub fn command(&self) -> Option<Command> {
+        if !self.is_typed() {
+            return None;
+        }
+        cli_translator::parse::parse_command(&self.text).ok()
+    }
+
+    /// Whether the line is typed.
+    pub fn is_typed(&self) -> bool {
+        self.text.typed()
+    }
+
+    /// [`Entry::command`] when the line is typed and its first word is `word` (in any case):
+    /// what scans of every block ask, without parsing the others.
+    pub fn typed_as(&self, word: &str) -> Option<Command> {
+        if self.is_typed_as(word) {
+            self.command()
+        } else {
+            None
+        }
+    }
+
+    /// Whether the line is typed and its first word is `word` (in any case).
+    pub fn is_typed_as(&self, word: &str) -> bool {
+        self.is_typed()
+            && self
+                .text
+                .split([' ', '\t'])
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case(word))
     }
 }
 
@@ -121,6 +287,11 @@ impl Block {
     pub fn key(&self) -> Option<Key> {
         key_of(&self.head)
     }
+
+    /// The hash of [`Block::key`] ([`refs::key_hash`]), without a copy of the name.
+    pub fn key_hash(&self) -> Option<u64> {
+        key_parts(&self.head).map(|(kind, name)| refs::key_hash((kind, &name)))
+    }
 }
 
 /// Indexed identities.
@@ -133,13 +304,14 @@ pub enum Key {
 }
 
 pub fn key_of(head: &Entry) -> Option<Key> {
-    match head.command()? {
-        Command::Hostname(_) => Some(Key::Hostname),
-        Command::Interface(hw) => Some(Key::Interface(hw.clone())),
-        Command::ObjectNetwork(name) => Some(Key::Object(name.clone())),
-        Command::Username { name, .. } => Some(Key::User(name.clone())),
-        _ => None,
-    }
+    let (kind, name) = key_parts(head)?;
+    let name = name.into_owned();
+    Some(match kind {
+        0 => Key::Hostname,
+        1 => Key::Interface(name),
+        2 => Key::Object(name),
+        _ => Key::User(name),
+    })
 }
 
 impl Key {
@@ -154,26 +326,43 @@ impl Key {
     }
 }
 
-/// `key_of(head).map(|k| k.parts())`, without a copy of the name.
-pub fn key_parts(head: &Entry) -> Option<(u8, &str)> {
-    match head.command()? {
-        Command::Hostname(_) => Some((0, "")),
-        Command::Interface(hw) => Some((1, hw)),
-        Command::ObjectNetwork(name) => Some((2, name)),
-        Command::Username { name, .. } => Some((3, name)),
-        _ => None,
+/// `key_of(head).map(|k| k.parts())`, read from the text of a typed head line: the typed
+/// top-level lines are `hostname <name>`, `interface <hw>`, `object network <name>`,
+/// `username <name> ...` and `logging ...` ([`super::load::is_top_level_command`]), so the
+/// first word says which, and the name is the word the grammar reads (an interface written
+/// `interface GigabitEthernet 0/1` joins its two words: the grammar says how).
+pub fn key_parts(head: &Entry) -> Option<(u8, std::borrow::Cow<'_, str>)> {
+    if !head.is_typed() {
+        return None;
+    }
+    let mut words = head.text.split([' ', '\t']).filter(|w| !w.is_empty());
+    let first = words.next()?;
+    let is = |w: &str| first.eq_ignore_ascii_case(w);
+    if is("hostname") {
+        Some((0, "".into()))
+    } else if is("interface") {
+        let hw = words.next()?;
+        if words.next().is_none() {
+            return Some((1, hw.into()));
+        }
+        match head.command()? {
+            Command::Interface(hw) => Some((1, hw.into())),
+            _ => None,
+        }
+    } else if is("object") {
+        words.next()?;
+        Some((2, words.next()?.into()))
+    } else if is("username") {
+        Some((3, words.next()?.into()))
+    } else {
+        None
     }
 }
 
-/// `key_of(head) == Some(key)`, without allocating for the common keys (deleting one object
-/// of 20,000 compares it with all of them).
+/// `key_of(head) == Some(key)`, without allocating (deleting one object of 20,000 compares
+/// it with all of them).
 fn has_key(head: &Entry, key: &Key) -> bool {
-    match (head.command(), key) {
-        (Some(Command::Interface(hw)), Key::Interface(k)) => hw == k,
-        (Some(Command::ObjectNetwork(name)), Key::Object(k)) => name == k,
-        (Some(Command::Username { name, .. }), Key::User(k)) => name == k,
-        _ => key_of(head).as_ref() == Some(key),
-    }
+    key_parts(head).is_some_and(|(kind, name)| (kind, &*name) == key.parts())
 }
 
 #[derive(Debug)]
@@ -197,7 +386,8 @@ enum Undo {
         id: BlockId,
     },
     Index {
-        key: Key,
+        /// The key's hash.
+        key: u64,
         prev: Option<BlockId>,
     },
 }
@@ -271,7 +461,10 @@ pub struct Config {
     /// a block enters or leaves the order or changes family, so that placing a new block
     /// reads no other block (it walked back past every ACL and NAT block).
     places: Map<PlaceKey, Place>,
-    index: Map<Key, BlockId>,
+    /// Per key, by its hash ([`refs::key_hash`]): the first block carrying a key with that
+    /// hash (issue 13: memory, the names are in the blocks already). [`Config::lookup`]
+    /// checks the block's key, and reads the blocks only if two keys share a hash.
+    index: Map<u64, BlockId>,
     journal: Vec<Undo>,
     revision: u64,
     logging_revision: u64,
@@ -320,7 +513,14 @@ impl Config {
     }
 
     pub fn lookup(&self, key: &Key) -> Option<BlockId> {
-        self.index.get(key).copied()
+        let id = self.index.get(&refs::key_hash(key.parts())).copied()?;
+        if self.block(id).is_some_and(|b| has_key(&b.head, key)) {
+            return Some(id);
+        }
+        // Another key with the same hash holds the slot.
+        self.iter()
+            .find(|(_, b)| has_key(&b.head, key))
+            .map(|(id, _)| id)
     }
 
     /// The first block (in print order) that `matches`, among the blocks whose head line
@@ -352,6 +552,20 @@ impl Config {
             finds.insert(name.to_owned(), (revision, found));
         }
         found
+    }
+
+    /// Whether a block defines `name` in `space` (`object network|service <name>`,
+    /// `object-group <type> <name>`). The counts say whether one may (by hash); the blocks
+    /// are read to say for sure only then.
+    pub fn defines(&self, space: Namespace, name: &str) -> bool {
+        let counted = match space {
+            Namespace::Object => self.refs.object_named(name),
+            Namespace::Group => self.refs.group_named(name),
+        };
+        counted
+            && self
+                .iter()
+                .any(|(_, b)| super::refs::defined_by(b) == Some((space, name)))
     }
 
     /// The counts derived from the blocks ([`Refs`]).
@@ -486,9 +700,18 @@ impl Config {
                 config.touched(block);
                 config.order.insert(usize::MAX, slot);
                 if let Some(keys) = place_keys(block) {
-                    config.place_enter(id, keys);
+                    // Each block comes after every other: it is the last of its places
+                    // (`place_enter` without comparing positions).
+                    for key in keys {
+                        let place = config
+                            .places
+                            .entry(key)
+                            .or_insert(Place { count: 0, last: id });
+                        place.count += 1;
+                        place.last = id;
+                    }
                 }
-                if let Some(key) = block.key() {
+                if let Some(key) = block.key_hash() {
                     config.index.entry(key).or_insert(id);
                 }
             }
@@ -572,17 +795,17 @@ impl Config {
             Some(Some(slot)) => std::mem::replace(slot, block),
             _ => return false,
         };
-        let old_key = old.key();
+        let old_key = old.key_hash();
         if let Some(Some(new)) = self.slots.get(id.0 as usize) {
             self.refs.replaced(&old, new);
         }
         self.touched(&old);
         self.touched_id(id);
         self.journal.push(Undo::Replaced { id, old });
-        let new_key = self.block(id).and_then(Block::key);
+        let new_key = self.block(id).and_then(Block::key_hash);
         if old_key != new_key {
             if let Some(k) = old_key {
-                self.index_drop(&k, id);
+                self.index_drop(k, id);
             }
             self.index_added(id, true);
         }
@@ -598,7 +821,7 @@ impl Config {
         if let Some((cached, texts)) = &mut self.child_texts
             && *cached == id
         {
-            texts.insert(entry.text.clone());
+            texts.insert(entry.text.to_string());
         }
         let before = block.rank();
         let from = place_keys(block);
@@ -622,7 +845,7 @@ impl Config {
         if !matches!(&self.child_texts, Some((cached, _)) if *cached == id) {
             let texts = self
                 .block(id)
-                .map(|b| b.children.iter().map(|c| c.text.clone()).collect())
+                .map(|b| b.children.iter().map(|c| c.text.to_string()).collect())
                 .unwrap_or_default();
             self.child_texts = Some((id, texts));
         }
@@ -868,8 +1091,8 @@ impl Config {
             self.logging_revision += 1;
         }
         // The user's name only (`block.key()` copied every object's name at boot).
-        if let Some(Command::Username { name, .. }) = block.head.command() {
-            self.user_stamps.insert(name.clone(), self.revision);
+        if let Some((3, name)) = key_parts(&block.head) {
+            self.user_stamps.insert(name.into_owned(), self.revision);
         }
     }
 
@@ -881,8 +1104,8 @@ impl Config {
         self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
         let logging = block.rank() == logging_rank();
-        let user = match block.head.command() {
-            Some(Command::Username { name, .. }) => Some(name.clone()),
+        let user = match key_parts(&block.head) {
+            Some((3, name)) => Some(name.into_owned()),
             _ => None,
         };
         if logging {
@@ -894,44 +1117,45 @@ impl Config {
     }
 
     fn index_added(&mut self, id: BlockId, journal: bool) {
-        let Some(key) = self.block(id).and_then(Block::key) else {
+        let Some(key) = self.block(id).and_then(Block::key_hash) else {
             return;
         };
         if self.index.contains_key(&key) {
             return;
         }
-        self.index.insert(key.clone(), id);
+        self.index.insert(key, id);
         if journal {
             self.journal.push(Undo::Index { key, prev: None });
         }
     }
 
     fn index_removed(&mut self, id: BlockId) {
-        if let Some(key) = self.block(id).and_then(Block::key) {
-            self.index_drop(&key, id);
+        if let Some(key) = self.block(id).and_then(Block::key_hash) {
+            self.index_drop(key, id);
         }
     }
 
-    /// `id` no longer carries `key`: point the index at another block with the key, if any.
-    fn index_drop(&mut self, key: &Key, id: BlockId) {
-        if self.index.get(key) != Some(&id) {
+    /// `id` no longer carries a key of hash `key`: point the index at another block with a
+    /// key of that hash, if any.
+    fn index_drop(&mut self, key: u64, id: BlockId) {
+        if self.index.get(&key) != Some(&id) {
             return;
         }
         // Only read the blocks when another one carries the key (an object's NAT block).
-        let held = u32::from(self.block(id).is_some_and(|b| has_key(&b.head, key)));
-        let other = if self.refs.key(key) > held {
+        let held = u32::from(self.block(id).and_then(Block::key_hash) == Some(key));
+        let other = if self.refs.key_count(key) > held {
             self.iter()
-                .find(|(o, b)| *o != id && has_key(&b.head, key))
+                .find(|(o, b)| *o != id && b.key_hash() == Some(key))
                 .map(|(o, _)| o)
         } else {
             None
         };
         match other {
-            Some(o) => self.index.insert(key.clone(), o),
-            None => self.index.remove(key),
+            Some(o) => self.index.insert(key, o),
+            None => self.index.remove(&key),
         };
         self.journal.push(Undo::Index {
-            key: key.clone(),
+            key,
             prev: Some(id),
         });
     }
@@ -1405,6 +1629,26 @@ mod tests {
         );
         c.rollback_to(m);
         assert_eq!(body(&c), before);
+    }
+
+    #[test]
+    fn a_line_is_its_text_and_a_mark() {
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Block>>(), 48);
+        let v = Entry::verbatim("object network a");
+        let t = Entry::typed(Command::ObjectNetwork("a".into()));
+        assert_eq!(v.text, t.text);
+        assert_eq!(v.text, "object network a");
+        assert_eq!(t.text.to_string(), "object network a");
+        assert_eq!(String::from(t.text.clone()), "object network a");
+        assert_ne!(v, t);
+        assert!(t.is_typed() && !v.is_typed());
+        assert_eq!(t.command(), Some(Command::ObjectNetwork("a".into())));
+        assert_eq!(v.command(), None);
+        assert_eq!(Entry::verbatim("").text.len(), 0);
+        let mut set: Set<Text> = Set::default();
+        set.insert(t.text.clone());
+        assert!(set.contains("object network a"));
     }
 
     #[test]

@@ -736,7 +736,7 @@ impl Engine {
         let interfaces: Vec<String> = self.contexts[self.selected]
             .config
             .iter()
-            .filter_map(|(_, b)| match b.head.command() {
+            .filter_map(|(_, b)| match b.head.typed_as("interface") {
                 Some(Command::Interface(hw)) => Some(hw.clone()),
                 _ => None,
             })
@@ -844,7 +844,7 @@ impl Engine {
             .config
             .iter()
             .filter(|(_, b)| b.head.text.starts_with("rest-api "))
-            .map(|(id, b)| (id, b.head.text.clone()))
+            .map(|(id, b)| (id, b.head.text.to_string()))
             .collect();
         for (id, _) in &found {
             self.contexts[self.selected].config.remove(*id);
@@ -944,7 +944,7 @@ impl Engine {
         }
         let hw = words.get(1)?;
         let known = self.contexts[self.selected].config.iter().any(|(_, b)| {
-            matches!(b.head.command(), Some(Command::Interface(i)) if i.eq_ignore_ascii_case(hw))
+            matches!(b.head.typed_as("interface"), Some(Command::Interface(i)) if i.eq_ignore_ascii_case(hw))
         });
         if known {
             None

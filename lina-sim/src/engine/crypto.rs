@@ -557,7 +557,7 @@ pub fn set_chain(a: &mut Applier<'_>, tp: &str, certs: &[ChainCert]) {
     let children = lines
         .iter()
         .skip(1)
-        .map(|l| super::config::Entry::verbatim(l.get(1..).unwrap_or("").to_owned()))
+        .map(|l| super::config::Entry::verbatim(l.get(1..).unwrap_or("")))
         .collect();
     a.cfg
         .insert_placed(super::config::Block::new(head, children));

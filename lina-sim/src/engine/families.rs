@@ -442,7 +442,7 @@ impl CliFamily for TlsProxies {
         });
         if !negated {
             a.cfg
-                .push_child(sub.block, super::config::Entry::verbatim(line.to_owned()));
+                .push_child(sub.block, super::config::Entry::verbatim(line));
         }
         Some(Ok(Step::Done(None)))
     }
@@ -1067,7 +1067,7 @@ impl CliFamily for NetworkObjects {
     }
     /// An object's own lines name no other object...
     fn counts_head(&self, head: &Entry) -> bool {
-        !matches!(head.command(), Some(Command::ObjectNetwork(_)))
+        !head.is_typed_as("object")
     }
     /// ... except its NAT rule.
     fn counts_child(&self, _head: &Entry, child: &str) -> bool {

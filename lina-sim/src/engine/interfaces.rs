@@ -136,7 +136,7 @@ pub fn nameif_reference(cfg: &Config, nameif: &str, except: Option<BlockId>) -> 
             return None;
         }
         if line_names(&b.head.text, nameif) {
-            return Some(b.head.text.clone());
+            return Some(b.head.text.to_string());
         }
         b.children
             .iter()
@@ -213,7 +213,7 @@ impl Applier<'_> {
         let targets: Vec<BlockId> = if hw.is_empty() {
             self.cfg
                 .iter()
-                .filter(|(_, b)| matches!(b.head.command(), Some(Command::Interface(_))))
+                .filter(|(_, b)| b.head.is_typed_as("interface"))
                 .map(|(id, _)| id)
                 .collect()
         } else {

@@ -69,7 +69,7 @@ impl CliFamily for IpAudit {
                         return Some(Err(CliError::MapInUse {
                             what: "IP audit policy",
                             name: (*name).to_owned(),
-                            by: b.head.text.clone(),
+                            by: b.head.text.to_string(),
                         }));
                     }
                     // Both of its lines go.

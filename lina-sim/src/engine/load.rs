@@ -310,14 +310,22 @@ pub fn load(text: &str, rng: &mut Entropy) -> Config {
     load_reporting(text, rng).0
 }
 
-/// Loads configuration text, with the lines that could not be applied.
-pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>) {
+/// What loading a piece of text gave: its blocks, the lines refused, and the sub-mode headers
+/// seen (a repeated one merges into the first).
+struct Loaded {
+    blocks: Vec<Block>,
+    errors: Vec<BootError>,
+    headers: Map<String, usize>,
+}
+
+/// Loads the lines of `text`, numbered from `first_line_no + 1`.
+fn load_piece(text: &str, first_line_no: usize, rng: &mut Entropy) -> Loaded {
     let mut loader = Loader {
         blocks: Vec::new(),
         current: None,
         headers: Map::default(),
         refused_block: false,
-        line_no: 0,
+        line_no: first_line_no,
         errors: Vec::new(),
         mode: None,
         child_indent: None,
@@ -328,12 +336,8 @@ pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>)
         loader.line(raw);
     }
     loader.flush_blanks_top();
-    let errors = loader.errors;
-    let mut blocks = loader.blocks;
-    if !blocks.iter().any(Block::is_version) {
-        blocks.insert(0, Block::leaf(Entry::verbatim("ASA Version")));
-    }
-    let blocks = blocks
+    let blocks = loader
+        .blocks
         .into_iter()
         .map(|mut b| {
             // Re-rank now that the children are known (object NAT blocks). The children's
@@ -343,9 +347,91 @@ pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>)
             Block::new(b.head, children)
         })
         .collect();
+    Loaded {
+        blocks,
+        errors: loader.errors,
+        headers: loader.headers,
+    }
+}
+
+/// Texts above this size load in two pieces, one per core (issue 13: boot).
+const SPLIT_ABOVE: usize = 1 << 20;
+
+/// Where a large text can be cut in two pieces that load as the whole text does: the start
+/// of an unindented line that follows an unindented `access-list` or `route` line. Such a
+/// line opens no sub-mode and takes no sub-command, so the loader's state there is the same
+/// whatever came before (no mode, no pending blank line, no refused block), and the next line
+/// is read as a top-level line. Searched from the middle onwards, within a bounded distance.
+fn split_point(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = text.len() / 2;
+    let limit = (at + (4 << 20)).min(text.len());
+    // The start of the line holding `at`.
+    let mut prev = bytes.get(..at)?.iter().rposition(|b| *b == b'\n')? + 1;
+    while at < limit {
+        let nl = at + bytes.get(at..)?.iter().position(|b| *b == b'\n')?;
+        let line = text.get(prev..nl)?;
+        let start = nl + 1;
+        let next = bytes.get(start).copied();
+        if (line.starts_with("access-list ") || line.starts_with("route "))
+            && next.is_some_and(|b| !b.is_ascii_whitespace())
+        {
+            return Some(start);
+        }
+        prev = start;
+        at = start;
+    }
+    None
+}
+
+/// Loads configuration text, with the lines that could not be applied.
+pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>) {
+    let loaded = if text.len() > SPLIT_ABOVE {
+        load_split(text, rng)
+    } else {
+        None
+    };
+    let Loaded {
+        mut blocks, errors, ..
+    } = loaded.unwrap_or_else(|| load_piece(text, 0, rng));
+    if !blocks.iter().any(Block::is_version) {
+        blocks.insert(0, Block::leaf(Entry::verbatim("ASA Version")));
+    }
     let mut config = Config::of_blocks(blocks);
     config.commit();
     (config, errors)
+}
+
+/// A large text loaded in two pieces at once ([`split_point`]); none when it has no such
+/// point, or when a sub-mode header of the second piece repeats one of the first (the two
+/// blocks would merge: the whole text is loaded in one piece then). Clear passwords of the
+/// second piece are hashed with salts of its own generator, seeded from `rng`.
+fn load_split(text: &str, rng: &mut Entropy) -> Option<Loaded> {
+    let at = split_point(text)?;
+    let (first, second) = (text.get(..at)?, text.get(at..)?);
+    let mut second_rng = Entropy::from_seed(rng.bytes());
+    let (a, b) = std::thread::scope(|scope| {
+        let later = scope.spawn(move || {
+            let line_no = first.bytes().filter(|b| *b == b'\n').count();
+            load_piece(second, line_no, &mut second_rng)
+        });
+        let a = load_piece(first, 0, rng);
+        (a, later.join().ok())
+    });
+    let b = b?;
+    if b.headers.keys().any(|h| a.headers.contains_key(h)) {
+        return None;
+    }
+    let mut blocks = a.blocks;
+    blocks.reserve_exact(b.blocks.len());
+    blocks.extend(b.blocks);
+    let mut errors = a.errors;
+    errors.extend(b.errors);
+    Some(Loaded {
+        blocks,
+        errors,
+        headers: Map::default(),
+    })
 }
 
 #[cfg(test)]
@@ -382,6 +468,50 @@ mod tests {
             c.lookup(&Key::Interface("GigabitEthernet0/1".into()))
                 .is_some()
         );
+    }
+
+    /// A text of `n` units mixing sub-mode blocks, top-level lines and refused lines.
+    fn large_text(n: usize, repeat_header: bool) -> String {
+        let mut text = String::from("ASA Version 9.16(4) \nhostname fw\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "object network o{i}\n host 10.0.{}.{}\nobject-group network g{i}\n \
+                 network-object object o{i}\naccess-list a extended permit ip object o{i} any\n\
+                 route inside 11.0.{}.{} 255.255.255.255 10.0.0.1 1\n",
+                i / 256 % 256,
+                i % 256,
+                i / 256 % 256,
+                i % 256
+            ));
+            if i % 1000 == 7 {
+                text.push_str("objekt network typo\n host 1.1.1.1\n\n");
+            }
+        }
+        if repeat_header {
+            text.push_str("object-group network g1\n network-object host 9.9.9.9\n");
+        }
+        text.push_str("hostname again\n");
+        text
+    }
+
+    #[test]
+    fn a_large_text_loads_in_two_pieces_as_in_one() {
+        for repeat in [false, true] {
+            let text = large_text(12_000, repeat);
+            assert!(text.len() > SPLIT_ABOVE);
+            let at = split_point(&text).unwrap();
+            assert!(at > text.len() / 2 && text[..at].ends_with('\n'));
+            let whole = load_piece(&text, 0, &mut rng());
+            let split = load_split(&text, &mut rng());
+            // A header repeated across the pieces: loaded in one piece.
+            assert_eq!(split.is_none(), repeat);
+            let (config, errors) = load_reporting(&text, &mut rng());
+            let one = Config::of_blocks(whole.blocks);
+            assert_eq!(print(&config), print(&one));
+            assert_eq!(errors, whole.errors);
+            assert_eq!(errors.len(), 2 * 12);
+            assert_eq!(config.refs(), one.refs());
+        }
     }
 
     #[test]

@@ -183,7 +183,7 @@ impl Applier<'_> {
             .iter()
             .find(|(_, b)| {
                 b.rank() == nat_rank
-                    && matches!(b.head.command(), Some(Command::ObjectNetwork(n)) if n == name)
+                    && super::config::key_parts(&b.head).is_some_and(|(k, n)| k == 2 && n == name)
             })
             .map(|(id, _)| id);
         if strip_words(line, "no").is_some() {
@@ -234,7 +234,7 @@ impl Applier<'_> {
             .iter()
             .filter(|(_, b)| {
                 b.rank() != nat_rank
-                    && matches!(b.head.command(), Some(Command::ObjectNetwork(n)) if n == name)
+                    && super::config::key_parts(&b.head).is_some_and(|(k, n)| k == 2 && n == name)
                     && b.children.iter().any(|c| starts_with_words(&c.text, "nat"))
             })
             .map(|(id, _)| id)
@@ -538,7 +538,7 @@ timeout xlate 3:00:00
         let mut out = Vec::new();
         for (_, b) in cfg.iter() {
             if b.rank() == nat_rank {
-                out.push(b.head.text.clone());
+                out.push(b.head.text.to_string());
                 for c in &b.children {
                     out.push(format!(" {}", c.text));
                 }

@@ -16,6 +16,7 @@ use cli_translator::words::Words;
 use super::apply::{Applier, Step, strip_words};
 use super::config::{BlockId, Entry, Key};
 use super::error::CliError;
+use super::refs::Namespace;
 use super::sections::starts_with_words;
 
 /// The kind of block a sub-command edits.
@@ -290,7 +291,7 @@ impl Applier<'_> {
         let Some(b) = self.cfg.block(block) else {
             return Err(CliError::invalid(line, 0));
         };
-        let head = b.head.text.clone();
+        let head = b.head.text.to_string();
         let family = family_of(&head);
         let protocol = match family {
             Some(Family::ServiceGroup(p)) => p,
@@ -406,11 +407,10 @@ impl Applier<'_> {
     /// on an ASA objects and object groups share one namespace. Other heads pass.
     pub fn check_object_name(&self, head: &str) -> Result<(), CliError> {
         // The configuration counts the names definitions give (`Refs`).
-        let refs = self.cfg.refs();
         let clash = if let Some(name) = object_name(head) {
-            refs.group_named(name).then_some(name)
+            self.cfg.defines(Namespace::Group, name).then_some(name)
         } else if let Some(name) = group_name(head) {
-            refs.object_named(name).then_some(name)
+            self.cfg.defines(Namespace::Object, name).then_some(name)
         } else {
             None
         };

@@ -773,7 +773,7 @@ pub fn show_failover(cfg: &Config, hostname: &str) -> String {
         {
             s.absorb(t);
         }
-        if let Some(Command::Interface(hw)) = b.head.command()
+        if let Some(Command::Interface(hw)) = b.head.typed_as("interface")
             && let Some(n) = b
                 .children
                 .iter()

@@ -40,12 +40,15 @@ type Families = &'static [&'static dyn CliFamily];
 /// was kept once more per map): both counts only guard a scan, and two words sharing a hash
 /// only add to each other's count, which makes the caller read the lines, as a count
 /// may. The hash is seeded at random per process, so names cannot be chosen to collide.
+/// Defined names are counted by hash too (issue 13: memory): a count says a definition may
+/// exist, and [`Config::object_defined`](super::config::Config::object_defined) reads the
+/// blocks to say for sure only then (a name clash, the rare case).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Refs {
     words: Map<u64, u32>,
     keys: Map<u64, u32>,
-    objects: Map<String, u32>,
-    groups: Map<String, u32>,
+    objects: Map<u64, u32>,
+    groups: Map<u64, u32>,
 }
 
 /// The seeded hash words and keys are counted by (the same for every [`Refs`] of the process,
@@ -63,7 +66,12 @@ fn word_hash(word: &str) -> u64 {
     hashed(0, word)
 }
 
-fn key_hash((kind, name): (u8, &str)) -> u64 {
+fn name_hash(name: &str) -> u64 {
+    hashed(u8::MAX, name)
+}
+
+/// The hash keys are counted by (and the configuration's index is keyed by).
+pub fn key_hash((kind, name): (u8, &str)) -> u64 {
     hashed(kind + 1, name)
 }
 
@@ -82,19 +90,26 @@ impl Refs {
         self.words.get(&word_hash(word)).copied().unwrap_or(0)
     }
 
+    /// How many blocks carry a key of hash `key` ([`key_hash`]).
+    pub fn key_count(&self, key: u64) -> u32 {
+        self.keys.get(&key).copied().unwrap_or(0)
+    }
+
     /// How many blocks carry `key`.
     pub fn key(&self, key: &Key) -> u32 {
         self.keys.get(&key_hash(key.parts())).copied().unwrap_or(0)
     }
 
-    /// Whether an `object network|service <name>` definition exists.
+    /// Whether an `object network|service <name>` definition may exist (a superset: two
+    /// names sharing a hash count together).
     pub fn object_named(&self, name: &str) -> bool {
-        self.objects.contains_key(name)
+        self.objects.contains_key(&name_hash(name))
     }
 
-    /// Whether an `object-group <type> <name>` exists.
+    /// Whether an `object-group <type> <name>` may exist (a superset, as
+    /// [`Refs::object_named`]).
     pub fn group_named(&self, name: &str) -> bool {
-        self.groups.contains_key(name)
+        self.groups.contains_key(&name_hash(name))
     }
 
     /// A block entered the configuration.
@@ -172,8 +187,8 @@ impl Refs {
                 bump(&mut self.words, &word_hash(w), up);
             }
         }
-        if let Some(key) = key_parts(&block.head) {
-            bump(&mut self.keys, &key_hash(key), up);
+        if let Some((kind, name)) = key_parts(&block.head) {
+            bump(&mut self.keys, &key_hash((kind, &name)), up);
         }
         self.names(families, &block.head.text, block.rank(), up);
     }
@@ -188,11 +203,22 @@ impl Refs {
             .iter()
             .find_map(|f| f.defines_referable(head, rank))
         {
-            Some((Namespace::Object, name)) => bump(&mut self.objects, name, up),
-            Some((Namespace::Group, name)) => bump(&mut self.groups, name, up),
+            Some((Namespace::Object, name)) => bump(&mut self.objects, &name_hash(name), up),
+            Some((Namespace::Group, name)) => bump(&mut self.groups, &name_hash(name), up),
             None => {}
         }
     }
+}
+
+/// The object or group `block` defines, as [`Refs`] counts it.
+pub fn defined_by(block: &Block) -> Option<(Namespace, &str)> {
+    let head = block.head.text.as_str();
+    if head.starts_with(char::is_whitespace) {
+        return None;
+    }
+    families::of_line(head)
+        .iter()
+        .find_map(|f| f.defines_referable(head, block.rank()))
 }
 
 /// How often `name` appears among the counted words of `block`.

@@ -113,7 +113,7 @@ fn inspect_map_exists(cfg: &Config, proto: &str, name: &str) -> bool {
 fn bindings(cfg: &Config) -> Vec<(BlockId, String)> {
     cfg.iter()
         .filter(|(_, b)| starts_with_words(&b.head.text, "service-policy"))
-        .map(|(id, b)| (id, b.head.text.clone()))
+        .map(|(id, b)| (id, b.head.text.to_string()))
         .collect()
 }
 
@@ -125,7 +125,7 @@ fn policies_using_class(cfg: &Config, class: &str) -> Option<String> {
             starts_with_words(&b.head.text, "policy-map")
                 && b.children.iter().any(|c| c.text.trim_end() == want)
         })
-        .map(|(_, b)| b.head.text.clone())
+        .map(|(_, b)| b.head.text.to_string())
 }
 
 /// A policy map's `inspect <proto> <name>` lines naming inspect map `name`.
@@ -140,7 +140,7 @@ fn inspect_users(cfg: &Config, proto: &str, name: &str) -> Option<String> {
                         && w.iter().skip(2).any(|x| *x == name)
                 })
         })
-        .map(|(_, b)| b.head.text.clone())
+        .map(|(_, b)| b.head.text.to_string())
 }
 
 impl ServicePolicy {
@@ -284,7 +284,7 @@ impl ServicePolicy {
                 b.children
                     .iter()
                     .find(|c| starts_with_words(&c.text, "match") && c.text.trim_end() != line)
-                    .map(|c| c.text.clone())
+                    .map(|c| c.text.to_string())
             });
             if other.is_some() {
                 return Err(CliError::OneMatchPerClassMap);
@@ -813,7 +813,7 @@ pub fn check_acl_unused(cfg: &Config, acl: &str) -> Result<(), CliError> {
             return Err(CliError::MapInUse {
                 what: "access-list",
                 name,
-                by: b.head.text.clone(),
+                by: b.head.text.to_string(),
             });
         }
     }

@@ -445,7 +445,7 @@ mod tests {
 
     fn heads(cfg: &Config, prefix: &str) -> Vec<String> {
         cfg.iter()
-            .map(|(_, b)| b.head.text.clone())
+            .map(|(_, b)| b.head.text.to_string())
             .filter(|t| t.starts_with(prefix))
             .collect()
     }
@@ -575,10 +575,10 @@ mod tests {
             line in "(no )?(route|ipv6 route|http|ssh|telnet|ntp server|timeout|dhcpd|dhcprelay|dns domain-lookup)( [a-z0-9.:/_-]{0,12}){0,7}"
         ) {
             let mut cfg = booted("route inside 10.0.0.0 255.0.0.0 10.1.1.1\n");
-            let before: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.clone()).collect();
+            let before: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.to_string()).collect();
             let r = run(&mut cfg, &[line.as_str()]);
             if r[0].is_err() {
-                let after: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.clone()).collect();
+                let after: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.to_string()).collect();
                 proptest::prop_assert_eq!(after, before);
             }
         }

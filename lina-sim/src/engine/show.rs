@@ -359,7 +359,7 @@ fn physical_interfaces(engine: &Engine) -> Vec<String> {
     engine.contexts[engine.selected]
         .config
         .iter()
-        .filter_map(|(_, b)| match b.head.command() {
+        .filter_map(|(_, b)| match b.head.typed_as("interface") {
             Some(Command::Interface(hw))
                 if !hw.contains('.')
                     && !["Port-channel", "Redundant", "BVI"]
@@ -456,15 +456,15 @@ fn version(engine: &Engine, now: Now) -> String {
 fn nameif_table(engine: &Engine) -> String {
     let mut out = format!("{:<25}{:<25}{}\n", "Interface", "Name", "Security");
     for (_, b) in engine.contexts[engine.selected].config.iter() {
-        let Some(Command::Interface(hw)) = b.head.command() else {
+        let Some(Command::Interface(hw)) = b.head.typed_as("interface") else {
             continue;
         };
         let mut name = None;
         let mut level = None;
         for c in &b.children {
             match c.command() {
-                Some(Command::Nameif(n)) => name = Some(n.clone()),
-                Some(Command::SecurityLevel(l)) => level = Some(*l),
+                Some(Command::Nameif(n)) => name = Some(n),
+                Some(Command::SecurityLevel(l)) => level = Some(l),
                 _ => {}
             }
         }

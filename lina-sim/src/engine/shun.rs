@@ -193,16 +193,16 @@ fn parse_remove(line: &str, words: &[&str]) -> Result<ShunCommand, CliError> {
 fn interfaces(cfg: &Config) -> Vec<(String, Option<(u32, u32)>)> {
     let mut out = Vec::new();
     for (_, b) in cfg.iter() {
-        if !matches!(b.head.command(), Some(Command::Interface(_))) {
+        if !b.head.is_typed_as("interface") {
             continue;
         }
         let mut nameif = None;
         let mut net = None;
         for c in &b.children {
             match c.command() {
-                Some(Command::Nameif(n)) => nameif = Some(n.clone()),
+                Some(Command::Nameif(n)) => nameif = Some(n),
                 Some(Command::IpAddress { address, mask, .. }) => {
-                    net = Some((u32::from(*address), u32::from(*mask)));
+                    net = Some((u32::from(address), u32::from(mask)));
                 }
                 _ => {}
             }

@@ -181,7 +181,7 @@ fn has_head(cfg: &Config, prefix: &str) -> bool {
 fn user_of(cfg: &Config, f: impl Fn(&str) -> bool) -> Option<String> {
     cfg.iter()
         .find(|(_, b)| f(&b.head.text) || b.children.iter().any(|c| f(c.text.trim())))
-        .map(|(_, b)| b.head.text.clone())
+        .map(|(_, b)| b.head.text.to_string())
 }
 
 /// Removes every block whose header starts with the words `prefix`.
@@ -864,7 +864,7 @@ impl CliFamily for Vpn {
                     .cfg
                     .iter()
                     .find(|(_, b)| b.head.text.starts_with(&binding))
-                    .map(|(_, b)| b.head.text.clone());
+                    .map(|(_, b)| b.head.text.to_string());
                 let entry_prefix = format!("crypto map {map} ");
                 let others = a.cfg.iter().any(|(_, b)| {
                     let t: Vec<&str> = b.head.text.split_whitespace().collect();

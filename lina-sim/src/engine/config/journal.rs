@@ -505,7 +505,7 @@ mod tests {
             blocks.remove(at(c));
         }
         for c in changes.blocks.iter().filter(|c| c.op == ChangeOp::Added) {
-            blocks.insert(at(c).min(blocks.len()), c.text.clone());
+            blocks.insert(at(c).min(blocks.len()), c.text.to_string());
         }
         for c in changes.blocks.iter().filter(|c| c.op == ChangeOp::Replaced) {
             assert_eq!(
@@ -513,7 +513,7 @@ mod tests {
                 c.old.as_deref(),
                 "{c:?}"
             );
-            blocks[at(c)] = c.text.clone();
+            blocks[at(c)] = c.text.to_string();
         }
         for c in changes.blocks.iter().filter(|c| c.op != ChangeOp::Removed) {
             let p = at(c);
