@@ -791,7 +791,7 @@ fn addr_from(
                     "this in-line address is too long to name an object: use a network object",
                 )
             })?;
-            o.name = name.clone();
+            o.name = name.clone().into();
             if !inline.iter().any(|x| x.name == name) {
                 inline.push(o);
             }

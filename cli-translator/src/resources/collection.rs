@@ -452,7 +452,7 @@ mod tests {
 
     fn obj(name: &str) -> NetworkObject {
         NetworkObject {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             address: None,
             description: None,
         }
@@ -495,7 +495,7 @@ mod tests {
         for n in ["a", "b", "c", "d"] {
             c.insert(obj(n));
         }
-        assert_eq!(c.remove("b").map(|o| o.name), Some("b".to_owned()));
+        assert_eq!(c.remove("b").map(|o| o.name), Some("b".into()));
         assert_eq!(c.remove("b"), None);
         assert_eq!(names(&c), ["a", "c", "d"]);
         assert_eq!(c.get("d").map(|o| o.name.as_str()), Some("d"));
@@ -508,10 +508,7 @@ mod tests {
         for n in ["a", "b", "c"] {
             c.insert(obj(n));
         }
-        assert_eq!(
-            c.replace("b", obj("x")).map(|o| o.name),
-            Some("b".to_owned())
-        );
+        assert_eq!(c.replace("b", obj("x")).map(|o| o.name), Some("b".into()));
         assert_eq!(names(&c), ["a", "x", "c"]);
         assert!(c.get("b").is_none());
         assert!(c.get("x").is_some());
@@ -607,7 +604,7 @@ mod tests {
         for i in 0..25 {
             assert!(c.insert_at(c.len() - 1, obj(&format!("m{i}"))));
         }
-        let names: Vec<String> = c.iter().map(|o| o.name.clone()).collect();
+        let names: Vec<String> = c.iter().map(|o| o.name.to_string()).collect();
         let mut expect = vec!["first".to_owned()];
         expect.extend((0..25).map(|i| format!("m{i}")));
         expect.push("last".to_owned());

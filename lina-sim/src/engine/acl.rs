@@ -512,9 +512,9 @@ fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
         for child in &block.children {
             let words: Vec<&str> = child.text.split_whitespace().collect();
             match words.as_slice() {
-                ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).to_owned()))),
+                ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).into()))),
                 ["port-object", "range", a, b] => {
-                    out.push(Some(PortMatch::Range((*a).to_owned(), (*b).to_owned())));
+                    out.push(Some(PortMatch::Range((*a).into(), (*b).into())));
                 }
                 _ => {}
             }
@@ -564,7 +564,7 @@ fn group_services(
             ["service-object", "object", n] => service_object_services(cfg, n, out),
             ["service-object", spec @ ..] => out.extend(service_spec(spec)),
             ["protocol-object", p] => out.push(Service {
-                protocol: Protocol::Named((*p).to_owned()),
+                protocol: Protocol::Named((*p).into()),
                 ..written.clone()
             }),
             ["group-object", g] => group_services(cfg, g, depth + 1, written, out),
