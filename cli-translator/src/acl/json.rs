@@ -360,7 +360,7 @@ pub fn from_json_replacing(
     let (protocol, source_port, destination_service) = match previous {
         Some(old) if services_unchanged(old, map) => (
             old.protocol.clone(),
-            old.source_port.clone(),
+            old.source_port.as_deref().cloned(),
             old.destination_service.clone(),
         ),
         _ => combine(ss, ds)?,
@@ -418,7 +418,7 @@ pub fn from_json_replacing(
             permit,
             protocol,
             source,
-            source_port,
+            source_port: source_port.map(Box::new),
             destination,
             destination_service,
             log,

@@ -129,7 +129,7 @@ pub fn ace() -> impl Strategy<Value = Ace> {
                 permit,
                 protocol,
                 source,
-                source_port,
+                source_port: source_port.map(Box::new),
                 destination,
                 destination_service,
                 log,
