@@ -4,7 +4,7 @@
 //! The agent copies its snapshot for every bulk request (the entries are staged on a copy) and
 //! whenever a write patches the snapshot while a reader still holds it. Both structures make
 //! that copy cost what the write touches, not the size of the configuration: a
-//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and HAMT for the index by
+//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and B-tree for the index by
 //! id: a clone shares every node, a change copies the O(log n) nodes on its path), and a
 //! [`Shared`] part is copied whole only when it is changed.
 
