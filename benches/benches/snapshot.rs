@@ -183,7 +183,7 @@ fn main() {
         if let Some(t) = &template {
             for i in 0..1000 {
                 let mut o = t.clone();
-                o.name = format!("bulk-{r}-{i}");
+                o.name = format!("bulk-{r}-{i}").into();
                 staged.network_objects.insert(o);
             }
         }

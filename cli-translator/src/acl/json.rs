@@ -218,12 +218,12 @@ fn endpoint_json(e: &Endpoint, link: LinkFn<'_>) -> Value {
 
 fn port_expr(p: &PortMatch) -> String {
     match p {
-        PortMatch::Eq(p) => p.clone(),
+        PortMatch::Eq(p) => p.to_string(),
         PortMatch::Neq(p) => format!("!={p}"),
         PortMatch::Lt(p) => format!("<{p}"),
         PortMatch::Gt(p) => format!(">{p}"),
         PortMatch::Range(a, b) => format!("{a}-{b}"),
-        PortMatch::Group(n) => n.clone(),
+        PortMatch::Group(n) => n.to_string(),
     }
 }
 
@@ -360,7 +360,7 @@ pub fn from_json_replacing(
     let (protocol, source_port, destination_service) = match previous {
         Some(old) if services_unchanged(old, map) => (
             old.protocol.clone(),
-            old.source_port.clone(),
+            old.source_port.as_deref().cloned(),
             old.destination_service.clone(),
         ),
         _ => combine(ss, ds)?,
@@ -418,11 +418,11 @@ pub fn from_json_replacing(
             permit,
             protocol,
             source,
-            source_port,
+            source_port: source_port.map(Box::new),
             destination,
             destination_service,
             log,
-            time_range,
+            time_range: time_range.map(Into::into),
             inactive,
         },
         remarks,
@@ -487,15 +487,15 @@ fn endpoint_from(v: &Value, attr: &str) -> Result<Endpoint, FieldError> {
         }
         "IPv4Network" => ipv4_network(need()?, &vattr),
         "IPv6Network" => ipv6_network(need()?, &vattr),
-        "objectRef#NetworkObj" => Ok(Endpoint::Object(ref_name(v, attr, &[kind])?)),
-        "objectRef#NetworkObjGroup" => Ok(Endpoint::Group(ref_name(v, attr, &[kind])?)),
+        "objectRef#NetworkObj" => Ok(Endpoint::Object(ref_name(v, attr, &[kind])?.into())),
+        "objectRef#NetworkObjGroup" => Ok(Endpoint::Group(ref_name(v, attr, &[kind])?.into())),
         "objectRef#Interface" => {
             let name = v
                 .get("name")
                 .and_then(Value::as_str)
                 .filter(|n| crate::parse::is_nameif(n))
                 .ok_or_else(|| bad(&format!("{attr}.name"), "an interface name (nameif)"))?;
-            Ok(Endpoint::Interface(name.to_owned()))
+            Ok(Endpoint::Interface(name.to_owned().into()))
         }
         other => Err(FieldError::new(
             format!("{attr}.kind"),
@@ -598,19 +598,19 @@ fn service_from(v: &Value, attr: &str) -> Result<Svc, FieldError> {
                 }
             };
             let m = if let Some(p) = expr.strip_prefix("!=") {
-                PortMatch::Neq(port(p)?)
+                PortMatch::Neq(port(p)?.into())
             } else if let Some(p) = expr.strip_prefix('<') {
-                PortMatch::Lt(port(p)?)
+                PortMatch::Lt(port(p)?.into())
             } else if let Some(p) = expr.strip_prefix('>') {
-                PortMatch::Gt(port(p)?)
+                PortMatch::Gt(port(p)?.into())
             } else if let Some((a, b)) = expr
                 .match_indices('-')
                 .map(|(at, _)| (&expr[..at], &expr[at + 1..]))
                 .find(|(a, b)| ace::is_port(a) && ace::is_port(b))
             {
-                PortMatch::Range(port(a)?, port(b)?)
+                PortMatch::Range(port(a)?.into(), port(b)?.into())
             } else {
-                PortMatch::Eq(port(expr)?)
+                PortMatch::Eq(port(expr)?.into())
             };
             Ok(Svc::Ports(proto.to_owned(), m))
         }
@@ -690,18 +690,18 @@ fn combine(ss: Svc, ds: Svc) -> Result<Services, FieldError> {
         }
         (ss, Svc::Object(n)) => {
             no_source_ports(&ss)?;
-            (Protocol::Object(n), None, None)
+            (Protocol::Object(n.into()), None, None)
         }
-        (Svc::Proto(p), Svc::Group(n)) if p == "ip" => (Protocol::Group(n), None, None),
+        (Svc::Proto(p), Svc::Group(n)) if p == "ip" => (Protocol::Group(n.into()), None, None),
         (Svc::Proto(p), Svc::Group(n)) if matches!(p.as_str(), "tcp" | "udp" | "sctp") => (
-            Protocol::Named(p),
+            Protocol::Named(p.into()),
             None,
-            Some(DestService::Port(PortMatch::Group(n))),
+            Some(DestService::Port(PortMatch::Group(n.into()))),
         ),
         (Svc::Ports(p, sm), Svc::Group(n)) => (
-            Protocol::Named(p),
+            Protocol::Named(p.into()),
             Some(sm),
-            Some(DestService::Port(PortMatch::Group(n))),
+            Some(DestService::Port(PortMatch::Group(n.into()))),
         ),
         (Svc::Proto(_), Svc::Group(_)) => {
             return Err(bad(
@@ -713,34 +713,41 @@ fn combine(ss: Svc, ds: Svc) -> Result<Services, FieldError> {
             if !compatible(&s, &d) {
                 return Err(mismatch(&s, &d));
             }
-            (Protocol::Named(pick(&s, &d)), None, None)
+            (Protocol::Named(pick(&s, &d).into()), None, None)
         }
         (Svc::Ports(s, sm), Svc::Proto(d)) => {
             if !compatible(&s, &d) {
                 return Err(mismatch(&s, &d));
             }
-            (Protocol::Named(s), Some(sm), None)
+            (Protocol::Named(s.into()), Some(sm), None)
         }
         (Svc::Proto(s), Svc::Ports(d, dm)) => {
             if !compatible(&s, &d) {
                 return Err(mismatch(&s, &d));
             }
-            (Protocol::Named(d), None, Some(DestService::Port(dm)))
+            (Protocol::Named(d.into()), None, Some(DestService::Port(dm)))
         }
         (Svc::Ports(s, sm), Svc::Ports(d, dm)) => {
             if s != d {
                 return Err(mismatch(&s, &d));
             }
-            (Protocol::Named(d), Some(sm), Some(DestService::Port(dm)))
+            (
+                Protocol::Named(d.into()),
+                Some(sm),
+                Some(DestService::Port(dm)),
+            )
         }
         (Svc::Proto(s), Svc::Icmp(d, kind, code)) => {
             if !compatible(&s, &d) {
                 return Err(mismatch(&s, &d));
             }
             (
-                Protocol::Named(d),
+                Protocol::Named(d.into()),
                 None,
-                Some(DestService::Icmp { kind, code }),
+                Some(DestService::Icmp {
+                    kind: kind.into(),
+                    code,
+                }),
             )
         }
         (Svc::Ports(s, _), Svc::Icmp(d, ..)) => return Err(mismatch(&s, &d)),

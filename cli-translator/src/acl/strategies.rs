@@ -19,14 +19,14 @@ pub fn port() -> impl Strategy<Value = String> {
 
 pub fn port_match(groups: bool) -> BoxedStrategy<PortMatch> {
     let plain = prop_oneof![
-        port().prop_map(PortMatch::Eq),
-        port().prop_map(PortMatch::Neq),
-        port().prop_map(PortMatch::Lt),
-        port().prop_map(PortMatch::Gt),
-        (port(), port()).prop_map(|(a, b)| PortMatch::Range(a, b)),
+        port().prop_map(|p| PortMatch::Eq(p.into())),
+        port().prop_map(|p| PortMatch::Neq(p.into())),
+        port().prop_map(|p| PortMatch::Lt(p.into())),
+        port().prop_map(|p| PortMatch::Gt(p.into())),
+        (port(), port()).prop_map(|(a, b)| PortMatch::Range(a.into(), b.into())),
     ];
     if groups {
-        prop_oneof![4 => plain, 1 => object_name().prop_map(PortMatch::Group)].boxed()
+        prop_oneof![4 => plain, 1 => object_name().prop_map(|n| PortMatch::Group(n.into()))].boxed()
     } else {
         plain.boxed()
     }
@@ -52,9 +52,9 @@ pub fn endpoint() -> impl Strategy<Value = Endpoint> {
                 prefix,
             }
         }),
-        object_name().prop_map(Endpoint::Object),
-        object_name().prop_map(Endpoint::Group),
-        nameif().prop_map(Endpoint::Interface),
+        object_name().prop_map(|n| Endpoint::Object(n.into())),
+        object_name().prop_map(|n| Endpoint::Group(n.into())),
+        nameif().prop_map(|n| Endpoint::Interface(n.into())),
     ]
 }
 
@@ -77,7 +77,7 @@ fn protocol_and_services()
             prop::option::of(port_match(true))
         )
             .prop_map(|(p, s, d)| (
-                Protocol::Named(p.to_owned()),
+                Protocol::Named(p.to_owned().into()),
                 s,
                 d.map(DestService::Port)
             )),
@@ -89,20 +89,20 @@ fn protocol_and_services()
             ))
         )
             .prop_map(|(p, t)| (
-                Protocol::Named(p.to_owned()),
+                Protocol::Named(p.to_owned().into()),
                 None,
                 t.map(|(kind, code)| DestService::Icmp {
-                    kind: kind.to_owned(),
+                    kind: kind.to_owned().into(),
                     code
                 })
             )),
         prop_oneof![Just("ip"), Just("esp"), Just("gre"), Just("50")].prop_map(|p| (
-            Protocol::Named(p.to_owned()),
+            Protocol::Named(p.to_owned().into()),
             None,
             None
         )),
-        object_name().prop_map(|n| (Protocol::Object(n), None, None)),
-        object_name().prop_map(|n| (Protocol::Group(n), None, None)),
+        object_name().prop_map(|n| (Protocol::Object(n.into()), None, None)),
+        object_name().prop_map(|n| (Protocol::Group(n.into()), None, None)),
     ]
 }
 
@@ -129,11 +129,11 @@ pub fn ace() -> impl Strategy<Value = Ace> {
                 permit,
                 protocol,
                 source,
-                source_port,
+                source_port: source_port.map(Box::new),
                 destination,
                 destination_service,
                 log,
-                time_range,
+                time_range: time_range.map(Into::into),
                 inactive,
             },
         )

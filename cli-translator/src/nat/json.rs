@@ -450,7 +450,7 @@ pub fn to_json(
         "useDestinationInterfaceIPv6".into(),
         Value::from(destination_ipv6),
     );
-    match &r.service {
+    match r.service.as_deref() {
         Some(Service::Objects { real, mapped }) => {
             m.insert("originalService".into(), svc_json(cfg, real, link));
             m.insert("translatedService".into(), svc_json(cfg, mapped, link));
@@ -610,12 +610,12 @@ pub fn from_json(
     };
     Ok(NatInput {
         rule: NatRule {
-            interfaces: Some((real_if, mapped_if)),
+            interfaces: Some((real_if.into(), mapped_if.into())),
             mode,
             real_source,
             mapped_source,
-            destination,
-            service,
+            destination: destination.map(Box::new),
+            service: service.map(Box::new),
             net_to_net: flag("isNetToNet")?,
             dns: flag("isDNS")?,
             unidirectional,
@@ -755,7 +755,7 @@ fn addr_from(
     match kind.as_str() {
         "AnyIPAddress" | "AnyIPv6Address" => Ok(Addr::Any),
         "objectRef#NetworkObj" | "objectRef#NetworkObjGroup" => {
-            Ok(Addr::Name(ref_name(v, attr, &[kind.as_str()])?))
+            Ok(Addr::Name(ref_name(v, attr, &[kind.as_str()])?.into()))
         }
         INTERFACE_ADDRESS if slot != Slot::Real => Ok(Addr::Interface { ipv6: false }),
         "IPv4Address" | "IPv6Address" | "IPv6Network" if slot == Slot::MappedObject => {
@@ -791,11 +791,11 @@ fn addr_from(
                     "this in-line address is too long to name an object: use a network object",
                 )
             })?;
-            o.name = name.clone();
+            o.name = name.clone().into();
             if !inline.iter().any(|x| x.name == name) {
                 inline.push(o);
             }
-            Ok(Addr::Name(name))
+            Ok(Addr::Name(name.into()))
         }
         "IPv4FQDN" | "IPv6FQDN" => Err(bad(
             attr,

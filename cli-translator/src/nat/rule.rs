@@ -21,6 +21,7 @@
 //! (`parse(print(x)) == x`). A name is an object or an object group: the line does not say
 //! which (the JSON layer asks the configuration).
 
+use compact_str::CompactString;
 use std::fmt::{self, Write as _};
 use std::net::{IpAddr, Ipv6Addr};
 
@@ -89,7 +90,7 @@ pub enum Addr {
     /// `any`
     Any,
     /// A network object or network object group.
-    Name(String),
+    Name(CompactString),
     /// `interface [ipv6]` (mapped slots only): the interface's own address.
     Interface { ipv6: bool },
     /// An in-line host address (object NAT's mapped address only).
@@ -175,13 +176,15 @@ pub enum Service {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NatRule {
     /// `(real,mapped)`; `None` when the line names no interfaces (both `any`).
-    pub interfaces: Option<(String, String)>,
+    pub interfaces: Option<(CompactString, CompactString)>,
     pub mode: Mode,
     /// Twice NAT: the real source. Object NAT: `None` (the object itself).
     pub real_source: Option<Addr>,
     pub mapped_source: Mapped,
-    pub destination: Option<Destination>,
-    pub service: Option<Service>,
+    /// Boxed, as [`Self::service`]: rare, and inline they made every rule 120 bytes larger
+    /// (issue 13: memory).
+    pub destination: Option<Box<Destination>>,
+    pub service: Option<Box<Service>>,
     pub net_to_net: bool,
     pub dns: bool,
     pub unidirectional: bool,
@@ -228,7 +231,7 @@ impl NatRule {
 
     /// Service object or group names the rule uses.
     pub fn service_names(&self) -> Vec<&str> {
-        match &self.service {
+        match self.service.as_deref() {
             Some(Service::Objects { real, mapped }) => [real, mapped]
                 .into_iter()
                 .filter_map(|s| match s {
@@ -514,12 +517,12 @@ pub fn parse_nat_line(line: &str) -> Result<NatLine, WordError> {
     let mode = mode(&mut c)?;
     let real = match c.word()? {
         "any" => Addr::Any,
-        w if is_name(w) => Addr::Name(w.to_owned()),
+        w if is_name(w) => Addr::Name(w.to_owned().into()),
         _ => return Err(c.bad()),
     };
     let mapped = mapped(&mut c, mode, false)?;
     let mut rule = NatRule {
-        interfaces,
+        interfaces: interfaces.map(|(a, b)| (a.into(), b.into())),
         mode,
         real_source: Some(real),
         mapped_source: mapped,
@@ -551,7 +554,7 @@ pub fn parse_object_nat(line: &str) -> Result<NatRule, WordError> {
     let mode = mode(&mut c)?;
     let mapped = mapped(&mut c, mode, true)?;
     let mut rule = NatRule {
-        interfaces,
+        interfaces: interfaces.map(|(a, b)| (a.into(), b.into())),
         mode,
         real_source: None,
         mapped_source: mapped,
@@ -627,7 +630,7 @@ fn mapped(c: &mut Words<'_>, mode: Mode, object: bool) -> Result<Mapped, WordErr
             }
         }
         w if object && let Some(a) = inline(w) => MappedAddr::Addr(a),
-        w if is_name(w) && inline(w).is_none() => MappedAddr::Addr(Addr::Name(w.to_owned())),
+        w if is_name(w) && inline(w).is_none() => MappedAddr::Addr(Addr::Name(w.to_owned().into())),
         _ => return Err(c.bad()),
     };
     let mut addr = addr;
@@ -686,18 +689,18 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), WordError> {
                         ipv6: interface_ipv6(c),
                     },
                     "any" => Addr::Any,
-                    w if is_name(w) => Addr::Name(w.to_owned()),
+                    w if is_name(w) => Addr::Name(w.to_owned().into()),
                     _ => return Err(c.bad()),
                 };
                 let real = match c.word()? {
                     "any" => Addr::Any,
-                    w if is_name(w) => Addr::Name(w.to_owned()),
+                    w if is_name(w) => Addr::Name(w.to_owned().into()),
                     _ => return Err(c.bad()),
                 };
-                r.destination = Some(Destination { mapped, real });
+                r.destination = Some(Box::new(Destination { mapped, real }));
             }
             "service" if r.service.is_none() => {
-                r.service = Some(if twice {
+                r.service = Some(Box::new(if twice {
                     let svc = |c: &mut Words<'_>| -> Result<SvcRef, WordError> {
                         match c.word()? {
                             "any" => Ok(SvcRef::Any),
@@ -732,7 +735,7 @@ fn options(c: &mut Words<'_>, r: &mut NatRule) -> Result<(), WordError> {
                         real,
                         mapped,
                     }
-                });
+                }));
             }
             "description" if twice => {
                 let text = c.rest();
@@ -785,10 +788,10 @@ mod tests {
         assert_eq!(l.rule.real_source, Some(Addr::Name("src-real".into())));
         assert_eq!(
             l.rule.destination,
-            Some(Destination {
+            Some(Box::new(Destination {
                 mapped: Addr::Name("dst-mapped".into()),
                 real: Addr::Name("dst-real".into())
-            })
+            }))
         );
         assert_eq!(l.rule.description.as_deref(), Some("Static Twice NAT"));
         assert!(l.rule.inactive && l.rule.dns && l.rule.net_to_net && l.rule.route_lookup);
@@ -848,11 +851,11 @@ mod tests {
         );
         assert_eq!(
             r.service,
-            Some(Service::Ports {
+            Some(Box::new(Service::Ports {
                 protocol: "tcp".into(),
                 real: "80".into(),
                 mapped: "8080".into()
-            })
+            }))
         );
         assert_eq!(
             r.to_string(),

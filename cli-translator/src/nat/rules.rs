@@ -3,6 +3,7 @@
 //! rule hash. Lines the grammar does not read are kept apart (counted, never dropped silently).
 
 use super::rule::{NatRule, Section, parse_nat_line, parse_object_nat, rule_hash};
+use compact_str::CompactString;
 
 /// One rule of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,7 +11,7 @@ pub struct NatEntry {
     /// [`rule_hash`] of the rule.
     pub id: u32,
     /// Object NAT: the object the rule translates.
-    pub object: Option<String>,
+    pub object: Option<CompactString>,
     /// Boxed: entries stay small, so inserting at the top of a long section moves little memory.
     pub rule: Box<NatRule>,
 }
@@ -19,7 +20,7 @@ impl NatEntry {
     pub fn new(section: Section, object: Option<String>, rule: NatRule) -> NatEntry {
         NatEntry {
             id: rule_hash(section, object.as_deref(), &rule),
-            object,
+            object: object.map(Into::into),
             rule: Box::new(rule),
         }
     }

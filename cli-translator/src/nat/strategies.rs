@@ -23,7 +23,7 @@ fn mode() -> impl Strategy<Value = Mode> {
 }
 
 fn real() -> impl Strategy<Value = Addr> {
-    prop_oneof![1 => Just(Addr::Any), 4 => name().prop_map(Addr::Name)]
+    prop_oneof![1 => Just(Addr::Any), 4 => name().prop_map(|n| Addr::Name(n.into()))]
 }
 
 fn pat_options() -> impl Strategy<Value = PatOptions> {
@@ -49,7 +49,9 @@ fn pat_options() -> impl Strategy<Value = PatOptions> {
 fn mapped(mode: Mode, object: bool) -> BoxedStrategy<Mapped> {
     let mut addrs: Vec<BoxedStrategy<MappedAddr>> = vec![
         Just(MappedAddr::Addr(Addr::Any)).boxed(),
-        name().prop_map(|n| MappedAddr::Addr(Addr::Name(n))).boxed(),
+        name()
+            .prop_map(|n| MappedAddr::Addr(Addr::Name(n.into())))
+            .boxed(),
         any::<bool>()
             .prop_map(|ipv6| MappedAddr::Addr(Addr::Interface { ipv6 }))
             .boxed(),
@@ -103,7 +105,7 @@ fn mapped(mode: Mode, object: bool) -> BoxedStrategy<Mapped> {
 fn destination() -> impl Strategy<Value = Destination> {
     let mapped = prop_oneof![
         Just(Addr::Any),
-        name().prop_map(Addr::Name),
+        name().prop_map(|n| Addr::Name(n.into())),
         any::<bool>().prop_map(|ipv6| Addr::Interface { ipv6 }),
     ];
     (mapped, real()).prop_map(|(mapped, real)| Destination { mapped, real })
@@ -132,12 +134,12 @@ pub fn twice_rule() -> impl Strategy<Value = NatRule> {
         )
             .prop_map(
                 move |(real, mapped, destination, service, f, description)| NatRule {
-                    interfaces: interfaces.clone(),
+                    interfaces: interfaces.clone().map(|(a, b)| (a.into(), b.into())),
                     mode,
                     real_source: Some(real),
                     mapped_source: mapped,
-                    destination,
-                    service,
+                    destination: destination.map(Box::new),
+                    service: service.map(Box::new),
                     net_to_net: f[0],
                     dns: f[1],
                     unidirectional: f[2],
@@ -185,12 +187,12 @@ pub fn object_rule() -> impl Strategy<Value = NatRule> {
             Just(None).boxed()
         };
         (mapped(mode, true), service, flags()).prop_map(move |(mapped, service, f)| NatRule {
-            interfaces: interfaces.clone(),
+            interfaces: interfaces.clone().map(|(a, b)| (a.into(), b.into())),
             mode,
             real_source: None,
             mapped_source: mapped,
             destination: None,
-            service,
+            service: service.map(Box::new),
             net_to_net: f[0],
             dns: f[1],
             unidirectional: false,

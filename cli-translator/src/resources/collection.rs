@@ -4,15 +4,14 @@
 //! The agent copies its snapshot for every bulk request (the entries are staged on a copy) and
 //! whenever a write patches the snapshot while a reader still holds it. Both structures make
 //! that copy cost what the write touches, not the size of the configuration: a
-//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and HAMT for the index by
+//! [`Collection`] is persistent (`imbl`'s RRB vector for the order and B-tree for the index by
 //! id: a clone shares every node, a change copies the O(log n) nodes on its path), and a
 //! [`Shared`] part is copied whole only when it is changed.
 
-use std::borrow::Borrow;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut, Range};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::Resource;
 
@@ -25,44 +24,40 @@ const SPACING: u64 = 1 << 20;
 /// Each item lives once, behind an `Arc` that two persistent structures share: a vector of
 /// `(sequence number, item)` in order (the numbers grow with insertion, a replacement keeps
 /// its number, so the vector is sorted by them and an item's position is a binary search),
-/// and a hash index from the item itself, hashed and compared by its id, to its number. An
-/// id's item is one probe of the index (the key is the item: its id is not stored twice);
-/// listing and pages walk the vector; removing or placing an item is O(log n).
+/// and an index from a 64-bit hash of the item's id to its number and item (a B-tree of
+/// 24-byte entries: about a third of the memory of a HAMT keyed by the item, and as fast to
+/// probe). Two ids whose hashes meet (the hash is seeded per process: practically never) take
+/// the next free key (linear probing over the key space). An id's item is one probe of the
+/// index; listing and pages walk the vector; removing or placing an item is O(log n).
 pub struct Collection<R: Clone> {
     order: imbl::Vector<(u64, Arc<R>)>,
-    index: imbl::HashMap<ById<R>, u64>,
+    index: imbl::OrdMap<u64, Slot<R>>,
     next: u64,
 }
 
-/// An item as a key of the index: hashed and compared by its id, so that the index can be
-/// probed with a `&str` ([`Borrow`]) and needs no copy of the id.
-struct ById<R>(Arc<R>);
+/// An entry of the index: the item's number in the order and the item.
+struct Slot<R> {
+    seq: u64,
+    item: Arc<R>,
+}
 
-impl<R> Clone for ById<R> {
+impl<R> Clone for Slot<R> {
     fn clone(&self) -> Self {
-        ById(Arc::clone(&self.0))
+        Slot {
+            seq: self.seq,
+            item: Arc::clone(&self.item),
+        }
     }
 }
 
-impl<R: Resource> Hash for ById<R> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        // As `str` hashes: `Borrow<str>` requires the same hash.
-        self.0.object_id().hash(state);
-    }
-}
-
-impl<R: Resource> PartialEq for ById<R> {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.object_id() == other.0.object_id()
-    }
-}
-
-impl<R: Resource> Eq for ById<R> {}
-
-impl<R: Resource> Borrow<str> for ById<R> {
-    fn borrow(&self) -> &str {
-        self.0.object_id()
-    }
+/// The key of `id` in every index: a hash seeded once per process.
+fn key_of(id: &str) -> u64 {
+    static STATE: OnceLock<foldhash::fast::SeedableRandomState> = OnceLock::new();
+    let hash = STATE
+        .get_or_init(foldhash::fast::SeedableRandomState::random)
+        .hash_one(id);
+    // Tests squeeze the keys so that ids meet all the time and the probing is exercised.
+    if cfg!(test) { hash & 0xf } else { hash }
 }
 
 impl<R: Clone> Clone for Collection<R> {
@@ -87,7 +82,7 @@ impl<R: Clone> Default for Collection<R> {
     fn default() -> Self {
         Collection {
             order: imbl::Vector::new(),
-            index: imbl::HashMap::new(),
+            index: imbl::OrdMap::new(),
             next: SPACING,
         }
     }
@@ -111,31 +106,76 @@ impl<R: Resource> Collection<R> {
         Self::default()
     }
 
+    /// The index key and entry of `id`: one probe (more only when hashes met).
+    fn find(&self, id: &str) -> Option<(u64, &Slot<R>)> {
+        let mut key = key_of(id);
+        loop {
+            let slot = self.index.get(&key)?;
+            if slot.item.object_id() == id {
+                return Some((key, slot));
+            }
+            key = key.wrapping_add(1);
+        }
+    }
+
+    /// The first free key for `id` (its hash, or the next free one after it).
+    fn free_key(&self, id: &str) -> u64 {
+        let mut key = key_of(id);
+        while self.index.contains_key(&key) {
+            key = key.wrapping_add(1);
+        }
+        key
+    }
+
+    /// Removes the index entry at `key`, moving back the entries probed past it so that
+    /// every probe still finds its item (backward-shift deletion).
+    fn unindex(&mut self, key: u64) -> Option<Slot<R>> {
+        let removed = self.index.remove(&key)?;
+        let mut hole = key;
+        let mut at = key.wrapping_add(1);
+        while let Some(slot) = self.index.get(&at) {
+            let home = key_of(slot.item.object_id());
+            // The entry at `at` may fill the hole when its probe passed it: hole in [home, at).
+            if hole.wrapping_sub(home) < at.wrapping_sub(home) {
+                if let Some(moved) = self.index.remove(&at) {
+                    self.index.insert(hole, moved);
+                }
+                hole = at;
+            }
+            at = at.wrapping_add(1);
+        }
+        Some(removed)
+    }
+
     /// The item `id`: one probe of the index.
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.index.get_key_value(id).map(|(k, _)| &*k.0)
+        self.find(id).map(|(_, slot)| &*slot.item)
     }
 
     /// Changes the item `id` through `f`, keeping its place; `None` (and `f` is not called)
     /// when `id` is unknown. `f` must keep the id (use [`Collection::replace`] to rename).
     /// The item is copied, changed and put back in both structures (O(log n)).
     pub fn update<T>(&mut self, id: &str, f: impl FnOnce(&mut R) -> T) -> Option<T> {
-        let (key, &seq) = self.index.get_key_value(id)?;
-        let mut item = (*key.0).clone();
+        let (key, slot) = self.find(id)?;
+        let seq = slot.seq;
+        let mut item = (*slot.item).clone();
         let pos = self.pos_of(seq)?;
         let out = f(&mut item);
         let item = Arc::new(item);
         self.order.set(pos, (seq, Arc::clone(&item)));
-        if item.object_id() != id {
+        if item.object_id() == id {
+            self.index.insert(key, Slot { seq, item });
+        } else {
             // Kept consistent even when `f` renamed it.
-            self.index.remove(id);
+            self.unindex(key);
+            let key = self.free_key(item.object_id());
+            self.index.insert(key, Slot { seq, item });
         }
-        self.index.insert(ById(item), seq);
         Some(out)
     }
 
     pub fn contains(&self, id: &str) -> bool {
-        self.index.contains_key(id)
+        self.find(id).is_some()
     }
 
     pub fn iter(&self) -> Iter<'_, R> {
@@ -177,44 +217,71 @@ impl<R: Resource> Collection<R> {
     pub fn insert(&mut self, item: R) {
         let item = Arc::new(item);
         // One probe of the index (reading a large configuration inserts every item).
-        match self.index.insert(ById(Arc::clone(&item)), self.next) {
-            None => {
-                self.order.push_back((self.next, item));
-                self.next = self.next.saturating_add(SPACING);
-            }
-            Some(seq) => {
-                // Keep the old number and place.
-                self.index.insert(ById(Arc::clone(&item)), seq);
-                if let Some(pos) = self.pos_of(seq) {
-                    self.order.set(pos, (seq, item));
+        let mut key = key_of(item.object_id());
+        loop {
+            match self.index.get(&key) {
+                None => break,
+                Some(slot) if slot.item.object_id() == item.object_id() => {
+                    // Keep the old number and place.
+                    let seq = slot.seq;
+                    self.index.insert(
+                        key,
+                        Slot {
+                            seq,
+                            item: Arc::clone(&item),
+                        },
+                    );
+                    if let Some(pos) = self.pos_of(seq) {
+                        self.order.set(pos, (seq, item));
+                    }
+                    return;
                 }
+                Some(_) => key = key.wrapping_add(1),
             }
         }
+        let seq = self.next;
+        self.index.insert(
+            key,
+            Slot {
+                seq,
+                item: Arc::clone(&item),
+            },
+        );
+        self.order.push_back((seq, item));
+        self.next = self.next.saturating_add(SPACING);
     }
 
     /// Replaces the item `id` by `item` (which may carry a new id), keeping its position.
     /// Returns the old item, or `None` (and changes nothing) when `id` is unknown or the new
     /// id already names another item.
     pub fn replace(&mut self, id: &str, item: R) -> Option<R> {
-        let seq = *self.index.get(id)?;
-        let new_id = item.object_id();
-        if new_id != id {
-            if self.index.contains_key(new_id) {
-                return None;
-            }
-            self.index.remove(id);
+        let (key, slot) = self.find(id)?;
+        let seq = slot.seq;
+        let renamed = item.object_id() != id;
+        if renamed && self.contains(item.object_id()) {
+            return None;
         }
         let pos = self.pos_of(seq)?;
         let item = Arc::new(item);
-        self.index.insert(ById(Arc::clone(&item)), seq);
+        let slot = Slot {
+            seq,
+            item: Arc::clone(&item),
+        };
+        if renamed {
+            self.unindex(key);
+            let key = self.free_key(item.object_id());
+            self.index.insert(key, slot);
+        } else {
+            self.index.insert(key, slot);
+        }
         let (_, old) = self.order.set(pos, (seq, item));
         Some(unwrap_or_clone(old))
     }
 
     /// Removes the item `id`: O(log n), whatever its position.
     pub fn remove(&mut self, id: &str) -> Option<R> {
-        let (key, seq) = self.index.remove_with_key(id)?;
-        drop(key);
+        let (key, _) = self.find(id)?;
+        let seq = self.unindex(key)?.seq;
         let pos = self.pos_of(seq)?;
         let (_, item) = self.order.remove(pos);
         Some(unwrap_or_clone(item))
@@ -225,13 +292,13 @@ impl<R: Resource> Collection<R> {
 impl<R: Resource> Collection<R> {
     /// The place of item `id` in the order.
     pub fn position(&self, id: &str) -> Option<usize> {
-        self.pos_of(*self.index.get(id)?)
+        self.pos_of(self.find(id)?.1.seq)
     }
 
     /// Inserts `item` at `pos` (clamped to the end); the items after it shift up one place.
     /// False, changing nothing, when its id is already there.
     pub fn insert_at(&mut self, pos: usize, item: R) -> bool {
-        if self.index.contains_key(item.object_id()) {
+        if self.contains(item.object_id()) {
             return false;
         }
         if pos >= self.order.len() {
@@ -253,7 +320,14 @@ impl<R: Resource> Collection<R> {
             }
         };
         let item = Arc::new(item);
-        self.index.insert(ById(Arc::clone(&item)), seq);
+        let key = self.free_key(item.object_id());
+        self.index.insert(
+            key,
+            Slot {
+                seq,
+                item: Arc::clone(&item),
+            },
+        );
         self.order.insert(pos, (seq, item));
         true
     }
@@ -271,19 +345,21 @@ impl<R: Resource> Collection<R> {
     /// Gives the items evenly spaced numbers again, in order (O(n); only when some gap has
     /// been split down to nothing).
     fn renumber(&mut self) {
-        let mut order = imbl::Vector::new();
-        let mut index = imbl::HashMap::new();
-        let mut seq = SPACING;
-        for (_, item) in self.order.iter() {
-            index.insert(ById(Arc::clone(item)), seq);
-            order.push_back((seq, Arc::clone(item)));
-            seq = seq.saturating_add(SPACING);
+        let items: Vec<Arc<R>> = self.order.iter().map(|(_, r)| Arc::clone(r)).collect();
+        *self = Collection::default();
+        for item in items {
+            let key = self.free_key(item.object_id());
+            let seq = self.next;
+            self.index.insert(
+                key,
+                Slot {
+                    seq,
+                    item: Arc::clone(&item),
+                },
+            );
+            self.order.push_back((seq, item));
+            self.next = self.next.saturating_add(SPACING);
         }
-        *self = Collection {
-            order,
-            index,
-            next: seq,
-        };
     }
 }
 
@@ -376,7 +452,7 @@ mod tests {
 
     fn obj(name: &str) -> NetworkObject {
         NetworkObject {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             address: None,
             description: None,
         }
@@ -419,7 +495,7 @@ mod tests {
         for n in ["a", "b", "c", "d"] {
             c.insert(obj(n));
         }
-        assert_eq!(c.remove("b").map(|o| o.name), Some("b".to_owned()));
+        assert_eq!(c.remove("b").map(|o| o.name), Some("b".into()));
         assert_eq!(c.remove("b"), None);
         assert_eq!(names(&c), ["a", "c", "d"]);
         assert_eq!(c.get("d").map(|o| o.name.as_str()), Some("d"));
@@ -432,10 +508,7 @@ mod tests {
         for n in ["a", "b", "c"] {
             c.insert(obj(n));
         }
-        assert_eq!(
-            c.replace("b", obj("x")).map(|o| o.name),
-            Some("b".to_owned())
-        );
+        assert_eq!(c.replace("b", obj("x")).map(|o| o.name), Some("b".into()));
         assert_eq!(names(&c), ["a", "x", "c"]);
         assert!(c.get("b").is_none());
         assert!(c.get("x").is_some());
@@ -531,13 +604,37 @@ mod tests {
         for i in 0..25 {
             assert!(c.insert_at(c.len() - 1, obj(&format!("m{i}"))));
         }
-        let names: Vec<String> = c.iter().map(|o| o.name.clone()).collect();
+        let names: Vec<String> = c.iter().map(|o| o.name.to_string()).collect();
         let mut expect = vec!["first".to_owned()];
         expect.extend((0..25).map(|i| format!("m{i}")));
         expect.push("last".to_owned());
         assert_eq!(names, expect);
         assert_eq!(c.position("last"), Some(26));
         assert!(!c.insert_at(0, obj("last")));
+    }
+
+    // issue 13: memory
+    #[test]
+    fn ids_whose_keys_meet_stay_found_through_removals() {
+        // Tests squeeze the keys to 16 values: 100 ids share them in long probe chains.
+        let mut c = Collection::new();
+        for i in 0..100 {
+            c.insert(obj(&format!("o{i}")));
+        }
+        for i in (0..100).step_by(3) {
+            assert!(c.remove(&format!("o{i}")).is_some());
+        }
+        for i in 0..100 {
+            assert_eq!(c.contains(&format!("o{i}")), i % 3 != 0, "o{i}");
+        }
+        let kept: Vec<String> = (0..100)
+            .filter(|i| i % 3 != 0)
+            .map(|i| format!("o{i}"))
+            .collect();
+        assert_eq!(names(&c), kept);
+        for (i, name) in kept.iter().enumerate() {
+            assert_eq!(c.position(name), Some(i));
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! An object is listed once a block gives it an address or description line; a line that does
 //! not parse leaves that field empty rather than hiding the object.
 
+use compact_str::CompactString;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value, json};
@@ -34,7 +35,7 @@ use crate::validate::{MAX_DESCRIPTION, check_line_text, check_object_name};
 /// One `object network`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkObject {
-    pub name: String,
+    pub name: CompactString,
     /// `None` only for objects read from a configuration whose address line did not parse.
     pub address: Option<NetworkAddress>,
     pub description: Option<String>,
@@ -129,7 +130,7 @@ impl Resource for NetworkObject {
             }
         };
         Ok(NetworkObject {
-            name,
+            name: name.into(),
             address,
             description,
         })
@@ -226,7 +227,7 @@ impl Resource for NetworkObject {
             }
         } else if defines {
             collection.insert(NetworkObject {
-                name: name.to_owned(),
+                name: name.to_owned().into(),
                 address,
                 description,
             });
@@ -703,7 +704,7 @@ mod tests {
             prop::option::of(strategies::description()),
         )
             .prop_map(|(name, address, description)| NetworkObject {
-                name,
+                name: name.into(),
                 address: Some(address),
                 description,
             })

@@ -19,6 +19,7 @@
 //! PATCH also takes `members.add` and `members.remove` (lists of members); members print in
 //! the order they were added. A reference to a missing object or group fails naming `members`.
 
+use compact_str::CompactString;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -36,7 +37,7 @@ use crate::words::Words;
 /// One `object-group network`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkObjectGroup {
-    pub name: String,
+    pub name: CompactString,
     pub description: Option<String>,
     pub members: Vec<NetworkMember>,
 }
@@ -51,9 +52,9 @@ pub enum NetworkMember {
     /// `network-object <ipv6>/<prefix>` (no host bits, not /128)
     Subnet6 { network: Ipv6Addr, prefix: u8 },
     /// `network-object object <name>`
-    Object(String),
+    Object(CompactString),
     /// `group-object <name>`
-    Group(String),
+    Group(CompactString),
 }
 
 /// The member line as the ASA prints it (without indentation).
@@ -78,10 +79,10 @@ impl fmt::Display for NetworkMember {
 pub fn parse_member(line: &str) -> Result<NetworkMember, WordError> {
     let mut w = Words::new(line);
     let member = if w.eat("group-object") {
-        NetworkMember::Group(w.parse(name)?)
+        NetworkMember::Group(w.parse(name)?.into())
     } else if w.eat("network-object") {
         if w.eat("object") {
-            NetworkMember::Object(w.parse(name)?)
+            NetworkMember::Object(w.parse(name)?.into())
         } else if w.eat("host") {
             NetworkMember::Host(w.parse(|s| s.parse::<IpAddr>().ok())?)
         } else {
@@ -190,10 +191,10 @@ impl NetworkMember {
             &kind_attr,
         )?;
         if kind.eq_ignore_ascii_case("objectRef#NetworkObj") {
-            return Ok(NetworkMember::Object(ref_id(v, attr)?));
+            return Ok(NetworkMember::Object(ref_id(v, attr)?.into()));
         }
         if kind.eq_ignore_ascii_case("objectRef#NetworkObjGroup") {
-            return Ok(NetworkMember::Group(ref_id(v, attr)?));
+            return Ok(NetworkMember::Group(ref_id(v, attr)?.into()));
         }
         let value_attr = format!("{attr}.value");
         let value = json_str(
@@ -414,7 +415,7 @@ impl Resource for NetworkObjectGroup {
             }
         }
         Ok(NetworkObjectGroup {
-            name,
+            name: name.into(),
             description,
             members,
         })
@@ -467,7 +468,7 @@ impl Resource for NetworkObjectGroup {
             return;
         }
         let mut group = NetworkObjectGroup {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             description: None,
             members: Vec::with_capacity(children.len()),
         };
@@ -521,7 +522,7 @@ fn nested(groups: &Collection<NetworkObjectGroup>, name: &str) -> Vec<String> {
         g.members
             .iter()
             .filter_map(|m| match m {
-                NetworkMember::Group(n) => Some(n.clone()),
+                NetworkMember::Group(n) => Some(n.to_string()),
                 _ => None,
             })
             .collect()
@@ -848,8 +849,8 @@ mod tests {
                     prefix: p,
                 }
             }),
-            strategies::object_name().prop_map(NetworkMember::Object),
-            strategies::object_name().prop_map(NetworkMember::Group),
+            strategies::object_name().prop_map(|n| NetworkMember::Object(n.into())),
+            strategies::object_name().prop_map(|n| NetworkMember::Group(n.into())),
         ]
     }
 
@@ -863,7 +864,7 @@ mod tests {
                 let mut seen = std::collections::HashSet::new();
                 members.retain(|m| seen.insert(m.clone()));
                 NetworkObjectGroup {
-                    name,
+                    name: name.into(),
                     description,
                     members,
                 }

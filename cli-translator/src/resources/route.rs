@@ -19,6 +19,7 @@
 //! canonical line, so a PUT or PATCH that changes the route changes its id.
 
 use super::single_line;
+use compact_str::CompactString;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -86,7 +87,7 @@ pub enum RouteOption {
 /// One `route` or `ipv6 route` line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RouteLine {
-    pub nameif: String,
+    pub nameif: CompactString,
     pub destination: Destination,
     pub gateway: Option<IpAddr>,
     /// 1-255.
@@ -221,7 +222,7 @@ pub fn parse_route(line: &str) -> Result<RouteLine, WordError> {
     };
     c.end()?;
     Ok(RouteLine {
-        nameif: nameif.to_owned(),
+        nameif: nameif.to_owned().into(),
         destination,
         gateway,
         metric,
@@ -234,16 +235,16 @@ pub fn parse_route(line: &str) -> Result<RouteLine, WordError> {
 pub struct StaticRoute {
     pub line: RouteLine,
     /// The 8-hex-digit id of [`Self::line`].
-    pub id: String,
+    pub id: CompactString,
     /// The hardware id of the route's interface, when the configuration names it (for the
     /// interface reference's `refLink`); not part of the route's identity.
-    pub hardware: Option<String>,
+    pub hardware: Option<CompactString>,
 }
 
 impl StaticRoute {
     pub fn new(line: RouteLine) -> StaticRoute {
         StaticRoute {
-            id: line.id(),
+            id: line.id().into(),
             line,
             hardware: None,
         }
@@ -259,7 +260,7 @@ pub fn absorb_line<'a>(
 ) {
     if let Ok(line) = parse_route(text) {
         let mut route = StaticRoute::new(line);
-        route.hardware = hardware_of(&route.line.nameif).map(str::to_owned);
+        route.hardware = hardware_of(&route.line.nameif).map(Into::into);
         collection.insert(route);
     }
 }
@@ -550,7 +551,7 @@ impl Resource for StaticRoute {
         };
         let nameif = match (attr(map, "interface"), base) {
             (Some(v), _) => nameif_from_json(v)?,
-            (None, Some(b)) => b.nameif.clone(),
+            (None, Some(b)) => b.nameif.to_string(),
             (None, None) => return Err(FieldError::new("interface", FieldProblem::Missing)),
         };
         let destination = match (attr(map, "network"), base) {
@@ -630,7 +631,7 @@ impl Resource for StaticRoute {
             (false, false) => RouteOption::None,
         };
         Ok(StaticRoute::new(RouteLine {
-            nameif,
+            nameif: nameif.into(),
             destination,
             gateway,
             metric,
@@ -670,7 +671,7 @@ impl Resource for StaticRoute {
         }
         match cfg.access.hardware_of(&self.line.nameif) {
             Some(hw) => {
-                self.hardware = Some(hw.to_owned());
+                self.hardware = Some(hw.to_owned().into());
                 Ok(())
             }
             None => Err(bad(
@@ -941,7 +942,7 @@ mod tests {
                     _ => RouteOption::None,
                 };
                 RouteLine {
-                    nameif,
+                    nameif: nameif.into(),
                     destination,
                     gateway,
                     metric,

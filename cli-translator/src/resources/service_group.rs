@@ -19,6 +19,7 @@
 //! protocol. A reference to a predefined service becomes its service inline. PATCH takes
 //! `members.add` / `members.remove`.
 
+use compact_str::CompactString;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -38,7 +39,7 @@ use crate::words::Words;
 /// One `object-group service`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceGroup {
-    pub name: String,
+    pub name: CompactString,
     /// `tcp|udp|tcp-udp` on the header line (`port-object` members).
     pub protocol: Option<TcpUdp>,
     pub description: Option<String>,
@@ -67,9 +68,9 @@ pub enum ServiceMember {
     /// `service-object <service>`, or `port-object ...` in a group with a protocol.
     Service(ServiceSpec),
     /// `service-object object <name>`
-    Object(String, RefClass),
+    Object(CompactString, RefClass),
     /// `group-object <name>`
-    Group(String),
+    Group(CompactString),
 }
 
 /// The member as the group prints it (`protocol` is the group's).
@@ -160,12 +161,12 @@ impl ServiceMember {
         .find(|c| c.ref_kind().eq_ignore_ascii_case(kind));
         if let Some(class) = ref_class {
             return Ok(ServiceMember::Object(
-                ref_id(v, attr)?,
+                ref_id(v, attr)?.into(),
                 RefClass(Some(class)),
             ));
         }
         if kind.eq_ignore_ascii_case("objectRef#NetworkServiceGroup") {
-            return Ok(ServiceMember::Group(ref_id(v, attr)?));
+            return Ok(ServiceMember::Group(ref_id(v, attr)?.into()));
         }
         if !matches!(
             kind,
@@ -192,7 +193,7 @@ impl ServiceMember {
 pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMember, WordError> {
     let mut w = Words::new(line);
     let member = if w.eat("group-object") {
-        ServiceMember::Group(w.parse(name)?)
+        ServiceMember::Group(w.parse(name)?.into())
     } else if let Some(protocol) = protocol {
         if !w.eat("port-object") {
             return Err(w.bad_next());
@@ -212,7 +213,7 @@ pub fn parse_member(line: &str, protocol: Option<TcpUdp>) -> Result<ServiceMembe
         return Ok(ServiceMember::Service(spec));
     } else if w.eat("service-object") {
         if w.eat("object") {
-            ServiceMember::Object(w.parse(name)?, RefClass(None))
+            ServiceMember::Object(w.parse(name)?.into(), RefClass(None))
         } else {
             ServiceMember::Service(ServiceSpec::from_words(&mut w)?)
         }
@@ -254,7 +255,7 @@ fn nested(groups: &Collection<ServiceGroup>, name: &str) -> Vec<String> {
         g.members
             .iter()
             .filter_map(|m| match m {
-                ServiceMember::Group(n) => Some(n.clone()),
+                ServiceMember::Group(n) => Some(n.to_string()),
                 _ => None,
             })
             .collect()
@@ -274,7 +275,7 @@ pub fn settle_refs(cfg: &mut RunningConfig) {
             if let ServiceMember::Object(n, _) = m
                 && let Some(o) = service_objects.get(n)
             {
-                changes.push((g.name.clone(), i, o.class()));
+                changes.push((g.name.to_string(), i, o.class()));
             }
         }
     }
@@ -417,7 +418,7 @@ impl Resource for ServiceGroup {
             }
         }
         Ok(ServiceGroup {
-            name,
+            name: name.into(),
             protocol,
             description,
             members,
@@ -485,7 +486,7 @@ impl Resource for ServiceGroup {
             },
         };
         let mut group = ServiceGroup {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             protocol,
             description: None,
             members: Vec::with_capacity(children.len()),
@@ -712,8 +713,8 @@ mod tests {
     fn member() -> impl Strategy<Value = ServiceMember> {
         prop_oneof![
             spec().prop_map(ServiceMember::Service),
-            strategies::object_name().prop_map(|n| ServiceMember::Object(n, RefClass(None))),
-            strategies::object_name().prop_map(ServiceMember::Group),
+            strategies::object_name().prop_map(|n| ServiceMember::Object(n.into(), RefClass(None))),
+            strategies::object_name().prop_map(|n| ServiceMember::Group(n.into())),
         ]
     }
 
@@ -727,7 +728,7 @@ mod tests {
                 let mut seen = HashSet::new();
                 members.retain(|m| seen.insert(m.clone()));
                 ServiceGroup {
-                    name,
+                    name: name.into(),
                     protocol: None,
                     description,
                     members,

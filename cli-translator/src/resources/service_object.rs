@@ -20,6 +20,7 @@
 //! Predefined services ([`PREDEFINED`]) are listed first, can be read and referred to (a group
 //! member referring to one gets its service inline), and are never changed or deleted.
 
+use compact_str::CompactString;
 use serde_json::{Map, Value};
 
 use super::network_object_group::{description_from_json, name_for};
@@ -30,7 +31,7 @@ use crate::schema::{Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 /// One `object service`, or a predefined service.
 #[derive(Debug, Clone, Eq)]
 pub struct ServiceObject {
-    pub name: String,
+    pub name: CompactString,
     pub description: Option<String>,
     /// `None` only for objects read from a configuration whose `service` line did not parse.
     pub spec: Option<ServiceSpec>,
@@ -71,7 +72,7 @@ pub fn add_predefined(collection: &mut Collection<ServiceObject>) {
     for (name, value) in PREDEFINED {
         if let Ok(spec) = ServiceSpec::from_value(value) {
             collection.insert(ServiceObject {
-                name: (*name).to_owned(),
+                name: (*name).to_owned().into(),
                 description: None,
                 spec: Some(spec),
                 written: None,
@@ -198,7 +199,7 @@ impl Resource for ServiceObject {
             (Some(v), _) => description_from_json(v)?,
         };
         Ok(ServiceObject {
-            name,
+            name: name.into(),
             description,
             spec,
             written,
@@ -247,7 +248,7 @@ impl Resource for ServiceObject {
             return;
         }
         let mut object = ServiceObject {
-            name: name.to_owned(),
+            name: name.to_owned().into(),
             description: None,
             spec: None,
             written: None,
@@ -395,7 +396,7 @@ mod tests {
             spec(),
         )
             .prop_map(|(name, description, spec)| ServiceObject {
-                name,
+                name: name.into(),
                 description,
                 written: Some(spec.value()),
                 spec: Some(spec),

@@ -14,6 +14,7 @@
 //!
 //! Names and numbers are kept as written (`eq 443` stays `443`, `eq https` stays `https`).
 
+use compact_str::CompactString;
 use std::fmt;
 
 use crate::words::WordError;
@@ -204,16 +205,16 @@ const PROTOCOLS: &[&str] = &[
 
 /// A port: a number (0-65535) or a name, lowercased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Port(String);
+pub struct Port(CompactString);
 
 impl Port {
     /// Reads a port for `protocol`.
     pub fn parse(s: &str, protocol: TcpUdp) -> Option<Port> {
         if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-            return s.parse::<u16>().ok().map(|n| Port(n.to_string()));
+            return s.parse::<u16>().ok().map(|n| Port(n.to_string().into()));
         }
         let lower = s.to_ascii_lowercase();
-        protocol.knows(&lower).then_some(Port(lower))
+        protocol.knows(&lower).then_some(Port(lower.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -750,8 +751,8 @@ pub(crate) mod tests {
             .filter(|n| protocol.knows(n))
             .collect();
         prop_oneof![
-            any::<u16>().prop_map(|n| Port(n.to_string())),
-            prop::sample::select(names).prop_map(|n| Port(n.to_owned())),
+            any::<u16>().prop_map(|n| Port(n.to_string().into())),
+            prop::sample::select(names).prop_map(|n| Port(n.to_owned().into())),
         ]
     }
 

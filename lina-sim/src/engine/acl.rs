@@ -406,7 +406,7 @@ fn show_entry(cfg: &Config, acl: &str, number: usize, ace: &Ace, out: &mut Strin
     let expands = matches!(ace.source, Endpoint::Object(_) | Endpoint::Group(_))
         || matches!(ace.destination, Endpoint::Object(_) | Endpoint::Group(_))
         || !matches!(ace.protocol, Protocol::Named(_))
-        || port_group(ace.source_port.as_ref()).is_some()
+        || port_group(ace.source_port.as_deref()).is_some()
         || port_group(dest_port(ace)).is_some();
     if !expands {
         return 1;
@@ -422,7 +422,7 @@ fn show_entry(cfg: &Config, acl: &str, number: usize, ace: &Ace, out: &mut Strin
                     source: s.clone(),
                     destination: d.clone(),
                     protocol: service.protocol.clone(),
-                    source_port: service.source_port.clone(),
+                    source_port: service.source_port.clone().map(Box::new),
                     destination_service: service.destination_service.clone(),
                     ..ace.clone()
                 };
@@ -467,7 +467,7 @@ fn port_group(p: Option<&PortMatch>) -> Option<&str> {
 fn expand_services(cfg: &Config, ace: &Ace) -> Vec<Service> {
     let written = Service {
         protocol: ace.protocol.clone(),
-        source_port: ace.source_port.clone(),
+        source_port: ace.source_port.as_deref().cloned(),
         destination_service: ace.destination_service.clone(),
     };
     let mut protocols = Vec::new();
@@ -512,9 +512,9 @@ fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
         for child in &block.children {
             let words: Vec<&str> = child.text.split_whitespace().collect();
             match words.as_slice() {
-                ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).to_owned()))),
+                ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).into()))),
                 ["port-object", "range", a, b] => {
-                    out.push(Some(PortMatch::Range((*a).to_owned(), (*b).to_owned())));
+                    out.push(Some(PortMatch::Range((*a).into(), (*b).into())));
                 }
                 _ => {}
             }
@@ -564,7 +564,7 @@ fn group_services(
             ["service-object", "object", n] => service_object_services(cfg, n, out),
             ["service-object", spec @ ..] => out.extend(service_spec(spec)),
             ["protocol-object", p] => out.push(Service {
-                protocol: Protocol::Named((*p).to_owned()),
+                protocol: Protocol::Named((*p).into()),
                 ..written.clone()
             }),
             ["group-object", g] => group_services(cfg, g, depth + 1, written, out),
@@ -598,7 +598,7 @@ fn service_spec(spec: &[&str]) -> Option<Service> {
     let ace = parse_ace(&text).ok()?;
     Some(Service {
         protocol: ace.protocol,
-        source_port: ace.source_port,
+        source_port: ace.source_port.map(|p| *p),
         destination_service: ace.destination_service,
     })
 }

@@ -444,7 +444,7 @@ fn show_rule(r: &NatRule, real: &str) -> String {
     if let Some(d) = &r.destination {
         rest.push(format!("destination static {} {}", d.mapped, d.real));
     }
-    match &r.service {
+    match r.service.as_deref() {
         Some(Service::Objects { real, mapped }) => {
             rest.push(format!("service {} {}", svc_word(real), svc_word(mapped)))
         }

@@ -342,7 +342,7 @@ impl Applier<'_> {
         let missing = match &member {
             Member::Network(NetworkMember::Object(n)) => self
                 .cfg
-                .lookup(&Key::Object(n.clone()))
+                .lookup(&Key::Object(n.to_string()))
                 .is_none()
                 .then(|| n.clone()),
             Member::Network(NetworkMember::Group(n)) => {
@@ -368,7 +368,7 @@ impl Applier<'_> {
             _ => None,
         };
         if let Some(name) = missing {
-            return Err(CliError::NoSuchObject(name));
+            return Err(CliError::NoSuchObject(name.to_string()));
         }
         self.cfg.push_child(block, Entry::verbatim(text));
         Ok(Step::Done(None))

@@ -112,7 +112,7 @@ fn named_refs(rule: &NatRule) -> Vec<(&'static str, &str, bool)> {
             out.push(("translatedDestination", n.as_str(), false));
         }
     }
-    if let Some(Service::Objects { real, mapped }) = &rule.service {
+    if let Some(Service::Objects { real, mapped }) = rule.service.as_deref() {
         if let SvcRef::Name(n) = real {
             out.push(("originalService", n.as_str(), true));
         }
@@ -350,7 +350,7 @@ fn plan_update(
         inline,
     } = nat_json::from_json(body, s, patch.then_some(old), cfg)?;
     let (mut commands, inline) = inline_objects(cfg, &rule, inline)?;
-    if object != old.object {
+    if object.as_deref() != old.object.as_deref() {
         return Err(field(
             "originalSource",
             "an object NAT rule stays with its object (delete it and create another)".into(),
