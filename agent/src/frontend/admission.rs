@@ -243,13 +243,15 @@ mod tests {
         assert!(closed(&mut silent[0]));
     }
 
+    /// One request begun and answered on the connection.
+    fn served(t: &Ticket) {
+        t.track.begin();
+        t.track.end();
+    }
+
     #[test]
     fn a_kept_alive_connection_whose_next_request_is_arriving_is_closed_last() {
         let admission = Admission::new(2, 2);
-        let served = |t: &Ticket| {
-            t.track.begin();
-            t.track.end();
-        };
         let mut arriving = admission.admit(ip(1)).unwrap();
         let mut between = admission.admit(ip(1)).unwrap();
         served(&arriving);
@@ -271,10 +273,6 @@ mod tests {
     #[test]
     fn of_kept_alive_connections_the_one_quiet_the_longest_is_closed() {
         let admission = Admission::new(3, 3);
-        let served = |t: &Ticket| {
-            t.track.begin();
-            t.track.end();
-        };
         let mut oldest = admission.admit(ip(1)).unwrap();
         let mut middle = admission.admit(ip(1)).unwrap();
         let mut youngest = admission.admit(ip(1)).unwrap();

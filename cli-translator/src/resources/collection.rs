@@ -239,6 +239,11 @@ impl<R: Resource> Collection<R> {
                 Some(_) => key = key.wrapping_add(1),
             }
         }
+        self.append(key, item);
+    }
+
+    /// Places `item` last, under index key `key` (free), with the next sequence number.
+    fn append(&mut self, key: u64, item: Arc<R>) {
         let seq = self.next;
         self.index.insert(
             key,
@@ -349,16 +354,7 @@ impl<R: Resource> Collection<R> {
         *self = Collection::default();
         for item in items {
             let key = self.free_key(item.object_id());
-            let seq = self.next;
-            self.index.insert(
-                key,
-                Slot {
-                    seq,
-                    item: Arc::clone(&item),
-                },
-            );
-            self.order.push_back((seq, item));
-            self.next = self.next.saturating_add(SPACING);
+            self.append(key, item);
         }
     }
 }
