@@ -469,6 +469,9 @@ pub struct Config {
     revision: u64,
     logging_revision: u64,
     user_stamps: Map<String, u64>,
+    /// Per user: the privilege on its `username` line and the user stamp it was read at. Every
+    /// request with a token asks for it, and the line is parsed from its text on demand.
+    privileges: std::sync::Mutex<Map<String, (u64, u8)>>,
     /// The child texts of one block, kept while only [`Config::push_child`] changes it, so a
     /// large object group finds duplicates in O(1). Dropped on any other change.
     child_texts: Option<(BlockId, Set<String>)>,
@@ -585,6 +588,31 @@ impl Config {
     /// Grows on every change to a `logging` block.
     pub fn logging_revision(&self) -> u64 {
         self.logging_revision
+    }
+
+    /// The privilege of a configured user (2 when its line names none), read from the line
+    /// once per change of it ([`Config::user_stamp`]).
+    pub fn user_privilege(&self, user: &str) -> Option<u8> {
+        let id = self.lookup(&Key::User(user.to_owned()))?;
+        let stamp = self.user_stamp(user);
+        // A line without a stamp (none is expected) is read every time.
+        if stamp != 0
+            && let Ok(known) = self.privileges.lock()
+            && let Some(&(seen, privilege)) = known.get(user)
+            && seen == stamp
+        {
+            return Some(privilege);
+        }
+        let privilege = match self.block(id)?.head.command()? {
+            Command::Username { privilege, .. } => privilege.unwrap_or(2),
+            _ => return None,
+        };
+        if stamp != 0
+            && let Ok(mut known) = self.privileges.lock()
+        {
+            known.insert(user.to_owned(), (stamp, privilege));
+        }
+        Some(privilege)
     }
 
     /// Changes whenever the user's line changes (cache entries carry it).
@@ -1582,6 +1610,35 @@ mod tests {
         c.rollback_to(m);
         assert_ne!(c.user_stamp("u"), s2);
         assert_ne!(c.user_stamp("u"), s1);
+    }
+
+    #[test]
+    fn user_privileges_follow_the_user_line_and_its_removal() {
+        let user = |privilege| {
+            typed(Command::Username {
+                name: "u".into(),
+                password: cli_translator::ast::Password::None,
+                privilege,
+            })
+        };
+        let mut c = Config::new();
+        assert_eq!(c.user_privilege("u"), None);
+        let id = c.push(user(Some(15)));
+        assert_eq!(c.user_privilege("u"), Some(15));
+        // Asked again: the remembered answer, the same.
+        assert_eq!(c.user_privilege("u"), Some(15));
+        let m = c.mark();
+        assert!(c.replace(id, user(Some(5))));
+        assert_eq!(c.user_privilege("u"), Some(5));
+        c.rollback_to(m);
+        assert_eq!(c.user_privilege("u"), Some(15));
+        let id = c.lookup(&Key::User("u".into())).expect("the user");
+        assert!(c.replace(id, user(None)));
+        assert_eq!(c.user_privilege("u"), Some(2));
+        assert!(c.remove(id));
+        assert_eq!(c.user_privilege("u"), None);
+        c.push(user(Some(3)));
+        assert_eq!(c.user_privilege("u"), Some(3));
     }
 
     #[test]

@@ -412,12 +412,7 @@ impl Engine {
 
     /// The privilege of a configured user.
     fn user_privilege(&self, user: &str) -> Option<u8> {
-        let users = self.aaa_config();
-        let id = users.lookup(&Key::User(user.to_owned()))?;
-        match users.block(id)?.head.command()? {
-            Command::Username { privilege, .. } => Some(privilege.unwrap_or(2)),
-            _ => None,
-        }
+        self.aaa_config().user_privilege(user)
     }
 
     /// Checks local credentials; the privilege on success. Verified credentials are cached
