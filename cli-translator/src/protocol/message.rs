@@ -6,6 +6,8 @@
 
 use std::net::IpAddr;
 
+use crate::print::IpText;
+
 use bytes::Bytes;
 
 use super::codec::{DecodeError, Reader, Writer};
@@ -570,13 +572,13 @@ impl Message {
             Message::Authenticate(a) => {
                 write_credential(w, &a.credential);
                 w.opt_str(a.context.as_deref());
-                w.str(&a.source.to_string());
+                w.str(IpText::new(a.source).as_str());
             }
             Message::TokenCreate(t) => {
                 w.str(&t.username);
                 w.str(&t.password);
                 w.opt_str(t.context.as_deref());
-                w.str(&t.source.to_string());
+                w.str(IpText::new(t.source).as_str());
             }
             Message::TokenDelete(t) => {
                 w.str(&t.token);
@@ -588,12 +590,12 @@ impl Message {
                     None => w.bool(false),
                 }
                 w.opt_str(t.context.as_deref());
-                w.str(&t.source.to_string());
+                w.str(IpText::new(t.source).as_str());
             }
             Message::Exec(e) => {
                 w.str(&e.user);
                 w.u8(e.privilege);
-                w.str(&e.source.to_string());
+                w.str(IpText::new(e.source).as_str());
                 w.opt_str(e.context.as_deref());
                 w.u8(match e.mode {
                     ExecMode::Exec => 0,

@@ -27,6 +27,7 @@ use super::field::kind_value;
 use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
 use crate::ast::{Command, FqdnFamily, NetworkAddress};
 use crate::parse::{is_description, parse_command};
+use crate::print::IpText;
 use crate::schema::{ADDRESS, Field, KIND, OBJECT_ID, Object, SELF_LINK, Type};
 #[cfg(test)]
 use crate::validate::ValueError;
@@ -266,11 +267,17 @@ fn same_address(old: Option<&NetworkAddress>, new: &NetworkAddress) -> bool {
 /// `(kind, value)` of the `host` attribute.
 fn address_to_json(address: &NetworkAddress) -> (&'static str, String) {
     match address {
-        NetworkAddress::Host(IpAddr::V4(ip)) => ("IPv4Address", ip.to_string()),
+        NetworkAddress::Host(IpAddr::V4(ip)) => {
+            ("IPv4Address", IpText::v4(*ip).as_str().to_owned())
+        }
         NetworkAddress::Host(IpAddr::V6(ip)) => ("IPv6Address", ip.to_string()),
         NetworkAddress::Subnet4 { network, mask } => (
             "IPv4Network",
-            format!("{network}/{}", u32::from(*mask).leading_ones()),
+            format!(
+                "{}/{}",
+                IpText::v4(*network),
+                u32::from(*mask).leading_ones()
+            ),
         ),
         NetworkAddress::Subnet6 { network, prefix } => {
             ("IPv6Network", format!("{network}/{prefix}"))
@@ -278,7 +285,10 @@ fn address_to_json(address: &NetworkAddress) -> (&'static str, String) {
         NetworkAddress::Range {
             start: start @ IpAddr::V4(_),
             end,
-        } => ("IPv4Range", format!("{start}-{end}")),
+        } => (
+            "IPv4Range",
+            format!("{}-{}", IpText::new(*start), IpText::new(*end)),
+        ),
         NetworkAddress::Range { start, end } => ("IPv6Range", format!("{start}-{end}")),
         NetworkAddress::Fqdn {
             family: Some(FqdnFamily::V6),
