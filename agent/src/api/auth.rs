@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cli_translator::protocol::{AuthFailure, Authenticate, Credential, Session};
-use hyper::header::AUTHORIZATION;
+use hyper::header::{AUTHORIZATION, HeaderName};
 use hyper::{HeaderMap, Method};
 
 use super::error::ApiError;
@@ -20,6 +20,11 @@ pub const CLIENT_HEADER: &str = "x-asa-client";
 /// Header carrying a token from `POST /api/tokenservices`.
 pub const TOKEN_HEADER: &str = "x-auth-token";
 
+// The same as header names: a lookup by `&str` parses the name on every request.
+const SECRET_NAME: HeaderName = HeaderName::from_static(SECRET_HEADER);
+const CLIENT_NAME: HeaderName = HeaderName::from_static(CLIENT_HEADER);
+const TOKEN_NAME: HeaderName = HeaderName::from_static(TOKEN_HEADER);
+
 /// Monitoring URLs need this level.
 pub const MONITORING_PRIVILEGE: u8 = 3;
 /// Every other read needs this level (also `/api/cli` with only `show` commands).
@@ -29,7 +34,7 @@ pub const WRITE_PRIVILEGE: u8 = 15;
 
 /// Refuses a request whose `x-asa-channel-secret` is not `secret` (compared in constant time).
 pub fn check_channel(headers: &HeaderMap, secret: &[u8]) -> Result<(), ApiError> {
-    match headers.get(SECRET_HEADER) {
+    match headers.get(SECRET_NAME) {
         Some(v) if constant_time_eq(v.as_bytes(), secret) => Ok(()),
         _ => Err(ApiError::ChannelForbidden),
     }
@@ -50,7 +55,7 @@ pub fn client_ip(headers: &HeaderMap) -> Result<IpAddr, ApiError> {
         problem: problem.to_owned(),
     };
     let text = headers
-        .get(CLIENT_HEADER)
+        .get(CLIENT_NAME)
         .ok_or_else(|| bad("missing"))?
         .to_str()
         .map_err(|_| bad("not ASCII"))?;
@@ -64,7 +69,7 @@ pub fn client_ip(headers: &HeaderMap) -> Result<IpAddr, ApiError> {
 /// The credentials of a request: `X-Auth-Token` first, else HTTP Basic.
 /// `Ok(None)` when the request carries neither.
 pub fn credential(headers: &HeaderMap) -> Result<Option<Credential>, ApiError> {
-    if let Some(token) = headers.get(TOKEN_HEADER) {
+    if let Some(token) = headers.get(TOKEN_NAME) {
         let token = token
             .to_str()
             .map_err(|_| ApiError::UndecodableCredentials("the X-Auth-Token is not ASCII"))?

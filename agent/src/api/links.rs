@@ -6,7 +6,7 @@
 use std::fmt;
 
 use hyper::HeaderMap;
-use hyper::header::HOST;
+use hyper::header::{HOST, HeaderName};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::error::ApiError;
@@ -20,6 +20,8 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Header the front-end adds: `https` or `http`.
 pub const SCHEME_HEADER: &str = "x-asa-scheme";
+/// The same as a header name: a lookup by `&str` parses the name on every request.
+const SCHEME_NAME: HeaderName = HeaderName::from_static(SCHEME_HEADER);
 
 /// Scheme and authority of the URL the client used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,7 @@ impl Origin {
     /// Builds the origin from the request headers. A missing `x-asa-scheme` means https,
     /// the normal transport. Host is required and must look like `host[:port]`.
     pub fn from_headers(headers: &HeaderMap) -> Result<Origin, ApiError> {
-        let scheme = match headers.get(SCHEME_HEADER).map(|v| v.as_bytes()) {
+        let scheme = match headers.get(SCHEME_NAME).map(|v| v.as_bytes()) {
             None | Some(b"https") => "https",
             Some(b"http") => "http",
             Some(_) => {
