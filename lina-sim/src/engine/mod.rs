@@ -36,6 +36,8 @@ pub mod session;
 pub mod setup;
 pub mod show;
 pub mod shun;
+// issue 13: the startup configuration kept on disk when large
+pub mod startup;
 pub mod tokens;
 // issue 15: service policy and site-to-site VPN
 pub mod service_policy;
@@ -133,6 +135,9 @@ pub struct EngineOptions {
     pub token_idle_timeout_secs: i64,
     /// disk0:, where `rest-api image` finds its packages.
     pub flash: std::sync::Arc<dyn restapi::Flash>,
+    /// Where large startup configurations are kept instead of memory (`startup.rs`); none:
+    /// in memory.
+    pub startup_spill: Option<std::sync::Arc<dyn startup::StartupSpill>>,
 }
 
 impl Default for EngineOptions {
@@ -140,6 +145,7 @@ impl Default for EngineOptions {
         EngineOptions {
             token_idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
             flash: std::sync::Arc::new(restapi::MemFlash::default()),
+            startup_spill: None,
         }
     }
 }
@@ -185,6 +191,8 @@ pub struct Engine {
     // issue 14: logging, failover, licensing
     /// Smart-licensing registration (exec state, never configuration).
     pub(crate) license: platform::LicenseState,
+    /// Where large startup configurations are kept (`startup.rs`).
+    pub(crate) startup_spill: Option<Arc<dyn startup::StartupSpill>>,
 }
 
 /// Boots of texts above this size hand the memory they freed back ([`release_freed_memory`]).
@@ -243,11 +251,13 @@ impl Engine {
             shuns: shun::Shuns::default(),
             keys: crypto::KeyStore::default(),
             license: platform::LicenseState::default(),
+            startup_spill: opts.startup_spill.clone(),
         };
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
-        engine.contexts[engine.selected].startup = engine.running_config_shared();
+        let print = engine.running_config_shared();
+        engine.set_startup(engine.selected, print);
         // issue 13: change journal: complete as of the first generation.
         let ctx = &mut engine.contexts[engine.selected];
         ctx.config.start_changes(ctx.generation);
@@ -289,8 +299,50 @@ impl Engine {
         self.contexts[self.selected].generation
     }
 
-    pub fn startup_config(&self) -> &str {
-        self.contexts[self.selected].startup.as_str()
+    /// The selected context's startup configuration (read back from the spill file when it
+    /// is kept there, `startup.rs`).
+    pub fn startup_config(&self) -> Arc<String> {
+        self.startup_of(self.selected)
+    }
+
+    /// Context `i`'s startup configuration.
+    pub(crate) fn startup_of(&self, i: usize) -> Arc<String> {
+        let Some(ctx) = self.contexts.get(i) else {
+            return Arc::default();
+        };
+        match (&ctx.startup, &self.startup_spill) {
+            (startup::Startup::Held(text), _) => text.clone(),
+            (startup::Startup::Spilled, Some(spill)) => match spill.get(&ctx.name) {
+                Ok(text) => Arc::new(text),
+                Err(e) => {
+                    tracing::error!(error = %e, "reading back the startup configuration failed");
+                    Arc::default()
+                }
+            },
+            (startup::Startup::Spilled, None) => Arc::default(),
+        }
+    }
+
+    /// Makes `text` context `i`'s startup configuration: in the spill file when it is large
+    /// and there is one, else in memory (also when writing the file fails).
+    pub(crate) fn set_startup(&mut self, i: usize, text: Arc<String>) {
+        let Some(ctx) = self.contexts.get_mut(i) else {
+            return;
+        };
+        if text.len() > startup::SPILL_ABOVE
+            && let Some(spill) = &self.startup_spill
+        {
+            match spill.put(&ctx.name, &text) {
+                Ok(()) => {
+                    ctx.startup = startup::Startup::Spilled;
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "keeping the startup configuration in memory")
+                }
+            }
+        }
+        ctx.startup = startup::Startup::Held(text);
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -340,7 +392,7 @@ impl Engine {
     fn printed(&mut self) -> (Arc<String>, Checksum) {
         let ctx = &self.contexts[self.selected];
         let rev = ctx.config.revision();
-        if let Some((r, text, sum)) = &ctx.print_cache
+        if let Some((r, Some(text), sum)) = &ctx.print_cache
             && *r == rev
         {
             return (text.clone(), *sum);
@@ -360,18 +412,33 @@ impl Engine {
         out.push_str("\n: end\n");
         out.shrink_to_fit();
         let text = Arc::new(out);
-        self.contexts[self.selected].print_cache = Some((rev, text.clone(), sum));
+        self.contexts[self.selected].print_cache = Some((rev, Some(text.clone()), sum));
         (text, sum)
     }
 
     pub fn checksum(&mut self) -> Checksum {
+        let ctx = &self.contexts[self.selected];
+        if let Some((r, _, sum)) = &ctx.print_cache
+            && *r == ctx.config.revision()
+        {
+            return *sum;
+        }
         self.printed().1
     }
 
     /// `show running-config`: [`Engine::running_config`] with its secrets masked
-    /// (`*****`, see [`mask`]).
+    /// (`*****`, see [`mask`]). A large print is handed to its reader rather than copied
+    /// and kept (issue 13: the agent reads the whole configuration once after a boot, then
+    /// follows the change journal; the cache held a second copy of the configuration for
+    /// good); the next print of the same revision prints again (0.14 s at 100 MB).
     pub fn shown_running_config(&mut self) -> String {
-        mask::mask_config(self.running_config())
+        let (text, sum) = self.printed();
+        if text.len() <= startup::SPILL_ABOVE {
+            return mask::mask_config(text.as_str().to_owned());
+        }
+        let rev = self.contexts[self.selected].config.revision();
+        self.contexts[self.selected].print_cache = Some((rev, None, sum));
+        mask::mask_config(Arc::try_unwrap(text).unwrap_or_else(|shared| shared.as_str().to_owned()))
     }
 
     /// `more system:running-config`: header, body, checksum, trailer, secrets in clear (what
@@ -766,13 +833,20 @@ impl Engine {
     ) -> Vec<Effect> {
         let changed = self.contexts[self.selected].config.changed_since(mark);
         self.contexts[self.selected].config.commit();
-        for fx in &effects {
-            if let Effect::WriteStartup(text) = fx {
-                let startup = &mut self.contexts[self.selected].startup;
-                if startup.as_str() != text.as_str() {
-                    *startup = Arc::new(text.clone());
-                }
-            }
+        let saved: Vec<Arc<String>> = effects
+            .iter()
+            .filter_map(|fx| match fx {
+                Effect::WriteStartup(text) => Some(text),
+                _ => None,
+            })
+            .filter(|text| match &self.contexts[self.selected].startup {
+                startup::Startup::Held(held) => held.as_str() != text.as_str(),
+                startup::Startup::Spilled => true,
+            })
+            .map(|text| Arc::new(text.clone()))
+            .collect();
+        for text in saved {
+            self.set_startup(self.selected, text);
         }
         if changed {
             self.contexts[self.selected].generation += 1;
