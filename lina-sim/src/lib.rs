@@ -171,7 +171,7 @@ fn os_random<const N: usize>() -> Result<[u8; N], SimError> {
 }
 
 // issue 13: memory
-/// Makes glibc serve every allocation of 1 MiB or more by its own mapping, returned to the
+/// Makes glibc serve every allocation of 128 KiB or more (its initial threshold) by its own mapping, returned to the
 /// system when freed. By default the threshold rises to the size of the largest mapped block
 /// freed so far (up to 32 MiB): once the 20 MB boot text was freed, the prints of a 20 MB
 /// configuration (the first print, the agent's copy of it) came from the heap and stayed
@@ -183,7 +183,7 @@ fn fixed_mmap_threshold() {
     // parameter is a valid one and the value is in its range (0 to 32 MiB on 64-bit).
     #[allow(unsafe_code)]
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 << 10);
     }
 }
 

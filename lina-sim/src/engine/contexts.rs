@@ -62,6 +62,8 @@ pub struct ContextState {
     /// The printed body (until a large one is handed to its reader) and its checksum, for
     /// the configuration revision they describe.
     pub(crate) print_cache: Option<(u64, Option<Arc<String>>, Checksum)>,
+    /// Whether the cached print was read since the last message ended (`release_large_print`).
+    pub(crate) print_read: bool,
     pub(crate) logging: LoggingState,
 }
 
@@ -74,6 +76,7 @@ impl ContextState {
             startup: super::startup::Startup::default(),
             last_change: None,
             print_cache: None,
+            print_read: false,
             logging: LoggingState::new(),
         }
     }

@@ -258,6 +258,10 @@ impl Engine {
         }
         let print = engine.running_config_shared();
         engine.set_startup(engine.selected, print);
+        // The print stays cached for the agent's first read (`release_large_print`).
+        for ctx in &mut engine.contexts {
+            ctx.print_read = false;
+        }
         // issue 13: change journal: complete as of the first generation.
         let ctx = &mut engine.contexts[engine.selected];
         ctx.config.start_changes(ctx.generation);
@@ -395,7 +399,9 @@ impl Engine {
         if let Some((r, Some(text), sum)) = &ctx.print_cache
             && *r == rev
         {
-            return (text.clone(), *sum);
+            let found = (text.clone(), *sum);
+            self.contexts[self.selected].print_read = true;
+            return found;
         }
         let mut out = String::with_capacity(64 * ctx.config.len() + 512);
         out.push_str(": Saved\n:\n");
@@ -413,6 +419,7 @@ impl Engine {
         out.shrink_to_fit();
         let text = Arc::new(out);
         self.contexts[self.selected].print_cache = Some((rev, Some(text.clone()), sum));
+        self.contexts[self.selected].print_read = true;
         (text, sum)
     }
 
@@ -427,18 +434,31 @@ impl Engine {
     }
 
     /// `show running-config`: [`Engine::running_config`] with its secrets masked
-    /// (`*****`, see [`mask`]). A large print is handed to its reader rather than copied
-    /// and kept (issue 13: the agent reads the whole configuration once after a boot, then
-    /// follows the change journal; the cache held a second copy of the configuration for
-    /// good); the next print of the same revision prints again (0.14 s at 100 MB).
+    /// (`*****`, see [`mask`]).
     pub fn shown_running_config(&mut self) -> String {
-        let (text, sum) = self.printed();
-        if text.len() <= startup::SPILL_ABOVE {
-            return mask::mask_config(text.as_str().to_owned());
+        mask::mask_config(self.running_config())
+    }
+
+    /// Ends a message's or a console line's use of the print cache (issue 13, item 4): a
+    /// large print that was read, or that no longer describes the configuration, is let go
+    /// (its checksum kept). The agent reads the whole configuration once after a boot (then
+    /// follows the change journal), in one message that prints it twice (`show
+    /// running-config` and `more system:running-config | include ...`): the cache serves
+    /// that message, and held a second copy of the configuration for good afterwards. The
+    /// next read of a large configuration prints it again (0.15 s at 100 MB).
+    pub fn release_large_print(&mut self) {
+        for ctx in &mut self.contexts {
+            let read = std::mem::take(&mut ctx.print_read);
+            let rev = ctx.config.revision();
+            if let Some((r, text, _)) = &mut ctx.print_cache
+                && text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > startup::SPILL_ABOVE)
+                && (read || *r != rev)
+            {
+                *text = None;
+            }
         }
-        let rev = self.contexts[self.selected].config.revision();
-        self.contexts[self.selected].print_cache = Some((rev, None, sum));
-        mask::mask_config(Arc::try_unwrap(text).unwrap_or_else(|shared| shared.as_str().to_owned()))
     }
 
     /// `more system:running-config`: header, body, checksum, trailer, secrets in clear (what
@@ -526,6 +546,17 @@ impl Engine {
 
     /// Handles one request. Returns the reply (every request gets one) and the effects.
     pub fn handle(
+        &mut self,
+        msg: Message,
+        conn: &mut ConnState,
+        now: Now,
+    ) -> (Option<Message>, Vec<Effect>) {
+        let answer = self.handle_message(msg, conn, now);
+        self.release_large_print();
+        answer
+    }
+
+    fn handle_message(
         &mut self,
         msg: Message,
         conn: &mut ConnState,
@@ -968,6 +999,17 @@ impl Engine {
 
     /// One console command: the same path as a batch of one, committed on its own.
     pub fn console_command(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        now: Now,
+    ) -> (String, Vec<Effect>) {
+        let answer = self.console_line(session, line, now);
+        self.release_large_print();
+        answer
+    }
+
+    fn console_line(
         &mut self,
         session: &mut Session,
         line: &str,

@@ -129,10 +129,16 @@ mod tests {
         let startup = e.startup_config();
         assert_eq!(spill.get("").unwrap(), *startup);
         assert!(startup.contains("hostname big\nobject network host-0\n host 10.0.0.0\n"));
-        // The large print is handed to its reader, not kept; the next one prints again.
+        // The boot's print stays cached for its first reader, and goes when a message read it.
+        e.release_large_print();
+        assert!(matches!(e.contexts[0].print_cache, Some((_, Some(_), _))));
         let first = e.shown_running_config();
+        e.release_large_print();
+        assert!(matches!(e.contexts[0].print_cache, Some((_, None, _))));
+        let sum = e.checksum();
         assert!(matches!(e.contexts[0].print_cache, Some((_, None, _))));
         assert_eq!(e.shown_running_config(), first);
+        assert_eq!(e.checksum(), sum);
         assert_eq!(e.running_config(), *startup);
         // A small one stays in memory, and the spill is not written.
         let (small, _) = Engine::boot("hostname small\n", &opts, [1; 32], Now::from_secs(0));
