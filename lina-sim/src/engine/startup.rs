@@ -51,9 +51,20 @@ impl StartupSpill for DirSpill {
     fn put(&self, context: &str, text: &str) -> io::Result<()> {
         // A temporary file and a rename, so a reader never sees half a text; no fsync: the
         // file does not outlive the process's use of it (each boot writes it again).
+        // Readable by the owner only: the text holds the configuration's secrets in clear.
         let path = self.path(context);
         let tmp = path.with_extension("tmp");
-        std::fs::write(&tmp, text)?;
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        io::Write::write_all(&mut file, text.as_bytes())?;
+        drop(file);
         std::fs::rename(&tmp, &path)
     }
 
@@ -159,6 +170,15 @@ mod tests {
         assert_eq!(spill.get("").unwrap(), "hostname c\n");
         assert_eq!(spill.get("ctx/../x").unwrap(), "hostname b\n");
         assert!(spill.get("other").is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(spill.path(""))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
         // One path component per name, inside the directory.
         assert_eq!(spill.path("ctx/../x").parent(), Some(dir.as_path()));
         std::fs::remove_dir_all(&dir).unwrap();
