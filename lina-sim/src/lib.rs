@@ -247,6 +247,12 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
             },
         )?;
     }
+    let spill = engine::startup::DirSpill {
+        root: state.root().to_path_buf(),
+    };
+    if let Err(e) = spill.clear() {
+        tracing::warn!(error = %e, "cannot remove the previous run's startup spill files");
+    }
     let engine_opts = EngineOptions {
         token_idle_timeout_secs: i64::try_from(opts.token_idle_timeout.as_secs())
             .unwrap_or(i64::MAX)
@@ -255,9 +261,7 @@ pub async fn start(opts: SimOptions) -> Result<RunningSim, SimError> {
             root: state.disk0(),
         }),
         // issue 13: a large startup configuration is kept on disk, not in memory.
-        startup_spill: Some(Arc::new(engine::startup::DirSpill {
-            root: state.root().to_path_buf(),
-        })),
+        startup_spill: Some(Arc::new(spill)),
     };
     // A new channel secret every boot: a connection proves it before `Hello`.
     let channel_secret = ChannelSecret::from_bytes(os_random::<32>()?);
@@ -374,6 +378,41 @@ mod tests {
         let sim = start(opts).await.unwrap();
         assert!(sim.running_config().contains("hostname saved\n"));
         assert!(sim.admin_password_file.is_none());
+        sim.shutdown();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    // issue 13: memory
+    #[tokio::test]
+    async fn keeps_a_large_startup_configuration_in_a_file_and_not_in_the_saved_one() {
+        let dir = temp_dir("spill");
+        std::fs::create_dir_all(&dir).unwrap();
+        let given = dir.join("given.cfg");
+        let mut text = String::from("hostname large\n");
+        let mut i = 0u32;
+        while text.len() <= engine::startup::SPILL_ABOVE {
+            text.push_str(&format!(
+                "object network n-{i}\n host 10.{}.{}.{}\n",
+                i >> 16,
+                (i >> 8) & 255,
+                i & 255
+            ));
+            i += 1;
+        }
+        std::fs::write(&given, &text).unwrap();
+        // A previous run's spill file goes.
+        std::fs::write(dir.join("startup-held-aa"), "stale").unwrap();
+        let mut opts = SimOptions::new(&dir);
+        opts.startup_config = Some(given);
+        let sim = start(opts).await.unwrap();
+        assert!(!dir.join("startup-held-aa").exists());
+        let held = std::fs::read_to_string(dir.join("startup-held-")).unwrap();
+        let startup = lock(&sim.shared).engine.startup_config();
+        assert_eq!(held, *startup);
+        assert_eq!(*startup, sim.running_config());
+        assert!(startup.contains("hostname large\nobject network n-0\n host 10.0.0.0\n"));
+        // Not a saved startup configuration: the next boot still reads the given file.
+        assert!(!dir.join(state_dir::STARTUP_CONFIG).exists());
         sim.shutdown();
         let _ = std::fs::remove_dir_all(&dir);
     }

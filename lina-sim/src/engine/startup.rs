@@ -19,6 +19,9 @@ use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// The spill files' names begin so.
+const PREFIX: &str = "startup-held-";
+
 /// Startup texts above this size go to the spill file when there is one.
 pub const SPILL_ABOVE: usize = 1 << 20;
 
@@ -39,11 +42,29 @@ pub struct DirSpill {
 
 impl DirSpill {
     fn path(&self, context: &str) -> PathBuf {
-        let mut name = String::from("startup-held-");
+        let mut name = String::from(PREFIX);
         for b in context.bytes() {
             name.push_str(&format!("{b:02x}"));
         }
         self.root.join(name)
+    }
+}
+
+impl DirSpill {
+    /// Removes the spill files a previous run left (a boot writes only those it needs, and
+    /// they hold secrets in clear).
+    pub fn clear(&self) -> io::Result<()> {
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(PREFIX))
+            {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -181,6 +202,10 @@ mod tests {
         }
         // One path component per name, inside the directory.
         assert_eq!(spill.path("ctx/../x").parent(), Some(dir.as_path()));
+        std::fs::write(dir.join("startup-config"), "kept").unwrap();
+        spill.clear().unwrap();
+        assert!(spill.get("").is_err() && spill.get("ctx/../x").is_err());
+        assert!(dir.join("startup-config").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
