@@ -191,7 +191,7 @@ impl Engine {
             asa_version: ASA_VERSION.to_owned(),
             created: now.unix,
             running_config: self.running_config(),
-            startup_config: self.contexts[self.selected].startup.as_str().to_owned(),
+            startup_config: self.startup_of(self.selected).as_str().to_owned(),
         };
         self.selected = back;
         let seal = command.passphrase.as_deref().map(|passphrase| Seal {

@@ -56,11 +56,14 @@ pub struct ContextState {
     pub(crate) name: String,
     pub(crate) config: Config,
     pub(crate) generation: u64,
-    /// Shared with the print cache while the two are the same text.
-    pub(crate) startup: Arc<String>,
+    /// Shared with the print cache while the two are the same text, or on disk (`startup.rs`).
+    pub(crate) startup: super::startup::Startup,
     pub(crate) last_change: Option<(String, Now)>,
-    /// The printed body and its checksum, for the configuration revision they describe.
-    pub(crate) print_cache: Option<(u64, Arc<String>, Checksum)>,
+    /// The printed body (until a large one is handed to its reader) and its checksum, for
+    /// the configuration revision they describe.
+    pub(crate) print_cache: Option<(u64, Option<Arc<String>>, Checksum)>,
+    /// Whether the cached print was read since the last message ended (`release_large_print`).
+    pub(crate) print_read: bool,
     pub(crate) logging: LoggingState,
 }
 
@@ -70,9 +73,10 @@ impl ContextState {
             name,
             config,
             generation,
-            startup: Arc::default(),
+            startup: super::startup::Startup::default(),
             last_change: None,
             print_cache: None,
+            print_read: false,
             logging: LoggingState::new(),
         }
     }
@@ -618,7 +622,8 @@ impl Engine {
         self.contexts[self.selected].print_cache = None;
         self.contexts[self.selected].logging = LoggingState::new();
         self.allocate_interfaces(name);
-        self.contexts[self.selected].startup = self.running_config_shared();
+        let print = self.running_config_shared();
+        self.set_startup(self.selected, print);
         self.select_system();
         true
     }
@@ -672,7 +677,8 @@ impl Engine {
                 let before = self.contexts[self.selected].config.revision();
                 self.allocate_interfaces(&d.name);
                 if fresh {
-                    self.contexts[self.selected].startup = self.running_config_shared();
+                    let print = self.running_config_shared();
+                    self.set_startup(self.selected, print);
                 } else if self.contexts[self.selected].config.revision() != before {
                     self.contexts[self.selected].generation += 1;
                 }
@@ -768,23 +774,24 @@ impl Engine {
         let device = &mut self.contexts[self.selected];
         device.name = "admin".to_owned();
         device.generation += 1;
-        device.startup = Arc::default();
+        device.startup = super::startup::Startup::default();
         device.print_cache = None;
         let generation = device.generation;
         self.contexts
             .insert(0, ContextState::new(SYSTEM.to_owned(), system, 1));
         self.selected = 0;
         self.modes.multi = true;
-        self.contexts[self.selected].startup = self.running_config_shared();
+        let print = self.running_config_shared();
+        self.set_startup(self.selected, print);
         self.sync_contexts();
         let admin_text = self.context_running_config("admin").unwrap_or_default();
         if let Some(i) = self.context_index("admin") {
-            self.contexts[i].startup = Arc::new(admin_text.clone());
+            self.set_startup(i, Arc::new(admin_text.clone()));
         }
         self.tokens.clear();
         self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.contexts[self.selected].startup.as_str().to_owned()),
+            Effect::WriteStartup(self.startup_of(self.selected).as_str().to_owned()),
             Effect::WriteDisk {
                 file: "admin.cfg".to_owned(),
                 text: admin_text,
@@ -827,11 +834,12 @@ impl Engine {
         self.contexts[self.selected].print_cache = None;
         self.contexts[self.selected].generation =
             self.contexts[self.selected].generation.max(pushed) + 1;
-        self.contexts[self.selected].startup = self.running_config_shared();
+        let print = self.running_config_shared();
+        self.set_startup(self.selected, print);
         self.tokens.clear();
         self.contexts[self.selected].last_change = Some(("mode".to_owned(), now));
         let mut fx = vec![
-            Effect::WriteStartup(self.contexts[self.selected].startup.as_str().to_owned()),
+            Effect::WriteStartup(self.startup_of(self.selected).as_str().to_owned()),
             Effect::GenerationChanged(self.contexts[self.selected].generation),
         ];
         fx.extend(self.restart_agent());
@@ -1290,7 +1298,7 @@ context ctx1
         );
         assert!(system.contains("context ctx1\n"), "{system}");
         // The startup text boots again as a system configuration.
-        assert!(is_system_text(e.startup_config()));
+        assert!(is_system_text(&e.startup_config()));
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub mod session;
 pub mod setup;
 pub mod show;
 pub mod shun;
+// issue 13: the startup configuration kept on disk when large
+pub mod startup;
 pub mod tokens;
 // issue 15: service policy and site-to-site VPN
 pub mod service_policy;
@@ -133,6 +135,9 @@ pub struct EngineOptions {
     pub token_idle_timeout_secs: i64,
     /// disk0:, where `rest-api image` finds its packages.
     pub flash: std::sync::Arc<dyn restapi::Flash>,
+    /// Where large startup configurations are kept instead of memory (`startup.rs`); none:
+    /// in memory.
+    pub startup_spill: Option<std::sync::Arc<dyn startup::StartupSpill>>,
 }
 
 impl Default for EngineOptions {
@@ -140,6 +145,7 @@ impl Default for EngineOptions {
         EngineOptions {
             token_idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
             flash: std::sync::Arc::new(restapi::MemFlash::default()),
+            startup_spill: None,
         }
     }
 }
@@ -185,6 +191,8 @@ pub struct Engine {
     // issue 14: logging, failover, licensing
     /// Smart-licensing registration (exec state, never configuration).
     pub(crate) license: platform::LicenseState,
+    /// Where large startup configurations are kept (`startup.rs`).
+    pub(crate) startup_spill: Option<Arc<dyn startup::StartupSpill>>,
 }
 
 /// Boots of texts above this size hand the memory they freed back ([`release_freed_memory`]).
@@ -243,11 +251,17 @@ impl Engine {
             shuns: shun::Shuns::default(),
             keys: crypto::KeyStore::default(),
             license: platform::LicenseState::default(),
+            startup_spill: opts.startup_spill.clone(),
         };
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
-        engine.contexts[engine.selected].startup = engine.running_config_shared();
+        let print = engine.running_config_shared();
+        engine.set_startup(engine.selected, print);
+        // The print stays cached for the agent's first read (`release_large_print`).
+        for ctx in &mut engine.contexts {
+            ctx.print_read = false;
+        }
         // issue 13: change journal: complete as of the first generation.
         let ctx = &mut engine.contexts[engine.selected];
         ctx.config.start_changes(ctx.generation);
@@ -289,8 +303,50 @@ impl Engine {
         self.contexts[self.selected].generation
     }
 
-    pub fn startup_config(&self) -> &str {
-        self.contexts[self.selected].startup.as_str()
+    /// The selected context's startup configuration (read back from the spill file when it
+    /// is kept there, `startup.rs`).
+    pub fn startup_config(&self) -> Arc<String> {
+        self.startup_of(self.selected)
+    }
+
+    /// Context `i`'s startup configuration.
+    pub(crate) fn startup_of(&self, i: usize) -> Arc<String> {
+        let Some(ctx) = self.contexts.get(i) else {
+            return Arc::default();
+        };
+        match (&ctx.startup, &self.startup_spill) {
+            (startup::Startup::Held(text), _) => text.clone(),
+            (startup::Startup::Spilled, Some(spill)) => match spill.get(&ctx.name) {
+                Ok(text) => Arc::new(text),
+                Err(e) => {
+                    tracing::error!(error = %e, "reading back the startup configuration failed");
+                    Arc::default()
+                }
+            },
+            (startup::Startup::Spilled, None) => Arc::default(),
+        }
+    }
+
+    /// Makes `text` context `i`'s startup configuration: in the spill file when it is large
+    /// and there is one, else in memory (also when writing the file fails).
+    pub(crate) fn set_startup(&mut self, i: usize, text: Arc<String>) {
+        let Some(ctx) = self.contexts.get_mut(i) else {
+            return;
+        };
+        if text.len() > startup::SPILL_ABOVE
+            && let Some(spill) = &self.startup_spill
+        {
+            match spill.put(&ctx.name, &text) {
+                Ok(()) => {
+                    ctx.startup = startup::Startup::Spilled;
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "keeping the startup configuration in memory")
+                }
+            }
+        }
+        ctx.startup = startup::Startup::Held(text);
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -340,10 +396,12 @@ impl Engine {
     fn printed(&mut self) -> (Arc<String>, Checksum) {
         let ctx = &self.contexts[self.selected];
         let rev = ctx.config.revision();
-        if let Some((r, text, sum)) = &ctx.print_cache
+        if let Some((r, Some(text), sum)) = &ctx.print_cache
             && *r == rev
         {
-            return (text.clone(), *sum);
+            let found = (text.clone(), *sum);
+            self.contexts[self.selected].print_read = true;
+            return found;
         }
         let mut out = String::with_capacity(64 * ctx.config.len() + 512);
         out.push_str(": Saved\n:\n");
@@ -360,11 +418,18 @@ impl Engine {
         out.push_str("\n: end\n");
         out.shrink_to_fit();
         let text = Arc::new(out);
-        self.contexts[self.selected].print_cache = Some((rev, text.clone(), sum));
+        self.contexts[self.selected].print_cache = Some((rev, Some(text.clone()), sum));
+        self.contexts[self.selected].print_read = true;
         (text, sum)
     }
 
     pub fn checksum(&mut self) -> Checksum {
+        let ctx = &self.contexts[self.selected];
+        if let Some((r, _, sum)) = &ctx.print_cache
+            && *r == ctx.config.revision()
+        {
+            return *sum;
+        }
         self.printed().1
     }
 
@@ -372,6 +437,28 @@ impl Engine {
     /// (`*****`, see [`mask`]).
     pub fn shown_running_config(&mut self) -> String {
         mask::mask_config(self.running_config())
+    }
+
+    /// Ends a message's or a console line's use of the print cache (issue 13, item 4): a
+    /// large print that was read, or that no longer describes the configuration, is let go
+    /// (its checksum kept). The agent reads the whole configuration once after a boot (then
+    /// follows the change journal), in one message that prints it twice (`show
+    /// running-config` and `more system:running-config | include ...`): the cache serves
+    /// that message, and held a second copy of the configuration for good afterwards. The
+    /// next read of a large configuration prints it again (0.15 s at 100 MB).
+    pub fn release_large_print(&mut self) {
+        for ctx in &mut self.contexts {
+            let read = std::mem::take(&mut ctx.print_read);
+            let rev = ctx.config.revision();
+            if let Some((r, text, _)) = &mut ctx.print_cache
+                && text
+                    .as_ref()
+                    .is_some_and(|t| t.len() > startup::SPILL_ABOVE)
+                && (read || *r != rev)
+            {
+                *text = None;
+            }
+        }
     }
 
     /// `more system:running-config`: header, body, checksum, trailer, secrets in clear (what
@@ -454,6 +541,17 @@ impl Engine {
 
     /// Handles one request. Returns the reply (every request gets one) and the effects.
     pub fn handle(
+        &mut self,
+        msg: Message,
+        conn: &mut ConnState,
+        now: Now,
+    ) -> (Option<Message>, Vec<Effect>) {
+        let answer = self.handle_message(msg, conn, now);
+        self.release_large_print();
+        answer
+    }
+
+    fn handle_message(
         &mut self,
         msg: Message,
         conn: &mut ConnState,
@@ -761,13 +859,20 @@ impl Engine {
     ) -> Vec<Effect> {
         let changed = self.contexts[self.selected].config.changed_since(mark);
         self.contexts[self.selected].config.commit();
-        for fx in &effects {
-            if let Effect::WriteStartup(text) = fx {
-                let startup = &mut self.contexts[self.selected].startup;
-                if startup.as_str() != text.as_str() {
-                    *startup = Arc::new(text.clone());
-                }
-            }
+        let saved: Vec<Arc<String>> = effects
+            .iter()
+            .filter_map(|fx| match fx {
+                Effect::WriteStartup(text) => Some(text),
+                _ => None,
+            })
+            .filter(|text| match &self.contexts[self.selected].startup {
+                startup::Startup::Held(held) => held.as_str() != text.as_str(),
+                startup::Startup::Spilled => true,
+            })
+            .map(|text| Arc::new(text.clone()))
+            .collect();
+        for text in saved {
+            self.set_startup(self.selected, text);
         }
         if changed {
             self.contexts[self.selected].generation += 1;
@@ -889,6 +994,17 @@ impl Engine {
 
     /// One console command: the same path as a batch of one, committed on its own.
     pub fn console_command(
+        &mut self,
+        session: &mut Session,
+        line: &str,
+        now: Now,
+    ) -> (String, Vec<Effect>) {
+        let answer = self.console_line(session, line, now);
+        self.release_large_print();
+        answer
+    }
+
+    fn console_line(
         &mut self,
         session: &mut Session,
         line: &str,

@@ -236,7 +236,7 @@ fn write_memory_and_reboot_keep_the_clear_secrets() {
     assert_masked(&output(&mut rebooted, "show running-config"));
     // Saved again after the reboot: still the secrets, never `*****`.
     assert!(run_at(&mut rebooted, 15, "write memory").0);
-    assert_clear(rebooted.startup_config());
+    assert_clear(&rebooted.startup_config());
     assert_eq!(rebooted.startup_config(), startup);
 }
 

@@ -55,7 +55,7 @@ pub fn show(
         none_after(2)?;
         return Ok(for_privilege(
             session,
-            mask::mask_config(engine.contexts[engine.selected].startup.as_str().to_owned()),
+            mask::mask_config(engine.startup_config().as_str().to_owned()),
         ));
     }
     if what.eq_ignore_ascii_case("aaa")

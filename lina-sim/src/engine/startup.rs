@@ -1,0 +1,211 @@
+//! Where the engine keeps each context's startup configuration (issue 13, item 4). An ASA
+//! keeps startup-config on flash, not in memory; the engine holds it in memory only when it
+//! is small or when it was given no place on disk ([`EngineOptions::startup_spill`], unit
+//! tests and in-process benches). Above [`SPILL_ABOVE`] the daemon's engine writes the text
+//! to a file of the state directory ([`DirSpill`]) and reads it back when asked
+//! (`show startup-config`, `backup`, a context's save): at 100 MB the startup text was a
+//! second copy of the configuration (the whole print, 98 MiB) held for the rare command
+//! that reads it.
+//!
+//! The file is the engine's working copy, not the saved `startup-config` (which `write
+//! memory` writes durably through `Effect::WriteStartup`, and which a boot prefers over
+//! the file it was given): a boot from a given file must not turn that file into a saved
+//! startup configuration. It is therefore written without fsync, and rewritten at each boot.
+//!
+//! [`EngineOptions::startup_spill`]: super::EngineOptions::startup_spill
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The spill files' names begin so.
+const PREFIX: &str = "startup-held-";
+
+/// Startup texts above this size go to the spill file when there is one.
+pub const SPILL_ABOVE: usize = 1 << 20;
+
+/// A place for the startup texts the engine does not keep in memory, one per context name.
+pub trait StartupSpill: fmt::Debug + Send + Sync {
+    /// Replaces the text kept for `context` (empty: the single-mode device).
+    fn put(&self, context: &str, text: &str) -> io::Result<()>;
+    /// The text last put for `context`.
+    fn get(&self, context: &str) -> io::Result<String>;
+}
+
+/// The spill files in a directory (the daemon's state directory): `startup-held-<name in
+/// hex>`, so that any context name is one safe path component.
+#[derive(Debug, Clone)]
+pub struct DirSpill {
+    pub root: PathBuf,
+}
+
+impl DirSpill {
+    fn path(&self, context: &str) -> PathBuf {
+        let mut name = String::from(PREFIX);
+        for b in context.bytes() {
+            name.push_str(&format!("{b:02x}"));
+        }
+        self.root.join(name)
+    }
+}
+
+impl DirSpill {
+    /// Removes the spill files a previous run left (a boot writes only those it needs, and
+    /// they hold secrets in clear).
+    pub fn clear(&self) -> io::Result<()> {
+        for entry in std::fs::read_dir(&self.root)? {
+            let entry = entry?;
+            if entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.starts_with(PREFIX))
+            {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl StartupSpill for DirSpill {
+    fn put(&self, context: &str, text: &str) -> io::Result<()> {
+        // A temporary file and a rename, so a reader never sees half a text; no fsync: the
+        // file does not outlive the process's use of it (each boot writes it again).
+        // Readable by the owner only: the text holds the configuration's secrets in clear.
+        let path = self.path(context);
+        let tmp = path.with_extension("tmp");
+        match std::fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&tmp)?;
+        io::Write::write_all(&mut file, text.as_bytes())?;
+        drop(file);
+        std::fs::rename(&tmp, &path)
+    }
+
+    fn get(&self, context: &str) -> io::Result<String> {
+        let bytes = std::fs::read(self.path(context))?;
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+}
+
+/// A context's startup configuration as the engine keeps it.
+#[derive(Debug, Clone)]
+pub(crate) enum Startup {
+    /// In memory (small, or no spill place was given, or writing it failed).
+    Held(Arc<String>),
+    /// In the spill file of the context's name.
+    Spilled,
+}
+
+impl Default for Startup {
+    fn default() -> Startup {
+        Startup::Held(Arc::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{Engine, EngineOptions, Now};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    #[derive(Debug, Default)]
+    struct MemSpill(Mutex<HashMap<String, String>>);
+
+    impl StartupSpill for MemSpill {
+        fn put(&self, context: &str, text: &str) -> io::Result<()> {
+            self.0
+                .lock()
+                .unwrap()
+                .insert(context.to_owned(), text.to_owned());
+            Ok(())
+        }
+        fn get(&self, context: &str) -> io::Result<String> {
+            self.0
+                .lock()
+                .unwrap()
+                .get(context)
+                .cloned()
+                .ok_or_else(|| io::Error::from(io::ErrorKind::NotFound))
+        }
+    }
+
+    #[test]
+    fn a_large_startup_configuration_is_kept_in_the_spill_and_read_back() {
+        let mut text = String::from("hostname big\n");
+        let mut i = 0u32;
+        while text.len() <= SPILL_ABOVE {
+            text.push_str(&format!(
+                "object network host-{i}\n host 10.{}.{}.{}\n",
+                i >> 16,
+                (i >> 8) & 255,
+                i & 255
+            ));
+            i += 1;
+        }
+        let spill = Arc::new(MemSpill::default());
+        let opts = EngineOptions {
+            startup_spill: Some(spill.clone()),
+            ..EngineOptions::default()
+        };
+        let (mut e, _) = Engine::boot(&text, &opts, [1; 32], Now::from_secs(0));
+        assert!(matches!(e.contexts[0].startup, Startup::Spilled));
+        let startup = e.startup_config();
+        assert_eq!(spill.get("").unwrap(), *startup);
+        assert!(startup.contains("hostname big\nobject network host-0\n host 10.0.0.0\n"));
+        // The boot's print stays cached for its first reader, and goes when a message read it.
+        e.release_large_print();
+        assert!(matches!(e.contexts[0].print_cache, Some((_, Some(_), _))));
+        let first = e.shown_running_config();
+        e.release_large_print();
+        assert!(matches!(e.contexts[0].print_cache, Some((_, None, _))));
+        let sum = e.checksum();
+        assert!(matches!(e.contexts[0].print_cache, Some((_, None, _))));
+        assert_eq!(e.shown_running_config(), first);
+        assert_eq!(e.checksum(), sum);
+        assert_eq!(e.running_config(), *startup);
+        // A small one stays in memory, and the spill is not written.
+        let (small, _) = Engine::boot("hostname small\n", &opts, [1; 32], Now::from_secs(0));
+        assert!(
+            matches!(&small.contexts[0].startup, Startup::Held(t) if t.contains("hostname small\n"))
+        );
+        assert_eq!(spill.get("").unwrap(), *startup);
+    }
+
+    #[test]
+    fn dir_spill_keeps_one_text_per_context_name() {
+        let dir = std::env::temp_dir().join(format!("lina-spill-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spill = DirSpill { root: dir.clone() };
+        spill.put("", "hostname a\n").unwrap();
+        spill.put("ctx/../x", "hostname b\n").unwrap();
+        spill.put("", "hostname c\n").unwrap();
+        assert_eq!(spill.get("").unwrap(), "hostname c\n");
+        assert_eq!(spill.get("ctx/../x").unwrap(), "hostname b\n");
+        assert!(spill.get("other").is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(spill.path(""))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        // One path component per name, inside the directory.
+        assert_eq!(spill.path("ctx/../x").parent(), Some(dir.as_path()));
+        std::fs::write(dir.join("startup-config"), "kept").unwrap();
+        spill.clear().unwrap();
+        assert!(spill.get("").is_err() && spill.get("ctx/../x").is_err());
+        assert!(dir.join("startup-config").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
