@@ -267,10 +267,15 @@ impl Snapshot {
             return;
         }
         if cur.loaded.generation == base && base.checked_add(1) == Some(after) {
-            cur.loaded = Arc::new(Loaded {
-                config,
-                generation: after,
-            });
+            let old = std::mem::replace(
+                &mut cur.loaded,
+                Arc::new(Loaded {
+                    config,
+                    generation: after,
+                }),
+            );
+            drop(cur);
+            drop(old);
         } else {
             cur.stale = true;
         }
@@ -335,21 +340,53 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
 
 async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     let command = "show running-config";
-    // issue 13: streamed output. A large configuration arrives in pieces: a blocking thread
-    // parses each as it comes, while LINA is still printing and sending the rest (so no copy of
-    // the whole text is ever held, and the parse overlaps the transfer on the other core).
+    // issue 13: streamed output. A large configuration arrives in pieces: blocking threads
+    // parse each as it comes, while LINA is still printing and sending the rest (so no copy of
+    // the whole text is ever held, and the parse overlaps the transfer).
     let (pieces, mut received) = tokio::sync::mpsc::unbounded_channel::<ExecOutput>();
     let parsing = tokio::task::spawn_blocking(move || {
-        let mut parser = Parser::new();
+        let [mut parser, objects] = Parser::split();
         // The pieces of the NTP key lines, should they ever need more than one frame.
         let mut keys = String::new();
-        while let Some(piece) = received.blocking_recv() {
-            match piece.index {
-                0 => parser.feed(&piece.text),
-                _ => keys.push_str(&piece.text),
+        // issue 13: boot. The network objects, about half of a large
+        // configuration's parse, are read on a second thread, started by the first piece (a
+        // configuration small enough for one frame never starts it).
+        std::thread::scope(|scope| {
+            let mut second = None;
+            let mut objects = Some(objects);
+            while let Some(piece) = received.blocking_recv() {
+                if piece.index != 0 {
+                    keys.push_str(&piece.text);
+                    continue;
+                }
+                let text = Arc::new(piece.text);
+                if let Some(mut objects) = objects.take() {
+                    let (to_second, from_first) = std::sync::mpsc::channel::<Arc<String>>();
+                    second = Some((
+                        to_second,
+                        scope.spawn(move || {
+                            for text in from_first {
+                                objects.feed(&text);
+                            }
+                            objects
+                        }),
+                    ));
+                }
+                if let Some((to_second, _)) = &second {
+                    // Sent first, so both threads parse at once.
+                    let _ = to_second.send(Arc::clone(&text));
+                }
+                parser.feed(&text);
             }
-        }
-        (parser, keys)
+            let objects = match (second, objects) {
+                (Some((to_second, thread)), _) => {
+                    drop(to_second);
+                    thread.join().ok()
+                }
+                (None, objects) => objects,
+            };
+            objects.map(|objects| ([parser, objects], keys))
+        })
     });
     let result = lina
         .exec_streamed(
@@ -367,10 +404,11 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
         )
         .await;
     // The answer (or the failure) dropped the sender: the parser has had every piece.
-    let parsed = parsing.await;
+    let parsed = parsing.await.ok().flatten();
     let result = result?;
-    let (mut parser, streamed_keys) = parsed
-        .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
+    let (mut parsers, streamed_keys) = parsed.ok_or(ApiError::LinaAnswer(
+        "a running configuration the parser could not finish",
+    ))?;
     let generation = result.generation;
     let mut outcomes = result.outcomes.into_iter();
     let outcome = outcomes
@@ -393,9 +431,11 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     // A configuration small enough for one frame came in the answer itself.
     let text = outcome.output;
     let config = tokio::task::spawn_blocking(move || {
-        parser.feed(&text);
+        for parser in &mut parsers {
+            parser.feed(&text);
+        }
         drop(text);
-        let mut config = parser.finish();
+        let mut config = Parser::join(parsers);
         if let Some(keys) = ntp_keys {
             for line in keys.lines() {
                 config.settings.ntp_keys.absorb(line.trim());

@@ -213,23 +213,23 @@ impl Resource for NetworkObject {
                 _ => {}
             }
         }
-        if collection.contains(name) {
-            // An object NAT block re-opens the object: nothing to change, nothing copied.
-            if address.is_some() || description.is_some() {
-                collection.update(name, |existing| {
-                    if address.is_some() {
-                        existing.address = address;
-                    }
-                    if description.is_some() {
-                        existing.description = description;
-                    }
-                });
-            }
-        } else if defines {
-            collection.insert(NetworkObject {
-                name: name.to_owned().into(),
-                address,
-                description,
+        // One probe of the index for a new object (issue 13: boot).
+        let absent = collection.append_absent(name, || {
+            defines.then(|| NetworkObject {
+                name: name.into(),
+                address: address.take(),
+                description: description.take(),
+            })
+        });
+        // An object NAT block re-opens the object: nothing to change, nothing copied.
+        if !absent && (address.is_some() || description.is_some()) {
+            collection.update(name, |existing| {
+                if address.is_some() {
+                    existing.address = address;
+                }
+                if description.is_some() {
+                    existing.description = description;
+                }
             });
         }
     }
