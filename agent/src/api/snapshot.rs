@@ -340,6 +340,7 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
 
 async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     let command = "show running-config";
+    let started = std::time::Instant::now();
     // issue 13: streamed output. A large configuration arrives in pieces: blocking threads
     // parse each as it comes, while LINA is still printing and sending the rest (so no copy of
     // the whole text is ever held, and the parse overlaps the transfer).
@@ -354,7 +355,9 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
         std::thread::scope(|scope| {
             let mut second = None;
             let mut objects = Some(objects);
+            let mut first_piece = None;
             while let Some(piece) = received.blocking_recv() {
+                first_piece.get_or_insert_with(|| started.elapsed());
                 if piece.index != 0 {
                     keys.push_str(&piece.text);
                     continue;
@@ -378,6 +381,7 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
                 }
                 parser.feed(&text);
             }
+            let last_piece = started.elapsed();
             let objects = match (second, objects) {
                 (Some((to_second, thread)), _) => {
                     drop(to_second);
@@ -385,6 +389,12 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
                 }
                 (None, objects) => objects,
             };
+            tracing::debug!(
+                first_piece_ms = first_piece.map(|d| d.as_secs_f64() * 1e3),
+                last_piece_ms = last_piece.as_secs_f64() * 1e3,
+                parsed_ms = started.elapsed().as_secs_f64() * 1e3,
+                "running configuration streamed and parsed"
+            );
             objects.map(|objects| ([parser, objects], keys))
         })
     });
@@ -404,6 +414,7 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
         )
         .await;
     // The answer (or the failure) dropped the sender: the parser has had every piece.
+    let answered = started.elapsed();
     let parsed = parsing.await.ok().flatten();
     let result = result?;
     let (mut parsers, streamed_keys) = parsed.ok_or(ApiError::LinaAnswer(
@@ -447,7 +458,12 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     })
     .await
     .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
-    tracing::debug!(generation, "configuration snapshot loaded");
+    tracing::debug!(
+        generation,
+        answered_ms = answered.as_secs_f64() * 1e3,
+        loaded_ms = started.elapsed().as_secs_f64() * 1e3,
+        "configuration snapshot loaded"
+    );
     crate::debug::event(cli_translator::protocol::DebugCategory::Agent, || {
         format!("configuration snapshot loaded (generation {generation})")
     });
