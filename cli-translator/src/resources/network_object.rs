@@ -191,11 +191,13 @@ impl Resource for NetworkObject {
                 "host" | "subnet" | "range" | "fqdn" => {
                     defines = true;
                     // Fast path for the common `host <ip>`; the grammar decides the rest.
-                    let fast = (first == "host")
-                        .then(|| rest.parse::<IpAddr>().ok())
-                        .flatten();
+                    let fast = match first {
+                        "host" => rest.parse::<IpAddr>().ok().map(NetworkAddress::Host),
+                        // issue 13: boot
+                        _ => crate::parse::address_fast(first, rest),
+                    };
                     address = match fast {
-                        Some(ip) => Some(NetworkAddress::Host(ip)),
+                        Some(a) => Some(a),
                         None => match parse_command(child) {
                             Ok(Command::Address(a)) => Some(a),
                             _ => address,
@@ -212,6 +214,11 @@ impl Resource for NetworkObject {
                 }
                 _ => {}
             }
+        }
+        // A block without an address or a description (an object NAT block re-opening the
+        // object) changes nothing (issue 13: boot: no probe for it).
+        if !defines {
+            return;
         }
         // One probe of the index for a new object (issue 13: boot).
         let absent = collection.append_absent(name, || {
