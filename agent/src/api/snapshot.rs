@@ -274,6 +274,8 @@ impl Snapshot {
                     generation: after,
                 }),
             );
+            // The replaced snapshot is freed outside the lock (issue 13: large ones take
+            // milliseconds to free, and requests take the lock).
             drop(cur);
             drop(old);
         } else {
@@ -345,7 +347,7 @@ const KEY_ROUNDS: usize = 2;
 
 /// The configuration, with its NTP keys in clear when it has any. LINA runs every command of a
 /// request before it streams the first piece, and the keys' command copies and filters the
-/// whole configuration (about 0.3 s at 100 MB): it is sent only when the masked print shows
+/// whole configuration text: it is sent only when the masked print shows
 /// keys, as a second request whose answer must carry the same generation (else the whole read
 /// again; at last both commands in one request, which LINA answers at one generation).
 async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
