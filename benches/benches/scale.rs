@@ -12,7 +12,8 @@
 //! changes timed, default 20), `SCALE_MEMORY_CHANGES` (console changes in all before the second
 //! memory reading, default 100), `SCALE_WRITE_SECONDS` (default 3), `SCALE_BULK_ROUNDS` (default 3),
 //! `SCALE_PHASES=1` (first time the boot's phases in this process: LINA's load, its print, the
-//! agent's parse whole and in pieces; `only`: nothing else), `SCALE_KEEP=1` (keep each size's directory: the
+//! agent's parse whole, in pieces and in pieces on two threads as the agent reads it; `only`:
+//! nothing else), `SCALE_KEEP=1` (keep each size's directory: the
 //! configuration and the daemon's log);
 //! `RUST_LOG` for the daemon (default `warn`).
 
@@ -298,13 +299,40 @@ fn phases(config: &str) {
     }
     let in_pieces = parser.finish();
     let pieces = started.elapsed();
+    drop(in_pieces);
+    // issue 13: boot. As the agent reads it: the same pieces on two threads.
+    let started = Instant::now();
+    let [mut first, objects] = Parser::split();
+    let split = std::thread::scope(|scope| {
+        let (to_second, from_first) = std::sync::mpsc::channel::<&str>();
+        let second = scope.spawn(move || {
+            let mut objects = objects;
+            for piece in from_first {
+                objects.feed(piece);
+            }
+            objects
+        });
+        for piece in
+            cli_translator::protocol::stream::pieces(&shown, cli_translator::protocol::OUTPUT_CHUNK)
+        {
+            let _ = to_second.send(piece);
+            first.feed(piece);
+        }
+        drop(to_second);
+        second
+            .join()
+            .ok()
+            .map(|objects| Parser::join([first, objects]))
+    });
+    let split_took = started.elapsed();
     println!(
-        "phases: Engine::boot (load, first print) {:.0} ms, show running-config (printed before) {:.0} ms, RunningConfig::parse {:.0} ms, in 1 MiB pieces {:.0} ms ({} network objects)",
+        "phases: Engine::boot (load, first print) {:.0} ms, show running-config (printed before) {:.0} ms, RunningConfig::parse {:.0} ms, in 1 MiB pieces {:.0} ms, in pieces on two threads {:.0} ms ({} network objects)",
         millis(boot),
         millis(show),
         millis(parse),
         millis(pieces),
-        in_pieces.network_objects.len()
+        millis(split_took),
+        split.map_or(0, |c| c.network_objects.len())
     );
 }
 

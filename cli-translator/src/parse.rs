@@ -590,6 +590,31 @@ fn address_tail<'a>(keyword: &str, i: &'a str) -> Res<'a, NetworkAddress> {
     Ok((i, address))
 }
 
+// issue 13: boot
+/// The address of the common `subnet <ipv4> <mask>` and `range <start> <end>` lines (`rest`
+/// after the keyword, words apart by one space) without the grammar: what
+/// [`parse_command`] reads for them, or `None` when the grammar must decide.
+pub(crate) fn address_fast(keyword: &str, rest: &str) -> Option<NetworkAddress> {
+    let (a, b) = rest.split_once(' ')?;
+    if b.contains(char::is_whitespace) {
+        return None;
+    }
+    match keyword {
+        "subnet" => {
+            let network = ipv4(a)?;
+            let mask = contiguous_mask(b)?;
+            (u32::from(network) & !u32::from(mask) == 0)
+                .then_some(NetworkAddress::Subnet4 { network, mask })
+        }
+        "range" => {
+            let (start, end) = (ip(a)?, ip(b)?);
+            (end.is_ipv4() == start.is_ipv4() && end >= start)
+                .then_some(NetworkAddress::Range { start, end })
+        }
+        _ => None,
+    }
+}
+
 /// `subnet <ipv4> <mask>` or `subnet <ipv6>/<prefix>`; host bits must be clear.
 fn subnet(i: &str) -> Res<'_, NetworkAddress> {
     let (after, first) = cut(arg).parse(i)?;
@@ -810,6 +835,62 @@ pub fn is_fqdn(s: &str) -> bool {
         && !s.starts_with(['.', '-'])
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+}
+
+#[cfg(test)]
+mod fast_tests {
+    use super::*;
+
+    // issue 13: boot
+    /// The fast path reads what the grammar reads, or leaves the line to it.
+    #[test]
+    fn address_fast_agrees_with_the_grammar() {
+        let lines = [
+            "subnet 10.42.3.64 255.255.255.224",
+            "subnet 0.0.0.0 0.0.0.0",
+            "subnet 10.0.0.1 255.255.255.0",
+            "subnet 10.0.0.0 255.0.255.0",
+            "subnet 10.0.0.0 255.0.0.0 extra",
+            "subnet 10.0.0.0  255.0.0.0",
+            "subnet 2001:db8::/32 x",
+            "subnet 010.0.0.0 255.0.0.0",
+            "range 100.64.0.1 100.64.0.9",
+            "range 100.64.0.9 100.64.0.1",
+            "range 100.64.0.1 100.64.0.1",
+            "range 10.0.0.1 2001:db8::1",
+            "range 2001:db8::1 2001:db8::9",
+            "range 10.0.0.1 10.0.0.300",
+        ];
+        for line in lines {
+            let (keyword, rest) = line.split_once(' ').unwrap();
+            if let Some(fast) = address_fast(keyword, rest) {
+                assert_eq!(
+                    parse_command(line).ok(),
+                    Some(Command::Address(fast)),
+                    "{line}"
+                );
+            }
+        }
+        assert!(address_fast("subnet", "10.42.3.64 255.255.255.224").is_some());
+        assert!(address_fast("range", "100.64.0.1 100.64.0.9").is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn address_fast_never_disagrees(
+            keyword in "(subnet|range)",
+            a in "[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}|[0-9a-f:]{2,9}",
+            b in "(255|254|0|128|10|1)\\.(255|0|128|1)\\.(255|0|7)\\.(0|255|9)|[0-9a-f:]{2,9}",
+        ) {
+            let rest = format!("{a} {b}");
+            if let Some(fast) = address_fast(&keyword, &rest) {
+                proptest::prop_assert_eq!(
+                    parse_command(&format!("{keyword} {rest}")).ok(),
+                    Some(Command::Address(fast))
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]

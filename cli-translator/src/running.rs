@@ -18,6 +18,9 @@ pub use crate::resources::RunningConfig;
 pub struct Parser {
     cfg: RunningConfig,
     state: ReadState,
+    // issue 13: boot
+    /// What this parser reads of each block.
+    part: Part,
     /// The beginning of a block the pieces so far left open.
     carry: String,
 }
@@ -35,8 +38,38 @@ impl Parser {
         Parser {
             cfg,
             state: ReadState::default(),
+            part: Part::Whole,
             carry: String::new(),
         }
+    }
+
+    // issue 13: boot
+    /// Two parsers that read the same pieces, on two threads, each filling its part of the
+    /// configuration: the network objects (about half the work of a large configuration), and
+    /// everything else. [`Parser::join`] puts the parts together; the
+    /// result is what one [`Parser`] gives.
+    pub fn split() -> [Parser; 2] {
+        [Part::Objects, Part::Rest].map(|part| Parser {
+            part,
+            ..Parser::new()
+        })
+    }
+
+    /// Finishes the two parsers of [`Parser::split`] (in either order; each must have read
+    /// every piece) into one configuration.
+    pub fn join(parsers: [Parser; 2]) -> RunningConfig {
+        let [a, b] = parsers.map(|mut p| {
+            let carried = std::mem::take(&mut p.carry);
+            p.cfg.absorb_text(&carried, &mut p.state, p.part);
+            p
+        });
+        let (objects, mut cfg) = match a.part {
+            Part::Objects => (a.cfg, b.cfg),
+            _ => (b.cfg, a.cfg),
+        };
+        cfg.network_objects = objects.network_objects;
+        cfg.settle();
+        cfg
     }
 
     /// Reads the next piece of the text (pieces may be cut anywhere between characters).
@@ -49,7 +82,7 @@ impl Parser {
                     self.carry.push_str(&rest[..at]);
                     rest = &rest[at..];
                     let carried = std::mem::take(&mut self.carry);
-                    self.cfg.absorb_text(&carried, &mut self.state);
+                    self.cfg.absorb_text(&carried, &mut self.state, self.part);
                     // Keep the allocation for the next open block.
                     self.carry = carried;
                     self.carry.clear();
@@ -64,7 +97,7 @@ impl Parser {
         let last = last_top_level_start(rest);
         let (whole, open) = rest.split_at(last);
         if !whole.is_empty() {
-            self.cfg.absorb_text(whole, &mut self.state);
+            self.cfg.absorb_text(whole, &mut self.state, self.part);
         }
         self.carry.push_str(open);
     }
@@ -72,7 +105,7 @@ impl Parser {
     /// Reads the block left open and settles what is derived from the whole configuration.
     pub fn finish(mut self) -> RunningConfig {
         let carried = std::mem::take(&mut self.carry);
-        self.cfg.absorb_text(&carried, &mut self.state);
+        self.cfg.absorb_text(&carried, &mut self.state, self.part);
         self.cfg.settle();
         self.cfg
     }
@@ -129,14 +162,14 @@ impl RunningConfig {
     pub fn parse(text: &str) -> RunningConfig {
         let mut cfg = RunningConfig::default();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
-        cfg.absorb_text(text, &mut ReadState::default());
+        cfg.absorb_text(text, &mut ReadState::default(), Part::Whole);
         cfg.settle();
         cfg
     }
 
     /// Absorbs every block of `text`, which must begin at a top-level line (or be the start of
     /// the configuration) and end with a whole block.
-    fn absorb_text(&mut self, text: &str, state: &mut ReadState) {
+    fn absorb_text(&mut self, text: &str, state: &mut ReadState, part: Part) {
         let mut children: Vec<&str> = Vec::new();
         let mut header: Option<&str> = None;
         for raw in text.lines() {
@@ -150,13 +183,13 @@ impl RunningConfig {
                 continue;
             }
             if let Some(h) = header.take() {
-                self.absorb_node(h, &children, state);
+                self.absorb_node(h, &children, state, part);
             }
             children.clear();
             header = Some(content);
         }
         if let Some(h) = header {
-            self.absorb_node(h, &children, state);
+            self.absorb_node(h, &children, state, part);
         }
     }
 
@@ -168,7 +201,15 @@ impl RunningConfig {
         crate::resources::user_object::derive(self);
     }
 
-    fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState) {
+    /// Reads one block into the fields `part` owns (issue 13: boot: the objects' part of a
+    /// split read takes only `object network` blocks, and only into the network objects).
+    fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState, part: Part) {
+        if part == Part::Objects {
+            if text.starts_with("object network ") {
+                self.absorb_block_of(text, children, part);
+            }
+            return;
+        }
         if text.starts_with("hostname ") {
             if let Ok(Command::Hostname(name)) = parse_command(text) {
                 self.hostname = Some(name);
@@ -210,7 +251,30 @@ impl RunningConfig {
             self.interfaces.absorb_enforce_eui64(text);
             return;
         }
-        self.absorb_block(text, children);
+        self.absorb_block_of(text, children, part);
+    }
+}
+
+// issue 13: boot
+/// What a parser reads of each block: everything, or one of the two parts of a split read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Whole,
+    /// The network objects (no block of which any other part of the snapshot reads).
+    Objects,
+    /// Everything else.
+    Rest,
+}
+
+impl Part {
+    /// Whether this part reads the table resource `kind`.
+    pub(crate) fn reads(self, kind: crate::resources::ResourceKind) -> bool {
+        let objects = kind == crate::resources::ResourceKind::NetworkObject;
+        match self {
+            Part::Whole => true,
+            Part::Objects => objects,
+            Part::Rest => !objects,
+        }
     }
 }
 
@@ -329,6 +393,97 @@ object network natonly
         let text = "object network a\n host 10.0.0.1\n!\n indented\nhostname h\n";
         for size in 1..=text.len() {
             assert_eq!(parse_in_pieces(text, size), RunningConfig::parse(text));
+        }
+    }
+
+    // issue 13: boot
+    /// Feeds `text` in pieces of `size` bytes to both parsers of a split read, then joins them.
+    fn parse_split(text: &str, size: usize) -> RunningConfig {
+        let mut parsers = Parser::split();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let mut end = size.min(rest.len());
+            while !rest.is_char_boundary(end) {
+                end += 1;
+            }
+            let (piece, tail) = rest.split_at(end);
+            for parser in &mut parsers {
+                parser.feed(piece);
+            }
+            rest = tail;
+        }
+        Parser::join(parsers)
+    }
+
+    /// Every part of the snapshot a split read fills, on a text naming them all.
+    const SPLIT_CONFIG: &str = "\
+hostname edge-fw
+interface GigabitEthernet0/0
+ nameif outside
+ security-level 0
+ ip address 192.0.2.1 255.255.255.0
+interface GigabitEthernet0/1
+ nameif inside
+!
+object network web
+ host 10.0.0.1
+object network lan
+ subnet 10.1.0.0 255.255.0.0
+object service s1
+ service tcp destination eq 8080
+object-group service sg
+ service-object object s1
+object-group network grp
+ network-object object web
+access-list out extended permit tcp any object web eq https
+access-list out remark trailing
+access-group out in interface outside
+mtu outside 1500
+same-security-traffic permit inter-interface
+route outside 0.0.0.0 0.0.0.0 192.0.2.254 1
+http 10.0.0.0 255.0.0.0 inside
+nat (inside,outside) source static web web
+object network web
+ nat (inside,outside) static 192.0.2.10
+object network lan
+ description re-opened
+username admin password x privilege 15
+: end
+";
+
+    #[test]
+    fn a_split_read_gives_what_one_parser_gives() {
+        let whole = RunningConfig::parse(SPLIT_CONFIG);
+        assert!(whole.access.get("out").is_some());
+        assert_eq!(whole.static_routes.len(), 1);
+        assert_eq!((whole.nat.before.len(), whole.nat.auto.len()), (1, 1));
+        assert_eq!(
+            whole
+                .network_objects
+                .get("lan")
+                .and_then(|o| o.description.as_deref()),
+            Some("re-opened")
+        );
+        for size in [1, 7, 64, SPLIT_CONFIG.len()] {
+            assert_eq!(parse_split(SPLIT_CONFIG, size), whole, "pieces of {size}");
+        }
+        assert_eq!(parse_split(CONFIG, 16), RunningConfig::parse(CONFIG));
+        // The parsers may be joined in either order.
+        let [a, b] = Parser::split();
+        let mut parsers = [b, a];
+        for parser in &mut parsers {
+            parser.feed(SPLIT_CONFIG);
+        }
+        assert_eq!(Parser::join(parsers), whole);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_read_split_reads_as_a_whole(
+            s in "(object network a|object network b|interface G0/0| nameif inside|access-list x extended permit ip any any|route inside 10.0.0.0 255.0.0.0 10.1.1.1 1| nat \\(inside,outside\\) dynamic interface|hostname h| host 10.0.0.1|!| |\n|\\PC{0,5})*",
+            size in 1usize..40,
+        ) {
+            proptest::prop_assert_eq!(parse_split(&s, size), RunningConfig::parse(&s));
         }
     }
 

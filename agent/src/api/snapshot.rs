@@ -267,10 +267,17 @@ impl Snapshot {
             return;
         }
         if cur.loaded.generation == base && base.checked_add(1) == Some(after) {
-            cur.loaded = Arc::new(Loaded {
-                config,
-                generation: after,
-            });
+            let old = std::mem::replace(
+                &mut cur.loaded,
+                Arc::new(Loaded {
+                    config,
+                    generation: after,
+                }),
+            );
+            // The replaced snapshot is freed outside the lock (issue 13: large ones take
+            // milliseconds to free, and requests take the lock).
+            drop(cur);
+            drop(old);
         } else {
             cur.stale = true;
         }
@@ -333,23 +340,110 @@ async fn fetch(lina: &LinaClient) -> Result<Loaded, ApiError> {
     loaded
 }
 
+// issue 13: boot
+/// Reads of the configuration whose NTP keys are asked for apart before both are asked in one
+/// request.
+const KEY_ROUNDS: usize = 2;
+
+/// The configuration, with its NTP keys in clear when it has any. LINA runs every command of a
+/// request before it streams the first piece, and the keys' command copies and filters the
+/// whole configuration text: it is sent only when the masked print shows
+/// keys, as a second request whose answer must carry the same generation (else the whole read
+/// again; at last both commands in one request, which LINA answers at one generation).
 async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
+    for _ in 0..KEY_ROUNDS {
+        let mut loaded = read_config(lina, false).await?;
+        if loaded.config.settings.ntp_keys.keys.is_empty() {
+            return Ok(loaded);
+        }
+        let answer = lina
+            .exec(Exec {
+                user: AGENT_USER.to_owned(),
+                privilege: 15,
+                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+                context: None,
+                mode: ExecMode::Exec,
+                atomic: false,
+                commands: vec![NTP_KEYS_COMMAND.to_owned()],
+                expected_generation: None,
+            })
+            .await?;
+        if answer.generation != loaded.generation {
+            continue;
+        }
+        if let Some(keys) = answer.outcomes.into_iter().next().filter(|o| o.ok) {
+            let config = &mut loaded.config;
+            for line in keys.output.lines() {
+                config.settings.ntp_keys.absorb(line.trim());
+            }
+            cli_translator::resources::ntp::settle_keys(config);
+        }
+        return Ok(loaded);
+    }
+    read_config(lina, true).await
+}
+
+/// Reads and parses `show running-config`, and the NTP keys in clear in the same request when
+/// `with_keys`.
+async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiError> {
     let command = "show running-config";
-    // issue 13: streamed output. A large configuration arrives in pieces: a blocking thread
-    // parses each as it comes, while LINA is still printing and sending the rest (so no copy of
-    // the whole text is ever held, and the parse overlaps the transfer on the other core).
+    let started = std::time::Instant::now();
+    // issue 13: streamed output. A large configuration arrives in pieces: blocking threads
+    // parse each as it comes, while LINA is still printing and sending the rest (so no copy of
+    // the whole text is ever held, and the parse overlaps the transfer).
     let (pieces, mut received) = tokio::sync::mpsc::unbounded_channel::<ExecOutput>();
     let parsing = tokio::task::spawn_blocking(move || {
-        let mut parser = Parser::new();
+        let [mut parser, objects] = Parser::split();
         // The pieces of the NTP key lines, should they ever need more than one frame.
         let mut keys = String::new();
-        while let Some(piece) = received.blocking_recv() {
-            match piece.index {
-                0 => parser.feed(&piece.text),
-                _ => keys.push_str(&piece.text),
+        // issue 13: boot. The network objects, about half of a large
+        // configuration's parse, are read on a second thread, started by the first piece (a
+        // configuration small enough for one frame never starts it).
+        std::thread::scope(|scope| {
+            let mut second = None;
+            let mut objects = Some(objects);
+            let mut first_piece = None;
+            while let Some(piece) = received.blocking_recv() {
+                first_piece.get_or_insert_with(|| started.elapsed());
+                if piece.index != 0 {
+                    keys.push_str(&piece.text);
+                    continue;
+                }
+                let text = Arc::new(piece.text);
+                if let Some(mut objects) = objects.take() {
+                    let (to_second, from_first) = std::sync::mpsc::channel::<Arc<String>>();
+                    second = Some((
+                        to_second,
+                        scope.spawn(move || {
+                            for text in from_first {
+                                objects.feed(&text);
+                            }
+                            objects
+                        }),
+                    ));
+                }
+                if let Some((to_second, _)) = &second {
+                    // Sent first, so both threads parse at once.
+                    let _ = to_second.send(Arc::clone(&text));
+                }
+                parser.feed(&text);
             }
-        }
-        (parser, keys)
+            let last_piece = started.elapsed();
+            let objects = match (second, objects) {
+                (Some((to_second, thread)), _) => {
+                    drop(to_second);
+                    thread.join().ok()
+                }
+                (None, objects) => objects,
+            };
+            tracing::debug!(
+                first_piece_ms = first_piece.map(|d| d.as_secs_f64() * 1e3),
+                last_piece_ms = last_piece.as_secs_f64() * 1e3,
+                parsed_ms = started.elapsed().as_secs_f64() * 1e3,
+                "running configuration streamed and parsed"
+            );
+            objects.map(|objects| ([parser, objects], keys))
+        })
     });
     let result = lina
         .exec_streamed(
@@ -360,17 +454,23 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
                 context: None,
                 mode: ExecMode::Exec,
                 atomic: false,
-                commands: vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()],
+                commands: if with_keys {
+                    vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()]
+                } else {
+                    vec![command.to_owned()]
+                },
                 expected_generation: None,
             },
             pieces,
         )
         .await;
     // The answer (or the failure) dropped the sender: the parser has had every piece.
-    let parsed = parsing.await;
+    let answered = started.elapsed();
+    let parsed = parsing.await.ok().flatten();
     let result = result?;
-    let (mut parser, streamed_keys) = parsed
-        .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
+    let (mut parsers, streamed_keys) = parsed.ok_or(ApiError::LinaAnswer(
+        "a running configuration the parser could not finish",
+    ))?;
     let generation = result.generation;
     let mut outcomes = result.outcomes.into_iter();
     let outcome = outcomes
@@ -393,9 +493,11 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     // A configuration small enough for one frame came in the answer itself.
     let text = outcome.output;
     let config = tokio::task::spawn_blocking(move || {
-        parser.feed(&text);
+        for parser in &mut parsers {
+            parser.feed(&text);
+        }
         drop(text);
-        let mut config = parser.finish();
+        let mut config = Parser::join(parsers);
         if let Some(keys) = ntp_keys {
             for line in keys.lines() {
                 config.settings.ntp_keys.absorb(line.trim());
@@ -407,7 +509,12 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
     })
     .await
     .map_err(|_| ApiError::LinaAnswer("a running configuration the parser could not finish"))?;
-    tracing::debug!(generation, "configuration snapshot loaded");
+    tracing::debug!(
+        generation,
+        answered_ms = answered.as_secs_f64() * 1e3,
+        loaded_ms = started.elapsed().as_secs_f64() * 1e3,
+        "configuration snapshot loaded"
+    );
     crate::debug::event(cli_translator::protocol::DebugCategory::Agent, || {
         format!("configuration snapshot loaded (generation {generation})")
     });

@@ -242,6 +242,28 @@ impl<R: Resource> Collection<R> {
         self.append(key, item);
     }
 
+    // issue 13: boot
+    /// Appends the item `make` builds when `id` is absent, with one probe of the index (a
+    /// configuration's read defines most items once); `false`, calling nothing, when `id` is
+    /// present. `make` may build nothing; an item whose id is not `id` is [`insert`]ed.
+    ///
+    /// [`insert`]: Collection::insert
+    pub fn append_absent(&mut self, id: &str, make: impl FnOnce() -> Option<R>) -> bool {
+        let mut key = key_of(id);
+        while let Some(slot) = self.index.get(&key) {
+            if slot.item.object_id() == id {
+                return false;
+            }
+            key = key.wrapping_add(1);
+        }
+        match make() {
+            Some(item) if item.object_id() == id => self.append(key, Arc::new(item)),
+            Some(item) => self.insert(item),
+            None => {}
+        }
+        true
+    }
+
     /// Places `item` last, under index key `key` (free), with the next sequence number.
     fn append(&mut self, key: u64, item: Arc<R>) {
         let seq = self.next;
@@ -629,6 +651,27 @@ mod tests {
             .collect();
         assert_eq!(names(&c), kept);
         for (i, name) in kept.iter().enumerate() {
+            assert_eq!(c.position(name), Some(i));
+        }
+    }
+
+    // issue 13: boot
+    #[test]
+    fn append_absent_builds_only_for_a_new_id() {
+        // Tests squeeze the keys to 16 values: the probe passes other ids' entries.
+        let mut c = Collection::new();
+        for i in 0..40 {
+            assert!(c.append_absent(&format!("o{i}"), || Some(obj(&format!("o{i}")))));
+        }
+        assert!(!c.append_absent("o7", || panic!("o7 is there: nothing to build")));
+        assert!(c.append_absent("none", || None), "absent, nothing built");
+        assert!(!c.contains("none"));
+        // An item carrying another id than asked is inserted under its own.
+        assert!(c.append_absent("asked", || Some(obj("o3"))));
+        assert!(!c.contains("asked"));
+        let expect: Vec<String> = (0..40).map(|i| format!("o{i}")).collect();
+        assert_eq!(names(&c), expect);
+        for (i, name) in expect.iter().enumerate() {
             assert_eq!(c.position(name), Some(i));
         }
     }

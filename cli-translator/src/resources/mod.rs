@@ -197,12 +197,20 @@ macro_rules! resources {
         impl RunningConfig {
             /// Offers one top-level block to every resource whose header it carries (a
             /// policy-map block holds policy maps and connection limits). Returns whether
-            /// some resource took it.
-            pub(crate) fn absorb_block(&mut self, text: &str, children: &[&str]) -> bool {
+            /// some resource took it. Issue 13 (boot): only the resources `part` reads
+            /// absorb it.
+            pub(crate) fn absorb_block_of(
+                &mut self,
+                text: &str,
+                children: &[&str],
+                part: crate::running::Part,
+            ) -> bool {
                 let mut taken = false;
                 $(
                     if let Some(rest) = text.strip_prefix(<$ty as Resource>::CLI_HEADER) {
-                        <$ty as Resource>::absorb_block(&mut self.$field, rest, children);
+                        if part.reads(ResourceKind::$variant) {
+                            <$ty as Resource>::absorb_block(&mut self.$field, rest, children);
+                        }
                         taken = true;
                     }
                 )+

@@ -192,11 +192,13 @@ impl Resource for NetworkObject {
                 "host" | "subnet" | "range" | "fqdn" => {
                     defines = true;
                     // Fast path for the common `host <ip>`; the grammar decides the rest.
-                    let fast = (first == "host")
-                        .then(|| rest.parse::<IpAddr>().ok())
-                        .flatten();
+                    let fast = match first {
+                        "host" => rest.parse::<IpAddr>().ok().map(NetworkAddress::Host),
+                        // issue 13: boot
+                        _ => crate::parse::address_fast(first, rest),
+                    };
                     address = match fast {
-                        Some(ip) => Some(NetworkAddress::Host(ip)),
+                        Some(a) => Some(a),
                         None => match parse_command(child) {
                             Ok(Command::Address(a)) => Some(a),
                             _ => address,
@@ -214,23 +216,28 @@ impl Resource for NetworkObject {
                 _ => {}
             }
         }
-        if collection.contains(name) {
-            // An object NAT block re-opens the object: nothing to change, nothing copied.
-            if address.is_some() || description.is_some() {
-                collection.update(name, |existing| {
-                    if address.is_some() {
-                        existing.address = address;
-                    }
-                    if description.is_some() {
-                        existing.description = description;
-                    }
-                });
-            }
-        } else if defines {
-            collection.insert(NetworkObject {
-                name: name.to_owned().into(),
-                address,
-                description,
+        // A block without an address or a description (an object NAT block re-opening the
+        // object) changes nothing (issue 13: boot: no probe for it).
+        if !defines {
+            return;
+        }
+        // One probe of the index for a new object (issue 13: boot).
+        let absent = collection.append_absent(name, || {
+            defines.then(|| NetworkObject {
+                name: name.into(),
+                address: address.take(),
+                description: description.take(),
+            })
+        });
+        // An object NAT block re-opens the object: nothing to change, nothing copied.
+        if !absent && (address.is_some() || description.is_some()) {
+            collection.update(name, |existing| {
+                if address.is_some() {
+                    existing.address = address;
+                }
+                if description.is_some() {
+                    existing.description = description;
+                }
             });
         }
     }
