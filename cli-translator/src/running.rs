@@ -370,17 +370,27 @@ object network natonly
     /// Feeds `text` to a [`Parser`] in pieces of `size` bytes (moved to character boundaries).
     fn parse_in_pieces(text: &str, size: usize) -> RunningConfig {
         let mut parser = Parser::new();
+        for piece in pieces(text, size) {
+            parser.feed(piece);
+        }
+        parser.finish()
+    }
+
+    /// `text` in pieces of `size` bytes, each end moved to a character boundary.
+    fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
         let mut rest = text;
-        while !rest.is_empty() {
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
             let mut end = size.min(rest.len());
             while !rest.is_char_boundary(end) {
                 end += 1;
             }
             let (piece, tail) = rest.split_at(end);
-            parser.feed(piece);
             rest = tail;
-        }
-        parser.finish()
+            Some(piece)
+        })
     }
 
     #[test]
@@ -400,17 +410,10 @@ object network natonly
     /// Feeds `text` in pieces of `size` bytes to both parsers of a split read, then joins them.
     fn parse_split(text: &str, size: usize) -> RunningConfig {
         let mut parsers = Parser::split();
-        let mut rest = text;
-        while !rest.is_empty() {
-            let mut end = size.min(rest.len());
-            while !rest.is_char_boundary(end) {
-                end += 1;
-            }
-            let (piece, tail) = rest.split_at(end);
+        for piece in pieces(text, size) {
             for parser in &mut parsers {
                 parser.feed(piece);
             }
-            rest = tail;
         }
         Parser::join(parsers)
     }

@@ -357,16 +357,7 @@ async fn fetch_untimed(lina: &LinaClient) -> Result<Loaded, ApiError> {
             return Ok(loaded);
         }
         let answer = lina
-            .exec(Exec {
-                user: AGENT_USER.to_owned(),
-                privilege: 15,
-                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-                context: None,
-                mode: ExecMode::Exec,
-                atomic: false,
-                commands: vec![NTP_KEYS_COMMAND.to_owned()],
-                expected_generation: None,
-            })
+            .exec(agent_read(vec![NTP_KEYS_COMMAND.to_owned()]))
             .await?;
         if answer.generation != loaded.generation {
             continue;
@@ -447,20 +438,11 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
     });
     let result = lina
         .exec_streamed(
-            Exec {
-                user: AGENT_USER.to_owned(),
-                privilege: 15,
-                source: IpAddr::V4(Ipv4Addr::LOCALHOST),
-                context: None,
-                mode: ExecMode::Exec,
-                atomic: false,
-                commands: if with_keys {
-                    vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()]
-                } else {
-                    vec![command.to_owned()]
-                },
-                expected_generation: None,
-            },
+            agent_read(if with_keys {
+                vec![command.to_owned(), NTP_KEYS_COMMAND.to_owned()]
+            } else {
+                vec![command.to_owned()]
+            }),
             pieces,
         )
         .await;
@@ -533,5 +515,19 @@ fn release_freed_memory() {
     #[allow(unsafe_code)]
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// The agent's own read of `commands` (exec mode, privilege 15, from the loopback).
+fn agent_read(commands: Vec<String>) -> Exec {
+    Exec {
+        user: AGENT_USER.to_owned(),
+        privilege: 15,
+        source: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        context: None,
+        mode: ExecMode::Exec,
+        atomic: false,
+        commands,
+        expected_generation: None,
     }
 }
