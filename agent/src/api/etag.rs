@@ -4,6 +4,9 @@
 //! the snapshot holds it: the same configuration gives the same tag whichever path wrote it
 //! (the API, the console, `/api/cli`), and any change to the item gives another one.
 
+use std::fmt;
+
+use cli_translator::resources::{LineSink, Resource};
 use sha2::{Digest, Sha256};
 
 /// The strong ETag of an item whose canonical configuration is `lines`: `"` + the lowercase
@@ -24,6 +27,50 @@ pub fn etag_of(lines: &[String]) -> String {
         }
         hasher.update(line.as_bytes());
     }
+    tag_of(hasher)
+}
+
+/// The ETag of `item`: [`etag_of`] its `cli_create` lines, hashed as
+/// [`Resource::write_create`] formats them, without collecting them first.
+pub fn etag_of_item<R: Resource>(item: &R) -> String {
+    let mut sink = HashSink {
+        hasher: Sha256::new(),
+        first: true,
+    };
+    item.write_create(&mut sink);
+    tag_of(sink.hasher)
+}
+
+/// Feeds lines to the digest as [`etag_of`] joins them.
+struct HashSink {
+    hasher: Sha256,
+    first: bool,
+}
+
+impl LineSink for HashSink {
+    fn line(&mut self, line: fmt::Arguments<'_>) {
+        if !std::mem::take(&mut self.first) {
+            self.hasher.update(b"\n");
+        }
+        match line.as_str() {
+            Some(text) => self.hasher.update(text.as_bytes()),
+            // Writing into a digest cannot fail.
+            None => {
+                let _ = fmt::Write::write_fmt(self, line);
+            }
+        }
+    }
+}
+
+impl fmt::Write for HashSink {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.hasher.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// The quoted hex of the first 16 bytes of the digest.
+fn tag_of(hasher: Sha256) -> String {
     let digest = hasher.finalize();
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(34);
@@ -92,6 +139,33 @@ mod tests {
         // Line boundaries count: two lines are not their concatenation.
         assert_ne!(etag_of(&lines(&["ab", "c"])), etag_of(&lines(&["a", "bc"])));
         assert_ne!(etag_of(&lines(&["abc"])), etag_of(&lines(&["ab", "c"])));
+    }
+
+    #[test]
+    fn an_items_tag_is_the_tag_of_its_create_lines_whether_streamed_or_collected() {
+        let cfg = cli_translator::running::RunningConfig::parse(
+            "object network h\n host 10.0.0.1\n\
+             object network s\n subnet 192.168.100.0 255.255.255.0\n description a b\n\
+             object network r\n range 10.1.1.1 10.1.1.200\n\
+             object network f\n fqdn v4 www.example.com\n\
+             object network six\n subnet 2001:db8::/32\n\
+             object network bare\n description only words\n\
+             object service web\n service tcp destination eq 443\n description w\n",
+        );
+        let objects: Vec<_> = cfg.network_objects.iter().collect();
+        let names: Vec<_> = objects.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["h", "s", "r", "f", "six", "bare"]);
+        for item in objects {
+            // NetworkObject streams its lines (its own `write_create`).
+            assert_eq!(etag_of_item(item), etag_of(&item.cli_create()), "{item:?}");
+        }
+        let service = cfg.service_objects.get("web").expect("parsed");
+        // ServiceObject goes through the default `write_create` (its `cli_create` lines).
+        assert_eq!(etag_of_item(service), etag_of(&service.cli_create()));
+        assert_eq!(
+            etag_of_item(cfg.network_objects.get("h").expect("parsed")),
+            etag_of(&lines(&["object network h", " host 10.0.0.1"]))
+        );
     }
 
     #[test]

@@ -135,7 +135,11 @@ impl Preconditions {
     /// it, else 200 with `body` and the `ETag` of the item whose canonical configuration is
     /// `lines`.
     pub fn item_response(&self, body: &serde_json::Value, lines: &[String]) -> ApiResponse {
-        let tag = etag::etag_of(lines);
+        self.tagged_item_response(body, etag::etag_of(lines))
+    }
+
+    /// [`Self::item_response`] for an item whose ETag `tag` the caller computed.
+    pub fn tagged_item_response(&self, body: &serde_json::Value, tag: String) -> ApiResponse {
         let mut response = match &self.if_none_match {
             Some(header) if etag::if_none_match_hits(header, &tag) => {
                 response::empty(StatusCode::NOT_MODIFIED)

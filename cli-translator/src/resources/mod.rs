@@ -103,6 +103,15 @@ pub trait Resource: Sized + Clone {
     fn from_json(body: &serde_json::Value, mode: WriteMode<'_, Self>) -> Result<Self, FieldError>;
     /// Commands creating the resource; sub-commands start with one space.
     fn cli_create(&self) -> Vec<String>;
+    /// The same commands as [`Self::cli_create`], handed to `out` one line at a time as they
+    /// are formatted. An item `GET` hashes them into its ETag this way; a resource read at high
+    /// rates writes its lines here (and collects them in `cli_create`) so that the hash needs
+    /// no allocation.
+    fn write_create(&self, out: &mut dyn LineSink) {
+        for line in self.cli_create() {
+            out.line(format_args!("{line}"));
+        }
+    }
     /// The fewest commands turning `old` into `new` (same id); empty when they are equal.
     fn cli_replace(old: &Self, new: &Self) -> Vec<String>;
     /// Commands deleting the resource.
@@ -127,6 +136,18 @@ pub trait Resource: Sized + Clone {
     /// Removes from an answer ([`Self::to_json`]) what only privilege 15 may read (a secret
     /// the device answers in clear to its administrators). Nothing by default.
     fn redact_below_15(_json: &mut serde_json::Value) {}
+}
+
+/// Where [`Resource::write_create`] puts the lines it formats.
+pub trait LineSink {
+    fn line(&mut self, line: std::fmt::Arguments<'_>);
+}
+
+/// Collects the lines (what `cli_create` returns).
+impl LineSink for Vec<String> {
+    fn line(&mut self, line: std::fmt::Arguments<'_>) {
+        self.push(line.to_string());
+    }
 }
 
 /// Declares every resource once: `Variant: field => Type`.

@@ -24,7 +24,9 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value, json};
 
 use super::field::kind_value;
-use super::{Collection, FieldError, FieldProblem, Resource, RunningConfig, WriteMode, json_str};
+use super::{
+    Collection, FieldError, FieldProblem, LineSink, Resource, RunningConfig, WriteMode, json_str,
+};
 use crate::ast::{Command, FqdnFamily, NetworkAddress};
 use crate::parse::{is_description, parse_command};
 use crate::print::IpText;
@@ -138,14 +140,19 @@ impl Resource for NetworkObject {
     }
 
     fn cli_create(&self) -> Vec<String> {
-        let mut lines = vec![format!("object network {}", self.name)];
+        let mut lines = Vec::with_capacity(3);
+        self.write_create(&mut lines);
+        lines
+    }
+
+    fn write_create(&self, out: &mut dyn LineSink) {
+        out.line(format_args!("object network {}", self.name));
         if let Some(address) = &self.address {
-            lines.push(format!(" {address}"));
+            out.line(format_args!(" {address}"));
         }
         if let Some(description) = &self.description {
-            lines.push(format!(" description {description}"));
+            out.line(format_args!(" description {description}"));
         }
-        lines
     }
 
     fn cli_replace(old: &Self, new: &Self) -> Vec<String> {

@@ -103,7 +103,7 @@ async fn get<R: Resource>(call: &Call<'_>, id: &str) -> Result<ApiResponse, ApiE
     let body = answer::<R>(call, item, &call.origin.item_url(R::PATH, id));
     Ok(call
         .preconditions
-        .item_response(&body, &canonical_lines(item)))
+        .tagged_item_response(&body, crate::api::etag::etag_of_item(item)))
 }
 
 /// `POST` on the collection: 201 with `Location`.
