@@ -110,6 +110,13 @@ impl Snapshot {
         if let Some(loaded) = self.fresh(generation) {
             return Ok(loaded);
         }
+        // Boxed: the catch-up and the full read make a future of about 4 KiB, which every
+        // request's future would otherwise carry and move (issue 10 item 9), fresh or not.
+        Box::pin(self.bring_up_to(generation)).await
+    }
+
+    /// [`Self::at_least`] once the snapshot is found behind `generation`.
+    async fn bring_up_to(&self, generation: u64) -> Result<Arc<Loaded>, ApiError> {
         let _flight = self.reload.lock().await;
         // Someone else's reload may have brought it up to date while we waited.
         if let Some(loaded) = self.fresh(generation) {
