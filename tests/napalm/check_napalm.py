@@ -1,48 +1,24 @@
 """Drives a running daemon with napalm-asa, a real client, and fails on any error or empty answer.
 
 Usage: check_napalm.py <agent binary>
-Starts the binary on free loopback ports with a fresh state directory, waits until the API
+Starts the binary on loopback (tests/py/daemon.py) with a fresh state directory, waits until the API
 answers, runs open, get_facts, get_interfaces, get_interfaces_ip, get_arp_table, is_alive,
 get_config and close, prints what each returned in one line, and stops the daemon.
 """
 
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import urlsplit
 
 import requests
 from napalm import get_network_driver
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "py"))
+import daemon as stack  # noqa: E402 (tests/py/daemon.py)
+
 PASSWORD = "Napalm-Check-1"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_serving(port, daemon, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if daemon.poll() is not None:
-            raise SystemExit(f"the daemon exited early with {daemon.returncode}")
-        try:
-            r = requests.get(
-                f"https://127.0.0.1:{port}/api/monitoring/serialnumber",
-                auth=("admin", PASSWORD),
-                verify=False,
-                timeout=2,
-            )
-            if r.status_code == 200:
-                return
-        except requests.exceptions.RequestException:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("the daemon did not start serving within a minute")
 
 
 def require(name, value):
@@ -61,23 +37,11 @@ def summary(value):
 
 def main():
     binary = sys.argv[1]
-    port, console = free_port(), free_port()
     with tempfile.TemporaryDirectory() as state:
-        log = open(os.path.join(state, "daemon.log"), "w")
-        daemon = subprocess.Popen(
-            [
-                binary,
-                "--listen", f"127.0.0.1:{port}",
-                "--console", f"127.0.0.1:{console}",
-                "--state-dir", os.path.join(state, "agent"),
-                "--admin-password", PASSWORD,
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        log_path = os.path.join(state, "daemon.log")
+        daemon, base = stack.start(binary, PASSWORD, os.path.join(state, "agent"), log_path)
+        port = urlsplit(base).port
         try:
-            requests.packages.urllib3.disable_warnings()
-            wait_until_serving(port, daemon)
             # The uptime is reported in whole seconds: let one pass so it must be positive.
             time.sleep(1.5)
             driver = get_network_driver("asa")
@@ -118,7 +82,7 @@ def main():
             device.close()
             print("napalm close: ok")
             stale = requests.get(
-                f"https://127.0.0.1:{port}/api/monitoring/serialnumber",
+                f"{base}/api/monitoring/serialnumber",
                 headers={"X-Auth-Token": device.device.token},
                 verify=False,
                 timeout=10,
@@ -126,13 +90,10 @@ def main():
             if stale.status_code != 401:
                 raise SystemExit(f"napalm close: the token still answers {stale.status_code}")
         except SystemExit:
-            log.flush()
-            with open(os.path.join(state, "daemon.log")) as f:
-                sys.stderr.write(f.read()[-4000:])
+            sys.stderr.write(stack.tail(log_path))
             raise
         finally:
-            daemon.terminate()
-            daemon.wait(timeout=30)
+            stack.stop(daemon)
     print("napalm-asa: every call answered")
 
 

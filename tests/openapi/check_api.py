@@ -2,7 +2,7 @@
 
 Usage: check_api.py <agent binary> <venv bin dir> <node_modules dir> <output dir>
 
-Starts the binary on free loopback ports with a fresh state directory, then:
+Starts the binary on loopback (tests/py/daemon.py) with a fresh state directory, then:
 1. fetches /api/openapi.json and validates it with openapi-spec-validator (OpenAPI 3.1);
 2. runs schemathesis over every operation with the checks the catalogue issue names
    (server errors, response-schema conformance, undocumented status codes), bounded in
@@ -16,7 +16,6 @@ Prints one line of figures per step.
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -24,29 +23,11 @@ import time
 
 import requests
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "py"))
+import daemon as stack  # noqa: E402 (tests/py/daemon.py)
+
 PASSWORD = "Api-Check-1"
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_serving(base, daemon, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if daemon.poll() is not None:
-            raise SystemExit(f"the daemon exited early with {daemon.returncode}")
-        try:
-            r = requests.get(f"{base}/api/monitoring/serialnumber", auth=("admin", PASSWORD), verify=False, timeout=2)
-            if r.status_code == 200:
-                return
-        except requests.exceptions.RequestException:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("the daemon did not start serving within a minute")
 
 
 def validate(base, out):
@@ -134,29 +115,17 @@ def main():
     binary, venv_bin, node_modules, out = sys.argv[1:5]
     examples = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
     os.makedirs(out, exist_ok=True)
-    port, console = free_port(), free_port()
-    base = f"https://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as state:
-        log = open(os.path.join(out, "daemon.log"), "w")
-        daemon = subprocess.Popen(
-            [binary, "--listen", f"127.0.0.1:{port}", "--console", f"127.0.0.1:{console}",
-             "--state-dir", os.path.join(state, "agent"), "--admin-password", PASSWORD],
-            stdout=log, stderr=subprocess.STDOUT,
-        )
+        daemon, base = stack.start(binary, PASSWORD, os.path.join(state, "agent"),
+                                   os.path.join(out, "daemon.log"))
         try:
-            requests.packages.urllib3.disable_warnings()
-            wait_until_serving(base, daemon)
             doc, schema_path = validate(base, out)
             doc_ui(node_modules, base, out, doc)
             schemathesis(venv_bin, schema_path, base, out, examples)
             if daemon.poll() is not None:
                 raise SystemExit("the daemon died during the checks")
         finally:
-            daemon.terminate()
-            try:
-                daemon.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
+            stack.stop(daemon, 15)
     print("api checks: every check passed")
 
 
