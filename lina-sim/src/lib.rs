@@ -388,17 +388,7 @@ mod tests {
         let dir = temp_dir("spill");
         std::fs::create_dir_all(&dir).unwrap();
         let given = dir.join("given.cfg");
-        let mut text = String::from("hostname large\n");
-        let mut i = 0u32;
-        while text.len() <= engine::startup::SPILL_ABOVE {
-            text.push_str(&format!(
-                "object network n-{i}\n host 10.{}.{}.{}\n",
-                i >> 16,
-                (i >> 8) & 255,
-                i & 255
-            ));
-            i += 1;
-        }
+        let text = engine::startup::text_above_spill("large", "n-");
         std::fs::write(&given, &text).unwrap();
         // A previous run's spill file goes.
         std::fs::write(dir.join("startup-held-aa"), "stale").unwrap();

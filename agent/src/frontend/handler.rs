@@ -200,7 +200,6 @@ pub const DISCARD_TIME: std::time::Duration = std::time::Duration::from_secs(10)
 /// A client that stops sending its oversized body for this long is not waited for.
 pub const DISCARD_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Reads and drops what is left of `body` (`already` bytes were read), within the bounds.
 /// A refusal decided before the body was read: the body is read and discarded beside the
 /// answer (bounded, as for a 413), so that the connection is not closed on unread bytes. A
 /// close with a large body still arriving resets the connection, and the client sees a reset
@@ -211,6 +210,7 @@ fn refused_unread(request: Request<Incoming>, rejection: Rejection) -> Rejection
     rejection
 }
 
+/// Reads and drops what is left of `body` (`already` bytes were read), within the bounds.
 async fn discard(mut body: Incoming, already: usize) {
     let mut read = already;
     let drain = async {

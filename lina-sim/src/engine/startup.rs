@@ -110,6 +110,25 @@ impl Default for Startup {
     }
 }
 
+/// A configuration just above [`SPILL_ABOVE`]: `hostname <hostname>`, then network objects
+/// `<prefix>0`, `<prefix>1`, ... with a host address each (for the spill's tests here and in
+/// the crate's).
+#[cfg(test)]
+pub(crate) fn text_above_spill(hostname: &str, prefix: &str) -> String {
+    let mut text = format!("hostname {hostname}\n");
+    let mut i = 0u32;
+    while text.len() <= SPILL_ABOVE {
+        text.push_str(&format!(
+            "object network {prefix}{i}\n host 10.{}.{}.{}\n",
+            i >> 16,
+            (i >> 8) & 255,
+            i & 255
+        ));
+        i += 1;
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,17 +159,7 @@ mod tests {
 
     #[test]
     fn a_large_startup_configuration_is_kept_in_the_spill_and_read_back() {
-        let mut text = String::from("hostname big\n");
-        let mut i = 0u32;
-        while text.len() <= SPILL_ABOVE {
-            text.push_str(&format!(
-                "object network host-{i}\n host 10.{}.{}.{}\n",
-                i >> 16,
-                (i >> 8) & 255,
-                i & 255
-            ));
-            i += 1;
-        }
+        let text = text_above_spill("big", "host-");
         let spill = Arc::new(MemSpill::default());
         let opts = EngineOptions {
             startup_spill: Some(spill.clone()),
