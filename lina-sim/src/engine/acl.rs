@@ -78,7 +78,7 @@ impl Applier<'_> {
             && lines.iter().any(|(_, id)| {
                 self.cfg
                     .block(*id)
-                    .is_some_and(|b| b.head.text == canonical)
+                    .is_some_and(|b| b.head().text == canonical)
             })
         {
             return Ok(Step::Done(Some(format!(
@@ -162,7 +162,7 @@ impl Applier<'_> {
             AclBody::Extended(ace) => format!("{list} {ace}"),
             AclBody::Standard(ace) => format!("{list} {ace}"),
         };
-        let wanted = |b: &Block| match (&parsed.body, parse_acl_line(&b.head.text)) {
+        let wanted = |b: &Block| match (&parsed.body, parse_acl_line(&b.head().text)) {
             (AclBody::Remark(r), Ok(l)) => l.body == AclBody::Remark(r.clone()),
             (AclBody::Extended(a), Ok(l)) => match l.body {
                 AclBody::Extended(b) => same_rule(a, &b),
@@ -176,7 +176,7 @@ impl Applier<'_> {
             .find(|(_, id)| {
                 self.cfg
                     .block(*id)
-                    .is_some_and(|b| b.head.text == canonical)
+                    .is_some_and(|b| b.head().text == canonical)
             })
             .or_else(|| {
                 lines
@@ -211,7 +211,7 @@ impl Applier<'_> {
         let ids: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| starts_with_words(&b.head.text, &prefix))
+            .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
             .map(|(id, _)| id)
             .collect();
         for id in ids {
@@ -221,7 +221,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .filter(|(_, b)| {
-                parse_access_group(&b.head.text).is_some_and(|g| name.is_empty() || g.acl == name)
+                parse_access_group(&b.head().text).is_some_and(|g| name.is_empty() || g.acl == name)
             })
             .map(|(id, _)| id)
             .collect();
@@ -235,7 +235,7 @@ impl Applier<'_> {
         let groups: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| parse_access_group(&b.head.text).is_some_and(|g| g.acl == acl))
+            .filter(|(_, b)| parse_access_group(&b.head().text).is_some_and(|g| g.acl == acl))
             .map(|(id, _)| id)
             .collect();
         for id in groups {
@@ -249,7 +249,7 @@ impl Applier<'_> {
         if !self
             .cfg
             .iter()
-            .any(|(_, b)| starts_with_words(&b.head.text, &list))
+            .any(|(_, b)| starts_with_words(&b.head().text, &list))
         {
             return Err(CliError::NoSuchAccessList(g.acl.clone()));
         }
@@ -262,7 +262,7 @@ impl Applier<'_> {
         let existing = self
             .cfg
             .iter()
-            .find(|(_, b)| parse_access_group(&b.head.text).is_some_and(|x| x.binding == g.binding))
+            .find(|(_, b)| parse_access_group(&b.head().text).is_some_and(|x| x.binding == g.binding))
             .map(|(id, _)| id);
         let entry = Entry::verbatim(canonical);
         match existing {
@@ -292,7 +292,7 @@ fn same_rule(a: &Ace, b: &Ace) -> bool {
 fn list_positions(cfg: &Config, list: &str) -> Vec<(usize, BlockId)> {
     cfg.iter()
         .enumerate()
-        .filter(|(_, (_, b))| starts_with_words(&b.head.text, list))
+        .filter(|(_, (_, b))| starts_with_words(&b.head().text, list))
         .map(|(pos, (id, _))| (pos, id))
         .collect()
 }
@@ -302,8 +302,8 @@ fn find_head_words(cfg: &Config, words: &[&str]) -> Option<BlockId> {
     cfg.iter()
         .find(|(_, b)| {
             // A cheap prefix test first: lists of 50,000 entries are scanned here.
-            words.first().is_some_and(|w| b.head.text.starts_with(w))
-                && b.head.text.split_whitespace().eq(words.iter().copied())
+            words.first().is_some_and(|w| b.head().text.starts_with(w))
+                && b.head().text.split_whitespace().eq(words.iter().copied())
         })
         .map(|(id, _)| id)
 }
@@ -312,8 +312,8 @@ fn find_head_words(cfg: &Config, words: &[&str]) -> Option<BlockId> {
 fn find_group(cfg: &Config, name: &str) -> Option<BlockId> {
     cfg.iter()
         .find(|(_, b)| {
-            let mut w = b.head.text.split_whitespace();
-            b.head.text.starts_with("object-group ")
+            let mut w = b.head().text.split_whitespace();
+            b.head().text.starts_with("object-group ")
                 && w.next() == Some("object-group")
                 && w.nth(1) == Some(name)
         })
@@ -329,7 +329,7 @@ pub fn show_access_list(cfg: &Config, name: Option<&str>) -> Result<String, CliE
     );
     let mut lists: Vec<(String, Vec<String>)> = Vec::new();
     for (_, b) in cfg.iter() {
-        let text = b.head.text.as_str();
+        let text = b.head().text;
         let Some(rest) = text.strip_prefix("access-list ") else {
             continue;
         };
@@ -509,7 +509,7 @@ fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
     };
     let mut out = Vec::new();
     if let Some(block) = find_group(cfg, group).and_then(|id| cfg.block(id)) {
-        for child in &block.children {
+        for child in block.children() {
             let words: Vec<&str> = child.text.split_whitespace().collect();
             match words.as_slice() {
                 ["port-object", "eq", port] => out.push(Some(PortMatch::Eq((*port).into()))),
@@ -533,7 +533,7 @@ fn service_object_services(cfg: &Config, name: &str, out: &mut Vec<Service>) {
     else {
         return;
     };
-    for child in &block.children {
+    for child in block.children() {
         let words: Vec<&str> = child.text.split_whitespace().collect();
         if let ["service", spec @ ..] = words.as_slice()
             && let Some(s) = service_spec(spec)
@@ -558,7 +558,7 @@ fn group_services(
     let Some(block) = find_group(cfg, name).and_then(|id| cfg.block(id)) else {
         return;
     };
-    for child in &block.children {
+    for child in block.children() {
         let words: Vec<&str> = child.text.split_whitespace().collect();
         match words.as_slice() {
             ["service-object", "object", n] => service_object_services(cfg, n, out),
@@ -636,7 +636,7 @@ fn expand_object(cfg: &Config, name: &str, out: &mut Vec<Endpoint>) {
     else {
         return;
     };
-    for child in &block.children {
+    for child in block.children() {
         if let Some(Command::Address(a)) = child.command()
             && let Some(e) = address_endpoint(&a)
         {
@@ -667,7 +667,7 @@ fn expand_group(cfg: &Config, name: &str, depth: usize, out: &mut Vec<Endpoint>)
     let Some(block) = find_group(cfg, name).and_then(|id| cfg.block(id)) else {
         return;
     };
-    for child in &block.children {
+    for child in block.children() {
         let words: Vec<&str> = child.text.split_whitespace().collect();
         match words.as_slice() {
             ["network-object", "host", ip] => {
@@ -713,8 +713,8 @@ mod tests {
 
     fn acl_lines(cfg: &Config) -> Vec<String> {
         cfg.iter()
-            .filter(|(_, b)| b.head.text.starts_with("access-"))
-            .map(|(_, b)| b.head.text.to_string())
+            .filter(|(_, b)| b.head().text.starts_with("access-"))
+            .map(|(_, b)| b.head().text.to_string())
             .collect()
     }
 

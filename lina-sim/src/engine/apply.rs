@@ -252,7 +252,7 @@ impl Applier<'_> {
         let alpha = alpha.to_ascii_lowercase();
         let mut found: Option<(BlockId, String)> = None;
         for (id, b) in self.cfg.iter() {
-            if let Some(Command::Interface(hw)) = b.head.typed_as("interface") {
+            if let Some(Command::Interface(hw)) = b.head().typed_as("interface") {
                 let (ha, hr) = split_alpha(&hw);
                 if hr.eq_ignore_ascii_case(rest) && ha.to_ascii_lowercase().starts_with(&alpha) {
                     match found {
@@ -267,7 +267,7 @@ impl Applier<'_> {
     }
 
     fn interface_name(&self, id: BlockId) -> Option<String> {
-        match self.cfg.block(id)?.head.command()? {
+        match self.cfg.block(id)?.head().command()? {
             Command::Interface(hw) => Some(hw),
             _ => None,
         }
@@ -337,10 +337,9 @@ impl Applier<'_> {
                 continue;
             }
             let named = b
-                .children
-                .iter()
+                .children()
                 .any(|c| matches!(c.command(), Some(Command::Nameif(n)) if n == nameif));
-            if named && let Some(Command::Interface(hw)) = b.head.command() {
+            if named && let Some(Command::Interface(hw)) = b.head().command() {
                 return Some(hw);
             }
         }
@@ -372,7 +371,7 @@ impl Applier<'_> {
                     ChildOrder::Interface,
                 );
                 let unset = self.cfg.block(id).is_some_and(|b| {
-                    !b.children.iter().any(|c| {
+                    !b.children().any(|c| {
                         matches!(c.command(), Some(Command::SecurityLevel(_)))
                             || (c.command().is_none()
                                 && starts_with_words(&c.text, "security-level"))
@@ -421,7 +420,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .filter(|(_, b)| {
-                b.key().as_ref() == Some(&key) || starts_with_words(&b.head.text, &prefix)
+                b.key().as_ref() == Some(&key) || starts_with_words(&b.head().text, &prefix)
             })
             .map(|(id, _)| id)
             .collect();
@@ -471,7 +470,7 @@ impl Applier<'_> {
         self.cfg
             .iter()
             .filter(|(_, b)| {
-                super::config::key_parts(&b.head).is_some_and(|(k, n)| k == 2 && n == name)
+                super::config::key_parts(b.head()).is_some_and(|(k, n)| k == 2 && n == name)
             })
             .map(|(id, _)| id)
             .collect()
@@ -494,16 +493,16 @@ impl Applier<'_> {
             if except.contains(&id) {
                 return false;
             }
-            if b.head.is_typed_as("object") {
+            if b.head().is_typed_as("object") {
                 // An object's own lines name no other object, except its NAT rule: skipping
                 // the rest keeps deleting one of 20,000 objects from reading all of them.
-                return b.children.iter().any(|c| {
+                return b.children().any(|c| {
                     let text = c.text.trim_start_matches(' ');
                     text.starts_with("nat ") && mentions(text, name, group)
                 });
             }
-            mentions(&b.head.text, name, group)
-                || b.children.iter().any(|c| mentions(&c.text, name, group))
+            mentions(&b.head().text, name, group)
+                || b.children().any(|c| mentions(&c.text, name, group))
         })
     }
 
@@ -541,8 +540,7 @@ impl Applier<'_> {
             }
             Command::NoAddress(a) => {
                 let matches_current = self.cfg.block(id).is_some_and(|b| {
-                    b.children
-                        .iter()
+                    b.children()
                         .any(|c| matches!(c.command(), Some(Command::Address(x)) if x == a))
                 });
                 if matches_current {
@@ -572,11 +570,11 @@ impl Applier<'_> {
             .iter()
             .find(|(_, b)| {
                 b.rank() == logging_rank
-                    && match b.head.command() {
+                    && match b.head().command() {
                         Some(Command::Logging(x)) => same_logging_slot(&x, l),
                         _ => host_prefix
                             .as_deref()
-                            .is_some_and(|p| starts_with_words(&b.head.text, p)),
+                            .is_some_and(|p| starts_with_words(&b.head().text, p)),
                     }
             })
             .map(|(id, _)| id)
@@ -650,7 +648,7 @@ impl Applier<'_> {
         let defined = self
             .cfg
             .iter()
-            .any(|(_, b)| families::defined_name(&b.head.text) == Some((kind, name)));
+            .any(|(_, b)| families::defined_name(&b.head().text) == Some((kind, name)));
         if defined {
             return Ok(());
         }
@@ -664,7 +662,7 @@ impl Applier<'_> {
     fn find_head(&self, head: &str) -> Option<BlockId> {
         self.cfg
             .iter()
-            .find(|(_, b)| b.head.text == head)
+            .find(|(_, b)| b.head().text == head)
             .map(|(id, _)| id)
     }
 
@@ -717,7 +715,7 @@ impl Applier<'_> {
                 .cfg
                 .iter()
                 .filter(|(_, b)| {
-                    starts_with_words(&b.head.text, key) || starts_with_words(&b.head.text, &no_key)
+                    starts_with_words(&b.head().text, key) || starts_with_words(&b.head().text, &no_key)
                 })
                 .map(|(id, _)| id)
                 .collect();
@@ -734,7 +732,7 @@ impl Applier<'_> {
             let existing = self
                 .cfg
                 .iter()
-                .find(|(_, b)| access_group_binding(&b.head.text) == Some(binding))
+                .find(|(_, b)| access_group_binding(&b.head().text) == Some(binding))
                 .map(|(id, _)| id);
             if let Some(id) = existing {
                 let entry = Entry::verbatim(line);
@@ -755,7 +753,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .enumerate()
-            .filter(|(_, (_, b))| starts_with_words(&b.head.text, list))
+            .filter(|(_, (_, b))| starts_with_words(&b.head().text, list))
             .map(|(pos, _)| pos)
             .collect();
         let block = Block::leaf(Entry::verbatim(text));
@@ -783,7 +781,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| starts_with_words(&b.head.text, &prefix))
+                .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -799,14 +797,14 @@ impl Applier<'_> {
         let target = self.find_head(rest).or_else(|| {
             self.cfg
                 .iter()
-                .find(|(_, b)| !b.is_separator() && starts_with_words(&b.head.text, rest))
+                .find(|(_, b)| !b.is_separator() && starts_with_words(&b.head().text, rest))
                 .map(|(id, _)| id)
         });
         if let Some(id) = target {
             let head = self
                 .cfg
                 .block(id)
-                .map(|b| b.head.text.to_string())
+                .map(|b| b.head().text.to_string())
                 .unwrap_or_default();
             if starts_with_words(&head, "object-group") {
                 let name = head.split_whitespace().nth(2).unwrap_or_default();
@@ -861,12 +859,12 @@ impl Applier<'_> {
             .checked_sub(1)
             .and_then(|p| ids.get(p))
             .and_then(|i| self.cfg.block(*i))
-            .is_some_and(|b| b.head.text == "!");
+            .is_some_and(|b| b.head().text == "!");
         let after = ids.get(pos + 1).copied();
         self.cfg.remove(id);
         if before_is_bang
             && let Some(after) = after
-            && self.cfg.block(after).is_some_and(|b| b.head.text == "!")
+            && self.cfg.block(after).is_some_and(|b| b.head().text == "!")
         {
             self.cfg.remove(after);
         }
@@ -883,7 +881,7 @@ impl Applier<'_> {
         let ids: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| !b.is_separator() && starts_with_words(&b.head.text, rest))
+            .filter(|(_, b)| !b.is_separator() && starts_with_words(&b.head().text, rest))
             .map(|(id, _)| id)
             .collect();
         for id in ids {
@@ -910,7 +908,7 @@ impl Applier<'_> {
         let head = self
             .cfg
             .block(sub.block)
-            .map(|b| b.head.text.to_string())
+            .map(|b| b.head().text.to_string())
             .unwrap_or_default();
         if let Some(step) = families::sub_command(self, sub, &head, text, parsed) {
             return step;
@@ -993,12 +991,10 @@ impl Applier<'_> {
             let target = format!("{indent}{rest}");
             self.cfg.update(id, |b| {
                 let hit = b
-                    .children
-                    .iter()
+                    .children.iter()
                     .position(|c| c.text == target)
                     .or_else(|| {
-                        b.children
-                            .iter()
+                        b.children.iter()
                             .position(|c| starts_with_words(&c.text, &target))
                     });
                 if let Some(i) = hit {
@@ -1010,7 +1006,7 @@ impl Applier<'_> {
         let exists = self
             .cfg
             .block(id)
-            .is_some_and(|b| b.children.iter().any(|c| c.text == text));
+            .is_some_and(|b| b.children().any(|c| c.text == text));
         if exists {
             if !nested {
                 sub.last_child = Some(text.to_owned());
@@ -1043,8 +1039,7 @@ impl Applier<'_> {
             b.children.retain(|c| c.text != negation);
             if single
                 && let Some(i) = b
-                    .children
-                    .iter()
+                    .children.iter()
                     .position(|c| first_words(&c.text, 1) == word)
             {
                 b.children[i] = entry;

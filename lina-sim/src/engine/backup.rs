@@ -14,7 +14,7 @@ use std::sync::Arc;
 use cli_translator::backup::{self as syntax, BackupCommand, Op, SyntaxError};
 
 use super::backup_file::{self, Contents, ReadError, Seal};
-use super::config::{Block, BlockId, Config};
+use super::config::{Block, BlockBuf, BlockId, Config};
 use super::error::CliError;
 use super::restapi::Flash;
 use super::session::{LineOutcome, Session};
@@ -306,9 +306,9 @@ pub fn replace_config(config: &mut Config, target: &Config) {
         .iter()
         .map(|(id, _)| *id)
         .collect();
-    let added: Vec<Block> = new[prefix..new.len() - suffix]
+    let added: Vec<BlockBuf> = new[prefix..new.len() - suffix]
         .iter()
-        .map(|b| (*b).clone())
+        .map(|b| Block::to_owned(b))
         .collect();
     for id in doomed.into_iter().rev() {
         config.remove(id);
@@ -320,11 +320,10 @@ pub fn replace_config(config: &mut Config, target: &Config) {
 
 /// Whether two blocks print the same.
 fn same(a: &Block, b: &Block) -> bool {
-    a.head.text == b.head.text
-        && a.children.len() == b.children.len()
-        && a.children
-            .iter()
-            .zip(&b.children)
+    a.head().text == b.head().text
+        && a.children().len() == b.children().len()
+        && a.children()
+            .zip(b.children())
             .all(|(x, y)| x.text == y.text)
 }
 

@@ -22,6 +22,9 @@ use super::sections::{self, NONE, UNKNOWN};
 // issue 13: change journal
 mod journal;
 mod order;
+mod packed;
+
+pub use packed::{Block, BlockBuf, BlockEdit, LineRef, Lines};
 
 use order::Order;
 
@@ -197,6 +200,13 @@ impl Entry {
         }
     }
 
+    /// A line of this text, typed or not.
+    pub fn marked(text: &str, typed: bool) -> Entry {
+        Entry {
+            text: Text::new(text, typed),
+        }
+    }
+
     /// A loaded line: typed meaning, original spelling.
     pub fn loaded(line: Line, text: impl AsRef<str>) -> Entry {
         Entry {
@@ -204,12 +214,14 @@ impl Entry {
         }
     }
 
+    /// The line, borrowed (as a block's lines read).
+    pub fn line(&self) -> LineRef<'_> {
+        LineRef::new(self.text.as_str(), self.text.typed())
+    }
+
     /// The line's typed meaning, when the grammar types it (parsed from its text).
     pub fn command(&self) -> Option<Command> {
-        if !self.is_typed() {
-            return None;
-        }
-        cli_translator::parse::parse_command(&self.text).ok()
+        self.line().command()
     }
 
     /// Whether the line is typed.
@@ -217,80 +229,14 @@ impl Entry {
         self.text.typed()
     }
 
-    /// [`Entry::command`] when the line is typed and its first word is `word` (in any case):
-    /// what scans of every block ask, without parsing the others.
+    /// [`Entry::command`] when the line is typed and its first word is `word` (in any case).
     pub fn typed_as(&self, word: &str) -> Option<Command> {
-        if self.is_typed_as(word) {
-            self.command()
-        } else {
-            None
-        }
+        self.line().typed_as(word)
     }
 
     /// Whether the line is typed and its first word is `word` (in any case).
     pub fn is_typed_as(&self, word: &str) -> bool {
-        self.is_typed()
-            && self
-                .text
-                .split([' ', '\t'])
-                .next()
-                .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    }
-}
-
-/// A top-level line and its sub-command lines.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Block {
-    pub head: Entry,
-    pub children: Vec<Entry>,
-    rank: u16,
-}
-
-impl Block {
-    pub fn new(head: Entry, children: Vec<Entry>) -> Block {
-        let mut b = Block {
-            head,
-            children,
-            rank: 0,
-        };
-        b.rerank();
-        b
-    }
-
-    pub fn leaf(head: Entry) -> Block {
-        Block::new(head, Vec::new())
-    }
-
-    /// The family rank ([`sections`]), cached.
-    pub fn rank(&self) -> u16 {
-        self.rank
-    }
-
-    fn rerank(&mut self) {
-        self.rank = sections::rank_of_block(
-            &self.head.text,
-            self.children.iter().map(|c| c.text.as_str()),
-        );
-    }
-
-    /// `!` separators and blank lines.
-    pub fn is_separator(&self) -> bool {
-        let t = self.head.text.as_str();
-        t.is_empty() || t.starts_with('!')
-    }
-
-    /// The place of the `ASA Version` line.
-    pub fn is_version(&self) -> bool {
-        self.head.text.starts_with("ASA Version")
-    }
-
-    pub fn key(&self) -> Option<Key> {
-        key_of(&self.head)
-    }
-
-    /// The hash of [`Block::key`] ([`refs::key_hash`]), without a copy of the name.
-    pub fn key_hash(&self) -> Option<u64> {
-        key_parts(&self.head).map(|(kind, name)| refs::key_hash((kind, &name)))
+        self.line().is_typed_as(word)
     }
 }
 
@@ -303,7 +249,7 @@ pub enum Key {
     User(String),
 }
 
-pub fn key_of(head: &Entry) -> Option<Key> {
+pub fn key_of(head: LineRef<'_>) -> Option<Key> {
     let (kind, name) = key_parts(head)?;
     let name = name.into_owned();
     Some(match kind {
@@ -331,11 +277,12 @@ impl Key {
 /// `username <name> ...` and `logging ...` ([`super::load::is_top_level_command`]), so the
 /// first word says which, and the name is the word the grammar reads (an interface written
 /// `interface GigabitEthernet 0/1` joins its two words: the grammar says how).
-pub fn key_parts(head: &Entry) -> Option<(u8, std::borrow::Cow<'_, str>)> {
+pub fn key_parts(head: LineRef<'_>) -> Option<(u8, std::borrow::Cow<'_, str>)> {
     if !head.is_typed() {
         return None;
     }
-    let mut words = head.text.split([' ', '\t']).filter(|w| !w.is_empty());
+    let text = head.text;
+    let mut words = text.split([' ', '\t']).filter(|w| !w.is_empty());
     let first = words.next()?;
     let is = |w: &str| first.eq_ignore_ascii_case(w);
     if is("hostname") {
@@ -361,7 +308,7 @@ pub fn key_parts(head: &Entry) -> Option<(u8, std::borrow::Cow<'_, str>)> {
 
 /// `key_of(head) == Some(key)`, without allocating (deleting one object of 20,000 compares
 /// it with all of them).
-fn has_key(head: &Entry, key: &Key) -> bool {
+fn has_key(head: LineRef<'_>, key: &Key) -> bool {
     key_parts(head).is_some_and(|(kind, name)| (kind, &*name) == key.parts())
 }
 
@@ -375,11 +322,11 @@ enum Undo {
     Removed {
         id: BlockId,
         pos: usize,
-        block: Block,
+        block: BlockBuf,
     },
     Replaced {
         id: BlockId,
-        old: Block,
+        old: BlockBuf,
     },
     /// A child line was appended (undone by dropping the last child).
     ChildPushed {
@@ -407,9 +354,9 @@ impl PlaceKey {
     fn holds(&self, b: &Block) -> bool {
         b.rank() == self.rank
             && if self.group {
-                sections::first_words(&b.head.text, 2) == &*self.words
+                sections::first_words(&b.head().text, 2) == &*self.words
             } else {
-                self.rank != UNKNOWN || sections::first_words(&b.head.text, 1) == &*self.words
+                self.rank != UNKNOWN || sections::first_words(&b.head().text, 1) == &*self.words
             }
     }
 }
@@ -420,7 +367,7 @@ fn place_keys(b: &Block) -> Option<[PlaceKey; 2]> {
     if rank == NONE {
         return None;
     }
-    let head = b.head.text.as_str();
+    let head = b.head().text;
     let family = if rank == UNKNOWN {
         sections::first_words(head, 1)
     } else {
@@ -451,9 +398,206 @@ struct Place {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark(usize);
 
+/// Where a block is kept.
+#[derive(Debug, Default)]
+enum Slot {
+    #[default]
+    Free,
+    /// In an arena ([`Config::arenas`]): a loaded block, at this offset and length.
+    Held { off: u32, len: u32 },
+    /// A block made or changed since loading.
+    Own(Box<BlockBuf>),
+}
+
+/// The blocks of a loaded text, packed one after the other into one string, and each
+/// block's span in it (loading builds one per piece of text, each on its own core).
+#[derive(Debug, Default)]
+pub struct Arena {
+    text: String,
+    spans: Vec<(u32, u32)>,
+    /// The blocks past 4 GiB, in order (their spans say [`NOT_HELD`]).
+    over: Vec<BlockBuf>,
+}
+
+/// The span of a block an arena could not hold (past 4 GiB): it is kept on its own.
+const NOT_HELD: u32 = u32::MAX;
+
+impl Arena {
+    /// Packs `blocks` (dropping each once copied).
+    pub fn of(blocks: Vec<BlockBuf>) -> Arena {
+        let size = blocks.iter().map(|b| b.packed().len()).sum();
+        let mut arena = Arena {
+            text: String::with_capacity(size),
+            spans: Vec::with_capacity(blocks.len()),
+            over: Vec::new(),
+        };
+        for b in blocks {
+            arena.push(&b);
+        }
+        arena
+    }
+
+    fn push(&mut self, b: &Block) {
+        let packed = b.packed();
+        // Offsets are 32 bits: an arena stops short of 4 GiB (a block past it is kept on its
+        // own instead, see `Config::of_arenas`).
+        let end = self.text.len() + packed.len();
+        let (Ok(off), Ok(len), Ok(_)) = (
+            u32::try_from(self.text.len()),
+            u32::try_from(packed.len()),
+            u32::try_from(end),
+        ) else {
+            self.spans.push((NOT_HELD, 0));
+            self.over.push(b.to_owned());
+            return;
+        };
+        self.text.push_str(packed);
+        self.spans.push((off, len));
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+/// The blocks by slot: loaded ones in arenas, the others each on its own.
+#[derive(Debug, Default)]
+struct Store {
+    slots: Vec<Slot>,
+    /// The packed texts of loaded blocks, each with the offset its spans start at (issue 13:
+    /// memory; one allocation for all the blocks of a piece of text instead of two or three
+    /// per block).
+    arenas: Vec<(u32, Box<str>)>,
+    /// Bytes of the arenas no slot holds any more (blocks removed or changed since loading);
+    /// the arenas are packed again when they are most of it ([`Store::compact`]).
+    dead: usize,
+}
+
+impl Store {
+    /// The blocks of `lead` (if any) then of each arena, in order, in slots 0, 1, 2...
+    fn of_arenas(lead: Option<BlockBuf>, arenas: Vec<Arena>) -> Store {
+        let mut store = Store::default();
+        let count = usize::from(lead.is_some()) + arenas.iter().map(Arena::len).sum::<usize>();
+        store.slots.reserve_exact(count);
+        if let Some(lead) = lead {
+            store.slots.push(Slot::Own(Box::new(lead)));
+        }
+        let mut start = 0u32;
+        for Arena { text, spans, over } in arenas {
+            let mut over = over.into_iter();
+            // Offsets across arenas are 32 bits too: an arena past them is kept block by block.
+            let base = u32::try_from(text.len())
+                .ok()
+                .and_then(|len| start.checked_add(len))
+                .map(|end| (start, end));
+            for (off, len) in spans {
+                let slot = match base {
+                    _ if off == NOT_HELD => over.next().map(|b| Slot::Own(Box::new(b))),
+                    Some((start, _)) => Some(Slot::Held {
+                        off: start + off,
+                        len,
+                    }),
+                    None => text
+                        .get(off as usize..(off + len) as usize)
+                        .map(|p| Slot::Own(Box::new(Block::of_packed(p).to_owned()))),
+                };
+                store.slots.push(slot.unwrap_or_default());
+            }
+            if let Some((at, end)) = base {
+                store.arenas.push((at, text.into_boxed_str()));
+                start = end;
+            }
+        }
+        store
+    }
+
+    pub fn block(&self, id: BlockId) -> Option<&Block> {
+        match self.slots.get(id.0 as usize)? {
+            Slot::Free => None,
+            Slot::Own(b) => Some(b),
+            Slot::Held { off, len } => self.held(*off, *len),
+        }
+    }
+
+    /// The block at `off` and `len` in the arenas.
+    fn held(&self, off: u32, len: u32) -> Option<&Block> {
+        let (start, text) = self.arenas.iter().rev().find(|(start, _)| *start <= off)?;
+        let from = (off - start) as usize;
+        text.get(from..from + len as usize).map(Block::of_packed)
+    }
+
+    /// Takes the block out of slot `id` (a held one is copied out of its arena).
+    fn take(&mut self, id: BlockId) -> Option<BlockBuf> {
+        let slot = std::mem::take(self.slots.get_mut(id.0 as usize)?);
+        match slot {
+            Slot::Free => None,
+            Slot::Own(b) => Some(*b),
+            Slot::Held { off, len } => {
+                self.dead += len as usize;
+                self.held(off, len).map(Block::to_owned)
+            }
+        }
+    }
+
+    /// Puts `block` into slot `id`, and gives back what it held.
+    fn put(&mut self, id: BlockId, block: BlockBuf) -> Option<BlockBuf> {
+        let old = self.take(id);
+        if let Some(slot) = self.slots.get_mut(id.0 as usize) {
+            *slot = Slot::Own(Box::new(block));
+        }
+        old
+    }
+
+    /// The block of slot `id`, owned in place (copied out of its arena first).
+    fn own_mut(&mut self, id: BlockId) -> Option<&mut BlockBuf> {
+        if matches!(self.slots.get(id.0 as usize), Some(Slot::Held { .. })) {
+            let block = self.take(id)?;
+            if let Some(slot) = self.slots.get_mut(id.0 as usize) {
+                *slot = Slot::Own(Box::new(block));
+            }
+        }
+        match self.slots.get_mut(id.0 as usize)? {
+            Slot::Own(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Packs the arenas again when most of their bytes are dead: what a configuration
+    /// rewritten over time holds stays near its size.
+    fn compact(&mut self) {
+        let total: usize = self.arenas.iter().map(|(_, t)| t.len()).sum();
+        if self.dead < (1 << 20) || self.dead * 2 < total {
+            return;
+        }
+        let mut text = String::with_capacity(total - self.dead);
+        let mut spans = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Slot::Held { off, len } = slot
+                && let Some(b) = self.held(*off, *len)
+                && let Ok(at) = u32::try_from(text.len())
+            {
+                text.push_str(b.packed());
+                spans.push((i, at));
+            }
+        }
+        for (i, at) in spans {
+            if let Some(Slot::Held { off, .. }) = self.slots.get_mut(i) {
+                *off = at;
+            }
+        }
+        self.arenas = vec![(0, text.into_boxed_str())];
+        self.dead = 0;
+    }
+
+}
+
 #[derive(Debug, Default)]
 pub struct Config {
-    slots: Vec<Option<Block>>,
+    store: Store,
     free: Vec<u32>,
     /// The slots in print order (insert, remove, position and lookup by position in O(log n)).
     order: Order,
@@ -497,7 +641,7 @@ impl Config {
     // ----- reading -----
 
     pub fn block(&self, id: BlockId) -> Option<&Block> {
-        self.slots.get(id.0 as usize).and_then(Option::as_ref)
+        self.store.block(id)
     }
 
     pub fn len(&self) -> usize {
@@ -517,12 +661,12 @@ impl Config {
 
     pub fn lookup(&self, key: &Key) -> Option<BlockId> {
         let id = self.index.get(&refs::key_hash(key.parts())).copied()?;
-        if self.block(id).is_some_and(|b| has_key(&b.head, key)) {
+        if self.block(id).is_some_and(|b| has_key(b.head(), key)) {
             return Some(id);
         }
         // Another key with the same hash holds the slot.
         self.iter()
-            .find(|(_, b)| has_key(&b.head, key))
+            .find(|(_, b)| has_key(b.head(), key))
             .map(|(id, _)| id)
     }
 
@@ -549,7 +693,7 @@ impl Config {
         }
         let found = self
             .iter()
-            .find(|(_, b)| first_word(&b.head.text) == word && matches(b))
+            .find(|(_, b)| first_word(&b.head().text) == word && matches(b))
             .map(|(id, _)| id);
         if let Ok(mut finds) = self.finds.lock() {
             finds.insert(name.to_owned(), (revision, found));
@@ -603,7 +747,7 @@ impl Config {
         {
             return Some(privilege);
         }
-        let privilege = match self.block(id)?.head.command()? {
+        let privilege = match self.block(id)?.head().command()? {
             Command::Username { privilege, .. } => privilege.unwrap_or(2),
             _ => return None,
         };
@@ -641,7 +785,7 @@ impl Config {
             match undo {
                 Undo::Inserted { id, .. } => {
                     self.unlink(id);
-                    let old = self.slots.get_mut(id.0 as usize).and_then(Option::take);
+                    let old = self.store.take(id);
                     if let Some(old) = old {
                         self.refs.remove(&old);
                         self.touched(&old);
@@ -651,9 +795,7 @@ impl Config {
                 Undo::Removed { id, pos, block } => {
                     self.refs.add(&block);
                     self.touched(&block);
-                    if let Some(slot) = self.slots.get_mut(id.0 as usize) {
-                        *slot = Some(block);
-                    }
+                    self.store.put(id, block);
                     self.free.retain(|f| *f != id.0);
                     self.link(pos, id);
                 }
@@ -663,29 +805,24 @@ impl Config {
                     if let Some((from, to)) = keys {
                         self.place_change(id, from, to);
                     }
-                    let newer = match self.slots.get_mut(id.0 as usize) {
-                        Some(Some(slot)) => Some(std::mem::replace(slot, old)),
-                        _ => None,
-                    };
-                    if let Some(newer) = newer {
-                        if let Some(Some(old)) = self.slots.get(id.0 as usize) {
-                            self.refs.replaced(&newer, old);
-                        }
+                    if let Some(newer) = self.store.take(id) {
+                        self.refs.replaced(&newer, &old);
                         self.touched(&newer);
+                        self.store.put(id, old);
                     }
                 }
                 Undo::ChildPushed { id } => {
                     let mut moved = None;
-                    if let Some(Some(block)) = self.slots.get_mut(id.0 as usize) {
+                    if let Some(block) = self.store.own_mut(id) {
                         let before = block.rank();
                         let from = place_keys(block);
-                        if let Some(child) = block.children.pop() {
-                            block.rerank();
+                        if let Some(child) = block.pop_child() {
+                            let after = block.rank();
+                            if after != before {
+                                moved = Some((from, place_keys(block)));
+                            }
                             self.refs
-                                .child(&block.head, &child, (before, block.rank()), false);
-                        }
-                        if block.rank() != before {
-                            moved = Some((from, place_keys(block)));
+                                .child(block.head(), child.line(), (before, after), false);
                         }
                     }
                     if let Some((from, to)) = moved {
@@ -709,24 +846,36 @@ impl Config {
     pub fn commit(&mut self) {
         self.note_changes();
         self.journal.clear();
+        self.store.compact();
     }
 
     // ----- changing -----
 
     /// The configuration of `blocks` in this order, as [`Config::push`] of each one would
-    /// make it (loading). The derived counts ([`Refs`], a third of a large boot) are taken on
-    /// the other core meanwhile (issue 13: boot).
-    pub fn of_blocks(blocks: Vec<Block>) -> Config {
+    /// make it (loading).
+    pub fn of_blocks(blocks: Vec<BlockBuf>) -> Config {
+        Config::of_arenas(None, vec![Arena::of(blocks)])
+    }
+
+    /// The configuration of `lead` (if any) then the blocks of each arena, in this order, as
+    /// [`Config::push`] of each one would make it (loading). The derived counts ([`Refs`], a
+    /// third of a large boot) are taken on the other core meanwhile (issue 13: boot).
+    pub fn of_arenas(lead: Option<BlockBuf>, arenas: Vec<Arena>) -> Config {
         let mut config = Config::new();
+        let store = Store::of_arenas(lead, arenas);
+        let count = store.slots.len();
+        let blocks = || (0..count).filter_map(|i| u32::try_from(i).ok()).map(BlockId);
         let refs = std::thread::scope(|scope| {
-            let counting = scope.spawn(|| Refs::of(blocks.iter()));
-            config.order.reserve(blocks.len());
-            for (i, block) in blocks.iter().enumerate() {
-                let Ok(slot) = u32::try_from(i) else { break };
-                let id = BlockId(slot);
+            let counting =
+                scope.spawn(|| Refs::of(blocks().filter_map(|id| store.block(id))));
+            config.order.reserve(count);
+            for id in blocks() {
+                let Some(block) = store.block(id) else {
+                    continue;
+                };
                 // `alloc`, `link` and `index_added` of `push`, the block read where it is.
                 config.touched(block);
-                config.order.insert(usize::MAX, slot);
+                config.order.insert(usize::MAX, id.0);
                 if let Some(keys) = place_keys(block) {
                     // Each block comes after every other: it is the last of its places
                     // (`place_enter` without comparing positions).
@@ -745,13 +894,13 @@ impl Config {
             }
             counting.join().ok()
         });
-        config.refs = refs.unwrap_or_else(|| Refs::of(blocks.iter()));
-        config.slots = blocks.into_iter().map(Some).collect();
+        config.refs = refs.unwrap_or_else(|| Refs::of(blocks().filter_map(|id| store.block(id))));
+        config.store = store;
         config
     }
 
     /// Appends a block without journaling (loading).
-    pub fn push(&mut self, block: Block) -> BlockId {
+    pub fn push(&mut self, block: BlockBuf) -> BlockId {
         let id = self.alloc(block);
         self.link(usize::MAX, id);
         self.index_added(id, false);
@@ -759,7 +908,7 @@ impl Config {
     }
 
     /// Inserts a block at a print position.
-    pub fn insert_at(&mut self, pos: usize, block: Block) -> BlockId {
+    pub fn insert_at(&mut self, pos: usize, block: BlockBuf) -> BlockId {
         let pos = pos.min(self.order.len());
         let id = self.alloc(block);
         self.link(pos, id);
@@ -770,16 +919,16 @@ impl Config {
 
     /// Inserts a block where the ASA would print it (see [`Config::placement`]); a block
     /// that starts a new section gets a `!` before it, an interface one after it.
-    pub fn insert_placed(&mut self, block: Block) -> BlockId {
+    pub fn insert_placed(&mut self, block: BlockBuf) -> BlockId {
         let rank = block.rank();
         let interface_rank = sections::rank_of_line("interface");
         let (mut pos, new_section) = self.placement(&block);
         if rank == interface_rank {
-            if self.at(pos).is_some_and(|b| b.head.text == "!") {
+            if self.at(pos).is_some_and(|b| b.head().text == "!") {
                 pos += 1;
             }
             let id = self.insert_at(pos, block);
-            if self.at(pos + 1).is_none_or(|b| b.head.text != "!") {
+            if self.at(pos + 1).is_none_or(|b| b.head().text != "!") {
                 self.insert_at(pos + 1, Block::leaf(Entry::verbatim("!")));
             }
             return id;
@@ -799,7 +948,7 @@ impl Config {
         };
         self.unlink(id);
         self.index_removed(id);
-        let Some(block) = self.slots.get_mut(id.0 as usize).and_then(Option::take) else {
+        let Some(block) = self.store.take(id) else {
             return false;
         };
         self.refs.remove(&block);
@@ -810,21 +959,20 @@ impl Config {
     }
 
     /// Replaces a block's content (same identity and position). Equal content is no change.
-    pub fn replace(&mut self, id: BlockId, mut block: Block) -> bool {
+    pub fn replace(&mut self, id: BlockId, mut block: BlockBuf) -> bool {
         self.child_texts = None;
         block.rerank();
         let from = match self.block(id) {
-            Some(old) if *old == block => return true,
+            Some(old) if *old == *block => return true,
             Some(old) => place_keys(old),
             None => return false,
         };
         self.place_change(id, from, place_keys(&block));
-        let old = match self.slots.get_mut(id.0 as usize) {
-            Some(Some(slot)) => std::mem::replace(slot, block),
-            _ => return false,
+        let Some(old) = self.store.put(id, block) else {
+            return false;
         };
         let old_key = old.key_hash();
-        if let Some(Some(new)) = self.slots.get(id.0 as usize) {
+        if let Some(new) = self.store.block(id) {
             self.refs.replaced(&old, new);
         }
         self.touched(&old);
@@ -843,7 +991,7 @@ impl Config {
     /// Appends a child line to a block without copying it (large object groups grow one
     /// member at a time). The block's key must not depend on its children.
     pub fn push_child(&mut self, id: BlockId, entry: Entry) -> bool {
-        let Some(Some(block)) = self.slots.get_mut(id.0 as usize) else {
+        let Some(block) = self.store.own_mut(id) else {
             return false;
         };
         if let Some((cached, texts)) = &mut self.child_texts
@@ -853,12 +1001,9 @@ impl Config {
         }
         let before = block.rank();
         let from = place_keys(block);
-        block.children.push(entry);
-        block.rerank();
-        if let Some(child) = block.children.last() {
-            self.refs
-                .child(&block.head, child, (before, block.rank()), true);
-        }
+        block.push_child(entry.line());
+        self.refs
+            .child(block.head(), entry.line(), (before, block.rank()), true);
         let moved = (block.rank() != before).then(|| (from, place_keys(block)));
         if let Some((from, to)) = moved {
             self.place_change(id, from, to);
@@ -873,7 +1018,7 @@ impl Config {
         if !matches!(&self.child_texts, Some((cached, _)) if *cached == id) {
             let texts = self
                 .block(id)
-                .map(|b| b.children.iter().map(|c| c.text.to_string()).collect())
+                .map(|b| b.children().map(|c| c.text.to_string()).collect())
                 .unwrap_or_default();
             self.child_texts = Some((id, texts));
         }
@@ -883,12 +1028,12 @@ impl Config {
     }
 
     /// Changes a block through a closure on a copy.
-    pub fn update(&mut self, id: BlockId, f: impl FnOnce(&mut Block)) -> bool {
-        let Some(mut copy) = self.block(id).cloned() else {
+    pub fn update(&mut self, id: BlockId, f: impl FnOnce(&mut BlockEdit)) -> bool {
+        let Some(mut copy) = self.block(id).map(Block::edit) else {
             return false;
         };
         f(&mut copy);
-        self.replace(id, copy)
+        self.replace(id, copy.pack())
     }
 
     // ----- placement -----
@@ -898,7 +1043,7 @@ impl Config {
     /// else before the first block of a later family; else at the end.
     pub fn placement(&self, block: &Block) -> (usize, bool) {
         let rank = block.rank();
-        let head = block.head.text.as_str();
+        let head = block.head().text;
         if sections::sub_rank(head).is_some() || rank == NONE {
             return self.placement_scan(block);
         }
@@ -922,7 +1067,7 @@ impl Config {
     /// [`Config::placement`] by one forward pass over the whole configuration.
     fn placement_scan(&self, block: &Block) -> (usize, bool) {
         let rank = block.rank();
-        let sub_rank = sections::sub_rank(&block.head.text);
+        let sub_rank = sections::sub_rank(&block.head().text);
         let mut last_group = None;
         let mut last_family = None;
         let mut first_later = None;
@@ -937,7 +1082,7 @@ impl Config {
             if same_family(block, b) {
                 last_family = Some(pos);
                 // Only families with an inner order need the other block's sub-rank.
-                let theirs = sub_rank.and_then(|_| sections::sub_rank(&b.head.text));
+                let theirs = sub_rank.and_then(|_| sections::sub_rank(&b.head().text));
                 match (sub_rank, theirs) {
                     (Some(mine), Some(theirs)) if theirs > mine => {
                         first_after.get_or_insert(pos);
@@ -981,7 +1126,7 @@ impl Config {
             if b.is_version() {
                 out.push_str(version_line);
                 out.push('\n');
-                for c in &b.children {
+                for c in b.children() {
                     push_child(out, &c.text);
                 }
             } else {
@@ -1004,19 +1149,17 @@ impl Config {
         }
     }
 
-    fn alloc(&mut self, block: Block) -> BlockId {
+    fn alloc(&mut self, block: BlockBuf) -> BlockId {
         self.refs.add(&block);
         self.touched(&block);
         match self.free.pop() {
             Some(i) => {
-                if let Some(slot) = self.slots.get_mut(i as usize) {
-                    *slot = Some(block);
-                }
+                self.store.put(BlockId(i), block);
                 BlockId(i)
             }
             None => {
-                self.slots.push(Some(block));
-                BlockId(self.slots.len() as u32 - 1)
+                self.store.slots.push(Slot::Own(Box::new(block)));
+                BlockId(self.store.slots.len() as u32 - 1)
             }
         }
     }
@@ -1114,12 +1257,12 @@ impl Config {
     /// Records that a block's content changed (revision counters, user stamps).
     fn touched(&mut self, block: &Block) {
         self.revision += 1;
-        self.bump_word(&block.head.text);
+        self.bump_word(&block.head().text);
         if block.rank() == logging_rank() {
             self.logging_revision += 1;
         }
         // The user's name only (`block.key()` copied every object's name at boot).
-        if let Some((3, name)) = key_parts(&block.head) {
+        if let Some((3, name)) = key_parts(block.head()) {
             self.user_stamps.insert(name.into_owned(), self.revision);
         }
     }
@@ -1128,11 +1271,11 @@ impl Config {
     fn touched_id(&mut self, id: BlockId) {
         self.revision += 1;
         let Some(block) = self.block(id) else { return };
-        let word = first_word(&block.head.text).to_owned();
+        let word = first_word(&block.head().text).to_owned();
         self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
         let logging = block.rank() == logging_rank();
-        let user = match key_parts(&block.head) {
+        let user = match key_parts(block.head()) {
             Some((3, name)) => Some(name.into_owned()),
             _ => None,
         };
@@ -1200,16 +1343,16 @@ fn logging_rank() -> u16 {
 fn same_family(new: &Block, b: &Block) -> bool {
     b.rank() == new.rank()
         && (new.rank() != UNKNOWN
-            || sections::first_words(&b.head.text, 1) == sections::first_words(&new.head.text, 1))
+            || sections::first_words(&b.head().text, 1) == sections::first_words(&new.head().text, 1))
 }
 
 /// Whether `b` starts with the first two words of the new block `new`.
 fn same_group(new: &Block, b: &Block) -> bool {
-    let group = sections::first_words(&new.head.text, 2);
+    let group = sections::first_words(&new.head().text, 2);
     // `first_words(text, 2) == group`: when the group holds two words, a word-bounded prefix
     // match says the same without walking the head.
-    sections::starts_with_words(&b.head.text, group)
-        && (group.contains(' ') || sections::first_words(&b.head.text, 2) == group)
+    sections::starts_with_words(&b.head().text, group)
+        && (group.contains(' ') || sections::first_words(&b.head().text, 2) == group)
 }
 
 /// Prints a block as `show running-config` does: children indented by one space.
@@ -1219,9 +1362,9 @@ fn first_word(line: &str) -> &str {
 }
 
 pub fn print_block(block: &Block, out: &mut String) {
-    out.push_str(&block.head.text);
+    out.push_str(&block.head().text);
     out.push('\n');
-    for c in &block.children {
+    for c in block.children() {
         push_child(out, &c.text);
     }
 }
@@ -1236,11 +1379,11 @@ fn push_child(out: &mut String, text: &str) {
 mod tests {
     use super::*;
 
-    fn v(s: &str) -> Block {
+    fn v(s: &str) -> BlockBuf {
         Block::leaf(Entry::verbatim(s))
     }
 
-    fn typed(c: Command) -> Block {
+    fn typed(c: Command) -> BlockBuf {
         Block::leaf(Entry::typed(c))
     }
 
@@ -1259,7 +1402,7 @@ mod tests {
             text,
             &mut super::super::entropy::Entropy::from_seed([1; 32]),
         );
-        let blocks: Vec<Block> = loaded.iter().map(|(_, b)| b.clone()).collect();
+        let blocks: Vec<BlockBuf> = loaded.iter().map(|(_, b)| b.to_owned()).collect();
         let mut pushed = Config::new();
         for b in blocks.clone() {
             pushed.push(b);
@@ -1378,7 +1521,7 @@ mod tests {
     /// `placement`'s answer as it was found before the index: walking back from the end.
     fn placement_walk(c: &Config, block: &Block) -> (usize, bool) {
         let rank = block.rank();
-        if sections::sub_rank(&block.head.text).is_some() || rank == NONE {
+        if sections::sub_rank(&block.head().text).is_some() || rank == NONE {
             return c.placement_scan(block);
         }
         let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();
@@ -1473,7 +1616,7 @@ mod tests {
     ];
 
     /// A block of the reference families: the head typed as loading types it.
-    fn ref_block(head: usize, children: usize) -> Block {
+    fn ref_block(head: usize, children: usize) -> BlockBuf {
         let text = REF_HEADS[head % REF_HEADS.len()];
         let head = match cli_translator::parse::parse_command(text) {
             Ok(cmd) => Entry::loaded(Line::Typed(cmd), text),
@@ -1644,7 +1787,7 @@ mod tests {
     #[test]
     fn cached_finds_follow_every_change_and_undo() {
         let mut c = Config::new();
-        let is_image = |b: &Block| b.head.text.starts_with("rest-api image ");
+        let is_image = |b: &Block| b.head().text.starts_with("rest-api image ");
         c.push(v("hostname fw"));
         let find = |c: &Config| c.find_cached("rest-api", "image", is_image);
         assert_eq!(find(&c), None);
@@ -1691,7 +1834,7 @@ mod tests {
     #[test]
     fn a_line_is_its_text_and_a_mark() {
         assert_eq!(std::mem::size_of::<Entry>(), 16);
-        assert_eq!(std::mem::size_of::<Option<Block>>(), 48);
+        assert_eq!(std::mem::size_of::<Slot>(), 16);
         let v = Entry::verbatim("object network a");
         let t = Entry::typed(Command::ObjectNetwork("a".into()));
         assert_eq!(v.text, t.text);

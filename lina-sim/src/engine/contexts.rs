@@ -213,7 +213,7 @@ pub fn system_text(text: &str) -> String {
 pub fn defs_of(cfg: &Config) -> Vec<ContextDef> {
     cfg.iter()
         .filter_map(|(_, b)| {
-            let mut words = b.head.text.split_whitespace();
+            let mut words = b.head().text.split_whitespace();
             if words.next() != Some("context") {
                 return None;
             }
@@ -227,7 +227,7 @@ pub fn defs_of(cfg: &Config) -> Vec<ContextDef> {
                 interfaces: Vec::new(),
                 config_url: None,
             };
-            for c in &b.children {
+            for c in b.children() {
                 let t = c.text.trim();
                 if let Some(rest) = t.strip_prefix("allocate-interface ") {
                     if let Some(hw) = rest.split_whitespace().next() {
@@ -247,7 +247,7 @@ pub fn defs_of(cfg: &Config) -> Vec<ContextDef> {
 /// The `admin-context <name>` of a system configuration.
 pub fn admin_of(cfg: &Config) -> Option<String> {
     cfg.iter().find_map(|(_, b)| {
-        let mut words = b.head.text.split_whitespace();
+        let mut words = b.head().text.split_whitespace();
         match (words.next(), words.next(), words.next()) {
             (Some("admin-context"), Some(name), None) => Some(name.to_owned()),
             _ => None,
@@ -742,7 +742,7 @@ impl Engine {
         let interfaces: Vec<String> = self.contexts[self.selected]
             .config
             .iter()
-            .filter_map(|(_, b)| match b.head.typed_as("interface") {
+            .filter_map(|(_, b)| match b.head().typed_as("interface") {
                 Some(Command::Interface(hw)) => Some(hw.clone()),
                 _ => None,
             })
@@ -764,8 +764,8 @@ impl Engine {
             text.push('\n');
         }
         for (_, b) in self.contexts[self.selected].config.iter() {
-            if b.head.text.starts_with("logging ") {
-                text.push_str(&b.head.text);
+            if b.head().text.starts_with("logging ") {
+                text.push_str(&b.head().text);
                 text.push('\n');
             }
         }
@@ -823,7 +823,7 @@ impl Engine {
             if !self.contexts[self.selected]
                 .config
                 .iter()
-                .any(|(_, b)| b.head.text == line)
+                .any(|(_, b)| b.head().text == line)
             {
                 self.contexts[self.selected]
                     .config
@@ -851,8 +851,8 @@ impl Engine {
         let found: Vec<(super::config::BlockId, String)> = self.contexts[self.selected]
             .config
             .iter()
-            .filter(|(_, b)| b.head.text.starts_with("rest-api "))
-            .map(|(id, b)| (id, b.head.text.to_string()))
+            .filter(|(_, b)| b.head().text.starts_with("rest-api "))
+            .map(|(id, b)| (id, b.head().text.to_string()))
             .collect();
         for (id, _) in &found {
             self.contexts[self.selected].config.remove(*id);
@@ -946,13 +946,13 @@ impl Engine {
         let in_context_block = self.contexts[self.selected]
             .config
             .block(sub.block)
-            .is_some_and(|b| b.head.text.starts_with("context "));
+            .is_some_and(|b| b.head().text.starts_with("context "));
         if !in_context_block {
             return None;
         }
         let hw = words.get(1)?;
         let known = self.contexts[self.selected].config.iter().any(|(_, b)| {
-            matches!(b.head.typed_as("interface"), Some(Command::Interface(i)) if i.eq_ignore_ascii_case(hw))
+            matches!(b.head().typed_as("interface"), Some(Command::Interface(i)) if i.eq_ignore_ascii_case(hw))
         });
         if known {
             None

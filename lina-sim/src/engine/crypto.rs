@@ -444,13 +444,13 @@ pub struct ChainCert {
 /// The block `crypto ca certificate chain <tp>`.
 pub fn chain_block(cfg: &Config, tp: &str) -> Option<BlockId> {
     let head = format!("crypto ca certificate chain {tp}");
-    cfg.find_cached("crypto", &head, |b| b.head.text == head)
+    cfg.find_cached("crypto", &head, |b| b.head().text == head)
 }
 
 /// The block `crypto ca trustpoint <tp>`.
 pub fn trustpoint_block(cfg: &Config, tp: &str) -> Option<BlockId> {
     let head = format!("crypto ca trustpoint {tp}");
-    cfg.find_cached("crypto", &head, |b| b.head.text == head)
+    cfg.find_cached("crypto", &head, |b| b.head().text == head)
 }
 
 /// The certificates of a chain block, from its hex lines.
@@ -460,7 +460,7 @@ pub fn chain_certs(cfg: &Config, tp: &str) -> Vec<ChainCert> {
     };
     let mut out = Vec::new();
     let mut current: Option<(bool, String)> = None;
-    for child in &block.children {
+    for child in block.children() {
         let text = child.text.trim();
         if let Some(rest) = text.strip_prefix("certificate ") {
             if let Some((ca, hex)) = current.take() {
@@ -500,8 +500,7 @@ pub fn trustpoint_keypair(cfg: &Config, tp: &str) -> Option<String> {
     let block = cfg.block(trustpoint_block(cfg, tp)?)?;
     Some(
         block
-            .children
-            .iter()
+            .children()
             .find_map(|c| c.text.trim().strip_prefix("keypair ").map(str::to_owned))
             .unwrap_or_else(|| DEFAULT_RSA_KEY.to_owned()),
     )
@@ -512,8 +511,7 @@ pub fn enrolls_self(cfg: &Config, tp: &str) -> bool {
     trustpoint_block(cfg, tp)
         .and_then(|id| cfg.block(id))
         .is_some_and(|b| {
-            b.children
-                .iter()
+            b.children()
                 .any(|c| c.text.trim() == "enrollment self")
         })
 }
@@ -718,7 +716,7 @@ pub fn show_certificates(cfg: &Config, only: Option<&str>) -> String {
     let tps: Vec<String> = cfg
         .iter()
         .filter_map(|(_, b)| {
-            b.head
+            b.head()
                 .text
                 .strip_prefix("crypto ca certificate chain ")
                 .map(str::to_owned)
@@ -1018,8 +1016,7 @@ impl super::Engine {
         let named = existing
             .and_then(|id| self.contexts[self.selected].config.block(id))
             .and_then(|b| {
-                b.children
-                    .iter()
+                b.children()
                     .find_map(|c| c.text.trim().strip_prefix("keypair ").map(str::to_owned))
             });
         let label = named.clone().unwrap_or_else(|| tp.to_owned());
@@ -1078,8 +1075,7 @@ impl super::Engine {
         let children: Vec<String> = trustpoint_block(&self.contexts[self.selected].config, tp)
             .and_then(|id| self.contexts[self.selected].config.block(id))
             .map(|b| {
-                b.children
-                    .iter()
+                b.children()
                     .map(|c| c.text.trim().to_owned())
                     .collect()
             })
@@ -1132,8 +1128,8 @@ impl super::Engine {
         let id =
             self.contexts[self.selected]
                 .config
-                .find_cached("ssl", "ssl trust-point", |b| bound(&b.head.text).is_some())?;
-        let tp = bound(&self.contexts[self.selected].config.block(id)?.head.text)?;
+                .find_cached("ssl", "ssl trust-point", |b| bound(&b.head().text).is_some())?;
+        let tp = bound(&self.contexts[self.selected].config.block(id)?.head().text)?;
         let certs = chain_certs(&self.contexts[self.selected].config, &tp);
         let identity = certs.iter().find(|c| !c.ca)?;
         let label = trustpoint_keypair(&self.contexts[self.selected].config, &tp)?;

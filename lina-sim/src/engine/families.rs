@@ -35,7 +35,7 @@ use cli_translator::ast::Command;
 use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
 
 use super::apply::{Applier, Step, negated, parse_error, word_offset};
-use super::config::Entry;
+use super::config::LineRef;
 use super::error::CliError;
 use super::modes::{self, SubKind, Submode};
 use super::object_groups;
@@ -151,13 +151,13 @@ pub trait CliFamily: Sync {
     /// Whether the header `head` (one of its lines) of a block may name objects or groups
     /// (`refs.rs` counts its words); `false` also leaves its sub-commands uncounted, except
     /// those [`CliFamily::counts_child`] keeps.
-    fn counts_head(&self, _head: &Entry) -> bool {
+    fn counts_head(&self, _head: LineRef<'_>) -> bool {
         true
     }
     /// Whether the sub-command `child` of a block headed by `head` (one of its lines) may name
     /// objects or groups although the header does not [count](CliFamily::counts_head)
     /// (a network object's NAT rule).
-    fn counts_child(&self, _head: &Entry, _child: &str) -> bool {
+    fn counts_child(&self, _head: LineRef<'_>, _child: &str) -> bool {
         false
     }
 }
@@ -1066,11 +1066,11 @@ impl CliFamily for NetworkObjects {
         Some((Namespace::Object, object_groups::object_name(head)?))
     }
     /// An object's own lines name no other object...
-    fn counts_head(&self, head: &Entry) -> bool {
+    fn counts_head(&self, head: LineRef<'_>) -> bool {
         !head.is_typed_as("object")
     }
     /// ... except its NAT rule.
-    fn counts_child(&self, _head: &Entry, child: &str) -> bool {
+    fn counts_child(&self, _head: LineRef<'_>, child: &str) -> bool {
         child.trim_start_matches(' ').starts_with("nat ")
     }
 }

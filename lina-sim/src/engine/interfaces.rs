@@ -29,7 +29,7 @@ use cli_translator::interfaces::model::TrafficModule;
 use cli_translator::interfaces::nd_prefix::NdPrefix;
 
 use super::apply::{Applier, Step, word_offset};
-use super::config::{Block, BlockId, Config, Entry};
+use super::config::{Block, BlockBuf, BlockId, Config, Entry};
 use super::error::CliError;
 
 /// Smallest and largest `mtu`.
@@ -69,7 +69,7 @@ pub fn is_global_line(line: &str) -> bool {
 
 /// The `channel-group` number of an interface block, if it is a member.
 fn channel_group_of(cfg: &Config, id: BlockId) -> Option<u16> {
-    cfg.block(id)?.children.iter().find_map(|c| {
+    cfg.block(id)?.children().find_map(|c| {
         let words: Vec<&str> = c.text.split_whitespace().collect();
         match words.as_slice() {
             ["channel-group", n, ..] => n.parse().ok(),
@@ -81,8 +81,7 @@ fn channel_group_of(cfg: &Config, id: BlockId) -> Option<u16> {
 /// Whether an interface block holds a `traffic-forward` line.
 fn forwards_traffic(cfg: &Config, id: BlockId) -> bool {
     cfg.block(id).is_some_and(|b| {
-        b.children
-            .iter()
+        b.children()
             .any(|c| c.text.trim_start().starts_with("traffic-forward "))
     })
 }
@@ -135,11 +134,10 @@ pub fn nameif_reference(cfg: &Config, nameif: &str, except: Option<BlockId>) -> 
         if Some(id) == except {
             return None;
         }
-        if line_names(&b.head.text, nameif) {
-            return Some(b.head.text.to_string());
+        if line_names(&b.head().text, nameif) {
+            return Some(b.head().text.to_string());
         }
-        b.children
-            .iter()
+        b.children()
             .find(|c| line_names(c.text.trim(), nameif))
             .map(|c| c.text.trim().to_owned())
     })
@@ -158,8 +156,7 @@ fn top_entry(text: String) -> Entry {
 /// The nameif an interface block carries.
 fn nameif_of(cfg: &Config, id: BlockId) -> Option<String> {
     cfg.block(id)?
-        .children
-        .iter()
+        .children()
         .find_map(|c| match c.command() {
             Some(Command::Nameif(n)) => Some(n.clone()),
             _ => None,
@@ -167,7 +164,7 @@ fn nameif_of(cfg: &Config, id: BlockId) -> Option<String> {
 }
 
 fn hardware_of(cfg: &Config, id: BlockId) -> String {
-    match cfg.block(id).and_then(|b| b.head.command()) {
+    match cfg.block(id).and_then(|b| b.head().command()) {
         Some(Command::Interface(hw)) => hw.clone(),
         _ => String::new(),
     }
@@ -213,7 +210,7 @@ impl Applier<'_> {
         let targets: Vec<BlockId> = if hw.is_empty() {
             self.cfg
                 .iter()
-                .filter(|(_, b)| b.head.is_typed_as("interface"))
+                .filter(|(_, b)| b.head().is_typed_as("interface"))
                 .map(|(id, _)| id)
                 .collect()
         } else {
@@ -252,7 +249,7 @@ impl Applier<'_> {
     /// Whether `line` is a line of block `id` (its own lines do not hold its name).
     fn is_in_block(&self, id: BlockId, line: &str) -> bool {
         self.cfg.block(id).is_some_and(|b| {
-            b.head.text == line || b.children.iter().any(|c| c.text.trim() == line)
+            b.head().text == line || b.children().any(|c| c.text.trim() == line)
         })
     }
 
@@ -260,8 +257,7 @@ impl Applier<'_> {
     pub fn check_interface_sub(&self, id: BlockId, cmd: &Command) -> Result<(), CliError> {
         if matches!(cmd, Command::Nameif(_))
             && self.cfg.block(id).is_some_and(|b| {
-                b.children
-                    .iter()
+                b.children()
                     .any(|c| c.text.starts_with("channel-group "))
             })
         {
@@ -292,15 +288,14 @@ impl Applier<'_> {
     /// (access groups, routes, NAT, mtu, management access, logging hosts...) names `new`,
     /// as on an ASA, where re-entering `nameif` renames the interface everywhere.
     pub fn rename_nameif_references(&mut self, id: BlockId, old: &str, new: &str) {
-        let edits: Vec<(BlockId, Block)> = self
+        let edits: Vec<(BlockId, BlockBuf)> = self
             .cfg
             .iter()
             .filter(|(other, _)| *other != id)
             .filter_map(|(other, b)| {
-                let head = rename_in_line(&b.head.text, old, new);
+                let head = rename_in_line(&b.head().text, old, new);
                 let children: Vec<Option<String>> = b
-                    .children
-                    .iter()
+                    .children()
                     .map(|c| rename_in_line(&c.text, old, new))
                     .collect();
                 if head.is_none() && children.iter().all(Option::is_none) {
@@ -308,13 +303,12 @@ impl Applier<'_> {
                 }
                 let head = match head {
                     Some(text) => top_entry(text),
-                    None => b.head.clone(),
+                    None => b.head().to_entry(),
                 };
                 let children = b
-                    .children
-                    .iter()
+                    .children()
                     .zip(children)
-                    .map(|(c, renamed)| renamed.map_or_else(|| c.clone(), Entry::verbatim))
+                    .map(|(c, renamed)| renamed.map_or_else(|| c.to_entry(), Entry::verbatim))
                     .collect();
                 Some((other, Block::new(head, children)))
             })
@@ -388,7 +382,7 @@ impl Applier<'_> {
                 if self
                     .cfg
                     .iter()
-                    .any(|(_, b)| b.head.text == "firewall transparent")
+                    .any(|(_, b)| b.head().text == "firewall transparent")
                 {
                     return Err(CliError::NotInTransparentMode);
                 }

@@ -62,14 +62,14 @@ impl CliFamily for IpAudit {
                 }
                 if neg == 1 && rest.is_empty() {
                     let used = a.cfg.iter().find(|(_, b)| {
-                        let t: Vec<&str> = b.head.text.split_whitespace().collect();
+                        let t: Vec<&str> = b.head().text.split_whitespace().collect();
                         matches!(t.as_slice(), ["ip", "audit", "interface", _, p] if p == name)
                     });
                     if let Some((_, b)) = used {
                         return Some(Err(CliError::MapInUse {
                             what: "IP audit policy",
                             name: (*name).to_owned(),
-                            by: b.head.text.to_string(),
+                            by: b.head().text.to_string(),
                         }));
                     }
                     // Both of its lines go.
@@ -77,7 +77,7 @@ impl CliFamily for IpAudit {
                     let ids: Vec<_> = a
                         .cfg
                         .iter()
-                        .filter(|(_, b)| starts_with_words(&b.head.text, &prefix))
+                        .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
                         .map(|(id, _)| id)
                         .collect();
                     for id in ids {
@@ -93,7 +93,7 @@ impl CliFamily for IpAudit {
                             let ids: Vec<_> = a
                                 .cfg
                                 .iter()
-                                .filter(|(_, b)| starts_with_words(&b.head.text, &prefix))
+                                .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
                                 .map(|(id, _)| id)
                                 .collect();
                             for id in ids {
@@ -110,7 +110,7 @@ impl CliFamily for IpAudit {
                             .cfg
                             .iter()
                             .filter(|(_, b)| {
-                                b.head.text != line && starts_with_words(&b.head.text, &prefix)
+                                b.head().text != line && starts_with_words(&b.head().text, &prefix)
                             })
                             .map(|(id, _)| id)
                             .collect();
@@ -136,7 +136,7 @@ impl CliFamily for IpAudit {
                 if !a
                     .cfg
                     .iter()
-                    .any(|(_, b)| starts_with_words(&b.head.text, &prefix))
+                    .any(|(_, b)| starts_with_words(&b.head().text, &prefix))
                 {
                     return Some(Err(CliError::NoSuchMap {
                         what: "IP audit policy",

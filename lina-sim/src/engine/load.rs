@@ -15,7 +15,7 @@ use cli_translator::parse::parse_command;
 
 use super::aaa::hash_password;
 use super::apply::{negated, word_offset};
-use super::config::{Block, Config, Entry, Map};
+use super::config::{Arena, Block, BlockBuf, Config, Entry, Map};
 use super::entropy::Entropy;
 use super::error::CliError;
 use super::families;
@@ -140,7 +140,8 @@ fn child_error(kind: Option<&SubKind>, head: &str, text: &str) -> Option<CliErro
 }
 
 struct Loader<'r> {
-    blocks: Vec<Block>,
+    /// Blocks as read (their ranks are set once their children are known).
+    blocks: Vec<BlockBuf>,
     /// The block sub-commands go to (the last block, or the first block of a repeated header).
     current: Option<usize>,
     /// Sub-mode headers seen so far, and their block: a repeated one merges into the first.
@@ -197,7 +198,7 @@ impl Loader<'_> {
         let head = self
             .current
             .and_then(|i| self.blocks.get(i))
-            .map_or("", |b| b.head.text.as_str());
+            .map_or("", |b| b.head().text);
         if let Some(e) = child_error(self.mode.as_ref(), head, &child) {
             self.refuse(text, e);
             return;
@@ -206,9 +207,9 @@ impl Loader<'_> {
         let blanks = std::mem::take(&mut self.blanks);
         if let Some(block) = self.current.and_then(|i| self.blocks.get_mut(i)) {
             for _ in 0..blanks {
-                block.children.push(Entry::verbatim(""));
+                block.push_child_unranked("", false);
             }
-            block.children.push(entry);
+            block.push_child_unranked(&entry.text, entry.is_typed());
         }
     }
 
@@ -313,7 +314,9 @@ pub fn load(text: &str, rng: &mut Entropy) -> Config {
 /// What loading a piece of text gave: its blocks, the lines refused, and the sub-mode headers
 /// seen (a repeated one merges into the first).
 struct Loaded {
-    blocks: Vec<Block>,
+    arenas: Vec<Arena>,
+    /// Whether a block is the `ASA Version` line.
+    version: bool,
     errors: Vec<BootError>,
     headers: Map<String, usize>,
 }
@@ -336,19 +339,17 @@ fn load_piece(text: &str, first_line_no: usize, rng: &mut Entropy) -> Loaded {
         loader.line(raw);
     }
     loader.flush_blanks_top();
-    let blocks = loader
-        .blocks
-        .into_iter()
-        .map(|mut b| {
-            // Re-rank now that the children are known (object NAT blocks). The children's
-            // vector loses the room it grew into (most blocks have one or two children).
-            let mut children = std::mem::take(&mut b.children);
-            children.shrink_to_fit();
-            Block::new(b.head, children)
-        })
-        .collect();
+    let mut blocks = loader.blocks;
+    let mut version = false;
+    for b in &mut blocks {
+        // Ranked now that the children are known (object NAT blocks).
+        b.rerank();
+        version |= b.is_version();
+    }
     Loaded {
-        blocks,
+        // Packed into one arena on this core (each block's own string is freed as it goes).
+        arenas: vec![Arena::of(blocks)],
+        version,
         errors: loader.errors,
         headers: loader.headers,
     }
@@ -392,12 +393,13 @@ pub fn load_reporting(text: &str, rng: &mut Entropy) -> (Config, Vec<BootError>)
         None
     };
     let Loaded {
-        mut blocks, errors, ..
+        arenas,
+        version,
+        errors,
+        ..
     } = loaded.unwrap_or_else(|| load_piece(text, 0, rng));
-    if !blocks.iter().any(Block::is_version) {
-        blocks.insert(0, Block::leaf(Entry::verbatim("ASA Version")));
-    }
-    let mut config = Config::of_blocks(blocks);
+    let lead = (!version).then(|| Block::leaf(Entry::verbatim("ASA Version")));
+    let mut config = Config::of_arenas(lead, arenas);
     config.commit();
     (config, errors)
 }
@@ -422,13 +424,13 @@ fn load_split(text: &str, rng: &mut Entropy) -> Option<Loaded> {
     if b.headers.keys().any(|h| a.headers.contains_key(h)) {
         return None;
     }
-    let mut blocks = a.blocks;
-    blocks.reserve_exact(b.blocks.len());
-    blocks.extend(b.blocks);
+    let mut arenas = a.arenas;
+    arenas.extend(b.arenas);
     let mut errors = a.errors;
     errors.extend(b.errors);
     Some(Loaded {
-        blocks,
+        arenas,
+        version: a.version || b.version,
         errors,
         headers: Map::default(),
     })
@@ -506,7 +508,7 @@ mod tests {
             // A header repeated across the pieces: loaded in one piece.
             assert_eq!(split.is_none(), repeat);
             let (config, errors) = load_reporting(&text, &mut rng());
-            let one = Config::of_blocks(whole.blocks);
+            let one = Config::of_arenas(None, whole.arenas);
             assert_eq!(print(&config), print(&one));
             assert_eq!(errors, whole.errors);
             assert_eq!(errors.len(), 2 * 12);
@@ -528,8 +530,8 @@ mod tests {
         );
         let id = c.lookup(&Key::Interface("Ethernet0".into())).unwrap();
         let b = c.block(id).unwrap();
-        assert_eq!(b.children.len(), 2);
-        assert!(matches!(b.children[0].command(), Some(Command::Nameif(n)) if n == "test"));
+        assert_eq!(b.children().len(), 2);
+        assert!(matches!(b.child(0).and_then(|c| c.command()), Some(Command::Nameif(n)) if n == "test"));
     }
 
     #[test]

@@ -136,7 +136,7 @@ impl LoggingSettings {
             if b.rank() != rank {
                 continue;
             }
-            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+            let words: Vec<&str> = b.head().text.split_whitespace().collect();
             match words.as_slice() {
                 ["logging", "enable"] => s.enabled = true,
                 ["logging", "timestamp"] => s.timestamp = true,

@@ -280,7 +280,7 @@ impl Engine {
             .config
             .lookup(&Key::Hostname)
             .and_then(|id| self.contexts[self.selected].config.block(id))
-            .and_then(|b| match b.head.command() {
+            .and_then(|b| match b.head().command() {
                 Some(Command::Hostname(h)) => Some(h.clone()),
                 _ => None,
             })
@@ -513,7 +513,7 @@ impl Engine {
             .config
             .lookup(&Key::User(user.to_owned()))
             .and_then(|id| self.contexts[self.selected].config.block(id))
-            .and_then(|b| b.head.command());
+            .and_then(|b| b.head().command());
         let Some(Command::Username {
             password: stored,
             privilege,
@@ -920,8 +920,8 @@ impl Engine {
     pub fn console_needs_login(&self) -> bool {
         let cfg = self.aaa_config();
         cfg.iter().any(|(_, b)| {
-            b.head.is_typed_as("username")
-                || sections::starts_with_words(&b.head.text, "aaa authentication serial console")
+            b.head().is_typed_as("username")
+                || sections::starts_with_words(&b.head().text, "aaa authentication serial console")
         })
     }
 
@@ -980,7 +980,7 @@ impl Engine {
     /// password opens privileged exec, as on an ASA.
     fn verify_enable_password(&self, password: &str) -> bool {
         let stored = self.aaa_config().iter().find_map(|(_, b)| {
-            let words: Vec<&str> = b.head.text.split_whitespace().collect();
+            let words: Vec<&str> = b.head().text.split_whitespace().collect();
             match words.as_slice() {
                 ["enable", "password", hash, ..] => Some((*hash).to_owned()),
                 _ => None,

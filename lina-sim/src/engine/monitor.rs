@@ -57,7 +57,7 @@ fn interfaces(engine: &Engine) -> Vec<Intf> {
     let mut mtus: Vec<(String, u32)> = Vec::new();
     let mut out = Vec::new();
     for (_, b) in engine.contexts[engine.selected].config.iter() {
-        let head = b.head.text.trim();
+        let head = b.head().text.trim();
         if let Some(rest) = head.strip_prefix("mtu ") {
             if let [name, n] = rest.split_whitespace().collect::<Vec<_>>().as_slice()
                 && let Ok(n) = n.parse()
@@ -80,7 +80,7 @@ fn interfaces(engine: &Engine) -> Vec<Intf> {
             management_only: false,
             mtu: 1500,
         };
-        for c in &b.children {
+        for c in b.children() {
             let t = c.text.trim();
             let words: Vec<&str> = t.split_whitespace().collect();
             match words.as_slice() {

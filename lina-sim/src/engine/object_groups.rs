@@ -258,8 +258,7 @@ impl Applier<'_> {
             // Groups print their description first, service objects after the service.
             let at = match family {
                 Family::ServiceObject => b
-                    .children
-                    .iter()
+                    .children.iter()
                     .position(|c| !starts_with_words(&c.text, "service"))
                     .unwrap_or(b.children.len()),
                 _ => 0,
@@ -291,7 +290,7 @@ impl Applier<'_> {
         let Some(b) = self.cfg.block(block) else {
             return Err(CliError::invalid(line, 0));
         };
-        let head = b.head.text.to_string();
+        let head = b.head().text.to_string();
         let family = family_of(&head);
         let protocol = match family {
             Some(Family::ServiceGroup(p)) => p,
@@ -311,7 +310,7 @@ impl Applier<'_> {
         };
         let existing = if negated {
             // Removal reads every line (a loaded line may be spelled another way).
-            b.children.iter().position(|c| {
+            b.children().position(|c| {
                 let parsed = match &member {
                     Member::Network(_) => network_object_group::parse_member(&c.text)
                         .ok()
@@ -381,10 +380,9 @@ impl Applier<'_> {
             let head = format!("{header} {g}");
             self.cfg
                 .iter()
-                .find(|(_, b)| starts_with_words(&b.head.text, &head))
+                .find(|(_, b)| starts_with_words(&b.head().text, &head))
                 .map(|(_, b)| {
-                    b.children
-                        .iter()
+                    b.children()
                         .filter_map(|c| c.text.strip_prefix("group-object "))
                         .map(|n| n.trim().to_owned())
                         .collect()
@@ -424,7 +422,7 @@ impl Applier<'_> {
     fn head_exists(&self, prefix: &str) -> bool {
         self.cfg
             .iter()
-            .any(|(_, b)| starts_with_words(&b.head.text, prefix))
+            .any(|(_, b)| starts_with_words(&b.head().text, prefix))
     }
 }
 

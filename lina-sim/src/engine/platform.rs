@@ -248,7 +248,7 @@ impl Applier<'_> {
     fn find_all(&self, pred: impl Fn(&str) -> bool) -> Vec<BlockId> {
         self.cfg
             .iter()
-            .filter(|(_, b)| b.children.is_empty() && pred(&b.head.text))
+            .filter(|(_, b)| b.children().is_empty() && pred(&b.head().text))
             .map(|(id, _)| id)
             .collect()
     }
@@ -256,7 +256,7 @@ impl Applier<'_> {
     fn failover_setup(&self) -> FailoverSetup {
         let mut s = FailoverSetup::default();
         for (_, b) in self.cfg.iter() {
-            let t = &b.head.text;
+            let t = &b.head().text;
             if starts_with_words(t, "failover") || starts_with_words(t, "no failover") {
                 s.absorb(t);
             }
@@ -379,11 +379,11 @@ impl Applier<'_> {
             return Err(CliError::invalid(line, word_offset(line, at)));
         };
         let block = self.cfg.block(id);
-        let name = match block.and_then(|b| b.head.command()) {
+        let name = match block.and_then(|b| b.head().command()) {
             Some(Command::Interface(name)) => name.clone(),
             _ => hw.to_owned(),
         };
-        let named = block.is_some_and(|b| b.children.iter().any(|c| c.text.starts_with("nameif ")));
+        let named = block.is_some_and(|b| b.children().any(|c| c.text.starts_with("nameif ")));
         if named {
             return Err(CliError::FailoverInterfaceNamed(name));
         }
@@ -719,8 +719,8 @@ fn tier_code(tier: &str) -> &'static str {
 pub fn smart_license(cfg: &Config) -> SmartLicense {
     let mut s = SmartLicense::default();
     for (_, b) in cfg.iter() {
-        if b.head.text == "license smart" {
-            let children: Vec<&str> = b.children.iter().map(|c| c.text.trim()).collect();
+        if b.head().text == "license smart" {
+            let children: Vec<&str> = b.children().map(|c| c.text.trim()).collect();
             s.absorb_license("license smart", &children);
         }
     }
@@ -765,7 +765,7 @@ pub fn show_failover(cfg: &Config, hostname: &str) -> String {
     let mut s = FailoverSetup::default();
     let mut named: Vec<(String, String)> = Vec::new();
     for (_, b) in cfg.iter() {
-        let t = &b.head.text;
+        let t = &b.head().text;
         if starts_with_words(t, "failover")
             || starts_with_words(t, "no failover")
             || starts_with_words(t, "monitor-interface")
@@ -773,10 +773,9 @@ pub fn show_failover(cfg: &Config, hostname: &str) -> String {
         {
             s.absorb(t);
         }
-        if let Some(Command::Interface(hw)) = b.head.typed_as("interface")
+        if let Some(Command::Interface(hw)) = b.head().typed_as("interface")
             && let Some(n) = b
-                .children
-                .iter()
+                .children()
                 .find_map(|c| c.text.strip_prefix("nameif "))
         {
             named.push((n.trim().to_owned(), hw.clone()));

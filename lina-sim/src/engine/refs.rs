@@ -20,7 +20,7 @@
 
 use std::hash::Hash;
 
-use super::config::{Block, Entry, Key, Map, key_parts};
+use super::config::{Block, Key, LineRef, Map, key_parts};
 use super::families::{self, CliFamily};
 
 /// The namespace of a defined name: objects (`object network|service`) or groups
@@ -124,7 +124,7 @@ impl Refs {
 
     /// A child line was appended to (`up`) or dropped from the block `head`, whose rank went
     /// from `before` to `after`.
-    pub fn child(&mut self, head: &Entry, child: &Entry, ranks: (u16, u16), up: bool) {
+    pub fn child(&mut self, head: LineRef<'_>, child: LineRef<'_>, ranks: (u16, u16), up: bool) {
         let families = families::of_line(&head.text);
         self.child_words(families, head, child, up);
         self.rank_changed(families, &head.text, ranks);
@@ -134,15 +134,16 @@ impl Refs {
     /// differ are recounted (removing one member of a 20,000-member group reads the two
     /// lists once, and hashes nothing else).
     pub fn replaced(&mut self, old: &Block, new: &Block) {
-        if old.head != new.head {
+        if old.head() != new.head() {
             self.remove(old);
             self.add(new);
             return;
         }
-        let (o, n) = (&old.children, &new.children);
+        let o: Vec<LineRef<'_>> = old.children().collect();
+        let n: Vec<LineRef<'_>> = new.children().collect();
         let prefix = o
             .iter()
-            .zip(n)
+            .zip(&n)
             .take_while(|(a, b)| a.text == b.text)
             .count();
         let (o, n) = (&o[prefix..], &n[prefix..]);
@@ -152,17 +153,17 @@ impl Refs {
             .zip(n.iter().rev())
             .take_while(|(a, b)| a.text == b.text)
             .count();
-        let families = families::of_line(&new.head.text);
+        let families = families::of_line(&new.head().text);
         for c in &o[..o.len() - suffix] {
-            self.child_words(families, &old.head, c, false);
+            self.child_words(families, old.head(), *c, false);
         }
         for c in &n[..n.len() - suffix] {
-            self.child_words(families, &new.head, c, true);
+            self.child_words(families, new.head(), *c, true);
         }
-        self.rank_changed(families, &old.head.text, (old.rank(), new.rank()));
+        self.rank_changed(families, &old.head().text, (old.rank(), new.rank()));
     }
 
-    fn child_words(&mut self, families: Families, head: &Entry, child: &Entry, up: bool) {
+    fn child_words(&mut self, families: Families, head: LineRef<'_>, child: LineRef<'_>, up: bool) {
         if counts_child(families, head, &child.text) {
             for w in line_words(&child.text) {
                 bump(&mut self.words, &word_hash(w), up);
@@ -178,7 +179,7 @@ impl Refs {
     }
 
     fn block(&mut self, block: &Block, up: bool) {
-        self.block_of(families::of_line(&block.head.text), block, up);
+        self.block_of(families::of_line(&block.head().text), block, up);
     }
 
     fn block_of(&mut self, families: Families, block: &Block, up: bool) {
@@ -187,10 +188,10 @@ impl Refs {
                 bump(&mut self.words, &word_hash(w), up);
             }
         }
-        if let Some((kind, name)) = key_parts(&block.head) {
+        if let Some((kind, name)) = key_parts(block.head()) {
             bump(&mut self.keys, &key_hash((kind, &name)), up);
         }
-        self.names(families, &block.head.text, block.rank(), up);
+        self.names(families, &block.head().text, block.rank(), up);
     }
 
     /// Definitions count by the rank of their block, as the name check reads them (an
@@ -212,7 +213,7 @@ impl Refs {
 
 /// The object or group `block` defines, as [`Refs`] counts it.
 pub fn defined_by(block: &Block) -> Option<(Namespace, &str)> {
-    let head = block.head.text.as_str();
+    let head = block.head().text;
     if head.starts_with(char::is_whitespace) {
         return None;
     }
@@ -224,7 +225,7 @@ pub fn defined_by(block: &Block) -> Option<(Namespace, &str)> {
 /// How often `name` appears among the counted words of `block`.
 pub fn count_in(block: &Block, name: &str) -> u32 {
     let mut n = 0;
-    for line in counted_lines(families::of_line(&block.head.text), block) {
+    for line in counted_lines(families::of_line(&block.head().text), block) {
         if line.contains(name) {
             n += line_words(line).filter(|w| *w == name).count() as u32;
         }
@@ -234,24 +235,23 @@ pub fn count_in(block: &Block, name: &str) -> u32 {
 
 /// The family of the block headed by `head` that says its header names nothing, if any: then
 /// only the sub-commands it keeps count.
-fn uncounted_head(families: Families, head: &Entry) -> Option<&'static dyn CliFamily> {
+fn uncounted_head(families: Families, head: LineRef<'_>) -> Option<&'static dyn CliFamily> {
     families.iter().find(|f| !f.counts_head(head)).copied()
 }
 
-fn counts_child(families: Families, head: &Entry, child: &str) -> bool {
+fn counts_child(families: Families, head: LineRef<'_>, child: &str) -> bool {
     uncounted_head(families, head).is_none_or(|f| f.counts_child(head, child))
 }
 
 /// The lines of `block` whose words count; `families` are its header's.
 fn counted_lines(families: Families, block: &Block) -> impl Iterator<Item = &str> {
-    let owner = uncounted_head(families, &block.head);
-    let head = owner.is_none().then_some(block.head.text.as_str());
+    let owner = uncounted_head(families, block.head());
+    let head = owner.is_none().then_some(block.head().text);
     head.into_iter().chain(
         block
-            .children
-            .iter()
-            .filter(move |c| owner.is_none_or(|f| f.counts_child(&block.head, &c.text)))
-            .map(|c| c.text.as_str()),
+            .children()
+            .filter(move |c| owner.is_none_or(|f| f.counts_child(block.head(), &c.text)))
+            .map(|c| c.text),
     )
 }
 
@@ -297,6 +297,7 @@ mod tests {
     use cli_translator::ast::Line;
 
     use super::*;
+    use crate::engine::config::{BlockBuf, Entry};
 
     /// An entry typed when the grammar reads it, as loading makes it.
     fn entry(text: &str) -> Entry {
@@ -306,7 +307,7 @@ mod tests {
         }
     }
 
-    fn block(head: &str, children: &[&str]) -> Block {
+    fn block(head: &str, children: &[&str]) -> BlockBuf {
         Block::new(
             entry(head),
             children.iter().map(|c| Entry::verbatim(*c)).collect(),
@@ -335,10 +336,10 @@ mod tests {
             let name = head.strip_prefix("probe ")?;
             (rank == 7).then_some((Namespace::Group, name))
         }
-        fn counts_head(&self, _head: &Entry) -> bool {
+        fn counts_head(&self, _head: LineRef<'_>) -> bool {
             false
         }
-        fn counts_child(&self, _head: &Entry, child: &str) -> bool {
+        fn counts_child(&self, _head: LineRef<'_>, child: &str) -> bool {
             child.trim_start().starts_with("uses ")
         }
     }
@@ -376,21 +377,21 @@ mod tests {
     fn the_object_families_declare_what_refs_counts() {
         let object = entry("object network web");
         let families = families::of_line(&object.text);
-        assert!(families.iter().any(|f| !f.counts_head(&object)));
-        assert!(counts_child(families, &object, " nat (in,out) static pool"));
-        assert!(!counts_child(families, &object, " host 10.0.0.1"));
+        assert!(families.iter().any(|f| !f.counts_head(object.line())));
+        assert!(counts_child(families, object.line(), " nat (in,out) static pool"));
+        assert!(!counts_child(families, object.line(), " host 10.0.0.1"));
         // A header loaded in capitals is the same typed object: its family still answers.
         let upper = entry("OBJECT network web");
         assert!(upper.command().is_some());
         assert!(!counts_child(
             families::of_line(&upper.text),
-            &upper,
+            upper.line(),
             " host 1.1.1.1"
         ));
         let group = entry("object-group network g");
         assert!(counts_child(
             families::of_line(&group.text),
-            &group,
+            group.line(),
             " group-object h"
         ));
         assert_eq!(
@@ -446,7 +447,7 @@ mod tests {
         assert_eq!(refs.word("interface"), 1);
         refs.remove(&nat);
         assert_eq!(refs, before);
-        assert_eq!(refs, Refs::of([&def, &group].into_iter()));
+        assert_eq!(refs, Refs::of([&*def, &*group].into_iter()));
     }
 
     #[test]
@@ -471,16 +472,16 @@ mod tests {
         ];
         for (from, to) in cases {
             let (old, new) = (group(from), group(to));
-            let mut refs = Refs::of([&old].into_iter());
+            let mut refs = Refs::of([&*old].into_iter());
             refs.replaced(&old, &new);
-            assert_eq!(refs, Refs::of([&new].into_iter()), "{from:?} -> {to:?}");
+            assert_eq!(refs, Refs::of([&*new].into_iter()), "{from:?} -> {to:?}");
         }
         // Another head: everything is recounted, the defined name included.
         let old = group(&["a"]);
         let new = block("object network g2", &["host 10.0.0.2"]);
-        let mut refs = Refs::of([&old].into_iter());
+        let mut refs = Refs::of([&*old].into_iter());
         refs.replaced(&old, &new);
-        assert_eq!(refs, Refs::of([&new].into_iter()));
+        assert_eq!(refs, Refs::of([&*new].into_iter()));
         assert!(refs.object_named("g2") && !refs.group_named("g"));
     }
 }

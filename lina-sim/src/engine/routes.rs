@@ -108,7 +108,7 @@ pub fn routes(cfg: &Config) -> impl Iterator<Item = (BlockId, RouteLine)> + '_ {
         if rank != v4 && rank != v6 {
             return None;
         }
-        parse_route(&b.head.text).ok().map(|r| (id, r))
+        parse_route(&b.head().text).ok().map(|r| (id, r))
     })
 }
 
@@ -150,7 +150,7 @@ mod tests {
         assert!(r.iter().all(Result::is_ok), "{r:?}");
         let heads: Vec<&str> = cfg
             .iter()
-            .map(|(_, b)| b.head.text.as_str())
+            .map(|(_, b)| b.head().text)
             .filter(|t| t.contains("route"))
             .collect();
         assert_eq!(

@@ -95,7 +95,7 @@ pub fn valid_map_name(name: &str) -> bool {
 /// The block whose header is exactly `head`.
 fn find(cfg: &Config, head: &str) -> Option<BlockId> {
     cfg.iter()
-        .find(|(_, b)| b.head.text == head)
+        .find(|(_, b)| b.head().text == head)
         .map(|(id, _)| id)
 }
 
@@ -112,8 +112,8 @@ fn inspect_map_exists(cfg: &Config, proto: &str, name: &str) -> bool {
 /// The `service-policy` lines.
 fn bindings(cfg: &Config) -> Vec<(BlockId, String)> {
     cfg.iter()
-        .filter(|(_, b)| starts_with_words(&b.head.text, "service-policy"))
-        .map(|(id, b)| (id, b.head.text.to_string()))
+        .filter(|(_, b)| starts_with_words(&b.head().text, "service-policy"))
+        .map(|(id, b)| (id, b.head().text.to_string()))
         .collect()
 }
 
@@ -122,25 +122,25 @@ fn policies_using_class(cfg: &Config, class: &str) -> Option<String> {
     let want = format!("class {class}");
     cfg.iter()
         .find(|(_, b)| {
-            starts_with_words(&b.head.text, "policy-map")
-                && b.children.iter().any(|c| c.text.trim_end() == want)
+            starts_with_words(&b.head().text, "policy-map")
+                && b.children().any(|c| c.text.trim_end() == want)
         })
-        .map(|(_, b)| b.head.text.to_string())
+        .map(|(_, b)| b.head().text.to_string())
 }
 
 /// A policy map's `inspect <proto> <name>` lines naming inspect map `name`.
 fn inspect_users(cfg: &Config, proto: &str, name: &str) -> Option<String> {
     cfg.iter()
         .find(|(_, b)| {
-            starts_with_words(&b.head.text, "policy-map")
-                && b.children.iter().any(|c| {
+            starts_with_words(&b.head().text, "policy-map")
+                && b.children().any(|c| {
                     let w: Vec<&str> = c.text.split_whitespace().collect();
                     w.first() == Some(&"inspect")
                         && w.get(1) == Some(&proto)
                         && w.iter().skip(2).any(|x| *x == name)
                 })
         })
-        .map(|(_, b)| b.head.text.to_string())
+        .map(|(_, b)| b.head().text.to_string())
 }
 
 impl ServicePolicy {
@@ -281,8 +281,7 @@ impl ServicePolicy {
             && neg == 0
         {
             let other = a.cfg.block(sub.block).and_then(|b| {
-                b.children
-                    .iter()
+                b.children()
                     .find(|c| starts_with_words(&c.text, "match") && c.text.trim_end() != line)
                     .map(|c| c.text.to_string())
             });
@@ -364,8 +363,7 @@ impl ServicePolicy {
         let mut found = false;
         a.cfg.update(sub.block, |b| {
             let Some(start) = b
-                .children
-                .iter()
+                .children.iter()
                 .position(|c| c.text.trim_end() == "parameters")
             else {
                 return;
@@ -474,11 +472,10 @@ impl ServicePolicy {
         let target = body.strip_prefix("no ").unwrap_or(body).to_owned();
         let range = a.cfg.block(sub.block).and_then(|b| {
             let start = b
-                .children
-                .iter()
+                .children()
                 .position(|c| c.text.trim_end() == parent)?;
             let mut end = start + 1;
-            while b.children.get(end).is_some_and(|c| c.text.starts_with(' ')) {
+            while b.child(end).is_some_and(|c| c.text.starts_with(' ')) {
                 end += 1;
             }
             Some((start, end))
@@ -487,8 +484,9 @@ impl ServicePolicy {
             return Err(CliError::invalid(body, 0));
         };
         let existing: Option<(usize, String)> = a.cfg.block(sub.block).and_then(|b| {
-            b.children[start + 1..end]
-                .iter()
+            b.children()
+                .skip(start + 1)
+                .take(end - start - 1)
                 .enumerate()
                 .find(|(_, c)| {
                     let t = c.text.trim();
@@ -636,7 +634,7 @@ fn check_match(cfg: &Config, line: &str, neg: usize, w: &[&str]) -> Result<(), C
                 return bad(2);
             }
             let prefix = format!("access-list {acl} ");
-            if neg == 0 && !cfg.iter().any(|(_, b)| b.head.text.starts_with(&prefix)) {
+            if neg == 0 && !cfg.iter().any(|(_, b)| b.head().text.starts_with(&prefix)) {
                 return Err(CliError::NoSuchAccessList((*acl).to_owned()));
             }
             Ok(())
@@ -691,7 +689,7 @@ fn check_inspect(
                 let head = format!("tls-proxy {name}");
                 if !negated
                     && cfg
-                        .find_cached("tls-proxy", &head, |b| b.head.text == head)
+                        .find_cached("tls-proxy", &head, |b| b.head().text == head)
                         .is_none()
                 {
                     return Err(CliError::NoSuchMap {
@@ -808,12 +806,12 @@ pub fn check_acl_unused(cfg: &Config, acl: &str) -> Result<(), CliError> {
         names(&w).filter(|a| a == acl)
     };
     for (_, b) in cfg.iter() {
-        let used = uses(&b.head.text).or_else(|| b.children.iter().find_map(|c| uses(&c.text)));
+        let used = uses(&b.head().text).or_else(|| b.children().find_map(|c| uses(&c.text)));
         if let Some(name) = used {
             return Err(CliError::MapInUse {
                 what: "access-list",
                 name,
-                by: b.head.text.to_string(),
+                by: b.head().text.to_string(),
             });
         }
     }

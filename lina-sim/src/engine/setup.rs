@@ -77,7 +77,7 @@ impl Applier<'_> {
     fn transparent(&self) -> bool {
         self.cfg
             .iter()
-            .any(|(_, b)| b.head.text == "firewall transparent")
+            .any(|(_, b)| b.head().text == "firewall transparent")
     }
 
     fn dhcp(&mut self, line: &str, body: &str) -> Option<Result<Step, CliError>> {
@@ -162,8 +162,8 @@ impl Applier<'_> {
             .cfg
             .iter()
             .filter(|(_, b)| {
-                let w: Vec<&str> = b.head.text.split_whitespace().collect();
-                b.children.is_empty() && dhcp_key(&w).as_ref() == Some(&wanted)
+                let w: Vec<&str> = b.head().text.split_whitespace().collect();
+                b.children().is_empty() && dhcp_key(&w).as_ref() == Some(&wanted)
             })
             .map(|(id, _)| id)
             .collect();
@@ -176,7 +176,7 @@ impl Applier<'_> {
     fn find_line(&self, pred: impl Fn(&str) -> bool) -> Option<BlockId> {
         self.cfg
             .iter()
-            .find(|(_, b)| b.children.is_empty() && pred(&b.head.text))
+            .find(|(_, b)| b.children().is_empty() && pred(&b.head().text))
             .map(|(id, _)| id)
     }
 
@@ -197,7 +197,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| same(&b.head.text))
+                .filter(|(_, b)| same(&b.head().text))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -249,7 +249,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| same(&b.head.text))
+                .filter(|(_, b)| same(&b.head().text))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -320,7 +320,7 @@ impl Applier<'_> {
                 if b.rank() != rank {
                     return None;
                 }
-                let (line_pairs, line_uauth) = parse_timeout(&b.head.text)?;
+                let (line_pairs, line_uauth) = parse_timeout(&b.head().text)?;
                 line_pairs
                     .iter()
                     .any(|(k, _)| *k == key)
@@ -445,7 +445,7 @@ mod tests {
 
     fn heads(cfg: &Config, prefix: &str) -> Vec<String> {
         cfg.iter()
-            .map(|(_, b)| b.head.text.to_string())
+            .map(|(_, b)| b.head().text.to_string())
             .filter(|t| t.starts_with(prefix))
             .collect()
     }
@@ -575,10 +575,10 @@ mod tests {
             line in "(no )?(route|ipv6 route|http|ssh|telnet|ntp server|timeout|dhcpd|dhcprelay|dns domain-lookup)( [a-z0-9.:/_-]{0,12}){0,7}"
         ) {
             let mut cfg = booted("route inside 10.0.0.0 255.0.0.0 10.1.1.1\n");
-            let before: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.to_string()).collect();
+            let before: Vec<String> = cfg.iter().map(|(_, b)| b.head().text.to_string()).collect();
             let r = run(&mut cfg, &[line.as_str()]);
             if r[0].is_err() {
-                let after: Vec<String> = cfg.iter().map(|(_, b)| b.head.text.to_string()).collect();
+                let after: Vec<String> = cfg.iter().map(|(_, b)| b.head().text.to_string()).collect();
                 proptest::prop_assert_eq!(after, before);
             }
         }

@@ -228,11 +228,11 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
             continue;
         }
         let is_object_nat =
-            b.rank() == nat_rank && starts_with_words(&b.head.text, "object network");
+            b.rank() == nat_rank && starts_with_words(&b.head().text, "object network");
         let hit = if want_nat {
             b.rank() == nat_rank
         } else {
-            let head = b.head.text.as_str();
+            let head = b.head().text;
             !is_object_nat
                 && (starts_with_words(head, &filter)
                     || head
@@ -267,7 +267,7 @@ fn ssl(engine: &Engine) -> String {
          SSL trust-points:\n  Self-signed (RSA 2048 bits RSA-SHA256) certificate available\n",
     );
     for (_, b) in engine.contexts[engine.selected].config.iter() {
-        let words: Vec<&str> = b.head.text.split_whitespace().collect();
+        let words: Vec<&str> = b.head().text.split_whitespace().collect();
         match words.as_slice() {
             ["ssl", "trust-point", tp] => {
                 let _ = writeln!(out, "  Default: {tp}");
@@ -291,7 +291,7 @@ fn fqdn(engine: &Engine) -> String {
         .config
         .iter()
         .find_map(|(_, b)| {
-            let rest = b.head.text.strip_prefix("domain-name ")?;
+            let rest = b.head().text.strip_prefix("domain-name ")?;
             Some(rest.trim().to_owned())
         });
     match domain {
@@ -359,7 +359,7 @@ fn physical_interfaces(engine: &Engine) -> Vec<String> {
     engine.contexts[engine.selected]
         .config
         .iter()
-        .filter_map(|(_, b)| match b.head.typed_as("interface") {
+        .filter_map(|(_, b)| match b.head().typed_as("interface") {
             Some(Command::Interface(hw))
                 if !hw.contains('.')
                     && !["Port-channel", "Redundant", "BVI"]
@@ -456,12 +456,12 @@ fn version(engine: &Engine, now: Now) -> String {
 fn nameif_table(engine: &Engine) -> String {
     let mut out = format!("{:<25}{:<25}{}\n", "Interface", "Name", "Security");
     for (_, b) in engine.contexts[engine.selected].config.iter() {
-        let Some(Command::Interface(hw)) = b.head.typed_as("interface") else {
+        let Some(Command::Interface(hw)) = b.head().typed_as("interface") else {
             continue;
         };
         let mut name = None;
         let mut level = None;
-        for c in &b.children {
+        for c in b.children() {
             match c.command() {
                 Some(Command::Nameif(n)) => name = Some(n),
                 Some(Command::SecurityLevel(l)) => level = Some(l),

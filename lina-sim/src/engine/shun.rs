@@ -193,12 +193,12 @@ fn parse_remove(line: &str, words: &[&str]) -> Result<ShunCommand, CliError> {
 fn interfaces(cfg: &Config) -> Vec<(String, Option<(u32, u32)>)> {
     let mut out = Vec::new();
     for (_, b) in cfg.iter() {
-        if !b.head.is_typed_as("interface") {
+        if !b.head().is_typed_as("interface") {
             continue;
         }
         let mut nameif = None;
         let mut net = None;
-        for c in &b.children {
+        for c in b.children() {
             match c.command() {
                 Some(Command::Nameif(n)) => nameif = Some(n),
                 Some(Command::IpAddress { address, mask, .. }) => {
@@ -217,7 +217,7 @@ fn interfaces(cfg: &Config) -> Vec<(String, Option<(u32, u32)>)> {
 /// The nameif a default route leaves through, if any.
 fn default_route_interface(cfg: &Config) -> Option<String> {
     cfg.iter().find_map(|(_, b)| {
-        let words: Vec<&str> = b.head.text.split_whitespace().collect();
+        let words: Vec<&str> = b.head().text.split_whitespace().collect();
         match words.as_slice() {
             ["route", nameif, "0.0.0.0" | "0", "0.0.0.0" | "0", ..] => Some((*nameif).to_owned()),
             _ => None,

@@ -174,14 +174,14 @@ fn valid_name(n: &str) -> bool {
 
 fn has_head(cfg: &Config, prefix: &str) -> bool {
     cfg.iter()
-        .any(|(_, b)| starts_with_words(&b.head.text, prefix))
+        .any(|(_, b)| starts_with_words(&b.head().text, prefix))
 }
 
 /// The first block line (header or child) mentioning `words` in sequence, with its header.
 fn user_of(cfg: &Config, f: impl Fn(&str) -> bool) -> Option<String> {
     cfg.iter()
-        .find(|(_, b)| f(&b.head.text) || b.children.iter().any(|c| f(c.text.trim())))
-        .map(|(_, b)| b.head.text.to_string())
+        .find(|(_, b)| f(&b.head().text) || b.children().any(|c| f(c.text.trim())))
+        .map(|(_, b)| b.head().text.to_string())
 }
 
 /// Removes every block whose header starts with the words `prefix`.
@@ -189,7 +189,7 @@ fn remove_all(a: &mut Applier<'_>, prefix: &str) {
     let ids: Vec<_> = a
         .cfg
         .iter()
-        .filter(|(_, b)| starts_with_words(&b.head.text, prefix))
+        .filter(|(_, b)| starts_with_words(&b.head().text, prefix))
         .map(|(id, _)| id)
         .collect();
     for id in ids {
@@ -257,8 +257,8 @@ impl Vpn {
                             .cfg
                             .iter()
                             .filter(|(_, b)| {
-                                b.head.text.starts_with(&prefix)
-                                    && !b.head.text[prefix.len()..].starts_with("mode ")
+                                b.head().text.starts_with(&prefix)
+                                    && !b.head().text[prefix.len()..].starts_with("mode ")
                             })
                             .map(|(id, _)| id)
                             .collect();
@@ -341,7 +341,7 @@ impl Vpn {
                             .cfg
                             .iter()
                             .filter(|(_, b)| {
-                                b.head.text != line && starts_with_words(&b.head.text, &key)
+                                b.head().text != line && starts_with_words(&b.head().text, &key)
                             })
                             .map(|(id, _)| id)
                             .collect();
@@ -368,7 +368,7 @@ impl Vpn {
                     [] => Some(Err(CliError::Incomplete)),
                     ["match", "address", acl] => {
                         let prefix = format!("access-list {acl} ");
-                        if !a.cfg.iter().any(|(_, b)| b.head.text.starts_with(&prefix)) {
+                        if !a.cfg.iter().any(|(_, b)| b.head().text.starts_with(&prefix)) {
                             return Some(Err(CliError::NoSuchAccessList((*acl).to_owned())));
                         }
                         None
@@ -749,7 +749,7 @@ fn check_child(
             }
             ["vpn-filter", "value", acl] if full => {
                 let prefix = format!("access-list {acl} ");
-                if !cfg.iter().any(|(_, b)| b.head.text.starts_with(&prefix)) {
+                if !cfg.iter().any(|(_, b)| b.head().text.starts_with(&prefix)) {
                     return Err(CliError::NoSuchAccessList((*acl).to_owned()));
                 }
                 Ok(())
@@ -863,12 +863,12 @@ impl CliFamily for Vpn {
                 let bound = a
                     .cfg
                     .iter()
-                    .find(|(_, b)| b.head.text.starts_with(&binding))
-                    .map(|(_, b)| b.head.text.to_string());
+                    .find(|(_, b)| b.head().text.starts_with(&binding))
+                    .map(|(_, b)| b.head().text.to_string());
                 let entry_prefix = format!("crypto map {map} ");
                 let others = a.cfg.iter().any(|(_, b)| {
-                    let t: Vec<&str> = b.head.text.split_whitespace().collect();
-                    b.head.text.starts_with(&entry_prefix)
+                    let t: Vec<&str> = b.head().text.split_whitespace().collect();
+                    b.head().text.starts_with(&entry_prefix)
                         && t.get(3).is_some_and(|s| s.parse::<u32>().is_ok())
                         && seq.first().is_some_and(|want| t.get(3) != Some(want))
                 });

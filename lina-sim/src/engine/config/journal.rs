@@ -22,7 +22,7 @@ use cli_translator::protocol::{
     BlockChange, ChangeOp, ChangesAnswer, ChangesSince, GenerationChanges,
 };
 
-use super::{Block, BlockId, Config, Undo, print_block};
+use super::{Block, BlockBuf, BlockId, Config, Undo, print_block};
 use crate::engine::mask;
 
 /// Generations kept.
@@ -67,7 +67,7 @@ impl Journal {
 enum Before {
     /// Its current content with the last `n` children dropped.
     Now(usize),
-    Owned(Option<Block>),
+    Owned(Option<BlockBuf>),
 }
 
 struct Touched {
@@ -79,16 +79,16 @@ struct Touched {
 }
 
 fn shown(block: &Block) -> String {
-    let mut out = String::with_capacity(block.head.text.len() + 1);
+    let mut out = String::with_capacity(block.head().text.len() + 1);
     print_block(block, &mut out);
     mask::mask_config(out)
 }
 
 /// The head line and first sub-command of a block, as printed.
 fn glimpse(block: &Block) -> String {
-    let mut b = Block::leaf(block.head.clone());
-    if let Some(c) = block.children.first() {
-        b.children.push(c.clone());
+    let mut b = Block::leaf(block.head().to_entry());
+    if let Some(c) = block.children().next() {
+        b.push_child(c);
     }
     shown(&b)
 }
@@ -96,7 +96,7 @@ fn glimpse(block: &Block) -> String {
 /// The block in clear, for the lines the agent reads in clear (NTP keys; today's
 /// `more system:running-config | include ^ntp authentication-key`).
 fn clear_of(block: &Block, masked: &str) -> Option<String> {
-    if !block.head.text.starts_with("ntp authentication-key") {
+    if !block.head().text.starts_with("ntp authentication-key") {
         return None;
     }
     let mut out = String::new();
@@ -153,7 +153,7 @@ impl Config {
                 None => match &mut t.before {
                     Before::Now(n) => *n += 1,
                     Before::Owned(Some(b)) => {
-                        b.children.pop();
+                        b.pop_child();
                     }
                     Before::Owned(None) => {}
                 },
@@ -172,11 +172,11 @@ impl Config {
             let now = positions
                 .get(&id)
                 .and_then(|p| self.block(id).map(|b| (*p, b)));
-            let before: Option<Block> = match t.before {
+            let before: Option<BlockBuf> = match t.before {
                 Before::Owned(b) => b,
                 Before::Now(n) => now.map(|(_, b)| {
-                    let mut b = b.clone();
-                    b.children.truncate(b.children.len().saturating_sub(n));
+                    let mut b = b.to_owned();
+                    b.truncate_children(b.children().len().saturating_sub(n));
                     b
                 }),
             };
@@ -188,7 +188,7 @@ impl Config {
                     if t.structural {
                         removed.push((t.removed_at, old));
                         added.push((pos, id));
-                    } else if old != *b {
+                    } else if *old != *b {
                         replaced.push((pos, id, old));
                     }
                 }
@@ -254,7 +254,7 @@ impl Config {
         }
         // One walk of the order with a flag per slot (ids are slot numbers): no hashing per
         // block of a large configuration.
-        let mut wanted = vec![false; self.slots.len()];
+        let mut wanted = vec![false; self.store.slots.len()];
         for id in touched.keys() {
             if let Some(w) = wanted.get_mut(id.0 as usize) {
                 *w = true;
@@ -368,7 +368,7 @@ mod tests {
     use super::super::Entry;
     use super::*;
 
-    fn v(s: &str) -> Block {
+    fn v(s: &str) -> BlockBuf {
         Block::leaf(Entry::verbatim(s))
     }
 
