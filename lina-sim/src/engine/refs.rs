@@ -36,19 +36,24 @@ type Families = &'static [&'static dyn CliFamily];
 
 /// The derived counts. Equal to [`Refs::of`] the blocks present, whatever changed them.
 ///
-/// Words and keys are counted by a 64-bit hash of them, not kept as text (issue 13: each name
-/// was kept once more per map): both counts only guard a scan, and two words sharing a hash
-/// only add to each other's count, which makes the caller read the lines, as a count
-/// may. The hash is seeded at random per process, so names cannot be chosen to collide.
+/// Words and keys are counted by a 32-bit hash of them, not kept as text (issue 13: each name
+/// was kept once more per map; and a 64-bit hash made each table entry twice as large): both
+/// counts only guard a scan, and two words sharing a hash only add to each other's count,
+/// which makes the caller read the lines, as a count may. The hash is seeded at random per process, so names cannot be chosen to collide.
 /// Defined names are counted by hash too (issue 13: memory): a count says a definition may
 /// exist, and [`Config::object_defined`](super::config::Config::object_defined) reads the
 /// blocks to say for sure only then (a name clash, the rare case).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Refs {
-    words: Map<u64, u32>,
-    keys: Map<u64, u32>,
-    objects: Map<u64, u32>,
-    groups: Map<u64, u32>,
+    words: Map<u32, u32>,
+    keys: Map<u32, u32>,
+    objects: Map<u32, u32>,
+    groups: Map<u32, u32>,
+}
+
+/// The 32 bits a count is kept under, of a 64-bit hash.
+fn short(hash: u64) -> u32 {
+    (hash ^ (hash >> 32)) as u32
 }
 
 /// The seeded hash words and keys are counted by (the same for every [`Refs`] of the process,
@@ -87,29 +92,29 @@ impl Refs {
 
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
-        self.words.get(&word_hash(word)).copied().unwrap_or(0)
+        self.words.get(&short(word_hash(word))).copied().unwrap_or(0)
     }
 
     /// How many blocks carry a key of hash `key` ([`key_hash`]).
     pub fn key_count(&self, key: u64) -> u32 {
-        self.keys.get(&key).copied().unwrap_or(0)
+        self.keys.get(&short(key)).copied().unwrap_or(0)
     }
 
     /// How many blocks carry `key`.
     pub fn key(&self, key: &Key) -> u32 {
-        self.keys.get(&key_hash(key.parts())).copied().unwrap_or(0)
+        self.keys.get(&short(key_hash(key.parts()))).copied().unwrap_or(0)
     }
 
     /// Whether an `object network|service <name>` definition may exist (a superset: two
     /// names sharing a hash count together).
     pub fn object_named(&self, name: &str) -> bool {
-        self.objects.contains_key(&name_hash(name))
+        self.objects.contains_key(&short(name_hash(name)))
     }
 
     /// Whether an `object-group <type> <name>` may exist (a superset, as
     /// [`Refs::object_named`]).
     pub fn group_named(&self, name: &str) -> bool {
-        self.groups.contains_key(&name_hash(name))
+        self.groups.contains_key(&short(name_hash(name)))
     }
 
     /// A block entered the configuration.
@@ -166,7 +171,7 @@ impl Refs {
     fn child_words(&mut self, families: Families, head: LineRef<'_>, child: LineRef<'_>, up: bool) {
         if counts_child(families, head, &child.text) {
             for w in line_words(&child.text) {
-                bump(&mut self.words, &word_hash(w), up);
+                bump(&mut self.words, &short(word_hash(w)), up);
             }
         }
     }
@@ -185,11 +190,11 @@ impl Refs {
     fn block_of(&mut self, families: Families, block: &Block, up: bool) {
         for line in counted_lines(families, block) {
             for w in line_words(line) {
-                bump(&mut self.words, &word_hash(w), up);
+                bump(&mut self.words, &short(word_hash(w)), up);
             }
         }
         if let Some((kind, name)) = key_parts(block.head()) {
-            bump(&mut self.keys, &key_hash((kind, &name)), up);
+            bump(&mut self.keys, &short(key_hash((kind, &name))), up);
         }
         self.names(families, &block.head().text, block.rank(), up);
     }
@@ -204,8 +209,8 @@ impl Refs {
             .iter()
             .find_map(|f| f.defines_referable(head, rank))
         {
-            Some((Namespace::Object, name)) => bump(&mut self.objects, &name_hash(name), up),
-            Some((Namespace::Group, name)) => bump(&mut self.groups, &name_hash(name), up),
+            Some((Namespace::Object, name)) => bump(&mut self.objects, &short(name_hash(name)), up),
+            Some((Namespace::Group, name)) => bump(&mut self.groups, &short(name_hash(name)), up),
             None => {}
         }
     }
