@@ -162,7 +162,7 @@ impl Applier<'_> {
             AclBody::Extended(ace) => format!("{list} {ace}"),
             AclBody::Standard(ace) => format!("{list} {ace}"),
         };
-        let wanted = |b: &Block| match (&parsed.body, parse_acl_line(&b.head().text)) {
+        let wanted = |b: &Block| match (&parsed.body, parse_acl_line(b.head().text)) {
             (AclBody::Remark(r), Ok(l)) => l.body == AclBody::Remark(r.clone()),
             (AclBody::Extended(a), Ok(l)) => match l.body {
                 AclBody::Extended(b) => same_rule(a, &b),
@@ -211,7 +211,7 @@ impl Applier<'_> {
         let ids: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
+            .filter(|(_, b)| starts_with_words(b.head().text, &prefix))
             .map(|(id, _)| id)
             .collect();
         for id in ids {
@@ -221,7 +221,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .filter(|(_, b)| {
-                parse_access_group(&b.head().text).is_some_and(|g| name.is_empty() || g.acl == name)
+                parse_access_group(b.head().text).is_some_and(|g| name.is_empty() || g.acl == name)
             })
             .map(|(id, _)| id)
             .collect();
@@ -235,7 +235,7 @@ impl Applier<'_> {
         let groups: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| parse_access_group(&b.head().text).is_some_and(|g| g.acl == acl))
+            .filter(|(_, b)| parse_access_group(b.head().text).is_some_and(|g| g.acl == acl))
             .map(|(id, _)| id)
             .collect();
         for id in groups {
@@ -249,7 +249,7 @@ impl Applier<'_> {
         if !self
             .cfg
             .iter()
-            .any(|(_, b)| starts_with_words(&b.head().text, &list))
+            .any(|(_, b)| starts_with_words(b.head().text, &list))
         {
             return Err(CliError::NoSuchAccessList(g.acl.clone()));
         }
@@ -262,7 +262,9 @@ impl Applier<'_> {
         let existing = self
             .cfg
             .iter()
-            .find(|(_, b)| parse_access_group(&b.head().text).is_some_and(|x| x.binding == g.binding))
+            .find(|(_, b)| {
+                parse_access_group(b.head().text).is_some_and(|x| x.binding == g.binding)
+            })
             .map(|(id, _)| id);
         let entry = Entry::verbatim(canonical);
         match existing {
@@ -292,7 +294,7 @@ fn same_rule(a: &Ace, b: &Ace) -> bool {
 fn list_positions(cfg: &Config, list: &str) -> Vec<(usize, BlockId)> {
     cfg.iter()
         .enumerate()
-        .filter(|(_, (_, b))| starts_with_words(&b.head().text, list))
+        .filter(|(_, (_, b))| starts_with_words(b.head().text, list))
         .map(|(pos, (id, _))| (pos, id))
         .collect()
 }

@@ -374,7 +374,7 @@ impl Applier<'_> {
                     !b.children().any(|c| {
                         matches!(c.command(), Some(Command::SecurityLevel(_)))
                             || (c.command().is_none()
-                                && starts_with_words(&c.text, "security-level"))
+                                && starts_with_words(c.text, "security-level"))
                     })
                 });
                 if unset {
@@ -420,7 +420,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .filter(|(_, b)| {
-                b.key().as_ref() == Some(&key) || starts_with_words(&b.head().text, &prefix)
+                b.key().as_ref() == Some(&key) || starts_with_words(b.head().text, &prefix)
             })
             .map(|(id, _)| id)
             .collect();
@@ -501,8 +501,8 @@ impl Applier<'_> {
                     text.starts_with("nat ") && mentions(text, name, group)
                 });
             }
-            mentions(&b.head().text, name, group)
-                || b.children().any(|c| mentions(&c.text, name, group))
+            mentions(b.head().text, name, group)
+                || b.children().any(|c| mentions(c.text, name, group))
         })
     }
 
@@ -574,7 +574,7 @@ impl Applier<'_> {
                         Some(Command::Logging(x)) => same_logging_slot(&x, l),
                         _ => host_prefix
                             .as_deref()
-                            .is_some_and(|p| starts_with_words(&b.head().text, p)),
+                            .is_some_and(|p| starts_with_words(b.head().text, p)),
                     }
             })
             .map(|(id, _)| id)
@@ -648,7 +648,7 @@ impl Applier<'_> {
         let defined = self
             .cfg
             .iter()
-            .any(|(_, b)| families::defined_name(&b.head().text) == Some((kind, name)));
+            .any(|(_, b)| families::defined_name(b.head().text) == Some((kind, name)));
         if defined {
             return Ok(());
         }
@@ -715,7 +715,8 @@ impl Applier<'_> {
                 .cfg
                 .iter()
                 .filter(|(_, b)| {
-                    starts_with_words(&b.head().text, key) || starts_with_words(&b.head().text, &no_key)
+                    starts_with_words(b.head().text, key)
+                        || starts_with_words(b.head().text, &no_key)
                 })
                 .map(|(id, _)| id)
                 .collect();
@@ -732,7 +733,7 @@ impl Applier<'_> {
             let existing = self
                 .cfg
                 .iter()
-                .find(|(_, b)| access_group_binding(&b.head().text) == Some(binding))
+                .find(|(_, b)| access_group_binding(b.head().text) == Some(binding))
                 .map(|(id, _)| id);
             if let Some(id) = existing {
                 let entry = Entry::verbatim(line);
@@ -753,7 +754,7 @@ impl Applier<'_> {
             .cfg
             .iter()
             .enumerate()
-            .filter(|(_, (_, b))| starts_with_words(&b.head().text, list))
+            .filter(|(_, (_, b))| starts_with_words(b.head().text, list))
             .map(|(pos, _)| pos)
             .collect();
         let block = Block::leaf(Entry::verbatim(text));
@@ -781,7 +782,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
+                .filter(|(_, b)| starts_with_words(b.head().text, &prefix))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -797,7 +798,7 @@ impl Applier<'_> {
         let target = self.find_head(rest).or_else(|| {
             self.cfg
                 .iter()
-                .find(|(_, b)| !b.is_separator() && starts_with_words(&b.head().text, rest))
+                .find(|(_, b)| !b.is_separator() && starts_with_words(b.head().text, rest))
                 .map(|(id, _)| id)
         });
         if let Some(id) = target {
@@ -881,7 +882,7 @@ impl Applier<'_> {
         let ids: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| !b.is_separator() && starts_with_words(&b.head().text, rest))
+            .filter(|(_, b)| !b.is_separator() && starts_with_words(b.head().text, rest))
             .map(|(id, _)| id)
             .collect();
         for id in ids {
@@ -991,10 +992,12 @@ impl Applier<'_> {
             let target = format!("{indent}{rest}");
             self.cfg.update(id, |b| {
                 let hit = b
-                    .children.iter()
+                    .children
+                    .iter()
                     .position(|c| c.text == target)
                     .or_else(|| {
-                        b.children.iter()
+                        b.children
+                            .iter()
                             .position(|c| starts_with_words(&c.text, &target))
                     });
                 if let Some(i) = hit {
@@ -1039,7 +1042,8 @@ impl Applier<'_> {
             b.children.retain(|c| c.text != negation);
             if single
                 && let Some(i) = b
-                    .children.iter()
+                    .children
+                    .iter()
                     .position(|c| first_words(&c.text, 1) == word)
             {
                 b.children[i] = entry;

@@ -354,9 +354,9 @@ impl PlaceKey {
     fn holds(&self, b: &Block) -> bool {
         b.rank() == self.rank
             && if self.group {
-                sections::first_words(&b.head().text, 2) == &*self.words
+                sections::first_words(b.head().text, 2) == &*self.words
             } else {
-                self.rank != UNKNOWN || sections::first_words(&b.head().text, 1) == &*self.words
+                self.rank != UNKNOWN || sections::first_words(b.head().text, 1) == &*self.words
             }
     }
 }
@@ -592,7 +592,6 @@ impl Store {
         self.arenas = vec![(0, text.into_boxed_str())];
         self.dead = 0;
     }
-
 }
 
 #[derive(Debug, Default)]
@@ -693,7 +692,7 @@ impl Config {
         }
         let found = self
             .iter()
-            .find(|(_, b)| first_word(&b.head().text) == word && matches(b))
+            .find(|(_, b)| first_word(b.head().text) == word && matches(b))
             .map(|(id, _)| id);
         if let Ok(mut finds) = self.finds.lock() {
             finds.insert(name.to_owned(), (revision, found));
@@ -844,9 +843,13 @@ impl Config {
 
     /// Forgets the journal: changes so far can no longer be undone.
     pub fn commit(&mut self) {
+        let records = self.journal.len();
         self.note_changes();
         self.journal.clear();
         self.store.compact();
+        if records > 0 {
+            super::release_after_change(self.len(), records);
+        }
     }
 
     // ----- changing -----
@@ -864,10 +867,13 @@ impl Config {
         let mut config = Config::new();
         let store = Store::of_arenas(lead, arenas);
         let count = store.slots.len();
-        let blocks = || (0..count).filter_map(|i| u32::try_from(i).ok()).map(BlockId);
+        let blocks = || {
+            (0..count)
+                .filter_map(|i| u32::try_from(i).ok())
+                .map(BlockId)
+        };
         let refs = std::thread::scope(|scope| {
-            let counting =
-                scope.spawn(|| Refs::of(blocks().filter_map(|id| store.block(id))));
+            let counting = scope.spawn(|| Refs::of(blocks().filter_map(|id| store.block(id))));
             config.order.reserve(count);
             for id in blocks() {
                 let Some(block) = store.block(id) else {
@@ -1067,7 +1073,7 @@ impl Config {
     /// [`Config::placement`] by one forward pass over the whole configuration.
     fn placement_scan(&self, block: &Block) -> (usize, bool) {
         let rank = block.rank();
-        let sub_rank = sections::sub_rank(&block.head().text);
+        let sub_rank = sections::sub_rank(block.head().text);
         let mut last_group = None;
         let mut last_family = None;
         let mut first_later = None;
@@ -1082,7 +1088,7 @@ impl Config {
             if same_family(block, b) {
                 last_family = Some(pos);
                 // Only families with an inner order need the other block's sub-rank.
-                let theirs = sub_rank.and_then(|_| sections::sub_rank(&b.head().text));
+                let theirs = sub_rank.and_then(|_| sections::sub_rank(b.head().text));
                 match (sub_rank, theirs) {
                     (Some(mine), Some(theirs)) if theirs > mine => {
                         first_after.get_or_insert(pos);
@@ -1127,7 +1133,7 @@ impl Config {
                 out.push_str(version_line);
                 out.push('\n');
                 for c in b.children() {
-                    push_child(out, &c.text);
+                    push_child(out, c.text);
                 }
             } else {
                 print_block(b, out);
@@ -1257,7 +1263,7 @@ impl Config {
     /// Records that a block's content changed (revision counters, user stamps).
     fn touched(&mut self, block: &Block) {
         self.revision += 1;
-        self.bump_word(&block.head().text);
+        self.bump_word(block.head().text);
         if block.rank() == logging_rank() {
             self.logging_revision += 1;
         }
@@ -1271,7 +1277,7 @@ impl Config {
     fn touched_id(&mut self, id: BlockId) {
         self.revision += 1;
         let Some(block) = self.block(id) else { return };
-        let word = first_word(&block.head().text).to_owned();
+        let word = first_word(block.head().text).to_owned();
         self.bump_word(&word);
         let Some(block) = self.block(id) else { return };
         let logging = block.rank() == logging_rank();
@@ -1343,16 +1349,16 @@ fn logging_rank() -> u16 {
 fn same_family(new: &Block, b: &Block) -> bool {
     b.rank() == new.rank()
         && (new.rank() != UNKNOWN
-            || sections::first_words(&b.head().text, 1) == sections::first_words(&new.head().text, 1))
+            || sections::first_words(b.head().text, 1) == sections::first_words(new.head().text, 1))
 }
 
 /// Whether `b` starts with the first two words of the new block `new`.
 fn same_group(new: &Block, b: &Block) -> bool {
-    let group = sections::first_words(&new.head().text, 2);
+    let group = sections::first_words(new.head().text, 2);
     // `first_words(text, 2) == group`: when the group holds two words, a word-bounded prefix
     // match says the same without walking the head.
-    sections::starts_with_words(&b.head().text, group)
-        && (group.contains(' ') || sections::first_words(&b.head().text, 2) == group)
+    sections::starts_with_words(b.head().text, group)
+        && (group.contains(' ') || sections::first_words(b.head().text, 2) == group)
 }
 
 /// Prints a block as `show running-config` does: children indented by one space.
@@ -1362,10 +1368,10 @@ fn first_word(line: &str) -> &str {
 }
 
 pub fn print_block(block: &Block, out: &mut String) {
-    out.push_str(&block.head().text);
+    out.push_str(block.head().text);
     out.push('\n');
     for c in block.children() {
-        push_child(out, &c.text);
+        push_child(out, c.text);
     }
 }
 
@@ -1521,7 +1527,7 @@ mod tests {
     /// `placement`'s answer as it was found before the index: walking back from the end.
     fn placement_walk(c: &Config, block: &Block) -> (usize, bool) {
         let rank = block.rank();
-        if sections::sub_rank(&block.head().text).is_some() || rank == NONE {
+        if sections::sub_rank(block.head().text).is_some() || rank == NONE {
             return c.placement_scan(block);
         }
         let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();

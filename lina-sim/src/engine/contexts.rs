@@ -765,7 +765,7 @@ impl Engine {
         }
         for (_, b) in self.contexts[self.selected].config.iter() {
             if b.head().text.starts_with("logging ") {
-                text.push_str(&b.head().text);
+                text.push_str(b.head().text);
                 text.push('\n');
             }
         }

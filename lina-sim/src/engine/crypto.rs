@@ -510,10 +510,7 @@ pub fn trustpoint_keypair(cfg: &Config, tp: &str) -> Option<String> {
 pub fn enrolls_self(cfg: &Config, tp: &str) -> bool {
     trustpoint_block(cfg, tp)
         .and_then(|id| cfg.block(id))
-        .is_some_and(|b| {
-            b.children()
-                .any(|c| c.text.trim() == "enrollment self")
-        })
+        .is_some_and(|b| b.children().any(|c| c.text.trim() == "enrollment self"))
 }
 
 /// The serial number of a certificate, in lowercase hex without leading zero bytes.
@@ -1074,11 +1071,7 @@ impl super::Engine {
         })?;
         let children: Vec<String> = trustpoint_block(&self.contexts[self.selected].config, tp)
             .and_then(|id| self.contexts[self.selected].config.block(id))
-            .map(|b| {
-                b.children()
-                    .map(|c| c.text.trim().to_owned())
-                    .collect()
-            })
+            .map(|b| b.children().map(|c| c.text.trim().to_owned()).collect())
             .unwrap_or_default();
         let subject = children
             .iter()
@@ -1128,8 +1121,8 @@ impl super::Engine {
         let id =
             self.contexts[self.selected]
                 .config
-                .find_cached("ssl", "ssl trust-point", |b| bound(&b.head().text).is_some())?;
-        let tp = bound(&self.contexts[self.selected].config.block(id)?.head().text)?;
+                .find_cached("ssl", "ssl trust-point", |b| bound(b.head().text).is_some())?;
+        let tp = bound(self.contexts[self.selected].config.block(id)?.head().text)?;
         let certs = chain_certs(&self.contexts[self.selected].config, &tp);
         let identity = certs.iter().find(|c| !c.ca)?;
         let label = trustpoint_keypair(&self.contexts[self.selected].config, &tp)?;

@@ -33,8 +33,8 @@ pub fn defined_name(head: &str) -> Option<(&'static str, &str)> {
 pub fn is_referenced(cfg: &Config, family: &str, name: &str, except: BlockId) -> bool {
     cfg.iter().any(|(id, b)| {
         id != except
-            && (mentions(&b.head().text, family, name)
-                || b.children().any(|c| mentions(&c.text, family, name)))
+            && (mentions(b.head().text, family, name)
+                || b.children().any(|c| mentions(c.text, family, name)))
     })
 }
 
@@ -44,8 +44,7 @@ pub fn user_in_group(cfg: &Config, name: &str) -> bool {
     let member = format!("LOCAL\\{name}");
     cfg.iter().any(|(_, b)| {
         b.head().text.starts_with("object-group user ")
-            && b.children()
-                .any(|c| mentions(&c.text, "user", &member))
+            && b.children().any(|c| mentions(c.text, "user", &member))
     })
 }
 

@@ -134,7 +134,7 @@ pub fn nameif_reference(cfg: &Config, nameif: &str, except: Option<BlockId>) -> 
         if Some(id) == except {
             return None;
         }
-        if line_names(&b.head().text, nameif) {
+        if line_names(b.head().text, nameif) {
             return Some(b.head().text.to_string());
         }
         b.children()
@@ -155,12 +155,10 @@ fn top_entry(text: String) -> Entry {
 
 /// The nameif an interface block carries.
 fn nameif_of(cfg: &Config, id: BlockId) -> Option<String> {
-    cfg.block(id)?
-        .children()
-        .find_map(|c| match c.command() {
-            Some(Command::Nameif(n)) => Some(n.clone()),
-            _ => None,
-        })
+    cfg.block(id)?.children().find_map(|c| match c.command() {
+        Some(Command::Nameif(n)) => Some(n.clone()),
+        _ => None,
+    })
 }
 
 fn hardware_of(cfg: &Config, id: BlockId) -> String {
@@ -248,18 +246,18 @@ impl Applier<'_> {
 
     /// Whether `line` is a line of block `id` (its own lines do not hold its name).
     fn is_in_block(&self, id: BlockId, line: &str) -> bool {
-        self.cfg.block(id).is_some_and(|b| {
-            b.head().text == line || b.children().any(|c| c.text.trim() == line)
-        })
+        self.cfg
+            .block(id)
+            .is_some_and(|b| b.head().text == line || b.children().any(|c| c.text.trim() == line))
     }
 
     /// Refuses `no nameif`, or a new `nameif`, while the current name is referenced.
     pub fn check_interface_sub(&self, id: BlockId, cmd: &Command) -> Result<(), CliError> {
         if matches!(cmd, Command::Nameif(_))
-            && self.cfg.block(id).is_some_and(|b| {
-                b.children()
-                    .any(|c| c.text.starts_with("channel-group "))
-            })
+            && self
+                .cfg
+                .block(id)
+                .is_some_and(|b| b.children().any(|c| c.text.starts_with("channel-group ")))
         {
             return Err(CliError::NameifOnChannelMember(hardware_of(self.cfg, id)));
         }
@@ -293,10 +291,10 @@ impl Applier<'_> {
             .iter()
             .filter(|(other, _)| *other != id)
             .filter_map(|(other, b)| {
-                let head = rename_in_line(&b.head().text, old, new);
+                let head = rename_in_line(b.head().text, old, new);
                 let children: Vec<Option<String>> = b
                     .children()
-                    .map(|c| rename_in_line(&c.text, old, new))
+                    .map(|c| rename_in_line(c.text, old, new))
                     .collect();
                 if head.is_none() && children.iter().all(Option::is_none) {
                     return None;

@@ -77,7 +77,7 @@ impl CliFamily for IpAudit {
                     let ids: Vec<_> = a
                         .cfg
                         .iter()
-                        .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
+                        .filter(|(_, b)| starts_with_words(b.head().text, &prefix))
                         .map(|(id, _)| id)
                         .collect();
                     for id in ids {
@@ -93,7 +93,7 @@ impl CliFamily for IpAudit {
                             let ids: Vec<_> = a
                                 .cfg
                                 .iter()
-                                .filter(|(_, b)| starts_with_words(&b.head().text, &prefix))
+                                .filter(|(_, b)| starts_with_words(b.head().text, &prefix))
                                 .map(|(id, _)| id)
                                 .collect();
                             for id in ids {
@@ -110,7 +110,7 @@ impl CliFamily for IpAudit {
                             .cfg
                             .iter()
                             .filter(|(_, b)| {
-                                b.head().text != line && starts_with_words(&b.head().text, &prefix)
+                                b.head().text != line && starts_with_words(b.head().text, &prefix)
                             })
                             .map(|(id, _)| id)
                             .collect();
@@ -136,7 +136,7 @@ impl CliFamily for IpAudit {
                 if !a
                     .cfg
                     .iter()
-                    .any(|(_, b)| starts_with_words(&b.head().text, &prefix))
+                    .any(|(_, b)| starts_with_words(b.head().text, &prefix))
                 {
                     return Some(Err(CliError::NoSuchMap {
                         what: "IP audit policy",

@@ -531,7 +531,9 @@ mod tests {
         let id = c.lookup(&Key::Interface("Ethernet0".into())).unwrap();
         let b = c.block(id).unwrap();
         assert_eq!(b.children().len(), 2);
-        assert!(matches!(b.child(0).and_then(|c| c.command()), Some(Command::Nameif(n)) if n == "test"));
+        assert!(
+            matches!(b.child(0).and_then(|c| c.command()), Some(Command::Nameif(n)) if n == "test")
+        );
     }
 
     #[test]

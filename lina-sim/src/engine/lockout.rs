@@ -32,8 +32,8 @@ impl Engine {
     fn max_fail(&self) -> Option<u32> {
         let id = self.contexts[self.selected]
             .config
-            .find_cached("aaa", "max-fail", |b| max_fail_of(&b.head().text).is_some())?;
-        max_fail_of(&self.contexts[self.selected].config.block(id)?.head().text)
+            .find_cached("aaa", "max-fail", |b| max_fail_of(b.head().text).is_some())?;
+        max_fail_of(self.contexts[self.selected].config.block(id)?.head().text)
     }
 
     fn locked(&self, user: &str, max: Option<u32>) -> bool {

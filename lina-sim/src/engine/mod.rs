@@ -212,6 +212,39 @@ fn release_freed_memory() {
     }
 }
 
+/// Configurations of at least this many blocks hand freed memory back after changes.
+const RELEASE_BLOCKS: usize = 20_000;
+
+/// A change of at least this many journal records hands it back at once; smaller ones at
+/// most once per [`RELEASE_EVERY`].
+const RELEASE_RECORDS: usize = 64;
+
+const RELEASE_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// After a committed change to a large configuration: hands the memory the change freed back
+/// (issue 13: after 100 console changes LINA held 5 MiB more at 20 MB, after a bulk 4 MiB more,
+/// all of it free pages glibc kept between live blocks). `malloc_trim` took 26 us (median, 32
+/// at p90) per call at 20 MB, so small changes release at most once per 10 ms (at 2,000 writes/s
+/// about 0.3% of the time) and a large one (a bulk) always.
+pub(crate) fn release_after_change(blocks: usize, records: usize) {
+    use std::sync::Mutex;
+    use std::time::Instant;
+    static LAST: Mutex<Option<Instant>> = Mutex::new(None);
+    if blocks < RELEASE_BLOCKS {
+        return;
+    }
+    let now = Instant::now();
+    {
+        let Ok(mut last) = LAST.lock() else { return };
+        let recent = last.is_some_and(|t| now.duration_since(t) < RELEASE_EVERY);
+        if recent && records < RELEASE_RECORDS {
+            return;
+        }
+        *last = Some(now);
+    }
+    release_freed_memory();
+}
+
 fn rejected(code: ProtocolErrorCode, detail: &str) -> Message {
     Message::Error(ProtocolError {
         code,
@@ -921,7 +954,7 @@ impl Engine {
         let cfg = self.aaa_config();
         cfg.iter().any(|(_, b)| {
             b.head().is_typed_as("username")
-                || sections::starts_with_words(&b.head().text, "aaa authentication serial console")
+                || sections::starts_with_words(b.head().text, "aaa authentication serial console")
         })
     }
 

@@ -142,7 +142,7 @@ impl Applier<'_> {
                 let same = self
                     .cfg
                     .block(target)
-                    .and_then(|b| parse_nat_line(&b.head().text).ok())
+                    .and_then(|b| parse_nat_line(b.head().text).ok())
                     .is_some_and(|l| l.rule.interface_names() == (real.as_str(), mapped.as_str()));
                 if !same {
                     return Err(CliError::NoSuchNatRule);
@@ -164,7 +164,7 @@ impl Applier<'_> {
             .or_else(|| {
                 lines.iter().find(|(_, id)| {
                     self.cfg.block(*id).is_some_and(|b| {
-                        parse_nat_line(&b.head().text).is_ok_and(|l| l.rule == parsed.rule)
+                        parse_nat_line(b.head().text).is_ok_and(|l| l.rule == parsed.rule)
                     })
                 })
             })
@@ -235,7 +235,7 @@ impl Applier<'_> {
             .filter(|(_, b)| {
                 b.rank() != nat_rank
                     && super::config::key_parts(b.head()).is_some_and(|(k, n)| k == 2 && n == name)
-                    && b.children().any(|c| starts_with_words(&c.text, "nat"))
+                    && b.children().any(|c| starts_with_words(c.text, "nat"))
             })
             .map(|(id, _)| id)
             .collect();
@@ -268,7 +268,7 @@ impl Layout {
             }
             l.first_nat.get_or_insert((pos, id));
             l.last_nat = Some((pos, id));
-            match section_of_head(&b.head().text) {
+            match section_of_head(b.head().text) {
                 Some(Section::Before) => l.before.push((pos, id)),
                 Some(Section::After) => l.after.push((pos, id)),
                 Some(Section::Auto) => l.auto.push((pos, id)),
@@ -355,17 +355,17 @@ pub fn show_nat(cfg: &Config) -> String {
         if b.rank() != nat_rank {
             continue;
         }
-        match section_of_head(&b.head().text) {
+        match section_of_head(b.head().text) {
             Some(Section::Auto) => {
                 let name = b.head().text.split_whitespace().nth(2).unwrap_or_default();
                 for c in b.children() {
-                    if let Ok(rule) = parse_object_nat(&c.text) {
+                    if let Ok(rule) = parse_object_nat(c.text) {
                         sections[1].push(show_rule(&rule, name));
                     }
                 }
             }
             Some(s) => {
-                if let Ok(l) = parse_nat_line(&b.head().text) {
+                if let Ok(l) = parse_nat_line(b.head().text) {
                     let real = match &l.rule.real_source {
                         Some(a) => a.to_string(),
                         None => String::new(),

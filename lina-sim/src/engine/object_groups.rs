@@ -258,7 +258,8 @@ impl Applier<'_> {
             // Groups print their description first, service objects after the service.
             let at = match family {
                 Family::ServiceObject => b
-                    .children.iter()
+                    .children
+                    .iter()
                     .position(|c| !starts_with_words(&c.text, "service"))
                     .unwrap_or(b.children.len()),
                 _ => 0,
@@ -312,13 +313,13 @@ impl Applier<'_> {
             // Removal reads every line (a loaded line may be spelled another way).
             b.children().position(|c| {
                 let parsed = match &member {
-                    Member::Network(_) => network_object_group::parse_member(&c.text)
+                    Member::Network(_) => network_object_group::parse_member(c.text)
                         .ok()
                         .map(Member::Network),
-                    Member::Service(_) => service_group::parse_member(&c.text, protocol)
+                    Member::Service(_) => service_group::parse_member(c.text, protocol)
                         .ok()
                         .map(Member::Service),
-                    Member::Item(_) | Member::Group(_) => simple_member(&c.text, icmp).ok(),
+                    Member::Item(_) | Member::Group(_) => simple_member(c.text, icmp).ok(),
                 };
                 parsed.as_ref() == Some(&member)
             })
@@ -380,7 +381,7 @@ impl Applier<'_> {
             let head = format!("{header} {g}");
             self.cfg
                 .iter()
-                .find(|(_, b)| starts_with_words(&b.head().text, &head))
+                .find(|(_, b)| starts_with_words(b.head().text, &head))
                 .map(|(_, b)| {
                     b.children()
                         .filter_map(|c| c.text.strip_prefix("group-object "))
@@ -422,7 +423,7 @@ impl Applier<'_> {
     fn head_exists(&self, prefix: &str) -> bool {
         self.cfg
             .iter()
-            .any(|(_, b)| starts_with_words(&b.head().text, prefix))
+            .any(|(_, b)| starts_with_words(b.head().text, prefix))
     }
 }
 

@@ -248,7 +248,7 @@ impl Applier<'_> {
     fn find_all(&self, pred: impl Fn(&str) -> bool) -> Vec<BlockId> {
         self.cfg
             .iter()
-            .filter(|(_, b)| b.children().is_empty() && pred(&b.head().text))
+            .filter(|(_, b)| b.children().is_empty() && pred(b.head().text))
             .map(|(id, _)| id)
             .collect()
     }
@@ -774,9 +774,7 @@ pub fn show_failover(cfg: &Config, hostname: &str) -> String {
             s.absorb(t);
         }
         if let Some(Command::Interface(hw)) = b.head().typed_as("interface")
-            && let Some(n) = b
-                .children()
-                .find_map(|c| c.text.strip_prefix("nameif "))
+            && let Some(n) = b.children().find_map(|c| c.text.strip_prefix("nameif "))
         {
             named.push((n.trim().to_owned(), hw.clone()));
         }

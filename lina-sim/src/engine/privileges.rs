@@ -283,7 +283,7 @@ impl Applier<'_> {
         let ids: Vec<BlockId> = self
             .cfg
             .iter()
-            .filter(|(_, b)| b.children().is_empty() && pred(&b.head().text))
+            .filter(|(_, b)| b.children().is_empty() && pred(b.head().text))
             .map(|(id, _)| id)
             .collect();
         for id in ids {
@@ -297,7 +297,7 @@ impl Applier<'_> {
         let old = self
             .cfg
             .iter()
-            .find(|(_, b)| b.children().is_empty() && pred(&b.head().text))
+            .find(|(_, b)| b.children().is_empty() && pred(b.head().text))
             .map(|(id, _)| id);
         let entry = Entry::verbatim(text);
         match old {
@@ -316,7 +316,7 @@ impl Applier<'_> {
 pub fn command_authorization(cfg: &Config) -> bool {
     // Read for every command: found once per change of the `aaa` lines, not by a scan each time.
     cfg.find_cached("aaa", "aaa authorization command LOCAL", |b| {
-        parse_command_authorization(&b.head().text).is_some_and(|g| g == LOCAL)
+        parse_command_authorization(b.head().text).is_some_and(|g| g == LOCAL)
     })
     .is_some()
 }
@@ -324,7 +324,7 @@ pub fn command_authorization(cfg: &Config) -> bool {
 /// Whether `aaa authentication enable console LOCAL` is configured.
 pub fn enable_authentication(cfg: &Config) -> bool {
     cfg.find_cached("aaa", "aaa authentication enable console LOCAL", |b| {
-        parse_authentication(&b.head().text).is_some_and(|(i, tail)| i == 0 && tail == LOCAL)
+        parse_authentication(b.head().text).is_some_and(|(i, tail)| i == 0 && tail == LOCAL)
     })
     .is_some()
 }
@@ -332,7 +332,7 @@ pub fn enable_authentication(cfg: &Config) -> bool {
 /// Whether `aaa authorization exec LOCAL auto-enable` is configured.
 pub fn auto_enable(cfg: &Config) -> bool {
     cfg.find_cached("aaa", "aaa authorization exec LOCAL auto-enable", |b| {
-        parse_exec(&b.head().text).is_some_and(|e| e.source == LOCAL && e.auto_enable)
+        parse_exec(b.head().text).is_some_and(|e| e.source == LOCAL && e.auto_enable)
     })
     .is_some()
 }
@@ -378,7 +378,7 @@ pub fn required_level(cfg: &Config, line: &str, config: bool) -> Option<u8> {
         Some(_) => !config,
     };
     let configured = cfg.iter().find_map(|(_, b)| {
-        let p = stored_privilege(&b.head().text)?;
+        let p = stored_privilege(b.head().text)?;
         (p.form == form && mode_fits(&p.mode) && names(&main, &p.command)).then_some(p.level)
     });
     Some(configured.unwrap_or_else(|| {

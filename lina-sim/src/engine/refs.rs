@@ -92,7 +92,10 @@ impl Refs {
 
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
-        self.words.get(&short(word_hash(word))).copied().unwrap_or(0)
+        self.words
+            .get(&short(word_hash(word)))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many blocks carry a key of hash `key` ([`key_hash`]).
@@ -102,7 +105,10 @@ impl Refs {
 
     /// How many blocks carry `key`.
     pub fn key(&self, key: &Key) -> u32 {
-        self.keys.get(&short(key_hash(key.parts()))).copied().unwrap_or(0)
+        self.keys
+            .get(&short(key_hash(key.parts())))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Whether an `object network|service <name>` definition may exist (a superset: two
@@ -130,9 +136,9 @@ impl Refs {
     /// A child line was appended to (`up`) or dropped from the block `head`, whose rank went
     /// from `before` to `after`.
     pub fn child(&mut self, head: LineRef<'_>, child: LineRef<'_>, ranks: (u16, u16), up: bool) {
-        let families = families::of_line(&head.text);
+        let families = families::of_line(head.text);
         self.child_words(families, head, child, up);
-        self.rank_changed(families, &head.text, ranks);
+        self.rank_changed(families, head.text, ranks);
     }
 
     /// The block `old` became `new` in place. With the same head only the children that
@@ -158,19 +164,19 @@ impl Refs {
             .zip(n.iter().rev())
             .take_while(|(a, b)| a.text == b.text)
             .count();
-        let families = families::of_line(&new.head().text);
+        let families = families::of_line(new.head().text);
         for c in &o[..o.len() - suffix] {
             self.child_words(families, old.head(), *c, false);
         }
         for c in &n[..n.len() - suffix] {
             self.child_words(families, new.head(), *c, true);
         }
-        self.rank_changed(families, &old.head().text, (old.rank(), new.rank()));
+        self.rank_changed(families, old.head().text, (old.rank(), new.rank()));
     }
 
     fn child_words(&mut self, families: Families, head: LineRef<'_>, child: LineRef<'_>, up: bool) {
-        if counts_child(families, head, &child.text) {
-            for w in line_words(&child.text) {
+        if counts_child(families, head, child.text) {
+            for w in line_words(child.text) {
                 bump(&mut self.words, &short(word_hash(w)), up);
             }
         }
@@ -184,7 +190,7 @@ impl Refs {
     }
 
     fn block(&mut self, block: &Block, up: bool) {
-        self.block_of(families::of_line(&block.head().text), block, up);
+        self.block_of(families::of_line(block.head().text), block, up);
     }
 
     fn block_of(&mut self, families: Families, block: &Block, up: bool) {
@@ -196,7 +202,7 @@ impl Refs {
         if let Some((kind, name)) = key_parts(block.head()) {
             bump(&mut self.keys, &short(key_hash((kind, &name))), up);
         }
-        self.names(families, &block.head().text, block.rank(), up);
+        self.names(families, block.head().text, block.rank(), up);
     }
 
     /// Definitions count by the rank of their block, as the name check reads them (an
@@ -230,7 +236,7 @@ pub fn defined_by(block: &Block) -> Option<(Namespace, &str)> {
 /// How often `name` appears among the counted words of `block`.
 pub fn count_in(block: &Block, name: &str) -> u32 {
     let mut n = 0;
-    for line in counted_lines(families::of_line(&block.head().text), block) {
+    for line in counted_lines(families::of_line(block.head().text), block) {
         if line.contains(name) {
             n += line_words(line).filter(|w| *w == name).count() as u32;
         }
@@ -255,7 +261,7 @@ fn counted_lines(families: Families, block: &Block) -> impl Iterator<Item = &str
     head.into_iter().chain(
         block
             .children()
-            .filter(move |c| owner.is_none_or(|f| f.counts_child(block.head(), &c.text)))
+            .filter(move |c| owner.is_none_or(|f| f.counts_child(block.head(), c.text)))
             .map(|c| c.text),
     )
 }
@@ -383,7 +389,11 @@ mod tests {
         let object = entry("object network web");
         let families = families::of_line(&object.text);
         assert!(families.iter().any(|f| !f.counts_head(object.line())));
-        assert!(counts_child(families, object.line(), " nat (in,out) static pool"));
+        assert!(counts_child(
+            families,
+            object.line(),
+            " nat (in,out) static pool"
+        ));
         assert!(!counts_child(families, object.line(), " host 10.0.0.1"));
         // A header loaded in capitals is the same typed object: its family still answers.
         let upper = entry("OBJECT network web");

@@ -275,18 +275,20 @@ impl Engine {
             self.contexts[self.selected]
                 .config
                 .find_cached("rest-api", "rest-api image", |b| {
-                    image_of(&b.head().text).is_some()
+                    image_of(b.head().text).is_some()
                 })?;
         Some((
             id,
-            image_of(&self.contexts[self.selected].config.block(id)?.head().text)?,
+            image_of(self.contexts[self.selected].config.block(id)?.head().text)?,
         ))
     }
 
     fn rest_api_agent_line(&self) -> Option<BlockId> {
         self.contexts[self.selected]
             .config
-            .find_cached("rest-api", "rest-api agent", |b| b.head().text == AGENT_LINE)
+            .find_cached("rest-api", "rest-api agent", |b| {
+                b.head().text == AGENT_LINE
+            })
     }
 
     /// Whether `rest-api agent` is configured (with an image, which it needs).

@@ -108,7 +108,7 @@ pub fn routes(cfg: &Config) -> impl Iterator<Item = (BlockId, RouteLine)> + '_ {
         if rank != v4 && rank != v6 {
             return None;
         }
-        parse_route(&b.head().text).ok().map(|r| (id, r))
+        parse_route(b.head().text).ok().map(|r| (id, r))
     })
 }
 

@@ -112,7 +112,7 @@ fn inspect_map_exists(cfg: &Config, proto: &str, name: &str) -> bool {
 /// The `service-policy` lines.
 fn bindings(cfg: &Config) -> Vec<(BlockId, String)> {
     cfg.iter()
-        .filter(|(_, b)| starts_with_words(&b.head().text, "service-policy"))
+        .filter(|(_, b)| starts_with_words(b.head().text, "service-policy"))
         .map(|(id, b)| (id, b.head().text.to_string()))
         .collect()
 }
@@ -122,7 +122,7 @@ fn policies_using_class(cfg: &Config, class: &str) -> Option<String> {
     let want = format!("class {class}");
     cfg.iter()
         .find(|(_, b)| {
-            starts_with_words(&b.head().text, "policy-map")
+            starts_with_words(b.head().text, "policy-map")
                 && b.children().any(|c| c.text.trim_end() == want)
         })
         .map(|(_, b)| b.head().text.to_string())
@@ -132,7 +132,7 @@ fn policies_using_class(cfg: &Config, class: &str) -> Option<String> {
 fn inspect_users(cfg: &Config, proto: &str, name: &str) -> Option<String> {
     cfg.iter()
         .find(|(_, b)| {
-            starts_with_words(&b.head().text, "policy-map")
+            starts_with_words(b.head().text, "policy-map")
                 && b.children().any(|c| {
                     let w: Vec<&str> = c.text.split_whitespace().collect();
                     w.first() == Some(&"inspect")
@@ -282,7 +282,7 @@ impl ServicePolicy {
         {
             let other = a.cfg.block(sub.block).and_then(|b| {
                 b.children()
-                    .find(|c| starts_with_words(&c.text, "match") && c.text.trim_end() != line)
+                    .find(|c| starts_with_words(c.text, "match") && c.text.trim_end() != line)
                     .map(|c| c.text.to_string())
             });
             if other.is_some() {
@@ -363,7 +363,8 @@ impl ServicePolicy {
         let mut found = false;
         a.cfg.update(sub.block, |b| {
             let Some(start) = b
-                .children.iter()
+                .children
+                .iter()
                 .position(|c| c.text.trim_end() == "parameters")
             else {
                 return;
@@ -471,9 +472,7 @@ impl ServicePolicy {
         let body = text.trim();
         let target = body.strip_prefix("no ").unwrap_or(body).to_owned();
         let range = a.cfg.block(sub.block).and_then(|b| {
-            let start = b
-                .children()
-                .position(|c| c.text.trim_end() == parent)?;
+            let start = b.children().position(|c| c.text.trim_end() == parent)?;
             let mut end = start + 1;
             while b.child(end).is_some_and(|c| c.text.starts_with(' ')) {
                 end += 1;
@@ -806,7 +805,7 @@ pub fn check_acl_unused(cfg: &Config, acl: &str) -> Result<(), CliError> {
         names(&w).filter(|a| a == acl)
     };
     for (_, b) in cfg.iter() {
-        let used = uses(&b.head().text).or_else(|| b.children().find_map(|c| uses(&c.text)));
+        let used = uses(b.head().text).or_else(|| b.children().find_map(|c| uses(c.text)));
         if let Some(name) = used {
             return Err(CliError::MapInUse {
                 what: "access-list",

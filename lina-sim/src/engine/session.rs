@@ -544,7 +544,7 @@ impl Engine {
                     .and_then(|b| {
                         super::privileges::required_level(
                             &self.contexts[self.selected].config,
-                            &b.head().text,
+                            b.head().text,
                             true,
                         )
                     })
@@ -576,9 +576,9 @@ impl Engine {
                         .config
                         .block(sub.block)
                         .is_some_and(|b| {
-                            super::object_groups::claims_unindented(&b.head().text, line)
+                            super::object_groups::claims_unindented(b.head().text, line)
                             // issue 15: `class <c>` in policy-map mode
-                            || super::service_policy::claims_unindented(&b.head().text, line)
+                            || super::service_policy::claims_unindented(b.head().text, line)
                         });
                 is_sub.then(|| sub.clone())
             }

@@ -176,7 +176,7 @@ impl Applier<'_> {
     fn find_line(&self, pred: impl Fn(&str) -> bool) -> Option<BlockId> {
         self.cfg
             .iter()
-            .find(|(_, b)| b.children().is_empty() && pred(&b.head().text))
+            .find(|(_, b)| b.children().is_empty() && pred(b.head().text))
             .map(|(id, _)| id)
     }
 
@@ -197,7 +197,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| same(&b.head().text))
+                .filter(|(_, b)| same(b.head().text))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -249,7 +249,7 @@ impl Applier<'_> {
             let ids: Vec<BlockId> = self
                 .cfg
                 .iter()
-                .filter(|(_, b)| same(&b.head().text))
+                .filter(|(_, b)| same(b.head().text))
                 .map(|(id, _)| id)
                 .collect();
             for id in ids {
@@ -320,7 +320,7 @@ impl Applier<'_> {
                 if b.rank() != rank {
                     return None;
                 }
-                let (line_pairs, line_uauth) = parse_timeout(&b.head().text)?;
+                let (line_pairs, line_uauth) = parse_timeout(b.head().text)?;
                 line_pairs
                     .iter()
                     .any(|(k, _)| *k == key)

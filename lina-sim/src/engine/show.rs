@@ -228,7 +228,7 @@ fn running_filtered(engine: &mut Engine, words: &[&str]) -> String {
             continue;
         }
         let is_object_nat =
-            b.rank() == nat_rank && starts_with_words(&b.head().text, "object network");
+            b.rank() == nat_rank && starts_with_words(b.head().text, "object network");
         let hit = if want_nat {
             b.rank() == nat_rank
         } else {

@@ -174,13 +174,13 @@ fn valid_name(n: &str) -> bool {
 
 fn has_head(cfg: &Config, prefix: &str) -> bool {
     cfg.iter()
-        .any(|(_, b)| starts_with_words(&b.head().text, prefix))
+        .any(|(_, b)| starts_with_words(b.head().text, prefix))
 }
 
 /// The first block line (header or child) mentioning `words` in sequence, with its header.
 fn user_of(cfg: &Config, f: impl Fn(&str) -> bool) -> Option<String> {
     cfg.iter()
-        .find(|(_, b)| f(&b.head().text) || b.children().any(|c| f(c.text.trim())))
+        .find(|(_, b)| f(b.head().text) || b.children().any(|c| f(c.text.trim())))
         .map(|(_, b)| b.head().text.to_string())
 }
 
@@ -189,7 +189,7 @@ fn remove_all(a: &mut Applier<'_>, prefix: &str) {
     let ids: Vec<_> = a
         .cfg
         .iter()
-        .filter(|(_, b)| starts_with_words(&b.head().text, prefix))
+        .filter(|(_, b)| starts_with_words(b.head().text, prefix))
         .map(|(id, _)| id)
         .collect();
     for id in ids {
@@ -341,7 +341,7 @@ impl Vpn {
                             .cfg
                             .iter()
                             .filter(|(_, b)| {
-                                b.head().text != line && starts_with_words(&b.head().text, &key)
+                                b.head().text != line && starts_with_words(b.head().text, &key)
                             })
                             .map(|(id, _)| id)
                             .collect();
@@ -368,7 +368,11 @@ impl Vpn {
                     [] => Some(Err(CliError::Incomplete)),
                     ["match", "address", acl] => {
                         let prefix = format!("access-list {acl} ");
-                        if !a.cfg.iter().any(|(_, b)| b.head().text.starts_with(&prefix)) {
+                        if !a
+                            .cfg
+                            .iter()
+                            .any(|(_, b)| b.head().text.starts_with(&prefix))
+                        {
                             return Some(Err(CliError::NoSuchAccessList((*acl).to_owned())));
                         }
                         None

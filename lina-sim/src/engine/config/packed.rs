@@ -296,7 +296,10 @@ impl fmt::Debug for Block {
 }
 
 impl BlockBuf {
-    fn of_lines<'a>(head: LineRef<'a>, children: impl Iterator<Item = LineRef<'a>> + Clone) -> BlockBuf {
+    fn of_lines<'a>(
+        head: LineRef<'a>,
+        children: impl Iterator<Item = LineRef<'a>> + Clone,
+    ) -> BlockBuf {
         let rank = sections::rank_of_block(head.text, children.clone().map(|c| c.text));
         let mut out = String::with_capacity(
             RANK_DIGITS
@@ -357,7 +360,8 @@ impl BlockBuf {
         }
         let mut digits = String::with_capacity(RANK_DIGITS);
         push_rank(&mut digits, rank);
-        self.0.replace_range(..RANK_DIGITS.min(self.0.len()), &digits);
+        self.0
+            .replace_range(..RANK_DIGITS.min(self.0.len()), &digits);
     }
 
     /// Drops the spare room the string grew into.
@@ -431,7 +435,12 @@ mod tests {
         let texts: Vec<&str> = b.children().map(|c| c.text).collect();
         assert_eq!(
             texts,
-            [" nat (in,out) dynamic interface", "", &long, "\u{0}\u{1}\u{7f} é"]
+            [
+                " nat (in,out) dynamic interface",
+                "",
+                &long,
+                "\u{0}\u{1}\u{7f} é"
+            ]
         );
         assert_eq!(b.children().len(), 4);
         assert_eq!(b.edit().pack(), b);
@@ -452,7 +461,10 @@ mod tests {
         assert_eq!(b.rank(), sections::rank_of_line("nat"));
         assert_ne!(b.rank(), plain);
         let popped = b.pop_child();
-        assert_eq!(popped, Some(Entry::verbatim("nat (in,out) dynamic interface")));
+        assert_eq!(
+            popped,
+            Some(Entry::verbatim("nat (in,out) dynamic interface"))
+        );
         assert_eq!(b.rank(), plain);
         assert_eq!(b.pop_child(), None);
         assert_eq!(b, Block::leaf(Entry::verbatim("object network a")));
