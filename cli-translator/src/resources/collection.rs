@@ -559,7 +559,7 @@ mod tests {
                 match op {
                     0 => {
                         let mut o = obj(&na);
-                        o.description = Some(nb.clone());
+                        o.description = Some(nb.as_str().into());
                         match model.iter_mut().find(|m| m.name == na) {
                             Some(m) => *m = o.clone(),
                             None => model.push(o.clone()),
@@ -586,11 +586,11 @@ mod tests {
                     // A change in place through `update`.
                     3 => {
                         let expect = model.iter_mut().find(|m| m.name == na).map(|m| {
-                            m.description = Some(nb.clone());
+                            m.description = Some(nb.as_str().into());
                             m.name.clone()
                         });
                         let got = c.update(&na, |o| {
-                            o.description = Some(nb.clone());
+                            o.description = Some(nb.as_str().into());
                             o.name.clone()
                         });
                         proptest::prop_assert_eq!(got, expect);

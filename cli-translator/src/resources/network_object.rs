@@ -738,7 +738,7 @@ mod tests {
             .prop_map(|(name, address, description)| NetworkObject {
                 name: name.into(),
                 address: Some(address),
-                description,
+                description: description.map(String::into_boxed_str),
             })
     }
 
