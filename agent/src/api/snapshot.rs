@@ -587,10 +587,12 @@ fn clean_file_mappings(smaps: &str, path: &str) -> Vec<(usize, usize)> {
                 && perms.starts_with('r')
                 && perms.get(1..2) == Some("-")
                 && perms.ends_with('p');
-            if let Some((start, end)) = range {
-                if private_read_only && mapped == Some(path) && end > start {
-                    current = Some((start, end - start));
-                }
+            if let Some((start, end)) = range
+                && private_read_only
+                && mapped == Some(path)
+                && end > start
+            {
+                current = Some((start, end - start));
             }
         } else if first == "Anonymous:" && words.next() != Some("0") {
             current = None;
