@@ -556,9 +556,8 @@ impl RunningConfig {
                     next.remarks = remarks;
                 }
                 None => {
-                    let mut remarks = gone.remarks;
-                    remarks.append(&mut list.trailing_remarks);
-                    list.trailing_remarks = remarks;
+                    let trailing = std::mem::take(&mut list.trailing_remarks);
+                    list.trailing_remarks = gone.remarks.into_iter().chain(trailing).collect();
                 }
             }
         }

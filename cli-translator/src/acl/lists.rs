@@ -7,13 +7,17 @@
 
 use std::collections::HashMap;
 
+use thin_vec::ThinVec;
+
 use super::ace::{Ace, AclBody, parse_acl_line, rule_hash};
 use super::group::{AccessGroup, Binding, parse_access_group};
 
 /// One extended entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AclEntry {
-    pub remarks: Vec<String>,
+    /// The remarks printed before the entry. A `ThinVec` (one pointer, the length with the
+    /// items) because almost every entry has none (issue 13: memory: 16 bytes less per entry).
+    pub remarks: ThinVec<String>,
     /// Boxed: entries stay small, so inserting at the top of a long list moves little memory.
     pub ace: Box<Ace>,
     /// [`rule_hash`] of the entry in its list.
@@ -24,7 +28,7 @@ impl AclEntry {
     pub fn new(acl: &str, ace: Ace, remarks: Vec<String>) -> AclEntry {
         AclEntry {
             id: rule_hash(acl, &ace),
-            remarks,
+            remarks: remarks.into(),
             ace: Box::new(ace),
         }
     }
@@ -262,6 +266,8 @@ mod tests {
         let l = a.get("in").unwrap();
         assert_eq!(l.entries.len(), 2);
         assert_eq!(l.entries[0].remarks, ["first", "second"]);
+        // issue 13: memory: an entry is three words (remarks, boxed ACE, id).
+        assert!(std::mem::size_of::<AclEntry>() <= 24);
         assert!(l.entries[1].remarks.is_empty());
         assert_eq!(l.trailing_remarks, ["tail"]);
         assert_eq!(l.cli_line(0), 1);

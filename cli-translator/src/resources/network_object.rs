@@ -41,7 +41,9 @@ pub struct NetworkObject {
     pub name: CompactString,
     /// `None` only for objects read from a configuration whose address line did not parse.
     pub address: Option<NetworkAddress>,
-    pub description: Option<String>,
+    /// Boxed text, not a `String`: 8 bytes less in each of the snapshot's network objects
+    /// (issue 13: memory; a description is never changed in place).
+    pub description: Option<Box<str>>,
 }
 
 /// `object#NetworkObj`: a named address.
@@ -86,7 +88,7 @@ impl Resource for NetworkObject {
             map.insert("host".into(), json!({ "kind": kind, "value": value }));
         }
         if let Some(description) = &self.description {
-            map.insert("description".into(), Value::from(description.as_str()));
+            map.insert("description".into(), Value::from(&**description));
         }
         map.insert("objectId".into(), Value::from(self.name.as_str()));
         Value::Object(map)
@@ -128,7 +130,7 @@ impl Resource for NetworkObject {
                 } else {
                     check_line_text(text, MAX_DESCRIPTION)
                         .map_err(|e| FieldError::new("description", FieldProblem::Value(e)))?;
-                    Some(text.to_owned())
+                    Some(text.into())
                 }
             }
         };
@@ -215,9 +217,9 @@ impl Resource for NetworkObject {
                 "description" => {
                     defines = true;
                     if is_description(rest) {
-                        description = Some(rest.to_owned());
+                        description = Some(rest.into());
                     } else if let Ok(Command::Description(d)) = parse_command(child) {
-                        description = Some(d);
+                        description = Some(d.into_boxed_str());
                     }
                 }
                 _ => {}
@@ -581,6 +583,12 @@ mod tests {
         assert_eq!(o, Ok(web()));
     }
 
+    // issue 13: memory: with the shared pointer's 8-byte count, 88 bytes: glibc's 96-byte chunk.
+    #[test]
+    fn an_object_fits_in_eighty_bytes() {
+        assert!(std::mem::size_of::<NetworkObject>() <= 80);
+    }
+
     #[test]
     fn description_cannot_smuggle_a_command() {
         let e = create(json!({
@@ -730,7 +738,7 @@ mod tests {
             .prop_map(|(name, address, description)| NetworkObject {
                 name: name.into(),
                 address: Some(address),
-                description,
+                description: description.map(String::into_boxed_str),
             })
     }
 

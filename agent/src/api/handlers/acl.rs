@@ -441,7 +441,7 @@ fn plan_update(
     let location = call
         .origin
         .item_url(&entries_path(scope), &new_id.to_string());
-    if ace == *old.ace && remarks == old.remarks && target == i {
+    if ace == *old.ace && remarks[..] == old.remarks[..] && target == i {
         return Ok(Plan::updated(location));
     }
     if new_id != old.id && list.find(new_id).is_some() {
