@@ -494,7 +494,6 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
             cli_translator::resources::ntp::settle_keys(&mut config);
         }
         release_freed_memory();
-        release_code_pages();
         config
     })
     .await
@@ -526,82 +525,6 @@ fn release_freed_memory() {
     }
 }
 
-// issue 13: memory
-/// Drops this process's resident pages of its executable's code and read-only data after a
-/// load. A large configuration runs the parser of every resource family, and those pages stay
-/// resident (about 7 MiB of `.text` and 1.4 MiB of read-only data after a 20 MB read, against
-/// under 6 after an idle start) though nothing runs them again until the next load. Dropping
-/// a page of a file mapping that was never written loses nothing: the next access reads the
-/// same bytes back from the page cache (a minor fault per 64 KiB, fault-around included: well
-/// under a millisecond for what a request runs). Only the executable's own mappings are
-/// dropped (never unmapped or remapped while the process lives), and only those that are
-/// private, not writable, and hold no anonymous page (a page written once, as relocations
-/// write the RELRO segment and a debugger's breakpoints write code, is anonymous).
-fn release_code_pages() {
-    #[cfg(target_os = "linux")]
-    {
-        let (Ok(exe), Ok(smaps)) = (
-            std::fs::read_link("/proc/self/exe"),
-            std::fs::read_to_string("/proc/self/smaps"),
-        ) else {
-            return;
-        };
-        let Some(exe) = exe.to_str() else {
-            return;
-        };
-        for (start, len) in clean_file_mappings(&smaps, exe) {
-            // SAFETY: `[start, start + len)` is a whole mapping of this process's executable
-            // that `/proc/self/smaps` showed private, not writable and without an anonymous
-            // page: every page of it reads back unchanged from the file after `MADV_DONTNEED`,
-            // and the executable's mappings are never unmapped or made writable while the
-            // process lives. A failure leaves the mapping as it was.
-            #[allow(unsafe_code)]
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, len, libc::MADV_DONTNEED);
-            }
-        }
-    }
-}
-
-/// The `(start, length)` of each private, not writable mapping of the file `path` in `smaps`
-/// (the text of `/proc/self/smaps`) that has no anonymous page.
-fn clean_file_mappings(smaps: &str, path: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    // The current mapping, while its fields are read: `(start, length)` if it qualifies.
-    let mut current: Option<(usize, usize)> = None;
-    for line in smaps.lines() {
-        let mut words = line.split_ascii_whitespace();
-        let Some(first) = words.next() else {
-            continue;
-        };
-        if let Some((start, end)) = first.split_once('-') {
-            // A mapping's header: `start-end perms offset dev inode [path]`.
-            out.extend(current.take());
-            let perms = words.next().unwrap_or("");
-            // The path is the rest of the line (it may hold spaces).
-            let mapped = line.splitn(6, ' ').nth(5).map(str::trim_start);
-            let range = usize::from_str_radix(start, 16)
-                .ok()
-                .zip(usize::from_str_radix(end, 16).ok());
-            let private_read_only = perms.len() == 4
-                && perms.starts_with('r')
-                && perms.get(1..2) == Some("-")
-                && perms.ends_with('p');
-            if let Some((start, end)) = range
-                && private_read_only
-                && mapped == Some(path)
-                && end > start
-            {
-                current = Some((start, end - start));
-            }
-        } else if first == "Anonymous:" && words.next() != Some("0") {
-            current = None;
-        }
-    }
-    out.extend(current);
-    out
-}
-
 /// The agent's own read of `commands` (exec mode, privilege 15, from the loopback).
 fn agent_read(commands: Vec<String>) -> Exec {
     Exec {
@@ -613,42 +536,5 @@ fn agent_read(commands: Vec<String>) -> Exec {
         atomic: false,
         commands,
         expected_generation: None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean_file_mappings;
-
-    #[test]
-    fn only_clean_read_only_mappings_of_the_executable_are_released() {
-        let smaps = "\
-5600a0000000-5600a0400000 r--p 00000000 08:01 123                        /usr/bin/asa agent
-Size:               4096 kB
-Anonymous:             0 kB
-5600a0400000-5600a1000000 r-xp 00400000 08:01 123                        /usr/bin/asa agent
-Size:              12288 kB
-Anonymous:             0 kB
-VmFlags: rd ex mr mw me dw
-5600a1000000-5600a1100000 r--p 01000000 08:01 123                        /usr/bin/asa agent
-Anonymous:           120 kB
-5600a1100000-5600a1101000 rw-p 01100000 08:01 123                        /usr/bin/asa agent
-Anonymous:             0 kB
-5600a1101000-5600a1102000 rw-p 00000000 00:00 0
-Anonymous:             4 kB
-7fff00000000-7fff00002000 r-xp 00000000 00:00 0                          [vdso]
-Anonymous:             0 kB
-7f0000000000-7f0000010000 r-xp 00000000 08:01 125                        /usr/lib/libc.so.6
-Anonymous:             0 kB
-7f0000010000-7f0000020000 r-xp 00010000 08:01 123                        /usr/bin/asa agent
-";
-        assert_eq!(
-            clean_file_mappings(smaps, "/usr/bin/asa agent"),
-            vec![
-                (0x5600a0000000, 0x400000),
-                (0x5600a0400000, 0xc00000),
-                (0x7f0000010000, 0x10000)
-            ]
-        );
     }
 }
