@@ -1857,6 +1857,87 @@ mod tests {
         assert!(set.contains("object network a"));
     }
 
+    /// Blocks of the arenas (loaded) change, roll back and print as owned blocks do.
+    #[test]
+    fn held_blocks_change_as_owned_ones() {
+        let blocks: Vec<BlockBuf> = (0..40)
+            .map(|i| {
+                Block::new(
+                    Entry::verbatim(format!("object-group network g{i}")),
+                    vec![Entry::verbatim(format!("network-object host 10.0.0.{i}"))],
+                )
+            })
+            .collect();
+        let mut held = Config::of_blocks(blocks.clone());
+        let mut owned = Config::new();
+        for b in blocks {
+            owned.push(b);
+        }
+        assert!(matches!(held.store.slots[3], Slot::Held { .. }));
+        for c in [&mut held, &mut owned] {
+            let ids: Vec<BlockId> = c.iter().map(|(id, _)| id).collect();
+            let m = c.mark();
+            c.push_child(ids[1], Entry::verbatim("network-object host 9.9.9.9"));
+            c.remove(ids[2]);
+            c.update(ids[3], |b| b.children.clear());
+            c.rollback_to(m);
+            c.push_child(ids[4], Entry::verbatim("group-object g5"));
+            c.remove(ids[6]);
+            c.update(ids[7], |b| {
+                b.children.push(Entry::verbatim("group-object g8"))
+            });
+            c.commit();
+        }
+        assert_eq!(body(&held), body(&owned));
+        assert_eq!(held.refs, owned.refs);
+        assert_eq!(held.refs, Refs::of(held.iter().map(|(_, b)| b)));
+        assert!(body(&held).contains("object-group network g1\n network-object host 10.0.0.1\n"));
+        assert!(!body(&held).contains("9.9.9.9"));
+    }
+
+    /// Once most of the arenas' bytes belong to removed or changed blocks, they are packed
+    /// again: what remains prints the same, from less memory.
+    #[test]
+    fn dead_arena_bytes_are_packed_again() {
+        let blocks: Vec<BlockBuf> = (0..40_000)
+            .map(|i| {
+                v(&format!(
+                    "access-list a{} extended permit ip any host 10.{}.{}.1",
+                    i,
+                    i / 256 % 256,
+                    i % 256
+                ))
+            })
+            .collect();
+        let mut c = Config::of_blocks(blocks);
+        let arena_bytes = |c: &Config| c.store.arenas.iter().map(|(_, t)| t.len()).sum::<usize>();
+        let before = arena_bytes(&c);
+        assert!(before > 2 << 20);
+        let doomed: Vec<BlockId> = c
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| id.0 % 4 != 0)
+            .collect();
+        for id in doomed {
+            c.remove(id);
+        }
+        c.commit();
+        let after = arena_bytes(&c);
+        assert!(after < before / 3, "{after} of {before}");
+        assert_eq!(c.store.dead, 0);
+        assert_eq!(c.len(), 10_000);
+        let kept: Vec<String> = c.iter().map(|(_, b)| b.head().text.to_owned()).collect();
+        assert_eq!(kept.len(), 10_000);
+        assert_eq!(
+            kept[1],
+            "access-list a4 extended permit ip any host 10.0.4.1"
+        );
+        assert_eq!(
+            kept[9_999],
+            "access-list a39996 extended permit ip any host 10.156.60.1"
+        );
+    }
+
     #[test]
     fn slots_are_reused_after_removal() {
         let mut c = Config::new();
