@@ -359,10 +359,14 @@ fn load_piece(text: &str, first_line_no: usize, rng: &mut Entropy) -> Loaded {
 const SPLIT_ABOVE: usize = 1 << 20;
 
 /// Where a large text can be cut in two pieces that load as the whole text does: the start
-/// of an unindented line that follows an unindented `access-list` or `route` line. Such a
+/// of an unindented line that follows an unindented `access-list` or `route` line (such a
 /// line opens no sub-mode and takes no sub-command, so the loader's state there is the same
-/// whatever came before (no mode, no pending blank line, no refused block), and the next line
-/// is read as a top-level line. Searched from the middle onwards, within a bounded distance.
+/// whatever came before: no mode, no pending blank line, no refused block, and the next line
+/// is read as a top-level line), or the start of an `object network` or `object-group` line
+/// (no sub-mode takes one as its sub-command, so it is read as a top-level line whatever came
+/// before, and a top-level line sets the whole state afresh; issue 13: a configuration in
+/// print order holds its objects first, often more than half of it, and was loaded in one
+/// piece). Searched from the middle onwards, within a bounded distance.
 fn split_point(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut at = text.len() / 2;
@@ -377,6 +381,10 @@ fn split_point(text: &str) -> Option<usize> {
         if (line.starts_with("access-list ") || line.starts_with("route "))
             && next.is_some_and(|b| !b.is_ascii_whitespace())
         {
+            return Some(start);
+        }
+        let rest = text.get(start..).unwrap_or("");
+        if rest.starts_with("object network ") || rest.starts_with("object-group ") {
             return Some(start);
         }
         prev = start;
@@ -514,6 +522,43 @@ mod tests {
             assert_eq!(errors.len(), 2 * 12);
             assert_eq!(config.refs(), one.refs());
         }
+    }
+
+    /// A text in print order (every object first, then the access lists) is cut among its
+    /// objects, and loads as in one piece.
+    #[test]
+    fn a_text_in_print_order_is_cut_among_its_objects() {
+        let mut text = String::from("ASA Version 9.16(4) \nhostname fw\n");
+        for i in 0..20_000 {
+            text.push_str(&format!(
+                "object network o{i}\n host 10.0.{}.{}\n\n",
+                i / 256 % 256,
+                i % 256
+            ));
+            if i % 7 == 0 {
+                text.push_str(&format!(
+                    "object-group network g{i}\n network-object object o{i}\nhost 9.9.9.9\n"
+                ));
+            }
+        }
+        for i in 0..2_000 {
+            text.push_str(&format!(
+                "access-list a extended permit ip object o{i} any\n"
+            ));
+        }
+        assert!(text.len() > SPLIT_ABOVE);
+        let at = split_point(&text).unwrap();
+        let (first, second) = text.split_at(at);
+        assert!(at > text.len() / 2 && first.ends_with('\n'));
+        assert!(second.starts_with("object network ") || second.starts_with("object-group "));
+        assert!(!second.contains("access-list a extended permit ip object o1999 any\nobject"));
+        let whole = load_piece(&text, 0, &mut rng());
+        assert!(load_split(&text, &mut rng()).is_some());
+        let (config, errors) = load_reporting(&text, &mut rng());
+        let one = Config::of_arenas(None, whole.arenas);
+        assert_eq!(print(&config), print(&one));
+        assert_eq!(errors, whole.errors);
+        assert_eq!(config.refs(), one.refs());
     }
 
     #[test]
