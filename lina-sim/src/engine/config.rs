@@ -361,6 +361,22 @@ impl PlaceKey {
     }
 }
 
+/// [`place_keys`] borrowed: the rank, the family's word (unknown families) and the group's
+/// two words.
+fn place_parts(b: &Block) -> Option<(u16, &str, &str)> {
+    let rank = b.rank();
+    if rank == NONE {
+        return None;
+    }
+    let head = b.head().text;
+    let family = if rank == UNKNOWN {
+        sections::first_words(head, 1)
+    } else {
+        ""
+    };
+    Some((rank, family, sections::first_words(head, 2)))
+}
+
 /// The family and the group of a block; none for separators.
 fn place_keys(b: &Block) -> Option<[PlaceKey; 2]> {
     let rank = b.rank();
@@ -874,35 +890,61 @@ impl Config {
         };
         let refs = std::thread::scope(|scope| {
             let counting = scope.spawn(|| Refs::of(blocks().filter_map(|id| store.block(id))));
-            config.order.reserve(count);
+            let present: Vec<u32> = blocks()
+                .filter(|id| store.block(*id).is_some())
+                .map(|id| id.0)
+                .collect();
+            config.order = Order::of_sequence(&present);
+            let mut run: Option<((u16, &str, &str), u32, BlockId)> = None;
             for id in blocks() {
                 let Some(block) = store.block(id) else {
                     continue;
                 };
                 // `alloc`, `link` and `index_added` of `push`, the block read where it is.
                 config.touched(block);
-                config.order.insert(usize::MAX, id.0);
-                if let Some(keys) = place_keys(block) {
-                    // Each block comes after every other: it is the last of its places
-                    // (`place_enter` without comparing positions).
-                    for key in keys {
-                        let place = config
-                            .places
-                            .entry(key)
-                            .or_insert(Place { count: 0, last: id });
-                        place.count += 1;
-                        place.last = id;
+                // Each block comes after every other: it is the last of its places
+                // (`place_enter` without comparing positions). Blocks of a place come in
+                // runs (thousands of objects, then of ACEs), entered once per run.
+                if let Some(parts) = place_parts(block) {
+                    match &mut run {
+                        Some((p, n, last)) if *p == parts => {
+                            *n += 1;
+                            *last = id;
+                        }
+                        _ => {
+                            if let Some(done) = run.replace((parts, 1, id)) {
+                                config.enter_run(done);
+                            }
+                        }
                     }
                 }
                 if let Some(key) = block.key_hash() {
                     config.index.entry(key).or_insert(id);
                 }
             }
+            if let Some(done) = run.take() {
+                config.enter_run(done);
+            }
             counting.join().ok()
         });
         config.refs = refs.unwrap_or_else(|| Refs::of(blocks().filter_map(|id| store.block(id))));
         config.store = store;
         config
+    }
+
+    /// `n` blocks of the place `(rank, family word, group words)`, the last of them `last`,
+    /// entered after every block of the order (loading).
+    fn enter_run(&mut self, ((rank, family, group), n, last): ((u16, &str, &str), u32, BlockId)) {
+        for (grouped, words) in [(false, family), (true, group)] {
+            let key = PlaceKey {
+                rank,
+                group: grouped,
+                words: words.into(),
+            };
+            let place = self.places.entry(key).or_insert(Place { count: 0, last });
+            place.count += n;
+            place.last = last;
+        }
     }
 
     /// Appends a block without journaling (loading).

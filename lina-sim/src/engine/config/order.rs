@@ -106,12 +106,67 @@ impl Order {
         self.node(slot).size > 0
     }
 
-    /// Inserts `slot` (not in the sequence) so that it is at `pos` (clamped to the end).
-    /// Makes room for `slots` more slots.
-    pub fn reserve(&mut self, slots: usize) {
-        self.nodes.reserve_exact(slots);
+
+    /// The sequence `slots` (each at most once), built in one pass (issue 13: boot; appending
+    /// 1.3 million blocks one by one walked down the tree's right spine each time). A treap's
+    /// shape is fixed by its order and priorities, so this is the tree the appends would
+    /// build: each slot, in order, takes as its left subtree the nodes of lower priority it
+    /// pops off the right spine, and hangs as the right child of the spine's new end.
+    pub fn of_sequence(slots: &[u32]) -> Order {
+        let mut order = Order::default();
+        let Some(top) = slots.iter().copied().filter(|s| *s != NIL).max() else {
+            return order;
+        };
+        order.nodes = vec![FREE; top as usize + 1];
+        let mut spine: Vec<u32> = Vec::new();
+        for &slot in slots {
+            if slot == NIL || order.contains(slot) {
+                continue;
+            }
+            if let Some(n) = order.node_mut(slot) {
+                *n = Node { size: 1, ..FREE };
+            }
+            let mut popped = NIL;
+            while let Some(&end) = spine.last() {
+                if priority(end) > priority(slot) {
+                    break;
+                }
+                popped = end;
+                spine.pop();
+            }
+            if popped != NIL {
+                order.set_left(slot, popped);
+            }
+            match spine.last() {
+                Some(&end) => order.set_right(end, slot),
+                None => {
+                    if let Some(n) = order.node_mut(slot) {
+                        n.parent = NIL;
+                    }
+                }
+            }
+            spine.push(slot);
+        }
+        order.root = spine.first().copied().unwrap_or(NIL);
+        // Sizes, children before parents: an explicit post-order walk.
+        let mut stack = vec![(order.root, false)];
+        while let Some((i, seen)) = stack.pop() {
+            if i == NIL {
+                continue;
+            }
+            if seen {
+                order.resize(i);
+            } else {
+                let n = order.node(i);
+                stack.push((i, true));
+                stack.push((n.left, false));
+                stack.push((n.right, false));
+            }
+        }
+        order
     }
 
+    /// Inserts `slot` (not in the sequence) so that it is at `pos` (clamped to the end).
     pub fn insert(&mut self, pos: usize, slot: u32) {
         if self.contains(slot) || slot == NIL {
             return;
@@ -406,6 +461,24 @@ mod tests {
                     proptest::prop_assert_eq!(order.next(*s), model.get(i + 1).copied());
                 }
                 proptest::prop_assert_eq!(order.get(model.len()), None);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A sequence built in one pass is the tree its appends build, node for node.
+        #[test]
+        fn one_pass_is_the_appends(slots in proptest::collection::vec(0u32..500, 0..300)) {
+            let mut appended = Order::default();
+            for s in &slots {
+                appended.insert(usize::MAX, *s);
+            }
+            let built = Order::of_sequence(&slots);
+            proptest::prop_assert_eq!(built.root, appended.root);
+            proptest::prop_assert_eq!(built.len(), appended.len());
+            for s in 0..500u32 {
+                let (a, b) = (built.node(s), appended.node(s));
+                proptest::prop_assert_eq!((a.left, a.right, a.parent, a.size), (b.left, b.right, b.parent, b.size));
             }
         }
     }
