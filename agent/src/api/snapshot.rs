@@ -515,7 +515,7 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
 /// (1 MiB each, queued while the parser catches up) are freed between long-lived
 /// allocations, where glibc keeps the pages; `malloc_trim` returns every whole free page of
 /// every arena. A few milliseconds at 100 MB, once per load.
-fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `malloc_trim` only reads and changes the allocator's own state, under its locks;
     // any argument is valid (0: keep no extra padding at the top of the heap).
