@@ -111,6 +111,10 @@ pub fn main() -> ExitCode {
         Some(Subcommand::Worker) => LogFormat::from_env(),
         None => cli.daemon.ops.log_format,
     });
+    if matches!(cli.command, Some(Subcommand::Worker)) {
+        // Before any thread starts (the runtime's included).
+        crate::api::snapshot::one_arena();
+    }
     // The agent process runs on one thread: its requests are short and mostly waiting on
     // LINA, and on a two-core appliance cross-thread wake-ups cost more than they bring
     // (measured: CPU per GET roughly halved). Large parses go to the blocking pool.

@@ -79,6 +79,9 @@ impl fmt::Display for LinaAddr {
 /// Queued frames are joined into one write up to this many bytes.
 const COALESCE_LIMIT: usize = 64 * 1024;
 
+/// The LINA connection's read buffer, and the size it goes back to once a large frame is read.
+const READ_BUFFER: usize = 64 * 1024;
+
 /// Requests waiting for their answer, by request id. A std mutex: never held across `.await`.
 type Pending = Arc<Mutex<HashMap<u32, Waiter>>>;
 
@@ -464,7 +467,7 @@ async fn read_loop(
     pushes: Pushes,
     closed: Arc<watch::Sender<bool>>,
 ) {
-    let mut buf = BytesMut::with_capacity(64 * 1024);
+    let mut buf = BytesMut::with_capacity(READ_BUFFER);
     'conn: loop {
         loop {
             match frame::decode(&mut buf) {
@@ -525,6 +528,13 @@ async fn read_loop(
                     break 'conn;
                 }
             }
+        }
+        // issue 13: memory. A large frame (a 1 MiB piece of `show running-config`) grew the
+        // buffer to its size; kept, its pages stay resident for the connection's life. Given
+        // back once nothing is read and nobody waits, not between a stream's pieces, where
+        // the next piece would grow it again.
+        if buf.is_empty() && buf.capacity() > READ_BUFFER && lock(&pending).is_empty() {
+            buf = BytesMut::with_capacity(READ_BUFFER);
         }
         match read.read_buf(&mut buf).await {
             Ok(0) | Err(_) => break,

@@ -233,7 +233,17 @@ pub async fn run(call: &Call<'_>, body: &[u8]) -> Result<ApiResponse, ApiError> 
             return Ok(dry_run_answer(&operations, &outcomes, &staged));
         }
         match commit(call, staged, &mut outcomes).await? {
-            Commit::Done(failed) => return Ok(answer(&operations, &outcomes, failed)),
+            Commit::Done(failed) => {
+                let answer = answer(&operations, &outcomes, failed);
+                // issue 13: memory. The bulk's transients (the parsed entries, the stage's
+                // commands, LINA's answer) were allocated between the nodes the stage copied,
+                // which the snapshot now keeps: freed, their pages stay with the process
+                // unless handed back (2 to 3 MiB for 1000 creations at 20 MB).
+                drop(outcomes);
+                drop(operations);
+                crate::api::snapshot::release_freed_memory();
+                return Ok(answer);
+            }
             Commit::Stale(current) => wanted = current,
         }
     }
