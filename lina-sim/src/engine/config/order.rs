@@ -106,7 +106,6 @@ impl Order {
         self.node(slot).size > 0
     }
 
-
     /// The sequence `slots` (each at most once), built in one pass (issue 13: boot; appending
     /// 1.3 million blocks one by one walked down the tree's right spine each time). A treap's
     /// shape is fixed by its order and priorities, so this is the tree the appends would
