@@ -582,6 +582,12 @@ impl Store {
         }
     }
 
+    /// The bytes of the arenas that slots still hold (about the loaded configuration's text).
+    fn held_bytes(&self) -> usize {
+        let total: usize = self.arenas.iter().map(|(_, t)| t.len()).sum();
+        total.saturating_sub(self.dead)
+    }
+
     /// Packs the arenas again when most of their bytes are dead: what a configuration
     /// rewritten over time holds stays near its size.
     fn compact(&mut self) {

@@ -7,7 +7,9 @@
 //! blocks it removed, replaced and added, printed as `show running-config` prints them
 //! (masked). The engine seals the pending difference under the generation it bumps to
 //! ([`Config::seal_changes`]). The journal holds contiguous generations `base + 1 ..= last`,
-//! bounded by [`MAX_GENERATIONS`] and [`MAX_BYTES`] (oldest dropped).
+//! bounded by [`MAX_GENERATIONS`] and by the memory its changes hold ([`footprint`]), at most
+//! a tenth of the loaded configuration's text, at least [`MIN_BYTES`] and at most
+//! [`MAX_BYTES`] (oldest dropped).
 //!
 //! Anything it cannot vouch for cuts it, so the agent reads the whole configuration instead:
 //! a generation bumped without a seal (a gap), changes committed without a generation (an
@@ -27,8 +29,25 @@ use crate::engine::mask;
 
 /// Generations kept.
 pub const MAX_GENERATIONS: usize = 4096;
-/// Bytes of block text kept.
+/// Bytes the kept changes may hold, at most (issue 13: memory; the bound was 32 MiB of block
+/// text alone, which at 20 MB, with each change's neighbour lines and its own allocations,
+/// could hold several times the configuration's 3x budget).
 pub const MAX_BYTES: usize = 32 << 20;
+/// ... and at least, whatever the configuration's size (about 3,000 one-line changes).
+pub const MIN_BYTES: usize = 1 << 20;
+
+/// The memory a kept change holds: the change itself, and each of its texts with glibc's
+/// per-allocation header.
+fn footprint(c: &BlockChange) -> usize {
+    let text = |t: &Option<String>| t.as_ref().map_or(0, |t| t.len() + 16);
+    std::mem::size_of::<BlockChange>()
+        + c.text.len()
+        + 16
+        + text(&c.old)
+        + text(&c.before)
+        + text(&c.after)
+        + text(&c.clear)
+}
 /// A unit of change printing more than this is not journaled (restore, `configure replace`
 /// of a large configuration): reading the whole configuration is cheaper then.
 pub const MAX_PENDING_BYTES: usize = 8 << 20;
@@ -289,7 +308,10 @@ impl Config {
             return;
         };
         let blocks = std::mem::take(&mut j.pending);
-        let bytes = std::mem::take(&mut j.pending_bytes);
+        j.pending_bytes = 0;
+        let bytes: usize = blocks.iter().map(footprint).sum();
+        let limit = (self.store.held_bytes() / 10).clamp(MIN_BYTES, MAX_BYTES);
+        let j = &mut self.changes;
         if j.cut || orphaned || generation != j.last().wrapping_add(1) {
             j.entries.clear();
             j.bytes = 0;
@@ -301,16 +323,13 @@ impl Config {
         j.entries
             .push_back(GenerationChanges { generation, blocks });
         j.bytes += bytes;
-        while j.entries.len() > MAX_GENERATIONS || j.bytes > MAX_BYTES {
+        while j.entries.len() > MAX_GENERATIONS || j.bytes > limit {
             let Some(old) = j.entries.pop_front() else {
                 break;
             };
-            j.bytes = j.bytes.saturating_sub(
-                old.blocks
-                    .iter()
-                    .map(|c| c.text.len() + c.old.as_ref().map_or(0, String::len))
-                    .sum(),
-            );
+            j.bytes = j
+                .bytes
+                .saturating_sub(old.blocks.iter().map(footprint).sum());
             j.base += 1;
         }
     }
@@ -475,6 +494,29 @@ mod tests {
             ChangesAnswer::TooOld { .. }
         ));
         assert_eq!(changes(&c, now - 3, now).len(), 3);
+    }
+
+    /// The kept changes hold at most their bound ([`MIN_BYTES`] for a configuration loaded
+    /// from nothing): older generations go, the latest stay.
+    #[test]
+    fn the_kept_changes_hold_at_most_their_bound() {
+        let mut c = Config::new();
+        c.start_changes(1);
+        let long = "d".repeat(400);
+        for g in 2..1_500u64 {
+            c.insert_placed(v(&format!("access-list a{g} remark {long}")));
+            c.commit();
+            c.seal_changes(Some(g));
+        }
+        assert!(c.changes.bytes <= MIN_BYTES, "{}", c.changes.bytes);
+        assert!(c.changes.bytes > MIN_BYTES / 2, "{}", c.changes.bytes);
+        let kept = c.changes.entries.len() as u64;
+        assert!(kept > 100 && kept < 1_300, "{kept}");
+        assert!(matches!(
+            c.changes_since(1, 1_499),
+            ChangesAnswer::TooOld { .. }
+        ));
+        assert_eq!(changes(&c, 1_489, 1_499).len(), 10);
     }
 
     /// A print cut into blocks (a line without indentation and the indented lines below),
