@@ -91,6 +91,24 @@ fn freed(cfg: &mut RunningConfig, take: impl FnOnce(&mut RunningConfig)) -> usiz
     before.saturating_sub(live())
 }
 
+/// A copy of `cfg` with 1000 network objects like `template` created on it, named
+/// `<prefix>-<i>` (a bulk's staging; nothing when there is no template).
+fn staged_copy(
+    cfg: &RunningConfig,
+    template: Option<&cli_translator::resources::network_object::NetworkObject>,
+    prefix: &str,
+) -> RunningConfig {
+    let mut staged = cfg.clone();
+    if let Some(t) = template {
+        for i in 0..1000 {
+            let mut o = t.clone();
+            o.name = format!("{prefix}-{i}").into();
+            staged.network_objects.insert(o);
+        }
+    }
+    staged
+}
+
 fn main() {
     let size: usize = std::env::var("SNAPSHOT_SIZE")
         .ok()
@@ -179,15 +197,7 @@ fn main() {
     let started = Instant::now();
     let rounds = 20;
     for r in 0..rounds {
-        let mut staged = cfg.clone();
-        if let Some(t) = &template {
-            for i in 0..1000 {
-                let mut o = t.clone();
-                o.name = format!("bulk-{r}-{i}").into();
-                staged.network_objects.insert(o);
-            }
-        }
-        black_box(&staged);
+        black_box(&staged_copy(&cfg, template.as_ref(), &format!("bulk-{r}")));
     }
     println!(
         "1000 creations staged on a copy: {:.2} ms",
@@ -196,14 +206,7 @@ fn main() {
     // What such a copy holds of its own once staged (the nodes its writes copied, the items):
     // the memory a bulk adds while its stage and the snapshot both live.
     let base = live();
-    let mut staged = cfg.clone();
-    if let Some(t) = &template {
-        for i in 0..1000 {
-            let mut o = t.clone();
-            o.name = format!("bulk-{i}").into();
-            staged.network_objects.insert(o);
-        }
-    }
+    let staged = staged_copy(&cfg, template.as_ref(), "bulk");
     println!(
         "1000 creations staged on a copy hold {:.2} MiB of their own",
         mib(live().saturating_sub(base))

@@ -379,17 +379,12 @@ fn place_parts(b: &Block) -> Option<(u16, &str, &str)> {
 
 /// The family and the group of a block; none for separators.
 fn place_keys(b: &Block) -> Option<[PlaceKey; 2]> {
-    let rank = b.rank();
-    if rank == NONE {
-        return None;
-    }
-    let head = b.head().text;
-    let family = if rank == UNKNOWN {
-        sections::first_words(head, 1)
-    } else {
-        ""
-    };
-    Some([
+    place_parts(b).map(keys_of_parts)
+}
+
+/// The family's and the group's keys of [`place_parts`].
+fn keys_of_parts((rank, family, group): (u16, &str, &str)) -> [PlaceKey; 2] {
+    [
         PlaceKey {
             rank,
             group: false,
@@ -398,9 +393,9 @@ fn place_keys(b: &Block) -> Option<[PlaceKey; 2]> {
         PlaceKey {
             rank,
             group: true,
-            words: sections::first_words(head, 2).into(),
+            words: group.into(),
         },
-    ])
+    ]
 }
 
 /// How many blocks a family or group has, and which of them prints last.
@@ -877,7 +872,8 @@ impl Config {
     // ----- changing -----
 
     /// The configuration of `blocks` in this order, as [`Config::push`] of each one would
-    /// make it (loading).
+    /// make it (loading; tests: the loader builds arenas of its own).
+    #[cfg(test)]
     pub fn of_blocks(blocks: Vec<BlockBuf>) -> Config {
         Config::of_arenas(None, vec![Arena::of(blocks)])
     }
@@ -940,13 +936,8 @@ impl Config {
 
     /// `n` blocks of the place `(rank, family word, group words)`, the last of them `last`,
     /// entered after every block of the order (loading).
-    fn enter_run(&mut self, ((rank, family, group), n, last): ((u16, &str, &str), u32, BlockId)) {
-        for (grouped, words) in [(false, family), (true, group)] {
-            let key = PlaceKey {
-                rank,
-                group: grouped,
-                words: words.into(),
-            };
+    fn enter_run(&mut self, (parts, n, last): ((u16, &str, &str), u32, BlockId)) {
+        for key in keys_of_parts(parts) {
             let place = self.places.entry(key).or_insert(Place { count: 0, last });
             place.count += n;
             place.last = last;

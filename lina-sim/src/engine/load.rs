@@ -115,19 +115,16 @@ pub fn is_top_level_command(cmd: &Command) -> bool {
     )
 }
 
-/// A sub-command line as the configuration keeps it (`text` may carry extra indentation).
-fn child_entry(kind: Option<&SubKind>, text: &str) -> Entry {
+/// Whether the configuration keeps a sub-command line typed (`text` may carry extra
+/// indentation, which keeps it verbatim). The line's text goes into its block as it is.
+fn child_typed(kind: Option<&SubKind>, text: &str) -> bool {
     if text.starts_with(' ') {
-        return Entry::verbatim(text);
+        return false;
     }
-    let typed = match (kind, parse_command(text)) {
-        (Some(SubKind::Interface), Ok(cmd)) if modes::is_interface_sub(&cmd) => Some(cmd),
-        (Some(SubKind::Object(_)), Ok(cmd)) if modes::is_object_sub(&cmd) => Some(cmd),
-        _ => None,
-    };
-    match typed {
-        Some(cmd) => Entry::loaded(Line::Typed(cmd), text),
-        None => Entry::verbatim(text),
+    match (kind, parse_command(text)) {
+        (Some(SubKind::Interface), Ok(cmd)) => modes::is_interface_sub(&cmd),
+        (Some(SubKind::Object(_)), Ok(cmd)) => modes::is_object_sub(&cmd),
+        _ => false,
     }
 }
 
@@ -190,11 +187,12 @@ impl Loader<'_> {
         } else {
             indent.saturating_sub(base)
         };
-        let mut child = String::with_capacity(extra + text.len());
-        for _ in 0..extra {
-            child.push(' ');
-        }
-        child.push_str(text);
+        // Deeper lines keep the difference (a copy only for them).
+        let child: std::borrow::Cow<'_, str> = if extra == 0 {
+            text.into()
+        } else {
+            format!("{:extra$}{text}", "").into()
+        };
         let head = self
             .current
             .and_then(|i| self.blocks.get(i))
@@ -203,13 +201,13 @@ impl Loader<'_> {
             self.refuse(text, e);
             return;
         }
-        let entry = child_entry(self.mode.as_ref(), &child);
+        let typed = child_typed(self.mode.as_ref(), &child);
         let blanks = std::mem::take(&mut self.blanks);
         if let Some(block) = self.current.and_then(|i| self.blocks.get_mut(i)) {
             for _ in 0..blanks {
                 block.push_child_unranked("", false);
             }
-            block.push_child_unranked(&entry.text, entry.is_typed());
+            block.push_child_unranked(&child, typed);
         }
     }
 

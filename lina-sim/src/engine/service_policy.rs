@@ -473,11 +473,13 @@ impl ServicePolicy {
         let target = body.strip_prefix("no ").unwrap_or(body).to_owned();
         let range = a.cfg.block(sub.block).and_then(|b| {
             let start = b.children().position(|c| c.text.trim_end() == parent)?;
-            let mut end = start + 1;
-            while b.child(end).is_some_and(|c| c.text.starts_with(' ')) {
-                end += 1;
-            }
-            Some((start, end))
+            // The parent's nested lines follow it (one walk: `child(i)` reads from the start).
+            let nested = b
+                .children()
+                .skip(start + 1)
+                .take_while(|c| c.text.starts_with(' '))
+                .count();
+            Some((start, start + 1 + nested))
         });
         let Some((start, end)) = range else {
             return Err(CliError::invalid(body, 0));

@@ -330,10 +330,19 @@ impl BlockBuf {
 
     /// Takes the last sub-command line off (the rank follows).
     pub fn pop_child(&mut self) -> Option<Entry> {
-        let count = self.children().count();
-        let last = self.children().last()?.to_entry();
-        self.truncate_children(count - 1);
-        Some(last)
+        // One pass: where the last line starts, and the line.
+        let mut lines = self.children();
+        let mut last = None;
+        let mut start = self.0.len() - lines.rest.len();
+        while let Some(line) = lines.next() {
+            last = Some((start, line));
+            start = self.0.len() - lines.rest.len();
+        }
+        let (start, line) = last?;
+        let line = line.to_entry();
+        self.0.truncate(start);
+        self.rerank();
+        Some(line)
     }
 
     /// Keeps the first `keep` sub-command lines only (the rank follows).
