@@ -396,6 +396,8 @@ mod tests {
         opts.startup_config = Some(given);
         let sim = start(opts).await.unwrap();
         assert!(!dir.join("startup-held-aa").exists());
+        // Written by a thread of its own while LINA answers.
+        lock(&sim.shared).engine.finish_startup_writer();
         let held = std::fs::read_to_string(dir.join("startup-held-")).unwrap();
         let startup = lock(&sim.shared).engine.startup_config();
         assert_eq!(held, *startup);

@@ -193,6 +193,9 @@ pub struct Engine {
     pub(crate) license: platform::LicenseState,
     /// Where large startup configurations are kept (`startup.rs`).
     pub(crate) startup_spill: Option<Arc<dyn startup::StartupSpill>>,
+    /// The thread writing the boot's startup text to the spill (`startup::Writing`): joined
+    /// before the spill is written again.
+    pub(crate) startup_writer: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Boots of texts above this size hand the memory they freed back ([`release_freed_memory`]).
@@ -285,12 +288,13 @@ impl Engine {
             keys: crypto::KeyStore::default(),
             license: platform::LicenseState::default(),
             startup_spill: opts.startup_spill.clone(),
+            startup_writer: None,
         };
         if multiple {
             engine.boot_multiple(opts.flash.as_ref());
         }
         let print = engine.running_config_shared();
-        engine.set_startup(engine.selected, print);
+        engine.set_startup_in_background(engine.selected, print);
         // The print stays cached for the agent's first read (`release_large_print`).
         for ctx in &mut engine.contexts {
             ctx.print_read = false;
@@ -347,7 +351,17 @@ impl Engine {
         let Some(ctx) = self.contexts.get(i) else {
             return Arc::default();
         };
-        match (&ctx.startup, &self.startup_spill) {
+        let startup = match &ctx.startup {
+            startup::Startup::Writing(w) => match (w.held(), w.settled()) {
+                (Some(text), _) => return text,
+                (None, Some(settled)) => settled,
+                // Unreachable: the writer sets its outcome before it lets the text go.
+                (None, None) => return Arc::default(),
+            },
+            other => other.clone(),
+        };
+        match (&startup, &self.startup_spill) {
+            (startup::Startup::Writing(_), _) => Arc::default(),
             (startup::Startup::Held(text), _) => text.clone(),
             (startup::Startup::Spilled, Some(spill)) => match spill.get(&ctx.name) {
                 Ok(text) => Arc::new(text),
@@ -363,6 +377,7 @@ impl Engine {
     /// Makes `text` context `i`'s startup configuration: in the spill file when it is large
     /// and there is one, else in memory (also when writing the file fails).
     pub(crate) fn set_startup(&mut self, i: usize, text: Arc<String>) {
+        self.finish_startup_writer();
         let Some(ctx) = self.contexts.get_mut(i) else {
             return;
         };
@@ -380,6 +395,42 @@ impl Engine {
             }
         }
         ctx.startup = startup::Startup::Held(text);
+    }
+
+    /// [`Engine::set_startup`] at boot: a large text is written to the spill file on a
+    /// thread of its own, and LINA answers meanwhile (issue 13, item 5).
+    fn set_startup_in_background(&mut self, i: usize, text: Arc<String>) {
+        let (Some(spill), Some(ctx)) = (&self.startup_spill, self.contexts.get_mut(i)) else {
+            return self.set_startup(i, text);
+        };
+        if text.len() <= startup::SPILL_ABOVE || self.startup_writer.is_some() {
+            return self.set_startup(i, text);
+        }
+        match startup::Writing::start(spill.clone(), ctx.name.clone(), text.clone()) {
+            Some((writing, thread)) => {
+                ctx.startup = startup::Startup::Writing(writing);
+                self.startup_writer = Some(thread);
+            }
+            None => self.set_startup(i, text),
+        }
+    }
+
+    /// Waits for the boot's spill writer, if any, and settles what its context keeps.
+    pub(crate) fn finish_startup_writer(&mut self) {
+        let Some(thread) = self.startup_writer.take() else {
+            return;
+        };
+        let _ = thread.join();
+        for ctx in &mut self.contexts {
+            if let startup::Startup::Writing(w) = &ctx.startup {
+                // A writer that died without an outcome (it cannot panic short of an
+                // allocation failure) leaves nothing: the text is read as empty, as a
+                // spill that cannot be read back is.
+                ctx.startup = w
+                    .settled()
+                    .unwrap_or(startup::Startup::Held(Arc::default()));
+            }
+        }
     }
 
     /// The startup configuration's lines that boot could not apply, in order.
@@ -900,6 +951,9 @@ impl Engine {
             })
             .filter(|text| match &self.contexts[self.selected].startup {
                 startup::Startup::Held(held) => held.as_str() != text.as_str(),
+                startup::Startup::Writing(w) => {
+                    w.held().is_none_or(|held| held.as_str() != text.as_str())
+                }
                 startup::Startup::Spilled => true,
             })
             .map(|text| Arc::new(text.clone()))

@@ -95,6 +95,22 @@ impl StartupSpill for DirSpill {
     }
 }
 
+/// The calling thread yields to every other (nice 19): the boot's spill write must not take
+/// a core from the agent's first read of the configuration, which runs meanwhile on both.
+fn lowest_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `gettid` has no preconditions; `setpriority` on this thread's own id changes
+    // only its scheduling priority (Linux keeps a nice value per thread), and a failure
+    // leaves it as it was.
+    #[allow(unsafe_code)]
+    unsafe {
+        let tid = libc::gettid();
+        if let Ok(tid) = libc::id_t::try_from(tid) {
+            libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+        }
+    }
+}
+
 /// A context's startup configuration as the engine keeps it.
 #[derive(Debug, Clone)]
 pub(crate) enum Startup {
@@ -102,6 +118,72 @@ pub(crate) enum Startup {
     Held(Arc<String>),
     /// In the spill file of the context's name.
     Spilled,
+    /// Being written to the spill file by a thread of its own ([`Writing`], boot only).
+    Writing(Arc<Writing>),
+}
+
+/// A boot's startup text on its way to the spill file (issue 13, item 5: writing 100 MB took
+/// a quarter of a second of the boot, before LINA could answer anyone). The writing thread
+/// holds the text until it is written; the engine keeps a weak reference, so the text is
+/// not held once it is in the file and its print was read.
+#[derive(Debug)]
+pub(crate) struct Writing {
+    text: std::sync::Weak<String>,
+    /// Set once, by the writer, before it lets the text go: `Ok` when the file holds it,
+    /// the text itself when writing failed (it is then kept in memory, as
+    /// [`Startup::Held`]).
+    outcome: std::sync::OnceLock<Result<(), Arc<String>>>,
+}
+
+impl Writing {
+    /// Starts writing `text` to `spill` for `context` on a thread of its own; `None` when
+    /// no thread could be started (the caller writes it then).
+    pub(crate) fn start(
+        spill: Arc<dyn StartupSpill>,
+        context: String,
+        text: Arc<String>,
+    ) -> Option<(Arc<Writing>, std::thread::JoinHandle<()>)> {
+        let writing = Arc::new(Writing {
+            text: Arc::downgrade(&text),
+            outcome: std::sync::OnceLock::new(),
+        });
+        let shared = writing.clone();
+        let thread = std::thread::Builder::new()
+            .name("startup-spill".to_owned())
+            .spawn(move || {
+                lowest_priority();
+                let outcome = match spill.put(&context, &text) {
+                    Ok(()) => Ok(()),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "keeping the startup configuration in memory");
+                        Err(text.clone())
+                    }
+                };
+                let _ = shared.outcome.set(outcome);
+                // The strong reference goes last: whoever fails to upgrade the weak one
+                // finds the outcome set.
+                drop(text);
+            })
+            .ok()?;
+        Some((writing, thread))
+    }
+
+    /// The text while it is held anywhere (the writer, the print cache); `None` once it
+    /// is only in the file.
+    pub(crate) fn held(&self) -> Option<Arc<String>> {
+        self.text.upgrade().or_else(|| match self.outcome.get() {
+            Some(Err(text)) => Some(text.clone()),
+            _ => None,
+        })
+    }
+
+    /// What the context keeps once the writer is done: `None` while it writes.
+    pub(crate) fn settled(&self) -> Option<Startup> {
+        match self.outcome.get()? {
+            Ok(()) => Some(Startup::Spilled),
+            Err(text) => Some(Startup::Held(text.clone())),
+        }
+    }
 }
 
 impl Default for Startup {
@@ -166,8 +248,11 @@ mod tests {
             ..EngineOptions::default()
         };
         let (mut e, _) = Engine::boot(&text, &opts, [1; 32], Now::from_secs(0));
-        assert!(matches!(e.contexts[0].startup, Startup::Spilled));
+        assert!(matches!(e.contexts[0].startup, Startup::Writing(_)));
         let startup = e.startup_config();
+        e.finish_startup_writer();
+        assert!(matches!(e.contexts[0].startup, Startup::Spilled));
+        assert_eq!(e.startup_config(), startup);
         assert_eq!(spill.get("").unwrap(), *startup);
         assert!(startup.contains("hostname big\nobject network host-0\n host 10.0.0.0\n"));
         // The boot's print stays cached for its first reader, and goes when a message read it.
@@ -187,6 +272,95 @@ mod tests {
             matches!(&small.contexts[0].startup, Startup::Held(t) if t.contains("hostname small\n"))
         );
         assert_eq!(spill.get("").unwrap(), *startup);
+    }
+
+    /// A spill whose writes wait for a go (one per write), or fail.
+    #[derive(Debug)]
+    struct GatedSpill {
+        kept: MemSpill,
+        go: Mutex<std::sync::mpsc::Receiver<bool>>,
+    }
+
+    impl StartupSpill for GatedSpill {
+        fn put(&self, context: &str, text: &str) -> io::Result<()> {
+            match self.go.lock().unwrap().recv() {
+                Ok(true) => self.kept.put(context, text),
+                _ => Err(io::Error::other("the disk is full")),
+            }
+        }
+        fn get(&self, context: &str) -> io::Result<String> {
+            self.kept.get(context)
+        }
+    }
+
+    fn gated_boot(text: &str) -> (Engine, Arc<GatedSpill>, std::sync::mpsc::Sender<bool>) {
+        let (go, gate) = std::sync::mpsc::channel();
+        let spill = Arc::new(GatedSpill {
+            kept: MemSpill::default(),
+            go: Mutex::new(gate),
+        });
+        let opts = EngineOptions {
+            startup_spill: Some(spill.clone()),
+            ..EngineOptions::default()
+        };
+        let (e, _) = Engine::boot(text, &opts, [1; 32], Now::from_secs(0));
+        (e, spill, go)
+    }
+
+    #[test]
+    fn the_boot_answers_while_its_startup_text_is_written_and_lets_it_go_once_written() {
+        let text = text_above_spill("slow", "host-");
+        let (mut e, spill, go) = gated_boot(&text);
+        // Booted, and the writer has not written yet: the text is read from memory.
+        let Startup::Writing(writing) = e.contexts[0].startup.clone() else {
+            panic!("the boot's startup text is not being written");
+        };
+        let print = e.running_config();
+        assert_eq!(*e.startup_config(), print);
+        assert!(spill.get("").is_err());
+        go.send(true).unwrap();
+        while writing.settled().is_none() {
+            std::thread::yield_now();
+        }
+        assert_eq!(spill.get("").unwrap(), print);
+        // Once its print is read and released, nothing in memory holds the text.
+        let _ = e.shown_running_config();
+        e.release_large_print();
+        assert!(writing.held().is_none());
+        assert_eq!(*e.startup_config(), print);
+        e.finish_startup_writer();
+        assert!(matches!(e.contexts[0].startup, Startup::Spilled));
+        assert_eq!(*e.startup_config(), print);
+    }
+
+    #[test]
+    fn a_failed_boot_write_keeps_the_text_in_memory() {
+        let text = text_above_spill("full", "host-");
+        let (mut e, spill, go) = gated_boot(&text);
+        let print = e.running_config();
+        go.send(false).unwrap();
+        e.finish_startup_writer();
+        assert!(matches!(&e.contexts[0].startup, Startup::Held(t) if **t == print));
+        assert_eq!(*e.startup_config(), print);
+        assert!(spill.get("").is_err());
+    }
+
+    #[test]
+    fn a_save_during_the_boot_write_waits_for_it_and_is_the_text_kept() {
+        let text = text_above_spill("race", "host-");
+        let (mut e, spill, go) = gated_boot(&text);
+        let saved = Arc::new(text_above_spill("saved", "other-"));
+        // The boot's write goes first, the save's second; the save waits for the first.
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            go.send(true).unwrap();
+            go.send(true).unwrap();
+        });
+        e.set_startup(0, saved.clone());
+        releaser.join().unwrap();
+        assert!(matches!(e.contexts[0].startup, Startup::Spilled));
+        assert_eq!(spill.get("").unwrap(), *saved);
+        assert_eq!(e.startup_config(), saved);
     }
 
     #[test]
