@@ -132,7 +132,13 @@ impl LoggingSettings {
     pub fn from_config(cfg: &Config) -> LoggingSettings {
         let mut s = LoggingSettings::default();
         let rank = sections::rank_of_line("logging");
-        for (_, b) in cfg.iter() {
+        // The logging blocks from the index of places (issue 13: boot read every block).
+        let blocks: Box<dyn Iterator<Item = &super::config::Block>> =
+            match cfg.blocks_of_family(rank, "") {
+                Some(ids) => Box::new(ids.into_iter().filter_map(|id| cfg.block(id))),
+                None => Box::new(cfg.iter().map(|(_, b)| b)),
+            };
+        for b in blocks {
             if b.rank() != rank {
                 continue;
             }

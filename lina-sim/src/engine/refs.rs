@@ -90,6 +90,17 @@ impl Refs {
         refs
     }
 
+    /// The counts of two sets of blocks together, as [`Refs::of`] both (a load counts its
+    /// blocks on both cores, issue 13: boot).
+    pub fn merge(self, other: Refs) -> Refs {
+        Refs {
+            words: merge_counts(self.words, other.words),
+            keys: merge_counts(self.keys, other.keys),
+            objects: merge_counts(self.objects, other.objects),
+            groups: merge_counts(self.groups, other.groups),
+        }
+    }
+
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
         self.words
@@ -283,6 +294,15 @@ pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The sums of two count tables (the smaller one added into the larger).
+fn merge_counts(a: Map<u32, u32>, b: Map<u32, u32>) -> Map<u32, u32> {
+    let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    for (key, n) in from {
+        *into.entry(key).or_insert(0) += n;
+    }
+    into
+}
+
 fn bump<K, Q>(map: &mut Map<K, u32>, key: &Q, up: bool)
 where
     K: std::borrow::Borrow<Q> + Hash + Eq,
@@ -463,6 +483,30 @@ mod tests {
         refs.remove(&nat);
         assert_eq!(refs, before);
         assert_eq!(refs, Refs::of([&*def, &*group].into_iter()));
+    }
+
+    #[test]
+    fn counts_of_two_parts_merged_are_the_counts_of_the_whole() {
+        let blocks = [
+            block("object network web", &["host 10.0.0.1"]),
+            block("object-group network g", &["network-object object web"]),
+            block("access-list a extended permit ip object web any", &[]),
+            block("object network web2", &["host 10.0.0.2"]),
+            block(
+                "access-list a extended permit ip object-group g object web",
+                &[],
+            ),
+            block("object network web", &["nat (in,out) dynamic interface"]),
+        ];
+        let whole = Refs::of(blocks.iter().map(|b| &**b));
+        for at in 0..=blocks.len() {
+            let (first, second) = blocks.split_at(at);
+            let merged =
+                Refs::of(first.iter().map(|b| &**b)).merge(Refs::of(second.iter().map(|b| &**b)));
+            assert_eq!(merged, whole, "split at {at}");
+        }
+        assert_eq!(whole.word("web"), 3);
+        assert_eq!(whole.key(&Key::Object("web".into())), 2);
     }
 
     #[test]

@@ -196,6 +196,18 @@ pub fn rank_of_line(head: &str) -> u16 {
         .map_or(UNKNOWN, |(rank, _)| *rank)
 }
 
+/// The ranks of the sections whose prefix starts with `word` (a line starting with `word`
+/// is of one of them, or of the unknown family).
+pub fn ranks_of_first_word(word: &str) -> impl Iterator<Item = u16> {
+    let mut ranks: Vec<u16> = by_first_word()
+        .get(word)
+        .map(|candidates| candidates.iter().map(|(rank, _)| *rank).collect())
+        .unwrap_or_default();
+    ranks.sort_unstable();
+    ranks.dedup();
+    ranks.into_iter()
+}
+
 /// Every section prefix with its section: those the families claim, then the verbatim ones.
 fn all_prefixes() -> impl Iterator<Item = (&'static str, Section)> {
     FAMILIES
