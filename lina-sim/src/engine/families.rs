@@ -1457,28 +1457,43 @@ pub fn nameif_slot(words: &[&str]) -> Option<usize> {
 /// the set of those words' lengths (one bit per length: most lines are ruled out by it).
 struct Secrets {
     by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>>,
-    lengths: u64,
+    /// By a word's length, the [`start_bit`]s of the secret words of that length: most lines
+    /// are turned down without a hash (issue 13: boot; `access-list` has the length of
+    /// `snmp-server`, `route` of `ikev1`, and masking a 100 MB print looked each of them up).
+    starts: [u64; 64],
+}
+
+/// One bit of 64 for a word's first byte, in any case (bytes may share one: a superset).
+fn start_bit(first: u8) -> u64 {
+    1u64 << (first.to_ascii_lowercase() & 63)
 }
 
 fn secrets() -> &'static Secrets {
     static SECRETS: OnceLock<Secrets> = OnceLock::new();
     SECRETS.get_or_init(|| {
         let mut by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>> = HashMap::new();
-        let mut lengths = 0u64;
+        let mut starts = [0u64; 64];
         for family in FAMILIES {
             for word in family.secret_words() {
                 by_word.entry(word).or_default().push(*family);
-                lengths |= 1u64.checked_shl(word.len() as u32).unwrap_or(0);
+                if let (Some(slot), Some(&first)) =
+                    (starts.get_mut(word.len()), word.as_bytes().first())
+                {
+                    *slot |= start_bit(first);
+                }
             }
         }
-        Secrets { by_word, lengths }
+        Secrets { by_word, starts }
     })
 }
 
 /// The families that may find a secret in a line whose first word is `first` (any case).
 fn secret_owners(first: &str) -> &'static [&'static dyn CliFamily] {
     let s = secrets();
-    if first.len() >= 64 || s.lengths & (1u64 << first.len()) == 0 {
+    let (Some(starts), Some(&byte)) = (s.starts.get(first.len()), first.as_bytes().first()) else {
+        return &[];
+    };
+    if starts & start_bit(byte) == 0 {
         return &[];
     }
     let owners = if first.bytes().any(|b| b.is_ascii_uppercase()) {
