@@ -95,22 +95,6 @@ impl StartupSpill for DirSpill {
     }
 }
 
-/// The calling thread yields to every other (nice 19): the boot's spill write must not take
-/// a core from the agent's first read of the configuration, which runs meanwhile on both.
-fn lowest_priority() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `gettid` has no preconditions; `setpriority` on this thread's own id changes
-    // only its scheduling priority (Linux keeps a nice value per thread), and a failure
-    // leaves it as it was.
-    #[allow(unsafe_code)]
-    unsafe {
-        let tid = libc::gettid();
-        if let Ok(tid) = libc::id_t::try_from(tid) {
-            libc::setpriority(libc::PRIO_PROCESS, tid, 19);
-        }
-    }
-}
-
 /// A context's startup configuration as the engine keeps it.
 #[derive(Debug, Clone)]
 pub(crate) enum Startup {
@@ -151,7 +135,6 @@ impl Writing {
         let thread = std::thread::Builder::new()
             .name("startup-spill".to_owned())
             .spawn(move || {
-                lowest_priority();
                 let outcome = match spill.put(&context, &text) {
                     Ok(()) => Ok(()),
                     Err(e) => {
