@@ -413,7 +413,16 @@ async fn write_outgoing(
     match outgoing.message {
         Message::ExecResult(result) if stream::needs_streaming(&result) => {
             for frame in stream::StreamFrames::new(result, outgoing.request_id, OUTPUT_CHUNK) {
-                frame::encode(&frame, out);
+                if frame.payload.len() < COALESCE_LIMIT {
+                    frame::encode(&frame, out);
+                } else {
+                    // A piece goes out from its own buffer, after what is queued and its
+                    // header: not copied into `out` first.
+                    frame::encode_header(&frame, out);
+                    writer.write_all(out).await?;
+                    out.clear();
+                    writer.write_all(&frame.payload).await?;
+                }
                 if out.len() >= COALESCE_LIMIT {
                     writer.write_all(out).await?;
                     out.clear();

@@ -112,12 +112,19 @@ pub fn decode_capped(buf: &mut BytesMut, cap: usize) -> Result<Option<Frame>, Fr
 /// (the message encoder enforces it).
 pub fn encode(frame: &Frame, out: &mut BytesMut) {
     out.reserve(HEADER_LEN + frame.payload.len());
+    encode_header(frame, out);
+    out.put_slice(&frame.payload);
+}
+
+/// [`encode`] without the payload: for a writer that sends a large payload from where it
+/// is, after this header (issue 13: a streamed output is not copied once more).
+pub fn encode_header(frame: &Frame, out: &mut BytesMut) {
+    out.reserve(HEADER_LEN);
     out.put_slice(&MAGIC);
     out.put_u8(PROTOCOL_VERSION);
     out.put_u8(frame.kind);
     out.put_u32(frame.request_id);
     out.put_u32(frame.payload.len() as u32);
-    out.put_slice(&frame.payload);
 }
 
 #[cfg(test)]
@@ -152,6 +159,18 @@ mod tests {
         }
         assert_eq!(got, Some(f));
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn a_header_then_its_payload_is_the_encoded_frame() {
+        let f = frame(9, 7, &[b'x'; 300]);
+        let (mut whole, mut parts) = (BytesMut::new(), BytesMut::new());
+        encode(&f, &mut whole);
+        encode_header(&f, &mut parts);
+        assert_eq!(parts.len(), HEADER_LEN);
+        parts.put_slice(&f.payload);
+        assert_eq!(parts, whole);
+        assert_eq!(decode(&mut parts).unwrap(), Some(f));
     }
 
     #[test]
