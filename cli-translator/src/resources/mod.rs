@@ -216,6 +216,18 @@ macro_rules! resources {
         }
 
         impl RunningConfig {
+            // issue 13: memory
+            /// Every collection indexes into a hash table for a read (see
+            /// `Collection::begin_load`), until [`RunningConfig::seal_indexes`].
+            pub(crate) fn begin_load(&mut self) {
+                $( self.$field.begin_load(); )+
+            }
+
+            /// Every collection's persistent index built, its leaves full.
+            pub(crate) fn seal_indexes(&mut self) {
+                $( self.$field.seal(); )+
+            }
+
             /// Offers one top-level block to every resource whose header it carries (a
             /// policy-map block holds policy maps and connection limits). Returns whether
             /// some resource took it. Issue 13 (boot): only the resources `part` reads
