@@ -23,6 +23,7 @@ pub mod service_object;
 pub mod service_spec;
 pub mod setting;
 pub mod single_line;
+pub mod thin_str;
 pub mod time_range;
 pub mod timeouts;
 // issue 15: TLS proxy
