@@ -105,12 +105,51 @@ pub enum NetworkAddress {
     /// `subnet <ipv6>/<prefix>`
     Subnet6 { network: Ipv6Addr, prefix: u8 },
     /// `range <start> <end>`: same family, start <= end.
-    Range { start: IpAddr, end: IpAddr },
+    Range(IpRange),
     /// `fqdn [v4|v6] <name>`
     Fqdn {
         family: Option<FqdnFamily>,
-        name: String,
+        name: Box<str>,
     },
+}
+
+// issue 13: memory
+/// The ends of a `range`, of one family, start <= end: IPv4 inline (8 bytes), IPv6 boxed
+/// (32 bytes, rare), so that a [`NetworkAddress`] is 24 bytes instead of 40 (two `IpAddr` of
+/// 17 bytes each were its largest form) and a network object 64 instead of 80.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IpRange {
+    V4 { start: Ipv4Addr, end: Ipv4Addr },
+    V6(Box<[Ipv6Addr; 2]>),
+}
+
+impl IpRange {
+    /// The range from `start` to `end`; `None` when their families differ or start > end.
+    pub fn new(start: IpAddr, end: IpAddr) -> Option<Self> {
+        match (start, end) {
+            (IpAddr::V4(start), IpAddr::V4(end)) if start <= end => {
+                Some(IpRange::V4 { start, end })
+            }
+            (IpAddr::V6(start), IpAddr::V6(end)) if start <= end => {
+                Some(IpRange::V6(Box::new([start, end])))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn start(&self) -> IpAddr {
+        match self {
+            IpRange::V4 { start, .. } => IpAddr::V4(*start),
+            IpRange::V6(ends) => IpAddr::V6(ends[0]),
+        }
+    }
+
+    pub fn end(&self) -> IpAddr {
+        match self {
+            IpRange::V4 { end, .. } => IpAddr::V4(*end),
+            IpRange::V6(ends) => IpAddr::V6(ends[1]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

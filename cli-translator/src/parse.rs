@@ -25,7 +25,8 @@ use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
 use crate::ast::{
-    Command, FqdnFamily, HashScheme, LogTransport, Logging, NetworkAddress, Password, Severity,
+    Command, FqdnFamily, HashScheme, IpRange, LogTransport, Logging, NetworkAddress, Password,
+    Severity,
 };
 use crate::validate::check_object_name;
 
@@ -573,16 +574,12 @@ fn address_tail<'a>(keyword: &str, i: &'a str) -> Res<'a, NetworkAddress> {
         "subnet" => subnet(i)?,
         "range" => {
             let (i, start) = context("range", cut(|i| arg_with(i, ip))).parse(i)?;
-            let (i, end) = context(
+            let (i, range) = context(
                 "range end",
-                cut(|i| {
-                    arg_with(i, |w| {
-                        ip(w).filter(|e| e.is_ipv4() == start.is_ipv4() && *e >= start)
-                    })
-                }),
+                cut(|i| arg_with(i, |w| ip(w).and_then(|end| IpRange::new(start, end)))),
             )
             .parse(i)?;
-            (i, NetworkAddress::Range { start, end })
+            (i, NetworkAddress::Range(range))
         }
         _ => fqdn(i)?,
     };
@@ -606,11 +603,7 @@ pub(crate) fn address_fast(keyword: &str, rest: &str) -> Option<NetworkAddress> 
             (u32::from(network) & !u32::from(mask) == 0)
                 .then_some(NetworkAddress::Subnet4 { network, mask })
         }
-        "range" => {
-            let (start, end) = (ip(a)?, ip(b)?);
-            (end.is_ipv4() == start.is_ipv4() && end >= start)
-                .then_some(NetworkAddress::Range { start, end })
-        }
+        "range" => IpRange::new(ip(a)?, ip(b)?).map(NetworkAddress::Range),
         _ => None,
     }
 }
@@ -663,7 +656,7 @@ fn fqdn(i: &str) -> Res<'_, NetworkAddress> {
     };
     let (i, name) = context(
         "fqdn",
-        cut(|i| arg_with(i, |w| is_fqdn(w).then(|| w.to_owned()))),
+        cut(|i| arg_with(i, |w| is_fqdn(w).then(|| Box::from(w)))),
     )
     .parse(i)?;
     Ok((i, NetworkAddress::Fqdn { family, name }))
@@ -989,10 +982,9 @@ mod tests {
         );
         assert_eq!(
             ok("no range 10.0.0.1 10.0.0.9"),
-            C::NoAddress(NetworkAddress::Range {
-                start: "10.0.0.1".parse().unwrap(),
-                end: "10.0.0.9".parse().unwrap()
-            })
+            C::NoAddress(NetworkAddress::Range(
+                IpRange::new("10.0.0.1".parse().unwrap(), "10.0.0.9".parse().unwrap()).unwrap()
+            ))
         );
         assert_eq!(
             ok("fqdn v6 www.example.com"),

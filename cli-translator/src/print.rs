@@ -187,9 +187,12 @@ impl fmt::Display for NetworkAddress {
                 write!(f, "subnet {} {}", IpText::v4(*network), IpText::v4(*mask))
             }
             NetworkAddress::Subnet6 { network, prefix } => write!(f, "subnet {network}/{prefix}"),
-            NetworkAddress::Range { start, end } => {
-                write!(f, "range {} {}", IpText::new(*start), IpText::new(*end))
-            }
+            NetworkAddress::Range(range) => write!(
+                f,
+                "range {} {}",
+                IpText::new(range.start()),
+                IpText::new(range.end())
+            ),
             NetworkAddress::Fqdn { family, name } => match family {
                 Some(family) => write!(f, "fqdn {family} {name}"),
                 None => write!(f, "fqdn {name}"),

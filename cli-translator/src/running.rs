@@ -34,6 +34,7 @@ impl Default for Parser {
 impl Parser {
     pub fn new() -> Parser {
         let mut cfg = RunningConfig::default();
+        cfg.begin_load();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         Parser {
             cfg,
@@ -161,6 +162,7 @@ impl RunningConfig {
     /// borrowed lines: no allocation per line.
     pub fn parse(text: &str) -> RunningConfig {
         let mut cfg = RunningConfig::default();
+        cfg.begin_load();
         crate::resources::service_object::add_predefined(&mut cfg.service_objects);
         cfg.absorb_text(text, &mut ReadState::default(), Part::Whole);
         cfg.settle();
@@ -193,12 +195,14 @@ impl RunningConfig {
         }
     }
 
-    /// What is derived once every block is in.
+    /// What is derived once every block is in; then the persistent indexes are built.
     fn settle(&mut self) {
         crate::resources::service_group::settle_refs(self);
         // issue 14: NTP keys onto their servers
         crate::resources::ntp::settle_keys(self);
         crate::resources::user_object::derive(self);
+        // issue 13: memory
+        self.seal_indexes();
     }
 
     /// Reads one block into the fields `part` owns (issue 13: boot: the objects' part of a

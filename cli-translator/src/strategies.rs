@@ -5,7 +5,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use proptest::prelude::*;
 
 use crate::ast::{
-    Command, FqdnFamily, HashScheme, LogTransport, Logging, NetworkAddress, Password, Severity,
+    Command, FqdnFamily, HashScheme, IpRange, LogTransport, Logging, NetworkAddress, Password,
+    Severity,
 };
 use crate::parse::prefix_mask;
 
@@ -63,19 +64,20 @@ pub fn network_address() -> impl Strategy<Value = NetworkAddress> {
                 prefix,
             }
         }),
-        (ipv4(), ipv4()).prop_map(|(a, b)| NetworkAddress::Range {
-            start: IpAddr::V4(a.min(b)),
-            end: IpAddr::V4(a.max(b)),
-        }),
-        (ipv6(), ipv6()).prop_map(|(a, b)| NetworkAddress::Range {
-            start: IpAddr::V6(a.min(b)),
-            end: IpAddr::V6(a.max(b)),
-        }),
+        (ipv4(), ipv4()).prop_map(|(a, b)| NetworkAddress::Range(IpRange::V4 {
+            start: a.min(b),
+            end: a.max(b),
+        })),
+        (ipv6(), ipv6())
+            .prop_map(|(a, b)| NetworkAddress::Range(IpRange::V6(Box::new([a.min(b), a.max(b)])))),
         (
             prop::option::of(prop_oneof![Just(FqdnFamily::V4), Just(FqdnFamily::V6)]),
             fqdn_name()
         )
-            .prop_map(|(family, name)| NetworkAddress::Fqdn { family, name }),
+            .prop_map(|(family, name)| NetworkAddress::Fqdn {
+                family,
+                name: name.into()
+            }),
     ]
 }
 

@@ -253,7 +253,7 @@ pub fn inline_name(a: &NetworkAddress) -> Option<String> {
             format!("obj-{network}-{}", u32::from(*mask).leading_ones())
         }
         NetworkAddress::Subnet6 { network, prefix } => format!("obj-{network}-{prefix}"),
-        NetworkAddress::Range { start, end } => format!("obj-{start}-{end}"),
+        NetworkAddress::Range(range) => format!("obj-{}-{}", range.start(), range.end()),
         NetworkAddress::Fqdn { .. } => return None,
     };
     (name.len() <= crate::validate::MAX_OBJECT_NAME).then_some(name)

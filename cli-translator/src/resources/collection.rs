@@ -8,6 +8,7 @@
 //! id: a clone shares every node, a change copies the O(log n) nodes on its path), and a
 //! [`Shared`] part is copied whole only when it is changed.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut, Range};
@@ -26,31 +27,111 @@ const SPACING: u64 = 1 << 20;
 
 /// Items in insertion order (the order of `show running-config`) plus an index by id.
 ///
-/// Each item lives once, behind an `Arc` ([`triomphe`]'s, without a weak count) that two persistent structures share: a vector of
-/// `(sequence number, item)` in order (the numbers grow with insertion, a replacement keeps
-/// its number, so the vector is sorted by them and an item's position is a binary search),
-/// and an index from a 64-bit hash of the item's id to its number and item (a B-tree of
-/// 24-byte entries: about a third of the memory of a HAMT keyed by the item, and as fast to
-/// probe). Two ids whose hashes meet (the hash is seeded per process: practically never) take
-/// the next free key (linear probing over the key space). An id's item is one probe of the
-/// index; listing and pages walk the vector; removing or placing an item is O(log n).
+/// Each item lives once, with its sequence number, in one allocation behind an `Arc`
+/// ([`triomphe`]'s, without a weak count) that two persistent structures share: a vector of
+/// the items in order (the numbers grow with insertion, a replacement keeps its number, so
+/// the vector is sorted by them and an item's position is a binary search), and an index from
+/// a 64-bit hash of the item's id to the item (a B-tree of 16-byte entries). Two ids whose
+/// hashes meet (the hash is seeded per process: practically never) take the next free key
+/// (linear probing over the key space). An id's item is one probe of the index; listing and
+/// pages walk the vector; removing or placing an item is O(log n).
 pub struct Collection<R: Clone> {
-    order: imbl::Vector<(u64, ItemArc<R>)>,
-    index: imbl::OrdMap<u64, Slot<R>>,
+    order: imbl::Vector<ItemArc<Held<R>>>,
+    index: Index<R>,
     next: u64,
 }
 
-/// An entry of the index: the item's number in the order and the item.
-struct Slot<R> {
-    seq: u64,
-    item: ItemArc<R>,
+// issue 13: memory
+/// The index by id: a persistent B-tree, or a hash table while a configuration is read.
+///
+/// imbl's B-tree splits a full 64-entry leaf in halves, so keys inserted in random order
+/// (hashes) leave its leaves about 69% full and keys in ascending order half full; it has no
+/// bulk build. A read therefore indexes into a hash table ([`Collection::begin_load`]) and
+/// [`Collection::seal`] builds the tree once, from the keys sorted: every other key first (the
+/// leaves split in halves, each left with 32 keys spanning 64 of the sorted ones), then the
+/// keys in between, which fill each leaf to 64 without a split. The table is one allocation,
+/// freed whole; the tree's leaves hold 16 bytes an item instead of about 24.
+enum Index<R> {
+    Tree(imbl::OrdMap<u64, ItemArc<Held<R>>>),
+    Loading(HashMap<u64, ItemArc<Held<R>>, foldhash::fast::RandomState>),
 }
 
-impl<R> Clone for Slot<R> {
+impl<R> Clone for Index<R> {
     fn clone(&self) -> Self {
-        Slot {
+        match self {
+            Index::Tree(tree) => Index::Tree(tree.clone()),
+            Index::Loading(table) => Index::Loading(table.clone()),
+        }
+    }
+}
+
+impl<R: Clone> Index<R> {
+    fn get(&self, key: &u64) -> Option<&ItemArc<Held<R>>> {
+        match self {
+            Index::Tree(tree) => tree.get(key),
+            Index::Loading(table) => table.get(key),
+        }
+    }
+
+    fn contains_key(&self, key: &u64) -> bool {
+        match self {
+            Index::Tree(tree) => tree.contains_key(key),
+            Index::Loading(table) => table.contains_key(key),
+        }
+    }
+
+    fn insert(&mut self, key: u64, held: ItemArc<Held<R>>) {
+        match self {
+            Index::Tree(tree) => {
+                tree.insert(key, held);
+            }
+            Index::Loading(table) => {
+                table.insert(key, held);
+            }
+        }
+    }
+
+    fn remove(&mut self, key: &u64) -> Option<ItemArc<Held<R>>> {
+        match self {
+            Index::Tree(tree) => tree.remove(key),
+            Index::Loading(table) => table.remove(key),
+        }
+    }
+
+    /// The tree of `entries` (keys distinct), its leaves full: see [`Index`].
+    fn tree_of(mut entries: Vec<(u64, ItemArc<Held<R>>)>) -> imbl::OrdMap<u64, ItemArc<Held<R>>> {
+        entries.sort_unstable_by_key(|(key, _)| *key);
+        let mut tree = imbl::OrdMap::new();
+        for (key, held) in entries.iter().step_by(2) {
+            tree.insert(*key, ItemArc::clone(held));
+        }
+        for (key, held) in entries.into_iter().skip(1).step_by(2) {
+            tree.insert(key, held);
+        }
+        tree
+    }
+}
+
+// issue 13: memory
+/// An item and its number in the order, in the one allocation both structures point to: the
+/// number is not repeated in a vector entry and an index entry (8 bytes each, the index's
+/// B-tree leaves about 69% full: about 20 bytes an item less).
+struct Held<R> {
+    seq: u64,
+    item: R,
+}
+
+impl<R> Held<R> {
+    fn new(seq: u64, item: R) -> ItemArc<Self> {
+        ItemArc::new(Held { seq, item })
+    }
+}
+
+impl<R: Clone> Clone for Held<R> {
+    fn clone(&self) -> Self {
+        Held {
             seq: self.seq,
-            item: ItemArc::clone(&self.item),
+            item: self.item.clone(),
         }
     }
 }
@@ -78,7 +159,7 @@ impl<R: Clone> Clone for Collection<R> {
 impl<R: Clone + fmt::Debug> fmt::Debug for Collection<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list()
-            .entries(self.order.iter().map(|(_, r)| &**r))
+            .entries(self.order.iter().map(|held| &held.item))
             .finish()
     }
 }
@@ -87,7 +168,7 @@ impl<R: Clone> Default for Collection<R> {
     fn default() -> Self {
         Collection {
             order: imbl::Vector::new(),
-            index: imbl::OrdMap::new(),
+            index: Index::Tree(imbl::OrdMap::new()),
             next: SPACING,
         }
     }
@@ -100,7 +181,7 @@ impl<R: Clone + PartialEq> PartialEq for Collection<R> {
                 .order
                 .iter()
                 .zip(other.order.iter())
-                .all(|((_, a), (_, b))| a == b)
+                .all(|(a, b)| a.item == b.item)
     }
 }
 
@@ -111,13 +192,36 @@ impl<R: Resource> Collection<R> {
         Self::default()
     }
 
+    // issue 13: memory
+    /// Indexes into a hash table until [`Collection::seal`]: for a read that appends most
+    /// items (see [`Index`]). A copy taken meanwhile copies the table.
+    pub fn begin_load(&mut self) {
+        if let Index::Tree(tree) = &mut self.index {
+            let tree = std::mem::take(tree);
+            let mut table = HashMap::with_capacity_and_hasher(
+                tree.len(),
+                foldhash::fast::RandomState::default(),
+            );
+            table.extend(tree);
+            self.index = Index::Loading(table);
+        }
+    }
+
+    /// Builds the persistent index once a read is done, its leaves full (see [`Index`]).
+    pub fn seal(&mut self) {
+        if let Index::Loading(table) = &mut self.index {
+            let entries: Vec<_> = std::mem::take(table).into_iter().collect();
+            self.index = Index::Tree(Index::tree_of(entries));
+        }
+    }
+
     /// The index key and entry of `id`: one probe (more only when hashes met).
-    fn find(&self, id: &str) -> Option<(u64, &Slot<R>)> {
+    fn find(&self, id: &str) -> Option<(u64, &ItemArc<Held<R>>)> {
         let mut key = key_of(id);
         loop {
-            let slot = self.index.get(&key)?;
-            if slot.item.object_id() == id {
-                return Some((key, slot));
+            let held = self.index.get(&key)?;
+            if held.item.object_id() == id {
+                return Some((key, held));
             }
             key = key.wrapping_add(1);
         }
@@ -134,12 +238,12 @@ impl<R: Resource> Collection<R> {
 
     /// Removes the index entry at `key`, moving back the entries probed past it so that
     /// every probe still finds its item (backward-shift deletion).
-    fn unindex(&mut self, key: u64) -> Option<Slot<R>> {
+    fn unindex(&mut self, key: u64) -> Option<ItemArc<Held<R>>> {
         let removed = self.index.remove(&key)?;
         let mut hole = key;
         let mut at = key.wrapping_add(1);
-        while let Some(slot) = self.index.get(&at) {
-            let home = key_of(slot.item.object_id());
+        while let Some(held) = self.index.get(&at) {
+            let home = key_of(held.item.object_id());
             // The entry at `at` may fill the hole when its probe passed it: hole in [home, at).
             if hole.wrapping_sub(home) < at.wrapping_sub(home) {
                 if let Some(moved) = self.index.remove(&at) {
@@ -154,27 +258,27 @@ impl<R: Resource> Collection<R> {
 
     /// The item `id`: one probe of the index.
     pub fn get(&self, id: &str) -> Option<&R> {
-        self.find(id).map(|(_, slot)| &*slot.item)
+        self.find(id).map(|(_, held)| &held.item)
     }
 
     /// Changes the item `id` through `f`, keeping its place; `None` (and `f` is not called)
     /// when `id` is unknown. `f` must keep the id (use [`Collection::replace`] to rename).
     /// The item is copied, changed and put back in both structures (O(log n)).
     pub fn update<T>(&mut self, id: &str, f: impl FnOnce(&mut R) -> T) -> Option<T> {
-        let (key, slot) = self.find(id)?;
-        let seq = slot.seq;
-        let mut item = (*slot.item).clone();
+        let (key, held) = self.find(id)?;
+        let seq = held.seq;
+        let mut item = held.item.clone();
         let pos = self.pos_of(seq)?;
         let out = f(&mut item);
-        let item = ItemArc::new(item);
-        self.order.set(pos, (seq, ItemArc::clone(&item)));
-        if item.object_id() == id {
-            self.index.insert(key, Slot { seq, item });
+        let held = Held::new(seq, item);
+        self.order.set(pos, ItemArc::clone(&held));
+        if held.item.object_id() == id {
+            self.index.insert(key, held);
         } else {
             // Kept consistent even when `f` renamed it.
             self.unindex(key);
-            let key = self.free_key(item.object_id());
-            self.index.insert(key, Slot { seq, item });
+            let key = self.free_key(held.item.object_id());
+            self.index.insert(key, held);
         }
         Some(out)
     }
@@ -215,29 +319,23 @@ impl<R: Resource> Collection<R> {
 
     /// Where the item numbered `seq` is in the order.
     fn pos_of(&self, seq: u64) -> Option<usize> {
-        self.order.binary_search_by_key(&seq, |(s, _)| *s).ok()
+        self.order.binary_search_by_key(&seq, |held| held.seq).ok()
     }
 
     /// Appends `item`; an item with the same id is replaced in place instead.
     pub fn insert(&mut self, item: R) {
-        let item = ItemArc::new(item);
         // One probe of the index (reading a large configuration inserts every item).
         let mut key = key_of(item.object_id());
         loop {
             match self.index.get(&key) {
                 None => break,
-                Some(slot) if slot.item.object_id() == item.object_id() => {
+                Some(held) if held.item.object_id() == item.object_id() => {
                     // Keep the old number and place.
-                    let seq = slot.seq;
-                    self.index.insert(
-                        key,
-                        Slot {
-                            seq,
-                            item: ItemArc::clone(&item),
-                        },
-                    );
+                    let seq = held.seq;
+                    let held = Held::new(seq, item);
+                    self.index.insert(key, ItemArc::clone(&held));
                     if let Some(pos) = self.pos_of(seq) {
-                        self.order.set(pos, (seq, item));
+                        self.order.set(pos, held);
                     }
                     return;
                 }
@@ -255,14 +353,14 @@ impl<R: Resource> Collection<R> {
     /// [`insert`]: Collection::insert
     pub fn append_absent(&mut self, id: &str, make: impl FnOnce() -> Option<R>) -> bool {
         let mut key = key_of(id);
-        while let Some(slot) = self.index.get(&key) {
-            if slot.item.object_id() == id {
+        while let Some(held) = self.index.get(&key) {
+            if held.item.object_id() == id {
                 return false;
             }
             key = key.wrapping_add(1);
         }
         match make() {
-            Some(item) if item.object_id() == id => self.append(key, ItemArc::new(item)),
+            Some(item) if item.object_id() == id => self.append(key, item),
             Some(item) => self.insert(item),
             None => {}
         }
@@ -270,16 +368,11 @@ impl<R: Resource> Collection<R> {
     }
 
     /// Places `item` last, under index key `key` (free), with the next sequence number.
-    fn append(&mut self, key: u64, item: ItemArc<R>) {
+    fn append(&mut self, key: u64, item: R) {
         let seq = self.next;
-        self.index.insert(
-            key,
-            Slot {
-                seq,
-                item: ItemArc::clone(&item),
-            },
-        );
-        self.order.push_back((seq, item));
+        let held = Held::new(seq, item);
+        self.index.insert(key, ItemArc::clone(&held));
+        self.order.push_back(held);
         self.next = self.next.saturating_add(SPACING);
     }
 
@@ -287,26 +380,22 @@ impl<R: Resource> Collection<R> {
     /// Returns the old item, or `None` (and changes nothing) when `id` is unknown or the new
     /// id already names another item.
     pub fn replace(&mut self, id: &str, item: R) -> Option<R> {
-        let (key, slot) = self.find(id)?;
-        let seq = slot.seq;
+        let (key, held) = self.find(id)?;
+        let seq = held.seq;
         let renamed = item.object_id() != id;
         if renamed && self.contains(item.object_id()) {
             return None;
         }
         let pos = self.pos_of(seq)?;
-        let item = ItemArc::new(item);
-        let slot = Slot {
-            seq,
-            item: ItemArc::clone(&item),
-        };
+        let held = Held::new(seq, item);
         if renamed {
             self.unindex(key);
-            let key = self.free_key(item.object_id());
-            self.index.insert(key, slot);
+            let key = self.free_key(held.item.object_id());
+            self.index.insert(key, ItemArc::clone(&held));
         } else {
-            self.index.insert(key, slot);
+            self.index.insert(key, ItemArc::clone(&held));
         }
-        let (_, old) = self.order.set(pos, (seq, item));
+        let old = self.order.set(pos, held);
         Some(unwrap_or_clone(old))
     }
 
@@ -315,8 +404,8 @@ impl<R: Resource> Collection<R> {
         let (key, _) = self.find(id)?;
         let seq = self.unindex(key)?.seq;
         let pos = self.pos_of(seq)?;
-        let (_, item) = self.order.remove(pos);
-        Some(unwrap_or_clone(item))
+        let held = self.order.remove(pos);
+        Some(unwrap_or_clone(held))
     }
 }
 
@@ -351,35 +440,31 @@ impl<R: Resource> Collection<R> {
                 }
             }
         };
-        let item = ItemArc::new(item);
         let key = self.free_key(item.object_id());
-        self.index.insert(
-            key,
-            Slot {
-                seq,
-                item: ItemArc::clone(&item),
-            },
-        );
-        self.order.insert(pos, (seq, item));
+        let held = Held::new(seq, item);
+        self.index.insert(key, ItemArc::clone(&held));
+        self.order.insert(pos, held);
         true
     }
 
     /// A free number strictly between the items at `pos - 1` and `pos` (`pos` < len).
     fn between(&self, pos: usize) -> Option<u64> {
-        let after = self.order.get(pos)?.0;
+        let after = self.order.get(pos)?.seq;
         let before = match pos.checked_sub(1) {
-            Some(p) => self.order.get(p)?.0,
+            Some(p) => self.order.get(p)?.seq,
             None => 0,
         };
         (after.checked_sub(before)? >= 2).then(|| before + (after - before) / 2)
     }
 
     /// Gives the items evenly spaced numbers again, in order (O(n); only when some gap has
-    /// been split down to nothing).
+    /// been split down to nothing). The numbers live with the items: each is taken out of
+    /// its allocation (copied when a snapshot copy shares it).
     fn renumber(&mut self) {
-        let items: Vec<ItemArc<R>> = self.order.iter().map(|(_, r)| ItemArc::clone(r)).collect();
+        let items: Vec<ItemArc<Held<R>>> = std::mem::take(&mut self.order).into_iter().collect();
         *self = Collection::default();
-        for item in items {
+        for held in items {
+            let item = unwrap_or_clone(held);
             let key = self.free_key(item.object_id());
             self.append(key, item);
         }
@@ -387,13 +472,15 @@ impl<R: Resource> Collection<R> {
 }
 
 /// The item out of its `Arc`, copied only when a snapshot copy still shares it.
-fn unwrap_or_clone<R: Clone>(r: ItemArc<R>) -> R {
-    ItemArc::try_unwrap(r).unwrap_or_else(|shared| (*shared).clone())
+fn unwrap_or_clone<R: Clone>(held: ItemArc<Held<R>>) -> R {
+    ItemArc::try_unwrap(held)
+        .map(|held| held.item)
+        .unwrap_or_else(|shared| shared.item.clone())
 }
 
 /// The items of a [`Collection`] in order.
 pub struct Iter<'a, R: Clone> {
-    inner: imbl::vector::Iter<'a, (u64, ItemArc<R>), imbl::shared_ptr::DefaultSharedPtr>,
+    inner: imbl::vector::Iter<'a, ItemArc<Held<R>>, imbl::shared_ptr::DefaultSharedPtr>,
 }
 
 impl<R: Clone> fmt::Debug for Iter<'_, R> {
@@ -406,7 +493,7 @@ impl<'a, R: Clone> Iterator for Iter<'a, R> {
     type Item = &'a R;
 
     fn next(&mut self) -> Option<&'a R> {
-        self.inner.next().map(|(_, r)| &**r)
+        self.inner.next().map(|held| &held.item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -416,7 +503,7 @@ impl<'a, R: Clone> Iterator for Iter<'a, R> {
 
 impl<R: Clone> DoubleEndedIterator for Iter<'_, R> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner.next_back().map(|(_, r)| &**r)
+        self.inner.next_back().map(|held| &held.item)
     }
 }
 
@@ -616,6 +703,89 @@ mod tests {
                 proptest::prop_assert_eq!(clone.iter().cloned().collect::<Vec<_>>(), then);
             }
         }
+    }
+
+    // issue 13: memory
+    /// What a read does to a collection (inserts, appends of absent ids, removals).
+    fn apply(c: &mut Collection<NetworkObject>, op: u8, i: usize) {
+        let id = format!("o{i}");
+        match op {
+            0 => {
+                let mut o = obj(&id);
+                o.description = Some(format!("d{}", c.len()).into());
+                c.insert(o);
+            }
+            1 => {
+                c.append_absent(&id, || Some(obj(&id)));
+            }
+            _ => {
+                c.remove(&id);
+            }
+        }
+    }
+
+    fn same(a: &Collection<NetworkObject>, b: &Collection<NetworkObject>, ids: usize) {
+        assert_eq!(
+            a.iter().cloned().collect::<Vec<_>>(),
+            b.iter().cloned().collect::<Vec<_>>()
+        );
+        for i in 0..ids {
+            let id = format!("o{i}");
+            assert_eq!(a.get(&id), b.get(&id), "{id}");
+            assert_eq!(a.position(&id), b.position(&id), "{id}");
+        }
+    }
+
+    proptest::proptest! {
+        /// A read's index (a hash table, then the tree `seal` builds from the sorted keys)
+        /// answers as the tree built one insert at a time, and goes on doing so through
+        /// later changes; a copy taken while loading stays apart.
+        #[test]
+        fn a_sealed_load_agrees_with_inserting_one_by_one(
+            ops in proptest::collection::vec((0u8..3, 0usize..300), 0..500),
+            later in proptest::collection::vec((0u8..3, 0usize..300), 0..40),
+        ) {
+            let mut loaded = Collection::new();
+            loaded.begin_load();
+            let mut plain = Collection::new();
+            for &(op, i) in &ops {
+                apply(&mut loaded, op, i);
+                apply(&mut plain, op, i);
+            }
+            let copy = loaded.clone();
+            loaded.seal();
+            same(&loaded, &plain, 300);
+            same(&copy, &plain, 300);
+            for &(op, i) in &later {
+                apply(&mut loaded, op, i);
+                apply(&mut plain, op, i);
+            }
+            same(&loaded, &plain, 300);
+            // Sealing twice changes nothing; a tree put back into a table answers the same.
+            loaded.seal();
+            loaded.begin_load();
+            same(&loaded, &plain, 300);
+            loaded.seal();
+            same(&loaded, &plain, 300);
+        }
+    }
+
+    #[test]
+    fn a_sealed_index_of_many_items_finds_each() {
+        // Many more ids than the tests' 16 squeezed hashes: 1000 distinct keys after
+        // probing, about 16 full leaves.
+        let mut c = Collection::new();
+        c.begin_load();
+        for i in 0..1000 {
+            apply(&mut c, 1, i);
+        }
+        c.seal();
+        for i in 0..1000 {
+            assert_eq!(c.position(&format!("o{i}")), Some(i));
+        }
+        assert!(c.remove("o500").is_some());
+        assert_eq!(c.position("o501"), Some(500));
+        assert_eq!(c.position("o999"), Some(998));
     }
 
     #[test]

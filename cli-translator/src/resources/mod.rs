@@ -23,6 +23,7 @@ pub mod service_object;
 pub mod service_spec;
 pub mod setting;
 pub mod single_line;
+pub mod thin_str;
 pub mod time_range;
 pub mod timeouts;
 // issue 15: TLS proxy
@@ -216,6 +217,18 @@ macro_rules! resources {
         }
 
         impl RunningConfig {
+            // issue 13: memory
+            /// Every collection indexes into a hash table for a read (see
+            /// `Collection::begin_load`), until [`RunningConfig::seal_indexes`].
+            pub(crate) fn begin_load(&mut self) {
+                $( self.$field.begin_load(); )+
+            }
+
+            /// Every collection's persistent index built, its leaves full.
+            pub(crate) fn seal_indexes(&mut self) {
+                $( self.$field.seal(); )+
+            }
+
             /// Offers one top-level block to every resource whose header it carries (a
             /// policy-map block holds policy maps and connection limits). Returns whether
             /// some resource took it. Issue 13 (boot): only the resources `part` reads

@@ -658,7 +658,7 @@ fn address_endpoint(a: &NetworkAddress) -> Option<Endpoint> {
             network: *network,
             prefix: *prefix,
         },
-        NetworkAddress::Range { .. } | NetworkAddress::Fqdn { .. } => return None,
+        NetworkAddress::Range(_) | NetworkAddress::Fqdn { .. } => return None,
     })
 }
 
