@@ -117,10 +117,10 @@ fn snapshot(c: &mut Criterion) {
             || cfg.clone(),
             |mut cfg| {
                 let ace = cli_translator::acl::ace::parse_ace("permit ip any any").ok();
-                if let Some(ace) = ace {
-                    if let Ok(entry) = cli_translator::acl::AclEntry::new(ACL, &ace, &[]) {
-                        cfg.access.insert_entry(ACL, 0, entry);
-                    }
+                if let Some(ace) = ace
+                    && let Ok(entry) = cli_translator::acl::AclEntry::new(ACL, &ace, &[])
+                {
+                    cfg.access.insert_entry(ACL, 0, entry);
                 }
                 cfg
             },
