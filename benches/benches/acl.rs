@@ -99,8 +99,8 @@ fn snapshot(c: &mut Criterion) {
                 .map(|(k, e)| {
                     let self_link = format!("https://asa/api/access/in/inside/rules/{}", e.id);
                     to_json(
-                        &e.ace,
-                        &e.remarks,
+                        &e.ace(),
+                        &e.remarks_vec(),
                         e.id,
                         49_901 + k,
                         true,
@@ -117,8 +117,9 @@ fn snapshot(c: &mut Criterion) {
             || cfg.clone(),
             |mut cfg| {
                 let ace = cli_translator::acl::ace::parse_ace("permit ip any any").ok();
-                if let Some(ace) = ace {
-                    let entry = cli_translator::acl::AclEntry::new(ACL, ace, Vec::new());
+                if let Some(ace) = ace
+                    && let Ok(entry) = cli_translator::acl::AclEntry::new(ACL, &ace, &[])
+                {
                     cfg.access.insert_entry(ACL, 0, entry);
                 }
                 cfg

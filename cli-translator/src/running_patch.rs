@@ -525,17 +525,15 @@ impl RunningConfig {
             (Some(AclBody::Extended(b)), _) => unique(&list.entries, rule_hash(&acl, &b))? + 1,
             (None, Some(AclBody::Extended(a))) => {
                 let i = unique(&list.entries, rule_hash(&acl, &a))?;
-                if list.entries.get(i).is_some_and(|e| !e.remarks.is_empty()) {
+                if list.entries.get(i).is_some_and(|e| e.remark_count() > 0) {
                     return Err(unpatched("access-list remark"));
                 }
                 i
             }
             _ => return Err(unpatched("access-list")),
         };
-        list.entries.insert(
-            at.min(list.entries.len()),
-            AclEntry::new(&acl, ace, Vec::new()),
-        );
+        let entry = AclEntry::new(&acl, &ace, &[]).map_err(|_| unpatched("access-list"))?;
+        list.entries.insert(at.min(list.entries.len()), entry);
         Ok(())
     }
 
@@ -548,16 +546,13 @@ impl RunningConfig {
             .ok_or_else(|| unpatched("access-list"))?;
         let i = unique(&list.entries, rule_hash(&acl, &ace))?;
         let gone = list.entries.remove(i);
-        if !gone.remarks.is_empty() {
+        if gone.remark_count() > 0 {
+            let remarks = gone.remarks_vec();
             match list.entries.get_mut(i) {
-                Some(next) => {
-                    let mut remarks = gone.remarks;
-                    remarks.append(&mut next.remarks);
-                    next.remarks = remarks;
-                }
+                Some(next) => *next = next.with_remarks_before(&remarks),
                 None => {
                     let trailing = std::mem::take(&mut list.trailing_remarks);
-                    list.trailing_remarks = gone.remarks.into_iter().chain(trailing).collect();
+                    list.trailing_remarks = remarks.into_iter().chain(trailing).collect();
                 }
             }
         }

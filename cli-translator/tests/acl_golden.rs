@@ -40,10 +40,11 @@ fn extended_ace_golden_pairs() {
             failures.push(format!("{}: no entry read back", case.display()));
             continue;
         };
-        if *entry.ace != input.ace || entry.remarks != input.remarks {
+        if entry.ace() != input.ace || entry.remarks_vec() != input.remarks {
             failures.push(format!("{}: read back as {entry:?}", case.display()));
         }
-        let json = to_json(&entry.ace, &entry.remarks, entry.id, 1, false, "x", &link);
+        let remarks = entry.remarks_vec();
+        let json = to_json(&entry.ace(), &remarks, entry.id, 1, false, "x", &link);
         if from_json(&json, None).map(|i| i.ace).as_ref() != Ok(&input.ace) {
             failures.push(format!(
                 "{}: JSON does not round-trip: {json}",

@@ -248,8 +248,8 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
             out.push(Answer {
                 what: format!("access-list {} entry {}", list.name, i + 1),
                 json: acl::json::to_json(
-                    &e.ace,
-                    &e.remarks,
+                    &e.ace(),
+                    &e.remarks_vec(),
                     e.id,
                     i + 1,
                     bound,

@@ -314,22 +314,41 @@ impl fmt::Display for LogSpec {
 /// `extended permit tcp any host 10.0.0.1 eq https log time-range t inactive`
 impl fmt::Display for Ace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let action = if self.permit { "permit" } else { "deny" };
-        write!(f, "extended {action} {} {}", self.protocol, self.source)?;
-        if let Some(p) = &self.source_port {
+        write!(f, "extended {}", self.rule())
+    }
+}
+
+impl Ace {
+    /// The canonical text after `extended ` (`permit tcp any host 10.0.0.1 eq https`): what
+    /// the snapshot stores of an entry, and what [`parse_ace`] reads back.
+    pub fn rule(&self) -> Rule<'_> {
+        Rule(self)
+    }
+}
+
+/// [`Ace::rule`]: the `Display` of an entry without its `extended ` keyword.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule<'a>(&'a Ace);
+
+impl fmt::Display for Rule<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ace = self.0;
+        let action = if ace.permit { "permit" } else { "deny" };
+        write!(f, "{action} {} {}", ace.protocol, ace.source)?;
+        if let Some(p) = &ace.source_port {
             write!(f, " {p}")?;
         }
-        write!(f, " {}", self.destination)?;
-        if let Some(d) = &self.destination_service {
+        write!(f, " {}", ace.destination)?;
+        if let Some(d) = &ace.destination_service {
             write!(f, " {d}")?;
         }
-        if let Some(l) = &self.log {
+        if let Some(l) = &ace.log {
             write!(f, " {l}")?;
         }
-        if let Some(t) = &self.time_range {
+        if let Some(t) = &ace.time_range {
             write!(f, " time-range {t}")?;
         }
-        if self.inactive {
+        if ace.inactive {
             f.write_str(" inactive")?;
         }
         Ok(())
@@ -362,6 +381,17 @@ pub fn rule_hash(acl: &str, ace: &Ace) -> u32 {
     let mut hasher = HashWriter(Sha256::new());
     let _ = write!(hasher, "access-list {acl} {ace}");
     let digest = hasher.0.finalize();
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+}
+
+/// [`rule_hash`] of an entry given by its rule text ([`Ace::rule`]): the same line, hashed
+/// without the entry being parsed.
+pub fn rule_hash_of_text(acl: &str, rule: &str) -> u32 {
+    let mut hasher = Sha256::new();
+    for part in ["access-list ", acl, " extended ", rule] {
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
@@ -916,6 +946,17 @@ mod tests {
         fn print_then_parse_is_identity(a in arb_ace(), name in "[A-Za-z][A-Za-z0-9_-]{0,20}") {
             let line = AclLine { acl: name, line: None, body: AclBody::Extended(a) };
             prop_assert_eq!(parse_acl_line(&line.to_string()), Ok(line));
+        }
+
+        /// What the snapshot stores of an entry (`AclEntry`) reads back as the entry, and
+        /// hashes as it.
+        #[test]
+        fn the_rule_text_reads_back_and_hashes_as_the_entry(a in arb_ace(), name in "[A-Za-z][A-Za-z0-9_-]{0,20}") {
+            let rule = a.rule().to_string();
+            prop_assert_eq!(format!("extended {rule}"), a.to_string());
+            prop_assert!(!rule.contains('\n'));
+            prop_assert_eq!(rule_hash_of_text(&name, &rule), rule_hash(&name, &a));
+            prop_assert_eq!(parse_ace(&rule), Ok(a));
         }
 
         #[test]

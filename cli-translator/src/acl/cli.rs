@@ -1,22 +1,42 @@
 //! The CLI a write of access-list entries sends: `access-list <acl> [line <n>] ...` inserts,
 //! `no access-list ...` removals and `clear configure access-list <acl>`.
 
-use super::ace::{Ace, ace_line};
+use std::fmt::Display;
+
+use super::ace::Ace;
 use super::lists::AclEntry;
 
 /// The lines inserting `remarks` then `ace` before CLI line `line` of `acl` (appending when
 /// `None`): `access-list <acl> line <n> remark <text>` ..., `access-list <acl> line <n+k> <ace>`.
 pub fn insert_lines(acl: &str, line: Option<usize>, remarks: &[String], ace: &Ace) -> Vec<String> {
-    let mut out = Vec::with_capacity(remarks.len() + 1);
-    for (k, r) in remarks.iter().enumerate() {
+    let count = remarks.len();
+    lines(
+        acl,
+        line,
+        remarks.iter().map(String::as_str),
+        count,
+        ace.rule(),
+    )
+}
+
+/// [`insert_lines`] of an entry's remarks and rule (the text after `extended `).
+fn lines<'a>(
+    acl: &str,
+    line: Option<usize>,
+    remarks: impl Iterator<Item = &'a str>,
+    count: usize,
+    rule: impl Display,
+) -> Vec<String> {
+    let mut out = Vec::with_capacity(count + 1);
+    for (k, r) in remarks.enumerate() {
         out.push(match line {
             Some(l) => format!("access-list {acl} line {} remark {r}", l + k),
             None => format!("access-list {acl} remark {r}"),
         });
     }
     out.push(match line {
-        Some(l) => format!("access-list {acl} line {} {ace}", l + remarks.len()),
-        None => ace_line(acl, ace),
+        Some(l) => format!("access-list {acl} line {} extended {rule}", l + count),
+        None => format!("access-list {acl} extended {rule}"),
     });
     out
 }
@@ -24,8 +44,8 @@ pub fn insert_lines(acl: &str, line: Option<usize>, remarks: &[String], ace: &Ac
 /// The lines removing an entry and its remarks: `no access-list <acl> extended ...`, then
 /// `no access-list <acl> remark <text>` for each remark.
 pub fn remove_lines(acl: &str, entry: &AclEntry) -> Vec<String> {
-    let mut out = vec![format!("no {}", ace_line(acl, &entry.ace))];
-    for r in &entry.remarks {
+    let mut out = vec![format!("no access-list {acl} extended {}", entry.rule())];
+    for r in entry.remarks() {
         out.push(format!("no access-list {acl} remark {r}"));
     }
     out
@@ -33,7 +53,13 @@ pub fn remove_lines(acl: &str, entry: &AclEntry) -> Vec<String> {
 
 /// The canonical configuration of one entry: its remarks, then the entry, appended.
 pub fn entry_lines(acl: &str, entry: &AclEntry) -> Vec<String> {
-    insert_lines(acl, None, &entry.remarks, &entry.ace)
+    lines(
+        acl,
+        None,
+        entry.remarks(),
+        entry.remark_count(),
+        entry.rule(),
+    )
 }
 
 /// `clear configure access-list <acl>`: the whole list, and the access groups naming it.
@@ -61,7 +87,7 @@ mod tests {
             insert_lines("x", None, &[], &a),
             ["access-list x extended permit ip any any"]
         );
-        let e = AclEntry::new("x", a, vec!["r".into()]);
+        let e = AclEntry::new("x", &a, &["r".into()]).unwrap();
         assert_eq!(
             remove_lines("x", &e),
             [

@@ -155,7 +155,7 @@ pub struct AceInput {
 /// The JSON of one entry.
 pub fn to_json(
     ace: &Ace,
-    remarks: &[String],
+    remarks: &[impl AsRef<str>],
     id: u32,
     position: usize,
     is_access_rule: bool,
@@ -175,7 +175,8 @@ pub fn to_json(
     m.insert("sourceService".into(), source);
     m.insert("destinationService".into(), destination);
     m.insert("active".into(), Value::from(!ace.inactive));
-    m.insert("remarks".into(), Value::from(remarks.to_vec()));
+    let remarks: Vec<&str> = remarks.iter().map(AsRef::as_ref).collect();
+    m.insert("remarks".into(), Value::from(remarks));
     m.insert("ruleLogging".into(), logging_json(ace.log.as_ref()));
     m.insert("position".into(), Value::from(position));
     m.insert("isAccessRule".into(), Value::from(is_access_rule));
@@ -879,7 +880,7 @@ mod tests {
     fn writing_back_what_was_read_keeps_ports_after_a_protocol_group() {
         let ace = parse_ace("extended permit object-group prt any4 any4 eq 22").unwrap();
         let link = |_: &str, id: &str| format!("https://h/{id}");
-        let shown = to_json(&ace, &[], 1, 7, true, "", &link);
+        let shown = to_json(&ace, &[] as &[&str], 1, 7, true, "", &link);
         // PUT of the body as read, and PATCH of another attribute: the ports stay.
         let put = from_json_replacing(&shown, None, Some(&ace)).unwrap();
         assert_eq!(put.ace, ace);
@@ -918,7 +919,7 @@ mod tests {
             "extended deny ip any any log disable",
         ] {
             let ace = parse_ace(text).unwrap();
-            let j = to_json(&ace, &[], 1, 1, false, "x", &link);
+            let j = to_json(&ace, &[] as &[&str], 1, 1, false, "x", &link);
             assert_eq!(read(j).map(|i| i.ace), Ok(ace), "{text}");
         }
     }

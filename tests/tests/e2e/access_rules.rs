@@ -332,7 +332,7 @@ async fn cli_entries(
         .map(|l| {
             l.entries
                 .iter()
-                .map(|e| (e.id.to_string(), json!(e.remarks.as_slice())))
+                .map(|e| (e.id.to_string(), json!(e.remarks_vec())))
                 .collect()
         })
         .unwrap_or_default()

@@ -121,15 +121,23 @@ fn entry_json(
     access_rule: bool,
 ) -> Value {
     let link = |p: &str, id: &str| call.origin.item_url(p, id);
+    let remarks: Vec<&str> = entry.remarks().collect();
     ace_json::to_json(
-        &entry.ace,
-        &entry.remarks,
+        &entry.ace(),
+        &remarks,
         entry.id,
         position,
         access_rule,
         &call.origin.item_url(path, &entry.id.to_string()),
         &link,
     )
+}
+
+/// The snapshot's entry of a write, built before anything is sent: an entry that would not
+/// read back from its text (never seen) is refused.
+fn stored(acl: &str, ace: &Ace, remarks: &[String]) -> Result<AclEntry, ApiError> {
+    AclEntry::new(acl, ace, remarks)
+        .map_err(|e| ApiError::Field(FieldError::new("", FieldProblem::BadValue(e.to_string()))))
 }
 
 fn find_entry<'l>(
@@ -373,10 +381,11 @@ fn plan_create(
     if let Some(g) = &new_group {
         commands.push(g.cli());
     }
+    let entry = stored(&acl, &ace, &remarks)?;
     let location = call.origin.item_url(&entries_path(scope), &id.to_string());
     let plan = blaming(Plan::created(location).send(commands), &ace);
     Ok(plan.patch(move |cfg| {
-        let mut all_remarks = if line.is_none() {
+        let trailing = if line.is_none() {
             cfg.access
                 .get_mut(&acl)
                 .map(|l| std::mem::take(&mut l.trailing_remarks))
@@ -384,9 +393,12 @@ fn plan_create(
         } else {
             Vec::new()
         };
-        all_remarks.extend(remarks);
-        cfg.access
-            .insert_entry(&acl, index, AclEntry::new(&acl, ace, all_remarks));
+        let entry = if trailing.is_empty() {
+            entry
+        } else {
+            entry.with_remarks_before(&trailing)
+        };
+        cfg.access.insert_entry(&acl, index, entry);
         if let Some(g) = new_group {
             cfg.access.set_group(g);
         }
@@ -425,12 +437,13 @@ fn plan_update(
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
     pre.item(&acl_cli::entry_lines(&acl, old))?;
-    let existing = patch.then_some((&*old.ace, old.remarks.as_slice()));
+    let (old_ace, old_remarks) = (old.ace(), old.remarks_vec());
+    let existing = patch.then_some((&old_ace, old_remarks.as_slice()));
     let AceInput {
         ace,
         remarks,
         position,
-    } = ace_json::from_json_replacing(body, existing, Some(&*old.ace))?;
+    } = ace_json::from_json_replacing(body, existing, Some(&old_ace))?;
     check_known_references(cfg, &ace)?;
     let len = list.entries.len();
     // The target index once the entry is out of the list.
@@ -441,7 +454,7 @@ fn plan_update(
     let location = call
         .origin
         .item_url(&entries_path(scope), &new_id.to_string());
-    if ace == *old.ace && remarks[..] == old.remarks[..] && target == i {
+    if ace == old_ace && remarks == old_remarks && target == i {
         return Ok(Plan::updated(location));
     }
     if new_id != old.id && list.find(new_id).is_some() {
@@ -453,7 +466,7 @@ fn plan_update(
     } else if target < i {
         Some(list.cli_line(target))
     } else {
-        Some(list.cli_line(target + 1) - (old.remarks.len() + 1))
+        Some(list.cli_line(target + 1) - (old.remark_count() + 1))
     };
     let mut commands = acl_cli::remove_lines(&acl, old);
     commands.extend(acl_cli::insert_lines(&acl, line, &remarks, &ace));
@@ -462,20 +475,25 @@ fn plan_update(
         commands.push(g.cli());
     }
     let old_id = old.id;
+    let entry = stored(&acl, &ace, &remarks)?;
     let plan = blaming(Plan::updated(location).send(commands), &ace);
     Ok(plan.patch(move |cfg| {
         if let Some(l) = cfg.access.get_mut(&acl)
             && let Some(at) = l.find(old_id)
         {
             l.entries.remove(at);
-            let mut all_remarks = if line.is_none() {
+            let trailing = if line.is_none() {
                 std::mem::take(&mut l.trailing_remarks)
             } else {
                 Vec::new()
             };
-            all_remarks.extend(remarks);
+            let entry = if trailing.is_empty() {
+                entry
+            } else {
+                entry.with_remarks_before(&trailing)
+            };
             let at = target.min(l.entries.len());
-            l.entries.insert(at, AclEntry::new(&acl, ace, all_remarks));
+            l.entries.insert(at, entry);
         }
     }))
 }
