@@ -73,6 +73,16 @@ impl Parser {
         cfg
     }
 
+    /// Ends this parser's read of a split read's pieces and builds its collections' indexes
+    /// (issue 13: boot: each thread builds its own as soon as it has read every piece, the
+    /// network objects' on theirs, rather than both after the join). [`Parser::join`] then
+    /// has nothing of it left to read or build.
+    pub fn seal(&mut self) {
+        let carried = std::mem::take(&mut self.carry);
+        self.cfg.absorb_text(&carried, &mut self.state, self.part);
+        self.cfg.seal_indexes();
+    }
+
     /// Reads the next piece of the text (pieces may be cut anywhere between characters).
     pub fn feed(&mut self, piece: &str) {
         let mut rest = piece;
@@ -411,15 +421,26 @@ object network natonly
     }
 
     // issue 13: boot
-    /// Feeds `text` in pieces of `size` bytes to both parsers of a split read, then joins them.
+    /// Feeds `text` in pieces of `size` bytes to both parsers of a split read, then joins them,
+    /// each sealed first as the agent's threads do, and not sealed: both must read the same.
     fn parse_split(text: &str, size: usize) -> RunningConfig {
-        let mut parsers = Parser::split();
-        for piece in pieces(text, size) {
-            for parser in &mut parsers {
-                parser.feed(piece);
+        let read = |seal: bool| {
+            let mut parsers = Parser::split();
+            for piece in pieces(text, size) {
+                for parser in &mut parsers {
+                    parser.feed(piece);
+                }
             }
-        }
-        Parser::join(parsers)
+            if seal {
+                for parser in &mut parsers {
+                    parser.seal();
+                }
+            }
+            Parser::join(parsers)
+        };
+        let sealed = read(true);
+        assert_eq!(sealed, read(false), "sealed before the join or not");
+        sealed
     }
 
     /// Every part of the snapshot a split read fills, on a text naming them all.

@@ -416,6 +416,7 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
                             for text in from_first {
                                 objects.feed(&text);
                             }
+                            objects.seal();
                             objects
                         }),
                     ));
@@ -427,6 +428,10 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
                 parser.feed(&text);
             }
             let last_piece = started.elapsed();
+            if first_piece.is_some() {
+                // This thread's collections are built while the other still reads.
+                parser.seal();
+            }
             let objects = match (second, objects) {
                 (Some((to_second, thread)), _) => {
                     drop(to_second);
@@ -486,6 +491,7 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
             parser.feed(&text);
         }
         drop(text);
+        let joining = std::time::Instant::now();
         let mut config = Parser::join(parsers);
         if let Some(keys) = ntp_keys {
             for line in keys.lines() {
@@ -493,7 +499,13 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
             }
             cli_translator::resources::ntp::settle_keys(&mut config);
         }
+        let joined = joining.elapsed();
         release_freed_memory();
+        tracing::debug!(
+            joined_ms = joined.as_secs_f64() * 1e3,
+            trimmed_ms = (joining.elapsed() - joined).as_secs_f64() * 1e3,
+            "running configuration joined and its transients handed back"
+        );
         config
     })
     .await
