@@ -99,7 +99,7 @@ fn snapshot(c: &mut Criterion) {
                 .map(|(k, e)| {
                     let self_link = format!("https://asa/api/access/in/inside/rules/{}", e.id);
                     to_json(
-                        &e.ace(),
+                        &e.ace().expect("a stored entry reads back"),
                         &e.remarks_vec(),
                         e.id,
                         49_901 + k,

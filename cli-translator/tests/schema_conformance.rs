@@ -248,7 +248,7 @@ fn answers(cfg: &RunningConfig) -> Vec<Answer> {
             out.push(Answer {
                 what: format!("access-list {} entry {}", list.name, i + 1),
                 json: acl::json::to_json(
-                    &e.ace(),
+                    &e.ace().expect("a stored entry reads back"),
                     &e.remarks_vec(),
                     e.id,
                     i + 1,

@@ -108,13 +108,13 @@ impl AclEntry {
         }
     }
 
-    /// The entry, read back from its rule.
-    pub fn ace(&self) -> Ace {
-        // Infallible by construction: `build` stores only a rule that `parse_ace` has read
-        // as the entry it was printed from (checked there, or, for a canonical loaded line,
-        // read by the parser from these very words), and the text never changes after (the
-        // field is private; `with_remarks_before` copies it). This parse repeats that one.
-        parse_ace(self.rule()).expect("AclEntry::build stores only rules that read back")
+    /// The entry, read back from its rule. Never an error in practice: `build` stores only a
+    /// rule that `parse_ace` has read as the entry it was printed from (checked there, or,
+    /// for a canonical loaded line, read by the parser from these very words), and the text
+    /// never changes after (the field is private; `with_remarks_before` copies it). The
+    /// caller still answers the error rather than trusting that.
+    pub fn ace(&self) -> Result<Ace, Unstorable> {
+        parse_ace(self.rule()).map_err(|_| Unstorable)
     }
 
     /// The remarks printed before the entry.
@@ -401,7 +401,10 @@ mod tests {
         assert_eq!(l.entries.len(), 2);
         assert_eq!(l.entries[0].remarks_vec(), ["first", "second"]);
         assert_eq!(l.entries[0].rule(), "permit ip any any");
-        assert_eq!(l.entries[0].ace(), parse_ace("permit ip any any").unwrap());
+        assert_eq!(
+            l.entries[0].ace().unwrap(),
+            parse_ace("permit ip any any").unwrap()
+        );
         // issue 13: memory: an entry is three words (its text, id and remark count).
         assert!(std::mem::size_of::<AclEntry>() <= 24);
         assert_eq!(l.entries[1].remarks().count(), 0);
@@ -449,17 +452,17 @@ mod tests {
         assert_eq!(first.rule(), "permit tcp any host 10.0.0.1 eq www");
         assert_eq!(first.remarks_vec(), ["one", "two"]);
         assert_eq!(first.remark_count(), 2);
-        assert_eq!(first.id, rule_hash("x", &first.ace()));
+        assert_eq!(first.id, rule_hash("x", &first.ace().unwrap()));
         assert_eq!(
-            first.ace(),
+            first.ace().unwrap(),
             parse_ace("permit tcp any host 10.0.0.1 eq www").unwrap()
         );
         assert_eq!(
             second.rule(),
             "deny icmp any4 any4 echo-reply 4 log time-range t inactive"
         );
-        assert_eq!(second.id, rule_hash("x", &second.ace()));
-        let built = AclEntry::new("x", &second.ace(), &[]).unwrap();
+        assert_eq!(second.id, rule_hash("x", &second.ace().unwrap()));
+        let built = AclEntry::new("x", &second.ace().unwrap(), &[]).unwrap();
         assert_eq!(&built, second);
 
         // Remarks moved before an entry keep its rule, id and own remarks, in order.
@@ -468,7 +471,7 @@ mod tests {
         assert_eq!(moved.rule(), first.rule());
         assert_eq!(moved.id, first.id);
         // A line break (which no remark holds) cannot split a remark in two.
-        let odd = AclEntry::new("x", &first.ace(), &["a\nb".to_owned()]).unwrap();
+        let odd = AclEntry::new("x", &first.ace().unwrap(), &["a\nb".to_owned()]).unwrap();
         assert_eq!(odd.remarks_vec(), ["a b"]);
         assert_eq!(odd.rule(), first.rule());
     }
@@ -484,7 +487,7 @@ mod tests {
             let e = AclEntry::new("acl", &ace, &remarks).unwrap();
             proptest::prop_assert_eq!(e.id, rule_hash("acl", &ace));
             proptest::prop_assert_eq!(e.remarks_vec(), remarks);
-            proptest::prop_assert_eq!(e.ace(), ace);
+            proptest::prop_assert_eq!(e.ace().unwrap(), ace);
         }
     }
 

@@ -351,26 +351,25 @@ impl Engine {
         let Some(ctx) = self.contexts.get(i) else {
             return Arc::default();
         };
-        let startup = match &ctx.startup {
-            startup::Startup::Writing(w) => match (w.held(), w.settled()) {
-                (Some(text), _) => return text,
-                (None, Some(settled)) => settled,
-                // Unreachable: the writer sets its outcome before it lets the text go.
-                (None, None) => return Arc::default(),
-            },
-            other => other.clone(),
-        };
-        match (&startup, &self.startup_spill) {
-            (startup::Startup::Writing(_), _) => Arc::default(),
+        // Being written: from memory while anything holds it (the writer, the print cache, or
+        // the writer's failure), else from the file the writer wrote.
+        if let startup::Startup::Writing(w) = &ctx.startup
+            && let Some(text) = w.held()
+        {
+            return text;
+        }
+        match (&ctx.startup, &self.startup_spill) {
             (startup::Startup::Held(text), _) => text.clone(),
-            (startup::Startup::Spilled, Some(spill)) => match spill.get(&ctx.name) {
-                Ok(text) => Arc::new(text),
-                Err(e) => {
-                    tracing::error!(error = %e, "reading back the startup configuration failed");
-                    Arc::default()
+            (startup::Startup::Spilled | startup::Startup::Writing(_), Some(spill)) => {
+                match spill.get(&ctx.name) {
+                    Ok(text) => Arc::new(text),
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading back the startup configuration failed");
+                        Arc::default()
+                    }
                 }
-            },
-            (startup::Startup::Spilled, None) => Arc::default(),
+            }
+            (startup::Startup::Spilled | startup::Startup::Writing(_), None) => Arc::default(),
         }
     }
 

@@ -119,18 +119,25 @@ fn entry_json(
     entry: &AclEntry,
     position: usize,
     access_rule: bool,
-) -> Value {
+) -> Result<Value, ApiError> {
     let link = |p: &str, id: &str| call.origin.item_url(p, id);
     let remarks: Vec<&str> = entry.remarks().collect();
-    ace_json::to_json(
-        &entry.ace(),
+    Ok(ace_json::to_json(
+        &stored_ace(entry)?,
         &remarks,
         entry.id,
         position,
         access_rule,
         &call.origin.item_url(path, &entry.id.to_string()),
         &link,
-    )
+    ))
+}
+
+/// The snapshot's entry read back (see [`AclEntry::ace`]: never an error in practice).
+fn stored_ace(entry: &AclEntry) -> Result<Ace, ApiError> {
+    entry
+        .ace()
+        .map_err(|_| ApiError::LinaAnswer("an access list entry that does not read back"))
 }
 
 /// The snapshot's entry of a write, built before anything is sent: an entry that would not
@@ -292,13 +299,17 @@ async fn list_entries(call: &Call<'_>, scope: &Scope) -> Result<ApiResponse, Api
     let entries: &[AclEntry] = list.map(|l| l.entries.as_slice()).unwrap_or_default();
     let path = entries_path(scope);
     let access_rule = list.is_some_and(|l| is_access_rule(cfg, scope, &l.name));
-    Ok(paging::page(
-        call,
-        ace_json::COLLECTION_KIND,
-        &path,
-        entries,
-        |n, e| entry_json(call, &path, e, n, access_rule),
-    ))
+    let mut failed = None;
+    let page = paging::page(call, ace_json::COLLECTION_KIND, &path, entries, |n, e| {
+        entry_json(call, &path, e, n, access_rule).unwrap_or_else(|err| {
+            failed.get_or_insert(err);
+            Value::Null
+        })
+    });
+    match failed {
+        Some(err) => Err(err),
+        None => Ok(page),
+    }
 }
 
 async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiResponse, ApiError> {
@@ -315,7 +326,7 @@ async fn get_entry(call: &Call<'_>, scope: &Scope, id: &str) -> Result<ApiRespon
         entry,
         i + 1,
         is_access_rule(cfg, scope, &list.name),
-    );
+    )?;
     Ok(call
         .preconditions
         .item_response(&body, &acl_cli::entry_lines(&list.name, entry)))
@@ -437,7 +448,7 @@ fn plan_update(
         .get(i)
         .ok_or_else(|| ApiError::ObjectNotFound(id.to_owned()))?;
     pre.item(&acl_cli::entry_lines(&acl, old))?;
-    let (old_ace, old_remarks) = (old.ace(), old.remarks_vec());
+    let (old_ace, old_remarks) = (stored_ace(old)?, old.remarks_vec());
     let existing = patch.then_some((&old_ace, old_remarks.as_slice()));
     let AceInput {
         ace,
