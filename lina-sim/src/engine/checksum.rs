@@ -10,10 +10,14 @@ pub struct Checksum(pub [u8; 16]);
 
 impl Checksum {
     pub fn of(body: &str) -> Checksum {
-        let digest = Sha256::digest(body.as_bytes());
-        let mut out = [0u8; 16];
-        out.copy_from_slice(&digest[..16]);
-        Checksum(out)
+        let mut sum = Checksum::summing();
+        sum.add(body);
+        sum.finish()
+    }
+
+    /// The checksum of pieces read one after the other: [`Summing::add`] each, in order.
+    pub fn summing() -> Summing {
+        Summing(Sha256::new())
     }
 
     /// `show checksum` form: four groups of 8 hex digits separated by spaces.
@@ -27,6 +31,23 @@ impl Checksum {
             out.push(c);
         }
         out
+    }
+}
+
+/// A checksum being computed over pieces of a body ([`Checksum::summing`]).
+#[derive(Debug, Clone)]
+pub struct Summing(Sha256);
+
+impl Summing {
+    pub fn add(&mut self, piece: &str) {
+        self.0.update(piece.as_bytes());
+    }
+
+    pub fn finish(self) -> Checksum {
+        let digest = self.0.finalize();
+        let mut out = [0u8; 16];
+        out.copy_from_slice(&digest[..16]);
+        Checksum(out)
     }
 }
 
@@ -50,6 +71,18 @@ mod tests {
         let c = Checksum::of("abc");
         assert_eq!(c.to_string(), "ba7816bf8f01cfea414140de5dae2223");
         assert_eq!(c.grouped(), "ba7816bf 8f01cfea 414140de 5dae2223");
+    }
+
+    #[test]
+    fn pieces_sum_as_their_concatenation() {
+        let whole = "hostname fw\nobject network a\n host 10.0.0.1\n";
+        for cut in 0..=whole.len() {
+            let (a, b) = whole.split_at(cut);
+            let mut sum = Checksum::summing();
+            sum.add(a);
+            sum.add(b);
+            assert_eq!(sum.finish(), Checksum::of(whole));
+        }
     }
 
     #[test]

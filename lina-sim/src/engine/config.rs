@@ -1241,7 +1241,24 @@ impl Config {
 
     /// Prints every block; the version line prints as `version_line`.
     pub fn print_body(&self, version_line: &str, out: &mut String) {
-        for (_, b) in self.iter() {
+        self.print_body_range(version_line, 0, usize::MAX, out);
+    }
+
+    /// [`Config::print_body`] of the `count` blocks from print position `from` (issue 13:
+    /// boot: a large configuration is printed in two halves, one per core).
+    pub fn print_body_range(
+        &self,
+        version_line: &str,
+        from: usize,
+        count: usize,
+        out: &mut String,
+    ) {
+        let blocks = self
+            .order
+            .iter_from(from)
+            .take(count)
+            .filter_map(|i| self.block(BlockId(i)));
+        for b in blocks {
             if b.is_version() {
                 out.push_str(version_line);
                 out.push('\n');

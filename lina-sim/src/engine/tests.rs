@@ -1666,3 +1666,36 @@ fn a_refused_command_comes_back_typed_with_its_object() {
     );
     assert!(r.outcomes[1].output.contains("used"), "{r:?}");
 }
+
+/// issue 13: boot. A configuration of more than [`PRINT_HALVES_ABOVE`] blocks is printed in two
+/// halves at once: the same text and checksum as one print of every block.
+#[test]
+fn a_large_configuration_printed_in_halves_reads_as_one_print() {
+    let mut text = String::from("hostname halves\n");
+    for i in 0..PRINT_HALVES_ABOVE + 1_001 {
+        text.push_str(&format!(
+            "access-list acl-{} extended permit ip host 10.0.{}.{} any\n",
+            i % 7,
+            (i >> 8) & 255,
+            i & 255
+        ));
+    }
+    let mut e = boot_text(&text);
+    let ctx = &e.contexts[e.selected];
+    assert!(ctx.config.len() > PRINT_HALVES_ABOVE);
+    let mut body = String::new();
+    ctx.config.print_body(&e.version_line(), &mut body);
+    let whole = e.running_config();
+    let header_end = whole.find("ASA Version").expect("the version line");
+    let trailer = format!("Cryptochecksum:{}\n: end\n", Checksum::of(&body));
+    assert_eq!(&whole[header_end..whole.len() - trailer.len()], body);
+    assert!(whole.ends_with(&trailer), "{}", &whole[whole.len() - 80..]);
+    // The seam between the halves is somewhere in the middle of the access lists.
+    let middle = PRINT_HALVES_ABOVE / 2;
+    assert!(body.contains(&format!(
+        "access-list acl-{} extended permit ip host 10.0.{}.{} any\n",
+        middle % 7,
+        (middle >> 8) & 255,
+        middle & 255
+    )));
+}

@@ -400,6 +400,14 @@ impl Order {
             next: (first != NIL).then_some(first),
         }
     }
+
+    /// The slots in order from position `pos` (none past the end).
+    pub fn iter_from(&self, pos: usize) -> Iter<'_> {
+        Iter {
+            order: self,
+            next: self.get(pos),
+        }
+    }
 }
 
 /// The slots in order.
@@ -456,6 +464,7 @@ mod tests {
                 for (i, s) in model.iter().enumerate() {
                     proptest::prop_assert_eq!(order.position(*s), Some(i));
                     proptest::prop_assert_eq!(order.get(i), Some(*s));
+                    proptest::prop_assert_eq!(order.iter_from(i).collect::<Vec<_>>(), model[i..].to_vec());
                     proptest::prop_assert_eq!(order.prev(*s), i.checked_sub(1).map(|j| model[j]));
                     proptest::prop_assert_eq!(order.next(*s), model.get(i + 1).copied());
                 }
