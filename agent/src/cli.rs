@@ -113,7 +113,7 @@ pub fn main() -> ExitCode {
     });
     if matches!(cli.command, Some(Subcommand::Worker)) {
         // Before any thread starts (the runtime's included).
-        crate::api::snapshot::one_arena();
+        crate::api::snapshot::two_arenas();
     }
     // The agent process runs on one thread: its requests are short and mostly waiting on
     // LINA, and on a two-core appliance cross-thread wake-ups cost more than they bring

@@ -391,15 +391,17 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
     // the whole text is ever held, and the parse overlaps the transfer).
     let (pieces, mut received) = tokio::sync::mpsc::unbounded_channel::<ExecOutput>();
     let parsing = tokio::task::spawn_blocking(move || {
-        let [mut parser, objects] = Parser::split();
         // The pieces of the NTP key lines, should they ever need more than one frame.
         let mut keys = String::new();
-        // issue 13: boot. The network objects, about half of a large
-        // configuration's parse, are read on a second thread, started by the first piece (a
-        // configuration small enough for one frame never starts it).
+        // issue 13: boot. The two parts of the configuration (the network objects and their
+        // groups, about half of a large configuration's parse, and the rest) are read on two
+        // threads, started by the first piece (a configuration small enough for one frame
+        // never starts them). This thread hands each piece to both as it arrives: in print
+        // order the objects come first, so a part that only skims them goes on to its own
+        // blocks while the other still reads the objects (when the objects' thread handed
+        // the pieces on, the other waited behind it, then read the second half alone).
         std::thread::scope(|scope| {
-            let mut second = None;
-            let mut objects = Some(objects);
+            let mut parts = Parser::split().map(|parser| Part::Here(Box::new(parser)));
             let mut first_piece = None;
             while let Some(piece) = received.blocking_recv() {
                 first_piece.get_or_insert_with(|| started.elapsed());
@@ -408,44 +410,31 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
                     continue;
                 }
                 let text = Arc::new(piece.text);
-                if let Some(mut objects) = objects.take() {
-                    let (to_second, from_first) = std::sync::mpsc::channel::<Arc<String>>();
-                    second = Some((
-                        to_second,
-                        scope.spawn(move || {
-                            for text in from_first {
-                                objects.feed(&text);
-                            }
-                            objects.seal();
-                            objects
-                        }),
-                    ));
+                for (i, part) in parts.iter_mut().enumerate() {
+                    part.start(i, scope, started);
+                    part.feed(&text);
                 }
-                if let Some((to_second, _)) = &second {
-                    // Sent first, so both threads parse at once.
-                    let _ = to_second.send(Arc::clone(&text));
-                }
-                parser.feed(&text);
             }
             let last_piece = started.elapsed();
-            if first_piece.is_some() {
-                // This thread's collections are built while the other still reads.
-                parser.seal();
-            }
-            let objects = match (second, objects) {
-                (Some((to_second, thread)), _) => {
-                    drop(to_second);
-                    thread.join().ok()
-                }
-                (None, objects) => objects,
+            // Every thread told the pieces are done before any is waited for.
+            let parts = parts.map(Part::close);
+            let done = parts.map(|part| part.finish(first_piece.is_some()));
+            let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+            let timing = |i: usize| {
+                done.get(i)
+                    .and_then(|d| d.as_ref())
+                    .and_then(|(_, t)| t.map(|(fed, sealed)| (ms(fed), ms(sealed))))
             };
             tracing::debug!(
-                first_piece_ms = first_piece.map(|d| d.as_secs_f64() * 1e3),
-                last_piece_ms = last_piece.as_secs_f64() * 1e3,
-                parsed_ms = started.elapsed().as_secs_f64() * 1e3,
+                first_piece_ms = first_piece.map(ms),
+                last_piece_ms = ms(last_piece),
+                objects_fed_sealed_ms = ?timing(0),
+                rest_fed_sealed_ms = ?timing(1),
+                parsed_ms = ms(started.elapsed()),
                 "running configuration streamed and parsed"
             );
-            objects.map(|objects| ([parser, objects], keys))
+            let [objects, rest] = done;
+            Some(([objects?.0, rest?.0], keys))
         })
     });
     let result = lina
@@ -522,6 +511,101 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
     Ok(Loaded { config, generation })
 }
 
+/// One part of a split read ([`Parser::split`]; issue 13: boot): read here until the first
+/// piece starts its thread, then on that thread, fed through a channel.
+enum Part<'scope> {
+    Here(Box<Parser>),
+    /// The sender to its thread (`None` once closed) and the thread.
+    Thread(
+        Option<std::sync::mpsc::Sender<Arc<String>>>,
+        std::thread::ScopedJoinHandle<'scope, (Parser, PartTiming)>,
+    ),
+}
+
+/// When a part's thread had read every piece, and when it had built its indexes (from the
+/// start of the read).
+type PartTiming = (std::time::Duration, std::time::Duration);
+
+impl<'scope> Part<'scope> {
+    /// Moves part `i` of [`Parser::split`], which has read nothing yet, to a thread of its
+    /// own; it stays here if no thread can be started.
+    fn start<'env>(
+        &mut self,
+        i: usize,
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        started: std::time::Instant,
+    ) {
+        let Part::Here(parser) = self else {
+            return;
+        };
+        let (to_thread, from_reader) = std::sync::mpsc::channel::<Arc<String>>();
+        let mut parser = std::mem::take(&mut **parser);
+        let spawned = std::thread::Builder::new()
+            .name("snapshot-part".to_owned())
+            .spawn_scoped(scope, move || {
+                for text in from_reader {
+                    parser.feed(&text);
+                }
+                let fed = started.elapsed();
+                parser.seal();
+                (parser, (fed, started.elapsed()))
+            });
+        *self = match spawned {
+            Ok(thread) => Part::Thread(Some(to_thread), thread),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading part of the configuration without a thread");
+                // The parser went with the closure; it had read nothing: a new one.
+                Part::Here(Box::new(
+                    Parser::split().into_iter().nth(i).unwrap_or_default(),
+                ))
+            }
+        };
+    }
+
+    /// Tells the part's thread that no piece follows (its sender dropped).
+    fn close(self) -> Part<'scope> {
+        match self {
+            Part::Thread(Some(to_thread), thread) => {
+                drop(to_thread);
+                Part::Thread(None, thread)
+            }
+            part => part,
+        }
+    }
+
+    fn feed(&mut self, text: &Arc<String>) {
+        match self {
+            Part::Here(parser) => parser.feed(text),
+            Part::Thread(to_thread, _) => {
+                // A thread that died (it cannot short of a panic) is found at the join.
+                if let Some(to_thread) = to_thread {
+                    let _ = to_thread.send(Arc::clone(text));
+                }
+            }
+        }
+    }
+
+    /// The part's parser once it has read every piece (its indexes built when `sealed`, as
+    /// its thread builds them), and its thread's timing; `None` when its thread panicked.
+    fn finish(self, sealed: bool) -> Option<(Parser, Option<PartTiming>)> {
+        match self {
+            Part::Here(mut parser) => {
+                if sealed {
+                    parser.seal();
+                }
+                Some((*parser, None))
+            }
+            Part::Thread(to_thread, thread) => {
+                drop(to_thread);
+                thread
+                    .join()
+                    .ok()
+                    .map(|(parser, timing)| (parser, Some(timing)))
+            }
+        }
+    }
+}
+
 // issue 13: memory
 /// Hands the memory a load (or a bulk request) freed back to the system. The pieces of
 /// `show running-config` (1 MiB each, queued while the parser catches up) are freed between
@@ -537,23 +621,26 @@ pub(crate) fn release_freed_memory() {
     }
 }
 
-// issue 13: memory
-/// Makes every thread of the agent process allocate from glibc's main arena; called before
-/// the process starts any thread. By default each thread that allocates gets an arena of its
-/// own: the snapshot's nodes come from the load's parse threads' arenas, while the writes
-/// that copy them (a bulk request copies the path to every leaf it changes) run on the main
-/// thread, in the main arena; the replaced nodes are freed among live ones in the parse
-/// arenas, where no later write reuses them, so every bulk moved about 1 MiB of nodes from
-/// one arena to the other and the process grew with each (20 MB, five bulks of 1000: 71 MiB,
-/// with one arena 67 to 68). The parse threads share the one arena's lock; the load was not
-/// measurably slower (20 MB, three runs each at load 3: 307 to 373 ms against 272 to 416).
-pub fn one_arena() {
+// issue 13: memory, boot
+/// Gives the agent process two glibc arenas; called before the process starts any thread.
+/// By default each thread that allocates gets an arena of its own: the snapshot's nodes come
+/// from the load's parse threads' arenas, while the writes that copy them (a bulk request
+/// copies the path to every leaf it changes) run on the main thread, in the main arena; the
+/// replaced nodes are freed among live ones in the parse arenas, where no later write reuses
+/// them, so every bulk moved about 1 MiB of nodes from one arena to the other and the process
+/// grew with each (20 MB, five bulks of 1000: 71 MiB, with one arena 67 to 68). With one
+/// arena, though, the split read's two threads (each allocating every item it reads) wait on
+/// its one lock: at 100 MB the read took 1.21 to 1.25 s, with two arenas 0.90 to 0.99 s (the
+/// threads mostly take one each: glibc gives a new thread the next arena it finds unlocked). The bulk
+/// stays where it was: 20 MB, three bulks of 1000, 56 MiB with one arena or two, 58 with the
+/// default sixteen.
+pub fn two_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `mallopt` only changes the allocator's own parameters, under its lock; the
-    // parameter is a valid one and 1 is in its range (any positive count).
+    // parameter is a valid one and 2 is in its range (any positive count).
     #[allow(unsafe_code)]
     unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 1);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }
 

@@ -49,3 +49,4 @@ mod dns_client;
 mod ntp;
 // issue 13: change journal
 mod journal;
+mod large_config;
