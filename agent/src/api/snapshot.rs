@@ -402,6 +402,7 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
         // the pieces on, the other waited behind it, then read the second half alone).
         std::thread::scope(|scope| {
             let mut parts = Parser::split().map(|parser| Part::Here(Box::new(parser)));
+            let mut threads_started = false;
             let mut first_piece = None;
             while let Some(piece) = received.blocking_recv() {
                 first_piece.get_or_insert_with(|| started.elapsed());
@@ -410,15 +411,18 @@ async fn read_config(lina: &LinaClient, with_keys: bool) -> Result<Loaded, ApiEr
                     continue;
                 }
                 let text = Arc::new(piece.text);
+                let first = !std::mem::replace(&mut threads_started, true);
                 for (i, part) in parts.iter_mut().enumerate() {
-                    part.start(i, scope, started);
+                    if first {
+                        part.start(i, scope, started);
+                    }
                     part.feed(&text);
                 }
             }
             let last_piece = started.elapsed();
             // Every thread told the pieces are done before any is waited for.
             let parts = parts.map(Part::close);
-            let done = parts.map(|part| part.finish(first_piece.is_some()));
+            let done = parts.map(|part| part.finish(threads_started));
             let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
             let timing = |i: usize| {
                 done.get(i)
@@ -527,8 +531,9 @@ enum Part<'scope> {
 type PartTiming = (std::time::Duration, std::time::Duration);
 
 impl<'scope> Part<'scope> {
-    /// Moves part `i` of [`Parser::split`], which has read nothing yet, to a thread of its
-    /// own; it stays here if no thread can be started.
+    /// Moves part `i` of [`Parser::split`], which has read nothing yet (the reader calls it
+    /// before the first piece only), to a thread of its own; it stays here if no thread can
+    /// be started.
     fn start<'env>(
         &mut self,
         i: usize,
