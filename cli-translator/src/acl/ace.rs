@@ -377,22 +377,29 @@ pub fn ace_line(acl: &str, ace: &Ace) -> String {
 /// The rule hash: the first four bytes (big-endian) of SHA-256 over the canonical line.
 /// `show access-list` prints it as `0x%08x`; the REST API's `objectId` is its decimal form.
 pub fn rule_hash(acl: &str, ace: &Ace) -> u32 {
-    // The printer writes straight into the hash: no line is allocated.
-    let mut hasher = HashWriter(Sha256::new());
-    let _ = write!(hasher, "access-list {acl} {ace}");
-    let digest = hasher.0.finalize();
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+    line_hash(acl, ace.rule())
 }
 
 /// [`rule_hash`] of an entry given by its rule text ([`Ace::rule`]): the same line, hashed
 /// without the entry being parsed.
 pub fn rule_hash_of_text(acl: &str, rule: &str) -> u32 {
-    let mut hasher = Sha256::new();
-    for part in ["access-list ", acl, " extended ", rule] {
-        hasher.update(part.as_bytes());
+    line_hash(acl, rule)
+}
+
+/// The rule hash of the line `access-list <acl> extended <rule>`; the printer writes
+/// straight into the hash: no line is allocated.
+fn line_hash(acl: &str, rule: impl fmt::Display) -> u32 {
+    let mut hasher = HashWriter(Sha256::new());
+    let _ = write!(hasher, "access-list {acl} extended {rule}");
+    first_four(&hasher.0.finalize())
+}
+
+/// The first four bytes of a digest, big-endian.
+fn first_four(digest: &[u8]) -> u32 {
+    match digest {
+        [a, b, c, d, ..] => u32::from_be_bytes([*a, *b, *c, *d]),
+        _ => 0,
     }
-    let digest = hasher.finalize();
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
 /// Feeds formatted text to SHA-256.
@@ -407,8 +414,7 @@ impl fmt::Write for HashWriter {
 
 /// The hash `show access-list` prints for a list name.
 pub fn name_hash(acl: &str) -> u32 {
-    let digest = Sha256::digest(acl.as_bytes());
-    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
+    first_four(&Sha256::digest(acl.as_bytes()))
 }
 
 // ===== parsing =====
