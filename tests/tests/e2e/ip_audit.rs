@@ -2,20 +2,13 @@
 //! signatures created, read, updated and deleted over HTTPS, the lines they become, and the
 //! refusals (unknown signature, missing policy, policy in use).
 
-use serde_json::{Value, json};
-use tests::{Auth, Client, Stack};
+use serde_json::json;
 
 use crate::support::*;
 
 const POLICIES: &str = "/api/firewall/ipaudit/policies";
 const INTERFACES: &str = "/api/firewall/ipaudit/interfaces";
 const SIGNATURES: &str = "/api/firewall/ipaudit/signatures";
-
-async fn get(stack: &Stack, c: &mut Client, admin: &Auth, url: &str) -> Value {
-    let r = ok(stack, c.get(url, admin).await);
-    expect_status(&r, 200, &format!("GET {url}"));
-    json(&r)
-}
 
 #[tokio::test]
 async fn ip_audit_crud_and_refusals() {
@@ -49,9 +42,9 @@ async fn ip_audit_crud_and_refusals() {
     ] {
         assert!(running.contains(line), "{line} in {running}");
     }
-    let p = get(&stack, &mut c, &admin, &format!("{POLICIES}/guard")).await;
+    let p = get_ok(&stack, &mut c, &admin, &format!("{POLICIES}/guard")).await;
     assert_eq!(p["attackActions"], json!(["alarm", "drop", "reset"]));
-    let s = get(&stack, &mut c, &admin, &format!("{SIGNATURES}/2000")).await;
+    let s = get_ok(&stack, &mut c, &admin, &format!("{SIGNATURES}/2000")).await;
     assert_eq!(s["signature"], 2000);
 
     let r = ok(

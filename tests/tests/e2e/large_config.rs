@@ -4,7 +4,7 @@
 //! the other, and joins them. Every resource comes back as configured, and a write after the
 //! boot lands in the joined snapshot.
 
-use serde_json::Value;
+use tests::{Auth, Client, Stack};
 
 use super::support::*;
 
@@ -64,25 +64,11 @@ fn large_config(admin_password: &str) -> String {
     text
 }
 
-async fn total(c: &mut tests::Client, auth: &tests::Auth, path: &str) -> u64 {
-    let r = c
-        .get(&format!("{path}?limit=1"), auth)
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    expect_status(&r, 200, path);
-    let body = json(&r);
+async fn total(stack: &Stack, c: &mut Client, auth: &Auth, path: &str) -> u64 {
+    let body = get_ok(stack, c, auth, &format!("{path}?limit=1")).await;
     body["rangeInfo"]["total"]
         .as_u64()
         .unwrap_or_else(|| panic!("rangeInfo.total of {path} in {body}"))
-}
-
-async fn get(c: &mut tests::Client, auth: &tests::Auth, path: &str) -> Value {
-    let r = c
-        .get(path, auth)
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    expect_status(&r, 200, path);
-    json(&r)
 }
 
 #[tokio::test]
@@ -103,28 +89,44 @@ async fn a_configuration_of_several_pieces_reads_back_whole() {
     let admin = stack.admin();
 
     // Each part's collections, whole.
-    assert_eq!(total(&mut c, &admin, NETWORK_OBJECTS).await, OBJECTS as u64);
     assert_eq!(
-        total(&mut c, &admin, "/api/objects/networkobjectgroups").await,
+        total(&stack, &mut c, &admin, NETWORK_OBJECTS).await,
+        OBJECTS as u64
+    );
+    assert_eq!(
+        total(&stack, &mut c, &admin, "/api/objects/networkobjectgroups").await,
         GROUPS as u64
     );
     assert_eq!(
-        total(&mut c, &admin, "/api/objects/extendedacls/big_in/aces").await,
+        total(
+            &stack,
+            &mut c,
+            &admin,
+            "/api/objects/extendedacls/big_in/aces"
+        )
+        .await,
         ACES as u64
     );
     assert_eq!(
-        total(&mut c, &admin, "/api/routing/static").await,
+        total(&stack, &mut c, &admin, "/api/routing/static").await,
         ROUTES as u64
     );
 
     // The first and last of each, as configured (the pieces' seams are somewhere between).
     for i in [0, OBJECTS / 2, OBJECTS - 1] {
-        let object = get(&mut c, &admin, &format!("{NETWORK_OBJECTS}/obj-{i:05}")).await;
+        let object = get_ok(
+            &stack,
+            &mut c,
+            &admin,
+            &format!("{NETWORK_OBJECTS}/obj-{i:05}"),
+        )
+        .await;
         assert_eq!(object["host"]["value"], address(i), "{object}");
         assert_eq!(object["description"], format!("object {i}"), "{object}");
     }
     let last = GROUPS - 1;
-    let group = get(
+    let group = get_ok(
+        &stack,
         &mut c,
         &admin,
         &format!("/api/objects/networkobjectgroups/grp-{last:04}"),
@@ -140,17 +142,18 @@ async fn a_configuration_of_several_pieces_reads_back_whole() {
     assert_eq!(members, expected, "{group}");
 
     // A write after the boot lands in the joined snapshot, beside what was read.
-    let created = c
-        .post(
+    let created = ok(
+        &stack,
+        c.post(
             NETWORK_OBJECTS,
             network_object("after-boot", "IPv4Address", "10.255.0.1", None),
             &admin,
         )
-        .await
-        .unwrap_or_else(|e| panic!("POST: {e}"));
+        .await,
+    );
     expect_status(&created, 201, "POST after the boot");
     assert_eq!(
-        total(&mut c, &admin, NETWORK_OBJECTS).await,
+        total(&stack, &mut c, &admin, NETWORK_OBJECTS).await,
         OBJECTS as u64 + 1
     );
     drop(stack);

@@ -21,12 +21,6 @@ async fn post(stack: &Stack, c: &mut Client, admin: &Auth, url: &str, body: Valu
     assert_eq!(r.location_id(), Some(name), "Location of {url}");
 }
 
-async fn get(stack: &Stack, c: &mut Client, admin: &Auth, url: &str) -> Value {
-    let r = ok(stack, c.get(url, admin).await);
-    expect_status(&r, 200, &format!("GET {url}"));
-    json(&r)
-}
-
 #[tokio::test]
 async fn time_range_crud_and_reference_protection() {
     let stack = start().await;
@@ -40,7 +34,7 @@ async fn time_range_crud_and_reference_protection() {
         "periodic": [{"frequency": "Tuesday Thursday Saturday ", "startHour": 8, "startMinute": 0, "endHour": 18, "endMinute": 30}],
     }});
     post(&stack, &mut c, &admin, TIME_RANGES, body).await;
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(
         got,
         json!({"kind": "object#TimeRange", "selfLink": link, "name": "work", "objectId": "work", "value": {
@@ -63,7 +57,7 @@ async fn time_range_crud_and_reference_protection() {
     let r = ok(&stack, c.put(&url, &replaced, &admin).await);
     expect_status(&r, 204, "PUT time range");
     assert_eq!(r.header("location"), Some(link.as_str()));
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["value"]["start"], "now");
     assert_eq!(got["value"]["periodic"][1]["frequency"], "Friday to Monday");
 
@@ -73,7 +67,7 @@ async fn time_range_crud_and_reference_protection() {
             .await,
     );
     expect_status(&r, 204, "PATCH time range");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["value"]["end"], "17:00 Dec 31 2030");
     assert_eq!(
         got["value"]["periodic"].as_array().map(Vec::len),
@@ -148,12 +142,12 @@ async fn local_user_passwords_are_write_only() {
         json!({"kind": "object#LocalUserObj", "name": "operator", "password": secret, "privilegeLevel": 15}),
     )
     .await;
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["privilegeLevel"], 15);
     assert_eq!(got["MSCHAPauthenticated"], false);
     assert_eq!(got["ASDM_CLIAccessType"], "Full");
     assert!(got.get("password").is_none(), "{got}");
-    let list = get(&stack, &mut c, &admin, LOCAL_USERS).await;
+    let list = get_ok(&stack, &mut c, &admin, LOCAL_USERS).await;
     assert_eq!(list["kind"], "collection#LocalUserObj");
     assert!(!list.to_string().contains(secret), "{list}");
     let running = running_config(&mut c, &admin).await;
@@ -162,7 +156,7 @@ async fn local_user_passwords_are_write_only() {
 
     // Every local user is also a (read-only) user object.
     let user_object = format!("{USER_OBJECTS}/operator");
-    let got = get(&stack, &mut c, &admin, &user_object).await;
+    let got = get_ok(&stack, &mut c, &admin, &user_object).await;
     assert_eq!(got["kind"], "object#UserObj");
     assert_eq!(got["userName"], "operator");
     assert_eq!(got["user"]["kind"], "objectRef#LocalUserObj");
@@ -202,7 +196,7 @@ async fn local_user_passwords_are_write_only() {
         .await,
     );
     expect_status(&r, 204, "PATCH user");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["privilegeLevel"], 5);
     assert_eq!(got["ASDM_CLIAccessType"], "LoginPrompt");
     let running = running_config(&mut c, &admin).await;
@@ -222,7 +216,7 @@ async fn local_user_passwords_are_write_only() {
         .await,
     );
     expect_status(&r, 204, "PUT user");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["MSCHAPauthenticated"], true);
     assert_eq!(got["ASDM_CLIAccessType"], "Full");
     let running = running_config(&mut c, &admin).await;
@@ -269,7 +263,7 @@ async fn regular_expression_crud() {
         json!({"name": "blocked", "value": "www\\.example\\.com"}),
     )
     .await;
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["kind"], "object#RegularExpression");
     assert_eq!(got["value"], "www\\.example\\.com");
     let r = ok(
@@ -379,14 +373,14 @@ async fn user_and_security_groups_crud() {
     )
     .await;
     let base = ok(&stack, stack.endpoint()).base_url();
-    let got = get(&stack, &mut c, &admin, &format!("{USER_GROUPS}/all")).await;
+    let got = get_ok(&stack, &mut c, &admin, &format!("{USER_GROUPS}/all")).await;
     assert_eq!(got["kind"], "object#LocalUserObjGroup");
     assert_eq!(
         got["members"],
         json!([{"kind": "objectRef#LocalUserObjGroup", "refLink": format!("{base}{USER_GROUPS}/helpdesk"), "objectId": "helpdesk"}])
     );
     let url = format!("{USER_GROUPS}/helpdesk");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(
         got["members"][0],
         json!({"kind": "objectRef#UserObj", "refLink": format!("{base}{USER_OBJECTS}/bob"), "objectId": "bob"})
@@ -402,7 +396,7 @@ async fn user_and_security_groups_crud() {
         .await,
     );
     expect_status(&r, 204, "PATCH members");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(
         got["members"],
         json!([
@@ -449,7 +443,7 @@ async fn user_and_security_groups_crud() {
         .await,
     );
     expect_status(&r, 204, "PUT security group");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(got["kind"], "object#SecurityObjGroup");
     assert_eq!(got["description"], "SGTs");
     assert_eq!(

@@ -266,13 +266,6 @@ fn conforms(url: &str, schema: &Object, body: &Value) {
     }
 }
 
-/// GET, asserting 200; the body.
-async fn get(stack: &Stack, c: &mut Client, admin: &Auth, url: &str) -> Value {
-    let r = ok(stack, c.get(url, admin).await);
-    expect_status(&r, 200, &format!("GET {url}"));
-    json(&r)
-}
-
 /// Checks a collection answer (the paging envelope and each item), then GETs its first item
 /// by its `selfLink` (when items carry one) and checks it too. Returns the number of items.
 async fn check_collection(
@@ -282,7 +275,7 @@ async fn check_collection(
     url: &str,
     item: &'static Object,
 ) -> usize {
-    let body = get(stack, c, admin, url).await;
+    let body = get_ok(stack, c, admin, url).await;
     let Value::Object(envelope) = &body else {
         panic!("GET {url}: not an object: {body}");
     };
@@ -308,7 +301,7 @@ async fn check_collection(
     let first_link = items.first().and_then(|i| i["selfLink"].as_str());
     if let Some(link) = first_link.filter(|l| path_of(l) != url.trim_end_matches('/')) {
         let item_url = path_of(link);
-        let one = get(stack, c, admin, &item_url).await;
+        let one = get_ok(stack, c, admin, &item_url).await;
         conforms(&item_url, item, &one);
     }
     items.len()
@@ -382,7 +375,7 @@ async fn every_answer_passes_its_schema() {
     for url in ["/api/access/in", "/api/access/out", "/api/access/global"] {
         check_collection(&stack, &mut c, &admin, url, group).await;
     }
-    let one = get(&stack, &mut c, &admin, "/api/access/in/inside").await;
+    let one = get_ok(&stack, &mut c, &admin, "/api/access/in/inside").await;
     conforms("/api/access/in/inside", group, &one);
     let n = check_collection(
         &stack,
@@ -396,7 +389,7 @@ async fn every_answer_passes_its_schema() {
 
     // Singletons.
     for &kind in SettingKind::ALL {
-        let body = get(&stack, &mut c, &admin, kind.path()).await;
+        let body = get_ok(&stack, &mut c, &admin, kind.path()).await;
         conforms(kind.path(), kind.schema(), &body);
     }
     // issue 14: failover interfaces, licensing views.
@@ -415,7 +408,7 @@ async fn every_answer_passes_its_schema() {
             ("/api/licensing/smart/asav/info", &licensing::INFO_SCHEMA),
             (licensing::ACTIVATION_PATH, &licensing::ACTIVATION_SCHEMA),
         ] {
-            let body = get(&stack, &mut c, &admin, url).await;
+            let body = get_ok(&stack, &mut c, &admin, url).await;
             conforms(url, schema, &body);
         }
     }
@@ -423,7 +416,7 @@ async fn every_answer_passes_its_schema() {
     conforms(
         url,
         &if_json::SETUP_SCHEMA,
-        &get(&stack, &mut c, &admin, url).await,
+        &get_ok(&stack, &mut c, &admin, url).await,
     );
 
     // Monitoring.
@@ -467,7 +460,7 @@ async fn every_answer_passes_its_schema() {
             &schemas::IP_ADDRESS_INFO,
         ),
     ] {
-        conforms(url, schema, &get(&stack, &mut c, &admin, url).await);
+        conforms(url, schema, &get_ok(&stack, &mut c, &admin, url).await);
     }
     let n = check_collection(
         &stack,

@@ -33,12 +33,6 @@ const CISCO_FOURTEEN: [&str; 14] = [
     "sqlnet",
 ];
 
-async fn get(stack: &Stack, c: &mut Client, admin: &Auth, url: &str) -> Value {
-    let r = ok(stack, c.get(url, admin).await);
-    expect_status(&r, 200, &format!("GET {url}"));
-    json(&r)
-}
-
 async fn post(stack: &Stack, c: &mut Client, admin: &Auth, url: &str, body: Value, id: &str) {
     let r = ok(stack, c.post(url, &body, admin).await);
     expect_status(&r, 201, &format!("POST {url} {body}"));
@@ -70,7 +64,7 @@ async fn a_fresh_device_answers_its_default_global_policy() {
     let mut c = client(&stack);
     let base = ok(&stack, stack.endpoint()).base_url();
 
-    let g = get(&stack, &mut c, &admin, &format!("{BINDINGS}/global")).await;
+    let g = get_ok(&stack, &mut c, &admin, &format!("{BINDINGS}/global")).await;
     assert_eq!(g["scope"], "global");
     assert_eq!(g["policyMap"]["objectId"], "global_policy");
     assert_eq!(
@@ -78,7 +72,7 @@ async fn a_fresh_device_answers_its_default_global_policy() {
         format!("{base}{POLICY_MAPS}/global_policy")
     );
 
-    let p = get(
+    let p = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -116,7 +110,7 @@ async fn a_fresh_device_answers_its_default_global_policy() {
         json!({"protocol": "dns", "inspectMap": "preset_dns_map"})
     );
 
-    let cm = get(
+    let cm = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -124,7 +118,7 @@ async fn a_fresh_device_answers_its_default_global_policy() {
     )
     .await;
     assert_eq!(cm["match"], json!({"type": "defaultInspectionTraffic"}));
-    let dns = get(
+    let dns = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -140,7 +134,7 @@ async fn a_fresh_device_answers_its_default_global_policy() {
             "no tcp-inspection"
         ])
     );
-    let limits = get(&stack, &mut c, &admin, LIMITS).await;
+    let limits = get_ok(&stack, &mut c, &admin, LIMITS).await;
     assert_eq!(limits["items"], json!([]));
 
     // What is in use cannot go.
@@ -263,12 +257,12 @@ async fn service_policy_crud_with_the_fourteen_inspections_and_limits() {
     );
     assert!(running.contains("service-policy edge interface management\n"));
 
-    let got = get(&stack, &mut c, &admin, &format!("{POLICY_MAPS}/edge")).await;
+    let got = get_ok(&stack, &mut c, &admin, &format!("{POLICY_MAPS}/edge")).await;
     assert_eq!(
         got["classes"][1]["inspections"].as_array().map(Vec::len),
         Some(14)
     );
-    let limit = get(&stack, &mut c, &admin, &format!("{LIMITS}/edge~web")).await;
+    let limit = get_ok(&stack, &mut c, &admin, &format!("{LIMITS}/edge~web")).await;
     assert_eq!(limit["maxConnections"], 1000);
     assert_eq!(limit["idleTimeout"], "1:00:00");
 
@@ -280,7 +274,7 @@ async fn service_policy_crud_with_the_fourteen_inspections_and_limits() {
             .await,
     );
     expect_status(&r, 204, "PATCH limit");
-    let limit = get(&stack, &mut c, &admin, &url).await;
+    let limit = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(
         (
             &limit["maxConnections"],
@@ -324,9 +318,9 @@ async fn service_policy_crud_with_the_fourteen_inspections_and_limits() {
         section(&running, "policy-map edge"),
         "policy-map edge\n description edge policy\n class web\n  inspect http\n  set connection conn-max 5\n  inspect ftp\n"
     );
-    let got = get(&stack, &mut c, &admin, &format!("{POLICY_MAPS}/edge")).await;
+    let got = get_ok(&stack, &mut c, &admin, &format!("{POLICY_MAPS}/edge")).await;
     assert_eq!(got["classes"].as_array().map(Vec::len), Some(1));
-    let limit = get(&stack, &mut c, &admin, &url).await;
+    let limit = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(limit["maxConnections"], 5);
 
     // Class maps: a new match replaces the old one.

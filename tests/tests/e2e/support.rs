@@ -24,6 +24,13 @@ pub async fn start_with(opts: StackOptions) -> Stack {
     }
 }
 
+/// GET, asserting 200; the body.
+pub async fn get_ok(stack: &Stack, c: &mut Client, auth: &Auth, url: &str) -> Value {
+    let r = ok(stack, c.get(url, auth).await);
+    expect_status(&r, 200, &format!("GET {url}"));
+    json(&r)
+}
+
 /// A keep-alive HTTPS (or HTTP) client for the stack.
 pub fn client(stack: &Stack) -> Client {
     stack.client().unwrap_or_else(|e| panic!("client: {e}"))

@@ -19,12 +19,6 @@ const MAP_INTERFACES: &str = "/api/vpn/cryptomapinterfaces";
 const GROUP_POLICIES: &str = "/api/vpn/grouppolicies";
 const TUNNEL_GROUPS: &str = "/api/vpn/tunnelgroups";
 
-async fn get(stack: &Stack, c: &mut Client, admin: &Auth, url: &str) -> Value {
-    let r = ok(stack, c.get(url, admin).await);
-    expect_status(&r, 200, &format!("GET {url}"));
-    json(&r)
-}
-
 async fn post(stack: &Stack, c: &mut Client, admin: &Auth, url: &str, body: Value, id: &str) {
     let r = ok(stack, c.post(url, &body, admin).await);
     expect_status(&r, 201, &format!("POST {url} {body}"));
@@ -45,7 +39,7 @@ async fn ikev1_policy_as_the_ansible_module_drives_it() {
         "authentication": "pre-share", "encryption": "aes-256", "hash": "sha", "dhgroup": 5,
         "kind": "object#ikev1policy", "selfLink": format!("https://asa{url}")});
     post(&stack, &mut c, &admin, IKEV1, desired.clone(), "100").await;
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     // match_objects: every answered key must be a desired key with the same value.
     for (key, value) in got.as_object().into_iter().flatten() {
         assert!(desired.get(key).is_some(), "unknown key {key} in {got}");
@@ -64,7 +58,7 @@ async fn ikev1_policy_as_the_ansible_module_drives_it() {
     update["dhgroup"] = json!(2);
     let r = ok(&stack, c.patch(&url, &update, &admin).await);
     expect_status(&r, 204, "PATCH ikev1 policy");
-    let got = get(&stack, &mut c, &admin, &url).await;
+    let got = get_ok(&stack, &mut c, &admin, &url).await;
     assert_eq!(
         (&got["encryption"], &got["dhgroup"]),
         (&json!("aes-128"), &json!(2))
@@ -75,7 +69,7 @@ async fn ikev1_policy_as_the_ansible_module_drives_it() {
         "{running}"
     );
 
-    let list = get(&stack, &mut c, &admin, IKEV1).await;
+    let list = get_ok(&stack, &mut c, &admin, IKEV1).await;
     assert_eq!(list["items"][0]["priority"], 100);
 
     for body in [
@@ -199,7 +193,7 @@ async fn lan_to_lan_tunnel_end_to_end() {
         assert!(!running.contains(secret), "{secret} shown");
     }
 
-    let tg = get(
+    let tg = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -213,7 +207,7 @@ async fn lan_to_lan_tunnel_end_to_end() {
     );
     assert_eq!(tg["hasIkev1PreSharedKey"], true);
     assert_eq!(tg["defaultGroupPolicy"], "site-gp");
-    let entry = get(
+    let entry = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -224,7 +218,7 @@ async fn lan_to_lan_tunnel_end_to_end() {
     assert_eq!(entry["matchingTrafficSelector"]["objectId"], "vpn-acl");
     assert_eq!(entry["sequence"], 10);
     // The public client's view: the entries of the map applied to an interface.
-    let by_if = get(
+    let by_if = get_ok(
         &stack,
         &mut c,
         &admin,
@@ -242,7 +236,7 @@ async fn lan_to_lan_tunnel_end_to_end() {
             .await,
     );
     expect_not_found(&r, "entries of an interface without a map");
-    let gp = get(&stack, &mut c, &admin, &format!("{GROUP_POLICIES}/site-gp")).await;
+    let gp = get_ok(&stack, &mut c, &admin, &format!("{GROUP_POLICIES}/site-gp")).await;
     assert_eq!(gp["attributes"]["idleTimeout"], "30");
     assert_eq!(gp["attributes"]["maxConnectTime"], 600);
 
@@ -250,7 +244,7 @@ async fn lan_to_lan_tunnel_end_to_end() {
     // the clear configuration is refused.
     create_users(&mut c, &admin, &[("ro5", "Passw0rd5", 5)]).await;
     let level5 = Auth::basic("ro5", "Passw0rd5");
-    let tg5 = get(
+    let tg5 = get_ok(
         &stack,
         &mut c,
         &level5,
