@@ -460,20 +460,7 @@ impl Applier<'_> {
 
     /// Every block that is object `name` (its definition and its NAT block).
     fn object_blocks(&self, name: &str) -> Vec<BlockId> {
-        let key = Key::Object(name.to_owned());
-        let Some(first) = self.cfg.lookup(&key) else {
-            return Vec::new();
-        };
-        if self.cfg.refs().key(&key) == 1 {
-            return vec![first];
-        }
-        self.cfg
-            .iter()
-            .filter(|(_, b)| {
-                super::config::key_parts(b.head()).is_some_and(|(k, n)| k == 2 && n == name)
-            })
-            .map(|(id, _)| id)
-            .collect()
+        self.cfg.lookup_all(&Key::Object(name.to_owned()))
     }
 
     /// Whether any line outside `except` refers to the object (or group) `name`.
