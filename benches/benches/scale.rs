@@ -4,7 +4,8 @@
 //! embeds LINA) and of the agent process after boot, the extra time a one-line change made on the
 //! operator console adds to the next GET (median of the GETs that follow a change, minus the
 //! median of plain GETs), a bulk of 1000 network-object creations, sequential writes a second,
-//! and the memory again after 100 console changes and after the bulk. Then the idle figures: the
+//! the DELETE of a network object that has an object NAT rule (its two blocks: median of
+//! five), and the memory again after 100 console changes and after the bulk. Then the idle figures: the
 //! factory configuration (no startup configuration), first 200 and both processes' memory.
 //! Nothing is asserted: the figures are for reading, beside the targets.
 //!
@@ -26,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use benches::client::{Auth, Connection, tls_config};
 use benches::console::Console;
-use benches::scale_gen::{scale_config, scale_object_name};
+use benches::scale_gen::{scale_config, scale_nat_object_name, scale_object_name};
 use benches::stack::{Stack, StackOptions, pss_kib, rss_kib};
 use benches::stats::{Latencies, millis};
 use bytes::Bytes;
@@ -42,6 +43,8 @@ const STARTUP_LIMIT: Duration = Duration::from_secs(900);
 /// Plain GETs whose median is the reference.
 const PLAIN_GETS: usize = 50;
 const BULK_ENTRIES: usize = 1000;
+/// Objects with an object NAT rule deleted, one at a time.
+const NAT_DELETES: usize = 5;
 const MIB: f64 = 1024.0 * 1024.0;
 
 fn main() -> ExitCode {
@@ -105,6 +108,7 @@ struct Row {
     change_extra_ms: f64,
     after_changes: Memory,
     writes_per_s: f64,
+    nat_delete_ms: f64,
     bulk_ms: f64,
     after_bulk: Memory,
 }
@@ -185,14 +189,14 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 fn print_header() {
     println!(
-        "| size | bytes | start -> first 200 | RSS after boot | GET ms | console change: extra ms on next GET | bulk of 1000 ms | writes/s | RSS after the console changes | RSS after bulk |"
+        "| size | bytes | start -> first 200 | RSS after boot | GET ms | console change: extra ms on next GET | bulk of 1000 ms | writes/s | DELETE of an object with NAT ms | RSS after the console changes | RSS after bulk |"
     );
-    println!("|---|---:|---:|---|---:|---:|---:|---:|---|---|");
+    println!("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
 }
 
 fn print_row(row: &Row) {
     println!(
-        "| {} MB | {} | {:.2} s | {} | {:.2} | {:.1} | {:.0} | {:.0} | {} | {} |",
+        "| {} MB | {} | {:.2} s | {} | {:.2} | {:.1} | {:.0} | {:.0} | {:.2} | {} | {} |",
         row.size_mb,
         row.bytes,
         row.first_200.as_secs_f64(),
@@ -201,6 +205,7 @@ fn print_row(row: &Row) {
         row.change_extra_ms,
         row.bulk_ms,
         row.writes_per_s,
+        row.nat_delete_ms,
         row.after_changes.cell(row.bytes),
         row.after_bulk.cell(row.bytes),
     );
@@ -421,6 +426,23 @@ fn measure_size(
     ))?;
     println!("sequential writes: {writes_per_s:.0}/s");
 
+    let mut nat_deletes = Latencies::default();
+    for u in 0..NAT_DELETES {
+        let path = format!("/api/objects/networkobjects/{}", scale_nat_object_name(u));
+        nat_deletes.push(rt.block_on(timed(
+            &mut connection,
+            &auth,
+            Method::DELETE,
+            &path,
+            StatusCode::NO_CONTENT,
+        ))?);
+    }
+    let nat_delete_ms = nat_deletes.quantile(0.5).map_or(f64::NAN, millis);
+    println!(
+        "DELETE of an object with NAT: median {nat_delete_ms:.2} ms, worst {:.2} ms",
+        nat_deletes.quantile(1.0).map_or(f64::NAN, millis)
+    );
+
     let mut bulk = Latencies::default();
     for round in 0..knobs.bulk_rounds {
         let last = round + 1 == knobs.bulk_rounds;
@@ -442,6 +464,7 @@ fn measure_size(
         change_extra_ms,
         after_changes,
         writes_per_s,
+        nat_delete_ms,
         bulk_ms,
         after_bulk,
     })
@@ -496,11 +519,22 @@ async fn timed_get(
     auth: &Auth,
     path: &str,
 ) -> Result<Duration, Box<dyn Error>> {
+    timed(connection, auth, Method::GET, path, StatusCode::OK).await
+}
+
+/// One request, timed, that must answer `expected`.
+async fn timed(
+    connection: &mut Connection,
+    auth: &Auth,
+    method: Method,
+    path: &str,
+    expected: StatusCode,
+) -> Result<Duration, Box<dyn Error>> {
     let started = Instant::now();
-    let reply = connection.request(Method::GET, path, auth, None).await?;
+    let reply = connection.request(method.clone(), path, auth, None).await?;
     let took = started.elapsed();
-    if reply.status != StatusCode::OK {
-        return Err(format!("GET {path} answered {}", reply.status).into());
+    if reply.status != expected {
+        return Err(format!("{method} {path} answered {}", reply.status).into());
     }
     Ok(took)
 }

@@ -23,6 +23,12 @@ pub fn scale_object_name(i: usize) -> String {
 /// Network objects per unit: the configuration is `units` repetitions of one mix.
 const OBJECTS_PER_UNIT: usize = 12;
 
+/// The network object of unit `u` that carries an object NAT rule; no other line names it, so
+/// it can be deleted (its definition and its NAT block).
+pub fn scale_nat_object_name(u: usize) -> String {
+    scale_object_name(u * OBJECTS_PER_UNIT + 10)
+}
+
 /// A complete running configuration of about `bytes` bytes (within a few per cent, at least one
 /// unit of the mix), with `username <user> password <password> privilege 15`.
 pub fn scale_config(bytes: usize, user: &str, password: &str) -> String {
@@ -249,8 +255,7 @@ fn nat(out: &mut String, units: usize) {
     }
     // Object NAT, one per unit: printed as the object re-opened with only its nat line.
     for u in 0..units {
-        let i = u * OBJECTS_PER_UNIT + 10;
-        let _ = writeln!(out, "object network {}", scale_object_name(i));
+        let _ = writeln!(out, "object network {}", scale_nat_object_name(u));
         let (a, b, c) = octets(u);
         let _ = writeln!(out, " nat (inside,outside) static 100.{}.{b}.{c}", a % 64);
     }
