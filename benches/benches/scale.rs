@@ -5,7 +5,8 @@
 //! operator console adds to the next GET (median of the GETs that follow a change, minus the
 //! median of plain GETs), a bulk of 1000 network-object creations, sequential writes a second,
 //! the DELETE of a network object that has an object NAT rule (its two blocks: median of
-//! five), and the memory again after 100 console changes and after the bulk. Then the idle figures: the
+//! five), the POST and DELETE of an access rule, a static route and a twice NAT rule (median
+//! of five each, POSTs and DELETEs together), and the memory again after 100 console changes and after the bulk. Then the idle figures: the
 //! factory configuration (no startup configuration), first 200 and both processes' memory.
 //! Nothing is asserted: the figures are for reading, beside the targets.
 //!
@@ -45,6 +46,13 @@ const PLAIN_GETS: usize = 50;
 const BULK_ENTRIES: usize = 1000;
 /// Objects with an object NAT rule deleted, one at a time.
 const NAT_DELETES: usize = 5;
+/// The other families written, each created then deleted `FAMILY_ROUNDS` times.
+const FAMILY_WRITES: [(&str, &str); 3] = [
+    ("access rule", "/api/access/in/inside/rules"),
+    ("static route", "/api/routing/static"),
+    ("twice NAT rule", "/api/nat/before"),
+];
+const FAMILY_ROUNDS: usize = 5;
 const MIB: f64 = 1024.0 * 1024.0;
 
 fn main() -> ExitCode {
@@ -109,6 +117,8 @@ struct Row {
     after_changes: Memory,
     writes_per_s: f64,
     nat_delete_ms: f64,
+    /// Access rule, static route, twice NAT rule.
+    family_write_ms: [f64; 3],
     bulk_ms: f64,
     after_bulk: Memory,
 }
@@ -189,14 +199,14 @@ fn run() -> Result<(), Box<dyn Error>> {
 
 fn print_header() {
     println!(
-        "| size | bytes | start -> first 200 | RSS after boot | GET ms | console change: extra ms on next GET | bulk of 1000 ms | writes/s | DELETE of an object with NAT ms | RSS after the console changes | RSS after bulk |"
+        "| size | bytes | start -> first 200 | RSS after boot | GET ms | console change: extra ms on next GET | bulk of 1000 ms | writes/s | DELETE of an object with NAT ms | access rule / route / NAT rule write ms | RSS after the console changes | RSS after bulk |"
     );
-    println!("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|");
+    println!("|---|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|");
 }
 
 fn print_row(row: &Row) {
     println!(
-        "| {} MB | {} | {:.2} s | {} | {:.2} | {:.1} | {:.0} | {:.0} | {:.2} | {} | {} |",
+        "| {} MB | {} | {:.2} s | {} | {:.2} | {:.1} | {:.0} | {:.0} | {:.2} | {:.1} / {:.1} / {:.1} | {} | {} |",
         row.size_mb,
         row.bytes,
         row.first_200.as_secs_f64(),
@@ -206,6 +216,9 @@ fn print_row(row: &Row) {
         row.bulk_ms,
         row.writes_per_s,
         row.nat_delete_ms,
+        row.family_write_ms[0],
+        row.family_write_ms[1],
+        row.family_write_ms[2],
         row.after_changes.cell(row.bytes),
         row.after_bulk.cell(row.bytes),
     );
@@ -443,6 +456,27 @@ fn measure_size(
         nat_deletes.quantile(1.0).map_or(f64::NAN, millis)
     );
 
+    let mut family_write_ms = [f64::NAN; 3];
+    for (i, (what, path)) in FAMILY_WRITES.iter().enumerate() {
+        let mut took = Latencies::default();
+        for k in 0..FAMILY_ROUNDS {
+            let (post, delete) = rt.block_on(post_then_delete(
+                &mut connection,
+                &auth,
+                path,
+                family_body(i, k),
+            ))?;
+            took.push(post);
+            took.push(delete);
+        }
+        family_write_ms[i] = took.quantile(0.5).map_or(f64::NAN, millis);
+        println!(
+            "{what}: POST and DELETE median {:.2} ms, worst {:.2} ms",
+            family_write_ms[i],
+            took.quantile(1.0).map_or(f64::NAN, millis)
+        );
+    }
+
     let mut bulk = Latencies::default();
     for round in 0..knobs.bulk_rounds {
         let last = round + 1 == knobs.bulk_rounds;
@@ -465,6 +499,7 @@ fn measure_size(
         after_changes,
         writes_per_s,
         nat_delete_ms,
+        family_write_ms,
         bulk_ms,
         after_bulk,
     })
@@ -537,6 +572,70 @@ async fn timed(
         return Err(format!("{method} {path} answered {}", reply.status).into());
     }
     Ok(took)
+}
+
+/// The `k`th body of the `i`th of [`FAMILY_WRITES`] (each new: no duplicate refused).
+fn family_body(i: usize, k: usize) -> Value {
+    match i {
+        0 => json!({
+            "sourceAddress": {"kind": "AnyIPAddress", "value": "any"},
+            "destinationAddress": {"kind": "IPv4Address", "value": format!("192.0.2.{}", k + 1)},
+            "sourceService": {"kind": "NetworkProtocol", "value": "tcp"},
+            "destinationService": {"kind": "TcpUdpService", "value": format!("tcp/{}", 8000 + k)},
+            "permit": true,
+        }),
+        1 => json!({
+            "kind": "object#IPv4Route",
+            "interface": {"kind": "objectRef#Interface", "name": "inside"},
+            "network": {"kind": "IPv4Network", "value": format!("192.0.{}.0/24", 100 + k)},
+            "gateway": {"kind": "IPv4Address", "value": "10.255.0.9"},
+            "distanceMetric": 1,
+            "tracked": false,
+            "tunneled": false,
+        }),
+        _ => json!({
+            "mode": "static",
+            "originalInterface": {"kind": "objectRef#Interface", "name": "inside"},
+            "translatedInterface": {"kind": "objectRef#Interface", "name": "outside"},
+            "originalSource": {"kind": "objectRef#NetworkObj", "objectId": scale_object_name(k)},
+            "translatedSource": {"kind": "objectRef#NetworkObj", "objectId": scale_object_name(k + 1)},
+        }),
+    }
+}
+
+/// POST of `body` to `path` (201), then DELETE of what it created (204): both timed.
+async fn post_then_delete(
+    connection: &mut Connection,
+    auth: &Auth,
+    path: &str,
+    body: Value,
+) -> Result<(Duration, Duration), Box<dyn Error>> {
+    let started = Instant::now();
+    let reply = connection
+        .request(
+            Method::POST,
+            path,
+            auth,
+            Some(Bytes::from(serde_json::to_vec(&body)?)),
+        )
+        .await?;
+    let post = started.elapsed();
+    if reply.status != StatusCode::CREATED {
+        let text = String::from_utf8_lossy(&reply.body).into_owned();
+        return Err(format!("POST {path} answered {}: {text}", reply.status).into());
+    }
+    let created = reply
+        .location
+        .ok_or_else(|| format!("POST {path} gave no Location"))?;
+    let delete = timed(
+        connection,
+        auth,
+        Method::DELETE,
+        &created,
+        StatusCode::NO_CONTENT,
+    )
+    .await?;
+    Ok((post, delete))
 }
 
 /// POST then DELETE of one network object, over and over for `period`: writes (each POST and

@@ -69,6 +69,8 @@ impl Auth {
 pub struct Reply {
     pub status: StatusCode,
     pub auth_token: Option<String>,
+    /// The path of a created resource's `Location` (without scheme and authority).
+    pub location: Option<String>,
     pub body: Bytes,
 }
 
@@ -155,6 +157,14 @@ impl Connection {
             .get("x-auth-token")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(|url| match url.find("/api/") {
+                Some(at) => url[at..].to_owned(),
+                None => url.to_owned(),
+            });
         let body = response
             .into_body()
             .collect()
@@ -164,6 +174,7 @@ impl Connection {
         Ok(Reply {
             status,
             auth_token,
+            location,
             body,
         })
     }
