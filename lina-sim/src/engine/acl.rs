@@ -7,7 +7,9 @@
 //! object groups and time ranges that exist. `line <n>` counts every line of the list
 //! (remarks included). Standard entries are read and printed the same way; lines of other list
 //! types (`webtype`, `ethertype`...) stay verbatim.
-//! Every operation is linear in the configuration size: no command does quadratic work.
+//! Adding or removing a rule by its canonical text reads no other line: the configuration
+//! indexes every rule by its text and every list's size and last line (issue 13: writes flat in
+//! size); `line <n>`, remarks and rules named otherwise read the list's lines.
 
 use std::fmt::Write as _;
 
@@ -72,33 +74,30 @@ impl Applier<'_> {
                 AclBody::Standard(ace) => ace.to_string(),
             }
         );
-        let list = format!("access-list {}", parsed.acl);
-        let lines = list_positions(self.cfg, &list);
-        if matches!(parsed.body, AclBody::Extended(_) | AclBody::Standard(_))
-            && lines.iter().any(|(_, id)| {
-                self.cfg
-                    .block(*id)
-                    .is_some_and(|b| b.head().text == canonical)
-            })
-        {
+        let rule = matches!(parsed.body, AclBody::Extended(_) | AclBody::Standard(_));
+        if rule && self.cfg.lookup(&Key::AclRule(canonical.clone())).is_some() {
             return Ok(Step::Done(Some(format!(
                 "WARNING: {} found duplicate element",
                 parsed.acl
             ))));
         }
         let block = Block::leaf(Entry::verbatim(canonical));
-        let at = parsed
+        // `line <n>`: before the list's nth line; past its end, or without: after its last.
+        let nth = parsed
             .line
-            .and_then(|n| lines.get(usize::try_from(n).ok()?.checked_sub(1)?))
-            .map(|(pos, _)| *pos);
-        match (at, lines.last()) {
-            (Some(pos), _) => {
+            .and_then(|n| usize::try_from(n).ok()?.checked_sub(1))
+            .and_then(|n| list_blocks(self.cfg, &block).get(n).copied())
+            .and_then(|id| self.cfg.position(id));
+        let after_last = self
+            .cfg
+            .group_of(&block)
+            .and_then(|(_, last)| self.cfg.position(last))
+            .map(|pos| pos + 1);
+        match nth.or(after_last) {
+            Some(pos) => {
                 self.cfg.insert_at(pos, block);
             }
-            (None, Some((last, _))) => {
-                self.cfg.insert_at(last + 1, block);
-            }
-            (None, None) => {
+            None => {
                 self.cfg.insert_placed(block);
             }
         }
@@ -113,9 +112,7 @@ impl Applier<'_> {
                     self.cfg.lookup(&Key::Object(r.name.to_owned())).is_some()
                         || find_head_words(self.cfg, &["object", "network", r.name]).is_some()
                 }
-                RefKind::ServiceObject => {
-                    find_head_words(self.cfg, &["object", "service", r.name]).is_some()
-                }
+                RefKind::ServiceObject => find_object(self.cfg, "service", r.name).is_some(),
                 RefKind::Group => find_group(self.cfg, r.name).is_some(),
                 RefKind::TimeRange => find_head_words(self.cfg, &["time-range", r.name]).is_some(),
             };
@@ -154,9 +151,9 @@ impl Applier<'_> {
             }
         };
         let list = format!("access-list {}", parsed.acl);
-        let lines = list_positions(self.cfg, &list);
-        // The canonical spelling finds it without parsing the list; loaded lines spelled
-        // otherwise, and rules named without their options, need the grammar.
+        // The canonical spelling finds a rule without reading the list; remarks, loaded lines
+        // spelled otherwise, and rules named without their options, need the list's lines and
+        // the grammar.
         let canonical = match &parsed.body {
             AclBody::Remark(r) => format!("{list} remark {r}"),
             AclBody::Extended(ace) => format!("{list} {ace}"),
@@ -171,30 +168,41 @@ impl Applier<'_> {
             (AclBody::Standard(a), Ok(l)) => l.body == AclBody::Standard(a.clone()),
             _ => false,
         };
-        let target = lines
-            .iter()
-            .find(|(_, id)| {
+        let probe = Block::leaf(Entry::verbatim(canonical.clone()));
+        let target = match &parsed.body {
+            AclBody::Remark(_) => None,
+            AclBody::Extended(_) | AclBody::Standard(_) => {
+                self.cfg.lookup(&Key::AclRule(canonical.clone()))
+            }
+        }
+        .or_else(|| {
+            let lines = list_blocks(self.cfg, &probe);
+            let text_is = |id: &BlockId| {
                 self.cfg
                     .block(*id)
                     .is_some_and(|b| b.head().text == canonical)
-            })
-            .or_else(|| {
-                lines
-                    .iter()
-                    .find(|(_, id)| self.cfg.block(*id).is_some_and(wanted))
-            })
-            .map(|(_, id)| *id);
+            };
+            let found = lines.iter().find(|id| text_is(id));
+            found
+                .or_else(|| {
+                    lines
+                        .iter()
+                        .find(|id| self.cfg.block(**id).is_some_and(wanted))
+                })
+                .copied()
+        });
         let Some(id) = target else {
             return Some(Err(CliError::invalid(line, word_offset(line, 2))));
         };
+        let last_line = self.cfg.group_of(&probe).is_some_and(|(n, _)| n == 1);
         // issue 15: a list a class map, crypto map or group policy uses keeps its last line.
-        if lines.len() == 1
+        if last_line
             && let Err(e) = super::service_policy::check_acl_unused(self.cfg, &parsed.acl)
         {
             return Some(Err(e));
         }
         self.cfg.remove(id);
-        if lines.len() == 1 {
+        if last_line {
             self.drop_groups_of(&parsed.acl);
         }
         Some(Ok(Step::Done(None)))
@@ -290,13 +298,28 @@ fn same_rule(a: &Ace, b: &Ace) -> bool {
     a == b || strip(a) == strip(b) && a.log.is_none() && a.time_range.is_none() && !a.inactive
 }
 
-/// `(print position, block)` of every line of a list, in order.
-fn list_positions(cfg: &Config, list: &str) -> Vec<(usize, BlockId)> {
-    cfg.iter()
-        .enumerate()
-        .filter(|(_, (_, b))| starts_with_words(b.head().text, list))
-        .map(|(pos, (id, _))| (pos, id))
-        .collect()
+/// The lines of the list `like` is a line of (`access-list <acl> ...`), in print order: read
+/// back from the list's last line, or from every block when the counts are out of step.
+fn list_blocks(cfg: &Config, like: &Block) -> Vec<BlockId> {
+    cfg.blocks_of_group(like).unwrap_or_else(|| {
+        let list = super::sections::first_words(like.head().text, 2);
+        cfg.iter()
+            .filter(|(_, b)| starts_with_words(b.head().text, list))
+            .map(|(id, _)| id)
+            .collect()
+    })
+}
+
+/// `object <kind> <name>` (`network`, `service`): from the index, else by reading the blocks.
+fn find_object(cfg: &Config, kind: &str, name: &str) -> Option<BlockId> {
+    let words = ["object", kind, name];
+    cfg.lookup_all(&Key::Object(name.to_owned()))
+        .into_iter()
+        .find(|id| {
+            cfg.block(*id)
+                .is_some_and(|b| b.head().text.split_whitespace().eq(words))
+        })
+        .or_else(|| find_head_words(cfg, &words))
 }
 
 /// The first block whose head is exactly these words.
@@ -312,14 +335,7 @@ fn find_head_words(cfg: &Config, words: &[&str]) -> Option<BlockId> {
 
 /// The `object-group <type> <name>` block.
 fn find_group(cfg: &Config, name: &str) -> Option<BlockId> {
-    cfg.iter()
-        .find(|(_, b)| {
-            let mut w = b.head().text.split_whitespace();
-            b.head().text.starts_with("object-group ")
-                && w.next() == Some("object-group")
-                && w.nth(1) == Some(name)
-        })
-        .map(|(id, _)| id)
+    cfg.lookup(&Key::Group(name.to_owned()))
 }
 
 // ===== show access-list =====
@@ -530,9 +546,7 @@ fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
 
 /// The services of `object service <name>` (its `service ...` line).
 fn service_object_services(cfg: &Config, name: &str, out: &mut Vec<Service>) {
-    let Some(block) =
-        find_head_words(cfg, &["object", "service", name]).and_then(|id| cfg.block(id))
-    else {
+    let Some(block) = find_object(cfg, "service", name).and_then(|id| cfg.block(id)) else {
         return;
     };
     for child in block.children() {

@@ -15,6 +15,7 @@ pub type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 pub type Set<K> = HashSet<K, foldhash::fast::RandomState>;
 
 use cli_translator::ast::{Command, Line};
+use cli_translator::resources::route::Destination;
 
 use super::refs::{self, Namespace, Refs};
 use super::sections::{self, NONE, UNKNOWN};
@@ -247,6 +248,49 @@ pub enum Key {
     Interface(String),
     Object(String),
     User(String),
+    /// An access list's rule (`access-list <acl> extended|standard ...`, not a remark), by
+    /// its whole text: a list of 100,000 rules finds a duplicate or the rule to remove
+    /// without reading the list (issue 13: writes flat in size).
+    AclRule(String),
+    /// `object-group <type> <name>`, by name.
+    Group(String),
+    /// A static route's interface and destination ([`route_key`]): the routes a new one
+    /// may replace or duplicate (several, with equal-cost gateways).
+    Route(String),
+}
+
+/// The name of [`Key::Route`]: `<nameif> <network>/<prefix length>`, however the line spells
+/// its destination.
+pub fn route_key(nameif: &str, destination: &Destination) -> String {
+    match destination {
+        Destination::V4 { network, prefix } => format!("{nameif} {network}/{prefix}"),
+        Destination::V6 { network, prefix } => format!("{nameif} {network}/{prefix}"),
+    }
+}
+
+/// The interface and destination of a route line, read as `parse_route` reads them.
+fn route_key_of(text: &str) -> Option<String> {
+    let (v6, rest) = match text.strip_prefix("route ") {
+        Some(rest) => (false, rest),
+        None => (true, text.strip_prefix("ipv6 route ")?),
+    };
+    let mut words = rest.split_whitespace();
+    let nameif = words.next()?;
+    let destination = if v6 {
+        let (ip, len) = words.next()?.split_once('/')?;
+        Destination::V6 {
+            network: ip.parse().ok()?,
+            prefix: len.parse().ok().filter(|p| *p <= 128)?,
+        }
+    } else {
+        let network = words.next()?.parse().ok()?;
+        let mask = words.next()?.parse().ok()?;
+        Destination::V4 {
+            network,
+            prefix: cli_translator::parse::mask_prefix(mask)?,
+        }
+    };
+    Some(route_key(nameif, &destination))
 }
 
 pub fn key_of(head: LineRef<'_>) -> Option<Key> {
@@ -256,7 +300,10 @@ pub fn key_of(head: LineRef<'_>) -> Option<Key> {
         0 => Key::Hostname,
         1 => Key::Interface(name),
         2 => Key::Object(name),
-        _ => Key::User(name),
+        3 => Key::User(name),
+        4 => Key::AclRule(name),
+        5 => Key::Group(name),
+        _ => Key::Route(name),
     })
 }
 
@@ -268,6 +315,9 @@ impl Key {
             Key::Interface(hw) => (1, hw),
             Key::Object(name) => (2, name),
             Key::User(name) => (3, name),
+            Key::AclRule(text) => (4, text),
+            Key::Group(name) => (5, name),
+            Key::Route(name) => (6, name),
         }
     }
 }
@@ -278,6 +328,9 @@ impl Key {
 /// first word says which, and the name is the word the grammar reads (an interface written
 /// `interface GigabitEthernet 0/1` joins its two words: the grammar says how).
 pub fn key_parts(head: LineRef<'_>) -> Option<(u8, std::borrow::Cow<'_, str>)> {
+    if let Some(parts) = untyped_key_parts(head.text) {
+        return Some(parts);
+    }
     if !head.is_typed() {
         return None;
     }
@@ -304,6 +357,29 @@ pub fn key_parts(head: LineRef<'_>) -> Option<(u8, std::borrow::Cow<'_, str>)> {
     } else {
         None
     }
+}
+
+/// The keys read from the text whether the grammar types the line or not: an access list's
+/// rule (its whole text; remarks repeat, and are not keyed), an object group's name and a
+/// route's interface and destination.
+fn untyped_key_parts(text: &str) -> Option<(u8, std::borrow::Cow<'_, str>)> {
+    if text.starts_with("route ") || text.starts_with("ipv6 route ") {
+        return route_key_of(text).map(|key| (6, key.into()));
+    }
+    if let Some(rest) = text.strip_prefix("access-list ") {
+        let mut words = rest.split(' ').filter(|w| !w.is_empty());
+        words.next()?;
+        return match words.next()? {
+            "extended" | "standard" => Some((4, text.into())),
+            _ => None,
+        };
+    }
+    if let Some(rest) = text.strip_prefix("object-group ") {
+        let mut words = rest.split(' ').filter(|w| !w.is_empty());
+        words.next()?;
+        return Some((5, words.next()?.into()));
+    }
+    None
 }
 
 /// `key_of(head) == Some(key)`, without allocating (deleting one object of 20,000 compares
@@ -821,12 +897,30 @@ impl Config {
     /// print together, so the walk is as long as the family). `None` when the counts are out
     /// of step (the caller reads every block then).
     pub fn blocks_of_family(&self, rank: u16, word: &str) -> Option<Vec<BlockId>> {
-        let key = PlaceKey {
+        self.blocks_of_place(&PlaceKey {
             rank,
             group: false,
             words: if rank == UNKNOWN { word } else { "" }.into(),
-        };
-        let Some(place) = self.places.get(&key) else {
+        })
+    }
+
+    /// The blocks of the group `like` is of (its first two words, as `access-list <acl>`:
+    /// the rules of one list), in print order, read from the last of them backwards; `None`
+    /// when the counts are out of step (the caller reads every block then).
+    pub fn blocks_of_group(&self, like: &Block) -> Option<Vec<BlockId>> {
+        let [_, group] = place_keys(like)?;
+        self.blocks_of_place(&group)
+    }
+
+    /// How many blocks the group `like` is of has, and the last of them in print order.
+    pub fn group_of(&self, like: &Block) -> Option<(usize, BlockId)> {
+        let [_, group] = place_keys(like)?;
+        let place = self.places.get(&group)?;
+        Some((place.count as usize, place.last))
+    }
+
+    fn blocks_of_place(&self, key: &PlaceKey) -> Option<Vec<BlockId>> {
+        let Some(place) = self.places.get(key) else {
             return Some(Vec::new());
         };
         let mut found = Vec::with_capacity(place.count as usize);
@@ -1830,6 +1924,10 @@ mod tests {
             Key::Object("b".into()),
             Key::Object("g".into()),
             Key::Hostname,
+            Key::Group("g".into()),
+            Key::Group("a".into()),
+            Key::AclRule("access-list x extended permit ip object a object-group g".into()),
+            Key::Route("inside 10.0.0.0/8".into()),
         ];
         for key in keys {
             let carrying: Vec<BlockId> = c
@@ -1864,6 +1962,8 @@ mod tests {
         "access-list x extended permit ip object a object-group g",
         "nat (in,out) source static a b",
         "hostname h",
+        "route inside 10.0.0.0 255.0.0.0 10.1.1.1 1",
+        "route inside 10.0.0.0 255.0.0.0 10.1.1.2 5",
     ];
 
     const REF_CHILDREN: &[&str] = &[

@@ -174,17 +174,24 @@ impl Applier<'_> {
         Ok(Step::Done(None))
     }
 
+    /// The blocks of object `name` (its definition and its NAT block), from the index (issue
+    /// 13: an object NAT write read every block here).
+    fn object_blocks_by_name(&self, name: &str) -> Vec<(BlockId, &Block)> {
+        self.cfg
+            .lookup_all(&Key::Object(name.to_owned()))
+            .into_iter()
+            .filter_map(|id| Some((id, self.cfg.block(id)?)))
+            .collect()
+    }
+
     /// `nat ...` inside `object network <name>`: the object's NAT lives in its own block in
     /// the NAT section, holding one `nat` line; `no nat ...` removes it.
     pub fn object_nat(&mut self, name: &str, line: &str) -> Result<Step, CliError> {
         let nat_rank = sections::rank_of_line("nat");
         let existing = self
-            .cfg
-            .iter()
-            .find(|(_, b)| {
-                b.rank() == nat_rank
-                    && super::config::key_parts(b.head()).is_some_and(|(k, n)| k == 2 && n == name)
-            })
+            .object_blocks_by_name(name)
+            .into_iter()
+            .find(|(_, b)| b.rank() == nat_rank)
             .map(|(id, _)| id);
         if strip_words(line, "no").is_some() {
             self.drop_inline_nat(name);
@@ -230,12 +237,10 @@ impl Applier<'_> {
     fn drop_inline_nat(&mut self, name: &str) {
         let nat_rank = sections::rank_of_line("nat");
         let ids: Vec<BlockId> = self
-            .cfg
-            .iter()
+            .object_blocks_by_name(name)
+            .into_iter()
             .filter(|(_, b)| {
-                b.rank() != nat_rank
-                    && super::config::key_parts(b.head()).is_some_and(|(k, n)| k == 2 && n == name)
-                    && b.children().any(|c| starts_with_words(c.text, "nat"))
+                b.rank() != nat_rank && b.children().any(|c| starts_with_words(c.text, "nat"))
             })
             .map(|(id, _)| id)
             .collect();

@@ -7,14 +7,15 @@
 //! always exists), the network must have no host bits, only a default route may be
 //! `tunneled`, and adding a route that exists already is an error. Adding a route that differs
 //! from an existing one only in its metric or option replaces it, as the ASA does.
-//! Every operation is one linear scan of the configuration.
+//! A write reads only the routes to the same destination on the same interface, which the
+//! configuration indexes ([`Key::Route`]; issue 13: writes flat in size).
 
 use cli_translator::parse::prefix_mask;
 use cli_translator::resources::route::{Destination, RouteLine, RouteOption, parse_route};
 use cli_translator::words::WordError;
 
 use super::apply::{Applier, Step, strip_words, word_offset};
-use super::config::{Block, BlockId, Config, Entry};
+use super::config::{Block, BlockId, Config, Entry, Key, route_key};
 use super::error::CliError;
 use super::sections::{self, starts_with_words};
 
@@ -65,7 +66,7 @@ impl Applier<'_> {
         }
         let canonical = route.to_string();
         let mut same: Option<BlockId> = None;
-        for (id, existing) in routes(self.cfg) {
+        for (id, existing) in same_destination(self.cfg, &route) {
             if existing.same_route(&route) {
                 if existing == route {
                     return Err(CliError::DuplicateRoute);
@@ -89,7 +90,8 @@ impl Applier<'_> {
     /// `no route ...`: removes the route to the same network through the same gateway on
     /// the same interface, whatever its metric; nothing to remove is no error.
     fn remove_route(&mut self, route: &RouteLine) {
-        let ids: Vec<BlockId> = routes(self.cfg)
+        let ids: Vec<BlockId> = same_destination(self.cfg, route)
+            .into_iter()
             .filter(|(_, existing)| existing.same_route(route))
             .map(|(id, _)| id)
             .collect();
@@ -97,6 +99,15 @@ impl Applier<'_> {
             self.cfg.remove(id);
         }
     }
+}
+
+/// The route lines to `route`'s destination on its interface, parsed, in print order.
+fn same_destination(cfg: &Config, route: &RouteLine) -> Vec<(BlockId, RouteLine)> {
+    let key = Key::Route(route_key(&route.nameif, &route.destination));
+    cfg.lookup_all(&key)
+        .into_iter()
+        .filter_map(|id| Some((id, parse_route(cfg.block(id)?.head().text).ok()?)))
+        .collect()
 }
 
 /// Every route line of the configuration, parsed, in print order.
