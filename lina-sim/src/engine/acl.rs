@@ -196,8 +196,7 @@ impl Applier<'_> {
         };
         let last_line = self.cfg.group_of(&probe).is_some_and(|(n, _)| n == 1);
         // issue 15: a list a class map, crypto map or group policy uses keeps its last line.
-        if last_line
-            && let Err(e) = super::service_policy::check_acl_unused(self.cfg, &parsed.acl)
+        if last_line && let Err(e) = super::service_policy::check_acl_unused(self.cfg, &parsed.acl)
         {
             return Some(Err(e));
         }

@@ -333,14 +333,14 @@ impl Applier<'_> {
     fn nameif_owner(&self, nameif: &str, except: Option<BlockId>) -> Option<String> {
         let interface_rank = sections::rank_of_line("interface");
         // The interfaces' blocks only (issue 13: a route or NAT write read every block here).
-        let interfaces: Vec<(BlockId, &Block)> =
-            match self.cfg.blocks_of_family(interface_rank, "") {
-                Some(ids) => ids
-                    .into_iter()
-                    .filter_map(|id| Some((id, self.cfg.block(id)?)))
-                    .collect(),
-                None => self.cfg.iter().collect(),
-            };
+        let interfaces: Vec<(BlockId, &Block)> = match self.cfg.blocks_of_family(interface_rank, "")
+        {
+            Some(ids) => ids
+                .into_iter()
+                .filter_map(|id| Some((id, self.cfg.block(id)?)))
+                .collect(),
+            None => self.cfg.iter().collect(),
+        };
         for (id, b) in interfaces {
             if b.rank() != interface_rank || Some(id) == except {
                 continue;

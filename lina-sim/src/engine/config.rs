@@ -257,6 +257,8 @@ pub enum Key {
     /// A static route's interface and destination ([`route_key`]): the routes a new one
     /// may replace or duplicate (several, with equal-cost gateways).
     Route(String),
+    /// A twice NAT rule (`nat (<real>,<mapped>) ...`), by its whole text.
+    NatRule(String),
 }
 
 /// The name of [`Key::Route`]: `<nameif> <network>/<prefix length>`, however the line spells
@@ -303,7 +305,8 @@ pub fn key_of(head: LineRef<'_>) -> Option<Key> {
         3 => Key::User(name),
         4 => Key::AclRule(name),
         5 => Key::Group(name),
-        _ => Key::Route(name),
+        6 => Key::Route(name),
+        _ => Key::NatRule(name),
     })
 }
 
@@ -318,6 +321,7 @@ impl Key {
             Key::AclRule(text) => (4, text),
             Key::Group(name) => (5, name),
             Key::Route(name) => (6, name),
+            Key::NatRule(text) => (7, text),
         }
     }
 }
@@ -361,8 +365,11 @@ pub fn key_parts(head: LineRef<'_>) -> Option<(u8, std::borrow::Cow<'_, str>)> {
 
 /// The keys read from the text whether the grammar types the line or not: an access list's
 /// rule (its whole text; remarks repeat, and are not keyed), an object group's name and a
-/// route's interface and destination.
+/// route's interface and destination, a twice NAT rule (its whole text).
 fn untyped_key_parts(text: &str) -> Option<(u8, std::borrow::Cow<'_, str>)> {
+    if text.starts_with("nat ") {
+        return Some((7, text.into()));
+    }
     if text.starts_with("route ") || text.starts_with("ipv6 route ") {
         return route_key_of(text).map(|key| (6, key.into()));
     }
@@ -471,7 +478,7 @@ impl PlaceKey {
     fn holds(&self, b: &Block) -> bool {
         b.rank() == self.rank
             && if self.group {
-                sections::first_words(b.head().text, 2) == &*self.words
+                group_words(b.head().text) == &*self.words
             } else {
                 self.rank != UNKNOWN || sections::first_words(b.head().text, 1) == &*self.words
             }
@@ -491,7 +498,21 @@ fn place_parts(b: &Block) -> Option<(u16, &str, &str)> {
     } else {
         ""
     };
-    Some((rank, family, sections::first_words(head, 2)))
+    Some((rank, family, group_words(head)))
+}
+
+/// The words that make a block's group: its first two (`access-list <acl>`, `object
+/// network`), but a twice NAT rule's section (`nat`, `nat after-auto`) rather than its
+/// interface pair: the rules print by section, so the last of the group is where a new rule
+/// of that section goes (issue 13: a NAT write read every block to find it).
+fn group_words(head: &str) -> &str {
+    if head.starts_with("nat ") {
+        return match super::nat::section_of_head(head) {
+            Some(cli_translator::nat::rule::Section::After) => "nat after-auto",
+            _ => "nat",
+        };
+    }
+    sections::first_words(head, 2)
 }
 
 /// The family and the group of a block; none for separators.
@@ -904,12 +925,47 @@ impl Config {
         })
     }
 
+    /// The blocks of a rank's family (a known one) with their print positions, in print
+    /// order, when they print together: the run of as many blocks as the family has, ending
+    /// at its last, all of the family. `None` otherwise (the caller reads every block then).
+    pub fn family_run(&self, rank: u16) -> Option<Vec<(usize, BlockId)>> {
+        let key = PlaceKey {
+            rank,
+            group: false,
+            words: "".into(),
+        };
+        let Some(place) = self.places.get(&key) else {
+            return Some(Vec::new());
+        };
+        let count = place.count as usize;
+        let first = (self.position(place.last)? + 1).checked_sub(count)?;
+        let run: Vec<(usize, BlockId)> = self
+            .order
+            .iter_from(first)
+            .take(count)
+            .enumerate()
+            .map(|(i, slot)| (first + i, BlockId(slot)))
+            .collect();
+        let whole = run.len() == count
+            && run
+                .iter()
+                .all(|(_, id)| self.block(*id).is_some_and(|b| key.holds(b)));
+        whole.then_some(run)
+    }
+
     /// The blocks of the group `like` is of (its first two words, as `access-list <acl>`:
     /// the rules of one list), in print order, read from the last of them backwards; `None`
     /// when the counts are out of step (the caller reads every block then).
     pub fn blocks_of_group(&self, like: &Block) -> Option<Vec<BlockId>> {
         let [_, group] = place_keys(like)?;
         self.blocks_of_place(&group)
+    }
+
+    /// How many blocks the family `like` is of (a known one) has, and the last of them.
+    pub fn family_of(&self, like: &Block) -> Option<(usize, BlockId)> {
+        let [family, _] = place_keys(like)?;
+        let place = self.places.get(&family)?;
+        Some((place.count as usize, place.last))
     }
 
     /// How many blocks the group `like` is of has, and the last of them in print order.
@@ -1665,13 +1721,13 @@ fn same_family(new: &Block, b: &Block) -> bool {
             || sections::first_words(b.head().text, 1) == sections::first_words(new.head().text, 1))
 }
 
-/// Whether `b` starts with the first two words of the new block `new`.
+/// Whether `b` is of the group of the new block `new` ([`group_words`]).
 fn same_group(new: &Block, b: &Block) -> bool {
-    let group = sections::first_words(new.head().text, 2);
-    // `first_words(text, 2) == group`: when the group holds two words, a word-bounded prefix
-    // match says the same without walking the head.
-    sections::starts_with_words(b.head().text, group)
-        && (group.contains(' ') || sections::first_words(b.head().text, 2) == group)
+    let group = group_words(new.head().text);
+    // `group_words(text) == group`: a word-bounded prefix match rules most blocks out
+    // without walking their head.
+    sections::starts_with_words(b.head().text, sections::first_words(group, 1))
+        && group_words(b.head().text) == group
 }
 
 /// Prints a block as `show running-config` does: children indented by one space.
@@ -1819,9 +1875,30 @@ mod tests {
                 for h in HEADS.iter().chain(REF_HEADS) {
                     let block = v(h);
                     proptest::prop_assert_eq!(c.placement(&block), c.placement_scan(&block), "{}", h);
+                    check_family_run(&c, block.rank())?;
                 }
             }
         }
+    }
+
+    /// `family_run` is the family's blocks with their positions whenever they print
+    /// together, and `None` only when they do not.
+    fn check_family_run(c: &Config, rank: u16) -> Result<(), proptest::test_runner::TestCaseError> {
+        if rank == UNKNOWN || rank == NONE {
+            return Ok(());
+        }
+        let scan: Vec<(usize, BlockId)> = c
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, b))| b.rank() == rank)
+            .map(|(pos, (id, _))| (pos, id))
+            .collect();
+        let together = scan.windows(2).all(|w| w[1].0 == w[0].0 + 1);
+        match c.family_run(rank) {
+            Some(run) => proptest::prop_assert_eq!(run, scan),
+            None => proptest::prop_assert!(!together, "rank {}: {:?}", rank, scan),
+        }
+        Ok(())
     }
 
     /// The index of places from scratch.
@@ -1928,6 +2005,7 @@ mod tests {
             Key::Group("a".into()),
             Key::AclRule("access-list x extended permit ip object a object-group g".into()),
             Key::Route("inside 10.0.0.0/8".into()),
+            Key::NatRule("nat (in,out) source static a b".into()),
         ];
         for key in keys {
             let carrying: Vec<BlockId> = c
@@ -2007,6 +2085,8 @@ mod tests {
         "username u password x privilege 15",
         "logging enable",
         "nat (inside,outside) source static any any",
+        "nat (dmz,outside) source static any any",
+        "nat (inside,outside) after-auto source static any any",
         "http server enable",
         "ssh version 2",
     ];

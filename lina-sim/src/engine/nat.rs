@@ -67,20 +67,35 @@ impl Applier<'_> {
         }
         for name in rule.network_names() {
             let found = self.cfg.lookup(&Key::Object(name.to_owned())).is_some()
-                || has_head(self.cfg, &["object", "network", name])
-                || has_head(self.cfg, &["object-group", "network", name]);
+                || self.defined(["object-group", "network", name])
+                || has_head(self.cfg, &["object", "network", name]);
             if !found {
                 return Err(CliError::NoSuchObject(name.to_owned()));
             }
         }
         for name in rule.service_names() {
-            let found = has_head(self.cfg, &["object", "service", name])
-                || has_head(self.cfg, &["object-group", "service", name]);
+            let found = self.defined(["object", "service", name])
+                || self.defined(["object-group", "service", name]);
             if !found {
                 return Err(CliError::NoSuchObject(name.to_owned()));
             }
         }
         Ok(())
+    }
+
+    /// Whether a block's head is these words (`object <type> <name>` or `object-group <type>
+    /// <name>`): from the index, else (a name not found there) by reading every block.
+    fn defined(&self, words: [&str; 3]) -> bool {
+        let key = match words[0] {
+            "object" => Key::Object(words[2].to_owned()),
+            _ => Key::Group(words[2].to_owned()),
+        };
+        let indexed = self.cfg.lookup_all(&key).into_iter().any(|id| {
+            self.cfg
+                .block(id)
+                .is_some_and(|b| b.head().text.split_whitespace().eq(words))
+        });
+        indexed || has_head(self.cfg, &words)
     }
 
     fn add_twice(
@@ -91,26 +106,37 @@ impl Applier<'_> {
     ) -> Result<Step, CliError> {
         self.check_nat_refs(&rule)?;
         let canonical = twice_line(&rule, section, None);
-        let layout = Layout::of(self.cfg);
-        let lines = layout.section(section);
-        if lines.iter().any(|(_, id)| {
-            self.cfg
-                .block(*id)
-                .is_some_and(|b| b.head().text == canonical)
-        }) {
+        // The text says the section too: a rule of the same text is a duplicate there.
+        if self.cfg.lookup(&Key::NatRule(canonical.clone())).is_some() {
             return Err(CliError::DuplicateNat);
         }
         let block = Block::leaf(Entry::verbatim(canonical));
-        let at = line
-            .and_then(|n| lines.get(usize::try_from(n).ok()?.checked_sub(1)?))
-            .map(|(pos, _)| *pos);
-        let pos = match (at, section) {
-            (Some(p), _) => Some(p),
-            (None, Section::Before) => lines
-                .last()
-                .map(|(p, _)| p + 1)
-                .or(layout.first_nat.map(|(p, _)| p)),
-            (None, _) => layout.last_nat.map(|(p, _)| p + 1),
+        // After the section's last rule, or the NAT family's last block: found from the index
+        // of places. A `line <n>`, or a first rule of section 1, needs the layout.
+        let after = |last: Option<(usize, BlockId)>| {
+            last.and_then(|(_, id)| self.cfg.position(id))
+                .map(|p| p + 1)
+        };
+        let pos = match (line, section) {
+            (None, Section::Before) => after(self.cfg.group_of(&block))
+                .or_else(|| Layout::of(self.cfg).first_nat.map(|(p, _)| p)),
+            (None, _) => after(self.cfg.family_of(&block)),
+            (Some(n), _) => {
+                let layout = Layout::of(self.cfg);
+                let lines = layout.section(section);
+                usize::try_from(n)
+                    .ok()
+                    .and_then(|n| n.checked_sub(1))
+                    .and_then(|i| lines.get(i))
+                    .map(|(pos, _)| *pos)
+                    .or_else(|| match section {
+                        Section::Before => lines
+                            .last()
+                            .map(|(p, _)| p + 1)
+                            .or(layout.first_nat.map(|(p, _)| p)),
+                        _ => layout.last_nat.map(|(p, _)| p + 1),
+                    })
+            }
         };
         match pos {
             Some(p) => {
@@ -129,8 +155,8 @@ impl Applier<'_> {
             return Err(CliError::Incomplete);
         }
         let text = format!("nat {rest}");
-        let layout = Layout::of(self.cfg);
         if let Some((interfaces, section, n)) = line_reference(&text) {
+            let layout = Layout::of(self.cfg);
             let lines = layout.section(section);
             let target = usize::try_from(n)
                 .ok()
@@ -153,23 +179,21 @@ impl Applier<'_> {
         }
         let parsed = parse_nat_line(&text).map_err(|e| nat_error(line, e, 1))?;
         let canonical = twice_line(&parsed.rule, parsed.section, None);
-        let lines = layout.section(parsed.section);
-        let target = lines
-            .iter()
-            .find(|(_, id)| {
-                self.cfg
-                    .block(*id)
-                    .is_some_and(|b| b.head().text == canonical)
-            })
-            .or_else(|| {
-                lines.iter().find(|(_, id)| {
+        // The canonical text finds the rule from the index; a rule spelled otherwise needs
+        // its section's lines and the grammar.
+        let target = match self.cfg.lookup(&Key::NatRule(canonical)) {
+            Some(id) => id,
+            None => Layout::of(self.cfg)
+                .section(parsed.section)
+                .iter()
+                .find(|(_, id)| {
                     self.cfg.block(*id).is_some_and(|b| {
                         parse_nat_line(b.head().text).is_ok_and(|l| l.rule == parsed.rule)
                     })
                 })
-            })
-            .map(|(_, id)| *id)
-            .ok_or(CliError::NoSuchNatRule)?;
+                .map(|(_, id)| *id)
+                .ok_or(CliError::NoSuchNatRule)?,
+        };
         self.cfg.remove(target);
         Ok(Step::Done(None))
     }
@@ -266,11 +290,20 @@ struct Layout {
 impl Layout {
     fn of(cfg: &Config) -> Layout {
         let nat_rank = sections::rank_of_line("nat");
+        // The NAT family's blocks only, when they print together, as they do (issue 13: a
+        // NAT write read every block here).
+        let blocks = cfg.family_run(nat_rank).unwrap_or_else(|| {
+            cfg.iter()
+                .enumerate()
+                .filter(|(_, (_, b))| b.rank() == nat_rank)
+                .map(|(pos, (id, _))| (pos, id))
+                .collect()
+        });
         let mut l = Layout::default();
-        for (pos, (id, b)) in cfg.iter().enumerate() {
-            if b.rank() != nat_rank {
+        for (pos, id) in blocks {
+            let Some(b) = cfg.block(id) else {
                 continue;
-            }
+            };
             l.first_nat.get_or_insert((pos, id));
             l.last_nat = Some((pos, id));
             match section_of_head(b.head().text) {
@@ -589,6 +622,48 @@ timeout xlate 3:00:00
         let nat_at = b.find("nat (inside").unwrap();
         assert!(b.find("mtu outside").unwrap() < nat_at);
         assert!(b.find("timeout xlate").unwrap() > nat_at);
+    }
+
+    /// A new rule goes after the last of its own section, whatever its interfaces: the index
+    /// of places groups twice NAT rules by section (issue 13), not by interface pair.
+    #[test]
+    fn a_new_rule_goes_after_its_sections_last_whatever_its_interfaces() {
+        let (mut cfg, mut rng) = setup();
+        for l in [
+            "nat (inside,outside) source static lan lan",
+            "nat (outside,inside) after-auto source dynamic any interface",
+            "nat (outside,inside) source static dmz-net dmz-net",
+            "nat (inside,outside) after-auto source dynamic lan interface",
+        ] {
+            assert_eq!(run(&mut cfg, &mut rng, l), Ok(Step::Done(None)), "{l}");
+        }
+        assert_eq!(
+            nat_lines(&cfg),
+            [
+                "nat (inside,outside) source static lan lan",
+                "nat (outside,inside) source static dmz-net dmz-net",
+                "nat (outside,inside) after-auto source dynamic any interface",
+                "nat (inside,outside) after-auto source dynamic lan interface",
+            ]
+        );
+        // A duplicate is found by its text, in its own section only.
+        assert_eq!(
+            run(
+                &mut cfg,
+                &mut rng,
+                "nat (outside,inside) source static dmz-net dmz-net"
+            ),
+            Err(CliError::DuplicateNat)
+        );
+        assert_eq!(
+            run(
+                &mut cfg,
+                &mut rng,
+                "no nat (outside,inside) source static dmz-net dmz-net"
+            ),
+            Ok(Step::Done(None))
+        );
+        assert_eq!(nat_lines(&cfg).len(), 3);
     }
 
     #[test]
