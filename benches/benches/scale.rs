@@ -144,7 +144,7 @@ impl Memory {
     fn cell(self, size: usize) -> String {
         let size = size as f64;
         format!(
-            "{:.0} / {:.0} ({:.1}x / {:.1}x)",
+            "{:.0} / {:.0} ({:.2}x / {:.2}x)",
             self.daemon / MIB,
             self.agent / MIB,
             self.daemon / size,

@@ -364,7 +364,8 @@ pub fn key_parts(head: LineRef<'_>) -> Option<(u8, std::borrow::Cow<'_, str>)> {
 }
 
 /// The keys read from the text whether the grammar types the line or not: an access list's
-/// rule (its whole text; remarks repeat, and are not keyed), an object group's name and a
+/// rule (its whole text; remarks repeat, and are not keyed), an object's and an object
+/// group's name (every definition, so that the index says which names are defined), a
 /// route's interface and destination, a twice NAT rule (its whole text).
 fn untyped_key_parts(text: &str) -> Option<(u8, std::borrow::Cow<'_, str>)> {
     if text.starts_with("nat ") {
@@ -382,9 +383,14 @@ fn untyped_key_parts(text: &str) -> Option<(u8, std::borrow::Cow<'_, str>)> {
         };
     }
     if let Some(rest) = text.strip_prefix("object-group ") {
-        let mut words = rest.split(' ').filter(|w| !w.is_empty());
+        let mut words = rest.split_whitespace();
         words.next()?;
         return Some((5, words.next()?.into()));
+    }
+    if let Some(rest) = text.strip_prefix("object ") {
+        let mut words = rest.split_whitespace();
+        words.next()?;
+        return Some((2, words.next()?.into()));
     }
     None
 }
@@ -423,42 +429,80 @@ enum Undo {
 }
 
 /// The blocks the index holds for one key hash, in print order: the first and, for a key two
-/// blocks carry (an object's definition and its NAT block), the second. Deleting an object
+/// blocks carry (an object's definition and its NAT block, two routes to one destination), the
+/// second; and whether more than two carry it (then the blocks are read). Deleting an object
 /// with a NAT rule read every block twice to find its other block (issue 13: a DELETE took
-/// 0.28 to 0.51 s at 200 MB, against 1 ms without); the second slot takes the 4 bytes of
-/// padding a `u64` key left after one id.
+/// 0.28 to 0.51 s at 200 MB, against 1 ms without).
+///
+/// It says how many blocks carry the hash (one, two, more), so no count is kept beside it
+/// (issue 13: memory; the key counts were a second table as large). The second slot takes the
+/// 4 bytes of padding a `u64` key left after one id, and "more" the first id's top bit: a
+/// block whose id does not fit below it is never held, and makes its key "more".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Keyed {
-    first: BlockId,
-    /// [`NO_BLOCK`] when one block holds the key (a third one is found by reading).
-    second: BlockId,
+    /// The first block's id, with [`MORE`] when more than two blocks carry the hash.
+    first: u32,
+    /// [`NO_ID`] when one block carries the hash.
+    second: u32,
 }
 
-/// No block: the second slot of a key only one indexed block carries.
-const NO_BLOCK: BlockId = BlockId(u32::MAX);
+/// No block in a slot of [`Keyed`] (ids at or above it are never held).
+const NO_ID: u32 = u32::MAX >> 1;
+/// More than two blocks carry the hash: the top bit of [`Keyed::first`].
+const MORE: u32 = !NO_ID;
 
 impl Keyed {
     fn one(id: BlockId) -> Keyed {
+        if id.0 >= NO_ID {
+            return Keyed {
+                first: NO_ID | MORE,
+                second: NO_ID,
+            };
+        }
         Keyed {
-            first: id,
-            second: NO_BLOCK,
+            first: id.0,
+            second: NO_ID,
         }
     }
 
+    fn more(self) -> bool {
+        self.first & MORE != 0
+    }
+
+    /// The blocks held, in print order (all of those carrying the hash unless [`Keyed::more`]).
     fn ids(self) -> impl Iterator<Item = BlockId> {
-        [self.first, self.second]
+        [self.first & !MORE, self.second]
             .into_iter()
-            .filter(|id| *id != NO_BLOCK)
+            .filter(|id| *id != NO_ID)
+            .map(BlockId)
     }
 
     fn holds(self, id: BlockId) -> bool {
         self.ids().any(|o| o == id)
     }
 
+    /// The held blocks `ids` (at most two, in print order), and whether others carry the hash.
+    fn of(ids: &[BlockId], more: bool) -> Option<Keyed> {
+        let more = more || ids.len() > 2 || ids.iter().take(2).any(|id| id.0 >= NO_ID);
+        let slot = |i: usize| ids.get(i).map_or(NO_ID, |id| id.0.min(NO_ID));
+        if ids.is_empty() {
+            return None;
+        }
+        Some(Keyed {
+            first: slot(0) | if more { MORE } else { 0 },
+            second: slot(1),
+        })
+    }
+
     /// `id` joins the key after the blocks held (loading, in print order).
     fn also(&mut self, id: BlockId) {
-        if self.second == NO_BLOCK && self.first != id {
-            self.second = id;
+        if self.holds(id) {
+            return;
+        }
+        if self.second == NO_ID && id.0 < NO_ID {
+            self.second = id.0;
+        } else {
+            self.first |= MORE;
         }
     }
 }
@@ -825,23 +869,19 @@ impl Config {
     }
 
     /// Every block carrying `key`, in print order: from the index when it holds all of them
-    /// (the counts say how many there are), else by reading every block.
+    /// (one or two blocks carry its hash), else by reading every block.
     pub fn lookup_all(&self, key: &Key) -> Vec<BlockId> {
-        let hash = refs::key_hash(key.parts());
-        let count = self.refs.key_count(hash) as usize;
-        if count == 0 {
-            return Vec::new();
-        }
-        if let Some(keyed) = self.index.get(&hash) {
-            let found: Vec<BlockId> = keyed.ids().filter(|id| self.carries(*id, key)).collect();
-            if found.len() == count {
-                return found;
+        match self.index.get(&refs::key_hash(key.parts())) {
+            None => Vec::new(),
+            Some(keyed) if !keyed.more() => {
+                keyed.ids().filter(|id| self.carries(*id, key)).collect()
             }
+            Some(_) => self
+                .iter()
+                .filter(|(_, b)| has_key(b.head(), key))
+                .map(|(id, _)| id)
+                .collect(),
         }
-        self.iter()
-            .filter(|(_, b)| has_key(b.head(), key))
-            .map(|(id, _)| id)
-            .collect()
     }
 
     fn carries(&self, id: BlockId, key: &Key) -> bool {
@@ -993,17 +1033,17 @@ impl Config {
     }
 
     /// Whether a block defines `name` in `space` (`object network|service <name>`,
-    /// `object-group <type> <name>`). The counts say whether one may (by hash); the blocks
-    /// are read to say for sure only then.
+    /// `object-group <type> <name>`): the blocks the index holds under the name's key (an
+    /// object's NAT block has the key but defines nothing).
     pub fn defines(&self, space: Namespace, name: &str) -> bool {
-        let counted = match space {
-            Namespace::Object => self.refs.object_named(name),
-            Namespace::Group => self.refs.group_named(name),
+        let key = match space {
+            Namespace::Object => Key::Object(name.to_owned()),
+            Namespace::Group => Key::Group(name.to_owned()),
         };
-        counted
-            && self
-                .iter()
-                .any(|(_, b)| super::refs::defined_by(b) == Some((space, name)))
+        self.lookup_all(&key).into_iter().any(|id| {
+            self.block(id)
+                .is_some_and(|b| super::refs::defined_by(b) == Some((space, name)))
+        })
     }
 
     /// The counts derived from the blocks ([`Refs`]).
@@ -1112,8 +1152,7 @@ impl Config {
                             if after != before {
                                 moved = Some((from, place_keys(block)));
                             }
-                            self.refs
-                                .child(block.head(), child.line(), (before, after), false);
+                            self.refs.child(block.head(), child.line(), false);
                         }
                     }
                     if let Some((from, to)) = moved {
@@ -1340,8 +1379,7 @@ impl Config {
         let before = block.rank();
         let from = place_keys(block);
         block.push_child(entry.line());
-        self.refs
-            .child(block.head(), entry.line(), (before, block.rank()), true);
+        self.refs.child(block.head(), entry.line(), true);
         let moved = (block.rank() != before).then(|| (from, place_keys(block)));
         if let Some((from, to)) = moved {
             self.place_change(id, from, to);
@@ -1649,16 +1687,15 @@ impl Config {
         let prev = self.index.get(&key).copied();
         let next = match prev {
             None => Keyed::one(id),
-            // A third block with the key is found by reading the blocks.
-            Some(keyed) if keyed.holds(id) || keyed.second != NO_BLOCK => return,
-            Some(keyed) if self.position(id) < self.position(keyed.first) => Keyed {
-                first: id,
-                second: keyed.first,
-            },
-            Some(keyed) => Keyed {
-                first: keyed.first,
-                second: id,
-            },
+            Some(keyed) if keyed.holds(id) || keyed.more() => return,
+            Some(keyed) => {
+                let mut ids: Vec<BlockId> = keyed.ids().chain([id]).collect();
+                ids.sort_by_key(|o| self.position(*o));
+                match Keyed::of(&ids, false) {
+                    Some(next) => next,
+                    None => return,
+                }
+            }
         };
         self.index.insert(key, next);
         if journal {
@@ -1673,32 +1710,29 @@ impl Config {
     }
 
     /// `id` no longer carries a key of hash `key`: the index keeps the other block it holds
-    /// for that hash, if any, and another block with a key of that hash the index did not
-    /// hold (a third), if any.
+    /// for that hash, if any; when more than two carried it, the blocks are read for the
+    /// others (up to three: the first two held, and whether there are more).
     fn index_drop(&mut self, key: u64, id: BlockId) {
         let Some(keyed) = self.index.get(&key).copied() else {
             return;
         };
-        if !keyed.holds(id) {
-            return;
-        }
-        let mut kept: Vec<BlockId> = keyed.ids().filter(|o| *o != id).collect();
-        // Only read the blocks when one the index does not hold carries the key too.
-        let held = u32::from(self.block(id).and_then(Block::key_hash) == Some(key));
-        let others = self.refs.key_count(key).saturating_sub(held) as usize;
-        if others > kept.len()
-            && let Some(o) = self
+        let next = if keyed.more() {
+            let others: Vec<BlockId> = self
                 .iter()
-                .find(|(o, b)| *o != id && !kept.contains(o) && b.key_hash() == Some(key))
+                .filter(|(o, b)| *o != id && b.key_hash() == Some(key))
                 .map(|(o, _)| o)
-        {
-            kept.push(o);
-            kept.sort_by_key(|o| self.position(*o));
-        }
-        match kept[..] {
-            [] => self.index.remove(&key),
-            [first] => self.index.insert(key, Keyed::one(first)),
-            [first, second, ..] => self.index.insert(key, Keyed { first, second }),
+                .take(3)
+                .collect();
+            Keyed::of(&others, false)
+        } else if keyed.holds(id) {
+            let kept: Vec<BlockId> = keyed.ids().filter(|o| *o != id).collect();
+            Keyed::of(&kept, false)
+        } else {
+            return;
+        };
+        match next {
+            Some(next) => self.index.insert(key, next),
+            None => self.index.remove(&key),
         };
         self.journal.push(Undo::Index {
             key,
@@ -1798,7 +1832,31 @@ mod tests {
         assert_eq!(built.word_revisions, pushed.word_revisions);
         assert_eq!(built.user_stamps, pushed.user_stamps);
         assert!(built.lookup(&Key::Object("a".into())).is_some());
-        assert_eq!(built.refs.key(&Key::Object("a".into())), 2);
+        assert_eq!(built.lookup_all(&Key::Object("a".into())).len(), 2);
+    }
+
+    /// The index says which names are defined, and where: an object's NAT block carries its
+    /// key but defines nothing; a definition removed, and rolled back, is seen at once.
+    #[test]
+    fn defined_names_come_from_the_index() {
+        let mut c = Config::new();
+        let def = c.push(ref_block(0, 0));
+        c.push(v("object-group service sg tcp"));
+        c.push(Block::new(
+            Entry::verbatim("object network lonely"),
+            vec![Entry::verbatim("nat (in,out) dynamic interface")],
+        ));
+        c.commit();
+        assert!(c.defines(Namespace::Object, "a"));
+        assert!(c.defines(Namespace::Group, "sg"));
+        assert!(!c.defines(Namespace::Group, "a"));
+        assert!(!c.defines(Namespace::Object, "sg"));
+        assert!(!c.defines(Namespace::Object, "lonely"));
+        let mark = c.mark();
+        c.remove(def);
+        assert!(!c.defines(Namespace::Object, "a"));
+        c.rollback_to(mark);
+        assert!(c.defines(Namespace::Object, "a"));
     }
 
     fn body(c: &Config) -> String {
@@ -2018,6 +2076,11 @@ mod tests {
                 .get(&refs::key_hash(key.parts()))
                 .map(|keyed| keyed.ids().collect())
                 .unwrap_or_default();
+            let more = c
+                .index
+                .get(&refs::key_hash(key.parts()))
+                .is_some_and(|keyed| keyed.more());
+            proptest::prop_assert_eq!(more, carrying.len() > 2, "{:?}", key);
             if carrying.len() <= 2 {
                 proptest::prop_assert_eq!(&held, &carrying, "{:?}", key);
                 proptest::prop_assert_eq!(c.lookup(&key), carrying.first().copied());

@@ -1,10 +1,10 @@
 //! Counts derived from the configuration's blocks: the words that may name an object or a
-//! group, the blocks carrying each key, and the names object and group definitions give.
+//! group, and the names object and group definitions give. (The blocks carrying each key are
+//! the configuration's index's to say, which holds them.)
 //!
 //! [`Config`](super::config::Config) keeps them in step in its primitives and in their undo,
 //! so the questions every deletion or creation asks ("does any line name this object?", "is
-//! there another block with this key?", "is this name a group's?") are answered without
-//! reading every block. A bulk of 1000 deletions on 20,000 objects read all blocks three
+//! this name a group's?") are answered without reading every block. A bulk of 1000 deletions on 20,000 objects read all blocks three
 //! times per deletion before.
 //!
 //! The word count guards a scan and is a superset: a counted word is not necessarily a
@@ -20,7 +20,7 @@
 
 use std::hash::Hash;
 
-use super::config::{Block, Key, LineRef, Map, key_parts};
+use super::config::{Block, LineRef, Map};
 use super::families::{self, CliFamily};
 
 /// The namespace of a defined name: objects (`object network|service`) or groups
@@ -36,8 +36,8 @@ type Families = &'static [&'static dyn CliFamily];
 
 /// The derived counts. Equal to [`Refs::of`] the blocks present, whatever changed them.
 ///
-/// Words and keys are counted by a 64-bit hash of them, not kept as text (issue 13: each name
-/// was kept once more per map). Both counts only guard a scan: two words sharing a hash only
+/// Words are counted by a 64-bit hash of them, not kept as text (issue 13: each name was kept
+/// once more per map). The count only guards a scan: two words sharing a hash only
 /// add to each other's count, which makes the caller read the blocks, as a count may. The
 /// hash is seeded at random per process, so names cannot be chosen to collide.
 /// Defined names are counted by hash too (issue 13: memory): a count says a definition may
@@ -53,12 +53,9 @@ type Families = &'static [&'static dyn CliFamily];
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Refs {
     words: Map<Counted, u32>,
-    keys: Map<Counted, u32>,
-    objects: Map<Counted, u32>,
-    groups: Map<Counted, u32>,
 }
 
-/// The seeded hash words and keys are counted by (the same for every [`Refs`] of the process,
+/// The seeded hash words and names are counted by, and the index keyed by (the same for every [`Refs`] of the process,
 /// so that counts kept in step and counts from scratch compare equal).
 fn hashed(tag: u8, text: &str) -> u64 {
     use std::hash::BuildHasher;
@@ -81,11 +78,7 @@ fn word_hash(word: &str) -> u64 {
     hashed(0, word)
 }
 
-fn name_hash(name: &str) -> u64 {
-    hashed(u8::MAX, name)
-}
-
-/// The hash keys are counted by (and the configuration's index is keyed by).
+/// The hash the configuration's index is keyed by.
 pub fn key_hash((kind, name): (u8, &str)) -> u64 {
     hashed(kind + 1, name)
 }
@@ -105,9 +98,6 @@ impl Refs {
     pub fn merge(self, other: Refs) -> Refs {
         Refs {
             words: merge_counts(self.words, other.words),
-            keys: merge_counts(self.keys, other.keys),
-            objects: merge_counts(self.objects, other.objects),
-            groups: merge_counts(self.groups, other.groups),
         }
     }
 
@@ -117,31 +107,6 @@ impl Refs {
             .get(&counted(word_hash(word)))
             .copied()
             .unwrap_or(0)
-    }
-
-    /// How many blocks carry a key of hash `key` ([`key_hash`]).
-    pub fn key_count(&self, key: u64) -> u32 {
-        self.keys.get(&counted(key)).copied().unwrap_or(0)
-    }
-
-    /// How many blocks carry `key`.
-    pub fn key(&self, key: &Key) -> u32 {
-        self.keys
-            .get(&counted(key_hash(key.parts())))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Whether an `object network|service <name>` definition may exist (a superset: two
-    /// names sharing a hash count together).
-    pub fn object_named(&self, name: &str) -> bool {
-        self.objects.contains_key(&counted(name_hash(name)))
-    }
-
-    /// Whether an `object-group <type> <name>` may exist (a superset, as
-    /// [`Refs::object_named`]).
-    pub fn group_named(&self, name: &str) -> bool {
-        self.groups.contains_key(&counted(name_hash(name)))
     }
 
     /// A block entered the configuration.
@@ -154,12 +119,9 @@ impl Refs {
         self.block(block, false);
     }
 
-    /// A child line was appended to (`up`) or dropped from the block `head`, whose rank went
-    /// from `before` to `after`.
-    pub fn child(&mut self, head: LineRef<'_>, child: LineRef<'_>, ranks: (u16, u16), up: bool) {
-        let families = families::of_line(head.text);
-        self.child_words(families, head, child, up);
-        self.rank_changed(families, head.text, ranks);
+    /// A child line was appended to (`up`) or dropped from the block `head`.
+    pub fn child(&mut self, head: LineRef<'_>, child: LineRef<'_>, up: bool) {
+        self.child_words(families::of_line(head.text), head, child, up);
     }
 
     /// The block `old` became `new` in place. With the same head only the children that
@@ -192,7 +154,6 @@ impl Refs {
         for c in &n[..n.len() - suffix] {
             self.child_words(families, new.head(), *c, true);
         }
-        self.rank_changed(families, old.head().text, (old.rank(), new.rank()));
     }
 
     fn child_words(&mut self, families: Families, head: LineRef<'_>, child: LineRef<'_>, up: bool) {
@@ -200,13 +161,6 @@ impl Refs {
             for w in line_words(child.text) {
                 bump(&mut self.words, &counted(word_hash(w)), up);
             }
-        }
-    }
-
-    fn rank_changed(&mut self, families: Families, head: &str, (before, after): (u16, u16)) {
-        if before != after {
-            self.names(families, head, before, false);
-            self.names(families, head, after, true);
         }
     }
 
@@ -220,32 +174,10 @@ impl Refs {
                 bump(&mut self.words, &counted(word_hash(w)), up);
             }
         }
-        if let Some((kind, name)) = key_parts(block.head()) {
-            bump(&mut self.keys, &counted(key_hash((kind, &name))), up);
-        }
-        self.names(families, block.head().text, block.rank(), up);
-    }
-
-    /// Definitions count by the rank of their block, as the name check reads them (an
-    /// object's NAT block defines nothing), and are unindented.
-    fn names(&mut self, families: Families, head: &str, rank: u16, up: bool) {
-        if head.starts_with(char::is_whitespace) {
-            return;
-        }
-        match families
-            .iter()
-            .find_map(|f| f.defines_referable(head, rank))
-        {
-            Some((Namespace::Object, name)) => {
-                bump(&mut self.objects, &counted(name_hash(name)), up)
-            }
-            Some((Namespace::Group, name)) => bump(&mut self.groups, &counted(name_hash(name)), up),
-            None => {}
-        }
     }
 }
 
-/// The object or group `block` defines, as [`Refs`] counts it.
+/// The object or group `block` defines (by its rank: an object's NAT block defines nothing).
 pub fn defined_by(block: &Block) -> Option<(Namespace, &str)> {
     let head = block.head().text;
     if head.starts_with(char::is_whitespace) {
@@ -404,12 +336,6 @@ mod tests {
         refs.block_of(PROBE, &b, true);
         assert_eq!((refs.word("o"), refs.word("p"), refs.word("q")), (1, 0, 1));
         assert_eq!(refs.word("g"), 0, "the header is not counted");
-        // The definition counts by the block's rank, in the family's namespace.
-        assert!(refs.groups.is_empty() && refs.objects.is_empty());
-        refs.names(PROBE, "probe object-group g", 7, true);
-        assert!(refs.group_named("object-group g") && !refs.object_named("object-group g"));
-        refs.names(PROBE, "  probe x", 7, true);
-        assert!(!refs.group_named("x"), "definitions are unindented");
         // Without the family, the header counts and every line does.
         let mut plain = Refs::default();
         plain.block_of(&[], &b, true);
@@ -477,20 +403,22 @@ mod tests {
     }
 
     #[test]
-    fn definitions_count_by_block_rank_and_removal_undoes_addition() {
+    fn definitions_go_by_block_rank_and_removal_undoes_addition() {
         let def = block("object network web", &["host 10.0.0.1"]);
         let group = block("object-group service sg tcp", &["port-object eq 80"]);
+        assert_eq!(defined_by(&def), Some((Namespace::Object, "web")));
+        assert_eq!(defined_by(&group), Some((Namespace::Group, "sg")));
         let mut refs = Refs::default();
         refs.add(&def);
         refs.add(&group);
         let before = refs.clone();
-        assert!(refs.object_named("web"));
-        assert!(refs.group_named("sg"));
-        assert!(!refs.group_named("web"));
         let nat = block("object network lonely", &["nat (in,out) dynamic interface"]);
+        assert_eq!(
+            defined_by(&nat),
+            None,
+            "an object's NAT block defines nothing"
+        );
         refs.add(&nat);
-        assert!(!refs.object_named("lonely"));
-        assert_eq!(refs.key(&Key::Object("lonely".into())), 1);
         assert_eq!(refs.word("interface"), 1);
         refs.remove(&nat);
         assert_eq!(refs, before);
@@ -518,7 +446,6 @@ mod tests {
             assert_eq!(merged, whole, "split at {at}");
         }
         assert_eq!(whole.word("web"), 3);
-        assert_eq!(whole.key(&Key::Object("web".into())), 2);
     }
 
     #[test]
@@ -547,13 +474,13 @@ mod tests {
             refs.replaced(&old, &new);
             assert_eq!(refs, Refs::of([&*new].into_iter()), "{from:?} -> {to:?}");
         }
-        // Another head: everything is recounted, the defined name included.
+        // Another head: everything is recounted.
         let old = group(&["a"]);
         let new = block("object network g2", &["host 10.0.0.2"]);
         let mut refs = Refs::of([&*old].into_iter());
         refs.replaced(&old, &new);
         assert_eq!(refs, Refs::of([&*new].into_iter()));
-        assert!(refs.object_named("g2") && !refs.group_named("g"));
+        assert_eq!(refs.word("a"), 0);
     }
 
     /// A name that no line uses counts nothing, among many names that lines do use: with the
