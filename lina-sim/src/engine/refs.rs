@@ -93,14 +93,6 @@ impl Refs {
         refs
     }
 
-    /// The counts of two sets of blocks together, as [`Refs::of`] both (a load counts its
-    /// blocks on both cores, issue 13: boot).
-    pub fn merge(self, other: Refs) -> Refs {
-        Refs {
-            words: merge_counts(self.words, other.words),
-        }
-    }
-
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
         self.words
@@ -236,15 +228,6 @@ pub fn line_words(text: &str) -> impl Iterator<Item = &str> {
         prev = w;
         hit
     })
-}
-
-/// The sums of two count tables (the smaller one added into the larger).
-fn merge_counts(a: Map<Counted, u32>, b: Map<Counted, u32>) -> Map<Counted, u32> {
-    let (mut into, from) = if a.len() >= b.len() { (a, b) } else { (b, a) };
-    for (key, n) in from {
-        *into.entry(key).or_insert(0) += n;
-    }
-    into
 }
 
 fn bump<K, Q>(map: &mut Map<K, u32>, key: &Q, up: bool)
@@ -423,29 +406,6 @@ mod tests {
         refs.remove(&nat);
         assert_eq!(refs, before);
         assert_eq!(refs, Refs::of([&*def, &*group].into_iter()));
-    }
-
-    #[test]
-    fn counts_of_two_parts_merged_are_the_counts_of_the_whole() {
-        let blocks = [
-            block("object network web", &["host 10.0.0.1"]),
-            block("object-group network g", &["network-object object web"]),
-            block("access-list a extended permit ip object web any", &[]),
-            block("object network web2", &["host 10.0.0.2"]),
-            block(
-                "access-list a extended permit ip object-group g object web",
-                &[],
-            ),
-            block("object network web", &["nat (in,out) dynamic interface"]),
-        ];
-        let whole = Refs::of(blocks.iter().map(|b| &**b));
-        for at in 0..=blocks.len() {
-            let (first, second) = blocks.split_at(at);
-            let merged =
-                Refs::of(first.iter().map(|b| &**b)).merge(Refs::of(second.iter().map(|b| &**b)));
-            assert_eq!(merged, whole, "split at {at}");
-        }
-        assert_eq!(whole.word("web"), 3);
     }
 
     #[test]
