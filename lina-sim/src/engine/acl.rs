@@ -110,11 +110,14 @@ impl Applier<'_> {
             let found = match r.what {
                 RefKind::NetworkObject => {
                     self.cfg.lookup(&Key::Object(r.name.to_owned())).is_some()
-                        || find_head_words(self.cfg, &["object", "network", r.name]).is_some()
+                        || self.cfg.find_head(&["object", "network", r.name]).is_some()
                 }
-                RefKind::ServiceObject => find_object(self.cfg, "service", r.name).is_some(),
+                RefKind::ServiceObject => self
+                    .cfg
+                    .find_definition(["object", "service", r.name])
+                    .is_some(),
                 RefKind::Group => find_group(self.cfg, r.name).is_some(),
-                RefKind::TimeRange => find_head_words(self.cfg, &["time-range", r.name]).is_some(),
+                RefKind::TimeRange => self.cfg.find_head(&["time-range", r.name]).is_some(),
             };
             if !found {
                 return Err(match r.what {
@@ -307,29 +310,6 @@ fn list_blocks(cfg: &Config, like: &Block) -> Vec<BlockId> {
             .map(|(id, _)| id)
             .collect()
     })
-}
-
-/// `object <kind> <name>` (`network`, `service`): from the index, else by reading the blocks.
-fn find_object(cfg: &Config, kind: &str, name: &str) -> Option<BlockId> {
-    let words = ["object", kind, name];
-    cfg.lookup_all(&Key::Object(name.to_owned()))
-        .into_iter()
-        .find(|id| {
-            cfg.block(*id)
-                .is_some_and(|b| b.head().text.split_whitespace().eq(words))
-        })
-        .or_else(|| find_head_words(cfg, &words))
-}
-
-/// The first block whose head is exactly these words.
-fn find_head_words(cfg: &Config, words: &[&str]) -> Option<BlockId> {
-    cfg.iter()
-        .find(|(_, b)| {
-            // A cheap prefix test first: lists of 50,000 entries are scanned here.
-            words.first().is_some_and(|w| b.head().text.starts_with(w))
-                && b.head().text.split_whitespace().eq(words.iter().copied())
-        })
-        .map(|(id, _)| id)
 }
 
 /// The `object-group <type> <name>` block.
@@ -545,7 +525,10 @@ fn expand_ports(cfg: &Config, p: Option<&PortMatch>) -> Vec<Option<PortMatch>> {
 
 /// The services of `object service <name>` (its `service ...` line).
 fn service_object_services(cfg: &Config, name: &str, out: &mut Vec<Service>) {
-    let Some(block) = find_object(cfg, "service", name).and_then(|id| cfg.block(id)) else {
+    let Some(block) = cfg
+        .find_definition(["object", "service", name])
+        .and_then(|id| cfg.block(id))
+    else {
         return;
     };
     for child in block.children() {

@@ -468,7 +468,7 @@ impl Applier<'_> {
     }
 
     /// Every block that is object `name` (its definition and its NAT block).
-    fn object_blocks(&self, name: &str) -> Vec<BlockId> {
+    pub(super) fn object_blocks(&self, name: &str) -> Vec<BlockId> {
         self.cfg.lookup_all(&Key::Object(name.to_owned()))
     }
 

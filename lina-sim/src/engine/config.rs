@@ -264,10 +264,11 @@ pub enum Key {
 /// The name of [`Key::Route`]: `<nameif> <network>/<prefix length>`, however the line spells
 /// its destination.
 pub fn route_key(nameif: &str, destination: &Destination) -> String {
-    match destination {
-        Destination::V4 { network, prefix } => format!("{nameif} {network}/{prefix}"),
-        Destination::V6 { network, prefix } => format!("{nameif} {network}/{prefix}"),
-    }
+    let (network, prefix): (std::net::IpAddr, u8) = match *destination {
+        Destination::V4 { network, prefix } => (network.into(), prefix),
+        Destination::V6 { network, prefix } => (network.into(), prefix),
+    };
+    format!("{nameif} {network}/{prefix}")
 }
 
 /// The interface and destination of a route line, read as `parse_route` reads them.
@@ -481,9 +482,10 @@ impl Keyed {
         self.ids().any(|o| o == id)
     }
 
-    /// The held blocks `ids` (at most two, in print order), and whether others carry the hash.
-    fn of(ids: &[BlockId], more: bool) -> Option<Keyed> {
-        let more = more || ids.len() > 2 || ids.iter().take(2).any(|id| id.0 >= NO_ID);
+    /// The first two of `ids` (the blocks carrying the hash, in print order) held, and
+    /// whether more carry it.
+    fn of(ids: &[BlockId]) -> Option<Keyed> {
+        let more = ids.len() > 2 || ids.iter().take(2).any(|id| id.0 >= NO_ID);
         let slot = |i: usize| ids.get(i).map_or(NO_ID, |id| id.0.min(NO_ID));
         if ids.is_empty() {
             return None;
@@ -1004,15 +1006,45 @@ impl Config {
     /// How many blocks the family `like` is of (a known one) has, and the last of them.
     pub fn family_of(&self, like: &Block) -> Option<(usize, BlockId)> {
         let [family, _] = place_keys(like)?;
-        let place = self.places.get(&family)?;
-        Some((place.count as usize, place.last))
+        self.size_and_last(&family)
     }
 
     /// How many blocks the group `like` is of has, and the last of them in print order.
     pub fn group_of(&self, like: &Block) -> Option<(usize, BlockId)> {
         let [_, group] = place_keys(like)?;
-        let place = self.places.get(&group)?;
+        self.size_and_last(&group)
+    }
+
+    fn size_and_last(&self, key: &PlaceKey) -> Option<(usize, BlockId)> {
+        let place = self.places.get(key)?;
         Some((place.count as usize, place.last))
+    }
+
+    /// The definition whose head is these words (`object <type> <name>`, `object-group
+    /// <type> <name>`): from the index, else (a name not found there) by reading every block.
+    pub fn find_definition(&self, words: [&str; 3]) -> Option<BlockId> {
+        let key = match words[0] {
+            "object" => Key::Object(words[2].to_owned()),
+            _ => Key::Group(words[2].to_owned()),
+        };
+        self.lookup_all(&key)
+            .into_iter()
+            .find(|id| {
+                self.block(*id)
+                    .is_some_and(|b| b.head().text.split_whitespace().eq(words))
+            })
+            .or_else(|| self.find_head(&words))
+    }
+
+    /// The first block whose head is exactly these words, by reading every block.
+    pub fn find_head(&self, words: &[&str]) -> Option<BlockId> {
+        self.iter()
+            .find(|(_, b)| {
+                // A cheap prefix test first: lists of 50,000 entries are scanned here.
+                words.first().is_some_and(|w| b.head().text.starts_with(w))
+                    && b.head().text.split_whitespace().eq(words.iter().copied())
+            })
+            .map(|(id, _)| id)
     }
 
     fn blocks_of_place(&self, key: &PlaceKey) -> Option<Vec<BlockId>> {
@@ -1210,15 +1242,9 @@ impl Config {
         // rules, routes and NAT rules and the counts are the words only, this core has the
         // larger share (`lina_boot 100`: 1.81 and 1.98 s with every block counted there, 2.05
         // and 2.07 s with three quarters, 1.90 and 1.96 s with seven eighths).
-        let counted = |range: std::ops::Range<usize>| {
-            Refs::of(
-                range
-                    .filter_map(|i| u32::try_from(i).ok())
-                    .filter_map(|i| store.block(BlockId(i))),
-            )
-        };
+        let counted = || Refs::of(blocks().filter_map(|id| store.block(id)));
         let refs = std::thread::scope(|scope| {
-            let counting = scope.spawn(|| counted(0..count));
+            let counting = scope.spawn(counted);
             let present: Vec<u32> = blocks()
                 .filter(|id| store.block(*id).is_some())
                 .map(|id| id.0)
@@ -1260,7 +1286,7 @@ impl Config {
             }
             counting.join().ok()
         });
-        config.refs = refs.unwrap_or_else(|| counted(0..count));
+        config.refs = refs.unwrap_or_else(counted);
         config.store = store;
         config
     }
@@ -1690,7 +1716,7 @@ impl Config {
             Some(keyed) => {
                 let mut ids: Vec<BlockId> = keyed.ids().chain([id]).collect();
                 ids.sort_by_key(|o| self.position(*o));
-                match Keyed::of(&ids, false) {
+                match Keyed::of(&ids) {
                     Some(next) => next,
                     None => return,
                 }
@@ -1722,10 +1748,10 @@ impl Config {
                 .map(|(o, _)| o)
                 .take(3)
                 .collect();
-            Keyed::of(&others, false)
+            Keyed::of(&others)
         } else if keyed.holds(id) {
             let kept: Vec<BlockId> = keyed.ids().filter(|o| *o != id).collect();
-            Keyed::of(&kept, false)
+            Keyed::of(&kept)
         } else {
             return;
         };

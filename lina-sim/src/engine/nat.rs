@@ -67,35 +67,29 @@ impl Applier<'_> {
         }
         for name in rule.network_names() {
             let found = self.cfg.lookup(&Key::Object(name.to_owned())).is_some()
-                || self.defined(["object-group", "network", name])
-                || has_head(self.cfg, &["object", "network", name]);
+                || self
+                    .cfg
+                    .find_definition(["object-group", "network", name])
+                    .is_some()
+                || self.cfg.find_head(&["object", "network", name]).is_some();
             if !found {
                 return Err(CliError::NoSuchObject(name.to_owned()));
             }
         }
         for name in rule.service_names() {
-            let found = self.defined(["object", "service", name])
-                || self.defined(["object-group", "service", name]);
+            let found = self
+                .cfg
+                .find_definition(["object", "service", name])
+                .is_some()
+                || self
+                    .cfg
+                    .find_definition(["object-group", "service", name])
+                    .is_some();
             if !found {
                 return Err(CliError::NoSuchObject(name.to_owned()));
             }
         }
         Ok(())
-    }
-
-    /// Whether a block's head is these words (`object <type> <name>` or `object-group <type>
-    /// <name>`): from the index, else (a name not found there) by reading every block.
-    fn defined(&self, words: [&str; 3]) -> bool {
-        let key = match words[0] {
-            "object" => Key::Object(words[2].to_owned()),
-            _ => Key::Group(words[2].to_owned()),
-        };
-        let indexed = self.cfg.lookup_all(&key).into_iter().any(|id| {
-            self.cfg
-                .block(id)
-                .is_some_and(|b| b.head().text.split_whitespace().eq(words))
-        });
-        indexed || has_head(self.cfg, &words)
     }
 
     fn add_twice(
@@ -198,25 +192,14 @@ impl Applier<'_> {
         Ok(Step::Done(None))
     }
 
-    /// The blocks of object `name` (its definition and its NAT block), from the index (issue
-    /// 13: an object NAT write read every block here).
-    fn object_blocks_by_name(&self, name: &str) -> Vec<(BlockId, &Block)> {
-        self.cfg
-            .lookup_all(&Key::Object(name.to_owned()))
-            .into_iter()
-            .filter_map(|id| Some((id, self.cfg.block(id)?)))
-            .collect()
-    }
-
     /// `nat ...` inside `object network <name>`: the object's NAT lives in its own block in
     /// the NAT section, holding one `nat` line; `no nat ...` removes it.
     pub fn object_nat(&mut self, name: &str, line: &str) -> Result<Step, CliError> {
         let nat_rank = sections::rank_of_line("nat");
         let existing = self
-            .object_blocks_by_name(name)
+            .object_blocks(name)
             .into_iter()
-            .find(|(_, b)| b.rank() == nat_rank)
-            .map(|(id, _)| id);
+            .find(|id| self.cfg.block(*id).is_some_and(|b| b.rank() == nat_rank));
         if strip_words(line, "no").is_some() {
             self.drop_inline_nat(name);
             if let Some(id) = existing {
@@ -261,12 +244,13 @@ impl Applier<'_> {
     fn drop_inline_nat(&mut self, name: &str) {
         let nat_rank = sections::rank_of_line("nat");
         let ids: Vec<BlockId> = self
-            .object_blocks_by_name(name)
+            .object_blocks(name)
             .into_iter()
-            .filter(|(_, b)| {
-                b.rank() != nat_rank && b.children().any(|c| starts_with_words(c.text, "nat"))
+            .filter(|id| {
+                self.cfg.block(*id).is_some_and(|b| {
+                    b.rank() != nat_rank && b.children().any(|c| starts_with_words(c.text, "nat"))
+                })
             })
-            .map(|(id, _)| id)
             .collect();
         for id in ids {
             self.cfg.update(id, |b| {
@@ -372,15 +356,6 @@ fn nat_error(line: &str, e: WordError, shift: usize) -> CliError {
         WordError::Foreign | WordError::NotModelled => CliError::invalid(line, 0),
         WordError::Incomplete | WordError::MaskMismatch { .. } => CliError::Incomplete,
     }
-}
-
-/// Whether a block head is exactly these words (a cheap prefix test first: configurations
-/// of 10,000 rules are scanned here).
-fn has_head(cfg: &Config, words: &[&str]) -> bool {
-    cfg.iter().any(|(_, b)| {
-        words.first().is_some_and(|w| b.head().text.starts_with(w))
-            && b.head().text.split_whitespace().eq(words.iter().copied())
-    })
 }
 
 // ===== show nat =====
@@ -571,6 +546,13 @@ timeout xlate 3:00:00
         a.top_level(line)
     }
 
+    /// Runs each line, every one applied without output.
+    fn run_each(cfg: &mut Config, rng: &mut Entropy, lines: &[&str]) {
+        for l in lines {
+            assert_eq!(run(cfg, rng, l), Ok(Step::Done(None)), "{l}");
+        }
+    }
+
     fn nat_lines(cfg: &Config) -> Vec<String> {
         let nat_rank = sections::rank_of_line("nat");
         let mut out = Vec::new();
@@ -588,14 +570,16 @@ timeout xlate 3:00:00
     #[test]
     fn sections_print_in_order_and_line_numbers_insert() {
         let (mut cfg, mut rng) = setup();
-        for l in [
-            "nat (inside,outside) after-auto source dynamic any interface",
-            "nat (inside,outside) source static lan lan destination static pubs pubs",
-            "nat (inside,outside) source dynamic lan pubs",
-            "nat (inside,outside) 1 source static dmz-net dmz-net",
-        ] {
-            assert_eq!(run(&mut cfg, &mut rng, l), Ok(Step::Done(None)), "{l}");
-        }
+        run_each(
+            &mut cfg,
+            &mut rng,
+            &[
+                "nat (inside,outside) after-auto source dynamic any interface",
+                "nat (inside,outside) source static lan lan destination static pubs pubs",
+                "nat (inside,outside) source dynamic lan pubs",
+                "nat (inside,outside) 1 source static dmz-net dmz-net",
+            ],
+        );
         {
             let mut a = Applier {
                 cfg: &mut cfg,
@@ -629,14 +613,16 @@ timeout xlate 3:00:00
     #[test]
     fn a_new_rule_goes_after_its_sections_last_whatever_its_interfaces() {
         let (mut cfg, mut rng) = setup();
-        for l in [
-            "nat (inside,outside) source static lan lan",
-            "nat (outside,inside) after-auto source dynamic any interface",
-            "nat (outside,inside) source static dmz-net dmz-net",
-            "nat (inside,outside) after-auto source dynamic lan interface",
-        ] {
-            assert_eq!(run(&mut cfg, &mut rng, l), Ok(Step::Done(None)), "{l}");
-        }
+        run_each(
+            &mut cfg,
+            &mut rng,
+            &[
+                "nat (inside,outside) source static lan lan",
+                "nat (outside,inside) after-auto source dynamic any interface",
+                "nat (outside,inside) source static dmz-net dmz-net",
+                "nat (inside,outside) after-auto source dynamic lan interface",
+            ],
+        );
         assert_eq!(
             nat_lines(&cfg),
             [
@@ -812,13 +798,15 @@ timeout xlate 3:00:00
     #[test]
     fn the_interface_as_pat_pool_is_stored_printed_and_shown() {
         let (mut cfg, mut rng) = setup();
-        for l in [
-            "nat (any,outside) source dynamic lan pat-pool interface destination static pubs pubs",
-            "nat (inside,outside) after-auto source dynamic any pat-pool interface flat round-robin",
-            "nat (inside,outside) source dynamic dmz-net pat-pool pubs interface flat",
-        ] {
-            assert_eq!(run(&mut cfg, &mut rng, l), Ok(Step::Done(None)), "{l}");
-        }
+        run_each(
+            &mut cfg,
+            &mut rng,
+            &[
+                "nat (any,outside) source dynamic lan pat-pool interface destination static pubs pubs",
+                "nat (inside,outside) after-auto source dynamic any pat-pool interface flat round-robin",
+                "nat (inside,outside) source dynamic dmz-net pat-pool pubs interface flat",
+            ],
+        );
         {
             let mut a = Applier {
                 cfg: &mut cfg,
