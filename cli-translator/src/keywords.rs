@@ -168,12 +168,10 @@ static CONFIG_KEYWORDS: &[&str] = &[
 
 /// Whether `word` is a top-level configuration keyword of the ASA (any case).
 pub fn is_config_keyword(word: &str) -> bool {
-    if word.bytes().any(|b| b.is_ascii_uppercase()) {
-        let lower = word.to_ascii_lowercase();
-        CONFIG_KEYWORDS.binary_search(&lower.as_str()).is_ok()
-    } else {
-        CONFIG_KEYWORDS.binary_search(&word).is_ok()
-    }
+    // Asked for every top-level line a boot reads: compared in place, no lowercase copy.
+    CONFIG_KEYWORDS
+        .binary_search_by(|k| crate::words::cmp_lowercase(k, word))
+        .is_ok()
 }
 
 /// The prompt suffix of the sub-mode a block-opening line enters (`interface Gi0/1` ->

@@ -73,8 +73,11 @@ pub fn check_object_name(s: &str) -> Result<(), ValueError> {
             max: MAX_OBJECT_NAME,
         });
     }
-    let lower = s.to_ascii_lowercase();
-    if RESERVED.binary_search(&lower.as_str()).is_ok() {
+    // Every object name a boot reads passes here: compared in place, no lowercase copy.
+    if RESERVED
+        .binary_search_by(|r| crate::words::cmp_lowercase(r, s))
+        .is_ok()
+    {
         return Err(ValueError::Reserved);
     }
     Ok(())
