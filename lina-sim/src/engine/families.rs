@@ -28,14 +28,13 @@
 //! Still outside the registry: the print order of `show running-config` (`sections.rs`, the
 //! ASA's order of about 70 top-level words, most of them lines no family models).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use cli_translator::ast::Command;
 use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
 
 use super::apply::{Applier, Step, negated, parse_error, word_offset};
-use super::config::LineRef;
+use super::config::{LineRef, Map};
 use super::error::CliError;
 use super::modes::{self, SubKind, Submode};
 use super::object_groups;
@@ -66,7 +65,14 @@ pub trait CliFamily: Sync {
     }
     /// Whether a sub-command read at boot belongs in a block whose header is `head` (syntax
     /// only: what it names may be defined further down); `None` when the family does not say.
-    fn check_sub(&self, _head: &str, _line: &str) -> Option<Result<(), CliError>> {
+    /// `parsed` is the line's grammar reading when the caller has it (the loader parses the
+    /// lines of the modes that keep typed sub-commands once, for this and for keeping them).
+    fn check_sub(
+        &self,
+        _head: &str,
+        _line: &str,
+        _parsed: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         None
     }
     /// The item a defining line of this family names, as (kind, name):
@@ -446,7 +452,12 @@ impl CliFamily for TlsProxies {
         }
         Some(Ok(Step::Done(None)))
     }
-    fn check_sub(&self, _head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        _head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         Some(if cli_translator::resources::tls_proxy::is_sub_line(line) {
             Ok(())
         } else {
@@ -502,9 +513,14 @@ impl CliFamily for ObjectGroups {
         let family = object_groups::family_of(head)?;
         Some(a.object_group_sub(sub.block, family, text.trim()))
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
-        object_groups::family_of(head)?;
-        Some(object_groups::check_member_syntax(head, line))
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
+        let family = object_groups::family_of(head)?;
+        Some(object_groups::check_member(family, line))
     }
     fn names_follow(&self) -> &'static [&'static str] {
         &["object", "object-group", "group-object"]
@@ -901,7 +917,12 @@ impl CliFamily for Interfaces {
         }
         Some(a.interface_sub_command(sub, text, parsed.clone()))
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "interface") {
             return None;
         }
@@ -1041,11 +1062,18 @@ impl CliFamily for NetworkObjects {
         };
         Some(a.network_object_sub_command(sub, &name, text.trim(), parsed.clone()))
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        parsed: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "object network") {
             return None;
         }
-        let ok = matches!(parse_command(line), Ok(cmd) if modes::is_object_sub(&cmd))
+        let is_sub =
+            |p: &Result<Command, ParseError>| matches!(p, Ok(cmd) if modes::is_object_sub(cmd));
+        let ok = parsed.map_or_else(|| is_sub(&parse_command(line)), is_sub)
             || modes::key_word(line) == "nat";
         Some(if ok {
             Ok(())
@@ -1162,11 +1190,16 @@ impl CliFamily for DdnsMethods {
         _parsed: &Result<Command, ParseError>,
     ) -> Option<Result<Step, CliError>> {
         let line = text.trim();
-        let check = self.check_sub(head, line)?;
+        let check = self.check_sub(head, line, None)?;
         // Valid lines are left to the verbatim rules (which store and replace them).
         check.err().map(Err)
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "ddns update method") {
             return None;
         }
@@ -1316,10 +1349,11 @@ pub fn significant_word(line: &str) -> &str {
     }
 }
 
-fn index() -> &'static HashMap<&'static str, Vec<&'static dyn CliFamily>> {
-    static INDEX: OnceLock<HashMap<&'static str, Vec<&'static dyn CliFamily>>> = OnceLock::new();
+/// The families by keyword (read for most lines loaded: a fast hash, the keys being ours).
+fn index() -> &'static Map<&'static str, Vec<&'static dyn CliFamily>> {
+    static INDEX: OnceLock<Map<&'static str, Vec<&'static dyn CliFamily>>> = OnceLock::new();
     INDEX.get_or_init(|| {
-        let mut map: HashMap<&'static str, Vec<&'static dyn CliFamily>> = HashMap::new();
+        let mut map: Map<&'static str, Vec<&'static dyn CliFamily>> = Map::default();
         for family in FAMILIES {
             for word in family.keywords() {
                 map.entry(word).or_default().push(*family);
@@ -1345,10 +1379,14 @@ pub fn sub_command(
 
 /// Whether a sub-command read at boot belongs in the block `head` (`Ok` when no family
 /// says otherwise).
-pub fn check_sub(head: &str, line: &str) -> Result<(), CliError> {
+pub fn check_sub(
+    head: &str,
+    line: &str,
+    parsed: Option<&Result<Command, ParseError>>,
+) -> Result<(), CliError> {
     candidates(head)
         .iter()
-        .find_map(|f| f.check_sub(head, line))
+        .find_map(|f| f.check_sub(head, line, parsed))
         .unwrap_or(Ok(()))
 }
 
@@ -1456,7 +1494,7 @@ pub fn nameif_slot(words: &[&str]) -> Option<usize> {
 /// The families by the (lowercase) first words of their lines that may carry a secret, and
 /// the set of those words' lengths (one bit per length: most lines are ruled out by it).
 struct Secrets {
-    by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>>,
+    by_word: Map<&'static str, Vec<&'static dyn CliFamily>>,
     /// By a word's length, the [`start_bit`]s of the secret words of that length: most lines
     /// are turned down without a hash (issue 13: boot; `access-list` has the length of
     /// `snmp-server`, `route` of `ikev1`, and masking a 100 MB print looked each of them up).
@@ -1471,7 +1509,7 @@ fn start_bit(first: u8) -> u64 {
 fn secrets() -> &'static Secrets {
     static SECRETS: OnceLock<Secrets> = OnceLock::new();
     SECRETS.get_or_init(|| {
-        let mut by_word: HashMap<&'static str, Vec<&'static dyn CliFamily>> = HashMap::new();
+        let mut by_word: Map<&'static str, Vec<&'static dyn CliFamily>> = Map::default();
         let mut starts = [0u64; 64];
         for family in FAMILIES {
             for word in family.secret_words() {
@@ -1881,25 +1919,33 @@ mod tests {
 
     #[test]
     fn families_say_which_sub_commands_their_blocks_take() {
-        assert!(check_sub("interface GigabitEthernet0/1", "nameif inside").is_ok());
-        assert!(check_sub("interface GigabitEthernet0/1", "no shutdown").is_ok());
+        assert!(check_sub("interface GigabitEthernet0/1", "nameif inside", None).is_ok());
+        assert!(check_sub("interface GigabitEthernet0/1", "no shutdown", None).is_ok());
         assert_eq!(
-            check_sub("interface GigabitEthernet0/1", "no frobnicate"),
+            check_sub("interface GigabitEthernet0/1", "no frobnicate", None),
             Err(CliError::invalid("no frobnicate", 3))
         );
-        assert!(check_sub("object network web", "host 10.0.0.1").is_ok());
+        assert!(check_sub("object network web", "host 10.0.0.1", None).is_ok());
         assert!(
             check_sub(
                 "object network web",
-                "nat (inside,outside) dynamic interface"
+                "nat (inside,outside) dynamic interface",
+                None
             )
             .is_ok()
         );
-        assert!(check_sub("object network web", "nameif x").is_err());
-        assert!(check_sub("object-group network g", "network-object host 10.0.0.1").is_ok());
-        assert!(check_sub("object-group network g", "port-object eq 80").is_err());
+        assert!(check_sub("object network web", "nameif x", None).is_err());
+        assert!(
+            check_sub(
+                "object-group network g",
+                "network-object host 10.0.0.1",
+                None
+            )
+            .is_ok()
+        );
+        assert!(check_sub("object-group network g", "port-object eq 80", None).is_err());
         // Blocks of families without their own sub-mode semantics take any line.
-        assert!(check_sub("policy-map global_policy", "class inspection_default").is_ok());
+        assert!(check_sub("policy-map global_policy", "class inspection_default", None).is_ok());
     }
 
     #[test]

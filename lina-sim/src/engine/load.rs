@@ -11,7 +11,7 @@
 use std::fmt;
 
 use cli_translator::ast::{Command, HashScheme, Line, Password};
-use cli_translator::parse::parse_command;
+use cli_translator::parse::{ParseError, parse_command};
 
 use super::aaa::hash_password;
 use super::apply::{negated, word_offset};
@@ -115,26 +115,42 @@ pub fn is_top_level_command(cmd: &Command) -> bool {
     )
 }
 
-/// Whether the configuration keeps a sub-command line typed (`text` may carry extra
-/// indentation, which keeps it verbatim). The line's text goes into its block as it is.
-fn child_typed(kind: Option<&SubKind>, text: &str) -> bool {
-    if text.starts_with(' ') {
-        return false;
-    }
-    match (kind, parse_command(text)) {
-        (Some(SubKind::Interface), Ok(cmd)) => modes::is_interface_sub(&cmd),
-        (Some(SubKind::Object(_)), Ok(cmd)) => modes::is_object_sub(&cmd),
+/// Whether a sub-command line is read by the grammar: in the modes that keep their lines typed
+/// (interface and network object), and at the block's own indentation (`text` with extra
+/// indentation stays verbatim). The one reading serves both [`child_error`] and
+/// [`child_typed`] (issue 13: boot; each object's line was parsed twice, and every other
+/// block's line once for nothing).
+fn child_parsed(kind: Option<&SubKind>, text: &str) -> Option<Result<Command, ParseError>> {
+    let keeps_typed = matches!(kind, Some(SubKind::Interface | SubKind::Object(_)));
+    (keeps_typed && !text.starts_with(' ')).then(|| parse_command(text))
+}
+
+/// Whether the configuration keeps a sub-command line typed, by its reading
+/// ([`child_parsed`]). The line's text goes into its block as it is.
+fn child_typed(kind: Option<&SubKind>, parsed: Option<&Result<Command, ParseError>>) -> bool {
+    match (kind, parsed) {
+        (Some(SubKind::Interface), Some(Ok(cmd))) => modes::is_interface_sub(cmd),
+        (Some(SubKind::Object(_)), Some(Ok(cmd))) => modes::is_object_sub(cmd),
         _ => false,
     }
 }
 
 /// Why a sub-command line cannot belong to the block it follows (its family says).
-fn child_error(kind: Option<&SubKind>, head: &str, text: &str) -> Option<CliError> {
+fn child_error(
+    kind: Option<&SubKind>,
+    head: &str,
+    text: &str,
+    parsed: Option<&Result<Command, ParseError>>,
+) -> Option<CliError> {
     if kind.is_none() || text.starts_with(' ') {
         return None;
     }
-    families::check_sub(head, text.trim()).err()
+    families::check_sub(head, text.trim(), parsed).err()
 }
+
+/// The room a loaded block that opens a sub-mode gets for its sub-commands, in bytes: an
+/// object's address line, or a few group members, fit.
+const CHILD_ROOM: usize = 64;
 
 struct Loader<'r> {
     /// Blocks as read (their ranks are set once their children are known).
@@ -197,11 +213,12 @@ impl Loader<'_> {
             .current
             .and_then(|i| self.blocks.get(i))
             .map_or("", |b| b.head().text);
-        if let Some(e) = child_error(self.mode.as_ref(), head, &child) {
+        let parsed = child_parsed(self.mode.as_ref(), &child);
+        if let Some(e) = child_error(self.mode.as_ref(), head, &child, parsed.as_ref()) {
             self.refuse(text, e);
             return;
         }
-        let typed = child_typed(self.mode.as_ref(), &child);
+        let typed = child_typed(self.mode.as_ref(), parsed.as_ref());
         let blanks = std::mem::take(&mut self.blanks);
         if let Some(block) = self.current.and_then(|i| self.blocks.get_mut(i)) {
             for _ in 0..blanks {
@@ -243,8 +260,11 @@ impl Loader<'_> {
             return;
         }
         self.flush_blanks_top();
+        // A block that opens a sub-mode gets room for its sub-commands (packed into its
+        // piece's arena at the end, so the spare room does not last).
+        let spare = if mode.is_some() { CHILD_ROOM } else { 0 };
         self.mode = mode;
-        self.blocks.push(Block::leaf(entry));
+        self.blocks.push(BlockBuf::loading(entry.line(), spare));
         self.current = self.blocks.len().checked_sub(1);
         if self.mode == Some(SubKind::Verbatim)
             && let Some(i) = self.current

@@ -88,8 +88,7 @@ pub fn key_word(line: &str) -> &str {
 
 /// Whether the first word of `line` (after `no`) is a top-level configuration keyword.
 pub fn is_top_level_word(line: &str) -> bool {
-    let word = key_word(line);
-    keywords::is_config_keyword(word) || keywords::is_config_keyword(&word.to_ascii_lowercase())
+    keywords::is_config_keyword(key_word(line))
 }
 
 /// Whether an unindented `line` typed inside `kind` is one of its sub-commands.

@@ -33,16 +33,21 @@ pub enum Family {
 
 /// The family of a block head, when it is one of these.
 pub fn family_of(head: &str) -> Option<Family> {
-    let words: Vec<&str> = head.split_whitespace().collect();
-    match words.as_slice() {
-        ["object-group", "network", _] => Some(Family::NetworkGroup),
-        ["object-group", "service", _] => Some(Family::ServiceGroup(None)),
-        ["object-group", "service", _, p] => {
+    // Asked for every member line read at boot: the words are read without collecting them.
+    let mut words = head.split_whitespace();
+    let (first, kind) = (words.next()?, words.next()?);
+    words.next()?;
+    let (fourth, more) = (words.next(), words.next().is_some());
+    match (first, kind, fourth) {
+        _ if more => None,
+        ("object-group", "network", None) => Some(Family::NetworkGroup),
+        ("object-group", "service", None) => Some(Family::ServiceGroup(None)),
+        ("object-group", "service", Some(p)) => {
             TcpUdp::from_word(p).map(|p| Family::ServiceGroup(Some(p)))
         }
-        ["object", "service", _] => Some(Family::ServiceObject),
-        ["object-group", "protocol", _] => Some(Family::ProtocolGroup),
-        ["object-group", "icmp-type", _] => Some(Family::IcmpGroup),
+        ("object", "service", None) => Some(Family::ServiceObject),
+        ("object-group", "protocol", None) => Some(Family::ProtocolGroup),
+        ("object-group", "icmp-type", None) => Some(Family::IcmpGroup),
         _ => None,
     }
 }
@@ -148,13 +153,10 @@ fn simple_member(line: &str, icmp: bool) -> Result<Member, WordError> {
     }
 }
 
-/// Whether `line` reads as a sub-command of the block `head` (when `head` is one of these
-/// families; any line passes under other heads). Syntax only: references are not looked up,
-/// so a loaded configuration may name an object defined further down.
-pub fn check_member_syntax(head: &str, line: &str) -> Result<(), CliError> {
-    let Some(family) = family_of(head) else {
-        return Ok(());
-    };
+/// Whether `line` reads as a sub-command of a block of `family` ([`family_of`] its head).
+/// Syntax only: references are not looked up, so a loaded configuration may name an object
+/// defined further down.
+pub fn check_member(family: Family, line: &str) -> Result<(), CliError> {
     if line.starts_with('!') {
         return Ok(());
     }

@@ -172,7 +172,12 @@ impl CliFamily for Licensing {
         }
         Some(a.smart_license_sub(sub.block, text.trim()))
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         if head != "license smart" {
             return None;
         }

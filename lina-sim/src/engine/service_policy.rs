@@ -894,7 +894,12 @@ impl super::families::CliFamily for ServicePolicy {
             MapBlock::Policy => Self::policy_map_sub(a, sub, text),
         })
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<cli_translator::ast::Command, cli_translator::parse::ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let neg = usize::from(words.first() == Some(&"no"));
         let w = &words[neg..];

@@ -922,7 +922,12 @@ impl CliFamily for Vpn {
     ) -> Option<Result<Step, CliError>> {
         Self::sub(a, sub, head, text.trim())
     }
-    fn check_sub(&self, head: &str, line: &str) -> Option<Result<(), CliError>> {
+    fn check_sub(
+        &self,
+        head: &str,
+        line: &str,
+        _: Option<&Result<Command, ParseError>>,
+    ) -> Option<Result<(), CliError>> {
         let kind = block_of(head)?;
         let words: Vec<&str> = line.split_whitespace().collect();
         let neg = usize::from(words.first() == Some(&"no"));

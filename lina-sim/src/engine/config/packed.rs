@@ -322,6 +322,17 @@ impl BlockBuf {
         self.rerank();
     }
 
+    /// A block being loaded: its head, rank 0 until [`BlockBuf::rerank`] after its last
+    /// sub-command (the rank is read from the whole block: reading it from the head alone
+    /// first was a second pass over every line at boot), and room for `spare` bytes of
+    /// sub-commands (each one appended to an exact fit was a reallocation).
+    pub(crate) fn loading(head: LineRef<'_>, spare: usize) -> BlockBuf {
+        let mut out = String::with_capacity(RANK_DIGITS + head.text.len() + 2 + spare);
+        push_rank(&mut out, 0);
+        push_line(&mut out, head.text, head.typed);
+        BlockBuf(out)
+    }
+
     /// Appends a sub-command line without updating the rank ([`BlockBuf::rerank`] after the
     /// last one: loading).
     pub(crate) fn push_child_unranked(&mut self, text: &str, typed: bool) {
