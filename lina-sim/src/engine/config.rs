@@ -589,6 +589,54 @@ struct Place {
     last: BlockId,
 }
 
+/// What changed when: the counters and stamps caches key on.
+#[derive(Debug, Default)]
+struct Stamps {
+    /// Grows on every change (and every undo).
+    revision: u64,
+    /// Grows on every change to a `logging` block.
+    logging_revision: u64,
+    /// Per user: the revision its line last changed at.
+    user_stamps: Map<String, u64>,
+    /// Per first word of a block's head line: the revision at which a block starting with
+    /// that word last entered, left or changed ([`Config::find_cached`] keys on it).
+    word_revisions: Map<String, u64>,
+}
+
+impl Stamps {
+    /// The stamps of `blocks` each entering in turn (loading: taken on the other core).
+    fn of<'a>(blocks: impl Iterator<Item = &'a Block>) -> Stamps {
+        let mut stamps = Stamps::default();
+        for block in blocks {
+            stamps.touched(block);
+        }
+        stamps
+    }
+
+    /// Records that a block's content changed.
+    fn touched(&mut self, block: &Block) {
+        self.revision += 1;
+        let head = block.head();
+        let word = first_word(head.text);
+        match self.word_revisions.get_mut(word) {
+            Some(seen) => *seen = self.revision,
+            None => {
+                self.word_revisions.insert(word.to_owned(), self.revision);
+            }
+        }
+        if block.rank() == logging_rank() {
+            self.logging_revision += 1;
+        }
+        // The user's name only (`block.key()` copied every object's name at boot, and reading
+        // every block's key formatted every route's).
+        if names_user(head.text)
+            && let Some((3, name)) = key_parts(head)
+        {
+            self.user_stamps.insert(name.into_owned(), self.revision);
+        }
+    }
+}
+
 /// A point in the journal to roll back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mark(usize);
@@ -612,6 +660,9 @@ pub struct Arena {
     spans: Vec<(u32, u32)>,
     /// The blocks past 4 GiB, in order (their spans say [`NOT_HELD`]).
     over: Vec<BlockBuf>,
+    /// Each block's [`Block::key_hash`], read on the core that packed it (issue 13: boot;
+    /// the core that indexes them read each block's key after the load).
+    keys: Vec<Option<u64>>,
 }
 
 /// The span of a block an arena could not hold (past 4 GiB): it is kept on its own.
@@ -625,8 +676,10 @@ impl Arena {
             text: String::with_capacity(size),
             spans: Vec::with_capacity(blocks.len()),
             over: Vec::new(),
+            keys: Vec::with_capacity(blocks.len()),
         };
         for b in blocks {
+            arena.keys.push(b.key_hash());
             arena.push(&b);
         }
         arena
@@ -682,7 +735,10 @@ impl Store {
             store.slots.push(Slot::Own(Box::new(lead)));
         }
         let mut start = 0u32;
-        for Arena { text, spans, over } in arenas {
+        for Arena {
+            text, spans, over, ..
+        } in arenas
+        {
             let mut over = over.into_iter();
             // Offsets across arenas are 32 bits too: an arena past them is kept block by block.
             let base = u32::try_from(text.len())
@@ -810,9 +866,8 @@ pub struct Config {
     /// checks the blocks' key, and reads the blocks only if two keys share a hash.
     index: Map<u64, Keyed>,
     journal: Vec<Undo>,
-    revision: u64,
-    logging_revision: u64,
-    user_stamps: Map<String, u64>,
+    /// What changed when (revisions, user stamps, word revisions).
+    stamps: Stamps,
     /// Per user: the privilege on its `username` line and the user stamp it was read at. Every
     /// request with a token asks for it, and the line is parsed from its text on demand.
     privileges: std::sync::Mutex<Map<String, (u64, u8)>>,
@@ -822,9 +877,6 @@ pub struct Config {
     /// Counts derived from the blocks present ([`Refs`]), kept in step where a block enters
     /// or leaves a slot.
     refs: Refs,
-    /// Per first word of a block's head line: the revision at which a block starting with
-    /// that word last entered, left or changed ([`Config::find_cached`] keys on it).
-    word_revisions: Map<String, u64>,
     /// Remembered answers of [`Config::find_cached`], each with the word revision it was
     /// found at.
     finds: std::sync::Mutex<Map<String, (u64, Option<BlockId>)>>,
@@ -904,7 +956,7 @@ impl Config {
         name: &str,
         matches: impl Fn(&Block) -> bool,
     ) -> Option<BlockId> {
-        let revision = self.word_revisions.get(word).copied().unwrap_or(0);
+        let revision = self.stamps.word_revisions.get(word).copied().unwrap_or(0);
         if let Ok(finds) = self.finds.lock()
             && let Some(&(seen, found)) = finds.get(name)
             && seen == revision
@@ -1089,12 +1141,12 @@ impl Config {
 
     /// Grows on every change (and every undo); caches key on it.
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.stamps.revision
     }
 
     /// Grows on every change to a `logging` block.
     pub fn logging_revision(&self) -> u64 {
-        self.logging_revision
+        self.stamps.logging_revision
     }
 
     /// The privilege of a configured user (2 when its line names none), read from the line
@@ -1124,7 +1176,7 @@ impl Config {
 
     /// Changes whenever the user's line changes (cache entries carry it).
     pub fn user_stamp(&self, user: &str) -> u64 {
-        self.user_stamps.get(user).copied().unwrap_or(0)
+        self.stamps.user_stamps.get(user).copied().unwrap_or(0)
     }
 
     // ----- transactions -----
@@ -1227,8 +1279,15 @@ impl Config {
     /// The configuration of `lead` (if any) then the blocks of each arena, in this order, as
     /// [`Config::push`] of each one would make it (loading). The derived counts ([`Refs`])
     /// are taken on the other core meanwhile (issue 13: boot).
-    pub fn of_arenas(lead: Option<BlockBuf>, arenas: Vec<Arena>) -> Config {
+    pub fn of_arenas(lead: Option<BlockBuf>, mut arenas: Vec<Arena>) -> Config {
         let mut config = Config::new();
+        // Each block's key, in slot order (the lead's read here).
+        let keys: Vec<Option<u64>> = lead
+            .as_ref()
+            .map(|b| b.key_hash())
+            .into_iter()
+            .chain(arenas.iter_mut().flat_map(|a| std::mem::take(&mut a.keys)))
+            .collect();
         let store = Store::of_arenas(lead, arenas);
         let count = store.slots.len();
         let blocks = || {
@@ -1236,27 +1295,28 @@ impl Config {
                 .filter_map(|i| u32::try_from(i).ok())
                 .map(BlockId)
         };
-        // The other core counts every block while this one orders, places and indexes
-        // them. It counted three quarters when counting took twice as long as the rest (thread
-        // CPU at 100 MB: counts 0.94 s, order and index 0.45 s); since the index holds access
-        // rules, routes and NAT rules and the counts are the words only, this core has the
-        // larger share (`lina_boot 100`: 1.81 and 1.98 s with every block counted there, 2.05
-        // and 2.07 s with three quarters, 1.90 and 1.96 s with seven eighths).
-        let counted = || Refs::of(blocks().filter_map(|id| store.block(id)));
-        let refs = std::thread::scope(|scope| {
-            let counting = scope.spawn(counted);
+        // The other core counts every block and stamps each one's entry while this one
+        // orders, places and indexes them (issue 13: boot; with the stamps here, this core
+        // took twice the other's time: `lina_boot 20`, 504 samples against 264).
+        let derive = || {
+            let present = || blocks().filter_map(|id| store.block(id));
+            (Refs::of(present()), Stamps::of(present()))
+        };
+        let derived = std::thread::scope(|scope| {
+            let deriving = scope.spawn(derive);
             let present: Vec<u32> = blocks()
                 .filter(|id| store.block(*id).is_some())
                 .map(|id| id.0)
                 .collect();
             config.order = Order::of_sequence(&present);
+            // Room for every key (some blocks share one: the spare room is given back).
+            config.index.reserve(keys.iter().flatten().count());
             let mut run: Option<((u16, &str, &str), u32, BlockId)> = None;
-            for id in blocks() {
+            for (id, key) in blocks().zip(&keys) {
                 let Some(block) = store.block(id) else {
                     continue;
                 };
-                // `alloc`, `link` and `index_added` of `push`, the block read where it is.
-                config.touched(block);
+                // `link` and `index_added` of `push`, the block read where it is.
                 // Each block comes after every other: it is the last of its places
                 // (`place_enter` without comparing positions). Blocks of a place come in
                 // runs (thousands of objects, then of ACEs), entered once per run.
@@ -1273,7 +1333,7 @@ impl Config {
                         }
                     }
                 }
-                if let Some(key) = block.key_hash() {
+                if let Some(key) = *key {
                     config
                         .index
                         .entry(key)
@@ -1284,9 +1344,10 @@ impl Config {
             if let Some(done) = run.take() {
                 config.enter_run(done);
             }
-            counting.join().ok()
+            config.index.shrink_to_fit();
+            deriving.join().ok()
         });
-        config.refs = refs.unwrap_or_else(counted);
+        (config.refs, config.stamps) = derived.unwrap_or_else(derive);
         config.store = store;
         config
     }
@@ -1555,18 +1616,6 @@ impl Config {
 
     // ----- internals -----
 
-    /// Records that a block whose head starts like `head` changed now.
-    fn bump_word(&mut self, head: &str) {
-        let word = first_word(head);
-        let revision = self.revision;
-        match self.word_revisions.get_mut(word) {
-            Some(seen) => *seen = revision,
-            None => {
-                self.word_revisions.insert(word.to_owned(), revision);
-            }
-        }
-    }
-
     fn alloc(&mut self, block: BlockBuf) -> BlockId {
         self.refs.add(&block);
         self.touched(&block);
@@ -1674,34 +1723,14 @@ impl Config {
 
     /// Records that a block's content changed (revision counters, user stamps).
     fn touched(&mut self, block: &Block) {
-        self.revision += 1;
-        self.bump_word(block.head().text);
-        if block.rank() == logging_rank() {
-            self.logging_revision += 1;
-        }
-        // The user's name only (`block.key()` copied every object's name at boot).
-        if let Some((3, name)) = key_parts(block.head()) {
-            self.user_stamps.insert(name.into_owned(), self.revision);
-        }
+        self.stamps.touched(block);
     }
 
     /// [`Config::touched`] for a block in place (no copy of a large block).
     fn touched_id(&mut self, id: BlockId) {
-        self.revision += 1;
-        let Some(block) = self.block(id) else { return };
-        let word = first_word(block.head().text).to_owned();
-        self.bump_word(&word);
-        let Some(block) = self.block(id) else { return };
-        let logging = block.rank() == logging_rank();
-        let user = match key_parts(block.head()) {
-            Some((3, name)) => Some(name.into_owned()),
-            _ => None,
-        };
-        if logging {
-            self.logging_revision += 1;
-        }
-        if let Some(name) = user {
-            self.user_stamps.insert(name, self.revision);
+        match self.store.block(id) {
+            Some(block) => self.stamps.touched(block),
+            None => self.stamps.revision += 1,
         }
     }
 
@@ -1795,6 +1824,11 @@ fn first_word(line: &str) -> &str {
     line.split_whitespace().next().unwrap_or("")
 }
 
+/// Whether a head line may be a `username` line (the only key [`Config::touched`] keeps).
+fn names_user(head: &str) -> bool {
+    first_word(head).eq_ignore_ascii_case("username")
+}
+
 pub fn print_block(block: &Block, out: &mut String) {
     out.push_str(block.head().text);
     out.push('\n');
@@ -1852,10 +1886,13 @@ mod tests {
         assert_eq!(built.places, pushed.places);
         assert_eq!(built.places, recount_places(&built));
         assert_eq!(built.index, pushed.index);
-        assert_eq!(built.revision, pushed.revision);
-        assert_eq!(built.logging_revision, pushed.logging_revision);
-        assert_eq!(built.word_revisions, pushed.word_revisions);
-        assert_eq!(built.user_stamps, pushed.user_stamps);
+        assert_eq!(built.stamps.revision, pushed.stamps.revision);
+        assert_eq!(
+            built.stamps.logging_revision,
+            pushed.stamps.logging_revision
+        );
+        assert_eq!(built.stamps.word_revisions, pushed.stamps.word_revisions);
+        assert_eq!(built.stamps.user_stamps, pushed.stamps.user_stamps);
         assert!(built.lookup(&Key::Object("a".into())).is_some());
         assert_eq!(built.lookup_all(&Key::Object("a".into())).len(), 2);
     }
