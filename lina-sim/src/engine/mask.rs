@@ -103,10 +103,17 @@ fn mask_in<'a>(parent: Option<&str>, line: &'a str) -> Cow<'a, str> {
 /// it); the text itself when no line carries a secret (no copy: `show running-config` of a
 /// large configuration stays one allocation).
 pub fn mask_config(text: String) -> String {
+    masked_copy(&text).unwrap_or(text)
+}
+
+/// [`mask_config`] of a text the caller keeps: its masked copy, or `None` when no line carries
+/// a secret (issue 13: boot; `show running-config` copied the cached print, then copied the
+/// copy to mask it, before the first piece of a 100 MB answer could leave).
+pub fn masked_copy(text: &str) -> Option<String> {
     let mut out: Option<String> = None;
     let mut done = 0;
     let mut parent = "";
-    for (at, line) in line_starts(&text) {
+    for (at, line) in line_starts(text) {
         if !line.starts_with([' ', '\t']) {
             parent = line;
         }
@@ -117,13 +124,10 @@ pub fn mask_config(text: String) -> String {
             done = at + line.len();
         }
     }
-    match out {
-        Some(mut o) => {
-            o.push_str(text.get(done..).unwrap_or(""));
-            o
-        }
-        None => text,
-    }
+    out.map(|mut o| {
+        o.push_str(text.get(done..).unwrap_or(""));
+        o
+    })
 }
 
 /// What a user below privilege 15 sees of a configuration print: besides the secrets

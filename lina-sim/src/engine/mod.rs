@@ -557,7 +557,8 @@ impl Engine {
     /// `show running-config`: [`Engine::running_config`] with its secrets masked
     /// (`*****`, see [`mask`]).
     pub fn shown_running_config(&mut self) -> String {
-        mask::mask_config(self.running_config())
+        let print = self.printed().0;
+        mask::masked_copy(&print).unwrap_or_else(|| print.as_str().to_owned())
     }
 
     /// Ends a message's or a console line's use of the print cache (issue 13, item 4): a
