@@ -223,11 +223,12 @@ impl RunningConfig {
         if part == Part::Objects {
             if text.starts_with("object network ") || text.starts_with("object-group network ") {
                 self.absorb_block_of(text, children, part);
-            } else {
-                // The objects print first: their index is built once another block shows,
-                // while this thread only skims the rest of the text (built at the seal, it
-                // was the read's last 0.25 s at 100 MB). An object read later (an object NAT
-                // block re-opens one; a text out of print order) goes into it as an edit does.
+            } else if !self.network_objects.is_empty() {
+                // The objects print together: their index is built once another block
+                // follows them, while this thread only skims the rest of the text (built at
+                // the seal, it was the read's last 0.25 s at 100 MB). An object read later (an
+                // object NAT block re-opens one; a text out of print order) goes into it as an
+                // edit does. (Sealed before the first object, each one went into the tree.)
                 self.network_objects.seal();
             }
             return;
