@@ -85,6 +85,54 @@ fn is_ascii_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
+/// The words of a line exactly as [`str::split_whitespace`] gives them, read byte by byte while
+/// they are ASCII (issue 13: boot: the first words of every line a boot loads and counts were a
+/// tenth of LINA's load, most of it in decoding characters to test them as whitespace).
+pub fn split_words(line: &str) -> SplitWords<'_> {
+    SplitWords { rest: line }
+}
+
+/// The iterator of [`split_words`].
+#[derive(Debug, Clone)]
+pub struct SplitWords<'a> {
+    rest: &'a str,
+}
+
+impl<'a> SplitWords<'a> {
+    /// The next word by characters (from a non-ASCII byte on).
+    fn next_by_chars(&mut self) -> Option<&'a str> {
+        let rest = self.rest.trim_start_matches(char::is_whitespace);
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(end);
+        self.rest = after;
+        (!word.is_empty()).then_some(word)
+    }
+}
+
+impl<'a> Iterator for SplitWords<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.rest.as_bytes();
+        let mut at = 0;
+        let mut start = None;
+        while let Some(&b) = bytes.get(at) {
+            if !b.is_ascii() {
+                return self.next_by_chars();
+            }
+            match (is_ascii_space(b), start) {
+                (true, Some(_)) => break,
+                (false, None) => start = Some(at),
+                _ => {}
+            }
+            at += 1;
+        }
+        let word = start.and_then(|s| self.rest.get(s..at));
+        self.rest = self.rest.get(at..).unwrap_or("");
+        word
+    }
+}
+
 /// `a` against `b` lowercased, byte by byte, without a copy (`a` being lowercase, as the
 /// keyword tables are, this is how `b` sorts among them in any case).
 pub fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
@@ -308,6 +356,17 @@ mod tests {
             for (offset, word) in words {
                 proptest::prop_assert_eq!(text.get(offset..offset + word.len()), Some(word));
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// `split_words` is `split_whitespace`, ASCII or not (Unicode spaces, vertical tab).
+        #[test]
+        fn split_words_is_split_whitespace(text in "([a-z0-9 \\t\\n\\x0b\\x0c-]|\\u{a0}|\\u{2003}|\\u{3000}|é|\\PC){0,30}") {
+            proptest::prop_assert_eq!(
+                split_words(&text).collect::<Vec<_>>(),
+                text.split_whitespace().collect::<Vec<_>>()
+            );
         }
     }
 

@@ -1821,7 +1821,9 @@ fn same_group(new: &Block, b: &Block) -> bool {
 /// Prints a block as `show running-config` does: children indented by one space.
 /// The first word of a line (empty for a blank one).
 fn first_word(line: &str) -> &str {
-    line.split_whitespace().next().unwrap_or("")
+    cli_translator::words::split_words(line)
+        .next()
+        .unwrap_or("")
 }
 
 /// Whether a head line may be a `username` line (the only key [`Config::touched`] keeps).

@@ -32,6 +32,7 @@ use std::sync::OnceLock;
 
 use cli_translator::ast::Command;
 use cli_translator::parse::{ParseError, ParseErrorKind, parse_command};
+use cli_translator::words::split_words;
 
 use super::apply::{Applier, Step, negated, parse_error, word_offset};
 use super::config::{LineRef, Map};
@@ -200,7 +201,7 @@ pub struct Head<'l> {
 impl<'l> Head<'l> {
     pub fn new(line: &'l str) -> Head<'l> {
         let mut words = [None; 4];
-        for (slot, word) in words.iter_mut().zip(line.split_whitespace()) {
+        for (slot, word) in words.iter_mut().zip(split_words(line)) {
             *slot = Some(word);
         }
         Head { line, words }
@@ -1340,12 +1341,19 @@ verbatim_blocks!(Contexts, "context", |h| h.has(1), "config-ctx");
 
 /// The significant word of a top-level line: the first, after `no` or `clear configure`.
 pub fn significant_word(line: &str) -> &str {
-    let mut words = line.split_whitespace();
-    match (words.next(), words.next(), words.next()) {
-        (Some("no"), Some(w), _) => w,
-        (Some("clear"), Some("configure"), Some(w)) => w,
-        (Some(w), _, _) => w,
-        _ => "",
+    // Asked for every block counted and every sub-command line loaded: the words after the
+    // first are read only when it is `no` or `clear`.
+    let mut words = split_words(line);
+    let Some(first) = words.next() else {
+        return "";
+    };
+    match first {
+        "no" => words.next().unwrap_or(first),
+        "clear" => match (words.next(), words.next()) {
+            (Some("configure"), Some(w)) => w,
+            _ => first,
+        },
+        _ => first,
     }
 }
 

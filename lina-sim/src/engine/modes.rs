@@ -78,7 +78,7 @@ pub fn is_object_sub(cmd: &Command) -> bool {
 
 /// The significant word of a line: the first, or the second after `no`.
 pub fn key_word(line: &str) -> &str {
-    let mut words = line.split_whitespace();
+    let mut words = cli_translator::words::split_words(line);
     match words.next() {
         Some(w) if w.eq_ignore_ascii_case("no") => words.next().unwrap_or(w),
         Some(w) => w,

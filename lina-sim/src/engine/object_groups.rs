@@ -34,7 +34,7 @@ pub enum Family {
 /// The family of a block head, when it is one of these.
 pub fn family_of(head: &str) -> Option<Family> {
     // Asked for every member line read at boot: the words are read without collecting them.
-    let mut words = head.split_whitespace();
+    let mut words = cli_translator::words::split_words(head);
     let (first, kind) = (words.next()?, words.next()?);
     words.next()?;
     let (fourth, more) = (words.next(), words.next().is_some());
