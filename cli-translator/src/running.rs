@@ -221,8 +221,15 @@ impl RunningConfig {
     /// the network objects and their groups).
     fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState, part: Part) {
         if part == Part::Objects {
-            if text.starts_with("object network ") || text.starts_with("object-group network ") {
-                self.absorb_block_of(text, children, part);
+            use crate::resources::{
+                Resource, network_object::NetworkObject, network_object_group::NetworkObjectGroup,
+            };
+            // The part's two resources, asked directly (`absorb_block_of` compares each block
+            // with every resource's header: a seventh of this thread's time at 100 MB).
+            if let Some(rest) = text.strip_prefix(NetworkObject::CLI_HEADER) {
+                NetworkObject::absorb_block(&mut self.network_objects, rest, children);
+            } else if let Some(rest) = text.strip_prefix(NetworkObjectGroup::CLI_HEADER) {
+                NetworkObjectGroup::absorb_block(&mut self.network_object_groups, rest, children);
             } else if !self.network_objects.is_empty() {
                 // The objects print together: their index is built once another block
                 // follows them, while this thread only skims the rest of the text (built at
@@ -232,6 +239,21 @@ impl RunningConfig {
                 self.network_objects.seal();
             }
             return;
+        }
+        if part == Part::Rest {
+            // Of an object's or a network group's block this part reads only an object's NAT
+            // rule (the objects' part reads the rest): the readers below are not asked (each
+            // compares the block with its prefixes, the last with every resource's header).
+            if let Some(name) = text.strip_prefix("object network ") {
+                if children.iter().any(|c| c.starts_with("nat ")) {
+                    self.nat
+                        .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
+                }
+                return;
+            }
+            if text.starts_with("object-group network ") {
+                return;
+            }
         }
         if text.starts_with("hostname ") {
             if let Ok(Command::Hostname(name)) = parse_command(text) {

@@ -101,11 +101,19 @@ impl<R: Clone> Index<R> {
     /// The tree of `entries` (keys distinct), its leaves full: see [`Index`].
     fn tree_of(mut entries: Vec<(u64, ItemArc<Held<R>>)>) -> imbl::OrdMap<u64, ItemArc<Held<R>>> {
         entries.sort_unstable_by_key(|(key, _)| *key);
+        // Every other entry first, then the others, each moved in (issue 13: boot: the first
+        // half was cloned, then dropped, an atomic count each, on the objects' thread of a
+        // 100 MB read a tenth of its time).
+        let mut later = Vec::with_capacity(entries.len() / 2);
         let mut tree = imbl::OrdMap::new();
-        for (key, held) in entries.iter().step_by(2) {
-            tree.insert(*key, ItemArc::clone(held));
+        for (i, (key, held)) in entries.into_iter().enumerate() {
+            if i % 2 == 0 {
+                tree.insert(key, held);
+            } else {
+                later.push((key, held));
+            }
         }
-        for (key, held) in entries.into_iter().skip(1).step_by(2) {
+        for (key, held) in later {
             tree.insert(key, held);
         }
         tree
