@@ -111,16 +111,18 @@ pub fn mask_config(text: String) -> String {
 /// copy to mask it, before the first piece of a 100 MB answer could leave). A large text is
 /// read on two cores ([`SCAN_SPLIT_ABOVE`]), and copied once, after.
 pub fn masked_copy(text: &str) -> Option<String> {
-    let edits = match top_level_split(text) {
-        Some(at) if text.len() > SCAN_SPLIT_ABOVE => {
-            let (first, second) = (text.get(..at)?, text.get(at..)?);
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| secret_edits(second, at));
-                let mut edits = secret_edits(first, 0);
-                edits.extend(other.join().unwrap_or_else(|_| secret_edits(second, at)));
-                edits
-            })
-        }
+    // (A cut that does not fall on a character boundary cannot happen, and reads the whole
+    // text on one core: it never answers "no secret".)
+    let halves = top_level_split(text)
+        .filter(|_| text.len() > SCAN_SPLIT_ABOVE)
+        .and_then(|at| Some((at, text.get(..at)?, text.get(at..)?)));
+    let edits = match halves {
+        Some((at, first, second)) => std::thread::scope(|scope| {
+            let other = scope.spawn(|| secret_edits(second, at));
+            let mut edits = secret_edits(first, 0);
+            edits.extend(other.join().unwrap_or_else(|_| secret_edits(second, at)));
+            edits
+        }),
         _ => secret_edits(text, 0),
     };
     if edits.is_empty() {
