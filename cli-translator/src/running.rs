@@ -6,6 +6,9 @@
 
 use crate::ast::Command;
 use crate::parse::parse_command;
+use crate::resources::{
+    Resource, network_object::NetworkObject, network_object_group::NetworkObjectGroup,
+};
 use crate::tree::is_separator;
 
 pub use crate::resources::RunningConfig;
@@ -221,9 +224,6 @@ impl RunningConfig {
     /// the network objects and their groups).
     fn absorb_node(&mut self, text: &str, children: &[&str], state: &mut ReadState, part: Part) {
         if part == Part::Objects {
-            use crate::resources::{
-                Resource, network_object::NetworkObject, network_object_group::NetworkObjectGroup,
-            };
             // The part's two resources, asked directly (`absorb_block_of` compares each block
             // with every resource's header: a seventh of this thread's time at 100 MB).
             if let Some(rest) = text.strip_prefix(NetworkObject::CLI_HEADER) {
@@ -240,20 +240,21 @@ impl RunningConfig {
             }
             return;
         }
-        if part == Part::Rest {
-            // Of an object's or a network group's block this part reads only an object's NAT
-            // rule (the objects' part reads the rest): the readers below are not asked (each
-            // compares the block with its prefixes, the last with every resource's header).
-            if let Some(name) = text.strip_prefix("object network ") {
-                if children.iter().any(|c| c.starts_with("nat ")) {
-                    self.nat
-                        .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
-                }
+        // An object's NAT rule, whatever the part. Of an object's or a network group's block
+        // the other part reads nothing else (the objects' part reads the rest): the readers
+        // below are not asked (each compares the block with its prefixes, the last with every
+        // resource's header); a whole read goes on to the objects' reader.
+        if let Some(name) = text.strip_prefix(NetworkObject::CLI_HEADER) {
+            if children.iter().any(|c| c.starts_with("nat ")) {
+                self.nat
+                    .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
+            }
+            if part == Part::Rest {
                 return;
             }
-            if text.starts_with("object-group network ") {
-                return;
-            }
+        }
+        if part == Part::Rest && text.starts_with(NetworkObjectGroup::CLI_HEADER) {
+            return;
         }
         if text.starts_with("hostname ") {
             if let Ok(Command::Hostname(name)) = parse_command(text) {
@@ -271,12 +272,6 @@ impl RunningConfig {
         if text.starts_with("nat ") {
             self.nat.absorb_line(text);
             return;
-        }
-        if let Some(name) = text.strip_prefix("object network ")
-            && children.iter().any(|c| c.starts_with("nat "))
-        {
-            self.nat
-                .absorb_object_indexed(name.trim(), children, &mut state.object_nat);
         }
         if let Some(hw) = text.strip_prefix("interface ") {
             self.access.absorb_interface(hw.trim(), children);

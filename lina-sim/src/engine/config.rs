@@ -629,7 +629,7 @@ impl Stamps {
         }
         // The user's name only (`block.key()` copied every object's name at boot, and reading
         // every block's key formatted every route's).
-        if names_user(head.text)
+        if word.eq_ignore_ascii_case("username")
             && let Some((3, name)) = key_parts(head)
         {
             self.user_stamps.insert(name.into_owned(), self.revision);
@@ -1824,11 +1824,6 @@ fn first_word(line: &str) -> &str {
     cli_translator::words::split_words(line)
         .next()
         .unwrap_or("")
-}
-
-/// Whether a head line may be a `username` line (the only key [`Config::touched`] keeps).
-fn names_user(head: &str) -> bool {
-    first_word(head).eq_ignore_ascii_case("username")
 }
 
 pub fn print_block(block: &Block, out: &mut String) {

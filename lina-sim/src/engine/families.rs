@@ -72,7 +72,7 @@ pub trait CliFamily: Sync {
         &self,
         _head: &str,
         _line: &str,
-        _parsed: Option<&Result<Command, ParseError>>,
+        _parsed: Reading<'_>,
     ) -> Option<Result<(), CliError>> {
         None
     }
@@ -453,12 +453,7 @@ impl CliFamily for TlsProxies {
         }
         Some(Ok(Step::Done(None)))
     }
-    fn check_sub(
-        &self,
-        _head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, _head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         Some(if cli_translator::resources::tls_proxy::is_sub_line(line) {
             Ok(())
         } else {
@@ -514,12 +509,7 @@ impl CliFamily for ObjectGroups {
         let family = object_groups::family_of(head)?;
         Some(a.object_group_sub(sub.block, family, text.trim()))
     }
-    fn check_sub(
-        &self,
-        head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         let family = object_groups::family_of(head)?;
         Some(object_groups::check_member(family, line))
     }
@@ -918,12 +908,7 @@ impl CliFamily for Interfaces {
         }
         Some(a.interface_sub_command(sub, text, parsed.clone()))
     }
-    fn check_sub(
-        &self,
-        head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "interface") {
             return None;
         }
@@ -1067,7 +1052,7 @@ impl CliFamily for NetworkObjects {
         &self,
         head: &str,
         line: &str,
-        parsed: Option<&Result<Command, ParseError>>,
+        parsed: Reading<'_>,
     ) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "object network") {
             return None;
@@ -1195,12 +1180,7 @@ impl CliFamily for DdnsMethods {
         // Valid lines are left to the verbatim rules (which store and replace them).
         check.err().map(Err)
     }
-    fn check_sub(
-        &self,
-        head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         if !starts_with_words(head, "ddns update method") {
             return None;
         }
@@ -1218,6 +1198,9 @@ impl CliFamily for DdnsMethods {
         })
     }
 }
+
+/// A line's grammar reading, when the caller has one ([`CliFamily::check_sub`]).
+pub type Reading<'a> = Option<&'a Result<Command, ParseError>>;
 
 /// The families, in the order they are asked when several share a word (`ipv6 route` before
 /// `ipv6 enforce-eui64`; `clear configure interface` before `interface <hw>`).
@@ -1387,11 +1370,7 @@ pub fn sub_command(
 
 /// Whether a sub-command read at boot belongs in the block `head` (`Ok` when no family
 /// says otherwise).
-pub fn check_sub(
-    head: &str,
-    line: &str,
-    parsed: Option<&Result<Command, ParseError>>,
-) -> Result<(), CliError> {
+pub fn check_sub(head: &str, line: &str, parsed: Reading<'_>) -> Result<(), CliError> {
     candidates(head)
         .iter()
         .find_map(|f| f.check_sub(head, line, parsed))

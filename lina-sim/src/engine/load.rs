@@ -127,7 +127,7 @@ fn child_parsed(kind: Option<&SubKind>, text: &str) -> Option<Result<Command, Pa
 
 /// Whether the configuration keeps a sub-command line typed, by its reading
 /// ([`child_parsed`]). The line's text goes into its block as it is.
-fn child_typed(kind: Option<&SubKind>, parsed: Option<&Result<Command, ParseError>>) -> bool {
+fn child_typed(kind: Option<&SubKind>, parsed: families::Reading<'_>) -> bool {
     match (kind, parsed) {
         (Some(SubKind::Interface), Some(Ok(cmd))) => modes::is_interface_sub(cmd),
         (Some(SubKind::Object(_)), Some(Ok(cmd))) => modes::is_object_sub(cmd),
@@ -140,7 +140,7 @@ fn child_error(
     kind: Option<&SubKind>,
     head: &str,
     text: &str,
-    parsed: Option<&Result<Command, ParseError>>,
+    parsed: families::Reading<'_>,
 ) -> Option<CliError> {
     if kind.is_none() || text.starts_with(' ') {
         return None;

@@ -30,7 +30,7 @@ use cli_translator::resources::netflow::{MAX_COLLECTORS, parse_collector, parse_
 use super::apply::{Applier, Step, strip_words, word_offset};
 use super::config::{Block, BlockId, Config, Entry};
 use super::error::CliError;
-use super::families::CliFamily;
+use super::families::{CliFamily, Reading};
 use super::modes::Submode;
 use super::sections::starts_with_words;
 use super::show::clock;
@@ -172,12 +172,7 @@ impl CliFamily for Licensing {
         }
         Some(a.smart_license_sub(sub.block, text.trim()))
     }
-    fn check_sub(
-        &self,
-        head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         if head != "license smart" {
             return None;
         }

@@ -898,7 +898,7 @@ impl super::families::CliFamily for ServicePolicy {
         &self,
         head: &str,
         line: &str,
-        _: Option<&Result<cli_translator::ast::Command, cli_translator::parse::ParseError>>,
+        _: super::families::Reading<'_>,
     ) -> Option<Result<(), CliError>> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let neg = usize::from(words.first() == Some(&"no"));

@@ -34,7 +34,7 @@ use cli_translator::validate::check_object_name;
 use super::apply::{Applier, Step, word_offset};
 use super::config::{Config, Entry};
 use super::error::CliError;
-use super::families::CliFamily;
+use super::families::{CliFamily, Reading};
 use super::modes::Submode;
 use super::sections::starts_with_words;
 
@@ -922,12 +922,7 @@ impl CliFamily for Vpn {
     ) -> Option<Result<Step, CliError>> {
         Self::sub(a, sub, head, text.trim())
     }
-    fn check_sub(
-        &self,
-        head: &str,
-        line: &str,
-        _: Option<&Result<Command, ParseError>>,
-    ) -> Option<Result<(), CliError>> {
+    fn check_sub(&self, head: &str, line: &str, _: Reading<'_>) -> Option<Result<(), CliError>> {
         let kind = block_of(head)?;
         let words: Vec<&str> = line.split_whitespace().collect();
         let neg = usize::from(words.first() == Some(&"no"));
