@@ -663,6 +663,39 @@ pub struct Arena {
     /// Each block's [`Block::key_hash`], read on the core that packed it (issue 13: boot;
     /// the core that indexes them read each block's key after the load).
     keys: Vec<Option<u64>>,
+    /// The derived counts of its blocks, taken on the core that packed them (issue 13: boot;
+    /// counted after the load on one core, for all blocks, they took 0.45 s of it at 100 MB,
+    /// most of it waiting on memory: a piece's table is an eighth of the whole one).
+    refs: Refs,
+    /// Its blocks' places in runs ([`PlaceRun`]), in order.
+    runs: Vec<PlaceRun>,
+}
+
+/// Consecutive blocks of one place ([`place_parts`]), by their index in their arena: the
+/// first (whose parts are the run's), how many, and the last (issue 13: boot; the core that
+/// orders the blocks compared each block's parts with its run's after the load, reading
+/// every block's head again: 0.2 s of it at 100 MB). Blocks of no place (separators) do not
+/// break a run.
+#[derive(Debug, Clone, Copy)]
+struct PlaceRun {
+    first: u32,
+    count: u32,
+    last: u32,
+}
+
+/// The parts of a run's first block ([`place_parts`]), kept while its arena is packed.
+#[derive(Debug, Default)]
+struct RunPlace {
+    rank: u16,
+    family: String,
+    group: String,
+}
+
+/// Whether two short texts are equal, compared here: a call to the C library's `memcmp`
+/// for each of a block's two parts took 0.1 s of a 100 MB load (issue 13: boot). From the
+/// end, where two lists' or two groups' names differ.
+fn same_text(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().rev().zip(b.bytes().rev()).all(|(x, y)| x == y)
 }
 
 /// The span of a block an arena could not hold (past 4 GiB): it is kept on its own.
@@ -675,14 +708,47 @@ impl Arena {
         let mut arena = Arena {
             text: String::with_capacity(size),
             spans: Vec::with_capacity(blocks.len()),
-            over: Vec::new(),
             keys: Vec::with_capacity(blocks.len()),
+            ..Arena::default()
         };
+        let mut place = RunPlace::default();
         for b in blocks {
             arena.keys.push(b.key_hash());
+            arena.refs.add(&b);
+            arena.run_of(&b, &mut place);
             arena.push(&b);
         }
         arena
+    }
+
+    /// Enters `b`, the block about to be pushed, in the runs; `place` holds the parts of
+    /// the last run's first block.
+    fn run_of(&mut self, b: &Block, place: &mut RunPlace) {
+        let Some((rank, family, group)) = place_parts(b) else {
+            return;
+        };
+        let Ok(index) = u32::try_from(self.spans.len()) else {
+            return;
+        };
+        if let Some(run) = self.runs.last_mut()
+            && place.rank == rank
+            && same_text(&place.family, family)
+            && same_text(&place.group, group)
+        {
+            run.count += 1;
+            run.last = index;
+            return;
+        }
+        place.rank = rank;
+        place.family.clear();
+        place.family.push_str(family);
+        place.group.clear();
+        place.group.push_str(group);
+        self.runs.push(PlaceRun {
+            first: index,
+            count: 1,
+            last: index,
+        });
     }
 
     fn push(&mut self, b: &Block) {
@@ -1288,6 +1354,31 @@ impl Config {
             .into_iter()
             .chain(arenas.iter_mut().flat_map(|a| std::mem::take(&mut a.keys)))
             .collect();
+        // Each arena's counts and runs, the runs by slot: the lead's slot is 0, an arena's
+        // blocks follow the blocks before it.
+        let mut counts: Vec<Refs> = Vec::with_capacity(arenas.len() + 1);
+        let mut runs: Vec<PlaceRun> = Vec::new();
+        let mut base = 0u32;
+        if let Some(lead) = &lead {
+            counts.push(Refs::of(std::iter::once(&**lead)));
+            if place_parts(lead).is_some() {
+                runs.push(PlaceRun {
+                    first: 0,
+                    count: 1,
+                    last: 0,
+                });
+            }
+            base = 1;
+        }
+        for arena in &mut arenas {
+            counts.push(std::mem::take(&mut arena.refs));
+            runs.extend(arena.runs.iter().map(|r| PlaceRun {
+                first: base.saturating_add(r.first),
+                count: r.count,
+                last: base.saturating_add(r.last),
+            }));
+            base = base.saturating_add(u32::try_from(arena.len()).unwrap_or(u32::MAX));
+        }
         let store = Store::of_arenas(lead, arenas);
         let count = store.slots.len();
         let blocks = || {
@@ -1295,12 +1386,12 @@ impl Config {
                 .filter_map(|i| u32::try_from(i).ok())
                 .map(BlockId)
         };
-        // The other core counts every block and stamps each one's entry while this one
-        // orders, places and indexes them (issue 13: boot; with the stamps here, this core
-        // took twice the other's time: `lina_boot 20`, 504 samples against 264).
+        // The other core adds up the pieces' counts and stamps each block's entry while this
+        // one orders, places and indexes them (issue 13: boot; with the stamps here, this
+        // core took twice the other's time: `lina_boot 20`, 504 samples against 264).
         let derive = || {
             let present = || blocks().filter_map(|id| store.block(id));
-            (Refs::of(present()), Stamps::of(present()))
+            (Refs::sum(&counts), Stamps::of(present()))
         };
         let derived = std::thread::scope(|scope| {
             let deriving = scope.spawn(derive);
@@ -1309,40 +1400,26 @@ impl Config {
                 .map(|id| id.0)
                 .collect();
             config.order = Order::of_sequence(&present);
+            // Each block comes after every other: it is the last of its places
+            // (`place_enter` without comparing positions), entered once per run.
+            for run in &runs {
+                if let Some(parts) = store.block(BlockId(run.first)).and_then(place_parts) {
+                    config.enter_run((parts, run.count, BlockId(run.last)));
+                }
+            }
             // Room for every key (some blocks share one: the spare room is given back).
             config.index.reserve(keys.iter().flatten().count());
-            let mut run: Option<((u16, &str, &str), u32, BlockId)> = None;
             for (id, key) in blocks().zip(&keys) {
-                let Some(block) = store.block(id) else {
-                    continue;
-                };
-                // `link` and `index_added` of `push`, the block read where it is.
-                // Each block comes after every other: it is the last of its places
-                // (`place_enter` without comparing positions). Blocks of a place come in
-                // runs (thousands of objects, then of ACEs), entered once per run.
-                if let Some(parts) = place_parts(block) {
-                    match &mut run {
-                        Some((p, n, last)) if *p == parts => {
-                            *n += 1;
-                            *last = id;
-                        }
-                        _ => {
-                            if let Some(done) = run.replace((parts, 1, id)) {
-                                config.enter_run(done);
-                            }
-                        }
-                    }
-                }
-                if let Some(key) = *key {
+                // `index_added` of `push`, for the blocks present.
+                if let Some(key) = *key
+                    && store.block(id).is_some()
+                {
                     config
                         .index
                         .entry(key)
                         .and_modify(|keyed| keyed.also(id))
                         .or_insert(Keyed::one(id));
                 }
-            }
-            if let Some(done) = run.take() {
-                config.enter_run(done);
             }
             config.index.shrink_to_fit();
             deriving.join().ok()
@@ -1892,6 +1969,69 @@ mod tests {
         assert_eq!(built.stamps.user_stamps, pushed.stamps.user_stamps);
         assert!(built.lookup(&Key::Object("a".into())).is_some());
         assert_eq!(built.lookup_all(&Key::Object("a".into())).len(), 2);
+    }
+
+    /// Blocks loaded in pieces (each arena counting its references and its runs of places)
+    /// then joined, with a lead, build what pushing each block builds, wherever the cuts
+    /// fall: inside a run of one place, between two, before a separator.
+    #[test]
+    fn arenas_joined_are_push_of_each_block() {
+        let text = "hostname fw\n!\nobject network a\n host 1.1.1.1\nobject network b\n \
+            host 1.1.1.2\nobject network c\n nat (in,out) dynamic interface\n!\n\
+            object-group network g\n network-object object a\n network-object object b\n\
+            access-list x extended permit ip object a object-group g\n\
+            access-list x extended permit ip object b any\n\
+            access-list y extended deny ip any object c\naccess-list x remark again x\n\
+            nat (in,out) source static a b\nnat (in,out) after-auto source dynamic c interface\n\
+            route in 1.1.1.0 255.255.255.0 2.2.2.2 1\nfoo bar\n";
+        let loaded = super::super::load::load(
+            text,
+            &mut super::super::entropy::Entropy::from_seed([1; 32]),
+        );
+        let blocks: Vec<BlockBuf> = loaded.iter().map(|(_, b)| b.to_owned()).collect();
+        let (lead, rest) = blocks.split_first().unwrap();
+        let n = rest.len();
+        for a in 0..=n {
+            for b in a..=n {
+                let mut pushed = Config::new();
+                for block in blocks.clone() {
+                    pushed.push(block);
+                }
+                let arenas = vec![
+                    Arena::of(rest[..a].to_vec()),
+                    Arena::of(rest[a..b].to_vec()),
+                    Arena::of(rest[b..].to_vec()),
+                ];
+                let built = Config::of_arenas(Some(lead.clone()), arenas);
+                let cut = format!("cut at {a} and {b}");
+                assert_eq!(body(&built), body(&pushed), "{cut}");
+                assert_eq!(built.refs, pushed.refs, "{cut}");
+                assert_eq!(built.places, pushed.places, "{cut}");
+                assert_eq!(built.index, pushed.index, "{cut}");
+                assert_eq!(built.stamps.revision, pushed.stamps.revision, "{cut}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_of_parts_add_up_to_the_counts_of_the_whole() {
+        let blocks: Vec<BlockBuf> = [
+            "access-list x extended permit ip object a object-group g",
+            "access-list x extended permit ip object a object b",
+            "nat (in,out) source static a b",
+            "object-group network g",
+        ]
+        .into_iter()
+        .map(v)
+        .collect();
+        let whole = Refs::of(blocks.iter().map(|b| &**b));
+        let parts: Vec<Refs> = blocks
+            .chunks(2)
+            .map(|c| Refs::of(c.iter().map(|b| &**b)))
+            .collect();
+        assert_eq!(Refs::sum(&parts), whole);
+        assert_eq!(whole.word("a"), 3);
+        assert_eq!(Refs::sum(&[]), Refs::default());
     }
 
     /// The index says which names are defined, and where: an object's NAT block carries its

@@ -93,6 +93,25 @@ impl Refs {
         refs
     }
 
+    /// The counts of several sets of blocks together (loading: each piece counts its own).
+    /// The largest is copied as it is (a table of plain numbers: one copy, nothing hashed
+    /// again) and the others are added to it.
+    pub fn sum(parts: &[Refs]) -> Refs {
+        let Some(largest) = parts.iter().enumerate().max_by_key(|(_, r)| r.words.len()) else {
+            return Refs::default();
+        };
+        let mut sum = largest.1.clone();
+        for (i, part) in parts.iter().enumerate() {
+            if i == largest.0 {
+                continue;
+            }
+            for (key, n) in &part.words {
+                *sum.words.entry(*key).or_insert(0) += n;
+            }
+        }
+        sum
+    }
+
     /// How often `word` appears where it may name an object or group.
     pub fn word(&self, word: &str) -> u32 {
         self.words
