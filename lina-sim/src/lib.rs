@@ -200,7 +200,7 @@ fn boot_text(opts: &SimOptions, state: &StateDir) -> Result<(String, Option<Path
         }
     }
     if let Some(path) = &opts.startup_config {
-        let bytes = std::fs::read(path).map_err(|source| SimError::ReadConfig {
+        let bytes = state_dir::read_file(path).map_err(|source| SimError::ReadConfig {
             path: path.clone(),
             source,
         })?;
