@@ -569,7 +569,7 @@ impl Engine {
     /// (`*****`, see [`mask`]).
     pub fn shown_running_config(&mut self) -> String {
         let print = self.printed().0;
-        mask::masked_copy(&print).unwrap_or_else(|| print.as_str().to_owned())
+        mask::shown_copy(&print)
     }
 
     /// Ends a message's or a console line's use of the print cache (issue 13, item 4): a
