@@ -1394,7 +1394,10 @@ impl Config {
             (Refs::sum(&counts), Stamps::of(present()))
         };
         let derived = std::thread::scope(|scope| {
-            let deriving = scope.spawn(derive);
+            // (No second thread, or one that failed: this one derives them after.)
+            let deriving = std::thread::Builder::new()
+                .name("load-derive".to_owned())
+                .spawn_scoped(scope, derive);
             let present: Vec<u32> = blocks()
                 .filter(|id| store.block(*id).is_some())
                 .map(|id| id.0)
@@ -1422,7 +1425,7 @@ impl Config {
                 }
             }
             config.index.shrink_to_fit();
-            deriving.join().ok()
+            deriving.ok().and_then(|thread| thread.join().ok())
         });
         (config.refs, config.stamps) = derived.unwrap_or_else(derive);
         config.store = store;

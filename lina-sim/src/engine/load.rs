@@ -493,9 +493,15 @@ fn load_split(text: &str, rng: &mut Entropy) -> Option<Loaded> {
         }
     };
     let mut loaded = std::thread::scope(|scope| {
-        let other = scope.spawn(work);
+        // (No second thread: this one takes every piece.)
+        let other = std::thread::Builder::new()
+            .name("load-piece".to_owned())
+            .spawn_scoped(scope, work)
+            .ok();
         let mut mine = work();
-        mine.extend(other.join().ok()?);
+        if let Some(other) = other {
+            mine.extend(other.join().ok()?);
+        }
         Some(mine)
     })?;
     loaded.sort_unstable_by_key(|(i, ..)| *i);

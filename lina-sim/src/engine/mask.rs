@@ -138,9 +138,17 @@ fn scanned(text: &str) -> (Vec<Edit>, Option<usize>) {
         .and_then(|at| Some((at, text.get(..at)?, text.get(at..)?)));
     match halves {
         Some((at, first, second)) => std::thread::scope(|scope| {
-            let other = scope.spawn(|| secret_edits(second, at));
+            // (No second thread, or one that failed: this one reads the second half too.)
+            let other = std::thread::Builder::new()
+                .name("mask-half".to_owned())
+                .spawn_scoped(scope, || secret_edits(second, at))
+                .ok();
             let mut edits = secret_edits(first, 0);
-            edits.extend(other.join().unwrap_or_else(|_| secret_edits(second, at)));
+            edits.extend(
+                other
+                    .and_then(|thread| thread.join().ok())
+                    .unwrap_or_else(|| secret_edits(second, at)),
+            );
             (edits, Some(at))
         }),
         _ => (secret_edits(text, 0), None),
