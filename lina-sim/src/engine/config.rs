@@ -664,8 +664,8 @@ pub struct Arena {
     /// the core that indexes them read each block's key after the load).
     keys: Vec<Option<u64>>,
     /// The derived counts of its blocks, taken on the core that packed them (issue 13: boot;
-    /// counted after the load on one core, for all blocks, they took 0.45 s of it at 100 MB,
-    /// most of it waiting on memory: a piece's table is an eighth of the whole one).
+    /// counted after the load on one core, for all blocks, they took 0.45 s of it at 100 MB
+    /// while the other core had less to do).
     refs: Refs,
     /// Its blocks' places in runs ([`PlaceRun`]), in order.
     runs: Vec<PlaceRun>,

@@ -162,7 +162,10 @@ fn scanned(text: &str) -> (Vec<Edit>, Option<usize>) {
 fn edited_copy(text: &str, edits: &[Edit], at: Option<usize>) -> String {
     // The length of a part once its edits are made (a masked line may be shorter).
     let edited_len = |part: &str, edits: &[Edit]| -> Option<usize> {
-        let removed: usize = edits.iter().map(|(start, end, _)| end - start).sum();
+        let removed: usize = edits
+            .iter()
+            .map(|(start, end, _)| end.saturating_sub(*start))
+            .sum();
         let added: usize = edits.iter().map(|(.., masked)| masked.len()).sum();
         part.len().checked_sub(removed)?.checked_add(added)
     };
