@@ -5,6 +5,7 @@
 //! configuration file, else the factory default, and serves until [`RunningSim::shutdown`].
 
 pub mod console;
+mod cores;
 pub mod debug;
 pub mod default_config;
 pub mod effects;

@@ -137,15 +137,12 @@ fn read_in_halves(file: &fs::File, len: u64) -> Option<Vec<u8>> {
     let mut bytes = vec![0u8; size];
     let (first, second) = bytes.split_at_mut(size / 2);
     let at = len / 2;
-    let read = std::thread::scope(|scope| {
-        let other = std::thread::Builder::new()
-            .name("startup-read".to_owned())
-            .spawn_scoped(scope, || file.read_exact_at(second, at))
-            .ok()?;
-        let mine = file.read_exact_at(first, 0);
-        Some(mine.is_ok() && other.join().is_ok_and(|r| r.is_ok()))
-    });
-    (read == Some(true)).then_some(bytes)
+    let (theirs, mine) = crate::cores::beside(
+        "startup-read",
+        || file.read_exact_at(second, at),
+        || file.read_exact_at(first, 0),
+    );
+    (mine.is_ok() && theirs.is_some_and(|r| r.is_ok())).then_some(bytes)
 }
 
 /// A file's bytes as text, invalid UTF-8 replaced; valid text is taken as it is, without a

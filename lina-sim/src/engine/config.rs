@@ -1393,11 +1393,8 @@ impl Config {
             let present = || blocks().filter_map(|id| store.block(id));
             (Refs::sum(&counts), Stamps::of(present()))
         };
-        let derived = std::thread::scope(|scope| {
-            // (No second thread, or one that failed: this one derives them after.)
-            let deriving = std::thread::Builder::new()
-                .name("load-derive".to_owned())
-                .spawn_scoped(scope, derive);
+        // (No second thread, or one that failed: this one derives them after.)
+        let (derived, ()) = crate::cores::beside("load-derive", derive, || {
             let present: Vec<u32> = blocks()
                 .filter(|id| store.block(*id).is_some())
                 .map(|id| id.0)
@@ -1425,7 +1422,6 @@ impl Config {
                 }
             }
             config.index.shrink_to_fit();
-            deriving.ok().and_then(|thread| thread.join().ok())
         });
         (config.refs, config.stamps) = derived.unwrap_or_else(derive);
         config.store = store;
